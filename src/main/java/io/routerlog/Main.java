@@ -1,0 +1,126 @@
+package io.routerlog;
+
+import io.routerlog.config.ConfigSources;
+import io.routerlog.config.RunOptions;
+import io.routerlog.config.Settings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 1 when it cannot start (a port in use,
+ * say), 2 for a bad setting.
+ */
+@Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which domain,",
+            "keeps the counts in an embedded Hazelcast store and serves them to Prometheus on /metrics.",
+            "",
+            "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in",
+            "the --config file (max-pairs = 20000).",
+            ""})
+public final class Main implements Callable<Integer> {
+    @Mixin
+    RunOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = options.toSettings(spec);
+        Configurator.setLevel("io.routerlog", Level.toLevel(settings.logLevel(), Level.INFO));
+        RouterLog node = RouterLog.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            LogManager.shutdown();
+        }, "routerlog-shutdown"));
+        node.awaitStop();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        // route java.util.logging (the JDK's HTTP server) to log4j2, before anything uses it
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
+        System.exit(run(args, System.getenv()));
+    }
+
+    /** Parses {@code args} (with settings from {@code env} and the config file) and runs; returns the exit code. */
+    static int run(String[] args, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Main());
+        PrintWriter err = cl.getErr();
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("routerlog: " + ex.getMessage());
+            err.println("Try 'routerlog --help' for more information.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            err.println("routerlog: cannot start: " + oneLine(ex));
+            LogManager.getLogger(Main.class).debug("Start-up failed", ex);
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        try {
+            cl.setDefaultValueProvider(ConfigSources.of(env, readConfigFile(args, env, cl.getCommandSpec())));
+        } catch (IllegalArgumentException e) {
+            err.println("routerlog: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        warnUnknownEnv(env, cl.getCommandSpec(), err);
+        return cl.execute(args);
+    }
+
+    private static Map<String, List<String>> readConfigFile(String[] args, Map<String, String> env,
+            CommandSpec spec) {
+        String path = env.get(ConfigSources.envName("--config"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+        }
+        if (path == null) {
+            return Map.of();
+        }
+        Set<String> known = spec.options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config"))
+                .map(o -> o.longestName().substring(2))
+                .collect(Collectors.toSet());
+        return ConfigSources.readFile(Path.of(path), known);
+    }
+
+    private static void warnUnknownEnv(Map<String, String> env, CommandSpec spec, PrintWriter err) {
+        Set<String> known = spec.options().stream().map(OptionSpec::longestName).map(ConfigSources::envName)
+                .collect(Collectors.toSet());
+        for (String name : env.keySet()) {
+            if (name.startsWith("ROUTERLOG_") && !known.contains(name) && !name.equals("ROUTERLOG_JAVA_OPTS")) {
+                err.println("routerlog: warning: ignoring unknown environment variable " + name);
+            }
+        }
+        err.flush();
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.CompletionException)) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return (m == null ? t.getClass().getSimpleName() : m).replace('\n', ' ');
+    }
+}

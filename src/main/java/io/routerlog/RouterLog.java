@@ -1,0 +1,169 @@
+package io.routerlog;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.routerlog.aggregate.Flusher;
+import io.routerlog.aggregate.LocalAggregator;
+import io.routerlog.config.Settings;
+import io.routerlog.config.Units;
+import io.routerlog.export.DhcpLeasesCollector;
+import io.routerlog.export.DnsPairsCollector;
+import io.routerlog.export.DnsRepliesCollector;
+import io.routerlog.export.HttpEndpoints;
+import io.routerlog.export.ReceiverCollector;
+import io.routerlog.export.StoreCollector;
+import io.routerlog.framing.FrameSink;
+import io.routerlog.parser.DnsmasqParser;
+import io.routerlog.parser.MessageRouter;
+import io.routerlog.source.LeasesFileWatcher;
+import io.routerlog.source.ListenerSettings;
+import io.routerlog.source.SyslogListeners;
+import io.routerlog.stats.PipelineCounters;
+import io.routerlog.store.Store;
+import io.routerlog.store.StoreSettings;
+import io.routerlog.syslog.SyslogFrameParser;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One routerlog node: wires the stages together, starts them in order and stops them in the reverse order, so
+ * that a clean shutdown stops receiving, flushes every count to the store and only then leaves the cluster.
+ */
+public final class RouterLog implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(RouterLog.class);
+    private static final long LEASES_CHECK_MILLIS = 5_000;
+
+    private final Settings settings;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Store store;
+    private Flusher flusher;
+    private HttpEndpoints http;
+    private volatile SyslogListeners listeners;
+    private LeasesFileWatcher leases;
+    private volatile boolean ready;
+    private boolean closed;
+
+    private RouterLog(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts a node; returns once it receives syslog and serves metrics. */
+    public static RouterLog start(Settings settings) throws Exception {
+        RouterLog node = new RouterLog(settings);
+        try {
+            node.startAll();
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        long t0 = System.nanoTime();
+        store = Store.start(StoreSettings.singleNode(settings.maxPairs(), settings.maxLeases(), settings.retention()));
+        flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
+                System::currentTimeMillis);
+        flusher.start();
+
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new DnsPairsCollector(store.pairs()));
+        registry.register(new DnsRepliesCollector(store.replies()));
+        registry.register(new DhcpLeasesCollector(store.identities()));
+        registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections()));
+        registry.register(new StoreCollector(store, flusher.stats()));
+        registry.register(() -> new MetricSnapshots(InfoSnapshot.builder().name("routerlog_build")
+                .help("routerlog's version; always 1")
+                .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", VersionInfo.version())))
+                .build()));
+        JvmMetrics.builder().register(registry);
+        http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), registry,
+                () -> ready && store.isRunning());
+
+        ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
+        listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
+                settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads()), perThread::get, counters);
+        if (settings.leasesFile() != null) {
+            leases = new LeasesFileWatcher(settings.leasesFile(), flusher.newAggregator(), System::currentTimeMillis)
+                    .start(LEASES_CHECK_MILLIS);
+        }
+        ready = true;
+        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}", VersionInfo.version(),
+                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
+                Units.format(settings.flushInterval()),
+                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains());
+    }
+
+    /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
+    private FrameSink newReceivePipeline() {
+        LocalAggregator aggregator = flusher.newAggregator();
+        DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(),
+                System::currentTimeMillis);
+        return new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
+    }
+
+    /** Distinct pairs one receive thread may collect between two flushes. */
+    static int batchCapacity(Settings s) {
+        return Math.max(4096, s.maxPairs());
+    }
+
+    public int syslogPort() {
+        return listeners.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PipelineCounters counters() {
+        return counters;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Writes everything counted so far to the store (tests and tools). */
+    public void flush() {
+        flusher.flushNow();
+    }
+
+    /** Blocks until {@link #close()} has run. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        LOG.info("Stopping: closing listeners, flushing counts");
+        closeQuietly(listeners);
+        closeQuietly(leases);
+        closeQuietly(flusher);
+        closeQuietly(http);
+        closeQuietly(store);
+        LOG.info("Stopped");
+        stopped.countDown();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.routerlog.aggregate;
+
+import io.routerlog.event.DnsQuery;
+import io.routerlog.store.PairKey;
+import io.routerlog.text.Bytes;
+import io.routerlog.text.BytesTable;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Query counts of one receive thread between two flushes, keyed by the bytes of (client, domain, qtype).
+ * Counting a pair that is already here allocates nothing. Keys are kept across flushes (with their
+ * {@link PairKey}) while the table is at most half full, so a steady working set costs nothing either.
+ *
+ * <p>Not thread-safe; {@link LocalAggregator} guards it.
+ */
+final class PairCounts {
+    private final int capacity;
+    private final BytesTable keys;
+    private long[] counts;
+    private PairKey[] pairKeys;
+    private byte[] scratch = new byte[512];
+
+    PairCounts(int capacity) {
+        this.capacity = capacity;
+        int initial = Math.min(capacity, 1024);
+        this.keys = new BytesTable(initial);
+        this.counts = new long[initial];
+        this.pairKeys = new PairKey[initial];
+    }
+
+    /** Counts one query; false (and nothing counted) when the pair is new and the table is full. */
+    boolean add(DnsQuery q) {
+        int cl = q.clientLength();
+        int dl = q.domainLength();
+        int tl = q.qtypeLength();
+        int n = 2 + cl + dl + tl;
+        if (n > scratch.length) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        byte[] b = q.buf();
+        byte[] s = scratch;
+        s[0] = (byte) cl;
+        System.arraycopy(b, q.clientOffset(), s, 1, cl);
+        s[1 + cl] = (byte) dl;
+        System.arraycopy(b, q.domainOffset(), s, 2 + cl, dl);
+        System.arraycopy(b, q.qtypeOffset(), s, 2 + cl + dl, tl);
+        int h = Bytes.hash(Bytes.HASH_SEED, s, 0, n);
+        int e = keys.find(s, 0, n, h);
+        if (e < 0) {
+            if (keys.size() >= capacity) {
+                return false;
+            }
+            e = keys.findOrAdd(s, 0, n, h);
+            if (e >= counts.length) {
+                int len = Math.min(Math.max(counts.length * 2, e + 1), Math.max(capacity, e + 1));
+                counts = Arrays.copyOf(counts, len);
+                pairKeys = Arrays.copyOf(pairKeys, len);
+            }
+        }
+        counts[e]++;
+        return true;
+    }
+
+    /** Adds every non-zero count to {@code out} and zeroes it. */
+    void drainTo(Map<PairKey, Long> out) {
+        for (int e = 0, n = keys.size(); e < n; e++) {
+            long c = counts[e];
+            if (c == 0) {
+                continue;
+            }
+            PairKey k = pairKeys[e];
+            if (k == null) {
+                k = toPairKey(keys.key(e));
+                pairKeys[e] = k;
+            }
+            out.merge(k, c, Long::sum);
+            counts[e] = 0;
+        }
+    }
+
+    /** Forgets the kept keys when they take more than half the table, so that new pairs keep fitting. */
+    void recycle() {
+        if (keys.size() > capacity / 2) {
+            Arrays.fill(counts, 0, keys.size(), 0);
+            Arrays.fill(pairKeys, 0, keys.size(), null);
+            keys.clear();
+        }
+    }
+
+    int size() {
+        return keys.size();
+    }
+
+    private static PairKey toPairKey(byte[] k) {
+        int cl = k[0] & 0xff;
+        int dl = k[1 + cl] & 0xff;
+        int tOff = 2 + cl + dl;
+        return new PairKey(Bytes.decode(k, 1, cl), Bytes.decode(k, 2 + cl, dl), Bytes.decode(k, tOff, k.length - tOff));
+    }
+}

@@ -1,0 +1,184 @@
+package io.routerlog.config;
+
+import io.routerlog.store.StoreSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The options of {@code routerlog} (run the appliance), as picocli fills them. */
+public final class RunOptions {
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
+    private static final long MAX_FRAME_LIMIT = 16L << 20;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE: one 'name = value' per line, names as the long options without "
+                    + "dashes. Command-line flags win over ROUTERLOG_* environment variables, which win over the file.")
+    Path config;
+
+    @Option(names = "--listen-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+            description = "Address to receive syslog on, UDP and TCP (:: for all IPv4 and IPv6). Default: ${DEFAULT-VALUE}.")
+    String listenAddress;
+
+    @Option(names = "--syslog-port", paramLabel = "PORT", defaultValue = "5514",
+            description = "Port for syslog, UDP and TCP alike. 514 needs the CAP_NET_BIND_SERVICE capability. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int syslogPort;
+
+    @Option(names = "--http-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+            description = "Address for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
+    String httpAddress;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9514",
+            description = "Port for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64KiB",
+            description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
+    String maxFrame;
+
+    @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "4MiB",
+            description = "Kernel receive buffer (SO_RCVBUF) for UDP; capped by net.core.rmem_max. Default: ${DEFAULT-VALUE}.")
+    String udpReceiveBuffer;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Receive threads. Default: the number of CPUs.")
+    Integer ioThreads;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "10000",
+            description = "Most (client, domain, qtype) pairs kept; the least recently queried are evicted first. "
+                    + "At least 271. Default: ${DEFAULT-VALUE}.")
+    int maxPairs;
+
+    @Option(names = "--max-leases", paramLabel = "N", defaultValue = "10000",
+            description = "Most DHCP identities kept. At least 271. Default: ${DEFAULT-VALUE}.")
+    int maxLeases;
+
+    @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "24h",
+            description = "Forget a pair or DHCP identity not seen for this long. Default: ${DEFAULT-VALUE}.")
+    String retention;
+
+    @Option(names = "--flush-interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "How often counts go from memory to the store; at most this much is lost if the process "
+                    + "is killed. Default: ${DEFAULT-VALUE}.")
+    String flushInterval;
+
+    @Option(names = "--dnstt-domain", paramLabel = "DOMAIN", split = ",",
+            description = "A DNSTT tunnel domain (repeatable): names under it count as the domain itself.")
+    List<String> dnsttDomains = new ArrayList<>();
+
+    @Option(names = "--leases-file", paramLabel = "FILE",
+            description = "A dnsmasq lease file (such as /tmp/dhcp.leases) to learn DHCP identities from at start "
+                    + "and whenever it changes.")
+    Path leasesFile;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
+    /** Checks every value and builds the settings; a bad value becomes a ParameterException (exit code 2). */
+    public Settings toSettings(CommandSpec spec) {
+        try {
+            return build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private Settings build() {
+        InetAddress listen = address("--listen-address", listenAddress);
+        InetAddress http = address("--http-address", httpAddress);
+        port("--syslog-port", syslogPort);
+        port("--http-port", httpPort);
+        long frame = size("--max-frame", maxFrame);
+        if (frame < 64 || frame > MAX_FRAME_LIMIT) {
+            throw new IllegalArgumentException("--max-frame must be between 64 bytes and 16MiB: " + maxFrame);
+        }
+        long rcvbuf = size("--udp-receive-buffer", udpReceiveBuffer);
+        if (rcvbuf < 4096 || rcvbuf > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--udp-receive-buffer must be between 4KiB and 2GiB: " + udpReceiveBuffer);
+        }
+        int threads = ioThreads == null ? Runtime.getRuntime().availableProcessors() : ioThreads;
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("--io-threads must be between 1 and 256: " + threads);
+        }
+        atLeastPartitions("--max-pairs", maxPairs);
+        atLeastPartitions("--max-leases", maxLeases);
+        Duration keep = duration("--retention", retention);
+        if (keep.toSeconds() < 1) {
+            throw new IllegalArgumentException("--retention must be at least 1s: " + retention);
+        }
+        Duration flush = duration("--flush-interval", flushInterval);
+        if (flush.toMillis() < 10 || flush.toMinutes() > 60) {
+            throw new IllegalArgumentException("--flush-interval must be between 10ms and 1h: " + flushInterval);
+        }
+        List<String> domains = new ArrayList<>();
+        for (String d : dnsttDomains) {
+            String domain = d.strip().toLowerCase(Locale.ROOT);
+            if (domain.endsWith(".")) {
+                domain = domain.substring(0, domain.length() - 1);
+            }
+            if (domain.isEmpty() || domain.length() > 253 || !DOMAIN.matcher(domain).matches()) {
+                throw new IllegalArgumentException("--dnstt-domain: '" + d + "' is not a domain name");
+            }
+            if (!domains.contains(domain)) {
+                domains.add(domain);
+            }
+        }
+        if (leasesFile != null && !Files.isReadable(leasesFile)) {
+            throw new IllegalArgumentException("--leases-file: cannot read " + leasesFile);
+        }
+        String level = logLevel.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+            throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
+        }
+        return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, maxPairs, maxLeases,
+                keep, flush, List.copyOf(domains), leasesFile, level);
+    }
+
+    private static InetAddress address(String option, String value) {
+        try {
+            return InetAddress.getByName(value.strip());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(option + ": '" + value + "' is not an address of this host");
+        }
+    }
+
+    private static void port(String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(option + " must be between 0 and 65535: " + port);
+        }
+    }
+
+    private static long size(String option, String value) {
+        try {
+            return Units.bytes(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration duration(String option, String value) {
+        try {
+            return Units.duration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static void atLeastPartitions(String option, int value) {
+        if (value < StoreSettings.PARTITIONS) {
+            throw new IllegalArgumentException(option + " must be at least " + StoreSettings.PARTITIONS
+                    + " (the store keeps at most max/271 entries in each of its 271 partitions): " + value);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.routerlog.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Every setting of a routerlog node, validated. */
+public record Settings(
+        InetAddress listenAddress,
+        int syslogPort,
+        InetAddress httpAddress,
+        int httpPort,
+        int maxFrame,
+        int udpReceiveBuffer,
+        int ioThreads,
+        int maxPairs,
+        int maxLeases,
+        Duration retention,
+        Duration flushInterval,
+        List<String> dnsttDomains,
+        Path leasesFile,
+        String logLevel) {
+}

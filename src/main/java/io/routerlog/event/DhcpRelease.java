@@ -1,0 +1,11 @@
+package io.routerlog.event;
+
+import java.util.Objects;
+
+/** A client released {@code ip}; the identity is forgotten if it still belongs to {@code mac}. */
+public record DhcpRelease(String ip, String mac, long seenAtMillis) implements DhcpEvent {
+    public DhcpRelease {
+        Objects.requireNonNull(ip, "ip");
+        Objects.requireNonNull(mac, "mac");
+    }
+}

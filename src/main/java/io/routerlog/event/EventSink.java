@@ -1,0 +1,18 @@
+package io.routerlog.event;
+
+/**
+ * What the parsers report. Implemented by the local aggregation of each receive thread; calls must not block.
+ */
+public interface EventSink {
+    /** One DNS query. The flyweight is only valid during the call. */
+    void query(DnsQuery query);
+
+    /** One answer, forward or other outcome line of the resolver. */
+    void reply(ReplyOutcome outcome);
+
+    /** A DHCP server acknowledged (or a lease file lists) this identity for an address. */
+    void lease(DhcpLease lease);
+
+    /** A client gave its address back. */
+    void release(DhcpRelease release);
+}

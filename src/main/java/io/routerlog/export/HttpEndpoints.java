@@ -1,0 +1,153 @@
+package io.routerlog.export;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when asked), {@code /healthz}
+ * (200 once the listeners are up and the store runs, 503 otherwise) and an index at {@code /}. Served by the
+ * JDK's HTTP server on two threads of its own ({@code routerlog-http}), so a scrape never runs on a receive thread.
+ */
+public final class HttpEndpoints implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(HttpEndpoints.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final PrometheusRegistry registry;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final BooleanSupplier healthy;
+
+    private HttpEndpoints(HttpServer server, PrometheusRegistry registry, BooleanSupplier healthy) {
+        this.server = server;
+        this.registry = registry;
+        this.healthy = healthy;
+        this.executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "routerlog-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
+            BooleanSupplier healthy) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 64);
+        } catch (IOException e) {
+            throw new java.net.BindException("cannot serve HTTP on " + address.getAddress().getHostAddress()
+                    + " port " + address.getPort() + ": " + e.getMessage());
+        }
+        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy);
+        server.start();
+        LOG.info("Serving /metrics and /healthz on http://{}:{}/", address.getAddress().getHostAddress(),
+                endpoints.port());
+        return endpoints;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+                return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+                case "/metrics" -> metrics(exchange);
+                case "/healthz" -> {
+                    boolean ok = healthy.getAsBoolean();
+                    send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
+                }
+                case "/" -> send(exchange, 200, "text/html; charset=utf-8", """
+                        <!doctype html><html><head><title>routerlog</title></head><body><h1>routerlog</h1><ul>
+                        <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
+                        <li><a href="/healthz">/healthz</a>: health check</li>
+                        </ul></body></html>
+                        """);
+                default -> send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+            }
+        } catch (IOException e) {
+            // the client went away mid-response; nothing to clean up
+            LOG.debug("HTTP response to {} not completed: {}", exchange.getRemoteAddress(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("Error serving {}", exchange.getRequestURI(), e);
+            throw e;
+        }
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        MetricSnapshots snapshots = registry.scrape();
+        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
+        try (OutputStream out = gzip ? new GZIPOutputStream(body, 8192) : body) {
+            writer.write(out, snapshots);
+        }
+        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
+        if (gzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        sendBytes(exchange, 200, body.toByteArray());
+    }
+
+    private static boolean acceptsGzip(List<String> values) {
+        if (values == null) {
+            return false;
+        }
+        for (String v : values) {
+            for (String part : v.split(",")) {
+                if (part.trim().split(";")[0].trim().equalsIgnoreCase("gzip")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        sendBytes(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendBytes(HttpExchange exchange, int status, byte[] body) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

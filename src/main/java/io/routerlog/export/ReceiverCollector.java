@@ -1,0 +1,56 @@
+package io.routerlog.export;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.routerlog.source.ConnectionTracker;
+import io.routerlog.stats.PipelineCounters;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** What this node's receive path saw: messages, drops, dnsmasq lines, programs, connections. */
+public final class ReceiverCollector implements MultiCollector {
+    static final String MESSAGES = "routerlog_syslog_messages";
+    static final String DROPPED = "routerlog_syslog_dropped";
+    static final String PROGRAMS = "routerlog_syslog_program_messages";
+    static final String CONNECTIONS = "routerlog_syslog_connections";
+    static final String CONNECTIONS_ACCEPTED = "routerlog_syslog_connections_accepted";
+    static final String DNSMASQ_LINES = "routerlog_dnsmasq_lines";
+
+    private final PipelineCounters counters;
+    private final Supplier<ConnectionTracker> connections;
+
+    /** @param connections the TCP connection counts, or null before the listeners are up */
+    public ReceiverCollector(PipelineCounters counters, Supplier<ConnectionTracker> connections) {
+        this.counters = counters;
+        this.connections = connections;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Map<String, Long> messages = new TreeMap<>();
+        counters.messagesByTransport().forEach((t, n) -> messages.put(t.label(), n));
+        Map<String, Long> drops = new TreeMap<>();
+        counters.dropsByReason().forEach((r, n) -> drops.put(r.label(), n));
+        Map<String, Long> lines = new TreeMap<>();
+        counters.dnsmasqLinesByKind().forEach((k, n) -> lines.put(k.label(), n));
+        ConnectionTracker c = connections.get();
+        return new MetricSnapshots(
+                Families.counter(MESSAGES, "Syslog messages received (frames), by transport", "transport", messages),
+                Families.counter(DROPPED, "Messages or parts of them not used, by reason: frame_too_large, "
+                        + "truncated_frame, bad_pri, bad_header, bad_structured_data, bad_dnsmasq_line, "
+                        + "name_too_long, aggregation_full, internal_error, store_unavailable", "reason", drops),
+                Families.counter(PROGRAMS, "Syslog messages that parsed, by sending program (tag or APP-NAME; _none "
+                        + "without one, _other beyond 100 distinct programs)", "program", counters.programs().snapshot()),
+                Families.counter(DNSMASQ_LINES, "dnsmasq log lines, by kind", "kind", lines),
+                Families.gauge(CONNECTIONS, "Syslog TCP connections open now", c == null ? 0 : c.open()),
+                Families.counter(CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted",
+                        c == null ? 0 : c.accepted()));
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, CONNECTIONS, CONNECTIONS_ACCEPTED);
+    }
+}

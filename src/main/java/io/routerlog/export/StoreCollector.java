@@ -1,0 +1,45 @@
+package io.routerlog.export;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.routerlog.aggregate.FlushStats;
+import io.routerlog.store.Store;
+import java.util.List;
+
+/** Health of the path into the store: flushes, their failures and duration, cluster size. */
+public final class StoreCollector implements MultiCollector {
+    static final String FLUSHES = "routerlog_store_flushes";
+    static final String FAILURES = "routerlog_store_flush_failures";
+    static final String DURATION = "routerlog_store_flush_duration_seconds";
+    static final String LAST_FLUSH = "routerlog_store_last_flush_timestamp_seconds";
+    static final String PENDING = "routerlog_store_pending_pairs";
+    static final String MEMBERS = "routerlog_cluster_members";
+
+    private final Store store;
+    private final FlushStats flushes;
+
+    public StoreCollector(Store store, FlushStats flushes) {
+        this.store = store;
+        this.flushes = flushes;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        return new MetricSnapshots(
+                Families.counter(FLUSHES, "Batches of counts written to the store", flushes.flushes()),
+                Families.counter(FAILURES, "Flushes the store did not take (their counts are retried)",
+                        flushes.failures()),
+                Families.gauge(DURATION, "How long the last flush took", flushes.lastDurationSeconds()),
+                Families.gauge(LAST_FLUSH, "When the last successful flush ended, in Unix seconds",
+                        flushes.lastSuccessEpochMillis() / 1000.0),
+                Families.gauge(PENDING, "Pairs whose counts wait for the store after a failed flush",
+                        flushes.pendingPairs()),
+                Families.gauge(MEMBERS, "Members of the routerlog cluster this node sees (1 when single)",
+                        store.clusterSize()));
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS);
+    }
+}

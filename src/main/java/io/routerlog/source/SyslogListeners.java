@@ -1,0 +1,201 @@
+package io.routerlog.source;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.routerlog.framing.DatagramFrameHandler;
+import io.routerlog.framing.FrameSink;
+import io.routerlog.framing.SyslogFrameDecoder;
+import io.routerlog.stats.PipelineCounters;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
+ * native epoll transport is used and UDP gets one socket per receive thread with SO_REUSEPORT, so the kernel
+ * spreads datagrams over the threads; elsewhere NIO with one UDP socket.
+ *
+ * <p>Each receive thread gets its own {@link FrameSink} from {@code sinks}, called on that thread, so everything
+ * after framing runs without sharing.
+ */
+public final class SyslogListeners implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(SyslogListeners.class);
+    /** Larger than any UDP payload, so that a datagram is never cut short by the receive buffer. */
+    private static final int MAX_DATAGRAM = 65536;
+
+    private final EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
+    private final ConnectionTracker connections = new ConnectionTracker();
+    private final boolean epoll;
+    private int port;
+
+    private SyslogListeners(int ioThreads) {
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("routerlog-io", true), io);
+    }
+
+    /**
+     * Binds TCP, then UDP on the same port number, and returns once both listen.
+     *
+     * @throws BindException when the port is taken or not allowed (ports below 1024 need CAP_NET_BIND_SERVICE)
+     */
+    public static SyslogListeners start(ListenerSettings settings, Supplier<FrameSink> sinks,
+            PipelineCounters counters) throws BindException, InterruptedException {
+        SyslogListeners l = new SyslogListeners(settings.ioThreads());
+        try {
+            l.bind(settings, sinks, counters);
+            return l;
+        } catch (BindException | InterruptedException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
+            throws BindException, InterruptedException {
+        int attempts = s.port() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            Channel tcp = bindTcp(s, sinks, counters, s.port());
+            int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
+            try {
+                bindUdp(s, sinks, counters, bound);
+                channels.add(tcp);
+                port = bound;
+                break;
+            } catch (BindException e) {
+                tcp.close().sync();
+                if (attempt >= attempts) {
+                    throw e;
+                }
+            }
+        }
+        LOG.info("Listening for syslog on {} port {} (udp and tcp, {} transport, {} receive threads)",
+                s.address().getHostAddress(), port, epoll ? "epoll" : "nio", s.ioThreads());
+    }
+
+    private Channel bindTcp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
+            throws BindException, InterruptedException {
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters));
+                        ch.pipeline().addLast("connections", connections);
+                    }
+                });
+        return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "tcp", s, port);
+    }
+
+    private void bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
+            throws BindException, InterruptedException {
+        int sockets = epoll ? s.ioThreads() : 1;
+        int datagram = Math.min(MAX_DATAGRAM, s.maxFrame() + 2);
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (int i = 0; i < sockets; i++) {
+                Bootstrap b = new Bootstrap()
+                        .group(group)
+                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, s.udpReceiveBuffer())
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram))
+                        .handler(new ChannelInitializer<DatagramChannel>() {
+                            @Override
+                            protected void initChannel(DatagramChannel ch) {
+                                ch.pipeline().addLast("framing",
+                                        new DatagramFrameHandler(s.maxFrame(), sinks.get(), counters));
+                            }
+                        });
+                if (epoll) {
+                    b.option(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
+            }
+        } catch (BindException | InterruptedException | RuntimeException e) {
+            for (Channel c : bound) {
+                c.close();
+            }
+            throw e;
+        }
+        channels.addAll(bound);
+        int effective = ((DatagramChannel) bound.get(0)).config().getReceiveBufferSize();
+        // Linux reports twice the usable size it grants
+        if (effective / 2 < s.udpReceiveBuffer() && effective < s.udpReceiveBuffer()) {
+            LOG.warn("The UDP receive buffer is {} bytes, less than the {} asked for: the kernel caps it at "
+                    + "net.core.rmem_max. Bursts may be lost; raise it with: sysctl -w net.core.rmem_max={}",
+                    effective, s.udpReceiveBuffer(), s.udpReceiveBuffer());
+        }
+    }
+
+    private interface Binder {
+        Channel bind() throws InterruptedException;
+    }
+
+    private static Channel bindOrExplain(Binder binder, String protocol, ListenerSettings s, int port)
+            throws BindException, InterruptedException {
+        try {
+            return binder.bind();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            String why = port > 0 && port < 1024
+                    ? " (ports below 1024 need root or the CAP_NET_BIND_SERVICE capability)" : "";
+            BindException be = new BindException("cannot listen on " + protocol + " " + s.address().getHostAddress()
+                    + " port " + port + ": " + e.getMessage() + why);
+            be.initCause(e);
+            throw be;
+        }
+    }
+
+    /** The port both listeners use. */
+    public int port() {
+        return port;
+    }
+
+    public ConnectionTracker connections() {
+        return connections;
+    }
+
+    /**
+     * Stops listening and closes every connection. Returns once the receive threads have finished what they
+     * read, so that everything received is in the aggregators.
+     */
+    @Override
+    public void close() {
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

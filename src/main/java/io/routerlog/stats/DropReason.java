@@ -1,0 +1,38 @@
+package io.routerlog.stats;
+
+/**
+ * Why a message (or a part of the stream) was not used; the {@code reason} label of
+ * {@code routerlog_syslog_dropped_total}. Every drop anywhere in the pipeline is counted under one of these.
+ */
+public enum DropReason {
+    /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
+    FRAME_TOO_LARGE("frame_too_large"),
+    /** An octet-counted frame that the sender announced but did not finish before closing the connection. */
+    TRUNCATED_FRAME("truncated_frame"),
+    /** No {@code <PRI>} at the start, or one that is not a number from 0 to 191. */
+    BAD_PRI("bad_pri"),
+    /** Nothing after the PRI, or an RFC 5424 header with missing fields. */
+    BAD_HEADER("bad_header"),
+    /** RFC 5424 structured data that does not close. */
+    BAD_STRUCTURED_DATA("bad_structured_data"),
+    /** A dnsmasq query or DHCP line whose fields are not where its kind puts them. */
+    BAD_DNSMASQ_LINE("bad_dnsmasq_line"),
+    /** A queried name longer than the 253 characters a DNS name can have. */
+    NAME_TOO_LONG("name_too_long"),
+    /** A new (client, domain, qtype) pair arrived while this receive thread's batch was full. */
+    AGGREGATION_FULL("aggregation_full"),
+    /** A fault inside routerlog while handling the message; logged once a minute with its stack trace. */
+    INTERNAL_ERROR("internal_error"),
+    /** Counts that could not be written to the store and were given up after retrying. */
+    STORE_UNAVAILABLE("store_unavailable");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,80 @@
+package io.routerlog.stats;
+
+import io.routerlog.text.Bytes;
+import io.routerlog.text.BytesTable;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Messages per sending program (the syslog tag or APP-NAME), bounded: program names come from the network, so
+ * after {@code maxPrograms} distinct names the rest are counted under {@value #OVERFLOW}.
+ */
+public final class ProgramCounts {
+    public static final int DEFAULT_MAX_PROGRAMS = 100;
+    public static final String OVERFLOW = "_other";
+    public static final String NONE = "_none";
+
+    private final int maxPrograms;
+    private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder overflow = new LongAdder();
+
+    ProgramCounts(int maxPrograms) {
+        this.maxPrograms = maxPrograms;
+    }
+
+    /** A per-thread view that finds the counter of a program name without allocating. */
+    public Local local() {
+        return new Local();
+    }
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.sum()));
+        long o = overflow.sum();
+        if (o > 0) {
+            m.put(OVERFLOW, o);
+        }
+        return m;
+    }
+
+    private LongAdder adderFor(String program) {
+        LongAdder a = counts.get(program);
+        if (a != null) {
+            return a;
+        }
+        if (counts.size() >= maxPrograms) {
+            return overflow;
+        }
+        return counts.computeIfAbsent(program, k -> new LongAdder());
+    }
+
+    /** Not thread-safe; one per receive thread. */
+    public final class Local {
+        private final BytesTable names = new BytesTable(32);
+        private LongAdder[] adders = new LongAdder[32];
+
+        public void count(byte[] b, int off, int len) {
+            if (len == 0) {
+                adderFor(NONE).increment();
+                return;
+            }
+            int h = Bytes.hash(Bytes.HASH_SEED, b, off, len);
+            int e = names.find(b, off, len, h);
+            if (e < 0) {
+                if (names.size() >= 4 * maxPrograms) {
+                    // a flood of random names: stop caching, they all land in the overflow counter anyway
+                    adderFor(Bytes.decode(b, off, len)).increment();
+                    return;
+                }
+                e = names.findOrAdd(b, off, len, h);
+                if (e >= adders.length) {
+                    adders = java.util.Arrays.copyOf(adders, adders.length * 2);
+                }
+                adders[e] = adderFor(Bytes.decode(b, off, len));
+            }
+            adders[e].increment();
+        }
+    }
+}

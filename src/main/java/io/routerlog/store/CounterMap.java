@@ -1,0 +1,137 @@
+package io.routerlog.store;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.partition.PartitionService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
+ * reads the part it owns of. Evictions and expiries of owned entries are counted as they happen.
+ */
+public final class CounterMap<K> {
+    private final IMap<K, MemberCounts> map;
+    private final PartitionService partitions;
+    private final UUID member;
+    private final LongAdder evicted = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+
+    CounterMap(HazelcastInstance hz, String name) {
+        this.map = hz.getMap(name);
+        this.partitions = hz.getPartitionService();
+        this.member = hz.getCluster().getLocalMember().getUuid();
+        map.addLocalEntryListener(new EvictionCounter());
+    }
+
+    public String name() {
+        return map.getName();
+    }
+
+    /**
+     * Adds the deltas, one entry-processor call per partition, and waits until all are applied. The deltas of
+     * every partition that confirmed are removed from {@code deltas}, so after a partial failure it holds exactly
+     * what still has to be written.
+     *
+     * @throws StoreException when some partition did not confirm in time
+     */
+    public void add(Map<K, Long> deltas, long timeoutMillis) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        Map<Integer, Map<K, Long>> byPartition = new HashMap<>();
+        for (Map.Entry<K, Long> e : deltas.entrySet()) {
+            int partition = partitions.getPartition(e.getKey()).getPartitionId();
+            byPartition.computeIfAbsent(partition, p -> new HashMap<>()).put(e.getKey(), e.getValue());
+        }
+        List<Map<K, Long>> parts = new ArrayList<>(byPartition.values());
+        List<CompletableFuture<Map<K, Void>>> pending = new ArrayList<>(parts.size());
+        for (Map<K, Long> part : parts) {
+            pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, part)).toCompletableFuture());
+        }
+        try {
+            await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
+        } finally {
+            for (int i = 0; i < parts.size(); i++) {
+                CompletableFuture<?> f = pending.get(i);
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    deltas.keySet().removeAll(parts.get(i).keySet());
+                }
+            }
+        }
+    }
+
+    static void await(CompletableFuture<?> all, long timeoutMillis, String what) {
+        try {
+            all.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while writing " + what, e);
+        } catch (ExecutionException e) {
+            throw new StoreException("writing " + what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("writing " + what + " took longer than " + timeoutMillis + " ms", e);
+        }
+    }
+
+    /** Calls {@code action} with each entry whose primary copy this member holds, and its total count. */
+    public void forEachOwned(java.util.function.BiConsumer<K, Long> action) {
+        Set<K> keys = map.localKeySet();
+        if (keys.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<K, MemberCounts> e : map.getAll(keys).entrySet()) {
+            action.accept(e.getKey(), e.getValue().sum());
+        }
+    }
+
+    /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */
+    public long get(K key) {
+        MemberCounts c = map.get(key);
+        return c == null ? 0 : c.sum();
+    }
+
+    /** Entries this member owns. */
+    public long ownedSize() {
+        return map.getLocalMapStats().getOwnedEntryCount();
+    }
+
+    /** Entries in the whole map. */
+    public int size() {
+        return map.size();
+    }
+
+    /** Owned entries removed to keep the map within its bound, since this member started. */
+    public long evicted() {
+        return evicted.sum();
+    }
+
+    /** Owned entries removed because they were not updated within the retention, since this member started. */
+    public long expired() {
+        return expired.sum();
+    }
+
+    private final class EvictionCounter implements EntryEvictedListener<K, MemberCounts>,
+            EntryExpiredListener<K, MemberCounts> {
+        @Override
+        public void entryEvicted(com.hazelcast.core.EntryEvent<K, MemberCounts> event) {
+            evicted.increment();
+        }
+
+        @Override
+        public void entryExpired(com.hazelcast.core.EntryEvent<K, MemberCounts> event) {
+            expired.increment();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.routerlog.store;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Objects;
+
+/** Who holds an address: MAC and hostname (empty when unknown), and when this was last seen. */
+public final class DhcpIdentity implements IdentifiedDataSerializable {
+    private String mac;
+    private String hostname;
+    private long seenAtMillis;
+
+    /** For deserialization. */
+    public DhcpIdentity() {
+    }
+
+    public DhcpIdentity(String mac, String hostname, long seenAtMillis) {
+        this.mac = Objects.requireNonNull(mac);
+        this.hostname = Objects.requireNonNull(hostname);
+        this.seenAtMillis = seenAtMillis;
+    }
+
+    public String mac() {
+        return mac;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public long seenAtMillis() {
+        return seenAtMillis;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.DHCP_IDENTITY;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(mac);
+        out.writeString(hostname);
+        out.writeLong(seenAtMillis);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        mac = in.readString();
+        hostname = in.readString();
+        seenAtMillis = in.readLong();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DhcpIdentity d && mac.equals(d.mac) && hostname.equals(d.hostname)
+                && seenAtMillis == d.seenAtMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mac, hostname, seenAtMillis);
+    }
+
+    @Override
+    public String toString() {
+        return mac + ' ' + hostname + " @" + seenAtMillis;
+    }
+}

@@ -1,0 +1,46 @@
+package io.routerlog.store;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/** DHCP identities by client address, shared by the whole cluster. */
+public final class IdentityMap {
+    private final IMap<String, DhcpIdentity> map;
+
+    IdentityMap(HazelcastInstance hz, String name) {
+        this.map = hz.getMap(name);
+    }
+
+    /** Applies one update per address and waits until all are applied. */
+    public void update(Map<String, UpdateIdentity> updates, long timeoutMillis) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>(updates.size());
+        for (Map.Entry<String, UpdateIdentity> u : updates.entrySet()) {
+            pending.add(map.submitToKey(u.getKey(), u.getValue()).toCompletableFuture());
+        }
+        CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
+                map.getName());
+    }
+
+    /** Every known identity, from every member: the same answer on each node. */
+    public void forEach(BiConsumer<String, DhcpIdentity> action) {
+        for (Map.Entry<String, DhcpIdentity> e : map.entrySet()) {
+            action.accept(e.getKey(), e.getValue());
+        }
+    }
+
+    public DhcpIdentity get(String ip) {
+        return map.get(ip);
+    }
+
+    public int size() {
+        return map.size();
+    }
+}

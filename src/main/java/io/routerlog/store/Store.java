@@ -1,0 +1,142 @@
+package io.routerlog.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.UUID;
+
+/**
+ * The embedded Hazelcast member and routerlog's maps in it:
+ * <ul>
+ *   <li>{@value #PAIRS}: (client, domain, qtype) query counts, bounded by {@code maxPairs} with least recently
+ *       updated entries evicted first, and removed after {@code retention} without an update;</li>
+ *   <li>{@value #REPLIES}: reply outcome counts;</li>
+ *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention.</li>
+ * </ul>
+ *
+ * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
+ * member owns and round up per partition, so the total could exceed it; here each of the {@value
+ * StoreSettings#PARTITIONS} partitions may hold {@code floor(max / 271)} entries, which keeps the whole map at or
+ * under the bound on any number of members.
+ */
+public final class Store implements AutoCloseable {
+    public static final String PAIRS = "routerlog.dns.pairs";
+    public static final String REPLIES = "routerlog.dns.replies";
+    public static final String IDENTITIES = "routerlog.dhcp.identities";
+
+    private final HazelcastInstance hz;
+    private final CounterMap<PairKey> pairs;
+    private final CounterMap<String> replies;
+    private final IdentityMap identities;
+    private final int pairCapacity;
+
+    private Store(HazelcastInstance hz, int pairCapacity) {
+        this.hz = hz;
+        this.pairCapacity = pairCapacity;
+        this.pairs = new CounterMap<>(hz, PAIRS);
+        this.replies = new CounterMap<>(hz, REPLIES);
+        this.identities = new IdentityMap(hz, IDENTITIES);
+    }
+
+    /** Starts the member; returns when it is ready to take writes. */
+    public static Store start(StoreSettings settings) {
+        Config config = config(settings);
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+        return new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS);
+    }
+
+    static Config config(StoreSettings s) {
+        Config c = new Config();
+        c.setClusterName(s.clusterName());
+        c.setInstanceName("routerlog-" + UUID.randomUUID());
+        c.setProperty("hazelcast.logging.type", "log4j2");
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        // routerlog flushes its batches before the member leaves; it shuts Hazelcast down itself
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        c.setProperty("hazelcast.partition.count", Integer.toString(StoreSettings.PARTITIONS));
+        c.setProperty("hazelcast.health.monitoring.level", "OFF");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        // a small appliance: fewer threads than Hazelcast's server defaults
+        c.setProperty("hazelcast.partition.operation.thread.count", "2");
+        c.setProperty("hazelcast.operation.generic.thread.count", "2");
+        c.setProperty("hazelcast.io.thread.count", "1");
+        c.setProperty("hazelcast.event.thread.count", "1");
+        c.setProperty("hazelcast.query.thread.count", "1");
+        c.getJetConfig().setEnabled(false);
+        c.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
+
+        NetworkConfig net = c.getNetworkConfig();
+        net.setPort(s.memberPort()).setPortAutoIncrement(true).setPortCount(100);
+        net.getInterfaces().setEnabled(true).addInterface(s.bindAddress());
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(false);
+
+        int retentionSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
+        c.addMapConfig(boundedMap(PAIRS, s.maxPairs(), retentionSeconds, s.backupCount()));
+        c.addMapConfig(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, s.backupCount()));
+        c.addMapConfig(new MapConfig(REPLIES).setBackupCount(s.backupCount()));
+        return c;
+    }
+
+    private static MapConfig boundedMap(String name, int max, int retentionSeconds, int backupCount) {
+        return new MapConfig(name)
+                .setBackupCount(backupCount)
+                .setInMemoryFormat(InMemoryFormat.BINARY)
+                .setTimeToLiveSeconds(retentionSeconds)
+                .setPerEntryStatsEnabled(true)
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.NONE) // replaced by the comparator
+                        .setComparator(new LeastRecentlyUpdated())
+                        .setMaxSizePolicy(MaxSizePolicy.PER_PARTITION)
+                        .setSize(perPartition(max)));
+    }
+
+    static int perPartition(int max) {
+        return Math.max(1, max / StoreSettings.PARTITIONS);
+    }
+
+    public CounterMap<PairKey> pairs() {
+        return pairs;
+    }
+
+    /** The most pairs the map can hold: {@code --max-pairs} rounded down to a multiple of the partition count. */
+    public int pairCapacity() {
+        return pairCapacity;
+    }
+
+    public CounterMap<String> replies() {
+        return replies;
+    }
+
+    public IdentityMap identities() {
+        return identities;
+    }
+
+    public UUID memberId() {
+        return hz.getCluster().getLocalMember().getUuid();
+    }
+
+    public int clusterSize() {
+        return hz.getCluster().getMembers().size();
+    }
+
+    public boolean isRunning() {
+        return hz.getLifecycleService().isRunning();
+    }
+
+    @Override
+    public void close() {
+        if (hz.getLifecycleService().isRunning()) {
+            hz.shutdown();
+        }
+    }
+}

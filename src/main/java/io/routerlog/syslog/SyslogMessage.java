@@ -1,0 +1,140 @@
+package io.routerlog.syslog;
+
+import io.routerlog.text.Bytes;
+
+/**
+ * A parsed syslog message as ranges of the line it was parsed from. The parser fills one instance per receive
+ * thread again for every message, so a receiver must not keep it past the call it was given in; the
+ * {@code String} accessors copy.
+ *
+ * <p>Absent fields (no hostname, RFC 5424 NIL values) have length 0.
+ */
+public final class SyslogMessage {
+    /** The two header formats routerlog reads. */
+    public enum Format { RFC3164, RFC5424 }
+
+    byte[] buf;
+    Format format;
+    int pri;
+    int timestampOff;
+    int timestampLen;
+    int hostnameOff;
+    int hostnameLen;
+    int prefixOff;
+    int prefixLen;
+    int programOff;
+    int programLen;
+    int procIdOff;
+    int procIdLen;
+    int msgIdOff;
+    int msgIdLen;
+    int structuredDataOff;
+    int structuredDataLen;
+    int messageOff;
+    int messageLen;
+
+    void reset(byte[] buf) {
+        this.buf = buf;
+        format = null;
+        pri = -1;
+        timestampLen = hostnameLen = prefixLen = programLen = procIdLen = msgIdLen = structuredDataLen = messageLen = 0;
+        timestampOff = hostnameOff = prefixOff = programOff = procIdOff = msgIdOff = structuredDataOff = messageOff = 0;
+    }
+
+    /** Sets RFC 5424 header field {@code index}: 0 TIMESTAMP, 1 HOSTNAME, 2 APP-NAME, 3 PROCID, 4 MSGID. */
+    void setHeaderField(int index, int off, int len) {
+        switch (index) {
+            case 0 -> { timestampOff = off; timestampLen = len; }
+            case 1 -> { hostnameOff = off; hostnameLen = len; }
+            case 2 -> { programOff = off; programLen = len; }
+            case 3 -> { procIdOff = off; procIdLen = len; }
+            case 4 -> { msgIdOff = off; msgIdLen = len; }
+            default -> throw new IllegalArgumentException("no RFC 5424 header field " + index);
+        }
+    }
+
+    public byte[] buf() {
+        return buf;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    public int pri() {
+        return pri;
+    }
+
+    public int facility() {
+        return pri >> 3;
+    }
+
+    public int severity() {
+        return pri & 7;
+    }
+
+    public int programOffset() {
+        return programOff;
+    }
+
+    public int programLength() {
+        return programLen;
+    }
+
+    public int messageOffset() {
+        return messageOff;
+    }
+
+    public int messageLength() {
+        return messageLen;
+    }
+
+    /** True when the program (RFC 3164 tag name or RFC 5424 APP-NAME) is exactly {@code name}. */
+    public boolean programIs(String name) {
+        return Bytes.equalsAscii(buf, programOff, programLen, name);
+    }
+
+    public String timestamp() {
+        return text(timestampOff, timestampLen);
+    }
+
+    public String hostname() {
+        return text(hostnameOff, hostnameLen);
+    }
+
+    /** OpenWrt's {@code log_prefix}, when the message carries one. */
+    public String prefix() {
+        return text(prefixOff, prefixLen);
+    }
+
+    public String program() {
+        return text(programOff, programLen);
+    }
+
+    public String procId() {
+        return text(procIdOff, procIdLen);
+    }
+
+    public String msgId() {
+        return text(msgIdOff, msgIdLen);
+    }
+
+    /** The RFC 5424 structured data elements as sent, {@code ""} for NIL. */
+    public String structuredData() {
+        return text(structuredDataOff, structuredDataLen);
+    }
+
+    public String message() {
+        return text(messageOff, messageLen);
+    }
+
+    private String text(int off, int len) {
+        return len == 0 ? "" : Bytes.decode(buf, off, len);
+    }
+
+    @Override
+    public String toString() {
+        return format + "{pri=" + pri + ", host=" + hostname() + ", program=" + program() + ", pid=" + procId()
+                + ", msg=" + message() + '}';
+    }
+}
