@@ -1,0 +1,176 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The store on a real (single) Hazelcast member. */
+class StoreTest {
+    private static final long TIMEOUT = 30_000;
+
+    private static Store start(int maxPairs, Duration retention) {
+        return Store.start(StoreSettings.singleNode(maxPairs, 1000, retention));
+    }
+
+    private static PairKey pair(int i) {
+        return new PairKey("10.0." + (i / 250 % 250) + "." + (i % 250), "host" + i + ".example.test", "A");
+    }
+
+    private static Map<PairKey, Long> owned(CounterMap<PairKey> map) {
+        Map<PairKey, Long> m = new HashMap<>();
+        map.forEachOwned(m::put);
+        return m;
+    }
+
+    @Test
+    void boundHoldsWhenTenTimesMaxPairsAreOffered() throws Exception {
+        try (Store store = start(2710, Duration.ofHours(1))) {
+            assertThat(store.pairCapacity()).isEqualTo(2710);
+            int offered = 27_100;
+            for (int start = 0; start < offered; start += 1000) {
+                Map<PairKey, Long> batch = new HashMap<>();
+                for (int i = start; i < Math.min(offered, start + 1000); i++) {
+                    batch.put(pair(i), 1L);
+                }
+                store.pairs().add(batch, TIMEOUT);
+                assertThat(store.pairs().size()).isLessThanOrEqualTo(2710);
+            }
+            int size = store.pairs().size();
+            assertThat(size).isLessThanOrEqualTo(2710).isGreaterThanOrEqualTo(2700);
+            assertThat(owned(store.pairs())).hasSize(size);
+            assertThat(store.pairs().ownedSize()).isEqualTo(size);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.pairs().evicted() < offered - size && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(store.pairs().evicted()).isEqualTo(offered - size);
+        }
+    }
+
+    @Test
+    void maxPairsThatIsNotAMultipleOfThePartitionCountIsNeverExceeded() {
+        try (Store store = start(1000, Duration.ofHours(1))) {
+            assertThat(store.pairCapacity()).isEqualTo(813).isLessThanOrEqualTo(1000);
+            Map<PairKey, Long> batch = new HashMap<>();
+            for (int i = 0; i < 10_000; i++) {
+                batch.put(pair(i), 1L);
+            }
+            store.pairs().add(batch, TIMEOUT);
+            assertThat(store.pairs().size()).isLessThanOrEqualTo(813);
+        }
+    }
+
+    @Test
+    void countsAreExactBelowTheBound() {
+        try (Store store = start(27_100, Duration.ofHours(1))) {
+            Map<PairKey, Long> expected = new HashMap<>();
+            for (int round = 0; round < 5; round++) {
+                Map<PairKey, Long> batch = new HashMap<>();
+                for (int i = 0; i < 3000; i++) {
+                    long delta = (i * 7L + round) % 13 + 1;
+                    batch.put(pair(i), delta);
+                    expected.merge(pair(i), delta, Long::sum);
+                }
+                store.pairs().add(batch, TIMEOUT);
+                assertThat(batch).as("every partition confirmed, nothing left to retry").isEmpty();
+            }
+            assertThat(owned(store.pairs())).isEqualTo(expected);
+            assertThat(store.pairs().get(pair(42))).isEqualTo(expected.get(pair(42)));
+            assertThat(store.pairs().evicted()).isZero();
+        }
+    }
+
+    @Test
+    void leastRecentlyUpdatedPairsAreEvictedFirst() {
+        try (Store store = start(27_100, Duration.ofHours(1))) {
+            List<PairKey> hot = new java.util.ArrayList<>();
+            for (int i = 0; i < 271; i++) {
+                hot.add(new PairKey("192.168.1." + (i % 250), "hot" + i + ".test", "AAAA"));
+            }
+            int next = 0;
+            for (int round = 0; round < 25; round++) {
+                Map<PairKey, Long> touch = new HashMap<>();
+                hot.forEach(k -> touch.put(k, 1L));
+                store.pairs().add(touch, TIMEOUT);
+                // reading does not count as use: scrape everything between the writes
+                assertThat(owned(store.pairs())).containsKeys(hot.toArray(PairKey[]::new));
+                Map<PairKey, Long> flood = new HashMap<>();
+                for (int i = 0; i < 2710; i++) {
+                    flood.put(pair(next++), 1L);
+                }
+                store.pairs().add(flood, TIMEOUT);
+            }
+            Map<PairKey, Long> left = owned(store.pairs());
+            for (PairKey k : hot) {
+                assertThat(left).containsEntry(k, 25L);
+            }
+            assertThat(left.size()).isLessThanOrEqualTo(27_100);
+            assertThat(store.pairs().evicted()).isPositive();
+            // the oldest flood entries are the ones that went
+            assertThat(left).doesNotContainKey(pair(0));
+        }
+    }
+
+    @Test
+    void pairsNotUpdatedWithinTheRetentionExpireEvenWhileBeingRead() throws Exception {
+        try (Store store = start(2710, Duration.ofSeconds(2))) {
+            PairKey kept = new PairKey("10.1.1.1", "kept.test", "A");
+            PairKey idle = new PairKey("10.1.1.2", "idle.test", "A");
+            Map<PairKey, Long> first = new HashMap<>(Map.of(kept, 1L, idle, 1L));
+            store.pairs().add(first, TIMEOUT);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4500);
+            int updates = 1;
+            while (System.nanoTime() < end) {
+                Thread.sleep(300);
+                store.pairs().add(new HashMap<>(Map.of(kept, 1L)), TIMEOUT);
+                updates++;
+                owned(store.pairs());
+            }
+            assertThat(store.pairs().get(kept)).isEqualTo(updates);
+            assertThat(store.pairs().get(idle)).isZero();
+            assertThat(owned(store.pairs())).containsOnlyKeys(kept);
+        }
+    }
+
+    @Test
+    void identitiesFollowTheLatestLeaseAndReleasesOnlyTheirOwnMac() {
+        try (Store store = start(2710, Duration.ofHours(1))) {
+            IdentityMap ids = store.identities();
+            ids.update(Map.of(
+                    "192.168.1.10", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000), 0),
+                    "192.168.1.11", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:02", "", 1000), 0)), TIMEOUT);
+            assertThat(ids.get("192.168.1.10")).isEqualTo(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000));
+            // an older update does not undo a newer one
+            ids.update(Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
+                    TIMEOUT);
+            assertThat(ids.get("192.168.1.10").hostname()).isEqualTo("laptop");
+            // a release by another MAC leaves the address alone; by its own MAC removes it
+            ids.update(Map.of("192.168.1.10", UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)), TIMEOUT);
+            assertThat(ids.get("192.168.1.10")).isNotNull();
+            ids.update(Map.of("192.168.1.10", UpdateIdentity.release("aa:aa:aa:aa:aa:01", 2000)), TIMEOUT);
+            assertThat(ids.get("192.168.1.10")).isNull();
+            Set<String> all = new HashSet<>();
+            ids.forEach((ip, id) -> all.add(ip + " " + id.mac() + " " + id.hostname()));
+            assertThat(all).containsExactly("192.168.1.11 aa:aa:aa:aa:aa:02 ");
+        }
+    }
+
+    @Test
+    void identityWithALeaseEndExpiresThen() throws Exception {
+        try (Store store = start(2710, Duration.ofHours(1))) {
+            store.identities().update(Map.of(
+                    "10.0.0.5", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:05", "tv", 1), 1000),
+                    "10.0.0.6", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:06", "nas", 1), 0)), TIMEOUT);
+            Thread.sleep(2500);
+            assertThat(store.identities().get("10.0.0.5")).isNull();
+            assertThat(store.identities().get("10.0.0.6")).isNotNull();
+        }
+    }
+}
