@@ -51,24 +51,39 @@ public final class CounterMap<K> {
             return;
         }
         Map<Integer, Map<K, Long>> byPartition = new HashMap<>();
-        for (Map.Entry<K, Long> e : deltas.entrySet()) {
-            int partition = partitions.getPartition(e.getKey()).getPartitionId();
-            byPartition.computeIfAbsent(partition, p -> new HashMap<>()).put(e.getKey(), e.getValue());
+        try {
+            for (Map.Entry<K, Long> e : deltas.entrySet()) {
+                int partition = partitions.getPartition(e.getKey()).getPartitionId();
+                byPartition.computeIfAbsent(partition, p -> new HashMap<>()).put(e.getKey(), e.getValue());
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
         List<Map<K, Long>> parts = new ArrayList<>(byPartition.values());
         List<CompletableFuture<Map<K, Void>>> pending = new ArrayList<>(parts.size());
+        RuntimeException notSent = null;
         for (Map<K, Long> part : parts) {
-            pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, part)).toCompletableFuture());
+            try {
+                pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, part))
+                        .toCompletableFuture());
+            } catch (RuntimeException e) {
+                // the member is not running or shutting down: the rest stays in deltas
+                notSent = e;
+                break;
+            }
         }
         try {
             await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
         } finally {
-            for (int i = 0; i < parts.size(); i++) {
+            for (int i = 0; i < pending.size(); i++) {
                 CompletableFuture<?> f = pending.get(i);
                 if (f.isDone() && !f.isCompletedExceptionally()) {
                     deltas.keySet().removeAll(parts.get(i).keySet());
                 }
             }
+        }
+        if (notSent != null) {
+            throw new StoreException("writing " + map.getName() + " failed: " + notSent, notSent);
         }
     }
 

@@ -22,8 +22,12 @@ public final class IdentityMap {
             return;
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(updates.size());
-        for (Map.Entry<String, UpdateIdentity> u : updates.entrySet()) {
-            pending.add(map.submitToKey(u.getKey(), u.getValue()).toCompletableFuture());
+        try {
+            for (Map.Entry<String, UpdateIdentity> u : updates.entrySet()) {
+                pending.add(map.submitToKey(u.getKey(), u.getValue()).toCompletableFuture());
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
         CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
                 map.getName());

@@ -1,0 +1,146 @@
+package io.routerlog.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.routerlog.event.DhcpLease;
+import io.routerlog.event.DhcpRelease;
+import io.routerlog.event.DnsQuery;
+import io.routerlog.event.ReplyOutcome;
+import io.routerlog.stats.DropReason;
+import io.routerlog.stats.PipelineCounters;
+import io.routerlog.store.PairKey;
+import io.routerlog.store.Store;
+import io.routerlog.store.StoreSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Local aggregation and flushing into a real single-member store. */
+class FlusherTest {
+    private static Store store;
+
+    @BeforeAll
+    static void startStore() {
+        store = Store.start(StoreSettings.singleNode(271_000, 1000, Duration.ofHours(1)));
+    }
+
+    @AfterAll
+    static void stopStore() {
+        store.close();
+    }
+
+    /** A query flyweight over "client domain qtype". */
+    static DnsQuery query(String client, String domain, String qtype) {
+        byte[] b = (client + " " + domain + " " + qtype).getBytes(StandardCharsets.UTF_8);
+        int c = client.getBytes(StandardCharsets.UTF_8).length;
+        int d = domain.getBytes(StandardCharsets.UTF_8).length;
+        return new DnsQuery().set(b, 0, c, c + 1, d, c + d + 2, b.length - c - d - 2);
+    }
+
+    @Test
+    void countsFromSeveralReceiveThreadsAreExactAcrossManyFlushes() throws Exception {
+        PipelineCounters counters = new PipelineCounters();
+        Flusher flusher = new Flusher(store, counters, Duration.ofMillis(20), 4096, System::currentTimeMillis);
+        flusher.start();
+        int threads = 4;
+        int perThread = 50_000;
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            LocalAggregator aggregator = flusher.newAggregator();
+            int id = t;
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    aggregator.query(query("10.9." + id + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"));
+                    if (i % 10 == 0) {
+                        aggregator.reply(ReplyOutcome.CACHED);
+                    }
+                }
+            }));
+        }
+        long cachedBefore = store.replies().get("cached");
+        senders.forEach(Thread::start);
+        for (Thread s : senders) {
+            s.join();
+        }
+        flusher.close();
+        Map<PairKey, Long> expected = new HashMap<>();
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                expected.merge(new PairKey("10.9." + t + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"), 1L,
+                        Long::sum);
+            }
+        }
+        for (Map.Entry<PairKey, Long> e : expected.entrySet()) {
+            assertThat(store.pairs().get(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
+        }
+        assertThat(store.replies().get("cached") - cachedBefore).isEqualTo(threads * perThread / 10);
+        assertThat(flusher.stats().flushes()).isGreaterThan(1);
+        assertThat(flusher.stats().failures()).isZero();
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isZero();
+    }
+
+    @Test
+    void dhcpChangesAreAppliedInTheOrderTheyWereSeen() {
+        Flusher flusher = new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096,
+                System::currentTimeMillis);
+        LocalAggregator a = flusher.newAggregator();
+        LocalAggregator b = flusher.newAggregator();
+        a.lease(new DhcpLease("192.168.7.2", "aa:00:00:00:00:02", "phone", 1000, 0));
+        b.release(new DhcpRelease("192.168.7.2", "aa:00:00:00:00:02", 2000));
+        a.lease(new DhcpLease("192.168.7.3", "aa:00:00:00:00:03", "old-name", 1000, 0));
+        b.lease(new DhcpLease("192.168.7.3", "aa:00:00:00:00:03", "new-name", 3000, 0));
+        a.lease(new DhcpLease("192.168.7.4", "aa:00:00:00:00:04", "", 1000, 0));
+        flusher.close();
+        assertThat(store.identities().get("192.168.7.2")).isNull();
+        assertThat(store.identities().get("192.168.7.3").hostname()).isEqualTo("new-name");
+        assertThat(store.identities().get("192.168.7.4").mac()).isEqualTo("aa:00:00:00:00:04");
+    }
+
+    @Test
+    void aFullBatchDropsOnlyNewPairsCountsThemAndFlushesEarly() throws Exception {
+        PipelineCounters counters = new PipelineCounters();
+        // no periodic flush within the test: only the early one can empty the batch
+        Flusher flusher = new Flusher(store, counters, Duration.ofHours(1), 10, System::currentTimeMillis);
+        flusher.start();
+        LocalAggregator a = flusher.newAggregator();
+        for (int i = 0; i < 10; i++) {
+            a.query(query("10.8.0.1", "full" + i + ".test", "A"));
+        }
+        a.query(query("10.8.0.1", "full0.test", "A")); // known pair: still counted
+        a.query(query("10.8.0.1", "overflow.test", "A")); // new pair: dropped, early flush requested
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.pairs().get(new PairKey("10.8.0.1", "full9.test", "A")) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.pairs().get(new PairKey("10.8.0.1", "full0.test", "A"))).isEqualTo(2);
+        a.query(query("10.8.0.1", "overflow.test", "A")); // room again after the flush
+        flusher.close();
+        assertThat(store.pairs().get(new PairKey("10.8.0.1", "overflow.test", "A"))).isEqualTo(1);
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
+    }
+
+    @Test
+    void countsTheStoreDidNotTakeAreKeptAndTheFailureCounted() {
+        Store stopped = Store.start(StoreSettings.singleNode(2710, 1000, Duration.ofHours(1)));
+        stopped.close();
+        Flusher flusher = new Flusher(stopped, new PipelineCounters(), Duration.ofHours(1), 4096,
+                System::currentTimeMillis);
+        LocalAggregator a = flusher.newAggregator();
+        a.query(query("10.7.0.1", "kept.test", "A"));
+        a.query(query("10.7.0.2", "kept.test", "A"));
+        flusher.flushNow();
+        assertThat(flusher.stats().failures()).isEqualTo(1);
+        assertThat(flusher.stats().pendingPairs()).isEqualTo(2);
+        assertThat(flusher.stats().lastSuccessEpochMillis()).isZero();
+        flusher.close();
+        assertThat(flusher.stats().pendingPairs()).as("still kept after the last try").isEqualTo(2);
+    }
+}
