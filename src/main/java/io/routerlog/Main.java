@@ -61,10 +61,41 @@ public final class Main implements Callable<Integer> {
 
     /** Parses {@code args} (with settings from {@code env} and the config file) and runs; returns the exit code. */
     static int run(String[] args, Map<String, String> env) {
+        return run(args, env, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cl;
+        try {
+            cl = commandLine(args, env, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("routerlog: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        return cl.execute(args);
+    }
+
+    /** The settings {@code args}, {@code env} and the config file give, without starting anything. */
+    static Settings parse(String[] args, Map<String, String> env) {
+        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+        CommandLine cl = commandLine(args, env, sink, sink);
+        cl.parseArgs(args);
+        Main main = cl.getCommand();
+        return main.options.toSettings(main.spec);
+    }
+
+    private static CommandLine commandLine(String[] args, Map<String, String> env, PrintWriter out,
+            PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
-        PrintWriter err = cl.getErr();
+        cl.setOut(out);
+        cl.setErr(err);
+        String configPath = configPath(args, env);
+        ConfigSources sources = ConfigSources.of(env, readConfigFile(configPath, cl.getCommandSpec()),
+                configPath == null ? null : Path.of(configPath));
+        cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("routerlog: " + ex.getMessage());
+            err.println("routerlog: " + ex.getMessage() + valueSource(ex, args, sources));
             err.println("Try 'routerlog --help' for more information.");
             return CommandLine.ExitCode.USAGE;
         });
@@ -73,19 +104,11 @@ public final class Main implements Callable<Integer> {
             LogManager.getLogger(Main.class).debug("Start-up failed", ex);
             return CommandLine.ExitCode.SOFTWARE;
         });
-        try {
-            cl.setDefaultValueProvider(ConfigSources.of(env, readConfigFile(args, env, cl.getCommandSpec())));
-        } catch (IllegalArgumentException e) {
-            err.println("routerlog: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        }
         warnUnknownEnv(env, cl.getCommandSpec(), err);
-        return cl.execute(args);
+        return cl;
     }
 
-    private static Map<String, List<String>> readConfigFile(String[] args, Map<String, String> env,
-            CommandSpec spec) {
+    private static String configPath(String[] args, Map<String, String> env) {
         String path = env.get(ConfigSources.envName("--config"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -94,6 +117,10 @@ public final class Main implements Callable<Integer> {
                 path = args[i].substring("--config=".length());
             }
         }
+        return path;
+    }
+
+    private static Map<String, List<String>> readConfigFile(String path, CommandSpec spec) {
         if (path == null) {
             return Map.of();
         }
@@ -102,6 +129,29 @@ public final class Main implements Callable<Integer> {
                 .map(o -> o.longestName().substring(2))
                 .collect(Collectors.toSet());
         return ConfigSources.readFile(Path.of(path), known);
+    }
+
+    /** " (from ...)" when the bad value did not come from the command line. */
+    private static String valueSource(CommandLine.ParameterException ex, String[] args, ConfigSources sources) {
+        String option = null;
+        if (ex.getArgSpec() instanceof OptionSpec o) {
+            option = o.longestName();
+        } else {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
+            if (m.find()) {
+                option = m.group();
+            }
+        }
+        if (option == null) {
+            return "";
+        }
+        for (String a : args) {
+            if (a.equals(option) || a.startsWith(option + "=")) {
+                return "";
+            }
+        }
+        String source = sources.sourceOf(option);
+        return source == null ? "" : " (from " + source + ")";
     }
 
     private static void warnUnknownEnv(Map<String, String> env, CommandSpec spec, PrintWriter err) {

@@ -27,14 +27,31 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
 
     private final Map<String, String> env;
     private final Map<String, List<String>> file;
+    private final Path filePath;
 
-    private ConfigSources(Map<String, String> env, Map<String, List<String>> file) {
+    private ConfigSources(Map<String, String> env, Map<String, List<String>> file, Path filePath) {
         this.env = env;
         this.file = file;
+        this.filePath = filePath;
     }
 
-    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file) {
-        return new ConfigSources(env, file);
+    /** @param filePath where {@code file} was read from, or null */
+    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file, Path filePath) {
+        return new ConfigSources(env, file, filePath);
+    }
+
+    /**
+     * Where the value of an option came from when it was not on the command line ("environment variable X",
+     * "FILE"), or null.
+     */
+    public String sourceOf(String longOption) {
+        if (env.containsKey(envName(longOption))) {
+            return "environment variable " + envName(longOption);
+        }
+        if (file.containsKey(longOption.replaceFirst("^--", ""))) {
+            return filePath == null ? "config file" : filePath.toString();
+        }
+        return null;
     }
 
     /** The environment variable that sets an option. */

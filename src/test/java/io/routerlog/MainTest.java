@@ -1,0 +1,172 @@
+package io.routerlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.routerlog.config.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Flags, environment and config file, and what the command says about bad values. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path config(String text) throws IOException {
+        Path f = dir.resolve("routerlog.conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void defaults() {
+        Settings s = Main.parse(new String[0], Map.of());
+        assertThat(s.syslogPort()).isEqualTo(5514);
+        assertThat(s.httpPort()).isEqualTo(9514);
+        assertThat(s.maxFrame()).isEqualTo(65536);
+        assertThat(s.maxPairs()).isEqualTo(10_000);
+        assertThat(s.retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(s.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.dnsttDomains()).isEmpty();
+        assertThat(s.leasesFile()).isNull();
+        assertThat(s.listenAddress().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(s.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void flagsWinOverEnvironmentWhichWinsOverTheConfigFile() throws IOException {
+        Path f = config("""
+                # routerlog settings
+                max-pairs = 30000
+                retention = 2h
+                http-port = 9600
+                dnstt-domain = t.example.com
+                dnstt-domain = "T2.Example.org."
+                """);
+        Map<String, String> env = Map.of("ROUTERLOG_RETENTION", "3h", "ROUTERLOG_HTTP_PORT", "9700");
+        Settings s = Main.parse(new String[] {"--config", f.toString(), "--http-port", "9800"}, env);
+        assertThat(s.maxPairs()).isEqualTo(30_000);
+        assertThat(s.retention()).isEqualTo(Duration.ofHours(3));
+        assertThat(s.httpPort()).isEqualTo(9800);
+        assertThat(s.dnsttDomains()).containsExactly("t.example.com", "t2.example.org");
+    }
+
+    @Test
+    void configFileCanBeNamedInTheEnvironmentAndRepeatableValuesCommaSeparated() throws IOException {
+        Path f = config("dnstt-domain = a.test, b.test\nflush-interval = 250ms\nmax-frame = 8KiB\n");
+        Settings s = Main.parse(new String[0], Map.of("ROUTERLOG_CONFIG", f.toString()));
+        assertThat(s.dnsttDomains()).containsExactly("a.test", "b.test");
+        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.maxFrame()).isEqualTo(8192);
+    }
+
+    @Test
+    void sizesAndDurationsInTheirUsualSpellings() {
+        Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
+            "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());
+        assertThat(s.maxFrame()).isEqualTo(65536);
+        assertThat(s.udpReceiveBuffer()).isEqualTo(16 << 20);
+        assertThat(s.retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void badValuesGiveAOneLineErrorAndExitCode2() {
+        List<String[]> bad = List.of(
+                new String[] {"--syslog-port", "abc"},
+                new String[] {"--syslog-port", "70000"},
+                new String[] {"--http-port", "-1"},
+                new String[] {"--max-pairs", "10"},
+                new String[] {"--max-leases", "many"},
+                new String[] {"--retention", "5 fortnights"},
+                new String[] {"--flush-interval", "0s"},
+                new String[] {"--max-frame", "10"},
+                new String[] {"--udp-receive-buffer", "1"},
+                new String[] {"--io-threads", "0"},
+                new String[] {"--dnstt-domain", "not a domain!"},
+                new String[] {"--log-level", "loud"},
+                new String[] {"--leases-file", dir.resolve("missing.leases").toString()},
+                new String[] {"--listen-address", "no.such.host.invalid"},
+                new String[] {"--no-such-flag"});
+        for (String[] args : bad) {
+            Result r = run(Map.of(), args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines().findFirst().orElse("")).as(String.join(" ", args))
+                    .startsWith("routerlog: ").contains(args[0]);
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void badValueFromTheEnvironmentOrFileSaysWhereItCameFrom() throws IOException {
+        Result env = run(Map.of("ROUTERLOG_MAX_PAIRS", "lots"));
+        assertThat(env.code()).isEqualTo(2);
+        assertThat(env.err()).contains("--max-pairs").contains("(from environment variable ROUTERLOG_MAX_PAIRS)");
+        assertThatThrownBy(() -> Main.parse(new String[0], Map.of("ROUTERLOG_MAX_PAIRS", "lots")))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--max-pairs");
+
+        Path f = config("retention = forever\n");
+        Result file = run(Map.of(), "--config", f.toString());
+        assertThat(file.code()).isEqualTo(2);
+        assertThat(file.err()).contains("--retention").contains("(from " + f + ")");
+    }
+
+    @Test
+    void unknownOrMalformedConfigFileEntriesAreErrorsWithTheLine() throws IOException {
+        Result unknown = run(Map.of(), "--config", config("max-pairs = 20000\nmax-paris = 3\n").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("line 2").contains("unknown setting 'max-paris'");
+
+        Result malformed = run(Map.of(), "--config", config("just some words\n").toString());
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err()).contains("line 1").contains("expected 'name = value'");
+
+        Result missing = run(Map.of(), "--config", dir.resolve("nope.conf").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read config file");
+    }
+
+    @Test
+    void helpListsEveryOptionAndItsEnvironmentVariableRule() {
+        Result r = run(Map.of(), "--help");
+        assertThat(r.code()).isZero();
+        for (String option : List.of("--config", "--listen-address", "--syslog-port", "--http-address",
+                "--http-port", "--max-frame", "--udp-receive-buffer", "--io-threads", "--max-pairs", "--max-leases",
+                "--retention", "--flush-interval", "--dnstt-domain", "--leases-file", "--log-level", "--version")) {
+            assertThat(r.out()).contains(option);
+        }
+        assertThat(r.out()).contains("ROUTERLOG_MAX_PAIRS").contains("CAP_NET_BIND_SERVICE");
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        Result r = run(Map.of(), "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("routerlog ");
+    }
+
+    @Test
+    void unknownRouterlogEnvironmentVariablesAreReported() {
+        Result r = run(Map.of("ROUTERLOG_MAX_PARIS", "1"), "--version");
+        assertThat(r.err()).contains("ignoring unknown environment variable ROUTERLOG_MAX_PARIS");
+    }
+}
