@@ -1,0 +1,174 @@
+package io.routerlog;
+
+import static io.routerlog.testing.Senders.octet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.routerlog.config.Settings;
+import io.routerlog.stats.DropReason;
+import io.routerlog.stats.Transport;
+import io.routerlog.testing.Exposition;
+import io.routerlog.testing.Http;
+import io.routerlog.testing.NettyLeakCheck;
+import io.routerlog.testing.Senders;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A whole node in this JVM, fed over real loopback sockets, read back through /metrics. */
+@ExtendWith(NettyLeakCheck.class)
+class RouterLogTest {
+    private RouterLog node;
+
+    @BeforeEach
+    void start() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        node = RouterLog.start(new Settings(lo, 0, lo, 0, 64 * 1024, 1 << 20, 2, 10_000, 10_000,
+                Duration.ofHours(1), Duration.ofMillis(100), List.of("t.example.com"), null, "info"));
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    /** Waits until the node has seen {@code messages} frames, flushes, and scrapes. */
+    private Exposition settle(long messages) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (node.counters().messageCount(Transport.TCP) + node.counters().messageCount(Transport.UDP) < messages
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        node.flush();
+        return Http.metrics(node.httpPort());
+    }
+
+    @Test
+    void everyLogdVariantAndRfc5424CountExactly() throws Exception {
+        int port = node.syslogPort();
+        String q = "query[A] example.com from 192.168.1.10";
+        // TCP, newline trailer; with hostname, without, with log_prefix, with prefix and no hostname
+        Senders.tcp(port, "<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: " + q + "\n"
+                + "<30>Jan  5 12:34:56 dnsmasq[1]: " + q + "\n"
+                + "<30>Jan  5 12:34:56 OpenWrt r1: dnsmasq[1]: " + q + "\n"
+                + "<30>Jan  5 12:34:56 r1: dnsmasq[1]: " + q + "\n");
+        // TCP, NUL trailer (log_trailer_null), extra and proto layouts, other programs in between
+        Senders.tcp(port, "<30>Sep  3 15:54:12 OpenWrt dnsmasq[1]: 12 192.168.1.10/52226 " + q + "\0"
+                + "<30>Sep  3 15:54:12 OpenWrt netifd: Interface 'wan' is now up\0"
+                + "<30>Sep  3 15:54:12 OpenWrt dnsmasq[17]: UDP 13 192.168.1.10/52227 " + q + "\0"
+                + "<6>Sep  3 15:54:12 OpenWrt kernel: [ 12.345678] br-lan: port 1 entered forwarding state\0");
+        // UDP, with and without trailing newline
+        Senders.udp(port, List.of("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q,
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q + "\n",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: 3689 fd00::5/52226 query[AAAA] IPv6.Example.COM. from fd00::5\n"));
+        // RFC 5424, octet counted, structured data before a message that contains [A]
+        Senders.tcp(port, octet("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 - [timeQuality tzKnown=\"1\" "
+                + "isSynced=\"0\"] 1 192.168.1.10/36096 " + q)
+                + octet("<30>1 2026-11-22T01:59:45Z - dnsmasq - - - TCP -4 192.168.1.10/36097 " + q));
+        Exposition m = settle(15);
+        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "192.168.1.10 example.com A", 10L,
+                "fd00::5 ipv6.example.com AAAA", 1L));
+        assertThat(m.value("routerlog_syslog_messages_total", "transport", "tcp")).isEqualTo(12.0);
+        assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp")).isEqualTo(3.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "dnsmasq")).isEqualTo(13.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "netifd")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "kernel")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_pairs")).isEqualTo(2.0);
+        for (Exposition.Sample s : m.samples("routerlog_syslog_dropped_total")) {
+            assertThat(s.value()).as(s.labels().toString()).isZero();
+        }
+    }
+
+    @Test
+    void dhcpIdentitiesRepliesAndTunnelNames() throws Exception {
+        int port = node.syslogPort();
+        StringBuilder s = new StringBuilder();
+        for (String line : List.of(
+                "dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop",
+                "dnsmasq-dhcp[1]: 381195086 DHCPACK(br-lan) 192.168.1.101 aa:bb:cc:dd:ee:01",
+                "dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.102 aa:bb:cc:dd:ee:02 gone",
+                "dnsmasq-dhcp[1]: DHCPRELEASE(br-lan) 192.168.1.102 aa:bb:cc:dd:ee:02",
+                "dnsmasq[1]: 3 127.0.0.11/52765 forwarded example.com to 127.0.0.2#5300",
+                "dnsmasq[1]: 3 127.0.0.11/52765 reply example.com is 93.184.216.34",
+                "dnsmasq[1]: 5 127.0.0.12/39638 reply nope.invalid.test is NXDOMAIN",
+                "dnsmasq[1]: 6 127.0.0.12/36611 config ads.doubleclick.test is 0.0.0.0",
+                "dnsmasq[1]: cached google.com is 142.250.74.46",
+                "dnsmasq[1]: 7 10.0.0.53/1000 query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.53",
+                "dnsmasq[1]: 8 10.0.0.53/1001 query[TXT] AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM from 10.0.0.53",
+                "dnsmasq[1]: 9 10.0.0.53/1002 query[A] xt.example.com from 10.0.0.53")) {
+            s.append("<30>Nov 22 01:59:47 OpenWrt ").append(line).append('\n');
+        }
+        Senders.tcp(port, s.toString());
+        Exposition m = settle(12);
+        assertThat(m.samples("routerlog_dhcp_lease_info")).extracting(Exposition.Sample::labels)
+                .containsExactlyInAnyOrder(
+                        Map.of("client", "192.168.1.100", "mac", "aa:bb:cc:dd:ee:ff", "hostname", "laptop"),
+                        Map.of("client", "192.168.1.101", "mac", "aa:bb:cc:dd:ee:01", "hostname", ""));
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "forwarded")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "blocked")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(1.0);
+        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "10.0.0.53 t.example.com TXT", 2L,
+                "10.0.0.53 xt.example.com A", 1L));
+    }
+
+    @Test
+    void aTcpStreamArrivingByteByByteAndBadFramesInBetween() throws Exception {
+        String stream = "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] one.test from 10.1.0.1\n"
+                + "this is not syslog\n"
+                + octet("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[MX] two.test from 10.1.0.2")
+                + "<" + "9".repeat(70_000) + "\n"
+                + "<999>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] bad.pri from 10.1.0.3\0"
+                + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] from\n"
+                + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[type=65] three.test from 10.1.0.4\0";
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            chunks.add(new byte[] {bytes[i]});
+        }
+        chunks.add(java.util.Arrays.copyOfRange(bytes, 200, bytes.length));
+        Senders.tcp(node.syslogPort(), chunks, 1);
+        Exposition m = settle(7);
+        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "10.1.0.1 one.test A", 1L,
+                "10.1.0.2 two.test MX", 1L,
+                "10.1.0.4 three.test TYPE65", 1L));
+        Map<String, Long> drops = new TreeMap<>();
+        for (DropReason r : List.of(DropReason.BAD_PRI, DropReason.FRAME_TOO_LARGE, DropReason.BAD_DNSMASQ_LINE)) {
+            drops.put(r.label(), node.counters().dropCount(r));
+        }
+        assertThat(drops).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bad_pri", 2L, "frame_too_large", 1L, "bad_dnsmasq_line", 1L));
+        assertThat(m.value("routerlog_syslog_dropped_total", "reason", "bad_pri")).isEqualTo(2.0);
+    }
+
+    @Test
+    void labelValuesFromTheNetworkAreEscapedAndReadBackUnchanged() throws Exception {
+        String weird = "we\"ird\\name\nwith.newline.test";
+        Senders.udp(node.syslogPort(), List.of(
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] " + weird + " from 10.2.0.1",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.2.0.2 aa:bb:cc:dd:ee:03 h\"o\\st",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] caf\u00e9.test from 10.2.0.3"));
+        Exposition m = settle(3);
+        assertThat(m.queryCounts()).containsEntry("10.2.0.1 " + weird + " A", 1L)
+                .containsEntry("10.2.0.3 caf\u00e9.test A", 1L);
+        assertThat(m.samples("routerlog_dhcp_lease_info").get(0).labels()).containsEntry("hostname", "h\"o\\st");
+    }
+
+    @Test
+    void healthzIsOkWhileRunning() throws Exception {
+        assertThat(Http.get(node.httpPort(), "/healthz").statusCode()).isEqualTo(200);
+        assertThat(Http.get(node.httpPort(), "/nope").statusCode()).isEqualTo(404);
+    }
+}
