@@ -66,7 +66,8 @@ public final class SyslogParser {
         int ts = timestampLength(b, p, end);
         if (ts > 0) {
             m.timestampOff = p;
-            m.timestampLen = ts;
+            // the length includes the separating space, which is not part of the timestamp
+            m.timestampLen = b[p + ts - 1] == SP ? ts - 1 : ts;
             p += ts;
         }
         while (p < end && b[p] == SP) {

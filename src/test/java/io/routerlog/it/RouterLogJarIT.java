@@ -1,0 +1,183 @@
+package io.routerlog.it;
+
+import static io.routerlog.testing.Senders.octet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.routerlog.testing.Exposition;
+import io.routerlog.testing.Http;
+import io.routerlog.testing.Senders;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar, started as a user starts it, fed by real syslog clients. */
+class RouterLogJarIT {
+
+    /** Runs a command, feeding it {@code stdin}; fails on a non-zero exit. */
+    private static String exec(String stdin, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", cmd[0]).isTrue();
+        assertThat(p.exitValue()).as("%s exit code, output: %s", String.join(" ", cmd), out).isZero();
+        return out;
+    }
+
+    private static String lines(String format, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append(String.format(format, i % 5)).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void utilLinuxLoggerRfc5424OctetCountedTcpAndRfc3164Udp() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start()) {
+            String port = Integer.toString(r.syslogPort);
+            exec(lines("1 192.168.5.1/3000%d query[A] Logger5424.Example.TEST from 192.168.5.1", 40),
+                    "logger", "--tcp", "--octet-count", "--rfc5424", "-n", "127.0.0.1", "-P", port,
+                    "-t", "dnsmasq", "--id=5533", "-p", "daemon.info");
+            exec(lines("query[AAAA] logger3164.test from 192.168.5.%d", 25),
+                    "logger", "--udp", "--rfc3164", "-n", "127.0.0.1", "-P", port,
+                    "-t", "dnsmasq", "--id=1", "-p", "daemon.info");
+            exec(lines("2 fd00::%d/40000 query[HTTPS] tcp-lf.test from fd00::1", 15),
+                    "logger", "--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", port,
+                    "-t", "dnsmasq", "--id=1", "-p", "daemon.info");
+            Exposition m = r.settle(80);
+            Map<String, Long> expected = new java.util.TreeMap<>();
+            expected.put("192.168.5.1 logger5424.example.test A", 40L);
+            for (int i = 0; i < 5; i++) {
+                expected.put("192.168.5." + i + " logger3164.test AAAA", 5L);
+            }
+            expected.put("fd00::1 tcp-lf.test HTTPS", 15L);
+            assertThat(m.queryCounts()).isEqualTo(expected);
+            assertThat(m.value("routerlog_syslog_messages_total", "transport", "tcp")).isEqualTo(55.0);
+            assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp")).isEqualTo(25.0);
+            assertThat(m.value("routerlog_syslog_dropped_total", "reason", "bad_header")).isZero();
+        }
+    }
+
+    @Test
+    void rawSocketsInEveryLogdVariant() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start("--dnstt-domain", "t.example.com")) {
+            List<String> udp = new ArrayList<>();
+            StringBuilder lf = new StringBuilder();
+            StringBuilder nul = new StringBuilder();
+            String[] headers = {
+                "<30>Jan  5 02:03:04 OpenWrt ",          // log_hostname
+                "<30>Jan  5 02:03:04 ",                  // no hostname
+                "<30>Jan 15 02:03:04 OpenWrt r1: ",      // log_prefix
+                "<30>Jan 15 02:03:04 r1: "};             // prefix without hostname
+            String[] bodies = {
+                "dnsmasq[1]: query[A] plain.test from 10.3.0.1",
+                "dnsmasq[1]: 3689 10.3.0.1/52226 query[A] plain.test from 10.3.0.1",
+                "dnsmasq[2345]: TCP -7 10.3.0.1/52227 query[A] PLAIN.test. from 10.3.0.1",
+                "dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.3.0.1 02:00:00:00:00:01 phone"};
+            for (String h : headers) {
+                for (String b : bodies) {
+                    udp.add(h + b);
+                    udp.add(h + b + "\n");
+                    lf.append(h).append(b).append('\n');
+                    nul.append(h).append(b).append('\0');
+                }
+            }
+            Senders.udp(r.syslogPort, udp);
+            Senders.tcp(r.syslogPort, lf.toString());
+            Senders.tcp(r.syslogPort, nul.toString());
+            Senders.tcp(r.syslogPort, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: 9 10.3.0.9/1 query[TXT] "
+                    + "aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.3.0.9\n");
+            Exposition m = r.settle(4 * 4 * 4 + 1);
+            // 4 headers x 3 query bodies x (2 udp + lf + nul)
+            assertThat(m.queryCounts()).isEqualTo(Map.of(
+                    "10.3.0.1 plain.test A", 48L,
+                    "10.3.0.9 t.example.com TXT", 1L));
+            assertThat(m.samples("routerlog_dhcp_lease_info")).singleElement().extracting(Exposition.Sample::labels)
+                    .isEqualTo(Map.of("client", "10.3.0.1", "mac", "02:00:00:00:00:01", "hostname", "phone"));
+            assertThat(m.value("routerlog_dnsmasq_lines_total", "kind", "dhcp_ack")).isEqualTo(16.0);
+        }
+    }
+
+    @Test
+    void promtoolAcceptsTheScrapeWhateverNamesArrive() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start()) {
+            Senders.udp(r.syslogPort, List.of(
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] quo\"te.test from 10.4.0.1",
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] back\\slash.test from 10.4.0.1",
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] new\nline.test from 10.4.0.1",
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] \u00fcml\u00e4ut.test from 10.4.0.1",
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] <name unprintable> from 10.4.0.1",
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.4.0.2 aa:bb:cc:dd:ee:04 a\"b\\c",
+                    "<30>Jan  5 02:03:04 OpenWrt {weird}program[1]: hello"));
+            Exposition m = r.settle(7);
+            assertThat(m.queryCounts()).containsKeys("10.4.0.1 quo\"te.test A", "10.4.0.1 back\\slash.test A",
+                    "10.4.0.1 new\nline.test A", "10.4.0.1 \u00fcml\u00e4ut.test A", "10.4.0.1 <name unprintable> A");
+            String body = Http.get(r.httpPort, "/metrics").body();
+            Path file = Files.createTempFile("scrape", ".prom");
+            try {
+                Files.writeString(file, body);
+                String out = exec(body, "promtool", "check", "metrics");
+                assertThat(out).doesNotContain("error");
+            } finally {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
+    void badValueExitsWithCode2AndAOneLineError() throws Exception {
+        Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+                "--syslog-port", "nope").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out.lines().findFirst().orElse("")).startsWith("routerlog: ").contains("--syslog-port")
+                .contains("nope");
+    }
+
+    @Test
+    void portInUseIsAClearStartUpError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+                    "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
+                    "--http-port", Integer.toString(RouterLogProcess.freePortForUdpAndTcp()),
+                    "--syslog-port", Integer.toString(taken.getLocalPort())).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(out).contains("routerlog: cannot start: cannot listen on tcp 127.0.0.1 port "
+                    + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void sigtermStopsCleanly() throws Exception {
+        RouterLogProcess r = RouterLogProcess.start();
+        try {
+            Senders.tcp(r.syslogPort, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] bye.test from 10.5.0.1\n");
+            r.process.destroy(); // SIGTERM
+            assertThat(r.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(r.output()).contains("Stopping: closing listeners, flushing counts").contains("Stopped");
+        } finally {
+            r.close();
+        }
+    }
+
+    @Test
+    void healthzAndIndex() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start()) {
+            assertThat(Http.get(r.httpPort, "/healthz").body()).isEqualTo("ok\n");
+            assertThat(Http.get(r.httpPort, "/").body()).contains("/metrics");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

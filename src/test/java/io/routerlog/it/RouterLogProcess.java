@@ -1,0 +1,122 @@
+package io.routerlog.it;
+
+import io.routerlog.testing.Exposition;
+import io.routerlog.testing.Http;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** routerlog started from its jar as a separate process, on free loopback ports. */
+final class RouterLogProcess implements AutoCloseable {
+    final int syslogPort;
+    final int httpPort;
+    final Process process;
+    final Path log;
+
+    private RouterLogProcess(int syslogPort, int httpPort, Process process, Path log) {
+        this.syslogPort = syslogPort;
+        this.httpPort = httpPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("routerlog.jar", "target/routerlog.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with mvn package");
+        }
+        return jar;
+    }
+
+    /** Runs the jar with {@code args} and returns once /healthz says ok. */
+    static RouterLogProcess start(String... extraArgs) throws Exception {
+        int syslog = freePortForUdpAndTcp();
+        int http = freePortForUdpAndTcp();
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(),
+                "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
+                "--syslog-port", Integer.toString(syslog), "--http-port", Integer.toString(http),
+                "--flush-interval", "200ms"));
+        cmd.addAll(List.of(extraArgs));
+        Path log = Files.createTempFile("routerlog-it", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        RouterLogProcess r = new RouterLogProcess(syslog, http, p, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("routerlog exited with " + p.exitValue() + ":\n" + r.output());
+            }
+            try {
+                if (Http.get(http, "/healthz").statusCode() == 200) {
+                    return r;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        r.close();
+        throw new IllegalStateException("routerlog did not become healthy:\n" + r.output());
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A port that is free for both TCP and UDP on 127.0.0.1 right now. */
+    static int freePortForUdpAndTcp() throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                port = s.getLocalPort();
+            }
+            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    Exposition metrics() throws Exception {
+        return Http.metrics(httpPort);
+    }
+
+    /** Polls /metrics until {@code messages} frames were received, waits for a flush, and returns a scrape. */
+    Exposition settle(long messages) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Exposition m = metrics();
+            double seen = m.samples("routerlog_syslog_messages_total").stream()
+                    .mapToDouble(Exposition.Sample::value).sum();
+            if (seen >= messages) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(600); // more than two flush intervals
+        return metrics();
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(log);
+    }
+}
