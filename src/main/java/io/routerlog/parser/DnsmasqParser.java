@@ -105,8 +105,10 @@ public final class DnsmasqParser {
             outcome(DnsmasqLineKind.HOSTS, ReplyOutcome.LOCAL);
         } else if (Bytes.startsWith(b, p, end, "DHCP ")) {
             outcome(DnsmasqLineKind.DHCP_NAME, ReplyOutcome.LOCAL);
-        } else if (Bytes.startsWith(b, p, end, "DHCPACK(") || Bytes.startsWith(b, p, end, "DHCPREPLY(")) {
-            parseAck(b, p, end);
+        } else if (Bytes.startsWith(b, p, end, "DHCPACK(")) {
+            parseAck(b, p, end, false);
+        } else if (Bytes.startsWith(b, p, end, "DHCPREPLY(")) {
+            parseAck(b, p, end, true);
         } else if (Bytes.startsWith(b, p, end, "DHCPRELEASE(")) {
             parseRelease(b, p, end);
         } else if (isDhcpMessage(b, p, end)) {
@@ -229,22 +231,27 @@ public final class DnsmasqParser {
                 || Bytes.equalsAscii(b, value, n, "NXDOMAIN") || Bytes.startsWith(b, value, end, "NODATA");
     }
 
-    /** {@code DHCPACK(iface) IP MAC [HOSTNAME]} or {@code DHCPREPLY(iface) IPV6 DUID [HOSTNAME]}. */
-    private void parseAck(byte[] b, int p, int end) {
+    /**
+     * {@code DHCPACK(iface) IP MAC [HOSTNAME]} or {@code DHCPREPLY(iface) IPV6 DUID [HOSTNAME]}. A DHCPv6 reply may
+     * end in a status instead of a hostname ({@code deprecated}, {@code address invalid}, ...) or carry no address:
+     * then no identity is learnt.
+     */
+    private void parseAck(byte[] b, int p, int end, boolean dhcpv6Reply) {
         String[] fields = dhcpFields(b, p, end);
-        if (fields == null || fields[1].isEmpty()) {
-            // an ACK for an address without a client id says nothing about identity
-            if (fields == null) {
-                counters.dropped(DropReason.BAD_DNSMASQ_LINE);
-            } else {
-                counters.dnsmasqLine(DnsmasqLineKind.DHCP_ACK);
-            }
+        if (fields == null) {
+            counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             return;
         }
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_ACK);
-        sink.lease(new DhcpLease(fields[0], Duids.macOf(fields[1]), fields[2], clock.getAsLong(), 0));
+        String hostname = fields[2];
+        if (fields[0].isEmpty() || fields[1].isEmpty()
+                || dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated"))) {
+            return;
+        }
+        sink.lease(new DhcpLease(fields[0], Duids.macOf(fields[1]), hostname, clock.getAsLong(), 0));
     }
 
+    /** {@code DHCPRELEASE(iface) IP MAC}; DHCPv6 releases that name no address are only counted. */
     private void parseRelease(byte[] b, int p, int end) {
         String[] fields = dhcpFields(b, p, end);
         if (fields == null) {
@@ -252,10 +259,15 @@ public final class DnsmasqParser {
             return;
         }
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_RELEASE);
-        sink.release(new DhcpRelease(fields[0], Duids.macOf(fields[1]), clock.getAsLong()));
+        if (!fields[0].isEmpty()) {
+            sink.release(new DhcpRelease(fields[0], Duids.macOf(fields[1]), clock.getAsLong()));
+        }
     }
 
-    /** [ip, mac-or-duid (may be empty), rest] of a DHCP line, or null when there is no address. */
+    /**
+     * [address, MAC or DUID, rest] of a DHCP line; the address is empty when the line starts with a client id
+     * instead (DHCPv6 lines without address); null when it starts with neither.
+     */
     private static String[] dhcpFields(byte[] b, int p, int end) {
         int close = Bytes.indexOf(b, p, end, (byte) ')');
         if (close < 0 || close + 2 > end || b[close + 1] != ' ') {
@@ -263,8 +275,14 @@ public final class DnsmasqParser {
         }
         String rest = Bytes.decode(b, close + 2, end - close - 2).trim();
         String[] parts = rest.split(" +", 3);
-        if (parts.length == 0 || !IpAddresses.isIpLiteral(parts[0])) {
+        if (parts.length == 0 || parts[0].isEmpty()) {
             return null;
+        }
+        if (!IpAddresses.isIpLiteral(parts[0])) {
+            if (!Duids.isHexOctets(parts[0])) {
+                return null;
+            }
+            return new String[] {"", parts[0], parts.length > 1 ? rest.substring(parts[0].length()).trim() : ""};
         }
         String mac = parts.length > 1 ? parts[1] : "";
         String hostname = parts.length > 2 ? parts[2].trim() : "";
@@ -276,7 +294,7 @@ public final class DnsmasqParser {
             return false;
         }
         int i = p + 4;
-        while (i < end && b[i] >= 'A' && b[i] <= 'Z') {
+        while (i < end && (b[i] >= 'A' && b[i] <= 'Z' || b[i] == '-')) {
             i++;
         }
         return i > p + 4 && i < end && b[i] == '(';

@@ -28,6 +28,13 @@ final class Duids {
         return s;
     }
 
+    /** True for {@code hh:hh:...} with at least two octets, as dnsmasq prints MACs and DUIDs (type prefix allowed). */
+    static boolean isHexOctets(String id) {
+        String s = id.length() > 3 && id.charAt(2) == '-' ? id.substring(3) : id;
+        String[] octets = s.split(":");
+        return octets.length >= 2 && allOctets(octets);
+    }
+
     private static boolean allOctets(String[] octets) {
         for (String o : octets) {
             if (o.length() != 2 || Character.digit(o.charAt(0), 16) < 0 || Character.digit(o.charAt(1), 16) < 0) {

@@ -646,6 +646,35 @@ class DnsmasqParserTest {
             assertThat(c.sink.leases).containsExactly(new DhcpLease("fd00::1a2b", duid, "printer", NOW, 0));
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"deprecated", "address invalid", "lease not found", "confirm failed"})
+        void dhcpv6ReplyWithAStatusInsteadOfAHostnameTeachesNothing(String status) {
+            Chain c = new Chain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff " + status);
+
+            assertThat(c.sink.eventCount()).isZero();
+            c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
+        }
+
+        @Test
+        void dhcpv6LinesWithoutAnAddressAreCountedNotDropped() {
+            Chain reply = new Chain().dhcp(
+                    "DHCPREPLY(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff no addresses available");
+            assertThat(reply.sink.eventCount()).isZero();
+            reply.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
+
+            Chain release = new Chain().dhcp("DHCPRELEASE(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            assertThat(release.sink.eventCount()).isZero();
+            release.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
+        }
+
+        @Test
+        void dhcpv6InformationRequestIsADhcpMessage() {
+            Chain c = new Chain().dhcp("DHCPINFORMATION-REQUEST(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+
+            assertThat(c.sink.eventCount()).isZero();
+            c.assertOnlyLine(DnsmasqLineKind.DHCP_OTHER);
+        }
+
         @Test
         void dhcpv6ReleaseGivesTheMac() {
             Chain c = new Chain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
