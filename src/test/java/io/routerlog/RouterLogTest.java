@@ -167,6 +167,37 @@ class RouterLogTest {
     }
 
     @Test
+    void leasesFileSeedsIdentitiesAndIsReadAgainWhenItChanges(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path leases = dir.resolve("dhcp.leases");
+        long future = System.currentTimeMillis() / 1000 + 3600;
+        java.nio.file.Files.writeString(leases, future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
+                + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
+                + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (RouterLog withLeases = RouterLog.start(new Settings(lo, 0, lo, 0, 64 * 1024, 1 << 20, 1, 10_000,
+                10_000, Duration.ofHours(1), Duration.ofMillis(100), List.of(), leases, "info"))) {
+            withLeases.flush();
+            assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
+                    .extracting(Exposition.Sample::labels).containsExactlyInAnyOrder(
+                            Map.of("client", "192.168.9.10", "mac", "aa:bb:cc:00:00:01", "hostname", "nas"),
+                            Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:02", "hostname", ""));
+            java.nio.file.Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
+            java.nio.file.Files.setLastModifiedTime(leases,
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            Map<String, String> printer = Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04",
+                    "hostname", "printer");
+            while (System.nanoTime() < deadline && Http.metrics(withLeases.httpPort())
+                    .samples("routerlog_dhcp_lease_info").stream().noneMatch(x -> x.labels().equals(printer))) {
+                Thread.sleep(200);
+            }
+            assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
+                    .extracting(Exposition.Sample::labels).contains(printer);
+        }
+    }
+
+    @Test
     void healthzIsOkWhileRunning() throws Exception {
         assertThat(Http.get(node.httpPort(), "/healthz").statusCode()).isEqualTo(200);
         assertThat(Http.get(node.httpPort(), "/nope").statusCode()).isEqualTo(404);
