@@ -12,10 +12,12 @@ import io.routerlog.config.Units;
 import io.routerlog.export.DhcpLeasesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
+import io.routerlog.export.DnsttCollector;
 import io.routerlog.export.HttpEndpoints;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
 import io.routerlog.framing.FrameSink;
+import io.routerlog.geoip.GeoIp;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.MessageRouter;
 import io.routerlog.source.LeasesFileWatcher;
@@ -41,6 +43,7 @@ public final class RouterLog implements AutoCloseable {
     private final Settings settings;
     private final PipelineCounters counters = new PipelineCounters();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private GeoIp geoIp;
     private Store store;
     private Flusher flusher;
     private HttpEndpoints http;
@@ -67,9 +70,12 @@ public final class RouterLog implements AutoCloseable {
 
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
-        store = Store.start(StoreSettings.singleNode(settings.maxPairs(), settings.maxLeases(), settings.retention()));
+        geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
+        store = Store.start(StoreSettings.singleNode(settings.maxPairs(), settings.maxLeases(),
+                settings.maxDnsttSessions(), settings.retention()));
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
-                System::currentTimeMillis);
+                System::currentTimeMillis)
+                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
         flusher.start();
 
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -78,6 +84,10 @@ public final class RouterLog implements AutoCloseable {
         registry.register(new DhcpLeasesCollector(store.identities()));
         registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections()));
         registry.register(new StoreCollector(store, flusher.stats()));
+        if (!settings.dnsttDomains().isEmpty()) {
+            registry.register(new DnsttCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
+                    geoIp.hasAsns(), settings.dnsttActiveWindow(), System::currentTimeMillis));
+        }
         registry.register(() -> new MetricSnapshots(InfoSnapshot.builder().name("routerlog_build")
                 .help("routerlog's version; always 1")
                 .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", VersionInfo.version())))
@@ -152,6 +162,7 @@ public final class RouterLog implements AutoCloseable {
         closeQuietly(flusher);
         closeQuietly(http);
         closeQuietly(store);
+        closeQuietly(geoIp);
         LOG.info("Stopped");
         stopped.countDown();
     }

@@ -10,9 +10,7 @@ import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +26,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RouterLogTest {
     private RouterLog node;
 
+    /** Settings for a node on free loopback ports, flushing every 100 ms, plus {@code args}. */
+    static Settings settings(String... args) {
+        List<String> all = new ArrayList<>(List.of("--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
+                "--syslog-port", "0", "--http-port", "0", "--flush-interval", "100ms", "--io-threads", "2"));
+        all.addAll(List.of(args));
+        return Main.parse(all.toArray(String[]::new), Map.of());
+    }
+
     @BeforeEach
     void start() throws Exception {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        node = RouterLog.start(new Settings(lo, 0, lo, 0, 64 * 1024, 1 << 20, 2, 10_000, 10_000,
-                Duration.ofHours(1), Duration.ofMillis(100), List.of("t.example.com"), null, "info"));
+        node = RouterLog.start(settings("--dnstt-domain", "t.example.com"));
     }
 
     @AfterEach
@@ -174,9 +178,7 @@ class RouterLogTest {
         java.nio.file.Files.writeString(leases, future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
                 + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
                 + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        try (RouterLog withLeases = RouterLog.start(new Settings(lo, 0, lo, 0, 64 * 1024, 1 << 20, 1, 10_000,
-                10_000, Duration.ofHours(1), Duration.ofMillis(100), List.of(), leases, "info"))) {
+        try (RouterLog withLeases = RouterLog.start(settings("--leases-file", leases.toString()))) {
             withLeases.flush();
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
                     .extracting(Exposition.Sample::labels).containsExactlyInAnyOrder(

@@ -8,10 +8,12 @@ import java.util.List;
 /** What one receive thread saw between two flushes. */
 final class Batch {
     final PairCounts pairs;
+    final TunnelCounts tunnels;
     final long[] outcomes = new long[ReplyOutcome.values().length];
     final List<DhcpEvent> dhcp = new ArrayList<>();
 
     Batch(int pairCapacity) {
         this.pairs = new PairCounts(pairCapacity);
+        this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
     }
 }

@@ -9,7 +9,11 @@ import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
+import io.routerlog.store.TunnelCounterKey;
+import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionKey;
 import io.routerlog.store.UpdateIdentity;
+import io.routerlog.geoip.GeoIp;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +56,14 @@ public final class Flusher implements AutoCloseable {
     private final Map<PairKey, Long> pendingPairs = new HashMap<>();
     private final long[] pendingOutcomes = new long[ReplyOutcome.values().length];
     private final Map<String, DhcpEvent> pendingDhcp = new LinkedHashMap<>();
+    private final Map<TunnelCounterKey, Long> pendingTunnelCounters = new HashMap<>();
+    private final Map<TunnelSessionKey, TunnelLabels> pendingSessions = new HashMap<>();
     private long lastFailureLog;
+
+    // DNSTT: set before start()
+    private List<String> tunnelDomains = List.of();
+    private Duration activeWindow = Duration.ofSeconds(30);
+    private GeoIp geoIp = GeoIp.none();
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -75,6 +86,19 @@ public final class Flusher implements AutoCloseable {
         LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush);
         aggregators.add(a);
         return a;
+    }
+
+    /**
+     * Also moves DNSTT counts and sessions, with GeoIP labels for the addresses that sent the queries, and
+     * keeps the peak of sessions seen within {@code activeWindow}.
+     *
+     * @param domains the tunnel domains in the order the parser numbers them
+     */
+    public Flusher withTunnels(List<String> domains, Duration activeWindow, GeoIp geoIp) {
+        this.tunnelDomains = List.copyOf(domains);
+        this.activeWindow = activeWindow;
+        this.geoIp = geoIp;
+        return this;
     }
 
     public void start() {
@@ -150,9 +174,50 @@ public final class Flusher implements AutoCloseable {
                 }
             }
             b.dhcp.clear();
+            b.tunnels.drain(tunnelVisitor);
             b.pairs.recycle();
             a.giveBack(b);
         }
+    }
+
+    private final TunnelCounts.Visitor tunnelVisitor = new TunnelCounts.Visitor() {
+        @Override
+        public void sender(int domainIndex, String sender, long queries, long bytes, long invalid) {
+            TunnelLabels labels = labels(domainIndex, sender);
+            addTunnelCounter(TunnelCounterKey.QUERIES, labels, queries);
+            addTunnelCounter(TunnelCounterKey.BYTES_IN, labels, bytes);
+            addTunnelCounter(TunnelCounterKey.INVALID, labels, invalid);
+        }
+
+        @Override
+        public void session(int domainIndex, long clientId, String sender) {
+            pendingSessions.put(new TunnelSessionKey(tunnelDomains.get(domainIndex), clientId),
+                    labels(domainIndex, sender));
+        }
+    };
+
+    private TunnelLabels labels(int domainIndex, String sender) {
+        String country = geoIp.country(sender);
+        return new TunnelLabels(tunnelDomains.get(domainIndex), country == null ? TunnelLabels.NO_COUNTRY : country,
+                geoIp.asn(sender));
+    }
+
+    private void addTunnelCounter(String counter, TunnelLabels labels, long n) {
+        if (n != 0) {
+            pendingTunnelCounters.merge(new TunnelCounterKey(counter, labels), n, Long::sum);
+        }
+    }
+
+    private void writeTunnels() {
+        long now = clock.getAsLong();
+        if (!pendingSessions.isEmpty()) {
+            Map<TunnelLabels, Long> created = store.tunnels().touch(pendingSessions, now, WRITE_TIMEOUT_MILLIS);
+            pendingSessions.clear();
+            created.forEach((labels, n) -> addTunnelCounter(TunnelCounterKey.SESSIONS, labels, n));
+        }
+        store.tunnels().counters().add(pendingTunnelCounters, WRITE_TIMEOUT_MILLIS);
+        store.tunnels().raisePeaks(store.tunnels().activeCounts(now - activeWindow.toMillis()),
+                WRITE_TIMEOUT_MILLIS);
     }
 
     private void write() {
@@ -185,6 +250,9 @@ public final class Flusher implements AutoCloseable {
             }
             store.identities().update(updates, WRITE_TIMEOUT_MILLIS);
             pendingDhcp.clear();
+        }
+        if (!tunnelDomains.isEmpty()) {
+            writeTunnels();
         }
     }
 

@@ -5,6 +5,7 @@ import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 
@@ -36,6 +37,14 @@ public final class LocalAggregator implements EventSink {
     @Override
     public synchronized void query(DnsQuery query) {
         if (!active.pairs.add(query)) {
+            counters.dropped(DropReason.AGGREGATION_FULL);
+            full();
+        }
+    }
+
+    @Override
+    public synchronized void tunnelQuery(TunnelQuery query) {
+        if (!active.tunnels.add(query)) {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
         }

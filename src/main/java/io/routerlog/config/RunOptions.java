@@ -1,5 +1,6 @@
 package io.routerlog.config;
 
+import io.routerlog.geoip.GeoIp;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,6 +20,7 @@ public final class RunOptions {
     private static final Pattern DOMAIN = Pattern.compile(
             "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
     private static final long MAX_FRAME_LIMIT = 16L << 20;
+    private static final int MAX_DNSTT_DOMAINS = 64;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE: one 'name = value' per line, names as the long options without "
@@ -75,6 +77,24 @@ public final class RunOptions {
     @Option(names = "--dnstt-domain", paramLabel = "DOMAIN", split = ",",
             description = "A DNSTT tunnel domain (repeatable): names under it count as the domain itself.")
     List<String> dnsttDomains = new ArrayList<>();
+
+    @Option(names = "--dnstt-active-window", paramLabel = "DURATION", defaultValue = "30s",
+            description = "A DNSTT session is active while it sent a query within this time. Default: ${DEFAULT-VALUE}.")
+    String dnsttActiveWindow;
+
+    @Option(names = "--max-dnstt-sessions", paramLabel = "N", defaultValue = "10000",
+            description = "Most DNSTT sessions kept (least recently seen evicted first). At least 271. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxDnsttSessions;
+
+    @Option(names = "--geoip-country-db", paramLabel = "FILE",
+            description = "MaxMind DB country database (GeoLite2-Country or compatible): adds a country label to the "
+                    + "DNSTT metrics.")
+    Path geoipCountryDb;
+
+    @Option(names = "--geoip-asn-db", paramLabel = "FILE",
+            description = "MaxMind DB ASN database (GeoLite2-ASN or compatible): adds an asn label to the DNSTT metrics.")
+    Path geoipAsnDb;
 
     @Option(names = "--leases-file", paramLabel = "FILE",
             description = "A dnsmasq lease file (such as /tmp/dhcp.leases) to learn DHCP identities from at start "
@@ -134,6 +154,16 @@ public final class RunOptions {
                 domains.add(domain);
             }
         }
+        if (domains.size() > MAX_DNSTT_DOMAINS) {
+            throw new IllegalArgumentException("--dnstt-domain: at most " + MAX_DNSTT_DOMAINS + " domains");
+        }
+        Duration window = duration("--dnstt-active-window", dnsttActiveWindow);
+        if (window.toMillis() < 1000) {
+            throw new IllegalArgumentException("--dnstt-active-window must be at least 1s: " + dnsttActiveWindow);
+        }
+        atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
+        // opening the databases checks that they exist and are MaxMind DBs of the right kind
+        GeoIp.open(geoipCountryDb, geoipAsnDb).close();
         if (leasesFile != null && !Files.isReadable(leasesFile)) {
             throw new IllegalArgumentException("--leases-file: cannot read " + leasesFile);
         }
@@ -142,7 +172,8 @@ public final class RunOptions {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
         return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, maxPairs, maxLeases,
-                keep, flush, List.copyOf(domains), leasesFile, level);
+                keep, flush, List.copyOf(domains), window, maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
+                level);
     }
 
     private static InetAddress address(String option, String value) {

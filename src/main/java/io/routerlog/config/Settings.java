@@ -19,6 +19,10 @@ public record Settings(
         Duration retention,
         Duration flushInterval,
         List<String> dnsttDomains,
+        Duration dnsttActiveWindow,
+        int maxDnsttSessions,
+        Path geoipCountryDb,
+        Path geoipAsnDb,
         Path leasesFile,
         String logLevel) {
 }

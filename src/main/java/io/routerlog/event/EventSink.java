@@ -7,6 +7,10 @@ public interface EventSink {
     /** One DNS query. The flyweight is only valid during the call. */
     void query(DnsQuery query);
 
+    /** A query under a DNSTT tunnel domain (reported in addition to {@link #query}). The flyweight is only valid
+     * during the call. */
+    void tunnelQuery(TunnelQuery query);
+
     /** One answer, forward or other outcome line of the resolver. */
     void reply(ReplyOutcome outcome);
 

@@ -5,6 +5,7 @@ import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
@@ -43,6 +44,7 @@ public final class DnsmasqParser {
     private final byte[][] tunnelDomains;
     private final LongSupplier clock;
     private final DnsQuery query = new DnsQuery();
+    private final TunnelQuery tunnelQuery = new TunnelQuery();
 
     /**
      * @param tunnelDomains DNSTT domains whose sub-names count as the domain itself (any case, trailing dot ok)
@@ -165,6 +167,7 @@ public final class DnsmasqParser {
         }
         int name = close + 2;
         int nameLen = Math.max(0, from - name);
+        int tunnel = -1;
         if (nameLen > 0 && b[name + nameLen - 1] == '.') {
             nameLen--;
         }
@@ -178,18 +181,38 @@ public final class DnsmasqParser {
             return;
         } else {
             Bytes.toLowerAscii(b, name, nameLen);
-            for (byte[] domain : tunnelDomains) {
-                int d = domain.length;
-                if (nameLen > d && b[name + nameLen - d - 1] == '.'
-                        && Bytes.equals(b, name + nameLen - d, d, domain, 0, d)) {
-                    name = name + nameLen - d;
-                    nameLen = d;
-                    break;
-                }
+            tunnel = tunnelDomainOf(b, name, nameLen);
+            if (tunnel >= 0) {
+                int d = tunnelDomains[tunnel].length;
+                int labels = Math.max(0, nameLen - d - 1);
+                boolean session = DnsttNames.hasClientId(b, name, labels);
+                tunnelQuery.set(tunnel, b, client, end - client, session,
+                        session ? DnsttNames.clientId(b, name, labels) : 0,
+                        TunnelQuery.FIXED_QUERY_BYTES + DnsttNames.wireLength(nameLen));
+                name = name + nameLen - d;
+                nameLen = d;
             }
         }
         counters.dnsmasqLine(DnsmasqLineKind.QUERY);
         sink.query(query.set(b, client, end - client, name, nameLen, p, typeLen));
+        if (tunnel >= 0) {
+            sink.tunnelQuery(tunnelQuery);
+        }
+    }
+
+    /** Index of the tunnel domain {@code b[name, name+len)} is (or is under), the longest if several, or -1. */
+    private int tunnelDomainOf(byte[] b, int name, int len) {
+        int found = -1;
+        for (int i = 0; i < tunnelDomains.length; i++) {
+            byte[] domain = tunnelDomains[i];
+            int d = domain.length;
+            if (len >= d && Bytes.equals(b, name + len - d, d, domain, 0, d)
+                    && (len == d || b[name + len - d - 1] == '.')
+                    && (found < 0 || d > tunnelDomains[found].length)) {
+                found = i;
+            }
+        }
+        return found;
     }
 
     /** {@code p} is just after {@code reply }. */

@@ -18,7 +18,9 @@ import java.util.UUID;
  *   <li>{@value #PAIRS}: (client, domain, qtype) query counts, bounded by {@code maxPairs} with least recently
  *       updated entries evicted first, and removed after {@code retention} without an update;</li>
  *   <li>{@value #REPLIES}: reply outcome counts;</li>
- *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention.</li>
+ *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention;</li>
+ *   <li>{@value #TUNNEL_SESSIONS}, {@value #TUNNEL_PEAKS}, {@value #TUNNEL_COUNTERS}: DNSTT sessions (bounded by
+ *       {@code maxTunnelSessions}, same retention), peak active counts and counters.</li>
  * </ul>
  *
  * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
@@ -30,11 +32,15 @@ public final class Store implements AutoCloseable {
     public static final String PAIRS = "routerlog.dns.pairs";
     public static final String REPLIES = "routerlog.dns.replies";
     public static final String IDENTITIES = "routerlog.dhcp.identities";
+    public static final String TUNNEL_SESSIONS = "routerlog.dnstt.sessions";
+    public static final String TUNNEL_PEAKS = "routerlog.dnstt.peaks";
+    public static final String TUNNEL_COUNTERS = "routerlog.dnstt.counters";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
     private final CounterMap<String> replies;
     private final IdentityMap identities;
+    private final TunnelStore tunnels;
     private final int pairCapacity;
 
     private Store(HazelcastInstance hz, int pairCapacity) {
@@ -43,6 +49,7 @@ public final class Store implements AutoCloseable {
         this.pairs = new CounterMap<>(hz, PAIRS);
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
+        this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS);
     }
 
     /** Starts the member; returns when it is ready to take writes. */
@@ -84,6 +91,10 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(boundedMap(PAIRS, s.maxPairs(), retentionSeconds, s.backupCount()));
         c.addMapConfig(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, s.backupCount()));
         c.addMapConfig(new MapConfig(REPLIES).setBackupCount(s.backupCount()));
+        c.addMapConfig(boundedMap(TUNNEL_SESSIONS, s.maxTunnelSessions(), retentionSeconds, s.backupCount()));
+        // one counter per (counter, domain, country, AS): never more label sets than sessions
+        c.addMapConfig(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, s.backupCount()));
+        c.addMapConfig(new MapConfig(TUNNEL_PEAKS).setBackupCount(s.backupCount()));
         return c;
     }
 
@@ -119,6 +130,10 @@ public final class Store implements AutoCloseable {
 
     public IdentityMap identities() {
         return identities;
+    }
+
+    public TunnelStore tunnels() {
+        return tunnels;
     }
 
     public UUID memberId() {

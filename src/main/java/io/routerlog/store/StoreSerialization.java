@@ -12,6 +12,13 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int ADD_TO_MEMBER_COUNTS = 3;
     static final int DHCP_IDENTITY = 4;
     static final int UPDATE_IDENTITY = 5;
+    static final int TUNNEL_LABELS = 6;
+    static final int TUNNEL_COUNTER_KEY = 7;
+    static final int TUNNEL_SESSION_KEY = 8;
+    static final int TUNNEL_SESSION = 9;
+    static final int TOUCH_TUNNEL_SESSION = 10;
+    static final int RAISE_TO = 11;
+    static final int ACTIVE_TUNNEL_SESSIONS = 12;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -21,6 +28,13 @@ public final class StoreSerialization implements DataSerializableFactory {
             case ADD_TO_MEMBER_COUNTS -> new AddToMemberCounts<>();
             case DHCP_IDENTITY -> new DhcpIdentity();
             case UPDATE_IDENTITY -> new UpdateIdentity();
+            case TUNNEL_LABELS -> new TunnelLabels();
+            case TUNNEL_COUNTER_KEY -> new TunnelCounterKey();
+            case TUNNEL_SESSION_KEY -> new TunnelSessionKey();
+            case TUNNEL_SESSION -> new TunnelSession();
+            case TOUCH_TUNNEL_SESSION -> new TouchTunnelSession();
+            case RAISE_TO -> new RaiseTo();
+            case ACTIVE_TUNNEL_SESSIONS -> new ActiveTunnelSessions();
             default -> null;
         };
     }

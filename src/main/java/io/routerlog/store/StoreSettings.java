@@ -7,14 +7,15 @@ import java.time.Duration;
  *
  * @param maxPairs      upper bound of (client, domain, qtype) entries in the whole store
  * @param maxLeases     upper bound of DHCP identities
+ * @param maxTunnelSessions upper bound of DNSTT sessions
  * @param retention     entries not updated for this long are removed
  * @param backupCount   synchronous backups of each entry on other members
  * @param bindAddress   address the member listens on for other members
  * @param memberPort    first port tried for member traffic (the next free one is taken)
  * @param clusterName   members only join a cluster of the same name
  */
-public record StoreSettings(int maxPairs, int maxLeases, Duration retention, int backupCount, String bindAddress,
-        int memberPort, String clusterName) {
+public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
+        String bindAddress, int memberPort, String clusterName) {
 
     /** Hazelcast's partition count; bounds are enforced per partition. */
     public static final int PARTITIONS = 271;
@@ -26,9 +27,17 @@ public record StoreSettings(int maxPairs, int maxLeases, Duration retention, int
         if (maxLeases < PARTITIONS) {
             throw new IllegalArgumentException("maxLeases must be at least " + PARTITIONS + ": " + maxLeases);
         }
+        if (maxTunnelSessions < PARTITIONS) {
+            throw new IllegalArgumentException("maxTunnelSessions must be at least " + PARTITIONS + ": "
+                    + maxTunnelSessions);
+        }
     }
 
     public static StoreSettings singleNode(int maxPairs, int maxLeases, Duration retention) {
-        return new StoreSettings(maxPairs, maxLeases, retention, 1, "127.0.0.1", 5701, "routerlog");
+        return singleNode(maxPairs, maxLeases, 10_000, retention);
+    }
+
+    public static StoreSettings singleNode(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention) {
+        return new StoreSettings(maxPairs, maxLeases, maxTunnelSessions, retention, 1, "127.0.0.1", 5701, "routerlog");
     }
 }

@@ -10,6 +10,7 @@ import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
@@ -32,6 +33,9 @@ class DnsmasqParserTest {
     private static final long NOW = 1_767_225_600_000L;
 
     /** A DNS query as the parser reported it, copied out of the flyweight. */
+    record Tunnel(int domainIndex, String sender, boolean hasSession, long clientId, int wireBytes) {
+    }
+
     record Query(String client, String domain, String qtype) {
     }
 
@@ -41,10 +45,17 @@ class DnsmasqParserTest {
         final List<ReplyOutcome> replies = new ArrayList<>();
         final List<DhcpLease> leases = new ArrayList<>();
         final List<DhcpRelease> releases = new ArrayList<>();
+        /** Reported in addition to the query, so not part of {@link #eventCount}. */
+        final List<Tunnel> tunnels = new ArrayList<>();
 
         @Override
         public void query(DnsQuery q) {
             queries.add(new Query(q.client(), q.domain(), q.qtype()));
+        }
+
+        @Override
+        public void tunnelQuery(TunnelQuery q) {
+            tunnels.add(new Tunnel(q.domainIndex(), q.sender(), q.hasSession(), q.clientId(), q.wireBytes()));
         }
 
         @Override

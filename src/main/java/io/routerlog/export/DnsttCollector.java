@@ -1,0 +1,120 @@
+package io.routerlog.export;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.routerlog.store.TunnelCounterKey;
+import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * DNSTT tunnel metrics with the names and meaning of dnstt_exporter's, so its queries work unchanged:
+ * {@code dnstt_active_clients}, {@code dnstt_peak_clients}, {@code dnstt_queries_total}, {@code dnstt_bytes_in_total}
+ * and {@code dnstt_sessions_total}, labelled by {@code domain} and, when the GeoIP databases are given, by
+ * {@code country} and {@code asn} of the address that sent the queries to the resolver.
+ *
+ * <p>{@code dnstt_bytes_in_total} is reconstructed from the query name (a query log carries no packet sizes), and
+ * {@code dnstt_bytes_out_total} is not exported at all: responses are not in the log.
+ */
+public final class DnsttCollector implements MultiCollector {
+    static final String ACTIVE = "dnstt_active_clients";
+    static final String PEAK = "dnstt_peak_clients";
+    static final String QUERIES = "dnstt_queries";
+    static final String BYTES_IN = "dnstt_bytes_in";
+    static final String SESSIONS = "dnstt_sessions";
+    static final String INVALID = "routerlog_dnstt_invalid_queries";
+
+    private final TunnelStore tunnels;
+    private final List<String> domains;
+    private final boolean countryLabel;
+    private final boolean asnLabel;
+    private final Duration window;
+    private final LongSupplier clock;
+
+    public DnsttCollector(TunnelStore tunnels, List<String> domains, boolean countryLabel, boolean asnLabel,
+            Duration window, LongSupplier clock) {
+        this.tunnels = tunnels;
+        this.domains = List.copyOf(domains);
+        this.countryLabel = countryLabel;
+        this.asnLabel = asnLabel;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Map<TunnelLabels, Long> active = withZeros(tunnels.ownedActiveCounts(clock.getAsLong() - window.toMillis()));
+        Map<String, Map<TunnelLabels, Long>> counters = new HashMap<>();
+        for (String c : List.of(TunnelCounterKey.QUERIES, TunnelCounterKey.BYTES_IN, TunnelCounterKey.SESSIONS,
+                TunnelCounterKey.INVALID)) {
+            counters.put(c, new HashMap<>());
+        }
+        tunnels.counters().forEachOwned((k, v) -> counters.get(k.counter()).merge(k.labels(), v, Long::sum));
+        return new MetricSnapshots(
+                gauge(ACTIVE, "DNSTT sessions with a query within the last " + window.toSeconds() + " s "
+                        + "(--dnstt-active-window), this node's share", active),
+                gauge(PEAK, "Highest number of active DNSTT sessions seen at once since the store started "
+                        + "(cluster-wide)", withZeros(tunnels.peaks())),
+                counter(QUERIES, "DNSTT queries (names under the tunnel domain that decode to a session)",
+                        withZeros(counters.get(TunnelCounterKey.QUERIES))),
+                counter(BYTES_IN, "Bytes of DNSTT queries on the wire, reconstructed from the query name as a dnstt "
+                        + "client builds the packet (12 + name + 4 + 11 for its EDNS0 record); not measured",
+                        withZeros(counters.get(TunnelCounterKey.BYTES_IN))),
+                counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen; one idle for longer than --retention "
+                        + "counts again when it returns", withZeros(counters.get(TunnelCounterKey.SESSIONS))),
+                counter(INVALID, "Queries under a DNSTT domain whose name does not decode to a session",
+                        withZeros(counters.get(TunnelCounterKey.INVALID))));
+    }
+
+    /** Without GeoIP labels every domain has a series from the start, at 0 until something is counted. */
+    private Map<TunnelLabels, Long> withZeros(Map<TunnelLabels, Long> values) {
+        if (!countryLabel && !asnLabel) {
+            for (String d : domains) {
+                values.putIfAbsent(new TunnelLabels(d, TunnelLabels.NO_COUNTRY, TunnelLabels.NO_ASN), 0L);
+            }
+        }
+        return values;
+    }
+
+    private Labels labels(TunnelLabels l) {
+        List<String> pairs = new ArrayList<>(6);
+        pairs.add("domain");
+        pairs.add(l.domain());
+        if (countryLabel) {
+            pairs.add("country");
+            pairs.add(l.country());
+        }
+        if (asnLabel) {
+            pairs.add("asn");
+            pairs.add(Long.toString(l.asn()));
+        }
+        return Labels.of(pairs.toArray(String[]::new));
+    }
+
+    private GaugeSnapshot gauge(String name, String help, Map<TunnelLabels, Long> values) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        values.forEach((l, v) -> b.dataPoint(GaugeDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
+        return b.build();
+    }
+
+    private CounterSnapshot counter(String name, String help, Map<TunnelLabels, Long> values) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+        values.forEach((l, v) -> b.dataPoint(CounterDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
+        return b.build();
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return List.of(ACTIVE, PEAK, QUERIES, BYTES_IN, SESSIONS, INVALID);
+    }
+}

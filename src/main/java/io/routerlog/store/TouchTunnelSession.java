@@ -1,0 +1,63 @@
+package io.routerlog.store;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Records that a session was seen at a time with some labels; answers whether the session is new. A time older
+ * than the stored one (a late flush from another member) only keeps the later time.
+ */
+public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey, TunnelSession, Boolean>,
+        IdentifiedDataSerializable {
+    private long seenMillis;
+    private TunnelLabels labels;
+
+    /** For deserialization. */
+    public TouchTunnelSession() {
+    }
+
+    public TouchTunnelSession(long seenMillis, TunnelLabels labels) {
+        this.seenMillis = seenMillis;
+        this.labels = labels;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<TunnelSessionKey, TunnelSession> entry) {
+        TunnelSession current = entry.getValue();
+        if (current == null) {
+            entry.setValue(new TunnelSession(seenMillis, seenMillis, labels));
+            return Boolean.TRUE;
+        }
+        if (seenMillis >= current.lastSeenMillis()) {
+            entry.setValue(new TunnelSession(Math.min(current.firstSeenMillis(), seenMillis), seenMillis, labels));
+        }
+        return Boolean.FALSE;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.TOUCH_TUNNEL_SESSION;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(seenMillis);
+        labels.writeData(out);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        seenMillis = in.readLong();
+        labels = new TunnelLabels();
+        labels.readData(in);
+    }
+}
