@@ -76,4 +76,51 @@ class DnsttEndToEndTest {
             assertThat(m.queryCounts()).containsEntry("192.0.2.53 " + DOMAIN + " A", 4L);
         }
     }
+
+    @Test
+    void geoIpDatabasesAddCountryAndAsnLabels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path[] db = io.routerlog.testing.GeoFixtures.write(dir);
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--dnstt-domain", DOMAIN,
+                "--geoip-country-db", db[0].toString(), "--geoip-asn-db", db[1].toString()))) {
+            StringBuilder lines = new StringBuilder();
+            // two sessions through a British resolver, one through an Australian, one through an unmapped one
+            String[][] traffic = {
+                {"81.2.69.160", "1"}, {"81.2.69.161", "2"}, {"81.2.69.160", "1"},
+                {"1.128.0.53", "3"}, {"2001:db8::53", "4"}, {"2001:db8::53", "4"}};
+            for (String[] t : traffic) {
+                lines.append("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[TXT] ")
+                        .append(DnsttClientNames.poll(Long.parseLong(t[1]), DOMAIN)).append(" from ").append(t[0])
+                        .append('\n');
+            }
+            lines.append("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[TXT] junk.").append(DOMAIN)
+                    .append(" from 1.128.0.53\n");
+            Senders.tcp(node.syslogPort(), lines.toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (node.counters().messageCount(Transport.TCP) < traffic.length + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            node.flush();
+            Exposition m = Http.metrics(node.httpPort());
+            String[] gb = {"domain", DOMAIN, "country", "GB", "asn", "20712"};
+            String[] au = {"domain", DOMAIN, "country", "AU", "asn", "1221"};
+            String[] zz = {"domain", DOMAIN, "country", "ZZ", "asn", "0"};
+            assertThat(m.value("dnstt_queries_total", gb)).isEqualTo(3);
+            assertThat(m.value("dnstt_queries_total", au)).isEqualTo(1);
+            assertThat(m.value("dnstt_queries_total", zz)).isEqualTo(2);
+            assertThat(m.value("dnstt_sessions_total", gb)).isEqualTo(2);
+            assertThat(m.value("dnstt_sessions_total", zz)).isEqualTo(1);
+            assertThat(m.value("dnstt_active_clients", gb)).isEqualTo(2);
+            assertThat(m.value("dnstt_active_clients", au)).isEqualTo(1);
+            assertThat(m.value("dnstt_peak_clients", zz)).isEqualTo(1);
+            assertThat(m.value("routerlog_dnstt_invalid_queries_total", au)).isEqualTo(1);
+            long poll = DnsttClientNames.queryBytes(DnsttClientNames.poll(1, DOMAIN));
+            assertThat(m.value("dnstt_bytes_in_total", gb)).isEqualTo(3 * poll);
+            for (String metric : List.of("dnstt_queries_total", "dnstt_bytes_in_total", "dnstt_sessions_total",
+                    "dnstt_active_clients", "dnstt_peak_clients")) {
+                assertThat(m.samples(metric)).as(metric).allSatisfy(x ->
+                        assertThat(x.labels()).containsOnlyKeys("domain", "country", "asn"));
+            }
+        }
+    }
 }

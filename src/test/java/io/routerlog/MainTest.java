@@ -105,6 +105,10 @@ class MainTest {
                 new String[] {"--dnstt-domain", "not a domain!"},
                 new String[] {"--log-level", "loud"},
                 new String[] {"--leases-file", dir.resolve("missing.leases").toString()},
+                new String[] {"--geoip-country-db", dir.resolve("missing.mmdb").toString()},
+                new String[] {"--geoip-asn-db", dir.toString()},
+                new String[] {"--dnstt-active-window", "0s"},
+                new String[] {"--max-dnstt-sessions", "100"},
                 new String[] {"--listen-address", "no.such.host.invalid"},
                 new String[] {"--no-such-flag"});
         for (String[] args : bad) {
@@ -151,7 +155,8 @@ class MainTest {
         assertThat(r.code()).isZero();
         for (String option : List.of("--config", "--listen-address", "--syslog-port", "--http-address",
                 "--http-port", "--max-frame", "--udp-receive-buffer", "--io-threads", "--max-pairs", "--max-leases",
-                "--retention", "--flush-interval", "--dnstt-domain", "--leases-file", "--log-level", "--version")) {
+                "--retention", "--flush-interval", "--dnstt-domain", "--dnstt-active-window", "--max-dnstt-sessions",
+                "--geoip-country-db", "--geoip-asn-db", "--leases-file", "--log-level", "--version")) {
             assertThat(r.out()).contains(option);
         }
         assertThat(r.out()).contains("ROUTERLOG_MAX_PAIRS").contains("CAP_NET_BIND_SERVICE");
