@@ -15,14 +15,17 @@ import java.util.UUID;
  */
 public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCounts, Void>, IdentifiedDataSerializable {
     private UUID member;
+    private long flush;
     private Map<K, Long> deltas;
 
     /** For deserialization. */
     public AddToMemberCounts() {
     }
 
-    public AddToMemberCounts(UUID member, Map<K, Long> deltas) {
+    /** @param flush this member's flush number, increasing; a repeated number is applied only once */
+    public AddToMemberCounts(UUID member, long flush, Map<K, Long> deltas) {
         this.member = member;
+        this.flush = flush;
         this.deltas = deltas;
     }
 
@@ -33,7 +36,11 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
             return null;
         }
         MemberCounts current = entry.getValue();
-        entry.setValue(current == null ? MemberCounts.of(member, delta) : current.plus(member, delta));
+        MemberCounts updated = current == null ? MemberCounts.of(member, delta, flush)
+                : current.plus(member, delta, flush);
+        if (updated != current) {
+            entry.setValue(updated);
+        }
         return null;
     }
 
@@ -51,6 +58,7 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(member.getMostSignificantBits());
         out.writeLong(member.getLeastSignificantBits());
+        out.writeLong(flush);
         out.writeInt(deltas.size());
         for (Map.Entry<K, Long> e : deltas.entrySet()) {
             out.writeObject(e.getKey());
@@ -61,6 +69,7 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         member = new UUID(in.readLong(), in.readLong());
+        flush = in.readLong();
         int n = in.readInt();
         deltas = new HashMap<>(Math.max(4, n * 2));
         for (int i = 0; i < n; i++) {

@@ -25,6 +25,7 @@ public final class CounterMap<K> {
     private final IMap<K, MemberCounts> map;
     private final PartitionService partitions;
     private final UUID member;
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder expired = new LongAdder();
 
@@ -62,9 +63,10 @@ public final class CounterMap<K> {
         List<Map<K, Long>> parts = new ArrayList<>(byPartition.values());
         List<CompletableFuture<Map<K, Void>>> pending = new ArrayList<>(parts.size());
         RuntimeException notSent = null;
+        long flush = flushes.incrementAndGet();
         for (Map<K, Long> part : parts) {
             try {
-                pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, part))
+                pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, flush, part))
                         .toCompletableFuture());
             } catch (RuntimeException e) {
                 // the member is not running or shutting down: the rest stays in deltas

@@ -12,61 +12,109 @@ import java.util.UUID;
  * ever adds to its own contribution, so two copies of the same counter (for example the two sides of a healed
  * network partition) can be merged exactly by taking, per member, the larger contribution.
  *
+ * <p>Each contribution also remembers the sequence number of the last flush added to it, so that a flush that
+ * Hazelcast retries (its primary died after applying it, say) is not counted twice.
+ *
  * <p>Immutable: {@link #plus} returns a new instance.
  */
 public final class MemberCounts implements IdentifiedDataSerializable {
     private UUID[] members;
     private long[] counts;
+    private long[] flushes;
 
     /** For deserialization. */
     public MemberCounts() {
-        this(new UUID[0], new long[0]);
+        this(new UUID[0], new long[0], new long[0]);
     }
 
-    private MemberCounts(UUID[] members, long[] counts) {
+    private MemberCounts(UUID[] members, long[] counts, long[] flushes) {
         this.members = members;
         this.counts = counts;
+        this.flushes = flushes;
     }
 
     public static MemberCounts of(UUID member, long count) {
-        return new MemberCounts(new UUID[] {member}, new long[] {count});
+        return of(member, count, 0);
+    }
+
+    public static MemberCounts of(UUID member, long count, long flush) {
+        return new MemberCounts(new UUID[] {member}, new long[] {count}, new long[] {flush});
     }
 
     /** This counter with {@code delta} added to {@code member}'s contribution. */
     public MemberCounts plus(UUID member, long delta) {
-        for (int i = 0; i < members.length; i++) {
-            if (members[i].equals(member)) {
-                long[] c = counts.clone();
-                c[i] += delta;
-                return new MemberCounts(members, c);
+        int i = indexOf(member);
+        return plus(member, delta, i < 0 ? 0 : flushes[i]);
+    }
+
+    /**
+     * This counter with {@code delta} added to {@code member}'s contribution by flush number {@code flush}, or
+     * unchanged when that member's contribution already holds this flush or a later one.
+     */
+    public MemberCounts plus(UUID member, long delta, long flush) {
+        int i = indexOf(member);
+        if (i >= 0) {
+            if (flush != 0 && flush <= flushes[i]) {
+                return this;
             }
+            long[] c = counts.clone();
+            long[] f = flushes.clone();
+            c[i] += delta;
+            f[i] = Math.max(f[i], flush);
+            return new MemberCounts(members, c, f);
         }
         UUID[] m = Arrays.copyOf(members, members.length + 1);
         long[] c = Arrays.copyOf(counts, counts.length + 1);
+        long[] f = Arrays.copyOf(flushes, flushes.length + 1);
         m[members.length] = member;
         c[counts.length] = delta;
-        return new MemberCounts(m, c);
+        f[flushes.length] = flush;
+        return new MemberCounts(m, c, f);
     }
 
-    /** The exact merge of two copies of one counter: per member, the larger contribution. */
+    /** The exact merge of two copies of one counter: per member, the larger contribution (and its flush). */
     public MemberCounts mergeMax(MemberCounts other) {
-        MemberCounts result = this;
+        UUID[] m = members;
+        long[] c = counts;
+        long[] f = flushes;
         for (int j = 0; j < other.members.length; j++) {
-            long mine = result.contributionOf(other.members[j]);
-            if (other.counts[j] > mine) {
-                result = result.plus(other.members[j], other.counts[j] - mine);
+            int i = -1;
+            for (int k = 0; k < m.length; k++) {
+                if (m[k].equals(other.members[j])) {
+                    i = k;
+                    break;
+                }
+            }
+            if (i < 0) {
+                m = Arrays.copyOf(m, m.length + 1);
+                c = Arrays.copyOf(c, c.length + 1);
+                f = Arrays.copyOf(f, f.length + 1);
+                i = m.length - 1;
+                m[i] = other.members[j];
+            } else if (c == counts) {
+                c = c.clone();
+                f = f.clone();
+            }
+            if (other.counts[j] > c[i]) {
+                c[i] = other.counts[j];
+            }
+            f[i] = Math.max(f[i], other.flushes[j]);
+        }
+        return new MemberCounts(m, c, f);
+    }
+
+    private int indexOf(UUID member) {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i].equals(member)) {
+                return i;
             }
         }
-        return result;
+        return -1;
     }
 
     public long contributionOf(UUID member) {
-        for (int i = 0; i < members.length; i++) {
-            if (members[i].equals(member)) {
-                return counts[i];
-            }
-        }
-        return 0;
+        int i = indexOf(member);
+        return i < 0 ? 0 : counts[i];
     }
 
     public int memberCount() {
@@ -98,6 +146,7 @@ public final class MemberCounts implements IdentifiedDataSerializable {
             out.writeLong(members[i].getMostSignificantBits());
             out.writeLong(members[i].getLeastSignificantBits());
             out.writeLong(counts[i]);
+            out.writeLong(flushes[i]);
         }
     }
 
@@ -109,15 +158,18 @@ public final class MemberCounts implements IdentifiedDataSerializable {
         }
         members = new UUID[n];
         counts = new long[n];
+        flushes = new long[n];
         for (int i = 0; i < n; i++) {
             members[i] = new UUID(in.readLong(), in.readLong());
             counts[i] = in.readLong();
+            flushes[i] = in.readLong();
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MemberCounts m && Arrays.equals(members, m.members) && Arrays.equals(counts, m.counts);
+        return o instanceof MemberCounts m && Arrays.equals(members, m.members) && Arrays.equals(counts, m.counts)
+                && Arrays.equals(flushes, m.flushes);
     }
 
     @Override

@@ -39,4 +39,22 @@ class MemberCountsTest {
         assertThat(sideB.mergeMax(sideA).sum()).isEqualTo(merged.sum());
         assertThat(merged.mergeMax(merged).sum()).as("merging is idempotent").isEqualTo(merged.sum());
     }
+
+    @Test
+    void aRepeatedFlushIsAppliedOnce() {
+        MemberCounts c = MemberCounts.of(A, 5, 1).plus(A, 3, 2);
+        assertThat(c.plus(A, 3, 2)).as("flush 2 again").isSameAs(c);
+        assertThat(c.plus(A, 9, 1).sum()).as("an older flush").isEqualTo(8);
+        assertThat(c.plus(A, 1, 3).sum()).isEqualTo(9);
+        assertThat(c.plus(B, 4, 2).sum()).as("flush numbers are per member").isEqualTo(12);
+    }
+
+    @Test
+    void mergingKeepsTheLatestFlushOfEachMember() {
+        MemberCounts before = MemberCounts.of(A, 10, 4);
+        MemberCounts sideA = before.plus(A, 6, 5);
+        MemberCounts merged = before.mergeMax(sideA);
+        assertThat(merged.sum()).isEqualTo(16);
+        assertThat(merged.plus(A, 6, 5).sum()).as("flush 5 is already in").isEqualTo(16);
+    }
 }
