@@ -11,6 +11,7 @@ import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionCounts;
 import io.routerlog.store.TunnelSessionKey;
 import io.routerlog.store.UpdateIdentity;
 import io.routerlog.geoip.GeoIp;
@@ -211,13 +212,19 @@ public final class Flusher implements AutoCloseable {
     private void writeTunnels() {
         long now = clock.getAsLong();
         if (!pendingSessions.isEmpty()) {
-            Map<TunnelLabels, Long> created = store.tunnels().touch(pendingSessions, now, WRITE_TIMEOUT_MILLIS);
+            store.tunnels().touch(pendingSessions, now, WRITE_TIMEOUT_MILLIS);
             pendingSessions.clear();
-            created.forEach((labels, n) -> addTunnelCounter(TunnelCounterKey.SESSIONS, labels, n));
         }
+        store.tunnels().drainRemoved()
+                .forEach((labels, n) -> addTunnelCounter(TunnelCounterKey.SESSIONS_REMOVED, labels, n));
         store.tunnels().counters().add(pendingTunnelCounters, WRITE_TIMEOUT_MILLIS);
-        store.tunnels().raisePeaks(store.tunnels().activeCounts(now - activeWindow.toMillis()),
-                WRITE_TIMEOUT_MILLIS);
+        Map<TunnelLabels, Long> active = new HashMap<>();
+        store.tunnels().sessionCounts(now - activeWindow.toMillis()).forEach((k, n) -> {
+            if (k.counter().equals(TunnelSessionCounts.ACTIVE)) {
+                active.put(k.labels(), n);
+            }
+        });
+        store.tunnels().raisePeaks(active, WRITE_TIMEOUT_MILLIS);
     }
 
     private void write() {

@@ -1,6 +1,7 @@
 package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -27,19 +28,31 @@ public final class DnsPairsCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        return collect((PrometheusScrapeRequest) null);
+    }
+
+    @Override
+    public MetricSnapshots collect(PrometheusScrapeRequest request) {
+        Scope scope = Scope.of(request);
         CounterSnapshot.Builder queries = CounterSnapshot.builder().name(QUERIES)
                 .help("DNS queries seen in the resolver log, per client address, queried domain and query type "
                         + "(pairs this node holds; bounded by --max-pairs, least recently queried evicted first)");
-        long[] owned = {0};
-        pairs.forEachOwned((k, count) -> {
-            owned[0]++;
+        long[] shown = {0};
+        java.util.function.BiConsumer<PairKey, Long> add = (k, count) -> {
+            shown[0]++;
             queries.dataPoint(CounterDataPointSnapshot.builder()
                     .labels(Labels.of("client", k.client(), "domain", k.domain(), "qtype", k.qtype()))
                     .value(count).build());
-        });
+        };
+        if (scope == Scope.CLUSTER) {
+            pairs.forEachAll(add);
+        } else {
+            pairs.forEachOwned(add);
+        }
         return new MetricSnapshots(
                 queries.build(),
-                Families.gauge(PAIRS, "(client, domain, qtype) pairs this node holds in the store", owned[0]),
+                Families.gauge(PAIRS, "(client, domain, qtype) pairs this node holds in the store (the whole "
+                        + "cluster's with scope=cluster)", shown[0]),
                 Families.counter(EVICTED, "Pairs removed from the store to stay within --max-pairs, least recently "
                         + "queried first", pairs.evicted()),
                 Families.counter(EXPIRED, "Pairs removed from the store after --retention without a query",

@@ -1,6 +1,7 @@
 package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.store.CounterMap;
@@ -20,11 +21,20 @@ public final class DnsRepliesCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        return collect((PrometheusScrapeRequest) null);
+    }
+
+    @Override
+    public MetricSnapshots collect(PrometheusScrapeRequest request) {
         Map<String, Long> values = new TreeMap<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
             values.put(o.label(), 0L);
         }
-        replies.forEachOwned(values::put);
+        if (Scope.of(request) == Scope.CLUSTER) {
+            replies.forEachAll(values::put);
+        } else {
+            replies.forEachOwned(values::put);
+        }
         return new MetricSnapshots(Families.counter(REPLIES,
                 "Resolver log lines about how a query was answered, by outcome: forwarded upstream, answered, "
                         + "nxdomain, nodata, servfail, refused, error, cached, cached_stale, blocked (address=/name/ "

@@ -1,6 +1,7 @@
 package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -9,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionCounts;
 import io.routerlog.store.TunnelStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,16 +55,39 @@ public final class DnsttCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        Map<TunnelLabels, Long> active = withZeros(tunnels.ownedActiveCounts(clock.getAsLong() - window.toMillis()));
+        return collect((PrometheusScrapeRequest) null);
+    }
+
+    @Override
+    public MetricSnapshots collect(PrometheusScrapeRequest request) {
+        Scope scope = Scope.of(request);
+        long cutoff = clock.getAsLong() - window.toMillis();
+        Map<TunnelLabels, Long> active = new HashMap<>();
+        if (scope == Scope.CLUSTER) {
+            tunnels.sessionCounts(cutoff).forEach((k, v) -> {
+                if (k.counter().equals(TunnelSessionCounts.ACTIVE)) {
+                    active.put(k.labels(), v);
+                }
+            });
+        } else {
+            active.putAll(tunnels.ownedActiveCounts(cutoff));
+        }
         Map<String, Map<TunnelLabels, Long>> counters = new HashMap<>();
-        for (String c : List.of(TunnelCounterKey.QUERIES, TunnelCounterKey.BYTES_IN, TunnelCounterKey.SESSIONS,
-                TunnelCounterKey.INVALID)) {
+        for (String c : List.of(TunnelCounterKey.QUERIES, TunnelCounterKey.BYTES_IN, TunnelCounterKey.INVALID,
+                TunnelCounterKey.SESSIONS_REMOVED)) {
             counters.put(c, new HashMap<>());
         }
-        tunnels.counters().forEachOwned((k, v) -> counters.get(k.counter()).merge(k.labels(), v, Long::sum));
+        java.util.function.BiConsumer<TunnelCounterKey, Long> add =
+                (k, v) -> counters.get(k.counter()).merge(k.labels(), v, Long::sum);
+        if (scope == Scope.CLUSTER) {
+            tunnels.counters().forEachAll(add);
+        } else {
+            tunnels.counters().forEachOwned(add);
+        }
         return new MetricSnapshots(
                 gauge(ACTIVE, "DNSTT sessions with a query within the last " + window.toSeconds() + " s "
-                        + "(--dnstt-active-window), this node's share", active),
+                        + "(--dnstt-active-window); this node's share unless scraped with scope=cluster",
+                        withZeros(active)),
                 gauge(PEAK, "Highest number of active DNSTT sessions seen at once since the store started "
                         + "(cluster-wide)", withZeros(tunnels.peaks())),
                 counter(QUERIES, "DNSTT queries (names under the tunnel domain that decode to a session)",
@@ -70,8 +95,9 @@ public final class DnsttCollector implements MultiCollector {
                 counter(BYTES_IN, "Bytes of DNSTT queries on the wire, reconstructed from the query name as a dnstt "
                         + "client builds the packet (12 + name + 4 + 11 for its EDNS0 record); not measured",
                         withZeros(counters.get(TunnelCounterKey.BYTES_IN))),
-                counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen; one idle for longer than --retention "
-                        + "counts again when it returns", withZeros(counters.get(TunnelCounterKey.SESSIONS))),
+                counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen, cluster-wide (the same on every node); "
+                        + "one idle for longer than --retention counts again when it returns",
+                        withZeros(tunnels.distinctSessions())),
                 counter(INVALID, "Queries under a DNSTT domain whose name does not decode to a session",
                         withZeros(counters.get(TunnelCounterKey.INVALID))));
     }

@@ -99,7 +99,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
-        MetricSnapshots snapshots = registry.scrape();
+        MetricSnapshots snapshots = registry.scrape(new ScrapeRequest(exchange.getRequestURI()));
         ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
         boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
@@ -111,6 +111,31 @@ public final class HttpEndpoints implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         }
         sendBytes(exchange, 200, body.toByteArray());
+    }
+
+    /** The path and query parameters of a scrape, for collectors that take them ({@code scope}). */
+    private record ScrapeRequest(java.net.URI uri) implements io.prometheus.metrics.model.registry.PrometheusScrapeRequest {
+        @Override
+        public String getRequestPath() {
+            return uri.getPath();
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            String query = uri.getRawQuery();
+            if (query == null) {
+                return new String[0];
+            }
+            List<String> values = new java.util.ArrayList<>();
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (key.equals(name)) {
+                    values.add(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            return values.toArray(String[]::new);
+        }
     }
 
     private static boolean acceptsGzip(List<String> values) {

@@ -113,6 +113,13 @@ public final class CounterMap<K> {
         }
     }
 
+    /** Calls {@code action} with every entry of the whole cluster and its total count (a cluster-wide view). */
+    public void forEachAll(java.util.function.BiConsumer<K, Long> action) {
+        for (Map.Entry<K, MemberCounts> e : map.entrySet()) {
+            action.accept(e.getKey(), e.getValue().sum());
+        }
+    }
+
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */
     public long get(K key) {
         MemberCounts c = map.get(key);

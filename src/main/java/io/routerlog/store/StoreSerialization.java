@@ -18,7 +18,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int TUNNEL_SESSION = 9;
     static final int TOUCH_TUNNEL_SESSION = 10;
     static final int RAISE_TO = 11;
-    static final int ACTIVE_TUNNEL_SESSIONS = 12;
+    static final int TUNNEL_SESSION_COUNTS = 12;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -34,7 +34,7 @@ public final class StoreSerialization implements DataSerializableFactory {
             case TUNNEL_SESSION -> new TunnelSession();
             case TOUCH_TUNNEL_SESSION -> new TouchTunnelSession();
             case RAISE_TO -> new RaiseTo();
-            case ACTIVE_TUNNEL_SESSIONS -> new ActiveTunnelSessions();
+            case TUNNEL_SESSION_COUNTS -> new TunnelSessionCounts();
             default -> null;
         };
     }

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Records that a session was seen at a time with some labels; answers whether the session is new. A time older
- * than the stored one (a late flush from another member) only keeps the later time.
+ * Records that a session was seen at a time with some labels. A time older than the stored one (a late flush
+ * from another member) changes nothing.
  */
-public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey, TunnelSession, Boolean>,
+public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey, TunnelSession, Void>,
         IdentifiedDataSerializable {
     private long seenMillis;
     private TunnelLabels labels;
@@ -26,16 +26,16 @@ public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey
     }
 
     @Override
-    public Boolean process(Map.Entry<TunnelSessionKey, TunnelSession> entry) {
+    public Void process(Map.Entry<TunnelSessionKey, TunnelSession> entry) {
         TunnelSession current = entry.getValue();
         if (current == null) {
-            entry.setValue(new TunnelSession(seenMillis, seenMillis, labels));
-            return Boolean.TRUE;
+            entry.setValue(new TunnelSession(seenMillis, labels, seenMillis, labels));
+            return null;
         }
         if (seenMillis >= current.lastSeenMillis()) {
-            entry.setValue(new TunnelSession(Math.min(current.firstSeenMillis(), seenMillis), seenMillis, labels));
+            entry.setValue(new TunnelSession(current.firstSeenMillis(), current.firstLabels(), seenMillis, labels));
         }
-        return Boolean.FALSE;
+        return null;
     }
 
     @Override

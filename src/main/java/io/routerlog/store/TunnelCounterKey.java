@@ -11,7 +11,8 @@ public final class TunnelCounterKey implements IdentifiedDataSerializable {
     public static final String QUERIES = "queries";
     public static final String BYTES_IN = "bytes_in";
     public static final String INVALID = "invalid";
-    public static final String SESSIONS = "sessions";
+    /** Sessions removed from the store (evicted or expired), per labels of their first query. */
+    public static final String SESSIONS_REMOVED = "sessions_removed";
 
     private String counter;
     private TunnelLabels labels;

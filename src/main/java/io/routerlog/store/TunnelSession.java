@@ -5,9 +5,13 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 
-/** What the store knows of a DNSTT session: when it was first and last seen, and the labels of its last query. */
+/**
+ * What the store knows of a DNSTT session: when it was first seen and with which labels (which is where it counts in
+ * {@code dnstt_sessions_total}), and when it was last seen and with which labels (where it counts as active).
+ */
 public final class TunnelSession implements IdentifiedDataSerializable {
     private long firstSeenMillis;
+    private TunnelLabels firstLabels;
     private long lastSeenMillis;
     private TunnelLabels labels;
 
@@ -15,10 +19,15 @@ public final class TunnelSession implements IdentifiedDataSerializable {
     public TunnelSession() {
     }
 
-    public TunnelSession(long firstSeenMillis, long lastSeenMillis, TunnelLabels labels) {
+    public TunnelSession(long firstSeenMillis, TunnelLabels firstLabels, long lastSeenMillis, TunnelLabels labels) {
         this.firstSeenMillis = firstSeenMillis;
+        this.firstLabels = firstLabels;
         this.lastSeenMillis = lastSeenMillis;
         this.labels = labels;
+    }
+
+    public TunnelLabels firstLabels() {
+        return firstLabels;
     }
 
     public long firstSeenMillis() {
@@ -46,6 +55,7 @@ public final class TunnelSession implements IdentifiedDataSerializable {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(firstSeenMillis);
+        firstLabels.writeData(out);
         out.writeLong(lastSeenMillis);
         labels.writeData(out);
     }
@@ -53,6 +63,8 @@ public final class TunnelSession implements IdentifiedDataSerializable {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         firstSeenMillis = in.readLong();
+        firstLabels = new TunnelLabels();
+        firstLabels.readData(in);
         lastSeenMillis = in.readLong();
         labels = new TunnelLabels();
         labels.readData(in);

@@ -1,71 +1,72 @@
 package io.routerlog.store;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * DNSTT state: sessions with the time they were last seen (bounded, removed after the retention), the highest
- * active-session count per labels, and the counters (queries, bytes, invalid names, new sessions).
+ * DNSTT state: sessions with when they were first and last seen (bounded, removed after the retention), the
+ * highest active-session count per labels, and the counters (queries, bytes, invalid names, removed sessions).
+ *
+ * <p>The number of distinct sessions ever seen is derived, not counted on arrival: the sessions in the store plus
+ * those removed from it. Both parts stay exact when the two sides of a network partition merge (the same session
+ * seen on both sides becomes one entry), which a counter bumped on each side would not.
  */
 public final class TunnelStore {
     private final IMap<TunnelSessionKey, TunnelSession> sessions;
     private final IMap<Object, Long> peaks;
     private final CounterMap<TunnelCounterKey> counters;
+    private final ConcurrentHashMap<TunnelLabels, LongAdder> removed = new ConcurrentHashMap<>();
 
     TunnelStore(HazelcastInstance hz, String sessionsMap, String peaksMap, String countersMap) {
         this.sessions = hz.getMap(sessionsMap);
         this.peaks = hz.getMap(peaksMap);
         this.counters = new CounterMap<>(hz, countersMap);
+        sessions.addLocalEntryListener(new RemovalCounter(), com.hazelcast.query.Predicates.alwaysTrue(), true);
     }
 
     public CounterMap<TunnelCounterKey> counters() {
         return counters;
     }
 
-    /**
-     * Records that these sessions were seen at {@code seenMillis}, with the labels of their latest query.
-     *
-     * @return how many of them are new, per labels
-     */
-    public Map<TunnelLabels, Long> touch(Map<TunnelSessionKey, TunnelLabels> seen, long seenMillis,
-            long timeoutMillis) {
+    /** Records that these sessions were seen at {@code seenMillis}, with the labels of their latest query. */
+    public void touch(Map<TunnelSessionKey, TunnelLabels> seen, long seenMillis, long timeoutMillis) {
         Map<TunnelLabels, Set<TunnelSessionKey>> byLabels = new HashMap<>();
-        seen.forEach((k, l) -> byLabels.computeIfAbsent(l, x -> new java.util.HashSet<>()).add(k));
-        List<CompletableFuture<Map<TunnelSessionKey, Boolean>>> pending = new ArrayList<>();
-        List<TunnelLabels> order = new ArrayList<>();
+        seen.forEach((k, l) -> byLabels.computeIfAbsent(l, x -> new HashSet<>()).add(k));
+        List<CompletableFuture<Map<TunnelSessionKey, Void>>> pending = new ArrayList<>();
         try {
             for (Map.Entry<TunnelLabels, Set<TunnelSessionKey>> e : byLabels.entrySet()) {
                 pending.add(sessions.submitToKeys(e.getValue(), new TouchTunnelSession(seenMillis, e.getKey()))
                         .toCompletableFuture());
-                order.add(e.getKey());
             }
         } catch (RuntimeException e) {
             throw new StoreException("writing " + sessions.getName() + " failed: " + e, e);
         }
         CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
                 sessions.getName());
-        Map<TunnelLabels, Long> created = new HashMap<>();
-        for (int i = 0; i < pending.size(); i++) {
-            long n = pending.get(i).join().values().stream().filter(Boolean.TRUE::equals).count();
-            if (n > 0) {
-                created.merge(order.get(i), n, Long::sum);
-            }
-        }
-        return created;
     }
 
-    /** Sessions seen at or after {@code cutoffMillis}, per labels, over the whole cluster. */
-    public Map<TunnelLabels, Long> activeCounts(long cutoffMillis) {
-        return sessions.aggregate(new ActiveTunnelSessions(cutoffMillis));
+    /**
+     * Over the whole cluster: sessions seen at or after {@code cutoffMillis} per labels of their latest query
+     * ({@link TunnelSessionCounts#ACTIVE}) and all stored sessions per labels of their first query
+     * ({@link TunnelSessionCounts#STORED}).
+     */
+    public Map<TunnelCounterKey, Long> sessionCounts(long cutoffMillis) {
+        return sessions.aggregate(new TunnelSessionCounts(cutoffMillis));
     }
 
-    /** Like {@link #activeCounts} for the sessions whose primary copy this member holds. */
+    /** Sessions seen at or after {@code cutoffMillis} per labels, of those whose primary copy this member holds. */
     public Map<TunnelLabels, Long> ownedActiveCounts(long cutoffMillis) {
         Map<TunnelLabels, Long> counts = new HashMap<>();
         Set<TunnelSessionKey> keys = sessions.localKeySet();
@@ -77,6 +78,18 @@ public final class TunnelStore {
             }
         }
         return counts;
+    }
+
+    /** Sessions this member removed from the store (evicted, expired) since the last call, per first labels. */
+    public Map<TunnelLabels, Long> drainRemoved() {
+        Map<TunnelLabels, Long> out = new HashMap<>();
+        removed.forEach((labels, n) -> {
+            long v = n.sumThenReset();
+            if (v != 0) {
+                out.put(labels, v);
+            }
+        });
+        return out;
     }
 
     /** Raises each peak to the given count where that is higher. */
@@ -98,6 +111,25 @@ public final class TunnelStore {
         return m;
     }
 
+    /**
+     * Distinct sessions ever seen per labels of their first query, over the whole cluster (the same on every
+     * member): those stored now plus those removed.
+     */
+    public Map<TunnelLabels, Long> distinctSessions() {
+        Map<TunnelLabels, Long> m = new HashMap<>();
+        sessionCounts(Long.MAX_VALUE).forEach((k, v) -> {
+            if (k.counter().equals(TunnelSessionCounts.STORED)) {
+                m.merge(k.labels(), v, Long::sum);
+            }
+        });
+        counters.forEachAll((k, v) -> {
+            if (k.counter().equals(TunnelCounterKey.SESSIONS_REMOVED)) {
+                m.merge(k.labels(), v, Long::sum);
+            }
+        });
+        return m;
+    }
+
     /** Sessions stored in the whole cluster. */
     public int sessionCount() {
         return sessions.size();
@@ -105,5 +137,26 @@ public final class TunnelStore {
 
     public TunnelSession session(TunnelSessionKey key) {
         return sessions.get(key);
+    }
+
+    /** Counts sessions that leave the store, so that the number ever seen survives their removal. */
+    private final class RemovalCounter implements EntryEvictedListener<TunnelSessionKey, TunnelSession>,
+            EntryExpiredListener<TunnelSessionKey, TunnelSession> {
+        @Override
+        public void entryEvicted(EntryEvent<TunnelSessionKey, TunnelSession> event) {
+            count(event);
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<TunnelSessionKey, TunnelSession> event) {
+            count(event);
+        }
+
+        private void count(EntryEvent<TunnelSessionKey, TunnelSession> event) {
+            TunnelSession s = event.getOldValue();
+            if (s != null) {
+                removed.computeIfAbsent(s.firstLabels(), l -> new LongAdder()).increment();
+            }
+        }
     }
 }

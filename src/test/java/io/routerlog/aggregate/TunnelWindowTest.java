@@ -12,6 +12,7 @@ import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionCounts;
 import io.routerlog.testing.Exposition;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,9 @@ class TunnelWindowTest {
         assertThat(m.value("dnstt_sessions_total", "domain", "t.example.com")).isEqualTo(2);
         assertThat(m.value("routerlog_dnstt_invalid_queries_total", "domain", "t.example.com")).isEqualTo(1);
         assertThat(m.samples("dnstt_bytes_out_total")).as("not known from a query log").isEmpty();
-        assertThat(store.tunnels().counters().get(new TunnelCounterKey(TunnelCounterKey.SESSIONS, T))).isEqualTo(2);
-        assertThat(store.tunnels().activeCounts(clock.get() - 30_000)).isEqualTo(Map.of(T, 2L));
+        assertThat(store.tunnels().distinctSessions()).isEqualTo(Map.of(T, 2L));
+        assertThat(store.tunnels().sessionCounts(clock.get() - 30_000)).isEqualTo(Map.of(
+                new TunnelCounterKey(TunnelSessionCounts.ACTIVE, T), 2L,
+                new TunnelCounterKey(TunnelSessionCounts.STORED, T), 2L));
     }
 }

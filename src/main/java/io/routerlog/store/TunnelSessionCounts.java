@@ -8,36 +8,43 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Counts, over the whole cluster, the sessions seen at or after a cut-off time, per labels. */
-public final class ActiveTunnelSessions
-        implements Aggregator<Map.Entry<TunnelSessionKey, TunnelSession>, Map<TunnelLabels, Long>>,
+/**
+ * Counts DNSTT sessions over the whole cluster in one pass: {@value #ACTIVE} per labels of their latest query,
+ * for the sessions seen at or after a cut-off time, and {@value #STORED} per labels of their first query, for all.
+ */
+public final class TunnelSessionCounts
+        implements Aggregator<Map.Entry<TunnelSessionKey, TunnelSession>, Map<TunnelCounterKey, Long>>,
         IdentifiedDataSerializable {
+    public static final String ACTIVE = "active";
+    public static final String STORED = "stored";
+
     private long cutoffMillis;
-    private Map<TunnelLabels, Long> counts = new HashMap<>();
+    private Map<TunnelCounterKey, Long> counts = new HashMap<>();
 
     /** For deserialization. */
-    public ActiveTunnelSessions() {
+    public TunnelSessionCounts() {
     }
 
-    public ActiveTunnelSessions(long cutoffMillis) {
+    public TunnelSessionCounts(long cutoffMillis) {
         this.cutoffMillis = cutoffMillis;
     }
 
     @Override
     public void accumulate(Map.Entry<TunnelSessionKey, TunnelSession> entry) {
         TunnelSession s = entry.getValue();
+        counts.merge(new TunnelCounterKey(STORED, s.firstLabels()), 1L, Long::sum);
         if (s.lastSeenMillis() >= cutoffMillis) {
-            counts.merge(s.labels(), 1L, Long::sum);
+            counts.merge(new TunnelCounterKey(ACTIVE, s.labels()), 1L, Long::sum);
         }
     }
 
     @Override
     public void combine(Aggregator aggregator) {
-        ((ActiveTunnelSessions) aggregator).counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        ((TunnelSessionCounts) aggregator).counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
     }
 
     @Override
-    public Map<TunnelLabels, Long> aggregate() {
+    public Map<TunnelCounterKey, Long> aggregate() {
         return counts;
     }
 
@@ -48,14 +55,14 @@ public final class ActiveTunnelSessions
 
     @Override
     public int getClassId() {
-        return StoreSerialization.ACTIVE_TUNNEL_SESSIONS;
+        return StoreSerialization.TUNNEL_SESSION_COUNTS;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(cutoffMillis);
         out.writeInt(counts.size());
-        for (Map.Entry<TunnelLabels, Long> e : counts.entrySet()) {
+        for (Map.Entry<TunnelCounterKey, Long> e : counts.entrySet()) {
             e.getKey().writeData(out);
             out.writeLong(e.getValue());
         }
@@ -67,9 +74,9 @@ public final class ActiveTunnelSessions
         int n = in.readInt();
         counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            TunnelLabels l = new TunnelLabels();
-            l.readData(in);
-            counts.put(l, in.readLong());
+            TunnelCounterKey k = new TunnelCounterKey();
+            k.readData(in);
+            counts.put(k, in.readLong());
         }
     }
 }

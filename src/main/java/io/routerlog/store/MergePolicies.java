@@ -1,0 +1,73 @@
+package io.routerlog.store;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.merge.MergingValue;
+import com.hazelcast.spi.merge.SplitBrainMergePolicy;
+
+/**
+ * How two copies of an entry are merged when a network partition heals. Hazelcast's stock policies keep one side's
+ * value; these combine both sides so that nothing either side counted is lost.
+ */
+public final class MergePolicies {
+    private MergePolicies() {
+    }
+
+    /** Base: a stateless policy that picks or builds the merged value from the two deserialized values. */
+    abstract static class Stateless<V> implements SplitBrainMergePolicy<V, MergingValue<V>, Object> {
+        @Override
+        public Object merge(MergingValue<V> merging, MergingValue<V> existing) {
+            if (existing == null) {
+                return merging.getRawValue();
+            }
+            return combine(merging.getDeserializedValue(), existing.getDeserializedValue());
+        }
+
+        abstract Object combine(V merging, V existing);
+
+        @Override
+        public void writeData(ObjectDataOutput out) {
+            // stateless
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) {
+            // stateless
+        }
+    }
+
+    /** Counters ({@link MemberCounts}): per member the larger contribution, so the sum is what both sides counted. */
+    public static final class CountersByMember extends Stateless<MemberCounts> {
+        @Override
+        Object combine(MemberCounts merging, MemberCounts existing) {
+            return existing.mergeMax(merging);
+        }
+    }
+
+    /** High-water marks (Long): the larger one. */
+    public static final class Highest extends Stateless<Long> {
+        @Override
+        Object combine(Long merging, Long existing) {
+            return Math.max(merging, existing);
+        }
+    }
+
+    /** DNSTT sessions: the one seen last, with the earlier first sighting and its labels. */
+    public static final class LatestSession extends Stateless<TunnelSession> {
+        @Override
+        Object combine(TunnelSession merging, TunnelSession existing) {
+            TunnelSession later = merging.lastSeenMillis() > existing.lastSeenMillis() ? merging : existing;
+            TunnelSession first = merging.firstSeenMillis() < existing.firstSeenMillis() ? merging : existing;
+            return new TunnelSession(first.firstSeenMillis(), first.firstLabels(), later.lastSeenMillis(),
+                    later.labels());
+        }
+    }
+
+    /** DHCP identities: the one seen last. */
+    public static final class LatestIdentity extends Stateless<DhcpIdentity> {
+        @Override
+        Object combine(DhcpIdentity merging, DhcpIdentity existing) {
+            return merging.seenAtMillis() > existing.seenAtMillis() ? merging : existing;
+        }
+    }
+}
