@@ -71,8 +71,8 @@ public final class RouterLog implements AutoCloseable {
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
         geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
-        store = Store.start(StoreSettings.singleNode(settings.maxPairs(), settings.maxLeases(),
-                settings.maxDnsttSessions(), settings.retention()));
+        store = Store.start(new StoreSettings(settings.maxPairs(), settings.maxLeases(), settings.maxDnsttSessions(),
+                settings.retention(), settings.backupCount(), settings.cluster()));
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
                 .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
@@ -104,10 +104,12 @@ public final class RouterLog implements AutoCloseable {
                     .start(LEASES_CHECK_MILLIS);
         }
         ready = true;
-        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}", VersionInfo.version(),
+        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
                 (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
                 Units.format(settings.flushInterval()),
-                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains());
+                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains(),
+                settings.cluster().clustered() ? "cluster '" + settings.cluster().name() + "' of "
+                        + store.clusterSize() + " member(s)" : "single node");
     }
 
     /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
@@ -157,7 +159,13 @@ public final class RouterLog implements AutoCloseable {
         closed = true;
         ready = false;
         LOG.info("Stopping: closing listeners, flushing counts");
-        closeQuietly(listeners);
+        if (listeners != null) {
+            try {
+                listeners.close(settings.shutdownGrace());
+            } catch (RuntimeException e) {
+                LOG.warn("Error while closing the listeners: {}", e.toString());
+            }
+        }
         closeQuietly(leases);
         closeQuietly(flusher);
         closeQuietly(http);

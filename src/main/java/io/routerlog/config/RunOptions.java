@@ -1,6 +1,7 @@
 package io.routerlog.config;
 
 import io.routerlog.geoip.GeoIp;
+import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -101,6 +102,46 @@ public final class RunOptions {
                     + "and whenever it changes.")
     Path leasesFile;
 
+    @Option(names = "--cluster-members", paramLabel = "HOST[:PORT]", split = ",",
+            description = "Other routerlog nodes to form a cluster with (TCP/IP member list, repeatable or "
+                    + "comma-separated). Without any cluster option a node stays single.")
+    List<String> clusterMembers = new ArrayList<>();
+
+    @Option(names = "--cluster-port", paramLabel = "PORT", defaultValue = "5701",
+            description = "Port for cluster traffic (the next free one is taken if in use). Default: ${DEFAULT-VALUE}.")
+    int clusterPort;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "routerlog",
+            description = "Nodes only join a cluster of the same name. Default: ${DEFAULT-VALUE}.")
+    String clusterName;
+
+    @Option(names = "--cluster-interface", paramLabel = "ADDR",
+            description = "Local address (or pattern such as 10.0.*.*) for cluster traffic, on multi-homed hosts.")
+    String clusterInterface;
+
+    @Option(names = "--cluster-public-address", paramLabel = "HOST[:PORT]",
+            description = "Address the other nodes should use to reach this one, when it differs (NAT, containers).")
+    String clusterPublicAddress;
+
+    @Option(names = "--cluster-multicast", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Find other nodes by multicast on the local network. Default: ${DEFAULT-VALUE}.")
+    boolean clusterMulticast;
+
+    @Option(names = "--cluster-k8s-service", paramLabel = "DNS-NAME",
+            description = "Find other nodes through a Kubernetes headless service, e.g. "
+                    + "routerlog-cluster.monitoring.svc.cluster.local.")
+    String clusterK8sService;
+
+    @Option(names = "--backup-count", paramLabel = "N", defaultValue = "1",
+            description = "Copies of every entry on other nodes (0 to 6), so that losing a node loses no flushed "
+                    + "counts. Default: ${DEFAULT-VALUE}.")
+    int backupCount;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "5s",
+            description = "On stop, how long to keep reading open TCP connections until their senders go quiet. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String shutdownGrace;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "error, warn, info, debug or trace. Default: ${DEFAULT-VALUE}.")
     String logLevel;
@@ -167,13 +208,41 @@ public final class RunOptions {
         if (leasesFile != null && !Files.isReadable(leasesFile)) {
             throw new IllegalArgumentException("--leases-file: cannot read " + leasesFile);
         }
+        List<String> members = new ArrayList<>();
+        for (String m : clusterMembers) {
+            String member = m.strip();
+            if (!member.isEmpty()) {
+                hostAndPort("--cluster-members", member);
+                members.add(member);
+            }
+        }
+        port("--cluster-port", clusterPort);
+        if (clusterPort == 0) {
+            throw new IllegalArgumentException("--cluster-port must be between 1 and 65535: 0");
+        }
+        if (clusterName.isBlank()) {
+            throw new IllegalArgumentException("--cluster-name must not be empty");
+        }
+        if (clusterPublicAddress != null) {
+            hostAndPort("--cluster-public-address", clusterPublicAddress.strip());
+        }
+        if (clusterK8sService != null && !DOMAIN.matcher(clusterK8sService.strip()).matches()) {
+            throw new IllegalArgumentException("--cluster-k8s-service: '" + clusterK8sService + "' is not a DNS name");
+        }
+        if (backupCount < 0 || backupCount > 6) {
+            throw new IllegalArgumentException("--backup-count must be between 0 and 6: " + backupCount);
+        }
+        Duration grace = duration("--shutdown-grace", shutdownGrace);
+        ClusterSettings cluster = new ClusterSettings(members, clusterPort, clusterName.strip(),
+                blankToNull(clusterInterface), blankToNull(clusterPublicAddress), clusterMulticast,
+                blankToNull(clusterK8sService));
         String level = logLevel.strip().toLowerCase(Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
         return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, maxPairs, maxLeases,
                 keep, flush, List.copyOf(domains), window, maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
-                level);
+                cluster, backupCount, grace, level);
     }
 
     private static InetAddress address(String option, String value) {
@@ -181,6 +250,46 @@ public final class RunOptions {
             return InetAddress.getByName(value.strip());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(option + ": '" + value + "' is not an address of this host");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */
+    private static void hostAndPort(String option, String value) {
+        String host = value;
+        String port = null;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException(option + ": '" + value + "' is not host[:port]");
+            }
+            host = value.substring(1, close);
+            if (close + 1 < value.length()) {
+                if (value.charAt(close + 1) != ':') {
+                    throw new IllegalArgumentException(option + ": '" + value + "' is not host[:port]");
+                }
+                port = value.substring(close + 2);
+            }
+        } else if (value.indexOf(':') == value.lastIndexOf(':') && value.indexOf(':') >= 0) {
+            host = value.substring(0, value.indexOf(':'));
+            port = value.substring(value.indexOf(':') + 1);
+        }
+        if (host.isEmpty() || host.contains(" ")) {
+            throw new IllegalArgumentException(option + ": '" + value + "' is not host[:port]");
+        }
+        if (port != null) {
+            int p;
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException(option + ": '" + value + "' has no valid port");
+            }
         }
     }
 

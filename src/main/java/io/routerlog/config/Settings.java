@@ -1,5 +1,6 @@
 package io.routerlog.config;
 
+import io.routerlog.store.ClusterSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,5 +25,8 @@ public record Settings(
         Path geoipCountryDb,
         Path geoipAsnDb,
         Path leasesFile,
+        ClusterSettings cluster,
+        int backupCount,
+        Duration shutdownGrace,
         String logLevel) {
 }

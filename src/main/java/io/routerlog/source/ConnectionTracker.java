@@ -1,8 +1,13 @@
 package io.routerlog.source;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -10,20 +15,28 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Counts syslog TCP connections and ends the pipeline: a connection that fails is logged and closed, and only
- * that connection.
+ * First handler of every syslog TCP connection: counts connections, remembers when each last delivered bytes (so
+ * that a stop can wait for senders to go quiet), and closes a connection that fails, only that one. The
+ * {@link #ERRORS} handler does the same for errors raised further down the pipeline.
  */
 @ChannelHandler.Sharable
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
+    private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
+
+    /** Last handler of a syslog TCP pipeline: logs and closes on errors raised by the handlers before it. */
+    static final ChannelHandler ERRORS = new Errors();
 
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
+    private final ChannelGroup channels = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         open.incrementAndGet();
         accepted.increment();
+        ctx.channel().attr(LAST_READ).set(System.nanoTime());
+        channels.add(ctx.channel());
         LOG.debug("Syslog connection from {}", ctx.channel().remoteAddress());
         super.channelActive(ctx);
     }
@@ -36,7 +49,17 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ctx.channel().attr(LAST_READ).set(System.nanoTime());
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeAfter(ctx, cause);
+    }
+
+    private static void closeAfter(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             LOG.debug("Syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
@@ -53,5 +76,30 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     /** TCP connections accepted since start. */
     public long accepted() {
         return accepted.sum();
+    }
+
+    /** True when no open connection delivered bytes within the last {@code quietNanos}. */
+    boolean allQuietFor(long quietNanos) {
+        long now = System.nanoTime();
+        for (Channel c : channels) {
+            Long last = c.attr(LAST_READ).get();
+            if (c.isActive() && last != null && now - last < quietNanos) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes every open connection and waits for that. */
+    void closeAll() {
+        channels.close().awaitUninterruptibly();
+    }
+
+    @ChannelHandler.Sharable
+    private static final class Errors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            closeAfter(ctx, cause);
+        }
     }
 }

@@ -110,8 +110,9 @@ public final class SyslogListeners implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters));
                         ch.pipeline().addLast("connections", connections);
+                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters));
+                        ch.pipeline().addLast("errors", ConnectionTracker.ERRORS);
                     }
                 });
         return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "tcp", s, port);
@@ -188,14 +189,37 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /**
-     * Stops listening and closes every connection. Returns once the receive threads have finished what they
-     * read, so that everything received is in the aggregators.
+     * Stops listening and closes every connection at once. Returns once the receive threads have finished what
+     * they read, so that everything received is in the aggregators.
      */
     @Override
     public void close() {
+        close(java.time.Duration.ZERO);
+    }
+
+    /**
+     * Stops listening (no new connections, no more datagrams), then keeps reading the open TCP connections until
+     * their senders have been quiet for a second or {@code grace} has passed, then closes them. A sender that
+     * finishes its stream within the grace loses nothing.
+     */
+    public void close(java.time.Duration grace) {
         for (Channel c : channels) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        long deadline = System.nanoTime() + grace.toNanos();
+        long quiet = Math.min(TimeUnit.SECONDS.toNanos(1), grace.toNanos());
+        while (connections.open() > 0 && System.nanoTime() < deadline && !connections.allQuietFor(quiet)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (connections.open() > 0) {
+            LOG.info("Closing {} syslog connection(s)", connections.open());
+        }
+        connections.closeAll();
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

@@ -7,6 +7,7 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -60,8 +61,9 @@ public final class Store implements AutoCloseable {
     }
 
     static Config config(StoreSettings s) {
+        ClusterSettings cluster = s.cluster();
         Config c = new Config();
-        c.setClusterName(s.clusterName());
+        c.setClusterName(cluster.name());
         c.setInstanceName("routerlog-" + UUID.randomUUID());
         c.setProperty("hazelcast.logging.type", "log4j2");
         c.setProperty("hazelcast.phone.home.enabled", "false");
@@ -69,33 +71,66 @@ public final class Store implements AutoCloseable {
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.partition.count", Integer.toString(StoreSettings.PARTITIONS));
         c.setProperty("hazelcast.health.monitoring.level", "OFF");
-        c.setProperty("hazelcast.socket.bind.any", "false");
         // a small appliance: fewer threads than Hazelcast's server defaults
         c.setProperty("hazelcast.partition.operation.thread.count", "2");
         c.setProperty("hazelcast.operation.generic.thread.count", "2");
         c.setProperty("hazelcast.io.thread.count", "1");
         c.setProperty("hazelcast.event.thread.count", "1");
         c.setProperty("hazelcast.query.thread.count", "1");
+        // notice a dead member within seconds and merge the sides of a healed partition soon after
+        defaultProperty(c, "hazelcast.heartbeat.interval.seconds", "2");
+        defaultProperty(c, "hazelcast.max.no.heartbeat.seconds", "15");
+        defaultProperty(c, "hazelcast.merge.first.run.delay.seconds", "30");
+        defaultProperty(c, "hazelcast.merge.next.run.delay.seconds", "15");
         c.getJetConfig().setEnabled(false);
         c.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
 
         NetworkConfig net = c.getNetworkConfig();
-        net.setPort(s.memberPort()).setPortAutoIncrement(true).setPortCount(100);
-        net.getInterfaces().setEnabled(true).addInterface(s.bindAddress());
+        net.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
         JoinConfig join = net.getJoin();
-        join.getMulticastConfig().setEnabled(false);
+        join.getMulticastConfig().setEnabled(cluster.multicast());
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty()).setMembers(cluster.members());
+        if (cluster.k8sService() != null) {
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.k8sService());
+        }
+        if (!cluster.clustered()) {
+            net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+            c.setProperty("hazelcast.socket.bind.any", "false");
+        } else if (cluster.iface() != null) {
+            net.getInterfaces().setEnabled(true).addInterface(cluster.iface());
+            c.setProperty("hazelcast.socket.bind.any", "false");
+        }
+        if (cluster.publicAddress() != null) {
+            net.setPublicAddress(cluster.publicAddress());
+        }
 
         int retentionSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
-        c.addMapConfig(boundedMap(PAIRS, s.maxPairs(), retentionSeconds, s.backupCount()));
-        c.addMapConfig(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, s.backupCount()));
-        c.addMapConfig(new MapConfig(REPLIES).setBackupCount(s.backupCount()));
-        c.addMapConfig(boundedMap(TUNNEL_SESSIONS, s.maxTunnelSessions(), retentionSeconds, s.backupCount()));
+        int backups = s.backupCount();
+        c.addMapConfig(merged(boundedMap(PAIRS, s.maxPairs(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups),
+                MergePolicies.LatestIdentity.class));
+        c.addMapConfig(merged(new MapConfig(REPLIES).setBackupCount(backups), MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(boundedMap(TUNNEL_SESSIONS, s.maxTunnelSessions(), retentionSeconds, backups),
+                MergePolicies.LatestSession.class));
         // one counter per (counter, domain, country, AS): never more label sets than sessions
-        c.addMapConfig(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, s.backupCount()));
-        c.addMapConfig(new MapConfig(TUNNEL_PEAKS).setBackupCount(s.backupCount()));
+        c.addMapConfig(merged(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(new MapConfig(TUNNEL_PEAKS).setBackupCount(backups), MergePolicies.Highest.class));
         return c;
+    }
+
+    /** Sets a Hazelcast property unless it was given as a JVM system property. */
+    private static void defaultProperty(Config c, String name, String value) {
+        if (System.getProperty(name) == null) {
+            c.setProperty(name, value);
+        }
+    }
+
+    private static MapConfig merged(MapConfig map, Class<?> policy) {
+        map.setMergePolicyConfig(new MergePolicyConfig(policy.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+        return map;
     }
 
     private static MapConfig boundedMap(String name, int max, int retentionSeconds, int backupCount) {

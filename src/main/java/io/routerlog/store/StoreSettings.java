@@ -10,12 +10,10 @@ import java.time.Duration;
  * @param maxTunnelSessions upper bound of DNSTT sessions
  * @param retention     entries not updated for this long are removed
  * @param backupCount   synchronous backups of each entry on other members
- * @param bindAddress   address the member listens on for other members
- * @param memberPort    first port tried for member traffic (the next free one is taken)
- * @param clusterName   members only join a cluster of the same name
+ * @param cluster       how to find the other members
  */
 public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
-        String bindAddress, int memberPort, String clusterName) {
+        ClusterSettings cluster) {
 
     /** Hazelcast's partition count; bounds are enforced per partition. */
     public static final int PARTITIONS = 271;
@@ -38,6 +36,6 @@ public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, 
     }
 
     public static StoreSettings singleNode(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention) {
-        return new StoreSettings(maxPairs, maxLeases, maxTunnelSessions, retention, 1, "127.0.0.1", 5701, "routerlog");
+        return new StoreSettings(maxPairs, maxLeases, maxTunnelSessions, retention, 1, ClusterSettings.single());
     }
 }
