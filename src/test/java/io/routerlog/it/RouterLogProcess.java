@@ -36,15 +36,24 @@ final class RouterLogProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Runs the jar with {@code args} and returns once /healthz says ok. */
+    /** Runs the jar with {@code args} on new free ports and returns once /healthz says ok. */
     static RouterLogProcess start(String... extraArgs) throws Exception {
-        int syslog = freePortForUdpAndTcp();
-        int http = freePortForUdpAndTcp();
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(),
+        return start(freePortForUdpAndTcp(), freePortForUdpAndTcp(), List.of(), List.of(extraArgs));
+    }
+
+    /**
+     * Runs the jar on the given ports, with JVM options and routerlog arguments, and returns once /healthz says
+     * ok.
+     */
+    static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar().toString(),
                 "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
                 "--syslog-port", Integer.toString(syslog), "--http-port", Integer.toString(http),
                 "--flush-interval", "200ms"));
-        cmd.addAll(List.of(extraArgs));
+        cmd.addAll(extraArgs);
         Path log = Files.createTempFile("routerlog-it", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RouterLogProcess r = new RouterLogProcess(syslog, http, p, log);

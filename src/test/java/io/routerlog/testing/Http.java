@@ -20,7 +20,12 @@ public final class Http {
     }
 
     public static Exposition metrics(int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = get(port, "/metrics");
+        return metrics(port, "/metrics");
+    }
+
+    /** Scrapes {@code path} (such as {@code /metrics?scope=cluster}). */
+    public static Exposition metrics(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(port, path);
         if (r.statusCode() != 200) {
             throw new IOException("/metrics answered " + r.statusCode());
         }
