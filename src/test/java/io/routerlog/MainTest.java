@@ -80,6 +80,29 @@ class MainTest {
     }
 
     @Test
+    void clusterOptions() {
+        Settings single = Main.parse(new String[0], Map.of());
+        assertThat(single.cluster().clustered()).isFalse();
+        assertThat(single.backupCount()).isEqualTo(1);
+        Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1,10.0.0.2:5702",
+            "--cluster-members", "[fd00::3]:5701", "--cluster-name", "home", "--cluster-port", "5801",
+            "--cluster-interface", "10.0.0.*", "--cluster-multicast", "--backup-count", "2",
+            "--shutdown-grace", "2s"}, Map.of());
+        assertThat(s.cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5702", "[fd00::3]:5701");
+        assertThat(s.cluster().name()).isEqualTo("home");
+        assertThat(s.cluster().port()).isEqualTo(5801);
+        assertThat(s.cluster().iface()).isEqualTo("10.0.0.*");
+        assertThat(s.cluster().multicast()).isTrue();
+        assertThat(s.cluster().clustered()).isTrue();
+        assertThat(s.backupCount()).isEqualTo(2);
+        assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+        Settings env = Main.parse(new String[0], Map.of("ROUTERLOG_CLUSTER_MULTICAST", "true",
+                "ROUTERLOG_CLUSTER_K8S_SERVICE", "routerlog.default.svc.cluster.local"));
+        assertThat(env.cluster().multicast()).isTrue();
+        assertThat(env.cluster().k8sService()).isEqualTo("routerlog.default.svc.cluster.local");
+    }
+
+    @Test
     void sizesAndDurationsInTheirUsualSpellings() {
         Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
             "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());
@@ -109,6 +132,12 @@ class MainTest {
                 new String[] {"--geoip-asn-db", dir.toString()},
                 new String[] {"--dnstt-active-window", "0s"},
                 new String[] {"--max-dnstt-sessions", "100"},
+                new String[] {"--cluster-members", "10.0.0.1:99999"},
+                new String[] {"--cluster-members", "host name"},
+                new String[] {"--cluster-port", "0"},
+                new String[] {"--backup-count", "7"},
+                new String[] {"--cluster-k8s-service", "not a name"},
+                new String[] {"--shutdown-grace", "soon"},
                 new String[] {"--listen-address", "no.such.host.invalid"},
                 new String[] {"--no-such-flag"});
         for (String[] args : bad) {

@@ -1,0 +1,95 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Hazelcast configuration the store builds from routerlog's settings. */
+class StoreConfigTest {
+    private static Config config(ClusterSettings cluster, int backups) {
+        return Store.config(new StoreSettings(10_000, 1000, 1000, Duration.ofHours(24), backups, cluster));
+    }
+
+    @Test
+    void aSingleNodeDiscoversNothingAndListensOnLoopbackOnly() {
+        Config c = config(ClusterSettings.single(), 1);
+        JoinConfig join = c.getNetworkConfig().getJoin();
+        assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+        assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+        assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
+        assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+        assertThat(c.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+    }
+
+    @Test
+    void memberListInterfaceAndPublicAddress() {
+        Config c = config(new ClusterSettings(List.of("10.0.0.1", "10.0.0.2:5702"), 5710, "lab", "10.0.*.*",
+                "203.0.113.5:5710", false, null), 2);
+        JoinConfig join = c.getNetworkConfig().getJoin();
+        assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+        assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.1", "10.0.0.2:5702");
+        assertThat(c.getClusterName()).isEqualTo("lab");
+        assertThat(c.getNetworkConfig().getPort()).isEqualTo(5710);
+        assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.*.*");
+        assertThat(c.getNetworkConfig().getPublicAddress()).isEqualTo("203.0.113.5:5710");
+        for (String map : List.of(Store.PAIRS, Store.REPLIES, Store.IDENTITIES, Store.TUNNEL_SESSIONS,
+                Store.TUNNEL_COUNTERS, Store.TUNNEL_PEAKS)) {
+            assertThat(c.getMapConfig(map).getBackupCount()).as(map).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void multicastAndKubernetesAreHazelcastsOwnDiscovery() {
+        Config c = config(new ClusterSettings(List.of(), 5701, "routerlog", null, null, true,
+                "routerlog-cluster.monitoring.svc.cluster.local"), 1);
+        JoinConfig join = c.getNetworkConfig().getJoin();
+        assertThat(join.getMulticastConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+                .isEqualTo("routerlog-cluster.monitoring.svc.cluster.local");
+        assertThat(c.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    }
+
+    @Test
+    void everyMapMergesBothSidesOfAPartition() {
+        Config c = config(ClusterSettings.single(), 1);
+        assertThat(c.getMapConfig(Store.PAIRS).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.CountersByMember.class.getName());
+        assertThat(c.getMapConfig(Store.REPLIES).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.CountersByMember.class.getName());
+        assertThat(c.getMapConfig(Store.TUNNEL_COUNTERS).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.CountersByMember.class.getName());
+        assertThat(c.getMapConfig(Store.TUNNEL_PEAKS).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.Highest.class.getName());
+        assertThat(c.getMapConfig(Store.TUNNEL_SESSIONS).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.LatestSession.class.getName());
+        assertThat(c.getMapConfig(Store.IDENTITIES).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.LatestIdentity.class.getName());
+    }
+
+    @Test
+    void mergePoliciesCombineBothSides() {
+        java.util.UUID a = new java.util.UUID(0, 1);
+        java.util.UUID b = new java.util.UUID(0, 2);
+        MemberCounts left = MemberCounts.of(a, 10, 3).plus(b, 4, 1);
+        MemberCounts right = MemberCounts.of(a, 7, 2).plus(b, 9, 2);
+        assertThat(((MemberCounts) new MergePolicies.CountersByMember().combine(left, right)).sum()).isEqualTo(19);
+        assertThat(new MergePolicies.Highest().combine(5L, 8L)).isEqualTo(8L);
+        TunnelLabels gb = new TunnelLabels("t", "GB", 1);
+        TunnelLabels de = new TunnelLabels("t", "DE", 2);
+        TunnelSession s = (TunnelSession) new MergePolicies.LatestSession().combine(
+                new TunnelSession(100, gb, 500, gb), new TunnelSession(50, de, 400, de));
+        assertThat(s.firstSeenMillis()).isEqualTo(50);
+        assertThat(s.firstLabels()).isEqualTo(de);
+        assertThat(s.lastSeenMillis()).isEqualTo(500);
+        assertThat(s.labels()).isEqualTo(gb);
+        DhcpIdentity newer = new DhcpIdentity("aa", "new", 20);
+        assertThat(new MergePolicies.LatestIdentity().combine(new DhcpIdentity("aa", "old", 10), newer))
+                .isEqualTo(newer);
+    }
+}
