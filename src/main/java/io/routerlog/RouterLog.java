@@ -9,6 +9,7 @@ import io.routerlog.aggregate.Flusher;
 import io.routerlog.aggregate.LocalAggregator;
 import io.routerlog.config.Settings;
 import io.routerlog.config.Units;
+import io.routerlog.export.ClientTables;
 import io.routerlog.export.DhcpLeasesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
@@ -28,6 +29,7 @@ import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
 import io.routerlog.syslog.SyslogFrameParser;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -93,8 +95,12 @@ public final class RouterLog implements AutoCloseable {
                 .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", VersionInfo.version())))
                 .build()));
         JvmMetrics.builder().register(registry);
+        ClientTables tables = new ClientTables(store.pairs(), store.identities());
         http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), registry,
-                () -> ready && store.isRunning());
+                () -> ready && store.isRunning(), List.of(
+                        new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
+                        new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
+                                tables::tsv)));
 
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),

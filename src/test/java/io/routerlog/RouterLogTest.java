@@ -184,6 +184,17 @@ class RouterLogTest {
                     .extracting(Exposition.Sample::labels).containsExactlyInAnyOrder(
                             Map.of("client", "192.168.9.10", "mac", "aa:bb:cc:00:00:01", "hostname", "nas"),
                             Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:02", "hostname", ""));
+            Senders.tcp(withLeases.syslogPort(),
+                    "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.9.10\n"
+                    + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 192.168.9.11\n");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (withLeases.counters().messageCount(Transport.TCP) < 2 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            withLeases.flush();
+            assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines()).containsExactly(
+                    "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
+                    "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,");
             java.nio.file.Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
             java.nio.file.Files.setLastModifiedTime(leases,
                     java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -197,6 +208,27 @@ class RouterLogTest {
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
                     .extracting(Exposition.Sample::labels).contains(printer);
         }
+    }
+
+    @Test
+    void clientTablesForTheLuaCollectorAndForMigratingFromTheCsvExporter() throws Exception {
+        Senders.udp(node.syslogPort(), List.of(
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[AAAA] example.com from 192.168.1.10",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] odd,\"name\"\tand%.test from 192.168.1.11",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.10 aa:bb:cc:dd:ee:10 laptop"));
+        settle(5);
+        String csv = Http.get(node.httpPort(), "/clients.csv").body();
+        assertThat(csv.lines()).containsExactly(
+                "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
+                "192.168.1.11,\"odd,\"\"name\"\"\tand%.test\",1,,,,");
+        String tsv = Http.get(node.httpPort(), "/clients.tsv").body();
+        assertThat(tsv.lines()).containsExactlyInAnyOrder(
+                "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
+                "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
+                "192.168.1.11\todd,\"name\"%09and%25.test\tA\t1\t\t");
+        assertThat(Http.get(node.httpPort(), "/").body()).contains("/clients.csv").contains("/clients.tsv");
     }
 
     @Test

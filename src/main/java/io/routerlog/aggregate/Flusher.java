@@ -249,8 +249,8 @@ public final class Flusher implements AutoCloseable {
             for (DhcpEvent e : pendingDhcp.values()) {
                 if (e instanceof DhcpLease lease) {
                     long ttl = lease.expiresAtMillis() > 0 ? Math.max(1, lease.expiresAtMillis() - now) : 0;
-                    updates.put(e.ip(), UpdateIdentity.set(
-                            new DhcpIdentity(lease.mac(), lease.hostname(), lease.seenAtMillis()), ttl));
+                    updates.put(e.ip(), UpdateIdentity.set(new DhcpIdentity(lease.mac(), lease.hostname(),
+                            lease.clientId(), lease.expiresAtMillis(), lease.seenAtMillis()), ttl));
                 } else {
                     updates.put(e.ip(), UpdateIdentity.release(e.mac(), e.seenAtMillis()));
                 }

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,19 @@ public final class HttpEndpoints implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final BooleanSupplier healthy;
+    private final Map<String, Table> tables;
 
-    private HttpEndpoints(HttpServer server, PrometheusRegistry registry, BooleanSupplier healthy) {
+    /** A plain-text resource served on {@code path}. */
+    public record Table(String path, String contentType, java.util.function.Supplier<byte[]> body) {
+    }
+
+    private HttpEndpoints(HttpServer server, PrometheusRegistry registry, BooleanSupplier healthy,
+            List<Table> tables) {
         this.server = server;
         this.registry = registry;
         this.healthy = healthy;
+        this.tables = new java.util.LinkedHashMap<>();
+        tables.forEach(t -> this.tables.put(t.path(), t));
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "routerlog-http");
             t.setDaemon(true);
@@ -48,7 +57,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
-            BooleanSupplier healthy) throws IOException {
+            BooleanSupplier healthy, List<Table> tables) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(address, 64);
@@ -56,7 +65,7 @@ public final class HttpEndpoints implements AutoCloseable {
             throw new java.net.BindException("cannot serve HTTP on " + address.getAddress().getHostAddress()
                     + " port " + address.getPort() + ": " + e.getMessage());
         }
-        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy);
+        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy, tables);
         server.start();
         LOG.info("Serving /metrics and /healthz on http://{}:{}/", address.getAddress().getHostAddress(),
                 endpoints.port());
@@ -75,18 +84,19 @@ public final class HttpEndpoints implements AutoCloseable {
                 send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
                 return;
             }
-            switch (exchange.getRequestURI().getPath()) {
+            String path = exchange.getRequestURI().getPath();
+            Table table = tables.get(path);
+            if (table != null) {
+                send(exchange, 200, table.contentType(), table.body().get());
+                return;
+            }
+            switch (path) {
                 case "/metrics" -> metrics(exchange);
                 case "/healthz" -> {
                     boolean ok = healthy.getAsBoolean();
                     send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
                 }
-                case "/" -> send(exchange, 200, "text/html; charset=utf-8", """
-                        <!doctype html><html><head><title>routerlog</title></head><body><h1>routerlog</h1><ul>
-                        <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
-                        <li><a href="/healthz">/healthz</a>: health check</li>
-                        </ul></body></html>
-                        """);
+                case "/" -> send(exchange, 200, "text/html; charset=utf-8", index());
                 default -> send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
             }
         } catch (IOException e) {
@@ -96,6 +106,18 @@ public final class HttpEndpoints implements AutoCloseable {
             LOG.error("Error serving {}", exchange.getRequestURI(), e);
             throw e;
         }
+    }
+
+    private String index() {
+        StringBuilder b = new StringBuilder("<!doctype html><html><head><title>routerlog</title></head><body>"
+                + "<h1>routerlog</h1><ul>\n"
+                + "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics (this node's share; "
+                + "<a href=\"/metrics?scope=cluster\">?scope=cluster</a> for the whole cluster)</li>\n"
+                + "<li><a href=\"/healthz\">/healthz</a>: health check</li>\n");
+        for (String path : tables.keySet()) {
+            b.append("<li><a href=\"").append(path).append("\">").append(path).append("</a></li>\n");
+        }
+        return b.append("</ul></body></html>\n").toString();
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
@@ -153,8 +175,12 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
-        sendBytes(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+        sendBytes(exchange, status, body);
     }
 
     private static void sendBytes(HttpExchange exchange, int status, byte[] body) throws IOException {

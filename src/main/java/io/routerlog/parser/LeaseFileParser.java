@@ -39,15 +39,16 @@ public final class LeaseFileParser {
                 continue;
             }
             String hostname = f[3].equals("*") ? "" : f[3];
+            String clientId = f.length >= 5 && !f[4].equals("*") ? f[4] : "";
             String id;
             if (f[1].contains(":") || f[1].contains("-")) {
                 id = f[1];
-            } else if (f.length >= 5 && !f[4].equals("*")) {
-                id = f[4]; // IPv6: IAID in the second field, the client's DUID last
+            } else if (!clientId.isEmpty()) {
+                id = clientId; // IPv6: IAID in the second field, the client's DUID last
             } else {
                 continue;
             }
-            leases.add(new DhcpLease(ip, Duids.macOf(id), hostname, seenAtMillis, expiresAt));
+            leases.add(new DhcpLease(ip, Duids.macOf(id), hostname, clientId, seenAtMillis, expiresAt));
         }
         return leases;
     }

@@ -6,10 +6,15 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Objects;
 
-/** Who holds an address: MAC and hostname (empty when unknown), and when this was last seen. */
+/**
+ * Who holds an address: MAC, hostname and DHCP client id (empty when unknown), when the lease ends (0 when unknown)
+ * and when this was last seen.
+ */
 public final class DhcpIdentity implements IdentifiedDataSerializable {
     private String mac;
     private String hostname;
+    private String clientId;
+    private long expiresAtMillis;
     private long seenAtMillis;
 
     /** For deserialization. */
@@ -17,9 +22,23 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
     }
 
     public DhcpIdentity(String mac, String hostname, long seenAtMillis) {
+        this(mac, hostname, "", 0, seenAtMillis);
+    }
+
+    public DhcpIdentity(String mac, String hostname, String clientId, long expiresAtMillis, long seenAtMillis) {
         this.mac = Objects.requireNonNull(mac);
         this.hostname = Objects.requireNonNull(hostname);
+        this.clientId = Objects.requireNonNull(clientId);
+        this.expiresAtMillis = expiresAtMillis;
         this.seenAtMillis = seenAtMillis;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
     }
 
     public String mac() {
@@ -48,6 +67,8 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(mac);
         out.writeString(hostname);
+        out.writeString(clientId);
+        out.writeLong(expiresAtMillis);
         out.writeLong(seenAtMillis);
     }
 
@@ -55,18 +76,21 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
     public void readData(ObjectDataInput in) throws IOException {
         mac = in.readString();
         hostname = in.readString();
+        clientId = in.readString();
+        expiresAtMillis = in.readLong();
         seenAtMillis = in.readLong();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof DhcpIdentity d && mac.equals(d.mac) && hostname.equals(d.hostname)
+                && clientId.equals(d.clientId) && expiresAtMillis == d.expiresAtMillis
                 && seenAtMillis == d.seenAtMillis;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mac, hostname, seenAtMillis);
+        return Objects.hash(mac, hostname, clientId, expiresAtMillis, seenAtMillis);
     }
 
     @Override

@@ -17,6 +17,8 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
     private boolean release;
     private String mac;
     private String hostname;
+    private String clientId;
+    private long expiresAtMillis;
     private long seenAtMillis;
     private long ttlMillis;
 
@@ -24,21 +26,23 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
     public UpdateIdentity() {
     }
 
-    private UpdateIdentity(boolean release, String mac, String hostname, long seenAtMillis, long ttlMillis) {
+    private UpdateIdentity(boolean release, DhcpIdentity identity, long ttlMillis) {
         this.release = release;
-        this.mac = mac;
-        this.hostname = hostname;
-        this.seenAtMillis = seenAtMillis;
+        this.mac = identity.mac();
+        this.hostname = identity.hostname();
+        this.clientId = identity.clientId();
+        this.expiresAtMillis = identity.expiresAtMillis();
+        this.seenAtMillis = identity.seenAtMillis();
         this.ttlMillis = ttlMillis;
     }
 
     /** @param ttlMillis how long the identity stays without renewal; 0 for the map's retention */
     public static UpdateIdentity set(DhcpIdentity identity, long ttlMillis) {
-        return new UpdateIdentity(false, identity.mac(), identity.hostname(), identity.seenAtMillis(), ttlMillis);
+        return new UpdateIdentity(false, identity, ttlMillis);
     }
 
     public static UpdateIdentity release(String mac, long seenAtMillis) {
-        return new UpdateIdentity(true, mac, "", seenAtMillis, 0);
+        return new UpdateIdentity(true, new DhcpIdentity(mac, "", seenAtMillis), 0);
     }
 
     @Override
@@ -53,7 +57,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
             }
             return null;
         }
-        DhcpIdentity identity = new DhcpIdentity(mac, hostname, seenAtMillis);
+        DhcpIdentity identity = new DhcpIdentity(mac, hostname, clientId, expiresAtMillis, seenAtMillis);
         if (ttlMillis > 0 && entry instanceof ExtendedMapEntry<String, DhcpIdentity> extended) {
             extended.setValue(identity, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
@@ -77,6 +81,8 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
         out.writeBoolean(release);
         out.writeString(mac);
         out.writeString(hostname);
+        out.writeString(clientId);
+        out.writeLong(expiresAtMillis);
         out.writeLong(seenAtMillis);
         out.writeLong(ttlMillis);
     }
@@ -86,6 +92,8 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
         release = in.readBoolean();
         mac = in.readString();
         hostname = in.readString();
+        clientId = in.readString();
+        expiresAtMillis = in.readLong();
         seenAtMillis = in.readLong();
         ttlMillis = in.readLong();
     }

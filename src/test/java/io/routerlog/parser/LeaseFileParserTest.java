@@ -22,7 +22,8 @@ class LeaseFileParserTest {
     @Test
     void ipv4Lease() {
         assertThat(parse(LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:ff"))
-                .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", SEEN, LATER * 1000));
+                .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff",
+                        SEEN, LATER * 1000));
     }
 
     @Test
@@ -33,7 +34,8 @@ class LeaseFileParserTest {
                 (LATER + 120) + " AA:BB:CC:DD:EE:03 192.168.1.103 Three *"))
                 .containsExactly(
                         new DhcpLease("192.168.1.101", "aa:bb:cc:dd:ee:01", "one", SEEN, LATER * 1000),
-                        new DhcpLease("192.168.1.102", "aa:bb:cc:dd:ee:02", "two", SEEN, (LATER + 60) * 1000),
+                        new DhcpLease("192.168.1.102", "aa:bb:cc:dd:ee:02", "two", "01:aa:bb:cc:dd:ee:02", SEEN,
+                                (LATER + 60) * 1000),
                         new DhcpLease("192.168.1.103", "aa:bb:cc:dd:ee:03", "Three", SEEN, (LATER + 120) * 1000));
     }
 
@@ -74,10 +76,14 @@ class LeaseFileParserTest {
                 LATER + " 17 fd00::77 phone 00:03:00:01:12:34:56:78:9A:BC",
                 "0 T99 fd00::99 * 00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11"))
                 .containsExactly(
-                        new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", SEEN, LATER * 1000),
-                        new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop", SEEN, LATER * 1000),
-                        new DhcpLease("fd00::77", "12:34:56:78:9a:bc", "phone", SEEN, LATER * 1000),
-                        new DhcpLease("fd00::99", "66:55:44:33:22:11", "", SEEN, 0));
+                        new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff", SEEN,
+                                LATER * 1000),
+                        new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop",
+                                "00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff", SEEN, LATER * 1000),
+                        new DhcpLease("fd00::77", "12:34:56:78:9a:bc", "phone", "00:03:00:01:12:34:56:78:9A:BC", SEEN,
+                                LATER * 1000),
+                        new DhcpLease("fd00::99", "66:55:44:33:22:11", "",
+                                "00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11", SEEN, 0));
     }
 
     @Test
@@ -85,7 +91,7 @@ class LeaseFileParserTest {
         String duidEn = "00:02:00:00:ab:11:01:02:03:04:05:06:07:08";
 
         assertThat(parse(LATER + " 305419896 fd00::1a2b printer " + duidEn))
-                .containsExactly(new DhcpLease("fd00::1a2b", duidEn, "printer", SEEN, LATER * 1000));
+                .containsExactly(new DhcpLease("fd00::1a2b", duidEn, "printer", duidEn, SEEN, LATER * 1000));
     }
 
     @Test

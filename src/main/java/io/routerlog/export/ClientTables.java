@@ -1,0 +1,86 @@
+package io.routerlog.export;
+
+import io.routerlog.store.CounterMap;
+import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.IdentityMap;
+import io.routerlog.store.PairKey;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The query counts joined with DHCP identities as plain tables, for consumers that are not Prometheus. Both cover
+ * the whole cluster, whichever node answers.
+ * <ul>
+ *   <li>{@code /clients.csv}: the layout of openwrt_dnsmasq_exporter, {@code ip,domain,count,mac,hostname,uid,expiry}
+ *       with one line per (client, domain), counts summed over query types; RFC 4180 quoting; {@code uid} is the
+ *       DHCP client id and {@code expiry} the lease end in Unix seconds, empty when unknown.</li>
+ *   <li>{@code /clients.tsv}: compact input for the router's Lua collector,
+ *       {@code client TAB domain TAB qtype TAB count TAB mac TAB hostname} per pair, with {@code %}, tab, CR and LF
+ *       in a field written as {@code %25}, {@code %09}, {@code %0D}, {@code %0A}.</li>
+ * </ul>
+ */
+public final class ClientTables {
+    private final CounterMap<PairKey> pairs;
+    private final IdentityMap identities;
+
+    public ClientTables(CounterMap<PairKey> pairs, IdentityMap identities) {
+        this.pairs = pairs;
+        this.identities = identities;
+    }
+
+    private Map<String, DhcpIdentity> identities() {
+        Map<String, DhcpIdentity> m = new HashMap<>();
+        identities.forEach(m::put);
+        return m;
+    }
+
+    public byte[] csv() {
+        Map<String, DhcpIdentity> ids = identities();
+        Map<String, Map<String, Long>> byClient = new TreeMap<>();
+        pairs.forEachAll((k, n) -> byClient.computeIfAbsent(k.client(), c -> new TreeMap<>())
+                .merge(k.domain(), n, Long::sum));
+        StringBuilder out = new StringBuilder();
+        byClient.forEach((client, domains) -> {
+            DhcpIdentity id = ids.get(client);
+            domains.forEach((domain, count) -> {
+                out.append(csvField(client)).append(',').append(csvField(domain)).append(',').append(count)
+                        .append(',').append(csvField(id == null ? "" : id.mac()))
+                        .append(',').append(csvField(id == null ? "" : id.hostname()))
+                        .append(',').append(csvField(id == null ? "" : id.clientId()))
+                        .append(',').append(id == null || id.expiresAtMillis() == 0 ? ""
+                                : Long.toString(id.expiresAtMillis() / 1000))
+                        .append('\n');
+            });
+        });
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public byte[] tsv() {
+        Map<String, DhcpIdentity> ids = identities();
+        StringBuilder out = new StringBuilder();
+        pairs.forEachAll((k, n) -> {
+            DhcpIdentity id = ids.get(k.client());
+            out.append(tsvField(k.client())).append('\t').append(tsvField(k.domain())).append('\t')
+                    .append(tsvField(k.qtype())).append('\t').append(n).append('\t')
+                    .append(tsvField(id == null ? "" : id.mac())).append('\t')
+                    .append(tsvField(id == null ? "" : id.hostname())).append('\n');
+        });
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    static String tsvField(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return s.replace("%", "%25").replace("\t", "%09").replace("\r", "%0D").replace("\n", "%0A");
+    }
+}
