@@ -9,10 +9,6 @@ import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
-import io.routerlog.store.TunnelCounterKey;
-import io.routerlog.store.TunnelLabels;
-import io.routerlog.store.TunnelSessionCounts;
-import io.routerlog.store.TunnelSessionKey;
 import io.routerlog.store.UpdateIdentity;
 import io.routerlog.geoip.GeoIp;
 import java.time.Duration;
@@ -57,14 +53,9 @@ public final class Flusher implements AutoCloseable {
     private final Map<PairKey, Long> pendingPairs = new HashMap<>();
     private final long[] pendingOutcomes = new long[ReplyOutcome.values().length];
     private final Map<String, DhcpEvent> pendingDhcp = new LinkedHashMap<>();
-    private final Map<TunnelCounterKey, Long> pendingTunnelCounters = new HashMap<>();
-    private final Map<TunnelSessionKey, TunnelLabels> pendingSessions = new HashMap<>();
     private long lastFailureLog;
-
-    // DNSTT: set before start()
-    private List<String> tunnelDomains = List.of();
-    private Duration activeWindow = Duration.ofSeconds(30);
-    private GeoIp geoIp = GeoIp.none();
+    /** Set before start() when DNSTT domains are configured. */
+    private TunnelFlush tunnels;
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -96,9 +87,7 @@ public final class Flusher implements AutoCloseable {
      * @param domains the tunnel domains in the order the parser numbers them
      */
     public Flusher withTunnels(List<String> domains, Duration activeWindow, GeoIp geoIp) {
-        this.tunnelDomains = List.copyOf(domains);
-        this.activeWindow = activeWindow;
-        this.geoIp = geoIp;
+        this.tunnels = domains.isEmpty() ? null : new TunnelFlush(store.tunnels(), domains, activeWindow, geoIp);
         return this;
     }
 
@@ -175,56 +164,12 @@ public final class Flusher implements AutoCloseable {
                 }
             }
             b.dhcp.clear();
-            b.tunnels.drain(tunnelVisitor);
+            if (tunnels != null) {
+                b.tunnels.drain(tunnels);
+            }
             b.pairs.recycle();
             a.giveBack(b);
         }
-    }
-
-    private final TunnelCounts.Visitor tunnelVisitor = new TunnelCounts.Visitor() {
-        @Override
-        public void sender(int domainIndex, String sender, long queries, long bytes, long invalid) {
-            TunnelLabels labels = labels(domainIndex, sender);
-            addTunnelCounter(TunnelCounterKey.QUERIES, labels, queries);
-            addTunnelCounter(TunnelCounterKey.BYTES_IN, labels, bytes);
-            addTunnelCounter(TunnelCounterKey.INVALID, labels, invalid);
-        }
-
-        @Override
-        public void session(int domainIndex, long clientId, String sender) {
-            pendingSessions.put(new TunnelSessionKey(tunnelDomains.get(domainIndex), clientId),
-                    labels(domainIndex, sender));
-        }
-    };
-
-    private TunnelLabels labels(int domainIndex, String sender) {
-        String country = geoIp.country(sender);
-        return new TunnelLabels(tunnelDomains.get(domainIndex), country == null ? TunnelLabels.NO_COUNTRY : country,
-                geoIp.asn(sender));
-    }
-
-    private void addTunnelCounter(String counter, TunnelLabels labels, long n) {
-        if (n != 0) {
-            pendingTunnelCounters.merge(new TunnelCounterKey(counter, labels), n, Long::sum);
-        }
-    }
-
-    private void writeTunnels() {
-        long now = clock.getAsLong();
-        if (!pendingSessions.isEmpty()) {
-            store.tunnels().touch(pendingSessions, now, WRITE_TIMEOUT_MILLIS);
-            pendingSessions.clear();
-        }
-        store.tunnels().drainRemoved()
-                .forEach((labels, n) -> addTunnelCounter(TunnelCounterKey.SESSIONS_REMOVED, labels, n));
-        store.tunnels().counters().add(pendingTunnelCounters, WRITE_TIMEOUT_MILLIS);
-        Map<TunnelLabels, Long> active = new HashMap<>();
-        store.tunnels().sessionCounts(now - activeWindow.toMillis()).forEach((k, n) -> {
-            if (k.counter().equals(TunnelSessionCounts.ACTIVE)) {
-                active.put(k.labels(), n);
-            }
-        });
-        store.tunnels().raisePeaks(active, WRITE_TIMEOUT_MILLIS);
     }
 
     private void write() {
@@ -258,8 +203,8 @@ public final class Flusher implements AutoCloseable {
             store.identities().update(updates, WRITE_TIMEOUT_MILLIS);
             pendingDhcp.clear();
         }
-        if (!tunnelDomains.isEmpty()) {
-            writeTunnels();
+        if (tunnels != null) {
+            tunnels.write(clock.getAsLong(), WRITE_TIMEOUT_MILLIS);
         }
     }
 

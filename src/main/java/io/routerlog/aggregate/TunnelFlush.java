@@ -1,0 +1,76 @@
+package io.routerlog.aggregate;
+
+import io.routerlog.geoip.GeoIp;
+import io.routerlog.store.TunnelCounterKey;
+import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionCounts;
+import io.routerlog.store.TunnelSessionKey;
+import io.routerlog.store.TunnelStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DNSTT part of a flush: labels each sender with its GeoIP country and AS (once per sender and flush, never on
+ * the receive path), writes the sessions seen and the counters, and raises the peak of active sessions. Used only
+ * on the flush thread; what the store did not take stays here for the next flush.
+ */
+final class TunnelFlush implements TunnelCounts.Visitor {
+    private final TunnelStore store;
+    private final List<String> domains;
+    private final Duration activeWindow;
+    private final GeoIp geoIp;
+    private final Map<TunnelCounterKey, Long> pendingCounters = new HashMap<>();
+    private final Map<TunnelSessionKey, TunnelLabels> pendingSessions = new HashMap<>();
+
+    /** @param domains the tunnel domains in the order the parser numbers them */
+    TunnelFlush(TunnelStore store, List<String> domains, Duration activeWindow, GeoIp geoIp) {
+        this.store = store;
+        this.domains = List.copyOf(domains);
+        this.activeWindow = activeWindow;
+        this.geoIp = geoIp;
+    }
+
+    @Override
+    public void sender(int domainIndex, String sender, long queries, long bytes, long invalid) {
+        TunnelLabels labels = labels(domainIndex, sender);
+        add(TunnelCounterKey.QUERIES, labels, queries);
+        add(TunnelCounterKey.BYTES_IN, labels, bytes);
+        add(TunnelCounterKey.INVALID, labels, invalid);
+    }
+
+    @Override
+    public void session(int domainIndex, long clientId, String sender) {
+        pendingSessions.put(new TunnelSessionKey(domains.get(domainIndex), clientId), labels(domainIndex, sender));
+    }
+
+    private TunnelLabels labels(int domainIndex, String sender) {
+        String country = geoIp.country(sender);
+        return new TunnelLabels(domains.get(domainIndex), country == null ? TunnelLabels.NO_COUNTRY : country,
+                geoIp.asn(sender));
+    }
+
+    private void add(String counter, TunnelLabels labels, long n) {
+        if (n != 0) {
+            pendingCounters.merge(new TunnelCounterKey(counter, labels), n, Long::sum);
+        }
+    }
+
+    /** Writes what was collected, as seen at {@code nowMillis}. */
+    void write(long nowMillis, long timeoutMillis) {
+        if (!pendingSessions.isEmpty()) {
+            store.touch(pendingSessions, nowMillis, timeoutMillis);
+            pendingSessions.clear();
+        }
+        store.drainRemoved().forEach((labels, n) -> add(TunnelCounterKey.SESSIONS_REMOVED, labels, n));
+        store.counters().add(pendingCounters, timeoutMillis);
+        Map<TunnelLabels, Long> active = new HashMap<>();
+        store.sessionCounts(nowMillis - activeWindow.toMillis()).forEach((k, n) -> {
+            if (k.counter().equals(TunnelSessionCounts.ACTIVE)) {
+                active.put(k.labels(), n);
+            }
+        });
+        store.raisePeaks(active, timeoutMillis);
+    }
+}
