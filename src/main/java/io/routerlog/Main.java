@@ -88,6 +88,8 @@ public final class Main implements Callable<Integer> {
     private static CommandLine commandLine(String[] args, Map<String, String> env, PrintWriter out,
             PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        // a flag given twice takes the last value, so wrappers can put defaults before the user's own flags
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         String configPath = configPath(args, env);

@@ -104,7 +104,8 @@ public final class RouterLog implements AutoCloseable {
 
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
-                settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads()), perThread::get, counters);
+                settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
+                settings.maxConnections(), settings.idleTimeout()), perThread::get, counters);
         if (settings.leasesFile() != null) {
             leases = new LeasesFileWatcher(settings.leasesFile(), flusher.newAggregator(), System::currentTimeMillis)
                     .start(LEASES_CHECK_MILLIS);
@@ -123,7 +124,8 @@ public final class RouterLog implements AutoCloseable {
         LocalAggregator aggregator = flusher.newAggregator();
         DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(),
                 System::currentTimeMillis);
-        return new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
+        return new ReceivePipeline(
+                new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters), aggregator);
     }
 
     /** Distinct pairs one receive thread may collect between two flushes. */

@@ -26,6 +26,7 @@ public final class LocalAggregator implements EventSink {
     private Batch active;
     private Batch spare;
     private boolean flushRequested;
+    private final java.util.List<Runnable> onTaken = new java.util.ArrayList<>();
 
     LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush) {
         this.pairCapacity = pairCapacity;
@@ -81,12 +82,47 @@ public final class LocalAggregator implements EventSink {
         }
     }
 
+    /**
+     * True when the batch has little room left for new pairs (less than a tenth, or a thousand): a stream source
+     * should pause until the flusher takes it. Asks for an early flush.
+     */
+    public synchronized boolean nearlyFull() {
+        boolean nearlyFull = nearlyFullWithoutFlush();
+        if (nearlyFull) {
+            full();
+        }
+        return nearlyFull;
+    }
+
+    /** Runs {@code action} once the flusher has taken the current batch (right away if it is not nearly full). */
+    public void whenTaken(Runnable action) {
+        synchronized (this) {
+            if (nearlyFullWithoutFlush()) {
+                onTaken.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    private boolean nearlyFullWithoutFlush() {
+        int room = pairCapacity - active.pairs.size();
+        return room < Math.min(1000, pairCapacity / 10) || active.dhcp.size() > MAX_DHCP_EVENTS / 2;
+    }
+
     /** Hands the current batch to the flusher and starts a fresh one. */
-    synchronized Batch take() {
-        Batch taken = active;
-        active = spare != null ? spare : new Batch(pairCapacity);
-        spare = null;
-        flushRequested = false;
+    Batch take() {
+        java.util.List<Runnable> relieved;
+        Batch taken;
+        synchronized (this) {
+            taken = active;
+            active = spare != null ? spare : new Batch(pairCapacity);
+            spare = null;
+            flushRequested = false;
+            relieved = onTaken.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(onTaken);
+            onTaken.clear();
+        }
+        relieved.forEach(Runnable::run);
         return taken;
     }
 

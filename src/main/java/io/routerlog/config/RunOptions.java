@@ -1,6 +1,7 @@
 package io.routerlog.config;
 
 import io.routerlog.geoip.GeoIp;
+import io.routerlog.source.AddressRanges;
 import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
@@ -56,6 +57,21 @@ public final class RunOptions {
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Receive threads. Default: the number of CPUs.")
     Integer ioThreads;
+
+    @Option(names = "--allow-from", paramLabel = "CIDR", split = ",", defaultValue = "loopback,private",
+            description = "Senders whose syslog is accepted (repeatable or comma-separated): CIDRs such as "
+                    + "192.168.1.0/24, or 'loopback', 'private' (RFC 1918, 100.64.0.0/10, link-local, fc00::/7) or 'any'. "
+                    + "Others are dropped and counted. Default: ${DEFAULT-VALUE}.")
+    List<String> allowFrom;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
+            description = "Syslog TCP connections open at once; more are refused and counted. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m",
+            description = "Close a syslog TCP connection that sent nothing for this long (0 for never). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String idleTimeout;
 
     @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "10000",
             description = "Most (client, domain, qtype) pairs kept; the least recently queried are evicted first. "
@@ -172,6 +188,16 @@ public final class RunOptions {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("--io-threads must be between 1 and 256: " + threads);
         }
+        AddressRanges allowed;
+        try {
+            allowed = AddressRanges.parse(allowFrom);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--allow-from: " + e.getMessage());
+        }
+        if (maxConnections < 1 || maxConnections > 100_000) {
+            throw new IllegalArgumentException("--max-connections must be between 1 and 100000: " + maxConnections);
+        }
+        Duration idle = duration("--idle-timeout", idleTimeout);
         atLeastPartitions("--max-pairs", maxPairs);
         atLeastPartitions("--max-leases", maxLeases);
         Duration keep = duration("--retention", retention);
@@ -240,7 +266,8 @@ public final class RunOptions {
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
-        return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, maxPairs, maxLeases,
+        return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, allowed,
+                maxConnections, idle, maxPairs, maxLeases,
                 keep, flush, List.copyOf(domains), window, maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level);
     }

@@ -1,5 +1,6 @@
 package io.routerlog.config;
 
+import io.routerlog.source.AddressRanges;
 import io.routerlog.store.ClusterSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -15,6 +16,9 @@ public record Settings(
         int maxFrame,
         int udpReceiveBuffer,
         int ioThreads,
+        AddressRanges allowFrom,
+        int maxConnections,
+        Duration idleTimeout,
         int maxPairs,
         int maxLeases,
         Duration retention,

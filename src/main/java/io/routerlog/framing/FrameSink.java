@@ -9,4 +9,17 @@ import io.netty.buffer.ByteBuf;
  */
 public interface FrameSink {
     void frame(ByteBuf buf, int index, int length);
+
+    /**
+     * True when the stages after framing are close to full and a stream source should stop reading until
+     * {@link #whenRelieved} calls back; a datagram source cannot wait and reads on.
+     */
+    default boolean overloaded() {
+        return false;
+    }
+
+    /** Runs {@code action} (on any thread) once the stages after framing have room again. */
+    default void whenRelieved(Runnable action) {
+        action.run();
+    }
 }

@@ -1,6 +1,7 @@
 package io.routerlog.framing;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
@@ -24,11 +25,15 @@ import java.util.List;
  * frame cut short is counted as truncated.
  *
  * <p>Frames are handed to the {@link FrameSink} as a range of the cumulation buffer, without copies or slices.
+ * When the sink says it is nearly full, decoding and reading pause until it has room (back-pressure); the last
+ * frames of a closing connection are decoded regardless.
  */
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** Up to 999,999,999: more digits than this cannot be a frame length. */
     private static final int MAX_LENGTH_DIGITS = 9;
     private static final ByteProcessor NOT_DELIMITER = b -> b != '\n' && b != 0;
+    /** How often (in frames) to ask the next stages whether they are nearly full. */
+    private static final int OVERLOAD_CHECK_EVERY = 32;
 
     private static final int NEED_MORE = 0;
     private static final int CONSUMED = 1;
@@ -42,6 +47,9 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private long skipRemaining;
     /** True while skipping the rest of an oversized non-transparent frame up to its delimiter. */
     private boolean discarding;
+    /** True while reading is paused for back-pressure. */
+    private boolean paused;
+    private int framesSinceCheck;
 
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters) {
         if (maxFrame < 1) {
@@ -54,7 +62,37 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!paused && decodeFrames(in)) {
+            pause(ctx);
+        }
+    }
+
+    /**
+     * Back-pressure: the stages after framing are nearly full, so stop decoding and reading; the sender's TCP
+     * window fills instead of memory here. Decoding goes on with what is buffered once they have room.
+     */
+    private void pause(ChannelHandlerContext ctx) {
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        sink.whenRelieved(() -> ctx.channel().eventLoop().execute(() -> {
+            paused = false;
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
+                ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+                ctx.read();
+            }
+        }));
+    }
+
+    /** Delivers the complete frames in {@code in}; true when it stopped early because the sink is nearly full. */
+    private boolean decodeFrames(ByteBuf in) {
         while (in.isReadable()) {
+            if (++framesSinceCheck >= OVERLOAD_CHECK_EVERY) {
+                framesSinceCheck = 0;
+                if (sink.overloaded()) {
+                    return true;
+                }
+            }
             if (skipRemaining > 0) {
                 int n = (int) Math.min(skipRemaining, in.readableBytes());
                 in.skipBytes(n);
@@ -67,7 +105,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 int delim = in.forEachByte(start, end - start, NOT_DELIMITER);
                 if (delim < 0) {
                     in.skipBytes(end - start);
-                    return;
+                    return false;
                 }
                 in.readerIndex(delim + 1);
                 discarding = false;
@@ -77,7 +115,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             if (first >= '1' && first <= '9') {
                 int r = octetCounted(in, start, end);
                 if (r == NEED_MORE) {
-                    return;
+                    return false;
                 }
                 if (r == CONSUMED) {
                     continue;
@@ -90,7 +128,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                     discarding = true;
                     in.skipBytes(end - start);
                 }
-                return;
+                return false;
             }
             int length = delim - start;
             if (length > 0 && in.getByte(delim) == '\n' && in.getByte(delim - 1) == '\r') {
@@ -103,6 +141,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 emit(in, start, length);
             }
         }
+        return false;
     }
 
     /** Handles a frame that starts with a digit; says whether it was octet counted. */
@@ -144,7 +183,30 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        decode(ctx, in, out);
+        if (paused || decodeFrames(in)) {
+            // the stream ended while the next stages are full: finish it when they have room
+            finishLater(ctx, in.readRetainedSlice(in.readableBytes()));
+            return;
+        }
+        finish(in);
+    }
+
+    private void finishLater(ChannelHandlerContext ctx, ByteBuf rest) {
+        sink.whenRelieved(() -> ctx.channel().eventLoop().execute(() -> {
+            if (decodeFrames(rest)) {
+                finishLater(ctx, rest);
+                return;
+            }
+            try {
+                finish(rest);
+            } finally {
+                rest.release();
+            }
+        }));
+    }
+
+    /** After the last complete frame of a stream: what is left is a last message without delimiter, or a cut one. */
+    private void finish(ByteBuf in) {
         if (!in.isReadable() || skipRemaining > 0 || discarding) {
             in.skipBytes(in.readableBytes());
             return;

@@ -29,6 +29,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
 
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
+    private final LongAdder idleClosed = new LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
 
     @Override
@@ -57,6 +58,22 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closeAfter(ctx, cause);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            idleClosed.increment();
+            LOG.debug("Closing idle syslog connection from {} (--idle-timeout)", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** Connections closed because their sender went quiet for longer than the idle timeout. */
+    public long idleClosed() {
+        return idleClosed.sum();
     }
 
     private static void closeAfter(ChannelHandlerContext ctx, Throwable cause) {

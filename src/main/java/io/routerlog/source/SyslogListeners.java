@@ -50,6 +50,7 @@ public final class SyslogListeners implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
     private final ConnectionTracker connections = new ConnectionTracker();
+    private SenderFilter filter;
     private final boolean epoll;
     private int port;
 
@@ -78,6 +79,7 @@ public final class SyslogListeners implements AutoCloseable {
 
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
+        filter = new SenderFilter(s.allowFrom(), counters);
         int attempts = s.port() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             Channel tcp = bindTcp(s, sinks, counters, s.port());
@@ -110,6 +112,21 @@ public final class SyslogListeners implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!filter.acceptConnection(ch.remoteAddress())) {
+                            ch.close();
+                            return;
+                        }
+                        if (connections.open() >= s.maxConnections()) {
+                            counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_CONNECTIONS);
+                            LOG.warn("Refused a syslog connection from {}: {} are open (--max-connections)",
+                                    ch.remoteAddress(), connections.open());
+                            ch.close();
+                            return;
+                        }
+                        if (!s.idleTimeout().isZero()) {
+                            ch.pipeline().addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
+                                    s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                        }
                         ch.pipeline().addLast("connections", connections);
                         ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters));
                         ch.pipeline().addLast("errors", ConnectionTracker.ERRORS);
@@ -133,6 +150,9 @@ public final class SyslogListeners implements AutoCloseable {
                         .handler(new ChannelInitializer<DatagramChannel>() {
                             @Override
                             protected void initChannel(DatagramChannel ch) {
+                                if (!filter.allowsAll()) {
+                                    ch.pipeline().addLast("senders", filter);
+                                }
                                 ch.pipeline().addLast("framing",
                                         new DatagramFrameHandler(s.maxFrame(), sinks.get(), counters));
                             }

@@ -5,6 +5,10 @@ package io.routerlog.stats;
  * {@code routerlog_syslog_dropped_total}. Every drop anywhere in the pipeline is counted under one of these.
  */
 public enum DropReason {
+    /** A datagram or TCP connection from a sender outside {@code --allow-from}. */
+    NOT_ALLOWED("not_allowed"),
+    /** A TCP connection refused because {@code --max-connections} were open. */
+    TOO_MANY_CONNECTIONS("too_many_connections"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
     FRAME_TOO_LARGE("frame_too_large"),
     /** An octet-counted frame that the sender announced but did not finish before closing the connection. */

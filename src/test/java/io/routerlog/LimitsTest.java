@@ -1,0 +1,119 @@
+package io.routerlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.routerlog.stats.DnsmasqLineKind;
+import io.routerlog.stats.DropReason;
+import io.routerlog.stats.Transport;
+import io.routerlog.testing.NettyLeakCheck;
+import io.routerlog.testing.Senders;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Access control and limits on the receive path, on a whole node over loopback sockets. */
+@ExtendWith(NettyLeakCheck.class)
+class LimitsTest {
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("condition reached in time").isTrue();
+    }
+
+    /** True when the server closed the connection within the timeout. */
+    private static boolean closedByServer(Socket s, int timeoutMillis) throws Exception {
+        s.setSoTimeout(timeoutMillis);
+        InputStream in = s.getInputStream();
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.io.IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void sendersOutsideAllowFromAreDroppedAndCounted() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--allow-from", "10.0.0.0/8,192.168.1.0/24"))) {
+            Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 10.0.0.1",
+                    "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] b.test from 10.0.0.1"));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.syslogPort())) {
+                s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(closedByServer(s, 5000)).as("connection from 127.0.0.1 closed").isTrue();
+            }
+            await(() -> node.counters().dropCount(DropReason.NOT_ALLOWED) == 3);
+            node.flush();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isZero();
+            assertThat(node.store().pairs().size()).isZero();
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefusedAndIdleOnesClosed() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", "2",
+                "--idle-timeout", "1s"))) {
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
+            try (Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
+                a.connect(at);
+                b.connect(at);
+                await(() -> node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS) == 0
+                        && node.counters() != null);
+                Thread.sleep(200);
+                c.connect(at);
+                assertThat(closedByServer(c, 3000)).as("third connection refused").isTrue();
+                assertThat(node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS)).isEqualTo(1);
+                // a and b send nothing: closed after the idle timeout
+                assertThat(closedByServer(a, 5000)).as("idle connection closed").isTrue();
+                assertThat(closedByServer(b, 5000)).isTrue();
+            }
+            // a connection that keeps talking stays open past the timeout
+            try (Socket d = new Socket()) {
+                d.connect(at);
+                for (int i = 0; i < 8; i++) {
+                    d.getOutputStream().write(("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] keep.test from 10.0.0."
+                            + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(300);
+                }
+                assertThat(closedByServer(d, 200)).as("busy connection still open").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfNewPairsOverTcpIsSlowedDownNotDropped() throws Exception {
+        // the smallest bounds: every flush can take only a few thousand new pairs
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-pairs", "271", "--io-threads", "1",
+                "--flush-interval", "1s"))) {
+            int lines = 60_000;
+            StringBuilder b = new StringBuilder(lines * 80);
+            for (int i = 0; i < lines; i++) {
+                b.append("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] flood").append(i).append(".test from 10.9.")
+                        .append(i % 200).append('.').append(i % 250).append('\n');
+            }
+            Senders.tcp(node.syslogPort(), b.toString());
+            await(() -> node.counters().messageCount(Transport.TCP) == lines);
+            node.flush();
+            assertThat(node.counters().dropCount(DropReason.AGGREGATION_FULL)).as("nothing dropped").isZero();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(lines);
+            // the store keeps its bound; the rest was evicted, not lost on the way
+            assertThat(node.store().pairs().size()).isLessThanOrEqualTo(271);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (node.store().pairs().size() + node.store().pairs().evicted() < lines
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(node.store().pairs().size() + node.store().pairs().evicted()).isEqualTo(lines);
+        }
+    }
+}
