@@ -19,7 +19,9 @@ import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
 import io.routerlog.framing.FrameSink;
 import io.routerlog.geoip.GeoIp;
+import io.routerlog.aggregate.ClientAnonymizer;
 import io.routerlog.parser.DnsmasqParser;
+import io.routerlog.parser.DomainFilter;
 import io.routerlog.parser.MessageRouter;
 import io.routerlog.source.LeasesFileWatcher;
 import io.routerlog.source.ListenerSettings;
@@ -45,6 +47,7 @@ public final class RouterLog implements AutoCloseable {
     private final Settings settings;
     private final PipelineCounters counters = new PipelineCounters();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final DomainFilter ignoredDomains;
     private GeoIp geoIp;
     private Store store;
     private Flusher flusher;
@@ -56,6 +59,7 @@ public final class RouterLog implements AutoCloseable {
 
     private RouterLog(Settings settings) {
         this.settings = settings;
+        this.ignoredDomains = DomainFilter.of(settings.ignoreDomains());
     }
 
     /** Starts a node; returns once it receives syslog and serves metrics. */
@@ -77,7 +81,9 @@ public final class RouterLog implements AutoCloseable {
                 settings.retention(), settings.backupCount(), settings.cluster()));
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
-                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
+                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp)
+                .withAnonymizer(new ClientAnonymizer(settings.anonymizeClients(), settings.anonymizeKey() == null
+                        ? null : settings.anonymizeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         flusher.start();
 
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -122,7 +128,7 @@ public final class RouterLog implements AutoCloseable {
     /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
     private FrameSink newReceivePipeline() {
         LocalAggregator aggregator = flusher.newAggregator();
-        DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(),
+        DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(), ignoredDomains,
                 System::currentTimeMillis);
         return new ReceivePipeline(
                 new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters), aggregator);

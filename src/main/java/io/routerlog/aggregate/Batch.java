@@ -12,8 +12,8 @@ final class Batch {
     final long[] outcomes = new long[ReplyOutcome.values().length];
     final List<DhcpEvent> dhcp = new ArrayList<>();
 
-    Batch(int pairCapacity) {
-        this.pairs = new PairCounts(pairCapacity);
+    Batch(int pairCapacity, ClientAnonymizer anonymizer) {
+        this.pairs = new PairCounts(pairCapacity, anonymizer);
         this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
     }
 }

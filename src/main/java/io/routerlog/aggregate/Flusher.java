@@ -56,6 +56,7 @@ public final class Flusher implements AutoCloseable {
     private long lastFailureLog;
     /** Set before start() when DNSTT domains are configured. */
     private TunnelFlush tunnels;
+    private ClientAnonymizer anonymizer = ClientAnonymizer.none();
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -75,7 +76,7 @@ public final class Flusher implements AutoCloseable {
 
     /** A new aggregator for one receive thread (or other source), flushed by this flusher. */
     public LocalAggregator newAggregator() {
-        LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush);
+        LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush, anonymizer.copy());
         aggregators.add(a);
         return a;
     }
@@ -88,6 +89,12 @@ public final class Flusher implements AutoCloseable {
      */
     public Flusher withTunnels(List<String> domains, Duration activeWindow, GeoIp geoIp) {
         this.tunnels = domains.isEmpty() ? null : new TunnelFlush(store.tunnels(), domains, activeWindow, geoIp);
+        return this;
+    }
+
+    /** Anonymizes client addresses in the aggregators created after this call. */
+    public Flusher withAnonymizer(ClientAnonymizer anonymizer) {
+        this.anonymizer = anonymizer;
         return this;
     }
 

@@ -23,16 +23,19 @@ public final class LocalAggregator implements EventSink {
     private final int pairCapacity;
     private final PipelineCounters counters;
     private final Runnable requestFlush;
+    /** Client addresses are anonymized before they are counted; DHCP identities are then not kept at all. */
+    private final ClientAnonymizer anonymizer;
     private Batch active;
     private Batch spare;
     private boolean flushRequested;
     private final java.util.List<Runnable> onTaken = new java.util.ArrayList<>();
 
-    LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush) {
+    LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush, ClientAnonymizer anonymizer) {
         this.pairCapacity = pairCapacity;
         this.counters = counters;
         this.requestFlush = requestFlush;
-        this.active = new Batch(pairCapacity);
+        this.anonymizer = anonymizer;
+        this.active = new Batch(pairCapacity, anonymizer);
     }
 
     @Override
@@ -67,6 +70,9 @@ public final class LocalAggregator implements EventSink {
     }
 
     private void dhcp(io.routerlog.event.DhcpEvent event) {
+        if (anonymizer.active()) {
+            return; // a MAC and hostname would name the client that the address no longer does
+        }
         if (active.dhcp.size() >= MAX_DHCP_EVENTS) {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
@@ -116,7 +122,7 @@ public final class LocalAggregator implements EventSink {
         Batch taken;
         synchronized (this) {
             taken = active;
-            active = spare != null ? spare : new Batch(pairCapacity);
+            active = spare != null ? spare : new Batch(pairCapacity, anonymizer);
             spare = null;
             flushRequested = false;
             relieved = onTaken.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(onTaken);

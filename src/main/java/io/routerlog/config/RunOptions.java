@@ -1,5 +1,6 @@
 package io.routerlog.config;
 
+import io.routerlog.aggregate.ClientAnonymizer;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.source.AddressRanges;
 import io.routerlog.store.ClusterSettings;
@@ -94,6 +95,22 @@ public final class RunOptions {
     @Option(names = "--dnstt-domain", paramLabel = "DOMAIN", split = ",",
             description = "A DNSTT tunnel domain (repeatable): names under it count as the domain itself.")
     List<String> dnsttDomains = new ArrayList<>();
+
+    @Option(names = "--ignore-domain", paramLabel = "PATTERN", split = ",",
+            description = "Never count or store queries for these names (repeatable): a name matches itself and "
+                    + "all names under it; * and ? make a pattern for the whole name (*.cdn.*, tracker?.net).")
+    List<String> ignoreDomains = new ArrayList<>();
+
+    @Option(names = "--anonymize-clients", paramLabel = "MODE", defaultValue = "none",
+            description = "Store client addresses as: none (as they are), truncate (IPv4 /24, IPv6 /48) or hash "
+                    + "(keyed with --anonymize-key). With truncate or hash no DHCP identities are kept. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String anonymizeClients;
+
+    @Option(names = "--anonymize-key", paramLabel = "SECRET",
+            description = "Secret for --anonymize-clients hash (at least 16 characters; better in ROUTERLOG_ANONYMIZE_KEY "
+                    + "or the config file than on the command line).")
+    String anonymizeKey;
 
     @Option(names = "--dnstt-active-window", paramLabel = "DURATION", defaultValue = "30s",
             description = "A DNSTT session is active while it sent a query within this time. Default: ${DEFAULT-VALUE}.")
@@ -224,6 +241,22 @@ public final class RunOptions {
         if (domains.size() > MAX_DNSTT_DOMAINS) {
             throw new IllegalArgumentException("--dnstt-domain: at most " + MAX_DNSTT_DOMAINS + " domains");
         }
+        ClientAnonymizer.Mode anonymize;
+        try {
+            anonymize = ClientAnonymizer.Mode.valueOf(anonymizeClients.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--anonymize-clients must be none, truncate or hash: "
+                    + anonymizeClients);
+        }
+        if (anonymize == ClientAnonymizer.Mode.HASH && (anonymizeKey == null || anonymizeKey.length() < 16)) {
+            throw new IllegalArgumentException("--anonymize-clients hash needs --anonymize-key of at least 16 "
+                    + "characters");
+        }
+        for (String d : ignoreDomains) {
+            if (d.isBlank() || d.strip().contains(" ")) {
+                throw new IllegalArgumentException("--ignore-domain: '" + d + "' is not a name or pattern");
+            }
+        }
         Duration window = duration("--dnstt-active-window", dnsttActiveWindow);
         if (window.toMillis() < 1000) {
             throw new IllegalArgumentException("--dnstt-active-window must be at least 1s: " + dnsttActiveWindow);
@@ -268,7 +301,8 @@ public final class RunOptions {
         }
         return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, allowed,
                 maxConnections, idle, maxPairs, maxLeases,
-                keep, flush, List.copyOf(domains), window, maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
+                keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
+                maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level);
     }
 

@@ -1,5 +1,6 @@
 package io.routerlog.config;
 
+import io.routerlog.aggregate.ClientAnonymizer;
 import io.routerlog.source.AddressRanges;
 import io.routerlog.store.ClusterSettings;
 import java.net.InetAddress;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Every setting of a routerlog node, validated. */
+/** Every setting of a routerlog node, validated. ({@link #toString} does not show the anonymization key.) */
 public record Settings(
         InetAddress listenAddress,
         int syslogPort,
@@ -24,6 +25,9 @@ public record Settings(
         Duration retention,
         Duration flushInterval,
         List<String> dnsttDomains,
+        List<String> ignoreDomains,
+        ClientAnonymizer.Mode anonymizeClients,
+        String anonymizeKey,
         Duration dnsttActiveWindow,
         int maxDnsttSessions,
         Path geoipCountryDb,
@@ -33,4 +37,10 @@ public record Settings(
         int backupCount,
         Duration shutdownGrace,
         String logLevel) {
+
+    @Override
+    public String toString() {
+        return "Settings[" + listenAddress + ":" + syslogPort + ", http " + httpAddress + ":" + httpPort
+                + ", anonymize " + anonymizeClients + "]";
+    }
 }

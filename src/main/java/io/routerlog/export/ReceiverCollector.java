@@ -17,6 +17,7 @@ public final class ReceiverCollector implements MultiCollector {
     static final String CONNECTIONS = "routerlog_syslog_connections";
     static final String CONNECTIONS_ACCEPTED = "routerlog_syslog_connections_accepted";
     static final String DNSMASQ_LINES = "routerlog_dnsmasq_lines";
+    static final String IGNORED = "routerlog_dns_queries_ignored";
 
     private final PipelineCounters counters;
     private final Supplier<ConnectionTracker> connections;
@@ -44,6 +45,8 @@ public final class ReceiverCollector implements MultiCollector {
                 Families.counter(PROGRAMS, "Syslog messages that parsed, by sending program (tag or APP-NAME; _none "
                         + "without one, _other beyond 100 distinct programs)", "program", counters.programs().snapshot()),
                 Families.counter(DNSMASQ_LINES, "dnsmasq log lines, by kind", "kind", lines),
+                Families.counter(IGNORED, "Queries for names in --ignore-domain, counted here and stored nowhere",
+                        counters.ignoredQueries()),
                 Families.gauge(CONNECTIONS, "Syslog TCP connections open now", c == null ? 0 : c.open()),
                 Families.counter(CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted",
                         c == null ? 0 : c.accepted()));
@@ -51,6 +54,6 @@ public final class ReceiverCollector implements MultiCollector {
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, CONNECTIONS, CONNECTIONS_ACCEPTED);
+        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED);
     }
 }

@@ -40,6 +40,7 @@ public final class DnsmasqParser {
     public static final int MAX_QTYPE_LENGTH = 32;
 
     private final EventSink sink;
+    private final DomainFilter ignored;
     private final PipelineCounters counters;
     private final byte[][] tunnelDomains;
     private final LongSupplier clock;
@@ -50,7 +51,14 @@ public final class DnsmasqParser {
      * @param tunnelDomains DNSTT domains whose sub-names count as the domain itself (any case, trailing dot ok)
      */
     public DnsmasqParser(EventSink sink, PipelineCounters counters, List<String> tunnelDomains, LongSupplier clock) {
+        this(sink, counters, tunnelDomains, DomainFilter.of(List.of()), clock);
+    }
+
+    /** @param ignored names that are never counted or stored ({@code --ignore-domain}) */
+    public DnsmasqParser(EventSink sink, PipelineCounters counters, List<String> tunnelDomains, DomainFilter ignored,
+            LongSupplier clock) {
         this.sink = sink;
+        this.ignored = ignored;
         this.counters = counters;
         this.clock = clock;
         this.tunnelDomains = tunnelDomains.stream()
@@ -181,6 +189,11 @@ public final class DnsmasqParser {
             return;
         } else {
             Bytes.toLowerAscii(b, name, nameLen);
+            if (ignored.matches(b, name, nameLen)) {
+                counters.dnsmasqLine(DnsmasqLineKind.QUERY);
+                counters.ignoredQuery();
+                return;
+            }
             tunnel = tunnelDomainOf(b, name, nameLen);
             if (tunnel >= 0) {
                 int d = tunnelDomains[tunnel].length;

@@ -13,6 +13,7 @@ public final class PipelineCounters {
     private final LongAdder[] drops = adders(DropReason.values().length);
     private final LongAdder[] dnsmasqLines = adders(DnsmasqLineKind.values().length);
     private final ProgramCounts programs;
+    private final LongAdder ignoredQueries = new LongAdder();
 
     public PipelineCounters() {
         this(ProgramCounts.DEFAULT_MAX_PROGRAMS);
@@ -36,6 +37,15 @@ public final class PipelineCounters {
 
     public void dnsmasqLine(DnsmasqLineKind kind) {
         dnsmasqLines[kind.ordinal()].increment();
+    }
+
+    /** A query for a name in {@code --ignore-domain}: counted here, stored nowhere. */
+    public void ignoredQuery() {
+        ignoredQueries.increment();
+    }
+
+    public long ignoredQueries() {
+        return ignoredQueries.sum();
     }
 
     public ProgramCounts programs() {
