@@ -9,6 +9,8 @@ import io.routerlog.aggregate.Flusher;
 import io.routerlog.aggregate.LocalAggregator;
 import io.routerlog.config.Settings;
 import io.routerlog.config.Units;
+import io.routerlog.config.TlsFiles;
+import io.routerlog.export.BasicAuth;
 import io.routerlog.export.ClientTables;
 import io.routerlog.export.DhcpLeasesCollector;
 import io.routerlog.export.DnsPairsCollector;
@@ -106,12 +108,15 @@ public final class RouterLog implements AutoCloseable {
                 () -> ready && store.isRunning(), List.of(
                         new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
                         new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
-                                tables::tsv)));
+                                tables::tsv)),
+                settings.httpTls() ? TlsFiles.serverContext(settings.tlsCert(), settings.tlsKey()) : null,
+                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()));
 
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
                 settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
-                settings.maxConnections(), settings.idleTimeout()), perThread::get, counters);
+                settings.maxConnections(), settings.idleTimeout(), Math.max(0, settings.syslogTlsPort()),
+                syslogTls()), perThread::get, counters);
         if (settings.leasesFile() != null) {
             leases = new LeasesFileWatcher(settings.leasesFile(), flusher.newAggregator(), System::currentTimeMillis)
                     .start(LEASES_CHECK_MILLIS);
@@ -123,6 +128,21 @@ public final class RouterLog implements AutoCloseable {
                 settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains(),
                 settings.cluster().clustered() ? "cluster '" + settings.cluster().name() + "' of "
                         + store.clusterSize() + " member(s)" : "single node");
+    }
+
+    /** The TLS context of the TLS syslog listener, or null without one. */
+    private io.netty.handler.ssl.SslContext syslogTls() throws javax.net.ssl.SSLException {
+        if (settings.syslogTlsPort() < 0) {
+            return null;
+        }
+        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder
+                .forServer(TlsFiles.keyManagers(settings.tlsCert(), settings.tlsKey()))
+                .sslProvider(io.netty.handler.ssl.SslProvider.JDK);
+        if (settings.tlsClientCa() != null) {
+            b.trustManager(TlsFiles.trustManagers(settings.tlsClientCa()))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+        }
+        return b.build();
     }
 
     /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
@@ -141,6 +161,11 @@ public final class RouterLog implements AutoCloseable {
 
     public int syslogPort() {
         return listeners.port();
+    }
+
+    /** Port of the TLS syslog listener, 0 without one. */
+    public int syslogTlsPort() {
+        return listeners.tlsPort();
     }
 
     public int httpPort() {

@@ -47,6 +47,34 @@ public final class RunOptions {
             description = "Port for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
+    @Option(names = "--syslog-tls-port", paramLabel = "PORT",
+            description = "Also receive syslog over TLS (RFC 5425, usually 6514) with --tls-cert and --tls-key.")
+    Integer syslogTlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate (chain) for the TLS syslog listener and --http-tls.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key (unencrypted PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "Accept TLS syslog only from senders with a certificate signed by these CAs (PEM).")
+    Path tlsClientCa;
+
+    @Option(names = "--http-tls", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Serve the HTTP endpoints over HTTPS with --tls-cert and --tls-key. Default: ${DEFAULT-VALUE}.")
+    boolean httpTls;
+
+    @Option(names = "--http-user", paramLabel = "NAME",
+            description = "Require HTTP basic authentication with this user (all endpoints but /healthz).")
+    String httpUser;
+
+    @Option(names = "--http-password-hash", paramLabel = "BCRYPT",
+            description = "bcrypt hash of the --http-user password (make one with: routerlog hash-password).")
+    String httpPasswordHash;
+
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64KiB",
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
     String maxFrame;
@@ -193,6 +221,41 @@ public final class RunOptions {
         InetAddress http = address("--http-address", httpAddress);
         port("--syslog-port", syslogPort);
         port("--http-port", httpPort);
+        int tlsPort = syslogTlsPort == null ? -1 : syslogTlsPort;
+        if (syslogTlsPort != null) {
+            port("--syslog-tls-port", tlsPort);
+        }
+        if ((syslogTlsPort != null || httpTls) && (tlsCert == null || tlsKey == null)) {
+            throw new IllegalArgumentException((httpTls ? "--http-tls" : "--syslog-tls-port")
+                    + " needs --tls-cert and --tls-key");
+        }
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            try {
+                TlsFiles.keyManagers(tlsCert, tlsKey);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key: " + e.getMessage());
+            }
+        }
+        if (tlsClientCa != null) {
+            if (syslogTlsPort == null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --syslog-tls-port");
+            }
+            try {
+                TlsFiles.trustManagers(tlsClientCa);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tls-client-ca: " + e.getMessage());
+            }
+        }
+        if ((httpUser == null) != (httpPasswordHash == null)) {
+            throw new IllegalArgumentException("--http-user and --http-password-hash go together");
+        }
+        if (httpPasswordHash != null && !httpPasswordHash.strip().matches("\\$2[abxy]?\\$\\d\\d\\$.{53}")) {
+            throw new IllegalArgumentException("--http-password-hash is not a bcrypt hash ($2y$10$...): "
+                    + "make one with: routerlog hash-password");
+        }
         long frame = size("--max-frame", maxFrame);
         if (frame < 64 || frame > MAX_FRAME_LIMIT) {
             throw new IllegalArgumentException("--max-frame must be between 64 bytes and 16MiB: " + maxFrame);
@@ -299,7 +362,8 @@ public final class RunOptions {
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
-        return new Settings(listen, syslogPort, http, httpPort, (int) frame, (int) rcvbuf, threads, allowed,
+        return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
+                httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, (int) rcvbuf, threads, allowed,
                 maxConnections, idle, maxPairs, maxLeases,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,

@@ -8,12 +8,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Every setting of a routerlog node, validated. ({@link #toString} does not show the anonymization key.) */
+/**
+ * Every setting of a routerlog node, validated. {@code syslogTlsPort} is -1 without a TLS listener.
+ * ({@link #toString} shows no secrets.)
+ */
 public record Settings(
         InetAddress listenAddress,
         int syslogPort,
         InetAddress httpAddress,
         int httpPort,
+        int syslogTlsPort,
+        Path tlsCert,
+        Path tlsKey,
+        Path tlsClientCa,
+        boolean httpTls,
+        String httpUser,
+        String httpPasswordHash,
         int maxFrame,
         int udpReceiveBuffer,
         int ioThreads,

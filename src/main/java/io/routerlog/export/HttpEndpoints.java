@@ -35,13 +35,15 @@ public final class HttpEndpoints implements AutoCloseable {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final BooleanSupplier healthy;
     private final Map<String, Table> tables;
+    private final BasicAuth auth;
 
     /** A plain-text resource served on {@code path}. */
     public record Table(String path, String contentType, java.util.function.Supplier<byte[]> body) {
     }
 
     private HttpEndpoints(HttpServer server, PrometheusRegistry registry, BooleanSupplier healthy,
-            List<Table> tables) {
+            List<Table> tables, BasicAuth auth) {
+        this.auth = auth;
         this.server = server;
         this.registry = registry;
         this.healthy = healthy;
@@ -58,17 +60,33 @@ public final class HttpEndpoints implements AutoCloseable {
 
     public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
             BooleanSupplier healthy, List<Table> tables) throws IOException {
+        return start(address, registry, healthy, tables, null, null);
+    }
+
+    /**
+     * @param tls  serve HTTPS with this context, or plain HTTP when null
+     * @param auth require basic authentication (on everything but /healthz), or nothing when null
+     */
+    public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
+            BooleanSupplier healthy, List<Table> tables, javax.net.ssl.SSLContext tls, BasicAuth auth)
+            throws IOException {
         HttpServer server;
         try {
-            server = HttpServer.create(address, 64);
+            if (tls != null) {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 64);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             throw new java.net.BindException("cannot serve HTTP on " + address.getAddress().getHostAddress()
                     + " port " + address.getPort() + ": " + e.getMessage());
         }
-        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy, tables);
+        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy, tables, auth);
         server.start();
-        LOG.info("Serving /metrics and /healthz on http://{}:{}/", address.getAddress().getHostAddress(),
-                endpoints.port());
+        LOG.info("Serving /metrics and /healthz on {}://{}:{}/{}", tls == null ? "http" : "https",
+                address.getAddress().getHostAddress(), endpoints.port(), auth == null ? "" : " (basic auth)");
         return endpoints;
     }
 
@@ -85,6 +103,12 @@ public final class HttpEndpoints implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
+            if (auth != null && !path.equals("/healthz")
+                    && !auth.allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"routerlog\", charset=\"UTF-8\"");
+                send(exchange, 401, "text/plain; charset=utf-8", "unauthorized\n");
+                return;
+            }
             Table table = tables.get(path);
             if (table != null) {
                 send(exchange, 200, table.contentType(), table.body().get());

@@ -42,6 +42,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private final int maxFrame;
     private final FrameSink sink;
     private final PipelineCounters counters;
+    private final Transport transport;
 
     /** Bytes still to skip of an oversized octet-counted frame. */
     private long skipRemaining;
@@ -52,12 +53,18 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private int framesSinceCheck;
 
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters) {
+        this(maxFrame, sink, counters, Transport.TCP);
+    }
+
+    /** @param transport what the frames are counted as ({@code tcp}, or {@code tls} behind a TLS handler) */
+    public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport) {
         if (maxFrame < 1) {
             throw new IllegalArgumentException("maxFrame must be positive: " + maxFrame);
         }
         this.maxFrame = maxFrame;
         this.sink = sink;
         this.counters = counters;
+        this.transport = transport;
     }
 
     @Override
@@ -215,7 +222,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         int length = in.readableBytes();
         in.skipBytes(length);
         if (hasOctetCountHeader(in, start, start + length)) {
-            counters.message(Transport.TCP);
+            counters.message(transport);
             counters.dropped(DropReason.TRUNCATED_FRAME);
             return;
         }
@@ -236,12 +243,12 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     }
 
     private void oversized() {
-        counters.message(Transport.TCP);
+        counters.message(transport);
         counters.dropped(DropReason.FRAME_TOO_LARGE);
     }
 
     private void emit(ByteBuf in, int index, int length) {
-        counters.message(Transport.TCP);
+        counters.message(transport);
         sink.frame(in, index, length);
     }
 }

@@ -16,16 +16,21 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * First handler of every syslog TCP connection: counts connections, remembers when each last delivered bytes (so
- * that a stop can wait for senders to go quiet), and closes a connection that fails, only that one. The
- * {@link #ERRORS} handler does the same for errors raised further down the pipeline.
+ * that a stop can wait for senders to go quiet), and closes a connection that fails, only that one. Its
+ * {@link #errors} handler does the same for errors raised further down the pipeline.
  */
 @ChannelHandler.Sharable
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
     private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
 
+    private final io.routerlog.stats.PipelineCounters counters;
     /** Last handler of a syslog TCP pipeline: logs and closes on errors raised by the handlers before it. */
-    static final ChannelHandler ERRORS = new Errors();
+    final ChannelHandler errors = new Errors();
+
+    public ConnectionTracker(io.routerlog.stats.PipelineCounters counters) {
+        this.counters = counters;
+    }
 
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
@@ -76,8 +81,13 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
         return idleClosed.sum();
     }
 
-    private static void closeAfter(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+    private void closeAfter(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof javax.net.ssl.SSLException) {
+            counters.dropped(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED);
+            LOG.warn("TLS with {} failed: {}", ctx.channel().remoteAddress(), root.getMessage());
+        } else if (cause instanceof IOException) {
             LOG.debug("Syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.warn("Closing syslog connection from {} after an error", ctx.channel().remoteAddress(), cause);
@@ -113,7 +123,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     }
 
     @ChannelHandler.Sharable
-    private static final class Errors extends ChannelInboundHandlerAdapter {
+    private final class Errors extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             closeAfter(ctx, cause);

@@ -13,7 +13,10 @@ import java.net.InetAddress;
  * @param allowFrom         senders accepted
  * @param maxConnections    TCP connections open at once; more are refused
  * @param idleTimeout       a TCP connection that sends nothing for this long is closed; zero for never
+ * @param tlsPort           port of the TLS syslog listener (RFC 5425), 0 for none
+ * @param tls               its server context, or null
  */
 public record ListenerSettings(InetAddress address, int port, int maxFrame, int udpReceiveBuffer, int ioThreads,
-        AddressRanges allowFrom, int maxConnections, java.time.Duration idleTimeout) {
+        AddressRanges allowFrom, int maxConnections, java.time.Duration idleTimeout, int tlsPort,
+        io.netty.handler.ssl.SslContext tls) {
 }

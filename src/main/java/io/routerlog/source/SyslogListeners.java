@@ -49,10 +49,11 @@ public final class SyslogListeners implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private final ConnectionTracker connections = new ConnectionTracker();
+    private ConnectionTracker connections;
     private SenderFilter filter;
     private final boolean epoll;
     private int port;
+    private int tlsPort;
 
     private SyslogListeners(int ioThreads) {
         this.epoll = Epoll.isAvailable();
@@ -80,6 +81,7 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
+        connections = new ConnectionTracker(counters);
         int attempts = s.port() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             Channel tcp = bindTcp(s, sinks, counters, s.port());
@@ -96,12 +98,26 @@ public final class SyslogListeners implements AutoCloseable {
                 }
             }
         }
+        if (s.tls() != null) {
+            Channel tls = bindStream(s, sinks, counters, s.tlsPort(), s.tls());
+            channels.add(tls);
+            tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+            LOG.info("Listening for syslog over TLS on {} port {}", s.address().getHostAddress(), tlsPort);
+        }
         LOG.info("Listening for syslog on {} port {} (udp and tcp, {} transport, {} receive threads)",
                 s.address().getHostAddress(), port, epoll ? "epoll" : "nio", s.ioThreads());
     }
 
     private Channel bindTcp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
             throws BindException, InterruptedException {
+        return bindStream(s, sinks, counters, port, null);
+    }
+
+    /** A TCP listener; with {@code tls}, every connection starts with a TLS handshake (RFC 5425). */
+    private Channel bindStream(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port,
+            io.netty.handler.ssl.SslContext tls) throws BindException, InterruptedException {
+        io.routerlog.stats.Transport transport = tls == null ? io.routerlog.stats.Transport.TCP
+                : io.routerlog.stats.Transport.TLS;
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -127,12 +143,16 @@ public final class SyslogListeners implements AutoCloseable {
                             ch.pipeline().addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
                                     s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         }
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("connections", connections);
-                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters));
-                        ch.pipeline().addLast("errors", ConnectionTracker.ERRORS);
+                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
+                                transport));
+                        ch.pipeline().addLast("errors", connections.errors);
                     }
                 });
-        return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "tcp", s, port);
+        return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), transport.label(), s, port);
     }
 
     private void bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
@@ -202,6 +222,11 @@ public final class SyslogListeners implements AutoCloseable {
     /** The port both listeners use. */
     public int port() {
         return port;
+    }
+
+    /** The port of the TLS listener, 0 without one. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     public ConnectionTracker connections() {

@@ -7,6 +7,8 @@ package io.routerlog.stats;
 public enum DropReason {
     /** A datagram or TCP connection from a sender outside {@code --allow-from}. */
     NOT_ALLOWED("not_allowed"),
+    /** A TLS connection whose handshake failed (no or an untrusted client certificate, a plain-text sender). */
+    TLS_HANDSHAKE_FAILED("tls_handshake_failed"),
     /** A TCP connection refused because {@code --max-connections} were open. */
     TOO_MANY_CONNECTIONS("too_many_connections"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */

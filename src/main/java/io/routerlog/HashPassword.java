@@ -1,0 +1,38 @@
+package io.routerlog;
+
+import io.routerlog.export.BasicAuth;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code routerlog hash-password}: reads a password and prints its bcrypt hash for --http-password-hash. */
+@Command(name = "hash-password", mixinStandardHelpOptions = true,
+        description = "Read a password (from the terminal, or the first line of standard input) and print its bcrypt "
+                + "hash, for --http-password-hash.")
+final class HashPassword implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        char[] password;
+        Console console = System.console();
+        if (console != null) {
+            password = console.readPassword("Password: ");
+        } else {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            password = line == null ? new char[0] : line.toCharArray();
+        }
+        if (password == null || password.length == 0) {
+            spec.commandLine().getErr().println("routerlog: no password given");
+            return 2;
+        }
+        spec.commandLine().getOut().println(BasicAuth.hash(password));
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+package io.routerlog.config;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. */
+public final class TlsFiles {
+    private static final Pattern BLOCK = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final char[] NO_PASSWORD = new char[0];
+
+    private TlsFiles() {
+    }
+
+    /** The certificates in a PEM file, in order (leaf first for a chain). */
+    public static List<X509Certificate> certificates(Path file) {
+        List<X509Certificate> certs = new ArrayList<>();
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (byte[] der : blocks(file, "CERTIFICATE")) {
+                certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(file + ": not a valid certificate (" + e.getMessage() + ")");
+        }
+        if (certs.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no PEM certificate in it");
+        }
+        return certs;
+    }
+
+    /** An unencrypted PKCS#8 private key (RSA, EC or Ed25519) from a PEM file. */
+    public static PrivateKey privateKey(Path file) {
+        List<byte[]> keys = blocks(file, "PRIVATE KEY");
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no unencrypted PKCS#8 private key ('BEGIN PRIVATE KEY') in it;"
+                    + " convert one with: openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW");
+        }
+        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(keys.get(0)));
+            } catch (GeneralSecurityException notThisOne) {
+                // try the next algorithm
+            }
+        }
+        throw new IllegalArgumentException(file + ": the private key is not an RSA, EC or Ed25519 key");
+    }
+
+    /** Key managers for a certificate chain and its key. */
+    public static KeyManagerFactory keyManagers(Path certFile, Path keyFile) {
+        List<X509Certificate> chain = certificates(certFile);
+        PrivateKey key = privateKey(keyFile);
+        if (!matches(chain.get(0), key)) {
+            throw new IllegalArgumentException(keyFile + " is not the private key of the certificate in " + certFile);
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setKeyEntry("routerlog", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, NO_PASSWORD);
+            return kmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(certFile + " and " + keyFile + " do not form a key pair: "
+                    + e.getMessage());
+        }
+    }
+
+    /** True when {@code key} signs what the certificate's public key verifies. */
+    private static boolean matches(X509Certificate cert, PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
+        try {
+            byte[] probe = "routerlog key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Trust managers that accept certificates signed by the CAs in a PEM file. */
+    public static TrustManagerFactory trustManagers(Path caFile) {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate ca : certificates(caFile)) {
+                ks.setCertificateEntry("ca" + i++, ca);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(caFile + ": cannot use as CA certificates: " + e.getMessage());
+        }
+    }
+
+    /** A server SSLContext for a certificate chain and its key. */
+    public static SSLContext serverContext(Path certFile, Path keyFile) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keyManagers(certFile, keyFile).getKeyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<byte[]> blocks(Path file, String type) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        List<byte[]> out = new ArrayList<>();
+        Matcher m = BLOCK.matcher(text);
+        while (m.find()) {
+            if (m.group(1).equals(type)) {
+                out.add(Base64.getMimeDecoder().decode(m.group(2)));
+            }
+        }
+        return out;
+    }
+}

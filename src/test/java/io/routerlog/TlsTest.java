@@ -1,0 +1,152 @@
+package io.routerlog;
+
+import static io.routerlog.testing.Senders.octet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.routerlog.config.TlsFiles;
+import io.routerlog.export.BasicAuth;
+import io.routerlog.stats.Transport;
+import io.routerlog.testing.Exposition;
+import io.routerlog.testing.NettyLeakCheck;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Syslog over TLS (RFC 5425) with client certificates, and HTTPS with basic authentication. */
+@ExtendWith(NettyLeakCheck.class)
+class TlsTest {
+    @TempDir
+    Path dir;
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "openssl";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+    }
+
+    /** A key and a certificate for {@code name}, signed by the test CA ({@code ca.pem}) or by itself. */
+    private void certificate(String name, String subjectAltName, boolean selfSigned) throws Exception {
+        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + subjectAltName + "\n");
+        if (selfSigned) {
+            openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+                    name + ".pem", "-days", "2", "-subj", "/CN=" + name);
+            return;
+        }
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                "-subj", "/CN=" + name);
+        openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+    }
+
+    @BeforeEach
+    void pki() throws Exception {
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days",
+                "2", "-subj", "/CN=routerlog test CA");
+        certificate("server", "IP:127.0.0.1,DNS:localhost", false);
+        certificate("router", "DNS:router.lan", false);
+        certificate("stranger", "DNS:stranger", true);
+    }
+
+    private SSLContext client(String name) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(name == null ? null
+                        : TlsFiles.keyManagers(dir.resolve(name + ".pem"), dir.resolve(name + ".key")).getKeyManagers(),
+                TlsFiles.trustManagers(dir.resolve("ca.pem")).getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static void sendTls(SSLContext ctx, int port, String text) throws IOException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.startHandshake();
+            OutputStream out = s.getOutputStream();
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    @Test
+    void syslogOverTlsFromARouterWithACertificateAndHttpsWithBasicAuth() throws Exception {
+        String hash = BasicAuth.hash("s3cret pass".toCharArray());
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0",
+                "--tls-cert", dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("server.key").toString(),
+                "--tls-client-ca", dir.resolve("ca.pem").toString(), "--http-tls", "--http-user", "prometheus",
+                "--http-password-hash", hash))) {
+            assertThat(node.syslogTlsPort()).isPositive();
+            sendTls(client("router"), node.syslogTlsPort(),
+                    octet("<30>1 2026-11-22T01:59:45Z OpenWrt dnsmasq 1 - - query[A] tls.example from 192.168.1.5")
+                    + octet("<30>1 2026-11-22T01:59:45Z OpenWrt dnsmasq 1 - - query[A] tls.example from 192.168.1.5"));
+            // no client certificate, or one the CA did not sign: the handshake fails on the server, nothing counts
+            // (with TLS 1.3 the client may only notice later, if at all)
+            for (String stranger : new String[] {null, "stranger"}) {
+                try {
+                    sendTls(client(stranger), node.syslogTlsPort(),
+                            octet("<30>1 - - dnsmasq - - - query[A] not.counted from 10.0.0.1"));
+                } catch (IOException refused) {
+                    // the server said no during the handshake
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((node.counters().messageCount(Transport.TLS) < 2
+                    || node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) < 2)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
+            node.flush();
+
+            HttpClient https = HttpClient.newBuilder().sslContext(client(null)).build();
+            URI metrics = URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics");
+            assertThat(https.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            String wrong = "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes());
+            assertThat(https.send(HttpRequest.newBuilder(metrics).header("Authorization", wrong).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            String right = "Basic " + Base64.getEncoder().encodeToString("prometheus:s3cret pass".getBytes());
+            HttpResponse<String> ok = https.send(HttpRequest.newBuilder(metrics).header("Authorization", right).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            Exposition m = Exposition.parse(ok.body());
+            assertThat(m.value("routerlog_syslog_messages_total", "transport", "tls")).isEqualTo(2.0);
+            assertThat(m.queryCounts()).containsExactly(java.util.Map.entry("192.168.1.5 tls.example A", 2L));
+            assertThat(https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
+                    + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("health checks need no password").isEqualTo(200);
+            assertThat(https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
+                    + "/clients.csv")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void badTlsSettingsAreStartUpErrors() throws Exception {
+        Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514"}, java.util.Map.of()))
+                .hasMessageContaining("needs --tls-cert and --tls-key");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514", "--tls-cert",
+            dir.resolve("garbage.pem").toString(), "--tls-key", dir.resolve("server.key").toString()},
+                java.util.Map.of())).hasMessageContaining("no PEM certificate");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514", "--tls-cert",
+            dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString()},
+                java.util.Map.of())).hasMessageContaining("--tls-cert/--tls-key");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"},
+                java.util.Map.of())).hasMessageContaining("not a bcrypt hash");
+    }
+}
