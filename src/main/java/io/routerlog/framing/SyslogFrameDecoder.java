@@ -19,8 +19,9 @@ import java.util.List;
  *   <li>otherwise non-transparent framing: the message ends at the first {@code \n} (an {@code \r} before it is
  *       dropped) or {@code \0}.</li>
  * </ul>
- * A frame longer than {@code maxFrame} is counted and skipped to its end (its announced length, or the next
- * delimiter), and the frames after it are read normally. Empty frames ({@code \n\n}, {@code \r\n\0}) carry no
+ * A frame longer than {@code maxFrame} is counted and skipped up to the next delimiter ({@code \n} or {@code \0}),
+ * also when it announced its length: a bogus length cannot swallow the rest of the stream, and after at most
+ * {@code maxFrame} delimiters any garbage is behind. Empty frames ({@code \n\n}, {@code \r\n\0}) carry no
  * message and are skipped. At end of stream a last message without delimiter is still delivered; an octet-counted
  * frame cut short is counted as truncated.
  *
@@ -44,8 +45,6 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private final PipelineCounters counters;
     private final Transport transport;
 
-    /** Bytes still to skip of an oversized octet-counted frame. */
-    private long skipRemaining;
     /** True while skipping the rest of an oversized non-transparent frame up to its delimiter. */
     private boolean discarding;
     /** True while reading is paused for back-pressure. */
@@ -99,12 +98,6 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 if (sink.overloaded()) {
                     return true;
                 }
-            }
-            if (skipRemaining > 0) {
-                int n = (int) Math.min(skipRemaining, in.readableBytes());
-                in.skipBytes(n);
-                skipRemaining -= n;
-                continue;
             }
             int start = in.readerIndex();
             int end = in.writerIndex();
@@ -177,7 +170,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (length > maxFrame) {
             oversized();
             in.skipBytes(header);
-            skipRemaining = length;
+            discarding = true;
             return CONSUMED;
         }
         if (end - start - header < length) {
@@ -214,7 +207,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** After the last complete frame of a stream: what is left is a last message without delimiter, or a cut one. */
     private void finish(ByteBuf in) {
-        if (!in.isReadable() || skipRemaining > 0 || discarding) {
+        if (!in.isReadable() || discarding) {
             in.skipBytes(in.readableBytes());
             return;
         }

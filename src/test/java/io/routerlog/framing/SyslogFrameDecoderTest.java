@@ -156,19 +156,25 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
-    void oversizedOctetCountedFrameIsSkippedByItsLengthEvenIfItContainsDelimiters() {
-        String big = "<30>" + "a\nb\0".repeat(25);
-        assertThat(frames(16, octet(big) + "<30>ok\n")).containsExactly("<30>ok");
-        assertThat(frames(16, octet(big).substring(0, 30), octet(big).substring(30) + octet("<30>ok2")))
+    void oversizedOctetCountedFrameIsSkippedToTheNextDelimiter() {
+        String big = "<30>" + "x".repeat(100);
+        assertThat(frames(16, octet(big) + "\n<30>ok\n")).containsExactly("<30>ok");
+        assertThat(frames(16, octet(big).substring(0, 30), octet(big).substring(30) + "\0" + octet("<30>ok2")))
                 .containsExactly("<30>ok2");
         assertThat(counters.dropCount(DropReason.FRAME_TOO_LARGE)).isEqualTo(2);
+    }
+
+    @Test
+    void aBogusHugeLengthDoesNotSwallowTheStream() {
+        assertThat(frames(MAX, "999999999 garbage\n<30>after\n")).containsExactly("<30>after");
+        assertThat(counters.dropCount(DropReason.FRAME_TOO_LARGE)).isEqualTo(1);
     }
 
     @Test
     void frameOfExactlyMaxFrameBytesIsAcceptedOneMoreIsNot() {
         String exact = "<30>" + "x".repeat(12);
         String over = exact + "y";
-        assertThat(frames(16, exact + "\n" + over + "\n" + octet(exact) + octet(over) + "<30>end\n"))
+        assertThat(frames(16, exact + "\n" + over + "\n" + octet(exact) + octet(over) + "\n<30>end\n"))
                 .containsExactly(exact, exact, "<30>end");
         assertThat(counters.dropCount(DropReason.FRAME_TOO_LARGE)).isEqualTo(2);
     }
