@@ -1,0 +1,79 @@
+package io.routerlog.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.routerlog.export.DhcpLeasesCollector;
+import io.routerlog.export.DnsPairsCollector;
+import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.PairKey;
+import io.routerlog.store.Store;
+import io.routerlog.store.StoreSettings;
+import io.routerlog.store.UpdateIdentity;
+import io.routerlog.testing.Exposition;
+import io.routerlog.text.Bytes;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Whatever names arrive from the network, /metrics stays valid exposition format: arbitrary bytes, decoded as the
+ * receive path decodes them, become client, domain, query type, MAC and hostname; the scrape (Prometheus text and
+ * OpenMetrics) must parse strictly and give the values back unchanged.
+ */
+class ExpositionFuzzTest {
+    private static Store store;
+    private static PrometheusRegistry registry;
+
+    @BeforeAll
+    static void start() {
+        store = Store.start(StoreSettings.singleNode(2710, 2710, Duration.ofHours(1)));
+        registry = new PrometheusRegistry();
+        registry.register(new DnsPairsCollector(store.pairs()));
+        registry.register(new DhcpLeasesCollector(store.identities()));
+    }
+
+    @AfterAll
+    static void stop() {
+        store.close();
+    }
+
+    private static String name(FuzzedDataProvider data) {
+        byte[] b = data.consumeBytes(data.consumeInt(1, 80));
+        return Bytes.decode(b, 0, b.length);
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void namesFromTheNetwork(FuzzedDataProvider data) throws Exception {
+        String client = name(data);
+        String domain = name(data);
+        String qtype = name(data);
+        String mac = name(data);
+        String hostname = data.remainingBytes() > 0 ? name(data) : "";
+        Map<PairKey, Long> pair = new HashMap<>(Map.of(new PairKey(client, domain, qtype), 7L));
+        store.pairs().add(pair, 30_000);
+        store.identities().update(Map.of(client, UpdateIdentity.set(new DhcpIdentity(mac, hostname, 1), 0)), 30_000);
+
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+        Exposition m = Exposition.parse(text.toString(StandardCharsets.UTF_8));
+        assertThat(m.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
+                .isNotNull();
+        assertThat(m.value("routerlog_dhcp_lease_info", "client", client, "mac", mac, "hostname", hostname))
+                .isEqualTo(1.0);
+
+        ByteArrayOutputStream openMetrics = new ByteArrayOutputStream();
+        new OpenMetricsTextFormatWriter(false, false).write(openMetrics, registry.scrape());
+        Exposition om = Exposition.parse(openMetrics.toString(StandardCharsets.UTF_8));
+        assertThat(om.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
+                .isNotNull();
+    }
+}
