@@ -180,4 +180,17 @@ class RouterLogJarIT {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void loadGeneratorSendsAndTheReceiverCountsEverything() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start()) {
+            for (String protocol : List.of("tcp", "udp")) {
+                String out = exec("", RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(), "loadgen",
+                        "--target", "127.0.0.1:" + r.syslogPort, "--protocol", protocol, "--rate", "2000,4000",
+                        "--duration", "2s", "--churn", "50", "--metrics",
+                        "http://127.0.0.1:" + r.httpPort + "/metrics");
+                assertThat(out).contains("(0 lost)").containsPattern("counted (\\d+) of \\1 queries");
+            }
+        }
+    }
 }
