@@ -36,6 +36,10 @@ public final class DnsmasqParser {
     public static final int MAX_NAME_LENGTH = 253;
     /** Longer than any address dnsmasq prints, even IPv6 with a zone. */
     public static final int MAX_CLIENT_LENGTH = 255;
+    /** A DHCP client id (MAC or DUID in hex with colons) is at most 255 bytes: 765 characters. */
+    public static final int MAX_CLIENT_ID_LENGTH = 765;
+    /** Longer than any hostname dnsmasq accepts from a client. */
+    public static final int MAX_HOSTNAME_LENGTH = 255;
     /** Longer than any type mnemonic or {@code TYPE65535}. */
     public static final int MAX_QTYPE_LENGTH = 32;
 
@@ -322,6 +326,9 @@ public final class DnsmasqParser {
         }
         String mac = parts.length > 1 ? parts[1] : "";
         String hostname = parts.length > 2 ? parts[2].trim() : "";
+        if (mac.length() > MAX_CLIENT_ID_LENGTH || hostname.length() > MAX_HOSTNAME_LENGTH) {
+            return null; // not what dnsmasq writes: a hostname is a DNS label, a client id at most 255 bytes
+        }
         return new String[] {parts[0], mac, hostname};
     }
 

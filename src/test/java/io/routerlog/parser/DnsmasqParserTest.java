@@ -565,6 +565,14 @@ class DnsmasqParserTest {
         }
 
         @Test
+        void overlongHostnameOrClientIdIsNotAnIdentity() {
+            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff " + "h".repeat(256))
+                    .dhcp("DHCPACK(br-lan) 192.168.1.101 " + "aa:".repeat(300) + "ff laptop");
+            assertThat(c.sink.eventCount()).isZero();
+            assertThat(c.counters.dropCount(DropReason.BAD_DNSMASQ_LINE)).isEqualTo(2);
+        }
+
+        @Test
         void release() {
             Chain c = new Chain().dhcp("DHCPRELEASE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
