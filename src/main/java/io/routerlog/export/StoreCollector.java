@@ -14,6 +14,7 @@ public final class StoreCollector implements MultiCollector {
     static final String LAST_FLUSH = "routerlog_store_last_flush_timestamp_seconds";
     static final String PENDING = "routerlog_store_pending_pairs";
     static final String MEMBERS = "routerlog_cluster_members";
+    static final String UNEXPECTED = "routerlog_cluster_unexpected_members";
 
     private final Store store;
     private final FlushStats flushes;
@@ -35,11 +36,13 @@ public final class StoreCollector implements MultiCollector {
                 Families.gauge(PENDING, "Pairs whose counts wait for the store after a failed flush",
                         flushes.pendingPairs()),
                 Families.gauge(MEMBERS, "Members of the routerlog cluster this node sees (1 when single)",
-                        store.clusterSize()));
+                        store.clusterSize()),
+                Families.counter(UNEXPECTED, "Members that joined although they are not in --cluster-members",
+                        store.unexpectedMembers()));
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS);
+        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED);
     }
 }

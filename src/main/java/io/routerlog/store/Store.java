@@ -12,6 +12,8 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.util.UUID;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
@@ -30,6 +32,7 @@ import java.util.UUID;
  * under the bound on any number of members.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Store.class);
     public static final String PAIRS = "routerlog.dns.pairs";
     public static final String REPLIES = "routerlog.dns.replies";
     public static final String IDENTITIES = "routerlog.dhcp.identities";
@@ -43,6 +46,7 @@ public final class Store implements AutoCloseable {
     private final IdentityMap identities;
     private final TunnelStore tunnels;
     private final int pairCapacity;
+    private final java.util.concurrent.atomic.LongAdder unexpectedMembers = new java.util.concurrent.atomic.LongAdder();
 
     private Store(HazelcastInstance hz, int pairCapacity) {
         this.hz = hz;
@@ -56,8 +60,67 @@ public final class Store implements AutoCloseable {
     /** Starts the member; returns when it is ready to take writes. */
     public static Store start(StoreSettings settings) {
         Config config = config(settings);
+        java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
-        return new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS);
+        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS);
+        if (!settings.cluster().members().isEmpty()) {
+            hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+                @Override
+                public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+                    java.net.InetAddress a;
+                    try {
+                        a = event.getMember().getAddress().getInetAddress();
+                    } catch (java.net.UnknownHostException e) {
+                        a = null;
+                    }
+                    int port = event.getMember().getAddress().getPort();
+                    if (a != null && !expected.contains(new java.net.InetSocketAddress(a, port))
+                            && !expected.contains(new java.net.InetSocketAddress(a, 0))) {
+                        store.unexpectedMembers.increment();
+                        LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
+                                + "source edition admits any member that knows the cluster name; firewall the "
+                                + "cluster port", event.getMember().getAddress());
+                    }
+                }
+
+                @Override
+                public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                    LOG.warn("Member {} left the cluster", event.getMember().getAddress());
+                }
+            });
+        }
+        return store;
+    }
+
+    /**
+     * The addresses of the listed members (port 0 where the list gives none); warns about names that do not resolve
+     * (Hazelcast keeps trying them).
+     */
+    private static java.util.Set<java.net.InetSocketAddress> resolveMembers(ClusterSettings cluster) {
+        java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
+        for (String member : cluster.members()) {
+            String host = member;
+            int port = 0;
+            if (member.startsWith("[")) {
+                int close = member.indexOf(']');
+                host = member.substring(1, close);
+                if (close + 2 < member.length()) {
+                    port = Integer.parseInt(member.substring(close + 2));
+                }
+            } else if (member.indexOf(':') > 0 && member.indexOf(':') == member.lastIndexOf(':')) {
+                host = member.substring(0, member.indexOf(':'));
+                port = Integer.parseInt(member.substring(member.indexOf(':') + 1));
+            }
+            try {
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                    addresses.add(new java.net.InetSocketAddress(a, port));
+                }
+            } catch (java.net.UnknownHostException e) {
+                LOG.warn("Cluster member '{}' does not resolve (yet); starting anyway, the others are tried as they "
+                        + "come", host);
+            }
+        }
+        return addresses;
     }
 
     static Config config(StoreSettings s) {
@@ -173,6 +236,11 @@ public final class Store implements AutoCloseable {
 
     public UUID memberId() {
         return hz.getCluster().getLocalMember().getUuid();
+    }
+
+    /** Members that joined without being in the member list, since start. */
+    public long unexpectedMembers() {
+        return unexpectedMembers.sum();
     }
 
     public int clusterSize() {

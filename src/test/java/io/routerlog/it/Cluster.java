@@ -39,6 +39,10 @@ final class Cluster implements AutoCloseable {
         return this;
     }
 
+    String name() {
+        return name;
+    }
+
     void start(int i) throws Exception {
         String members = java.util.Arrays.stream(member).mapToObj(p -> "127.0.0.1:" + p)
                 .collect(Collectors.joining(","));
@@ -57,7 +61,7 @@ final class Cluster implements AutoCloseable {
         return a;
     }
 
-    /** Waits until every live node sees {@code n} members. */
+    /** Waits until every live node of this cluster object sees {@code n} members. */
     void awaitMembers(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {

@@ -96,4 +96,29 @@ class ClusterIT {
             assertThat(total).isEqualTo(sent);
         }
     }
+
+    @Test
+    void aMemberNotInTheListIsReportedAndAnUnresolvableNameDoesNotStopTheStart() throws Exception {
+        try (Cluster c = new Cluster(2)) {
+            c.startAll();
+            int strangerPort = RouterLogProcess.freePortForUdpAndTcp();
+            // knows the cluster name and one member, and lists a name that does not resolve
+            try (RouterLogProcess stranger = RouterLogProcess.start(RouterLogProcess.freePortForUdpAndTcp(),
+                    RouterLogProcess.freePortForUdpAndTcp(), List.of(), List.of("--cluster-name", c.name(),
+                            "--cluster-port", Integer.toString(strangerPort), "--cluster-interface", "127.0.0.1",
+                            "--cluster-members", "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
+                c.awaitMembers(3);
+                assertThat(stranger.output()).contains("Cluster member 'no-such-member.invalid' does not resolve");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                double reported = 0;
+                while (reported < 1 && System.nanoTime() < deadline) {
+                    reported = io.routerlog.testing.Http.metrics(c.http[0])
+                            .value("routerlog_cluster_unexpected_members_total");
+                    Thread.sleep(200);
+                }
+                assertThat(reported).isEqualTo(1.0);
+                assertThat(c.nodes[0].output()).contains("is not in --cluster-members");
+            }
+        }
+    }
 }
