@@ -193,4 +193,56 @@ class RouterLogJarIT {
             }
         }
     }
+
+    @Test
+    void aScrapeCutOffHalfWayDoesNoHarm() throws Exception {
+        try (RouterLogProcess r = RouterLogProcess.start()) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 3000; i++) {
+                lines.append("<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] n").append(i).append(".test from 10.6.0.1\n");
+            }
+            Senders.tcp(r.syslogPort, lines.toString());
+            r.settle(3000);
+            for (int i = 0; i < 20; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.httpPort)) {
+                    s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readNBytes(200);
+                    s.setSoLinger(true, 0); // reset, not a polite close
+                }
+            }
+            Senders.tcp(r.syslogPort, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] after.test from 10.6.0.1\n");
+            Exposition m = r.settle(3001);
+            assertThat(m.queryCounts()).hasSize(3001).containsEntry("10.6.0.1 after.test A", 1L);
+            assertThat(r.output()).doesNotContain("ERROR");
+        }
+    }
+
+    @Test
+    void aFullDiskForItsLogDoesNotStopIt() throws Exception {
+        int syslog = RouterLogProcess.freePortForUdpAndTcp();
+        int http = RouterLogProcess.freePortForUdpAndTcp();
+        Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+                "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port",
+                Integer.toString(syslog), "--http-port", Integer.toString(http), "--flush-interval", "200ms",
+                "--log-level", "debug")
+                .redirectOutput(new java.io.File("/dev/full")).redirectErrorStream(true).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean healthy = false;
+            while (!healthy && System.nanoTime() < deadline && p.isAlive()) {
+                try {
+                    healthy = Http.get(http, "/healthz").statusCode() == 200;
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(healthy).as("started although every log write fails").isTrue();
+            Senders.tcp(syslog, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] disk.full from 10.7.0.1\n");
+            Thread.sleep(1000);
+            assertThat(Http.metrics(http).queryCounts()).containsEntry("10.7.0.1 disk.full A", 1L);
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
