@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** routerlog started from its jar as a separate process, on free loopback ports. */
-final class RouterLogProcess implements AutoCloseable {
-    final int syslogPort;
-    final int httpPort;
-    final Process process;
+public final class RouterLogProcess implements AutoCloseable {
+    public final int syslogPort;
+    public final int httpPort;
+    public final Process process;
     final Path log;
 
     private RouterLogProcess(int syslogPort, int httpPort, Process process, Path log) {
@@ -28,7 +28,7 @@ final class RouterLogProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("routerlog.jar", "target/routerlog.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with mvn package");
@@ -37,7 +37,7 @@ final class RouterLogProcess implements AutoCloseable {
     }
 
     /** Runs the jar with {@code args} on new free ports and returns once /healthz says ok. */
-    static RouterLogProcess start(String... extraArgs) throws Exception {
+    public static RouterLogProcess start(String... extraArgs) throws Exception {
         return start(freePortForUdpAndTcp(), freePortForUdpAndTcp(), List.of(), List.of(extraArgs));
     }
 
@@ -45,7 +45,7 @@ final class RouterLogProcess implements AutoCloseable {
      * Runs the jar on the given ports, with JVM options and routerlog arguments, and returns once /healthz says
      * ok.
      */
-    static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs)
+    public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs)
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         cmd.addAll(jvmArgs);
@@ -75,12 +75,12 @@ final class RouterLogProcess implements AutoCloseable {
         throw new IllegalStateException("routerlog did not become healthy:\n" + r.output());
     }
 
-    static String javaBin() {
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** A port that is free for both TCP and UDP on 127.0.0.1 right now. */
-    static int freePortForUdpAndTcp() throws IOException {
+    public static int freePortForUdpAndTcp() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
@@ -96,12 +96,12 @@ final class RouterLogProcess implements AutoCloseable {
         throw new IOException("no free port");
     }
 
-    Exposition metrics() throws Exception {
+    public Exposition metrics() throws Exception {
         return Http.metrics(httpPort);
     }
 
     /** Polls /metrics until {@code messages} frames were received, waits for a flush, and returns a scrape. */
-    Exposition settle(long messages) throws Exception {
+    public Exposition settle(long messages) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             Exposition m = metrics();
@@ -116,7 +116,7 @@ final class RouterLogProcess implements AutoCloseable {
         return metrics();
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 

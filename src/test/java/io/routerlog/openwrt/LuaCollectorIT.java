@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.routerlog.it.RouterLogProcess;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
@@ -186,7 +187,7 @@ class LuaCollectorIT {
 
     @Test
     void collectorReExportsWhatRouterlogCountedAndNothingWhenItStops() throws Exception {
-        Routerlog r = Routerlog.start();
+        RouterLogProcess r = RouterLogProcess.start();
         try {
             List<String> udp = new ArrayList<>();
             StringBuilder tcp = new StringBuilder();
@@ -207,7 +208,7 @@ class LuaCollectorIT {
             }
             Senders.udp(r.syslogPort, udp);
             Senders.tcp(r.syslogPort, tcp.toString());
-            Exposition own = r.settle(frames, expectedQueries().size());
+            Exposition own = settle(r, frames, expectedQueries().size());
 
             // what routerlog itself serves: the oracle for the collector
             assertThat(queries(own)).isEqualTo(expectedQueries());
@@ -783,100 +784,20 @@ class LuaCollectorIT {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** routerlog from the packaged jar on free loopback ports. */
-    private static final class Routerlog implements AutoCloseable {
-        final int syslogPort;
-        final int httpPort;
-        final Process process;
-        final Path log;
-
-        private Routerlog(int syslogPort, int httpPort, Process process, Path log) {
-            this.syslogPort = syslogPort;
-            this.httpPort = httpPort;
-            this.process = process;
-            this.log = log;
-        }
-
-        static Routerlog start() throws Exception {
-            Path jar = Path.of(System.getProperty("routerlog.jar", "target/routerlog.jar"));
-            assertThat(jar).as("the packaged jar (mvn package)").isRegularFile();
-            int syslog = freePort();
-            int http = freePort();
-            Path log = Files.createTempFile("luacollector-routerlog", ".log");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar.toString(), "--listen-address", "127.0.0.1",
-                    "--http-address", "127.0.0.1", "--syslog-port", Integer.toString(syslog),
-                    "--http-port", Integer.toString(http), "--flush-interval", "200ms")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Routerlog r = new Routerlog(syslog, http, p, log);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                if (!p.isAlive()) {
-                    String out = Files.readString(log);
-                    r.close();
-                    throw new AssertionError("routerlog exited with " + p.exitValue() + ":\n" + out);
-                }
-                try {
-                    if (Http.get(http, "/healthz").statusCode() == 200) {
-                        return r;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
+    /** Waits until {@code frames} messages arrived and {@code series} pairs are stored; returns a scrape. */
+    private static Exposition settle(RouterLogProcess r, int frames, int series) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Exposition m = Http.metrics(r.httpPort);
+        while (System.nanoTime() < deadline) {
+            double seen = m.samples("routerlog_syslog_messages_total").stream()
+                    .mapToDouble(Exposition.Sample::value).sum();
+            if (seen >= frames && m.samples(QUERIES).size() >= series) {
+                break;
             }
-            String out = Files.readString(log);
-            r.close();
-            throw new AssertionError("routerlog did not become healthy:\n" + out);
+            Thread.sleep(50);
+            m = Http.metrics(r.httpPort);
         }
-
-        private static int freePort() throws IOException {
-            InetAddress lo = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int port;
-                try (ServerSocket s = new ServerSocket(0, 1, lo)) {
-                    port = s.getLocalPort();
-                }
-                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
-                    return d.getLocalPort();
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-            throw new IOException("no free port");
-        }
-
-        /** Waits until {@code frames} messages arrived and {@code series} pairs are stored; returns a scrape. */
-        Exposition settle(int frames, int series) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            Exposition m = Http.metrics(httpPort);
-            while (System.nanoTime() < deadline) {
-                double seen = m.samples("routerlog_syslog_messages_total").stream()
-                        .mapToDouble(Exposition.Sample::value).sum();
-                if (seen >= frames && m.samples(QUERIES).size() >= series) {
-                    break;
-                }
-                Thread.sleep(50);
-                m = Http.metrics(httpPort);
-            }
-            Thread.sleep(600); // more than two flush intervals
-            return Http.metrics(httpPort);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-            }
-            Files.deleteIfExists(log);
-        }
+        Thread.sleep(600); // more than two flush intervals
+        return Http.metrics(r.httpPort);
     }
 }
