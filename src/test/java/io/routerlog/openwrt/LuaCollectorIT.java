@@ -10,7 +10,6 @@ import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
