@@ -97,8 +97,8 @@ public final class Main implements Callable<Integer> {
                 configPath == null ? null : Path.of(configPath));
         cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("routerlog: " + ex.getMessage() + valueSource(ex, args, sources));
-            err.println("Try 'routerlog --help' for more information.");
+            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(ex, args, sources)
+                    + " (see routerlog --help)");
             return CommandLine.ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {

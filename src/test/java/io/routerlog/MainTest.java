@@ -143,7 +143,7 @@ class MainTest {
         for (String[] args : bad) {
             Result r = run(Map.of(), args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err().lines().findFirst().orElse("")).as(String.join(" ", args))
+            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
                     .startsWith("routerlog: ").contains(args[0]);
             assertThat(r.out()).isEmpty();
         }
