@@ -22,7 +22,10 @@ import io.routerlog.export.StoreCollector;
 import io.routerlog.framing.FrameSink;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.aggregate.ClientAnonymizer;
+import io.routerlog.export.LabelCountsCollector;
 import io.routerlog.parser.DnsmasqParser;
+import io.routerlog.parser.FirewallLogParser;
+import io.routerlog.parser.HaproxyLogParser;
 import io.routerlog.parser.DomainFilter;
 import io.routerlog.parser.MessageRouter;
 import io.routerlog.source.LeasesFileWatcher;
@@ -80,7 +83,7 @@ public final class RouterLog implements AutoCloseable {
         long t0 = System.nanoTime();
         geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
         store = Store.start(new StoreSettings(settings.maxPairs(), settings.maxLeases(), settings.maxDnsttSessions(),
-                settings.retention(), settings.backupCount(), settings.cluster()));
+                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()));
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
                 .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp)
@@ -94,6 +97,13 @@ public final class RouterLog implements AutoCloseable {
         registry.register(new DhcpLeasesCollector(store.identities()));
         registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections()));
         registry.register(new StoreCollector(store, flusher.stats()));
+        registry.register(new LabelCountsCollector("routerlog_firewall_packets", "Packets logged by firewall LOG "
+                + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "
+                + "port; bounded by --max-log-series", List.of("prefix", "src", "dst", "proto", "dport"),
+                store.firewall()));
+        registry.register(new LabelCountsCollector("routerlog_http_requests", "HTTP requests logged by HAProxy "
+                + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
+                List.of("client", "frontend", "backend", "status"), store.http()));
         if (!settings.dnsttDomains().isEmpty()) {
             registry.register(new DnsttCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
                     geoIp.hasAsns(), settings.dnsttActiveWindow(), System::currentTimeMillis));
@@ -150,8 +160,9 @@ public final class RouterLog implements AutoCloseable {
         LocalAggregator aggregator = flusher.newAggregator();
         DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(), ignoredDomains,
                 System::currentTimeMillis);
-        return new ReceivePipeline(
-                new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters), aggregator);
+        MessageRouter router = new MessageRouter(counters.programs().local(), dnsmasq,
+                new FirewallLogParser(aggregator, counters), new HaproxyLogParser(aggregator, counters));
+        return new ReceivePipeline(new SyslogFrameParser(router, counters), aggregator);
     }
 
     /** Distinct pairs one receive thread may collect between two flushes. */

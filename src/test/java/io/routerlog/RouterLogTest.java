@@ -232,6 +232,23 @@ class RouterLogTest {
     }
 
     @Test
+    void firewallAndProxyLogsBecomeTheirOwnCounters() throws Exception {
+        Senders.udp(node.syslogPort(), List.of(
+                "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.1] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
+                        + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51515 DPT=22 SYN",
+                "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.2] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
+                        + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51516 DPT=22 SYN",
+                "<134>Nov 22 01:59:47 proxy haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in "
+                        + "static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\""));
+        Exposition m = settle(3);
+        assertThat(m.value("routerlog_firewall_packets_total", "prefix", "drop wan in:", "src", "203.0.113.9",
+                "dst", "198.51.100.2", "proto", "TCP", "dport", "22")).isEqualTo(2.0);
+        assertThat(m.value("routerlog_http_requests_total", "client", "10.0.1.2", "frontend", "http-in",
+                "backend", "static", "status", "200")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "haproxy")).isEqualTo(1.0);
+    }
+
+    @Test
     void healthzIsOkWhileRunning() throws Exception {
         assertThat(Http.get(node.httpPort(), "/healthz").statusCode()).isEqualTo(200);
         assertThat(Http.get(node.httpPort(), "/nope").statusCode()).isEqualTo(404);

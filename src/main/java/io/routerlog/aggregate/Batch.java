@@ -3,7 +3,10 @@ package io.routerlog.aggregate;
 import io.routerlog.event.DhcpEvent;
 import io.routerlog.event.ReplyOutcome;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import io.routerlog.store.LabelKey;
 
 /** What one receive thread saw between two flushes. */
 final class Batch {
@@ -11,6 +14,9 @@ final class Batch {
     final TunnelCounts tunnels;
     final long[] outcomes = new long[ReplyOutcome.values().length];
     final List<DhcpEvent> dhcp = new ArrayList<>();
+    /** Firewall packets and HTTP requests, per label values (rarer than DNS queries: plain maps will do). */
+    final Map<LabelKey, long[]> firewall = new HashMap<>();
+    final Map<LabelKey, long[]> http = new HashMap<>();
 
     Batch(int pairCapacity, ClientAnonymizer anonymizer) {
         this.pairs = new PairCounts(pairCapacity, anonymizer);

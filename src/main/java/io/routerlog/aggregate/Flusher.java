@@ -6,6 +6,7 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.LabelKey;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
@@ -53,6 +54,8 @@ public final class Flusher implements AutoCloseable {
     private final Map<PairKey, Long> pendingPairs = new HashMap<>();
     private final long[] pendingOutcomes = new long[ReplyOutcome.values().length];
     private final Map<String, DhcpEvent> pendingDhcp = new LinkedHashMap<>();
+    private final Map<LabelKey, Long> pendingFirewall = new HashMap<>();
+    private final Map<LabelKey, Long> pendingHttp = new HashMap<>();
     private long lastFailureLog;
     /** Set before start() when DNSTT domains are configured. */
     private TunnelFlush tunnels;
@@ -171,6 +174,10 @@ public final class Flusher implements AutoCloseable {
                 }
             }
             b.dhcp.clear();
+            b.firewall.forEach((k, n) -> pendingFirewall.merge(k, n[0], Long::sum));
+            b.firewall.clear();
+            b.http.forEach((k, n) -> pendingHttp.merge(k, n[0], Long::sum));
+            b.http.clear();
             if (tunnels != null) {
                 b.tunnels.drain(tunnels);
             }
@@ -210,6 +217,8 @@ public final class Flusher implements AutoCloseable {
             store.identities().update(updates, WRITE_TIMEOUT_MILLIS);
             pendingDhcp.clear();
         }
+        store.firewall().add(pendingFirewall, WRITE_TIMEOUT_MILLIS);
+        store.http().add(pendingHttp, WRITE_TIMEOUT_MILLIS);
         if (tunnels != null) {
             tunnels.write(clock.getAsLong(), WRITE_TIMEOUT_MILLIS);
         }

@@ -55,6 +55,30 @@ public final class LocalAggregator implements EventSink {
     }
 
     @Override
+    public synchronized void firewallPacket(io.routerlog.event.FirewallPacket p) {
+        count(active.firewall, new io.routerlog.store.LabelKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
+    }
+
+    @Override
+    public synchronized void httpRequest(io.routerlog.event.HttpRequest r) {
+        count(active.http, new io.routerlog.store.LabelKey(r.client(), r.frontend(), r.backend(), r.status()));
+    }
+
+    private void count(java.util.Map<io.routerlog.store.LabelKey, long[]> map, io.routerlog.store.LabelKey key) {
+        long[] n = map.get(key);
+        if (n == null) {
+            if (map.size() >= pairCapacity) {
+                counters.dropped(DropReason.AGGREGATION_FULL);
+                full();
+                return;
+            }
+            n = new long[1];
+            map.put(key, n);
+        }
+        n[0]++;
+    }
+
+    @Override
     public synchronized void reply(ReplyOutcome outcome) {
         active.outcomes[outcome.ordinal()]++;
     }

@@ -111,6 +111,11 @@ public final class RunOptions {
             description = "Most DHCP identities kept. At least 271. Default: ${DEFAULT-VALUE}.")
     int maxLeases;
 
+    @Option(names = "--max-log-series", paramLabel = "N", defaultValue = "10000",
+            description = "Most firewall packet series, and most HTTP request series, kept (least recently seen "
+                    + "evicted first). At least 271. Default: ${DEFAULT-VALUE}.")
+    int maxLogSeries;
+
     @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "24h",
             description = "Forget a pair or DHCP identity not seen for this long. Default: ${DEFAULT-VALUE}.")
     String retention;
@@ -280,6 +285,7 @@ public final class RunOptions {
         Duration idle = duration("--idle-timeout", idleTimeout);
         atLeastPartitions("--max-pairs", maxPairs);
         atLeastPartitions("--max-leases", maxLeases);
+        atLeastPartitions("--max-log-series", maxLogSeries);
         Duration keep = duration("--retention", retention);
         if (keep.toSeconds() < 1) {
             throw new IllegalArgumentException("--retention must be at least 1s: " + retention);
@@ -364,7 +370,7 @@ public final class RunOptions {
         }
         return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
                 httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, (int) rcvbuf, threads, allowed,
-                maxConnections, idle, maxPairs, maxLeases,
+                maxConnections, idle, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level);

@@ -32,6 +32,7 @@ public record Settings(
         Duration idleTimeout,
         int maxPairs,
         int maxLeases,
+        int maxLogSeries,
         Duration retention,
         Duration flushInterval,
         List<String> dnsttDomains,

@@ -19,4 +19,12 @@ public interface EventSink {
 
     /** A client gave its address back. */
     void release(DhcpRelease release);
+
+    /** A packet a firewall rule logged. Sinks that do not keep firewall data ignore it. */
+    default void firewallPacket(FirewallPacket packet) {
+    }
+
+    /** An HTTP request a reverse proxy logged. Sinks that do not keep proxy data ignore it. */
+    default void httpRequest(HttpRequest request) {
+    }
 }

@@ -6,15 +6,27 @@ import io.routerlog.syslog.SyslogMessage;
 
 /**
  * Counts every message by program and gives the ones that have a parser to it: {@code dnsmasq} and
- * {@code dnsmasq-dhcp} to {@link DnsmasqParser}. Everything else is only counted.
+ * {@code dnsmasq-dhcp} to {@link DnsmasqParser}, {@code kernel} to {@link FirewallLogParser}, {@code haproxy} to
+ * {@link HaproxyLogParser}. Everything else is only counted.
  */
 public final class MessageRouter implements MessageSink {
     private final ProgramCounts.Local programs;
     private final DnsmasqParser dnsmasq;
+    private final FirewallLogParser firewall;
+    private final HaproxyLogParser haproxy;
 
+    /** Routes dnsmasq messages only. */
     public MessageRouter(ProgramCounts.Local programs, DnsmasqParser dnsmasq) {
+        this(programs, dnsmasq, null, null);
+    }
+
+    /** @param firewall kernel LOG lines, or null; @param haproxy HAProxy request logs, or null */
+    public MessageRouter(ProgramCounts.Local programs, DnsmasqParser dnsmasq, FirewallLogParser firewall,
+            HaproxyLogParser haproxy) {
         this.programs = programs;
         this.dnsmasq = dnsmasq;
+        this.firewall = firewall;
+        this.haproxy = haproxy;
     }
 
     @Override
@@ -22,6 +34,10 @@ public final class MessageRouter implements MessageSink {
         programs.count(m.buf(), m.programOffset(), m.programLength());
         if (m.programIs("dnsmasq") || m.programIs("dnsmasq-dhcp")) {
             dnsmasq.parse(m.buf(), m.messageOffset(), m.messageLength());
+        } else if (firewall != null && m.programIs("kernel")) {
+            firewall.parse(m.buf(), m.messageOffset(), m.messageLength());
+        } else if (haproxy != null && m.programIs("haproxy")) {
+            haproxy.parse(m.buf(), m.messageOffset(), m.messageLength());
         }
     }
 }

@@ -23,6 +23,10 @@ public enum DropReason {
     BAD_STRUCTURED_DATA("bad_structured_data"),
     /** A dnsmasq query or DHCP line whose fields are not where its kind puts them. */
     BAD_DNSMASQ_LINE("bad_dnsmasq_line"),
+    /** A firewall LOG line cut short or without its addresses. */
+    BAD_FIREWALL_LINE("bad_firewall_line"),
+    /** A HAProxy HTTP log line cut short or with fields out of place. */
+    BAD_HTTP_LINE("bad_http_line"),
     /** A queried name longer than the 253 characters a DNS name can have. */
     NAME_TOO_LONG("name_too_long"),
     /** A new (client, domain, qtype) pair arrived while this receive thread's batch was full. */

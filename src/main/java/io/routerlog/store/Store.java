@@ -39,12 +39,16 @@ public final class Store implements AutoCloseable {
     public static final String TUNNEL_SESSIONS = "routerlog.dnstt.sessions";
     public static final String TUNNEL_PEAKS = "routerlog.dnstt.peaks";
     public static final String TUNNEL_COUNTERS = "routerlog.dnstt.counters";
+    public static final String FIREWALL = "routerlog.firewall.packets";
+    public static final String HTTP = "routerlog.http.requests";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
     private final CounterMap<String> replies;
     private final IdentityMap identities;
     private final TunnelStore tunnels;
+    private final CounterMap<LabelKey> firewall;
+    private final CounterMap<LabelKey> http;
     private final int pairCapacity;
     private final java.util.concurrent.atomic.LongAdder unexpectedMembers = new java.util.concurrent.atomic.LongAdder();
 
@@ -55,6 +59,8 @@ public final class Store implements AutoCloseable {
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
         this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS);
+        this.firewall = new CounterMap<>(hz, FIREWALL);
+        this.http = new CounterMap<>(hz, HTTP);
     }
 
     /** Starts the member; returns when it is ready to take writes. */
@@ -181,6 +187,10 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(merged(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(new MapConfig(TUNNEL_PEAKS).setBackupCount(backups), MergePolicies.Highest.class));
+        c.addMapConfig(merged(boundedMap(FIREWALL, s.maxLogSeries(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(boundedMap(HTTP, s.maxLogSeries(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
         return c;
     }
 
@@ -232,6 +242,16 @@ public final class Store implements AutoCloseable {
 
     public TunnelStore tunnels() {
         return tunnels;
+    }
+
+    /** Firewall LOG packets per (prefix, src, dst, proto, dport). */
+    public CounterMap<LabelKey> firewall() {
+        return firewall;
+    }
+
+    /** HAProxy requests per (client, frontend, backend, status). */
+    public CounterMap<LabelKey> http() {
+        return http;
     }
 
     public UUID memberId() {

@@ -19,6 +19,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int TOUCH_TUNNEL_SESSION = 10;
     static final int RAISE_TO = 11;
     static final int TUNNEL_SESSION_COUNTS = 12;
+    static final int LABEL_KEY = 13;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -35,6 +36,7 @@ public final class StoreSerialization implements DataSerializableFactory {
             case TOUCH_TUNNEL_SESSION -> new TouchTunnelSession();
             case RAISE_TO -> new RaiseTo();
             case TUNNEL_SESSION_COUNTS -> new TunnelSessionCounts();
+            case LABEL_KEY -> new LabelKey();
             default -> null;
         };
     }

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param retention     entries not updated for this long are removed
  * @param backupCount   synchronous backups of each entry on other members
  * @param cluster       how to find the other members
+ * @param maxLogSeries  upper bound of firewall and of HTTP request series, each
  */
 public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
-        ClusterSettings cluster) {
+        ClusterSettings cluster, int maxLogSeries) {
 
     /** Hazelcast's partition count; bounds are enforced per partition. */
     public static final int PARTITIONS = 271;
@@ -25,10 +26,18 @@ public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, 
         if (maxLeases < PARTITIONS) {
             throw new IllegalArgumentException("maxLeases must be at least " + PARTITIONS + ": " + maxLeases);
         }
+        if (maxLogSeries < PARTITIONS) {
+            throw new IllegalArgumentException("maxLogSeries must be at least " + PARTITIONS + ": " + maxLogSeries);
+        }
         if (maxTunnelSessions < PARTITIONS) {
             throw new IllegalArgumentException("maxTunnelSessions must be at least " + PARTITIONS + ": "
                     + maxTunnelSessions);
         }
+    }
+
+    public StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
+            ClusterSettings cluster) {
+        this(maxPairs, maxLeases, maxTunnelSessions, retention, backupCount, cluster, 10_000);
     }
 
     public static StoreSettings singleNode(int maxPairs, int maxLeases, Duration retention) {
