@@ -8,6 +8,7 @@ import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.GeoFixtures;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.Processes;
 import io.routerlog.testing.Senders;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -608,17 +609,8 @@ class DashboardIT {
         }
 
         @Override
-        public void close() throws IOException {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+        public void close() {
+            Processes.stop(process);
         }
     }
 

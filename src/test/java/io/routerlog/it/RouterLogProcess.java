@@ -2,6 +2,7 @@ package io.routerlog.it;
 
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.Processes;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -122,15 +123,7 @@ public final class RouterLogProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
         Files.deleteIfExists(log);
     }
 }
