@@ -62,8 +62,13 @@ public final class PacketCapture implements AutoCloseable {
                         listening.complete(line);
                     } else if (!line.isBlank()) {
                         synchronized (lastError) {
-                            lastError.setLength(0);
-                            lastError.append(line.strip());
+                            // tcpdump's reason is its "tcpdump: ..." line; details may follow in parentheses
+                            if (lastError.indexOf("tcpdump:") != 0) {
+                                lastError.setLength(0);
+                                lastError.append(line.strip());
+                            } else if (lastError.length() < 300) {
+                                lastError.append(' ').append(line.strip());
+                            }
                         }
                         LOG.debug("tcpdump: {}", line);
                     }
