@@ -72,7 +72,11 @@ public final class Ingest implements Callable<Integer> {
                     "--progress must be auto, always or never: " + progress);
         }
         boolean showProgress = when.equals("always") || (when.equals("auto") && System.console() != null);
-        Configurator.setLevel("io.routerlog", Level.toLevel(settings.logLevel(), Level.WARN));
+        // a command's output is its summary: routerlog's own info lines only when asked for
+        boolean levelGiven = spec.commandLine().getParseResult().hasMatchedOption("--log-level")
+                || System.getenv("ROUTERLOG_LOG_LEVEL") != null;
+        Configurator.setLevel("io.routerlog", levelGiven ? Level.toLevel(settings.logLevel(), Level.WARN)
+                : Level.WARN);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int status = 0;

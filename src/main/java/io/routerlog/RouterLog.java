@@ -201,12 +201,24 @@ public final class RouterLog implements AutoCloseable {
 
     /**
      * A packet reader whose DNS messages are counted like query log lines, through a local aggregator of its own.
-     * One per reading thread.
+     * One per reading thread. Reading waits while the aggregator's batch is nearly full until the flusher has
+     * taken it (like a TCP syslog connection), so a file read faster than a flush interval loses nothing.
      */
     public io.routerlog.source.PcapReader newPacketReader() {
         LocalAggregator aggregator = flusher.newAggregator();
         return new io.routerlog.source.PcapReader(new io.routerlog.parser.DnsPacketParser(aggregator, packetCounters,
-                settings.dnsttDomains(), ignoredDomains), packetCounters, settings.capturePort());
+                settings.dnsttDomains(), ignoredDomains), packetCounters, settings.capturePort())
+                .afterMessage(() -> {
+                    if (aggregator.nearlyFull()) {
+                        CountDownLatch taken = new CountDownLatch(1);
+                        aggregator.whenTaken(taken::countDown);
+                        try {
+                            taken.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
     }
 
     /** What the packet readers of this node have read. */

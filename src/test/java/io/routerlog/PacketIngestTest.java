@@ -130,6 +130,28 @@ class PacketIngestTest {
     }
 
     @Test
+    void aFileWithMoreNewPairsThanABatchHoldsWaitsForTheFlusherInsteadOfDropping() throws Exception {
+        // a receive thread's batch holds 4096 pairs (--max-pairs 4096); reading is much faster than a flush
+        int pairs = 6_000;
+        PcapWriter w = new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.RAW);
+        for (int i = 0; i < pairs; i++) {
+            w.ip(PcapWriter.udp("10.0." + (i % 7) + ".1", 1000, "10.0.0.254", 53,
+                    PcapWriter.query(i, "host" + i + ".example", Type.A)));
+        }
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-pairs", "4096",
+                "--flush-interval", "5s"))) {
+            node.newPacketReader().read(new ByteArrayInputStream(w.bytes()));
+            node.flush();
+            Exposition m = Http.metrics(node.httpPort());
+            assertThat(m.value("routerlog_syslog_dropped_total", "reason", "aggregation_full")).isZero();
+            assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(pairs);
+            // the store keeps its bound (floor(4096 / 271) per partition) by evicting, not by losing counts early
+            assertThat(m.queryCounts().size()).isLessThanOrEqualTo(4096 / 271 * 271);
+            assertThat(m.queryCounts().size() + m.value("routerlog_dns_pairs_evicted_total")).isEqualTo(pairs);
+        }
+    }
+
+    @Test
     void bytesOutAreCountedPerAddressTheResponsesWentTo(@TempDir Path dir) throws Exception {
         Expected e = new Expected();
         byte[][] files = traffic(e);

@@ -51,6 +51,7 @@ public final class PcapReader {
     private final DnsMessageSink sink;
     private final PacketCounters counters;
     private final int port;
+    private Runnable afterMessage = () -> { };
     private byte[] buf = new byte[65536 + 64];
     /** Addresses of the current packet: source at 0, destination at 16. */
     private final byte[] addrs = new byte[32];
@@ -59,6 +60,15 @@ public final class PcapReader {
         this.sink = sink;
         this.counters = counters;
         this.port = port;
+    }
+
+    /**
+     * Runs {@code action} after each DNS message handed on (on the reading thread): a place to wait while the
+     * events' receiver is full.
+     */
+    public PcapReader afterMessage(Runnable action) {
+        this.afterMessage = action;
+        return this;
     }
 
     /**
@@ -411,6 +421,7 @@ public final class PcapReader {
         System.arraycopy(addrs, 0, m, 0, 32);
         System.arraycopy(b, off, m, 32, len);
         sink.message(m, 0, 16, addrLen, 32, len);
+        afterMessage.run();
     }
 
     private byte[] messageBuffer = new byte[32 + 4096];
