@@ -219,6 +219,32 @@ class PacketIngestTest {
         assertThat(out.toString()).contains("ingested 2 file(s)").contains("1 truncated files");
     }
 
+    @Test
+    void aLoneIngestNodeServesItsMetricsForServeAfter(@TempDir Path dir) throws Exception {
+        Expected e = new Expected();
+        byte[][] files = traffic(e);
+        Path f = dir.resolve("capture.pcapng.gz");
+        Files.write(f, files[1]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> code = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                Main.run(new String[] {"ingest", f.toString(), "--dnstt-domain", DOMAIN, "--http-address",
+                    "127.0.0.1", "--http-port", "0", "--serve-after", "3s", "--progress", "never"}, Map.of(),
+                        new PrintWriter(out, true), new PrintWriter(err, true)));
+        java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving /metrics on port (\\d+) for 3s");
+        java.util.regex.Matcher matcher = serving.matcher("");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!(matcher = serving.matcher(out.toString())).find()) {
+            assertThat(code).as(err.toString()).isNotDone();
+            assertThat(System.nanoTime()).as(out + "\n" + err).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Exposition m = Http.metrics(Integer.parseInt(matcher.group(1)));
+        assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(20);
+        assertThat(m.samples("dnstt_bytes_out_total")).hasSize(1);
+        assertThat(code.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
+
     private static int[] freePorts(int n) throws Exception {
         int[] ports = new int[n];
         ServerSocket[] s = new ServerSocket[n];

@@ -32,7 +32,8 @@ import org.xbill.DNS.Type;
  *       {@link EventSink#tunnelResponse tunnel response} of its size for its destination address.</li>
  * </ul>
  *
- * Messages that dnsjava cannot decode, or without a question, are counted as malformed.
+ * Messages that dnsjava cannot decode, or without a question, are counted as malformed; other opcodes (NOTIFY,
+ * UPDATE) as not DNS lookups.
  */
 public final class DnsPacketParser implements DnsMessageSink {
     private static final int MAX_NAME_LENGTH = 253;
@@ -67,8 +68,12 @@ public final class DnsPacketParser implements DnsMessageSink {
             counters.malformed.increment();
             return;
         }
+        if (m.getHeader().getOpcode() != Opcode.QUERY) {
+            counters.notDns.increment(); // NOTIFY, UPDATE, ...: not a lookup
+            return;
+        }
         Record question = m.getQuestion();
-        if (question == null || m.getHeader().getOpcode() != Opcode.QUERY) {
+        if (question == null) {
             counters.malformed.increment();
             return;
         }

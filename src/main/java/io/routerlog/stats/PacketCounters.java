@@ -15,7 +15,8 @@ public final class PacketCounters {
     public final LongAdder dnsMessages = new LongAdder();
     public final LongAdder queries = new LongAdder();
     public final LongAdder responses = new LongAdder();
-    /** Packets that are not DNS: other link types or protocols, other ports, IP fragments after the first. */
+    /** Packets that are not DNS lookups: other link types or protocols, other ports, IP fragments after the first,
+     * DNS messages with another opcode than QUERY. */
     public final LongAdder notDns = new LongAdder();
     /** TCP segments on the DNS port whose message does not end in the same segment (no reassembly). */
     public final LongAdder tcpIncomplete = new LongAdder();

@@ -120,10 +120,15 @@ class DnsPacketParserTest {
         junk[5] = 1; // one question, whose name is cut after its first label's length
         junk[12] = 5;
         junk[13] = 'a';
+        org.xbill.DNS.Message notify = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString("zone.example."), Type.SOA, org.xbill.DNS.DClass.IN));
+        notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
         read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
                 .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, junk))
+                .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, notify.toWire()))
                 .ip(udpQuery("10.0.0.1", "ok.example", Type.A)));
         assertThat(events).containsExactly("query 10.0.0.1 ok.example A");
         assertThat(counters.malformed.sum()).isEqualTo(1);
+        assertThat(counters.notDns.sum()).isEqualTo(1);
     }
 }
