@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * say), 2 for a bad setting.
  */
 @Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        sortOptions = false, usageHelpAutoWidth = true, subcommands = {HashPassword.class, io.routerlog.tools.LoadGen.class},
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
         description = {
             "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which domain,",
             "keeps the counts in an embedded Hazelcast store and serves them to Prometheus on /metrics.",

@@ -59,17 +59,36 @@ public final class RouterLog implements AutoCloseable {
     private HttpEndpoints http;
     private volatile SyslogListeners listeners;
     private LeasesFileWatcher leases;
+    private io.routerlog.source.PacketCapture capture;
+    private final io.routerlog.stats.PacketCounters packetCounters = new io.routerlog.stats.PacketCounters();
+    /** False for a node that only ingests packet files: no syslog listeners, lease file or live capture. */
+    private final boolean receive;
+    private final boolean serveHttp;
     private volatile boolean ready;
     private boolean closed;
 
-    private RouterLog(Settings settings) {
+    private RouterLog(Settings settings, boolean receive, boolean serveHttp) {
         this.settings = settings;
+        this.receive = receive;
+        this.serveHttp = serveHttp;
         this.ignoredDomains = DomainFilter.of(settings.ignoreDomains());
     }
 
     /** Starts a node; returns once it receives syslog and serves metrics. */
     public static RouterLog start(Settings settings) throws Exception {
-        RouterLog node = new RouterLog(settings);
+        return start(new RouterLog(settings, true, true));
+    }
+
+    /**
+     * Starts a node that only takes packets from {@link #newPacketReader()} (for {@code routerlog ingest}): the
+     * store (joining the cluster when one is configured) and the flusher, and {@code /metrics} only when
+     * {@code serveHttp}; no syslog listener, lease file or live capture.
+     */
+    public static RouterLog startForIngest(Settings settings, boolean serveHttp) throws Exception {
+        return start(new RouterLog(settings, false, serveHttp));
+    }
+
+    private static RouterLog start(RouterLog node) throws Exception {
         try {
             node.startAll();
             return node;
@@ -112,7 +131,24 @@ public final class RouterLog implements AutoCloseable {
                 .help("routerlog's version; always 1")
                 .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", VersionInfo.version())))
                 .build()));
+        registry.register(this::packetMetrics);
         JvmMetrics.builder().register(registry);
+        if (serveHttp) {
+            startHttp(registry);
+        }
+        if (receive) {
+            startReceiving();
+        }
+        ready = true;
+        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
+                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
+                Units.format(settings.flushInterval()),
+                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains(),
+                settings.cluster().clustered() ? "cluster '" + settings.cluster().name() + "' of "
+                        + store.clusterSize() + " member(s)" : "single node");
+    }
+
+    private void startHttp(PrometheusRegistry registry) throws Exception {
         ClientTables tables = new ClientTables(store.pairs(), store.identities());
         http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), registry,
                 () -> ready && store.isRunning(), List.of(
@@ -121,7 +157,9 @@ public final class RouterLog implements AutoCloseable {
                                 tables::tsv)),
                 settings.httpTls() ? TlsFiles.serverContext(settings.tlsCert(), settings.tlsKey()) : null,
                 settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()));
+    }
 
+    private void startReceiving() throws Exception {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
                 settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
@@ -131,13 +169,61 @@ public final class RouterLog implements AutoCloseable {
             leases = new LeasesFileWatcher(settings.leasesFile(), flusher.newAggregator(), System::currentTimeMillis)
                     .start(LEASES_CHECK_MILLIS);
         }
-        ready = true;
-        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
-                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
-                Units.format(settings.flushInterval()),
-                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains(),
-                settings.cluster().clustered() ? "cluster '" + settings.cluster().name() + "' of "
-                        + store.clusterSize() + " member(s)" : "single node");
+        if (settings.captureInterface() != null) {
+            capture = io.routerlog.source.PacketCapture.start(TCPDUMP, settings.captureInterface(),
+                    settings.capturePort(), newPacketReader(), packetCounters);
+        }
+    }
+
+    /** {@code routerlog_packets_total{result}}: what live capture (or an ingest node) read, once it read any. */
+    private MetricSnapshots packetMetrics() {
+        io.routerlog.stats.PacketCounters c = packetCounters;
+        if (c.packets.sum() == 0 && capture == null) {
+            return new MetricSnapshots();
+        }
+        io.prometheus.metrics.model.snapshots.CounterSnapshot.Builder b =
+                io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name("routerlog_packets")
+                        .help("Captured packets by what became of them: query and response (DNS messages counted), "
+                                + "not_dns, tcp_incomplete (a DNS message split over TCP segments) and malformed");
+        java.util.Map<String, Long> v = new java.util.LinkedHashMap<>();
+        v.put("query", c.queries.sum());
+        v.put("response", c.responses.sum());
+        v.put("not_dns", c.notDns.sum());
+        v.put("tcp_incomplete", c.tcpIncomplete.sum());
+        v.put("malformed", c.malformed.sum());
+        v.forEach((k, n) -> b.dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot
+                .builder().labels(Labels.of("result", k)).value(n).build()));
+        return new MetricSnapshots(b.build());
+    }
+
+    /** The tcpdump program of live capture ({@code routerlog.tcpdump} system property, for tests). */
+    private static final String TCPDUMP = System.getProperty("routerlog.tcpdump", "tcpdump");
+
+    /**
+     * A packet reader whose DNS messages are counted like query log lines, through a local aggregator of its own.
+     * One per reading thread. Reading waits while the aggregator's batch is nearly full until the flusher has
+     * taken it (like a TCP syslog connection), so a file read faster than a flush interval loses nothing.
+     */
+    public io.routerlog.source.PcapReader newPacketReader() {
+        LocalAggregator aggregator = flusher.newAggregator();
+        return new io.routerlog.source.PcapReader(new io.routerlog.parser.DnsPacketParser(aggregator, packetCounters,
+                settings.dnsttDomains(), ignoredDomains), packetCounters, settings.capturePort())
+                .afterMessage(() -> {
+                    if (aggregator.nearlyFull()) {
+                        CountDownLatch taken = new CountDownLatch(1);
+                        aggregator.whenTaken(taken::countDown);
+                        try {
+                            taken.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+    }
+
+    /** What the packet readers of this node have read. */
+    public io.routerlog.stats.PacketCounters packetCounters() {
+        return packetCounters;
     }
 
     /** The TLS context of the TLS syslog listener, or null without one. */
@@ -216,6 +302,7 @@ public final class RouterLog implements AutoCloseable {
                 LOG.warn("Error while closing the listeners: {}", e.toString());
             }
         }
+        closeQuietly(capture);
         closeQuietly(leases);
         closeQuietly(flusher);
         closeQuietly(http);

@@ -55,6 +55,14 @@ public final class LocalAggregator implements EventSink {
     }
 
     @Override
+    public synchronized void tunnelResponse(TunnelQuery response) {
+        if (!active.tunnels.addResponse(response)) {
+            counters.dropped(DropReason.AGGREGATION_FULL);
+            full();
+        }
+    }
+
+    @Override
     public synchronized void firewallPacket(io.routerlog.event.FirewallPacket p) {
         count(active.firewall, new io.routerlog.store.LabelKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
     }

@@ -15,7 +15,7 @@ import java.util.Arrays;
 final class TunnelCounts {
     /** Receives what {@link #drain} hands over. */
     interface Visitor {
-        void sender(int domainIndex, String sender, long queries, long bytes, long invalid);
+        void sender(int domainIndex, String sender, long queries, long bytes, long invalid, long bytesOut);
 
         void session(int domainIndex, long clientId, String sender);
     }
@@ -25,6 +25,7 @@ final class TunnelCounts {
     private long[] queries;
     private long[] bytes;
     private long[] invalid;
+    private long[] bytesOut;
     private String[] senderNames;
     private final byte[] scratch = new byte[1 + 256];
 
@@ -42,6 +43,7 @@ final class TunnelCounts {
         this.queries = new long[initial];
         this.bytes = new long[initial];
         this.invalid = new long[initial];
+        this.bytesOut = new long[initial];
         this.senderNames = new String[initial];
         this.slots = new int[Integer.highestOneBit(Math.max(2, initial * 2 - 1)) << 1];
         this.sessionIds = new long[initial];
@@ -51,23 +53,9 @@ final class TunnelCounts {
 
     /** Counts one query; false when something new did not fit (the rest is still counted). */
     boolean add(TunnelQuery q) {
-        int n = 1 + q.senderLength();
-        scratch[0] = (byte) q.domainIndex();
-        System.arraycopy(q.buf(), q.senderOffset(), scratch, 1, q.senderLength());
-        int h = Bytes.hash(Bytes.HASH_SEED, scratch, 0, n);
-        int e = senders.find(scratch, 0, n, h);
+        int e = senderEntry(q);
         if (e < 0) {
-            if (senders.size() >= capacity) {
-                return false;
-            }
-            e = senders.findOrAdd(scratch, 0, n, h);
-            if (e >= queries.length) {
-                int len = Math.min(queries.length * 2, capacity);
-                queries = Arrays.copyOf(queries, len);
-                bytes = Arrays.copyOf(bytes, len);
-                invalid = Arrays.copyOf(invalid, len);
-                senderNames = Arrays.copyOf(senderNames, len);
-            }
+            return false;
         }
         if (!q.hasSession()) {
             invalid[e]++;
@@ -76,6 +64,40 @@ final class TunnelCounts {
         queries[e]++;
         bytes[e] += q.wireBytes();
         return session(q.clientId(), q.domainIndex(), e);
+    }
+
+    /** Counts the bytes of one response sent to {@code q.sender()}; false when a new sender did not fit. */
+    boolean addResponse(TunnelQuery q) {
+        int e = senderEntry(q);
+        if (e < 0) {
+            return false;
+        }
+        bytesOut[e] += q.wireBytes();
+        return true;
+    }
+
+    /** The entry of (tunnel, sender), added if new; -1 when it is new and the table is full. */
+    private int senderEntry(TunnelQuery q) {
+        int n = 1 + q.senderLength();
+        scratch[0] = (byte) q.domainIndex();
+        System.arraycopy(q.buf(), q.senderOffset(), scratch, 1, q.senderLength());
+        int h = Bytes.hash(Bytes.HASH_SEED, scratch, 0, n);
+        int e = senders.find(scratch, 0, n, h);
+        if (e < 0) {
+            if (senders.size() >= capacity) {
+                return -1;
+            }
+            e = senders.findOrAdd(scratch, 0, n, h);
+            if (e >= queries.length) {
+                int len = Math.min(queries.length * 2, capacity);
+                queries = Arrays.copyOf(queries, len);
+                bytes = Arrays.copyOf(bytes, len);
+                invalid = Arrays.copyOf(invalid, len);
+                bytesOut = Arrays.copyOf(bytesOut, len);
+                senderNames = Arrays.copyOf(senderNames, len);
+            }
+        }
+        return e;
     }
 
     private boolean session(long id, int domain, int sender) {
@@ -126,11 +148,12 @@ final class TunnelCounts {
     /** Hands everything counted to {@code visitor} and starts over (known senders are kept while few). */
     void drain(Visitor visitor) {
         for (int e = 0, n = senders.size(); e < n; e++) {
-            if (queries[e] != 0 || invalid[e] != 0) {
-                visitor.sender(domainOf(e), senderName(e), queries[e], bytes[e], invalid[e]);
+            if (queries[e] != 0 || invalid[e] != 0 || bytesOut[e] != 0) {
+                visitor.sender(domainOf(e), senderName(e), queries[e], bytes[e], invalid[e], bytesOut[e]);
                 queries[e] = 0;
                 bytes[e] = 0;
                 invalid[e] = 0;
+                bytesOut[e] = 0;
             }
         }
         for (int s = 0; s < sessions; s++) {

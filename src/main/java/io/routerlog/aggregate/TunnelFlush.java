@@ -33,11 +33,12 @@ final class TunnelFlush implements TunnelCounts.Visitor {
     }
 
     @Override
-    public void sender(int domainIndex, String sender, long queries, long bytes, long invalid) {
+    public void sender(int domainIndex, String sender, long queries, long bytes, long invalid, long bytesOut) {
         TunnelLabels labels = labels(domainIndex, sender);
         add(TunnelCounterKey.QUERIES, labels, queries);
         add(TunnelCounterKey.BYTES_IN, labels, bytes);
         add(TunnelCounterKey.INVALID, labels, invalid);
+        add(TunnelCounterKey.BYTES_OUT, labels, bytesOut);
     }
 
     @Override

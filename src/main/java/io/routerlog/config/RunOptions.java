@@ -198,6 +198,15 @@ public final class RunOptions {
                     + "routerlog-cluster.monitoring.svc.cluster.local.")
     String clusterK8sService;
 
+    @Option(names = "--capture-interface", paramLabel = "IF",
+            description = "Also count DNS packets captured live on this interface (Linux; runs tcpdump, which needs "
+                    + "CAP_NET_RAW): queries like query log lines, DNSTT bytes in and out.")
+    String captureInterface;
+
+    @Option(names = "--capture-port", paramLabel = "PORT", defaultValue = "53",
+            description = "The DNS port of --capture-interface and of pcap files (UDP and TCP). Default: ${DEFAULT-VALUE}.")
+    int capturePort;
+
     @Option(names = "--backup-count", paramLabel = "N", defaultValue = "1",
             description = "Copies of every entry on other nodes (0 to 6), so that losing a node loses no flushed "
                     + "counts. Default: ${DEFAULT-VALUE}.")
@@ -226,6 +235,14 @@ public final class RunOptions {
         InetAddress http = address("--http-address", httpAddress);
         port("--syslog-port", syslogPort);
         port("--http-port", httpPort);
+        if (capturePort < 1 || capturePort > 65535) {
+            throw new IllegalArgumentException("--capture-port must be between 1 and 65535: " + capturePort);
+        }
+        String captureIf = blankToNull(captureInterface);
+        if (captureIf != null && !captureIf.strip().matches("[A-Za-z0-9_.:@-]{1,64}")) {
+            throw new IllegalArgumentException("--capture-interface: '" + captureInterface
+                    + "' is not an interface name");
+        }
         int tlsPort = syslogTlsPort == null ? -1 : syslogTlsPort;
         if (syslogTlsPort != null) {
             port("--syslog-tls-port", tlsPort);
@@ -373,7 +390,7 @@ public final class RunOptions {
                 maxConnections, idle, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
-                cluster, backupCount, grace, level);
+                cluster, backupCount, grace, level, captureIf == null ? null : captureIf.strip(), capturePort);
     }
 
     private static InetAddress address(String option, String value) {

@@ -47,7 +47,9 @@ public record Settings(
         ClusterSettings cluster,
         int backupCount,
         Duration shutdownGrace,
-        String logLevel) {
+        String logLevel,
+        String captureInterface,
+        int capturePort) {
 
     @Override
     public String toString() {

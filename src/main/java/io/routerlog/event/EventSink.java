@@ -11,6 +11,15 @@ public interface EventSink {
      * during the call. */
     void tunnelQuery(TunnelQuery query);
 
+    /**
+     * A DNS response under a DNSTT tunnel domain, seen in a packet capture (a query log has none):
+     * {@link TunnelQuery#sender()} is the address the response was sent to (usually a recursive resolver),
+     * {@link TunnelQuery#wireBytes()} the size of the response message. Counts the tunnel's bytes out; sinks that
+     * do not keep DNSTT data ignore it. The flyweight is only valid during the call.
+     */
+    default void tunnelResponse(TunnelQuery response) {
+    }
+
     /** One answer, forward or other outcome line of the resolver. */
     void reply(ReplyOutcome outcome);
 

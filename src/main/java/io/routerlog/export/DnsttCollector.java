@@ -25,14 +25,17 @@ import java.util.function.LongSupplier;
  * and {@code dnstt_sessions_total}, labelled by {@code domain} and, when the GeoIP databases are given, by
  * {@code country} and {@code asn} of the address that sent the queries to the resolver.
  *
- * <p>{@code dnstt_bytes_in_total} is reconstructed from the query name (a query log carries no packet sizes), and
- * {@code dnstt_bytes_out_total} is not exported at all: responses are not in the log.
+ * <p>From the query log, {@code dnstt_bytes_in_total} is reconstructed from the query name (a query log carries no
+ * packet sizes), and there is no {@code dnstt_bytes_out_total}: responses are not in the log. Packet sources (pcap
+ * files, live capture) count the real sizes of queries in {@code dnstt_bytes_in_total} and of responses in
+ * {@code dnstt_bytes_out_total}, which is exported only for the label sets that packets gave.
  */
 public final class DnsttCollector implements MultiCollector {
     static final String ACTIVE = "dnstt_active_clients";
     static final String PEAK = "dnstt_peak_clients";
     static final String QUERIES = "dnstt_queries";
     static final String BYTES_IN = "dnstt_bytes_in";
+    static final String BYTES_OUT = "dnstt_bytes_out";
     static final String SESSIONS = "dnstt_sessions";
     static final String INVALID = "routerlog_dnstt_invalid_queries";
 
@@ -74,7 +77,7 @@ public final class DnsttCollector implements MultiCollector {
         }
         Map<String, Map<TunnelLabels, Long>> counters = new HashMap<>();
         for (String c : List.of(TunnelCounterKey.QUERIES, TunnelCounterKey.BYTES_IN, TunnelCounterKey.INVALID,
-                TunnelCounterKey.SESSIONS_REMOVED)) {
+                TunnelCounterKey.SESSIONS_REMOVED, TunnelCounterKey.BYTES_OUT)) {
             counters.put(c, new HashMap<>());
         }
         java.util.function.BiConsumer<TunnelCounterKey, Long> add =
@@ -84,7 +87,7 @@ public final class DnsttCollector implements MultiCollector {
         } else {
             tunnels.counters().forEachOwned(add);
         }
-        return new MetricSnapshots(
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> snapshots = new ArrayList<>(List.of(
                 gauge(ACTIVE, "DNSTT sessions with a query within the last " + window.toSeconds() + " s "
                         + "(--dnstt-active-window); this node's share unless scraped with scope=cluster",
                         withZeros(active)),
@@ -92,14 +95,21 @@ public final class DnsttCollector implements MultiCollector {
                         + "(cluster-wide)", withZeros(tunnels.peaks())),
                 counter(QUERIES, "DNSTT queries (names under the tunnel domain that decode to a session)",
                         withZeros(counters.get(TunnelCounterKey.QUERIES))),
-                counter(BYTES_IN, "Bytes of DNSTT queries on the wire, reconstructed from the query name as a dnstt "
-                        + "client builds the packet (12 + name + 4 + 11 for its EDNS0 record); not measured",
+                counter(BYTES_IN, "Bytes of DNSTT queries (DNS message size): measured in packet captures, "
+                        + "reconstructed from the name for query log lines (12 + name + 4 + 11 for the EDNS0 record "
+                        + "a dnstt client adds)",
                         withZeros(counters.get(TunnelCounterKey.BYTES_IN))),
                 counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen, cluster-wide (the same on every node); "
                         + "one idle for longer than --retention counts again when it returns",
                         withZeros(tunnels.distinctSessions())),
                 counter(INVALID, "Queries under a DNSTT domain whose name does not decode to a session",
-                        withZeros(counters.get(TunnelCounterKey.INVALID))));
+                        withZeros(counters.get(TunnelCounterKey.INVALID)))));
+        Map<TunnelLabels, Long> out = counters.get(TunnelCounterKey.BYTES_OUT);
+        if (!out.isEmpty()) {
+            snapshots.add(counter(BYTES_OUT, "Bytes of DNSTT responses (DNS message size) per address they were sent "
+                    + "to, measured in packet captures (pcap files, --capture-interface); absent without them", out));
+        }
+        return new MetricSnapshots(snapshots);
     }
 
     /** Without GeoIP labels every domain has a series from the start, at 0 until something is counted. */
@@ -141,6 +151,6 @@ public final class DnsttCollector implements MultiCollector {
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(ACTIVE, PEAK, QUERIES, BYTES_IN, SESSIONS, INVALID);
+        return List.of(ACTIVE, PEAK, QUERIES, BYTES_IN, BYTES_OUT, SESSIONS, INVALID);
     }
 }

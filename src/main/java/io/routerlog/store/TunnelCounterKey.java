@@ -11,6 +11,8 @@ public final class TunnelCounterKey implements IdentifiedDataSerializable {
     public static final String QUERIES = "queries";
     public static final String BYTES_IN = "bytes_in";
     public static final String INVALID = "invalid";
+    /** Bytes of DNSTT responses; only packet sources count them (a query log has no responses). */
+    public static final String BYTES_OUT = "bytes_out";
     /** Sessions removed from the store (evicted or expired), per labels of their first query. */
     public static final String SESSIONS_REMOVED = "sessions_removed";
 

@@ -1,0 +1,245 @@
+package io.routerlog.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.routerlog.testing.DnsttClientNames;
+import io.routerlog.testing.Exposition;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live capture with a real tcpdump: a veth pair between two network namespaces the test creates, a real dnsmasq
+ * answering in one (where routerlog runs from the jar with {@code --capture-interface} on its end of the link),
+ * {@code dig} asking from the other; routerlog must count exactly the queries sent. Needs root, iproute2, tcpdump,
+ * dnsmasq and dig.
+ */
+class LiveCaptureIT {
+    private static final String DOMAIN = "t.example.com";
+    private static final String SERVER = "10.252.0.1";
+    private static final String CLIENT = "10.252.0.2";
+    private static final String SERVER6 = "fd52::1";
+    private static final String CLIENT6 = "fd52::2";
+
+    private final String tag = Long.toHexString(System.nanoTime() & 0xffffff);
+    private final String[] ns = {"rlcs" + tag, "rlcc" + tag};
+    private final String[] veth = {"rcs" + tag, "rcc" + tag};
+    private final List<Process> processes = new ArrayList<>();
+    private boolean created;
+
+    private static boolean installed(String program) {
+        try {
+            Netns.run("sh", "-c", "command -v " + program);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private void network() throws Exception {
+        assumeTrue(Netns.available(), "needs root and iproute2 to create network namespaces");
+        for (String p : List.of("tcpdump", "dnsmasq", "dig")) {
+            assumeTrue(installed(p), "needs " + p);
+        }
+        created = true;
+        for (String n : ns) {
+            Netns.run("ip", "netns", "add", n);
+        }
+        Netns.run("ip", "link", "add", veth[0], "netns", ns[0], "type", "veth", "peer", "name", veth[1], "netns",
+                ns[1]);
+        String[][] addr = {{SERVER, SERVER6}, {CLIENT, CLIENT6}};
+        for (int i = 0; i < 2; i++) {
+            Netns.run("ip", "-n", ns[i], "addr", "add", addr[i][0] + "/24", "dev", veth[i]);
+            Netns.run("ip", "-n", ns[i], "addr", "add", addr[i][1] + "/64", "dev", veth[i], "nodad");
+            Netns.run("ip", "-n", ns[i], "link", "set", veth[i], "up");
+            Netns.run("ip", "-n", ns[i], "link", "set", "lo", "up");
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (created) {
+            for (String n : ns) {
+                try {
+                    Netns.run("ip", "netns", "del", n);
+                } catch (java.io.IOException gone) {
+                    // not created
+                }
+            }
+        }
+    }
+
+    private Process start(Path log, List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    private Exposition scrape() throws Exception {
+        return Exposition.parse(Netns.runIn(ns[0], "curl", "-sf", "--max-time", "10",
+                "http://127.0.0.1:9514/metrics"));
+    }
+
+    private void dig(String server, String name, String type, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("dig", "@" + server, "+tries=1", "+time=5", "+noedns", name, type));
+        cmd.addAll(List.of(extra));
+        String out = Netns.runIn(ns[1], cmd.toArray(String[]::new));
+        assertThat(out).as(String.join(" ", cmd)).contains("status: ");
+    }
+
+    @Test
+    void countsExactlyTheQueriesDigSentToDnsmasq() throws Exception {
+        network();
+        Path dir = Files.createTempDirectory("routerlog-capture");
+        start(dir.resolve("dnsmasq.log"), Netns.in(ns[0], "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                "--no-resolv", "--no-hosts", "--pid-file=", "--bind-interfaces", "--listen-address=" + SERVER,
+                "--listen-address=" + SERVER6, "--address=/example.test/192.0.2.99",
+                "--address=/example.test/2001:db8::99", "--local=/" + DOMAIN + "/", "--user=root"));
+        Path log = dir.resolve("routerlog.log");
+        Process node = start(log, Netns.in(ns[0], RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
+                RouterLogProcess.jar().toAbsolutePath().toString(), "--listen-address", "127.0.0.1",
+                "--http-address", "127.0.0.1", "--syslog-port", "5514", "--http-port", "9514",
+                "--flush-interval", "200ms", "--dnstt-domain", DOMAIN, "--capture-interface", veth[0]));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            assertThat(node.isAlive()).as(() -> read(log)).isTrue();
+            try {
+                if (Netns.runIn(ns[0], "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9514/healthz")
+                        .contains("ok")) {
+                    break;
+                }
+            } catch (java.io.IOException notYet) {
+                // not up
+            }
+            assertThat(System.nanoTime()).as("routerlog did not start:\n%s", read(log)).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+
+        Map<String, Long> expected = new TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            dig(SERVER, "www.example.test", "A");
+        }
+        dig(SERVER, "WWW.Example.Test", "A", "+tcp");
+        expected.put(CLIENT + " www.example.test A", 4L);
+        for (int i = 0; i < 2; i++) {
+            dig(SERVER, "mail.example.test", "AAAA");
+        }
+        expected.put(CLIENT + " mail.example.test AAAA", 2L);
+        for (int i = 0; i < 2; i++) {
+            dig(SERVER6, "v6.example.test", "A");
+        }
+        expected.put(CLIENT6 + " v6.example.test A", 2L);
+        long bytesIn = 0;
+        String[] tunnel = {DnsttClientNames.poll(1, DOMAIN), DnsttClientNames.poll(2, DOMAIN),
+            DnsttClientNames.data(1, "hello".getBytes(StandardCharsets.UTF_8), DOMAIN)};
+        for (String name : tunnel) {
+            dig(SERVER, name, "TXT");
+            bytesIn += 12 + name.length() + 2 + 4; // header, name, type and class; no EDNS0 (+noedns)
+        }
+        expected.put(CLIENT + " " + DOMAIN + " TXT", 3L);
+
+        Exposition m = null;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            m = scrape();
+            if (m.queryCounts().equals(expected) && m.value("dnstt_bytes_out_total", "domain", DOMAIN) != null) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(m.queryCounts()).as(() -> read(log)).isEqualTo(expected);
+        assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(11);
+        assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(11);
+        assertThat(m.value("routerlog_packets_total", "result", "malformed")).isZero();
+        assertThat(m.value("routerlog_packets_total", "result", "tcp_incomplete")).isZero();
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered")).isEqualTo(8);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain")).isEqualTo(3);
+        assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(3);
+        assertThat(m.value("dnstt_sessions_total", "domain", DOMAIN)).isEqualTo(2);
+        assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo(bytesIn);
+        // dnsmasq answers a --local name it does not know with NXDOMAIN and only the question: the query's size
+        assertThat(m.value("dnstt_bytes_out_total", "domain", DOMAIN)).isEqualTo(bytesIn);
+
+        // a clean stop ends tcpdump too
+        node.destroy();
+        assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Netns.run("sh", "-c", "ps -eo args | grep -c '[t]cpdump -i " + veth[0] + "' || true").strip())
+                .isEqualTo("0");
+    }
+
+    @Test
+    void failsAtStartWithOneLineWhenTcpdumpRefusesOrIsMissing() throws Exception {
+        assumeTrue(installed("tcpdump"), "needs tcpdump");
+        // an interface that does not exist: tcpdump's own reason
+        Result r = run(Map.of(), "--capture-interface", "nosuchif" + tag);
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.output).contains("routerlog: cannot start: --capture-interface nosuchif" + tag + ": tcpdump: ");
+        // no tcpdump on the PATH
+        r = run(Map.of("PATH", "/nonexistent"), "--capture-interface", "lo");
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.output).contains("routerlog: cannot start: --capture-interface lo: cannot run tcpdump")
+                .contains("apt-get install tcpdump");
+        // without CAP_NET_RAW (as nobody)
+        if (Netns.available() && installed("setpriv")) {
+            r = runAs("nobody", "--capture-interface", "lo");
+            assertThat(r.code).isEqualTo(1);
+            assertThat(r.output).contains("routerlog: cannot start: --capture-interface lo: ")
+                    .contains("CAP_NET_RAW");
+        }
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        return exec(List.of(), env, args);
+    }
+
+    private Result runAs(String user, String... args) throws Exception {
+        return exec(List.of("setpriv", "--reuid=" + user, "--regid=nogroup", "--clear-groups", "--inh-caps=-all"),
+                Map.of(), args);
+    }
+
+    private Result exec(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+        Path jar = Files.createTempFile("routerlog-capture", ".jar");
+        Files.copy(RouterLogProcess.jar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        jar.toFile().setReadable(true, false);
+        try {
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar", jar.toString(),
+                    "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
+                    "--http-port", "0"));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return new Result(p.exitValue(), out);
+        } finally {
+            Files.deleteIfExists(jar);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}

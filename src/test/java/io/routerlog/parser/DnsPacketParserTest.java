@@ -1,0 +1,134 @@
+package io.routerlog.parser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.routerlog.event.DhcpLease;
+import io.routerlog.event.DhcpRelease;
+import io.routerlog.event.DnsQuery;
+import io.routerlog.event.EventSink;
+import io.routerlog.event.ReplyOutcome;
+import io.routerlog.event.TunnelQuery;
+import io.routerlog.source.PcapReader;
+import io.routerlog.stats.PacketCounters;
+import io.routerlog.testing.DnsttClientNames;
+import io.routerlog.testing.PcapWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+class DnsPacketParserTest {
+    private static final String TUNNEL = "t.example.com";
+    private final List<String> events = new ArrayList<>();
+    private final PacketCounters counters = new PacketCounters();
+    private final EventSink sink = new EventSink() {
+        @Override
+        public void query(DnsQuery q) {
+            events.add("query " + q.client() + " " + q.domain() + " " + q.qtype());
+        }
+
+        @Override
+        public void tunnelQuery(TunnelQuery q) {
+            events.add("tunnel " + q.sender() + " " + (q.hasSession() ? DnsttNames.hex(q.clientId()) : "invalid")
+                    + " " + q.wireBytes());
+        }
+
+        @Override
+        public void tunnelResponse(TunnelQuery r) {
+            events.add("tunnel-out " + r.sender() + " " + r.wireBytes());
+        }
+
+        @Override
+        public void reply(ReplyOutcome outcome) {
+            events.add("reply " + outcome.label());
+        }
+
+        @Override
+        public void lease(DhcpLease lease) {
+        }
+
+        @Override
+        public void release(DhcpRelease release) {
+        }
+    };
+
+    private void read(PcapWriter w) throws IOException {
+        new PcapReader(new DnsPacketParser(sink, counters, List.of("T.Example.COM."),
+                DomainFilter.of(List.of("ignored.test"))), counters, 53).read(new ByteArrayInputStream(w.bytes()));
+    }
+
+    private static byte[] udpQuery(String client, String name, int type) {
+        return PcapWriter.udp(client, 33333, client.contains(":") ? "fd00::1" : "192.168.1.1", 53,
+                PcapWriter.query(7, name, type));
+    }
+
+    @Test
+    void queriesBecomeTheEventsOfTheLogLines() throws IOException {
+        read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
+                .ip(udpQuery("192.168.1.20", "WWW.Example.COM", Type.A))
+                .ip(udpQuery("2001:db8:0:0:1:0:0:20", "example.org", Type.HTTPS))
+                .ip(udpQuery("fd00:0:0:1::5", "x.example.org", 65280)) // unassigned: TYPE65280
+                .ip(udpQuery("192.168.1.20", "a.ignored.test", Type.A))
+                .ip(PcapWriter.udp("192.168.1.20", 1, "192.168.1.1", 53, PcapWriter.query(1, ".", Type.NS))));
+        assertThat(events).containsExactly(
+                "query 192.168.1.20 www.example.com A",
+                "query 2001:db8::1:0:0:20 example.org HTTPS",
+                "query fd00:0:0:1::5 x.example.org TYPE65280",
+                "query 192.168.1.20 . NS");
+        assertThat(counters.queries.sum()).isEqualTo(5);
+    }
+
+    @Test
+    void responsesBecomeReplyOutcomes() throws IOException {
+        byte[] q = PcapWriter.query(9, "example.net", Type.A);
+        PcapWriter w = new PcapWriter(PcapWriter.Format.PCAPNG_LE, PcapWriter.SLL2);
+        for (int[] r : new int[][] {{Rcode.NOERROR, 2}, {Rcode.NOERROR, 0}, {Rcode.NXDOMAIN, 0},
+                {Rcode.SERVFAIL, 0}, {Rcode.REFUSED, 0}, {Rcode.NOTIMP, 0}}) {
+            w.ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.20", 40000, PcapWriter.response(q, r[0], r[1])));
+        }
+        read(w);
+        assertThat(events).containsExactly("reply answered", "reply nodata", "reply nxdomain", "reply servfail",
+                "reply refused", "reply error");
+        assertThat(counters.responses.sum()).isEqualTo(6);
+    }
+
+    @Test
+    void tunnelQueriesAndResponsesCarryTheirRealSizes() throws IOException {
+        String poll = DnsttClientNames.poll(0x0123456789abcdefL, TUNNEL);
+        byte[] q = PcapWriter.query(1, poll.toUpperCase(java.util.Locale.ROOT), Type.TXT);
+        byte[] r = PcapWriter.response(q, Rcode.NOERROR, 1);
+        byte[] bad = PcapWriter.query(2, "www." + TUNNEL, Type.A);
+        read(new PcapWriter(PcapWriter.Format.PCAP_BE, PcapWriter.RAW)
+                .ip(PcapWriter.udp("198.51.100.7", 4444, "203.0.113.1", 53, q))
+                .ip(PcapWriter.udp("203.0.113.1", 53, "198.51.100.7", 4444, r))
+                .ip(PcapWriter.tcp("2001:db8::53", 4445, "2001:db8::1", 53, PcapWriter.tcpDns(bad))));
+        assertThat(events).containsExactly(
+                "query 198.51.100.7 " + TUNNEL + " TXT",
+                "tunnel 198.51.100.7 0123456789abcdef " + q.length,
+                "reply answered",
+                "tunnel-out 198.51.100.7 " + r.length,
+                "query 2001:db8::53 " + TUNNEL + " A",
+                "tunnel 2001:db8::53 invalid " + bad.length);
+    }
+
+    @Test
+    void undecodableMessagesAreCounted() throws IOException {
+        byte[] junk = new byte[14];
+        junk[5] = 1; // one question, whose name is cut after its first label's length
+        junk[12] = 5;
+        junk[13] = 'a';
+        org.xbill.DNS.Message notify = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString("zone.example."), Type.SOA, org.xbill.DNS.DClass.IN));
+        notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+        read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
+                .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, junk))
+                .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, notify.toWire()))
+                .ip(udpQuery("10.0.0.1", "ok.example", Type.A)));
+        assertThat(events).containsExactly("query 10.0.0.1 ok.example A");
+        assertThat(counters.malformed.sum()).isEqualTo(1);
+        assertThat(counters.notDns.sum()).isEqualTo(1);
+    }
+}
