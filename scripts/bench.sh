@@ -99,9 +99,10 @@ log "java: $(java -version 2>&1 | head -1); routerlog JVM: $java_opts; results i
 start_routerlog main 100000
 log "routerlog healthy $startup_ms ms after start"
 metrics="http://127.0.0.1:$rl_http/metrics"
-# warm-up: JIT the receive path (counts are checked per step, so this does not disturb them)
+# warm-up: let C2 compile the receive paths first (it ran for seconds of the first UDP step otherwise); counts
+# are checked per step, so this does not disturb them
 loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration 5s --clients 50 --domains 500 >/dev/null 2>&1
-loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 50000 --duration 3s --clients 50 --domains 500 >/dev/null 2>&1
+loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 100000 --duration 10s --clients 50 --domains 500 >/dev/null 2>&1
 
 echo "receiver,protocol,rate,seconds,sent,received,lost,rcvbuf_errors,cpu_s_per_million" >"$out/steps.csv"
 
