@@ -97,6 +97,7 @@ log "routerlog benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo |
 log "java: $(java -version 2>&1 | head -1); routerlog JVM: $java_opts; results in $out"
 
 start_routerlog main 100000
+main_startup_ms=$startup_ms
 log "routerlog healthy $startup_ms ms after start"
 metrics="http://127.0.0.1:$rl_http/metrics"
 # warm-up: let C2 compile the receive paths first (it ran for seconds of the first UDP step otherwise); counts
@@ -265,7 +266,7 @@ fi
     echo "| TCP as fast as possible (lines/s) | $rl_tcp_max (counts exact: $rl_tcp_exact) | ${rs_tcp_max:-n/a} |"
     echo "| CPU-seconds per million lines (TCP, max) | $rl_tcpmax_cpu | ${rs_tcp_cpu:-n/a} |"
     echo "| Peak RSS (MiB) | $((rl_rss / 1024)) | $(( ${rs_rss:-0} / 1024 )) |"
-    echo "| Start-up to healthy (ms) | $startup_ms | |"
+    echo "| Start-up to healthy (ms) | $main_startup_ms | |"
     if [[ ${BENCH_SCRAPE:-1} != 0 ]]; then
         echo "| /metrics scrape, $s10k series (median of 5, ms) | $scrape10k | |"
         echo "| /metrics scrape, $s100k series (median of 5, ms) | $scrape100k | |"
