@@ -74,6 +74,22 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * While paused, no read is asked for. {@link ByteToMessageDecoder} asks for the next read itself when auto-read
+     * is off and the decoder produced no message, which is always so here (frames go to the sink, not down the
+     * pipeline): the cumulation buffer would then grow with everything the sender sends until the direct memory
+     * runs out.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (paused) {
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /**
      * Back-pressure: the stages after framing are nearly full, so stop decoding and reading; the sender's TCP
      * window fills instead of memory here. Decoding goes on with what is buffered once they have room.
      */

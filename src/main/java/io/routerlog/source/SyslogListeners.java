@@ -46,6 +46,8 @@ public final class SyslogListeners implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SyslogListeners.class);
     /** Larger than any UDP payload, so that a datagram is never cut short by the receive buffer. */
     private static final int MAX_DATAGRAM = 65536;
+    /** Datagrams read per recvmmsg call (epoll); the buffer of one read holds this many maximal datagrams. */
+    private static final int RECVMMSG_BATCH = 8;
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -179,6 +181,9 @@ public final class SyslogListeners implements AutoCloseable {
                         });
                 if (epoll) {
                     b.option(EpollChannelOption.SO_REUSEPORT, true);
+                    // recvmmsg: up to RECVMMSG_BATCH datagrams per system call, each in its own slot of one buffer
+                    b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
+                    b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
                 }
                 bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
             }

@@ -1,10 +1,7 @@
 package io.routerlog.tools;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +48,8 @@ public final class LoadGen implements Callable<Integer> {
     String protocol;
 
     @Option(names = "--rate", paramLabel = "LINES/S", split = ",", defaultValue = "1000",
-            description = "Lines per second; several (comma-separated) make steps of --duration each. "
+            description = "Lines per second (0: as fast as the receiver takes them); several (comma-separated) make "
+                    + "steps of --duration each. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<Integer> rates;
 
@@ -84,6 +82,15 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--pool", paramLabel = "LINES", defaultValue = "262144",
+            description = "Generated lines rendered ahead into memory and sent over and over (re-rendered after "
+                    + "each --churn); a larger pool offers more distinct pairs. Default: ${DEFAULT-VALUE}.")
+    int pool;
+
+    @Option(names = "--tcp-connections", paramLabel = "N", defaultValue = "1",
+            description = "TCP connections to send over, taking turns. Default: ${DEFAULT-VALUE}.")
+    int tcpConnections;
+
     private long sent;
     private long queries;
 
@@ -93,13 +100,17 @@ public final class LoadGen implements Callable<Integer> {
         String host = target.substring(0, target.lastIndexOf(':'));
         int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
         boolean udp = protocol.toLowerCase(Locale.ROOT).equals("udp");
+        if (pool < 1 || tcpConnections < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");
+        }
         Lines lines = replay != null ? new Replay(Files.readAllLines(replay)) : new Generated(
                 new TrafficModel(clients, domains, zipf, seed));
+        LinePool rendered = LinePool.render(lines, replay != null ? ((Replay) lines).size() : pool);
         double[] before = metrics == null ? null : counted();
         long start = System.nanoTime();
-        try (Sender out = udp ? new UdpSender(host, port) : new TcpSender(host, port)) {
+        try (Sender out = udp ? new UdpSender(host, port) : new TcpSender(host, port, tcpConnections)) {
             for (int rate : rates) {
-                run(out, lines, rate, step);
+                rendered = run(out, rendered, lines, rate, step);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -117,44 +128,69 @@ public final class LoadGen implements Callable<Integer> {
         return received == sent && counted == queries ? 0 : 1;
     }
 
-    private void run(Sender out, Lines lines, int rate, Duration step) throws IOException, InterruptedException {
+    /**
+     * Sends {@code rate} lines per second (0: as fast as the receiver takes them) for {@code step}: every few
+     * microseconds, all the lines that are due, straight from the rendered pool (TCP: one write per contiguous
+     * range; UDP: one datagram per line). Nothing is allocated or rendered per line.
+     */
+    private LinePool run(Sender out, LinePool p, Lines lines, int rate, Duration step)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         long end = start + step.toNanos();
-        long nanosPerLine = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
         long nextProgress = start + TimeUnit.SECONDS.toNanos(1);
         long nextChurn = start + TimeUnit.MINUTES.toNanos(1);
         long stepSent = 0;
+        // at most this many lines in one go, so that pacing and the clock checks stay fine-grained
+        int burst = rate <= 0 ? 65536 : (int) Math.max(1, Math.min(65536, rate / 1000));
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
                 break;
             }
-            long due = (now - start) / nanosPerLine;
-            if (stepSent >= due) {
-                long wait = start + stepSent * nanosPerLine - now;
-                if (wait > 200_000) {
-                    out.flush();
-                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, 1_000_000));
+            long n;
+            if (rate <= 0) {
+                n = burst;
+            } else {
+                long due = (long) ((now - start) / 1e9 * rate);
+                n = Math.min(due - stepSent, burst);
+                if (n <= 0) {
+                    long wait = start + (long) ((stepSent + 1) * 1e9 / rate) - now;
+                    if (wait > 200_000) {
+                        out.flush();
+                        TimeUnit.NANOSECONDS.sleep(Math.min(wait - 100_000, 1_000_000));
+                    } else if (wait > 20_000) {
+                        Thread.onSpinWait();
+                    }
+                    continue;
                 }
-                continue;
             }
-            for (String line : lines.next()) {
-                out.send(line);
-                sent++;
-                stepSent++;
+            while (n > 0) {
+                int from = p.next;
+                int count = (int) Math.min(n, p.size() - from);
+                out.send(p, from, count);
+                queries += p.queriesIn(from, count);
+                sent += count;
+                stepSent += count;
+                n -= count;
+                p.next = from + count == p.size() ? 0 : from + count;
             }
-            queries++;
             if (now >= nextProgress) {
                 nextProgress += TimeUnit.SECONDS.toNanos(1);
-                spec.commandLine().getErr().printf(Locale.ROOT, "loadgen: %4.0f s at %d lines/s: %d lines sent%n",
-                        (now - start) / 1e9, rate, sent);
+                spec.commandLine().getErr().printf(Locale.ROOT, "loadgen: %4.0f s at %s lines/s: %d lines sent%n",
+                        (now - start) / 1e9, rate <= 0 ? "max" : Integer.toString(rate), sent);
             }
             if (churn > 0 && now >= nextChurn) {
                 nextChurn += TimeUnit.MINUTES.toNanos(1);
                 lines.churn(churn);
+                if (lines instanceof Generated) {
+                    int next = p.next;
+                    p = LinePool.render(lines, p.size());
+                    p.next = next;
+                }
             }
         }
         out.flush();
+        return p;
     }
 
     /** [syslog messages, dnsmasq query lines] the receiver reports. */
@@ -236,6 +272,10 @@ public final class LoadGen implements Callable<Integer> {
             }
         }
 
+        int size() {
+            return lines.size();
+        }
+
         @Override
         public List<String> next() {
             String l = lines.get(next);
@@ -249,8 +289,61 @@ public final class LoadGen implements Callable<Integer> {
         }
     }
 
+    /**
+     * Lines rendered ahead: their bytes, each followed by {@code \n}, back to back in one direct buffer (what TCP
+     * writes in large chunks and UDP sends line by line), and which of them are dnsmasq query lines.
+     */
+    static final class LinePool {
+        final ByteBuffer bytes;
+        /** Start of line i; {@code starts[size]} is the end of the last one (past its newline). */
+        final int[] starts;
+        /** Query lines among the first i lines. */
+        final int[] queriesBefore;
+        int next;
+
+        private LinePool(ByteBuffer bytes, int[] starts, int[] queriesBefore) {
+            this.bytes = bytes;
+            this.starts = starts;
+            this.queriesBefore = queriesBefore;
+        }
+
+        static LinePool render(Lines lines, int count) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(count * 120);
+            int[] starts = new int[count + 1];
+            int[] queriesBefore = new int[count + 1];
+            int n = 0;
+            while (n < count) {
+                for (String l : lines.next()) {
+                    if (n == count) {
+                        break;
+                    }
+                    starts[n] = all.size();
+                    queriesBefore[n + 1] = queriesBefore[n] + (QUERY.matcher(l).find() ? 1 : 0);
+                    all.writeBytes(l.getBytes(StandardCharsets.UTF_8));
+                    all.write('\n');
+                    n++;
+                }
+            }
+            starts[count] = all.size();
+            ByteBuffer b = ByteBuffer.allocateDirect(all.size());
+            b.put(all.toByteArray()).clear();
+            return new LinePool(b, starts, queriesBefore);
+        }
+
+        int size() {
+            return starts.length - 1;
+        }
+
+        int queriesIn(int from, int count) {
+            return queriesBefore[from + count] - queriesBefore[from];
+        }
+    }
+
+    private static final Pattern QUERY = Pattern.compile(": (?:(?:UDP|TCP) )?(?:\\d+ \\S+ )?query\\[");
+
     private interface Sender extends AutoCloseable {
-        void send(String line) throws IOException;
+        /** Sends lines {@code from .. from+count-1} of the pool (no wrap-around). */
+        void send(LinePool pool, int from, int count) throws IOException;
 
         void flush() throws IOException;
 
@@ -259,44 +352,70 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     private static final class TcpSender implements Sender {
-        private final Socket socket;
-        private final OutputStream out;
+        private final java.nio.channels.SocketChannel[] channels;
+        private ByteBuffer view;
+        private ByteBuffer viewOf;
+        private int turn;
 
-        TcpSender(String host, int port) throws IOException {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        TcpSender(String host, int port, int connections) throws IOException {
+            channels = new java.nio.channels.SocketChannel[connections];
+            for (int i = 0; i < connections; i++) {
+                channels[i] = java.nio.channels.SocketChannel.open();
+                channels[i].socket().setSendBufferSize(4 * 1024 * 1024);
+                channels[i].socket().connect(new InetSocketAddress(host, port), 5000);
+                channels[i].setOption(java.net.StandardSocketOptions.TCP_NODELAY, false);
+            }
         }
 
         @Override
-        public void send(String line) throws IOException {
-            out.write(line.getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
+        public void send(LinePool pool, int from, int count) throws IOException {
+            if (viewOf != pool.bytes) {
+                viewOf = pool.bytes;
+                view = pool.bytes.duplicate();
+            }
+            view.limit(pool.starts[from + count]).position(pool.starts[from]);
+            java.nio.channels.SocketChannel c = channels[turn];
+            turn = turn + 1 == channels.length ? 0 : turn + 1;
+            while (view.hasRemaining()) {
+                c.write(view);
+            }
         }
 
         @Override
-        public void flush() throws IOException {
-            out.flush();
+        public void flush() {
+            // written at once
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
-            socket.close();
+            for (java.nio.channels.SocketChannel c : channels) {
+                c.close();
+            }
         }
     }
 
     private static final class UdpSender implements Sender {
         private final DatagramChannel channel;
+        private ByteBuffer view;
+        private ByteBuffer viewOf;
 
         UdpSender(String host, int port) throws IOException {
             channel = DatagramChannel.open();
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
             channel.connect(new InetSocketAddress(host, port));
         }
 
         @Override
-        public void send(String line) throws IOException {
-            channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        public void send(LinePool pool, int from, int count) throws IOException {
+            if (viewOf != pool.bytes) {
+                viewOf = pool.bytes;
+                view = pool.bytes.duplicate();
+            }
+            int[] starts = pool.starts;
+            for (int i = from, end = from + count; i < end; i++) {
+                view.limit(starts[i + 1] - 1).position(starts[i]); // one datagram per line, without the newline
+                channel.write(view);
+            }
         }
 
         @Override

@@ -230,4 +230,53 @@ class SyslogFrameDecoderTest {
         }
         assertThat(frames(MAX, parts.toArray(String[]::new))).containsExactlyElementsOf(expected);
     }
+
+    @Test
+    void whilePausedForBackPressureNoMoreIsRead() {
+        List<Runnable> relief = new ArrayList<>();
+        boolean[] full = {true};
+        RecordingFrameSink recording = new RecordingFrameSink();
+        FrameSink fullSink = new FrameSink() {
+            @Override
+            public void frame(ByteBuf buf, int index, int length) {
+                recording.frame(buf, index, length);
+            }
+
+            @Override
+            public boolean overloaded() {
+                return full[0];
+            }
+
+            @Override
+            public void whenRelieved(Runnable action) {
+                relief.add(action);
+            }
+        };
+        int[] reads = {0};
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+                reads[0]++;
+                super.read(ctx);
+            }
+        }, new SyslogFrameDecoder(MAX, fullSink, counters));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            lines.append("<13>m").append(i).append('\n');
+        }
+        write(ch, lines.toString());
+        assertThat(ch.config().isAutoRead()).as("paused").isFalse();
+        assertThat(relief).hasSize(1);
+        int readsWhenPaused = reads[0];
+        write(ch, "<13>later\n", "<13>still later\n"); // what was in flight when reading stopped
+        assertThat(reads[0]).as("reads asked for while paused").isEqualTo(readsWhenPaused);
+        assertThat(recording.frames).hasSize(31);
+
+        full[0] = false;
+        relief.get(0).run();
+        ch.runPendingTasks();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(recording.frames).hasSize(102).endsWith("<13>later", "<13>still later");
+        ch.finish();
+    }
 }

@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Throughput, CPU, memory and scrape benchmark of routerlog, side by side with rsyslog as the reference receiver.
+#
+#   scripts/bench.sh [OUT_DIR]                                  (results in OUT_DIR/results.md and OUT_DIR/*.csv)
+#
+# Environment (defaults in brackets):
+#   BENCH_UDP_RATES   datagrams/s stepped for both receivers [50000,100000,150000,200000,250000,300000,400000]
+#   BENCH_STEP        length of each UDP step [30s]; the UDP target is zero loss for 30 s
+#   BENCH_TCP_STEP    length of each TCP run [15s]
+#   BENCH_TCP_RATE    the fixed TCP rate that must be sustained with exact counts [1000000]
+#   BENCH_RSYSLOG     0 to skip rsyslog [1]
+#   BENCH_SCRAPE      0 to skip the /metrics scrape phase [1]
+#   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
+#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms64m -Xmx256m -XX:+UseSerialGC]
+#
+# With two or more CPUs the sender runs on CPU 0 and the receiver (routerlog or rsyslog) on CPU 1 (taskset).
+# A UDP step counts as lossless when the receiver counted every datagram sent AND the kernel's UDP RcvbufErrors
+# (/proc/net/snmp, system-wide: run on a quiet machine) did not grow. Stepping stops after two lossy steps.
+# Everything runs on 127.0.0.1; rsyslog runs with a throw-away config in OUT_DIR, never the system one.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${1:-$(mktemp -d /tmp/routerlog-bench.XXXXXX)}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-50000,100000,150000,200000,250000,300000,400000}"
+step=${BENCH_STEP:-30s}
+tcp_step=${BENCH_TCP_STEP:-15s}
+tcp_rate=${BENCH_TCP_RATE:-1000000}
+java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}
+
+jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
+[[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)
+cp "$jar" "$out/routerlog.jar"   # a rebuild during the run must not change what is measured
+jar=$out/routerlog.jar
+
+if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+    send_on=(taskset -c 0)
+    recv_on=(taskset -c 1)
+    pinning="sender on CPU 0, receiver on CPU 1"
+else
+    send_on=()
+    recv_on=()
+    pinning="not pinned ($(nproc) CPU)"
+fi
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >&2; }
+
+free_port() { # a port free for TCP and UDP on 127.0.0.1
+    local p
+    for _ in $(seq 1 100); do
+        p=$((30000 + RANDOM % 20000))
+        if ! ss -Hlntu "sport = :$p" | grep -q .; then echo "$p"; return; fi
+    done
+    echo "no free port" >&2; exit 1
+}
+
+rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime of the process, in clock ticks
+hz=$(getconf CLK_TCK)
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+metric() { # metric URL NAME-PREFIX: the sum of the series starting with it
+    curl -sf "$1" | awk -v p="$2" 'index($0, p) == 1 { s += $NF } END { printf "%.0f\n", s }'
+}
+loadgen() { "${send_on[@]}" java -XX:+UseSerialGC -jar "$jar" loadgen "$@"; }
+
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+# ---- routerlog -----------------------------------------------------------------------------------------------
+rl_pid=""
+start_routerlog() { # start_routerlog NAME MAX_PAIRS: sets rl_pid, rl_syslog, rl_http, startup_ms
+    local name=$1 max_pairs=$2 t0 t1
+    rl_syslog=$(free_port)
+    rl_http=$(free_port)
+    t0=$(date +%s%N)
+    # shellcheck disable=SC2086
+    "${recv_on[@]}" java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
+        --syslog-port "$rl_syslog" --http-port "$rl_http" --cluster-port "$(free_port)" --cluster-name "bench-$$" \
+        --max-pairs "$max_pairs" --log-level warn >"$out/routerlog-$name.log" 2>&1 &
+    rl_pid=$!
+    pids+=("$rl_pid")
+    for _ in $(seq 1 600); do
+        curl -sf "http://127.0.0.1:$rl_http/healthz" >/dev/null && break
+        kill -0 "$rl_pid" 2>/dev/null || { cat "$out/routerlog-$name.log" >&2; exit 1; }
+        sleep 0.05
+    done
+    t1=$(date +%s%N)
+    startup_ms=$(( (t1 - t0) / 1000000 ))
+}
+stop_routerlog() { kill "$rl_pid"; wait "$rl_pid" 2>/dev/null || true; }
+
+log "routerlog benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $pinning"
+log "java: $(java -version 2>&1 | head -1); routerlog JVM: $java_opts; results in $out"
+
+start_routerlog main 100000
+main_startup_ms=$startup_ms
+log "routerlog healthy $startup_ms ms after start"
+metrics="http://127.0.0.1:$rl_http/metrics"
+# warm-up: let C2 compile the receive paths first (it ran for seconds of the first UDP step otherwise); counts
+# are checked per step, so this does not disturb them
+loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration 5s --clients 50 --domains 500 >/dev/null 2>&1
+loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 100000 --duration 10s --clients 50 --domains 500 >/dev/null 2>&1
+
+echo "receiver,protocol,rate,seconds,sent,received,lost,rcvbuf_errors,cpu_s_per_million" >"$out/steps.csv"
+
+# one UDP or TCP step against routerlog; prints "sent received rcvbuf_delta cpu_s_per_million achieved_rate"
+routerlog_step() {
+    local proto=$1 rate=$2 dur=$3 e0 e1 c0 c1 res sent received achieved
+    e0=$(rcvbuf_errors); c0=$(cpu_ticks "$rl_pid")
+    res=$(loadgen --protocol "$proto" --target "127.0.0.1:$rl_syslog" --rate "$rate" --duration "$dur" \
+        --clients 50 --domains 500 --metrics "$metrics" 2>/dev/null || true)
+    e1=$(rcvbuf_errors); c1=$(cpu_ticks "$rl_pid")
+    sent=$(sed -n 's/^loadgen: receiver counted [0-9]* of \([0-9]*\) lines.*/\1/p' <<<"$res")
+    received=$(sed -n 's/^loadgen: receiver counted \([0-9]*\) of.*/\1/p' <<<"$res")
+    achieved=$(sed -n 's/^loadgen: sent .* s, \([0-9]*\) lines\/s/\1/p' <<<"$res")
+    exact=$(grep -Eq 'and ([0-9]+) of \1 queries' <<<"$res" && echo yes || echo no)
+    echo "$sent $received $((e1 - e0)) $(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$received" \
+        'BEGIN { printf "%.2f", (n > 0 ? c / hz / n * 1e6 : 0) }') $achieved $exact"
+}
+
+udp_sweep() { # udp_sweep NAME STEP-FUNCTION: prints the highest lossless rate
+    local name=$1 fn=$2 best=0 lossy=0 r sent received errs cpu achieved exact
+    for r in "${udp_rates[@]}"; do
+        read -r sent received errs cpu achieved exact < <($fn udp "$r" "$step")
+        local lost=$((sent - received))
+        log "$name udp $r/s for $step: sent $sent, received $received, lost $lost, kernel RcvbufErrors +$errs, $cpu CPU-s per million"
+        echo "$name,udp,$r,${step%s},$sent,$received,$lost,$errs,$cpu" >>"$out/steps.csv"
+        if [[ $lost -eq 0 && $errs -eq 0 && $sent -gt 0 ]]; then
+            best=$r; lossy=0
+        else
+            lossy=$((lossy + 1))
+            [[ $lossy -ge 2 ]] && break
+        fi
+    done
+    echo "$best"
+}
+
+rl_udp_best=$(udp_sweep routerlog routerlog_step)
+log "routerlog: highest lossless UDP rate $rl_udp_best datagrams/s"
+
+read -r sent received errs rl_tcp_cpu achieved exact < <(routerlog_step tcp "$tcp_rate" "$tcp_step")
+rl_tcp_fixed="$achieved lines/s offered $tcp_rate, sent $sent, received $received, queries exact: $exact"
+log "routerlog tcp at $tcp_rate/s for $tcp_step: $rl_tcp_fixed, $rl_tcp_cpu CPU-s per million"
+echo "routerlog,tcp,$tcp_rate,${tcp_step%s},$sent,$received,$((sent - received)),,$rl_tcp_cpu" >>"$out/steps.csv"
+read -r sent received errs rl_tcpmax_cpu rl_tcp_max exact < <(routerlog_step tcp 0 "$tcp_step")
+log "routerlog tcp as fast as possible for $tcp_step: $rl_tcp_max lines/s, sent $sent, received $received, queries exact: $exact, $rl_tcpmax_cpu CPU-s per million"
+echo "routerlog,tcp,max,${tcp_step%s},$sent,$received,$((sent - received)),,$rl_tcpmax_cpu" >>"$out/steps.csv"
+rl_tcp_exact=$exact
+rl_rss=$(peak_rss_kib "$rl_pid")
+log "routerlog peak RSS $((rl_rss / 1024)) MiB"
+stop_routerlog
+
+# ---- /metrics with 10k and 100k series, and ingestion during scrapes --------------------------------------------
+scrape_ms() { # median of 5 scrapes, in ms
+    for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done \
+        | sort -n | awk '{ a[NR] = $1 } END { printf "%.0f\n", a[3] * 1000 }'
+}
+if [[ ${BENCH_SCRAPE:-1} != 0 ]]; then
+    start_routerlog scrape 150000
+    metrics="http://127.0.0.1:$rl_http/metrics"
+    # uniform popularity over many names: nearly every query line is a new pair; --pool lines give ~pool/2.6 pairs
+    loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration 3s --clients 1000 --domains 200000 \
+        --zipf 0 --pool 26000 --metrics "$metrics" >/dev/null 2>&1 || true
+    sleep 2
+    s10k=$(metric "$metrics" "routerlog_dns_pairs ")
+    scrape10k=$(scrape_ms "$metrics")
+    log "scrape with $s10k series: median ${scrape10k} ms"
+    loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration 5s --clients 1000 --domains 200000 \
+        --zipf 0 --pool 262144 --seed 2 --metrics "$metrics" >/dev/null 2>&1 || true
+    sleep 2
+    s100k=$(metric "$metrics" "routerlog_dns_pairs ")
+    scrape100k=$(scrape_ms "$metrics")
+    log "scrape with $s100k series: median ${scrape100k} ms"
+    # ingestion while scraping back to back: UDP at a moderate rate, the same (known) pairs; loss means a stall
+    ( end=$((SECONDS + 10)); while [[ $SECONDS -lt $end ]]; do
+        curl -s -o /dev/null -w '%{time_total}\n' "$metrics"; done >"$out/scrapes-under-load.txt" ) &
+    scraper=$!
+    e0=$(rcvbuf_errors)
+    res=$(loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 50000 --duration 10s --clients 1000 \
+        --domains 200000 --zipf 0 --pool 262144 --seed 2 --metrics "$metrics" 2>/dev/null || true)
+    e1=$(rcvbuf_errors)
+    wait "$scraper"
+    scrape_lost=$(sed -n 's/.*(\([0-9-]*\) lost).*/\1/p' <<<"$res")
+    scrapes_n=$(wc -l <"$out/scrapes-under-load.txt")
+    scrape_load_ms=$(sort -n "$out/scrapes-under-load.txt" | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] * 1000 }')
+    log "UDP 50000/s for 10 s during $scrapes_n back-to-back scrapes (median ${scrape_load_ms} ms): lost $scrape_lost, kernel RcvbufErrors +$((e1 - e0))"
+    scrape_rss=$(peak_rss_kib "$rl_pid")
+    stop_routerlog
+fi
+
+# ---- rsyslog, the reference receiver ----------------------------------------------------------------------------
+rs_udp_best=""
+if [[ ${BENCH_RSYSLOG:-1} != 0 ]] && command -v rsyslogd >/dev/null; then
+    rs_dir=$out/rsyslog
+    mkdir -p "$rs_dir"
+    rs_udp=$(free_port)
+    rs_tcp=$(free_port)
+    cat >"$rs_dir/rsyslog.conf" <<EOF
+# throw-away configuration: receive on loopback, count, discard
+global(workDirectory="$rs_dir")
+module(load="impstats" interval="1" format="json" log.syslog="off" log.file="$rs_dir/stats.json" resetCounters="off")
+module(load="imudp" batchSize="32")
+module(load="imptcp")
+input(type="imudp" address="127.0.0.1" port="$rs_udp" rcvbufSize="4m" ruleset="discard")
+input(type="imptcp" address="127.0.0.1" port="$rs_tcp" ruleset="discard")
+ruleset(name="discard") { stop }
+# rsyslog insists on one action: its own messages go to a file; the benchmark's go nowhere
+action(type="omfile" file="$rs_dir/rsyslogd-internal.log")
+EOF
+    "${recv_on[@]}" rsyslogd -n -f "$rs_dir/rsyslog.conf" -i "$rs_dir/rsyslogd.pid" >"$rs_dir/rsyslogd.log" 2>&1 &
+    rs_pid=$!
+    pids+=("$rs_pid")
+    sleep 2
+    kill -0 "$rs_pid" || { cat "$rs_dir/rsyslogd.log" >&2; exit 1; }
+    rs_submitted() { # messages rsyslog's input NAME (imudp / imptcp) has taken, from the last impstats line
+        grep "\"origin\": \"$1\"" "$rs_dir/stats.json" 2>/dev/null | grep "\"submitted\"" | tail -n 1 \
+            | sed -n 's/.*"submitted": \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
+    }
+    rsyslog_step() {
+        local proto=$1 rate=$2 dur=$3 e0 e1 c0 c1 res sent n0 n1 last achieved input
+        input=$([[ $proto == udp ]] && echo imudp || echo imptcp)
+        e0=$(rcvbuf_errors); c0=$(cpu_ticks "$rs_pid"); n0=$(rs_submitted "$input")
+        res=$(loadgen --protocol "$proto" --target "127.0.0.1:$([[ $proto == udp ]] && echo "$rs_udp" || echo "$rs_tcp")" \
+            --rate "$rate" --duration "$dur" --clients 50 --domains 500 2>/dev/null || true)
+        # wait until rsyslog's count stops moving (impstats writes every second)
+        last=-1; n1=$(rs_submitted "$input")
+        for _ in $(seq 1 30); do
+            sleep 1.2
+            last=$n1; n1=$(rs_submitted "$input")
+            [[ $n1 -eq $last ]] && break
+        done
+        e1=$(rcvbuf_errors); c1=$(cpu_ticks "$rs_pid")
+        sent=$(sed -n 's/^loadgen: sent \([0-9]*\) lines.*/\1/p' <<<"$res")
+        achieved=$(sed -n 's/^loadgen: sent .* s, \([0-9]*\) lines\/s/\1/p' <<<"$res")
+        echo "$sent $((n1 - n0)) $((e1 - e0)) $(awk -v c=$((c1 - c0)) -v hz="$hz" -v n=$((n1 - n0)) \
+            'BEGIN { printf "%.2f", (n > 0 ? c / hz / n * 1e6 : 0) }') $achieved -"
+    }
+    rsyslog_step udp 50000 3s >/dev/null   # warm-up
+    rs_udp_best=$(udp_sweep rsyslog rsyslog_step)
+    log "rsyslog: highest lossless UDP rate $rs_udp_best datagrams/s"
+    read -r sent received errs rs_tcp_cpu rs_tcp_max exact < <(rsyslog_step tcp 0 "$tcp_step")
+    log "rsyslog tcp as fast as possible for $tcp_step: $rs_tcp_max lines/s, sent $sent, received $received, $rs_tcp_cpu CPU-s per million"
+    echo "rsyslog,tcp,max,${tcp_step%s},$sent,$received,$((sent - received)),,$rs_tcp_cpu" >>"$out/steps.csv"
+    rs_rss=$(peak_rss_kib "$rs_pid")
+    kill "$rs_pid"; wait "$rs_pid" 2>/dev/null || true
+fi
+
+# ---- summary ----------------------------------------------------------------------------------------------------
+{
+    echo "# routerlog benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1); $pinning."
+    echo "routerlog JVM: \`$java_opts\`; UDP steps of $step; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo
+    echo "| Measure | routerlog | rsyslog |"
+    echo "|---|---|---|"
+    echo "| Highest lossless UDP rate (datagrams/s, $step) | $rl_udp_best | ${rs_udp_best:-n/a} |"
+    if [[ -n $rs_udp_best && $rs_udp_best -gt 0 ]]; then
+        echo "| Ratio routerlog / rsyslog | $(awk -v a="$rl_udp_best" -v b="$rs_udp_best" 'BEGIN { printf "%.2f", a / b }') | |"
+    fi
+    echo "| TCP at $tcp_rate lines/s offered ($tcp_step) | $rl_tcp_fixed | |"
+    echo "| TCP as fast as possible (lines/s) | $rl_tcp_max (counts exact: $rl_tcp_exact) | ${rs_tcp_max:-n/a} |"
+    echo "| CPU-seconds per million lines (TCP, max) | $rl_tcpmax_cpu | ${rs_tcp_cpu:-n/a} |"
+    echo "| Peak RSS (MiB) | $((rl_rss / 1024)) | $(( ${rs_rss:-0} / 1024 )) |"
+    echo "| Start-up to healthy (ms) | $main_startup_ms | |"
+    if [[ ${BENCH_SCRAPE:-1} != 0 ]]; then
+        echo "| /metrics scrape, $s10k series (median of 5, ms) | $scrape10k | |"
+        echo "| /metrics scrape, $s100k series (median of 5, ms) | $scrape100k | |"
+        echo "| UDP 50k/s during back-to-back scrapes of $s100k series | lost $scrape_lost, scrape median ${scrape_load_ms} ms | |"
+        echo "| Peak RSS with $s100k series (MiB) | $((scrape_rss / 1024)) | |"
+    fi
+    echo
+    echo "Every step: $out/steps.csv; log: $out/bench.log."
+} | tee "$out/results.md"
