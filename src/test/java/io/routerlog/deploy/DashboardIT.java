@@ -544,7 +544,7 @@ class DashboardIT {
 
         HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
         /** Evaluates an instant query now; a query Prometheus rejects fails the test. */
