@@ -6,7 +6,6 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.PacketCounters;
 import io.routerlog.text.Bytes;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.xbill.DNS.Flags;
@@ -40,7 +39,7 @@ public final class DnsPacketParser implements DnsMessageSink {
 
     private final EventSink sink;
     private final PacketCounters counters;
-    private final byte[][] tunnelDomains;
+    private final TunnelDomains tunnelDomains;
     private final DomainFilter ignored;
     private final DnsQuery query = new DnsQuery();
     private final TunnelQuery tunnelQuery = new TunnelQuery();
@@ -50,12 +49,7 @@ public final class DnsPacketParser implements DnsMessageSink {
     public DnsPacketParser(EventSink sink, PacketCounters counters, List<String> tunnelDomains, DomainFilter ignored) {
         this.sink = sink;
         this.counters = counters;
-        this.tunnelDomains = tunnelDomains.stream()
-                .map(d -> {
-                    String s = d.strip().toLowerCase(Locale.ROOT);
-                    return (s.endsWith(".") ? s.substring(0, s.length() - 1) : s).getBytes(StandardCharsets.US_ASCII);
-                })
-                .toArray(byte[][]::new);
+        this.tunnelDomains = new TunnelDomains(tunnelDomains);
         this.ignored = ignored;
     }
 
@@ -95,7 +89,7 @@ public final class DnsPacketParser implements DnsMessageSink {
             counters.responses.increment();
             sink.reply(outcome(m));
             if (nameLen > 1) {
-                int tunnel = tunnelDomainOf(line, name, nameLen);
+                int tunnel = tunnelDomains.indexOf(line, name, nameLen);
                 if (tunnel >= 0) {
                     setTunnel(tunnel, client, clientLen, name, nameLen, len);
                     sink.tunnelResponse(tunnelQuery);
@@ -112,10 +106,10 @@ public final class DnsPacketParser implements DnsMessageSink {
             if (ignored.matches(line, name, nameLen)) {
                 return;
             }
-            tunnel = tunnelDomainOf(line, name, nameLen);
+            tunnel = tunnelDomains.indexOf(line, name, nameLen);
             if (tunnel >= 0) {
                 setTunnel(tunnel, client, clientLen, name, nameLen, len);
-                int d = tunnelDomains[tunnel].length;
+                int d = tunnelDomains.length(tunnel);
                 name = name + nameLen - d;
                 nameLen = d;
             }
@@ -127,7 +121,7 @@ public final class DnsPacketParser implements DnsMessageSink {
     }
 
     private void setTunnel(int tunnel, int client, int clientLen, int name, int nameLen, int wireBytes) {
-        int d = tunnelDomains[tunnel].length;
+        int d = tunnelDomains.length(tunnel);
         int labels = Math.max(0, nameLen - d - 1);
         boolean session = DnsttNames.hasClientId(line, name, labels);
         tunnelQuery.set(tunnel, line, client, clientLen, session,
@@ -197,20 +191,5 @@ public final class DnsPacketParser implements DnsMessageSink {
             s.append(Integer.toHexString(g[i]));
         }
         return s;
-    }
-
-    /** Index of the tunnel domain {@code b[name, name+len)} is (or is under), the longest if several, or -1. */
-    private int tunnelDomainOf(byte[] b, int name, int len) {
-        int found = -1;
-        for (int i = 0; i < tunnelDomains.length; i++) {
-            byte[] domain = tunnelDomains[i];
-            int d = domain.length;
-            if (len >= d && Bytes.equals(b, name + len - d, d, domain, 0, d)
-                    && (len == d || b[name + len - d - 1] == '.')
-                    && (found < 0 || d > tunnelDomains[found].length)) {
-                found = i;
-            }
-        }
-        return found;
     }
 }

@@ -10,9 +10,7 @@ import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.text.Bytes;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,7 +44,7 @@ public final class DnsmasqParser {
     private final EventSink sink;
     private final DomainFilter ignored;
     private final PipelineCounters counters;
-    private final byte[][] tunnelDomains;
+    private final TunnelDomains tunnelDomains;
     private final LongSupplier clock;
     private final DnsQuery query = new DnsQuery();
     private final TunnelQuery tunnelQuery = new TunnelQuery();
@@ -65,13 +63,7 @@ public final class DnsmasqParser {
         this.ignored = ignored;
         this.counters = counters;
         this.clock = clock;
-        this.tunnelDomains = tunnelDomains.stream()
-                .map(d -> stripDot(d.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.US_ASCII))
-                .toArray(byte[][]::new);
-    }
-
-    private static String stripDot(String d) {
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        this.tunnelDomains = new TunnelDomains(tunnelDomains);
     }
 
     /** Parses {@code b[off, off+len)}, the message after the syslog header. */
@@ -198,9 +190,9 @@ public final class DnsmasqParser {
                 counters.ignoredQuery();
                 return;
             }
-            tunnel = tunnelDomainOf(b, name, nameLen);
+            tunnel = tunnelDomains.indexOf(b, name, nameLen);
             if (tunnel >= 0) {
-                int d = tunnelDomains[tunnel].length;
+                int d = tunnelDomains.length(tunnel);
                 int labels = Math.max(0, nameLen - d - 1);
                 boolean session = DnsttNames.hasClientId(b, name, labels);
                 tunnelQuery.set(tunnel, b, client, end - client, session,
@@ -217,20 +209,6 @@ public final class DnsmasqParser {
         }
     }
 
-    /** Index of the tunnel domain {@code b[name, name+len)} is (or is under), the longest if several, or -1. */
-    private int tunnelDomainOf(byte[] b, int name, int len) {
-        int found = -1;
-        for (int i = 0; i < tunnelDomains.length; i++) {
-            byte[] domain = tunnelDomains[i];
-            int d = domain.length;
-            if (len >= d && Bytes.equals(b, name + len - d, d, domain, 0, d)
-                    && (len == d || b[name + len - d - 1] == '.')
-                    && (found < 0 || d > tunnelDomains[found].length)) {
-                found = i;
-            }
-        }
-        return found;
-    }
 
     /** {@code p} is just after {@code reply }. */
     private void parseReply(byte[] b, int p, int end) {
