@@ -114,7 +114,8 @@ public final class RouterLog implements AutoCloseable {
         registry.register(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
         registry.register(new DhcpLeasesCollector(store.identities()));
-        registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections()));
+        registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections(),
+                () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
         registry.register(new LabelCountsCollector("routerlog_firewall_packets", "Packets logged by firewall LOG "
                 + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "

@@ -50,6 +50,41 @@ class LimitsTest {
         }
     }
 
+    /** True when this process may exceed net.core.rmem_max with SO_RCVBUFFORCE (CAP_NET_ADMIN, bit 12). */
+    private static boolean hasCapNetAdmin() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 12)) != 0;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void udpReceiveBufferIsWhatTheKernelGrantedAndIsExported() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(
+                java.nio.file.Path.of("/proc/sys/net/core/rmem_max")), "Linux only");
+        long rmemMax = Long.parseLong(java.nio.file.Files.readString(
+                java.nio.file.Path.of("/proc/sys/net/core/rmem_max")).trim());
+        int wanted = 24 << 20;
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "24MiB"))) {
+            double granted = io.routerlog.testing.Http.metrics(node.httpPort())
+                    .value("routerlog_syslog_udp_receive_buffer_bytes");
+            if (hasCapNetAdmin()) {
+                assertThat(granted).as("SO_RCVBUFFORCE goes past rmem_max %d", rmemMax).isEqualTo(wanted);
+            } else {
+                assertThat(granted).as("capped at rmem_max").isEqualTo(Math.min(wanted, rmemMax));
+            }
+            // whatever the buffer, datagrams still arrive and count
+            Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 127.0.0.1"));
+            await(() -> node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY) == 1);
+        }
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "64KiB"))) {
+            assertThat(io.routerlog.testing.Http.metrics(node.httpPort())
+                    .value("routerlog_syslog_udp_receive_buffer_bytes")).isEqualTo(64 << 10);
+        }
+    }
+
     @Test
     void sendersOutsideAllowFromAreDroppedAndCounted() throws Exception {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--allow-from", "10.0.0.0/8,192.168.1.0/24"))) {

@@ -79,8 +79,8 @@ public final class RunOptions {
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
     String maxFrame;
 
-    @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "4MiB",
-            description = "Kernel receive buffer (SO_RCVBUF) for UDP; capped by net.core.rmem_max. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "32MiB",
+            description = "Kernel receive buffer for UDP: SO_RCVBUF, capped by net.core.rmem_max unless routerlog has CAP_NET_ADMIN (then SO_RCVBUFFORCE). Default: ${DEFAULT-VALUE}.")
     String udpReceiveBuffer;
 
     @Option(names = "--io-threads", paramLabel = "N",

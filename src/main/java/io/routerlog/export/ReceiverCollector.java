@@ -18,14 +18,26 @@ public final class ReceiverCollector implements MultiCollector {
     static final String CONNECTIONS_ACCEPTED = "routerlog_syslog_connections_accepted";
     static final String DNSMASQ_LINES = "routerlog_dnsmasq_lines";
     static final String IGNORED = "routerlog_dns_queries_ignored";
+    static final String UDP_BUFFER = "routerlog_syslog_udp_receive_buffer_bytes";
 
     private final PipelineCounters counters;
     private final Supplier<ConnectionTracker> connections;
+    private final java.util.function.IntSupplier udpReceiveBuffer;
 
     /** @param connections the TCP connection counts, or null before the listeners are up */
     public ReceiverCollector(PipelineCounters counters, Supplier<ConnectionTracker> connections) {
+        this(counters, connections, () -> 0);
+    }
+
+    /**
+     * @param connections      the TCP connection counts, or null before the listeners are up
+     * @param udpReceiveBuffer the UDP socket receive buffer the kernel granted (0 without UDP listeners)
+     */
+    public ReceiverCollector(PipelineCounters counters, Supplier<ConnectionTracker> connections,
+            java.util.function.IntSupplier udpReceiveBuffer) {
         this.counters = counters;
         this.connections = connections;
+        this.udpReceiveBuffer = udpReceiveBuffer;
     }
 
     @Override
@@ -49,11 +61,14 @@ public final class ReceiverCollector implements MultiCollector {
                         counters.ignoredQueries()),
                 Families.gauge(CONNECTIONS, "Syslog TCP connections open now", c == null ? 0 : c.open()),
                 Families.counter(CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted",
-                        c == null ? 0 : c.accepted()));
+                        c == null ? 0 : c.accepted()),
+                Families.gauge(UDP_BUFFER, "Receive buffer of each syslog UDP socket as granted by the kernel; below "
+                        + "--udp-receive-buffer when net.core.rmem_max capped it", udpReceiveBuffer.getAsInt()));
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED);
+        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED,
+                UDP_BUFFER);
     }
 }

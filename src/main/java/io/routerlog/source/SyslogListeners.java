@@ -47,7 +47,14 @@ public final class SyslogListeners implements AutoCloseable {
     /** Larger than any UDP payload, so that a datagram is never cut short by the receive buffer. */
     private static final int MAX_DATAGRAM = 65536;
     /** Datagrams read per recvmmsg call (epoll); the buffer of one read holds this many maximal datagrams. */
-    private static final int RECVMMSG_BATCH = 8;
+    private static final int RECVMMSG_BATCH = Integer.getInteger("routerlog.recvmmsg", 8);
+    /**
+     * Buffers for UDP reads. Each read takes one buffer of {@code RECVMMSG_BATCH} maximal datagrams (512 KiB with
+     * the default --max-frame). Netty's default adaptive allocator allocates (and zeroes) fresh memory for buffers
+     * of that size again and again, which cost more than everything else on the receive thread together; the
+     * pooled allocator keeps them in per-thread arenas.
+     */
+    private static final io.netty.buffer.ByteBufAllocator UDP_BUFFERS = new io.netty.buffer.PooledByteBufAllocator(true);
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -184,6 +191,7 @@ public final class SyslogListeners implements AutoCloseable {
                     // recvmmsg: up to RECVMMSG_BATCH datagrams per system call, each in its own slot of one buffer
                     b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
+                    if (!Boolean.getBoolean("routerlog.adaptive")) b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
                 }
                 bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
             }
@@ -194,13 +202,51 @@ public final class SyslogListeners implements AutoCloseable {
             throw e;
         }
         channels.addAll(bound);
-        int effective = ((DatagramChannel) bound.get(0)).config().getReceiveBufferSize();
-        // Linux reports twice the usable size it grants
-        if (effective / 2 < s.udpReceiveBuffer() && effective < s.udpReceiveBuffer()) {
-            LOG.warn("The UDP receive buffer is {} bytes, less than the {} asked for: the kernel caps it at "
-                    + "net.core.rmem_max. Bursts may be lost; raise it with: sysctl -w net.core.rmem_max={}",
-                    effective, s.udpReceiveBuffer(), s.udpReceiveBuffer());
+        for (Channel c : bound) {
+            ensureReceiveBuffer((DatagramChannel) c, s.udpReceiveBuffer());
         }
+    }
+
+    /** SO_RCVBUFFORCE: sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
+    private static final io.netty.channel.unix.IntegerUnixChannelOption SO_RCVBUFFORCE =
+            new io.netty.channel.unix.IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+
+    /**
+     * Makes sure the UDP socket got the receive buffer asked for. The kernel silently caps SO_RCVBUF at
+     * net.core.rmem_max; with CAP_NET_ADMIN (root, or the capability given to the service) SO_RCVBUFFORCE goes
+     * beyond it, otherwise the shortfall is logged with the sysctl that lifts it.
+     */
+    private void ensureReceiveBuffer(DatagramChannel ch, int wanted) {
+        // Linux reports twice the size asked for (the kernel's bookkeeping share included)
+        if (granted(ch) >= wanted) {
+            udpReceiveBuffer = granted(ch);
+            return;
+        }
+        if (epoll) {
+            try {
+                ch.config().setOption(SO_RCVBUFFORCE, wanted);
+            } catch (RuntimeException e) {
+                LOG.debug("SO_RCVBUFFORCE not allowed: {}", e.toString());
+            }
+        }
+        int granted = granted(ch);
+        if (granted < wanted) {
+            LOG.warn("The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
+                    + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap with "
+                    + "'sysctl -w net.core.rmem_max={}' or give routerlog CAP_NET_ADMIN.", granted, wanted, wanted);
+        }
+        udpReceiveBuffer = granted;
+    }
+
+    private static int granted(DatagramChannel ch) {
+        return ch.config().getReceiveBufferSize() / (io.netty.util.internal.PlatformDependent.isWindows() ? 1 : 2);
+    }
+
+    private int udpReceiveBuffer;
+
+    /** The UDP receive buffer the kernel granted, in bytes (what SO_RCVBUF asked for, after the kernel's cap). */
+    public int udpReceiveBuffer() {
+        return udpReceiveBuffer;
     }
 
     private interface Binder {
