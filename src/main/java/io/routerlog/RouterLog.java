@@ -111,17 +111,18 @@ public final class RouterLog implements AutoCloseable {
         flusher.start();
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new DnsPairsCollector(store.pairs()));
+        List<io.routerlog.export.StreamedCollector> streamed = new java.util.ArrayList<>();
+        streamed.add(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
         registry.register(new DhcpLeasesCollector(store.identities()));
         registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections(),
                 () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
-        registry.register(new LabelCountsCollector("routerlog_firewall_packets", "Packets logged by firewall LOG "
+        streamed.add(new LabelCountsCollector("routerlog_firewall_packets", "Packets logged by firewall LOG "
                 + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "
                 + "port; bounded by --max-log-series", List.of("prefix", "src", "dst", "proto", "dport"),
                 store.firewall()));
-        registry.register(new LabelCountsCollector("routerlog_http_requests", "HTTP requests logged by HAProxy "
+        streamed.add(new LabelCountsCollector("routerlog_http_requests", "HTTP requests logged by HAProxy "
                 + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
                 List.of("client", "frontend", "backend", "status"), store.http()));
         if (!settings.dnsttDomains().isEmpty()) {
@@ -135,7 +136,7 @@ public final class RouterLog implements AutoCloseable {
         registry.register(this::packetMetrics);
         JvmMetrics.builder().register(registry);
         if (serveHttp) {
-            startHttp(registry);
+            startHttp(new io.routerlog.export.MetricsExposition(registry, streamed));
         }
         if (receive) {
             startReceiving();
@@ -149,9 +150,9 @@ public final class RouterLog implements AutoCloseable {
                         + store.clusterSize() + " member(s)" : "single node");
     }
 
-    private void startHttp(PrometheusRegistry registry) throws Exception {
+    private void startHttp(io.routerlog.export.MetricsExposition metrics) throws Exception {
         ClientTables tables = new ClientTables(store.pairs(), store.identities());
-        http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), registry,
+        http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), metrics,
                 () -> ready && store.isRunning(), List.of(
                         new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
                         new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",

@@ -2,10 +2,6 @@ package io.routerlog.export;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,8 +27,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final PrometheusRegistry registry;
-    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final MetricsExposition metrics;
     private final BooleanSupplier healthy;
     private final Map<String, Table> tables;
     private final BasicAuth auth;
@@ -41,11 +36,11 @@ public final class HttpEndpoints implements AutoCloseable {
     public record Table(String path, String contentType, java.util.function.Supplier<byte[]> body) {
     }
 
-    private HttpEndpoints(HttpServer server, PrometheusRegistry registry, BooleanSupplier healthy,
+    private HttpEndpoints(HttpServer server, MetricsExposition metrics, BooleanSupplier healthy,
             List<Table> tables, BasicAuth auth) {
         this.auth = auth;
         this.server = server;
-        this.registry = registry;
+        this.metrics = metrics;
         this.healthy = healthy;
         this.tables = new java.util.LinkedHashMap<>();
         tables.forEach(t -> this.tables.put(t.path(), t));
@@ -58,16 +53,16 @@ public final class HttpEndpoints implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
+    public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
             BooleanSupplier healthy, List<Table> tables) throws IOException {
-        return start(address, registry, healthy, tables, null, null);
+        return start(address, metrics, healthy, tables, null, null);
     }
 
     /**
      * @param tls  serve HTTPS with this context, or plain HTTP when null
      * @param auth require basic authentication (on everything but /healthz), or nothing when null
      */
-    public static HttpEndpoints start(InetSocketAddress address, PrometheusRegistry registry,
+    public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
             BooleanSupplier healthy, List<Table> tables, javax.net.ssl.SSLContext tls, BasicAuth auth)
             throws IOException {
         HttpServer server;
@@ -83,7 +78,7 @@ public final class HttpEndpoints implements AutoCloseable {
             throw new java.net.BindException("cannot serve HTTP on " + address.getAddress().getHostAddress()
                     + " port " + address.getPort() + ": " + e.getMessage());
         }
-        HttpEndpoints endpoints = new HttpEndpoints(server, registry, healthy, tables, auth);
+        HttpEndpoints endpoints = new HttpEndpoints(server, metrics, healthy, tables, auth);
         server.start();
         LOG.info("Serving /metrics and /healthz on {}://{}:{}/{}", tls == null ? "http" : "https",
                 address.getAddress().getHostAddress(), endpoints.port(), auth == null ? "" : " (basic auth)");
@@ -145,18 +140,22 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
-        MetricSnapshots snapshots = registry.scrape(new ScrapeRequest(exchange.getRequestURI()));
-        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        MetricsExposition.Body scraped = metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"),
+                new ScrapeRequest(exchange.getRequestURI()));
+        byte[] body = scraped.bytes();
         boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
-        try (OutputStream out = gzip ? new GZIPOutputStream(body, 8192) : body) {
-            writer.write(out, snapshots);
+        if (gzip) {
+            ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4 + 1024);
+            try (OutputStream out = new GZIPOutputStream(zipped, 8192)) {
+                out.write(body);
+            }
+            body = zipped.toByteArray();
         }
-        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
+        exchange.getResponseHeaders().set("Content-Type", scraped.contentType());
         if (gzip) {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         }
-        sendBytes(exchange, 200, body.toByteArray());
+        sendBytes(exchange, 200, body);
     }
 
     /** The path and query parameters of a scrape, for collectors that take them ({@code scope}). */

@@ -1,11 +1,6 @@
 package io.routerlog.export;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.routerlog.store.CounterMap;
 import io.routerlog.store.LabelKey;
 import java.util.List;
@@ -13,8 +8,9 @@ import java.util.List;
 /**
  * A counter per stored label combination, such as {@code routerlog_firewall_packets_total} or
  * {@code routerlog_http_requests_total}: the entries this member owns, or all of them with {@code scope=cluster}.
+ * Streamed: one series per stored entry.
  */
-public final class LabelCountsCollector implements MultiCollector {
+public final class LabelCountsCollector implements StreamedCollector {
     private final String name;
     private final String help;
     private final String[] labelNames;
@@ -29,30 +25,8 @@ public final class LabelCountsCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect() {
-        return collect((PrometheusScrapeRequest) null);
-    }
-
-    @Override
-    public MetricSnapshots collect(PrometheusScrapeRequest request) {
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-        java.util.function.BiConsumer<LabelKey, Long> add = (k, n) -> {
-            List<String> values = k.values();
-            if (values.size() == labelNames.length) {
-                b.dataPoint(CounterDataPointSnapshot.builder()
-                        .labels(Labels.of(labelNames, values.toArray(String[]::new))).value(n).build());
-            }
-        };
-        if (Scope.of(request) == Scope.CLUSTER) {
-            counts.forEachAll(add);
-        } else {
-            counts.forEachOwned(add);
-        }
-        return new MetricSnapshots(b.build());
-    }
-
-    @Override
-    public List<String> getPrometheusNames() {
-        return List.of(name);
+    public void write(PrometheusScrapeRequest request, ExpositionWriter out) {
+        out.counter(name, help, labelNames,
+                Scope.of(request) == Scope.CLUSTER ? counts.packAll() : counts.packOwned());
     }
 }

@@ -129,6 +129,51 @@ public final class CounterMap<K> {
         }
     }
 
+    /**
+     * The entries whose primary copy this member holds, with their totals, packed: one aggregation over the owned
+     * partitions instead of a lookup per key. A partition that moves during the read is read where it is now.
+     */
+    public PackedCounters packOwned() {
+        Set<Object> owned = new java.util.HashSet<>();
+        for (com.hazelcast.partition.Partition p : partitions.getPartitions()) {
+            com.hazelcast.cluster.Member owner = p.getOwner();
+            if (owner != null && owner.localMember()) {
+                owned.add(partitionKeys()[p.getPartitionId()]);
+            }
+        }
+        if (owned.isEmpty()) {
+            return new PackedCounters();
+        }
+        return map.aggregate(new PackCounters<>(),
+                com.hazelcast.query.Predicates.multiPartitionPredicate(owned, com.hazelcast.query.Predicates.alwaysTrue()));
+    }
+
+    /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
+    public PackedCounters packAll() {
+        return map.aggregate(new PackCounters<>());
+    }
+
+    private volatile Object[] partitionKeys;
+
+    /** For each partition id, a key that Hazelcast places in it (the mapping of keys to partitions never changes). */
+    private Object[] partitionKeys() {
+        Object[] keys = partitionKeys;
+        if (keys == null) {
+            int count = partitions.getPartitions().size();
+            keys = new Object[count];
+            int found = 0;
+            for (int i = 0; found < count; i++) {
+                int id = partitions.getPartition(i).getPartitionId();
+                if (keys[id] == null) {
+                    keys[id] = i;
+                    found++;
+                }
+            }
+            partitionKeys = keys;
+        }
+        return keys;
+    }
+
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */
     public long get(K key) {
         MemberCounts c = map.get(key);

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Key of a counter identified by a fixed list of label values (firewall packets, HTTP requests). */
-public final class LabelKey implements IdentifiedDataSerializable {
+public final class LabelKey implements IdentifiedDataSerializable, LabelledKey {
     private String[] values;
 
     /** For deserialization. */
@@ -21,6 +21,16 @@ public final class LabelKey implements IdentifiedDataSerializable {
 
     public List<String> values() {
         return List.of(values);
+    }
+
+    @Override
+    public int labelCount() {
+        return values.length;
+    }
+
+    @Override
+    public String label(int i) {
+        return values[i];
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 /** Key of the query-count map: which client asked for which domain with which query type. */
-public final class PairKey implements IdentifiedDataSerializable {
+public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
     private String client;
     private String domain;
     private String qtype;
@@ -32,6 +32,21 @@ public final class PairKey implements IdentifiedDataSerializable {
 
     public String qtype() {
         return qtype;
+    }
+
+    @Override
+    public int labelCount() {
+        return 3;
+    }
+
+    @Override
+    public String label(int i) {
+        return switch (i) {
+            case 0 -> client;
+            case 1 -> domain;
+            case 2 -> qtype;
+            default -> throw new IndexOutOfBoundsException(i);
+        };
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int RAISE_TO = 11;
     static final int TUNNEL_SESSION_COUNTS = 12;
     static final int LABEL_KEY = 13;
+    static final int PACKED_COUNTERS = 14;
+    static final int PACK_COUNTERS = 15;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -37,6 +39,8 @@ public final class StoreSerialization implements DataSerializableFactory {
             case RAISE_TO -> new RaiseTo();
             case TUNNEL_SESSION_COUNTS -> new TunnelSessionCounts();
             case LABEL_KEY -> new LabelKey();
+            case PACKED_COUNTERS -> new PackedCounters();
+            case PACK_COUNTERS -> new PackCounters<>();
             default -> null;
         };
     }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.export.DhcpLeasesCollector;
 import io.routerlog.export.DnsPairsCollector;
+import io.routerlog.export.MetricsExposition;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
@@ -16,7 +15,6 @@ import io.routerlog.store.StoreSettings;
 import io.routerlog.store.UpdateIdentity;
 import io.routerlog.testing.Exposition;
 import io.routerlog.text.Bytes;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,14 +29,14 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ExpositionFuzzTest {
     private static Store store;
-    private static PrometheusRegistry registry;
+    private static MetricsExposition metrics;
 
     @BeforeAll
     static void start() {
         store = Store.start(StoreSettings.singleNode(2710, 2710, Duration.ofHours(1)));
-        registry = new PrometheusRegistry();
-        registry.register(new DnsPairsCollector(store.pairs()));
+        PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new DhcpLeasesCollector(store.identities()));
+        metrics = new MetricsExposition(registry, java.util.List.of(new DnsPairsCollector(store.pairs())));
     }
 
     @AfterAll
@@ -62,18 +60,20 @@ class ExpositionFuzzTest {
         store.pairs().add(pair, 30_000);
         store.identities().update(Map.of(client, UpdateIdentity.set(new DhcpIdentity(mac, hostname, 1), 0)), 30_000);
 
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
-        Exposition m = Exposition.parse(text.toString(StandardCharsets.UTF_8));
+        MetricsExposition.Body text = metrics.scrape(null, null);
+        assertThat(text.contentType()).startsWith("text/plain; version=0.0.4");
+        Exposition m = Exposition.parse(new String(text.bytes(), StandardCharsets.UTF_8));
         assertThat(m.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
                 .isNotNull();
         assertThat(m.value("routerlog_dhcp_lease_info", "client", client, "mac", mac, "hostname", hostname))
                 .isEqualTo(1.0);
 
-        ByteArrayOutputStream openMetrics = new ByteArrayOutputStream();
-        new OpenMetricsTextFormatWriter(false, false).write(openMetrics, registry.scrape());
-        Exposition om = Exposition.parse(openMetrics.toString(StandardCharsets.UTF_8));
-        assertThat(om.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
+        MetricsExposition.Body openMetrics = metrics.scrape("application/openmetrics-text; version=1.0.0", null);
+        assertThat(openMetrics.contentType()).startsWith("application/openmetrics-text");
+        String om = new String(openMetrics.bytes(), StandardCharsets.UTF_8);
+        assertThat(om).endsWith("\n# EOF\n").containsOnlyOnce("# EOF");
+        Exposition omParsed = Exposition.parse(om);
+        assertThat(omParsed.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
                 .isNotNull();
     }
 }

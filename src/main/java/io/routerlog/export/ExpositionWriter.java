@@ -1,0 +1,166 @@
+package io.routerlog.export;
+
+import io.routerlog.store.PackedCounters;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0 text into a byte buffer: the
+ * family headers, then one line per series, label values escaped as both formats require. Counters of a
+ * {@link PackedCounters} are copied byte for byte, so a large family costs no object per series.
+ */
+public final class ExpositionWriter {
+    private final boolean openMetrics;
+    private byte[] buf = new byte[64 * 1024];
+    private int len;
+
+    /** @param openMetrics OpenMetrics text, or else the Prometheus text format 0.0.4 */
+    public ExpositionWriter(boolean openMetrics) {
+        this.openMetrics = openMetrics;
+    }
+
+    public boolean openMetrics() {
+        return openMetrics;
+    }
+
+    /**
+     * A counter family with one series per packed counter; counters with another number of labels than
+     * {@code labelNames} are left out.
+     *
+     * @param name the family name without {@code _total}
+     * @return the number of series written
+     */
+    public int counter(String name, String help, String[] labelNames, PackedCounters counters) {
+        header(name, help, "counter");
+        byte[][] labelPrefixes = new byte[labelNames.length][];
+        for (int i = 0; i < labelNames.length; i++) {
+            labelPrefixes[i] = ((i == 0 ? "{" : ",") + labelNames[i] + "=\"").getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] sample = (name + "_total").getBytes(StandardCharsets.US_ASCII);
+        int written = 0;
+        PackedCounters.Cursor c = counters.cursor();
+        while (c.next()) {
+            if (c.labels() != labelNames.length) {
+                continue;
+            }
+            raw(sample);
+            for (int i = 0; i < labelNames.length; i++) {
+                raw(labelPrefixes[i]);
+                escaped(c.bytes(), c.labelOffset(i), c.labelLength(i));
+                ascii('"');
+            }
+            if (labelNames.length > 0) {
+                ascii('}');
+            }
+            ascii(' ');
+            number(c.value());
+            ascii('\n');
+            written++;
+        }
+        return written;
+    }
+
+    /** A counter family with a single series and no labels. */
+    public void counter(String name, String help, long value) {
+        header(name, help, "counter");
+        raw((name + "_total ").getBytes(StandardCharsets.US_ASCII));
+        number(value);
+        ascii('\n');
+    }
+
+    /** A gauge family with a single series and no labels. */
+    public void gauge(String name, String help, long value) {
+        header(name, help, "gauge");
+        raw((name + " ").getBytes(StandardCharsets.US_ASCII));
+        number(value);
+        ascii('\n');
+    }
+
+    private void header(String name, String help, String type) {
+        // the text format names a counter's family by its sample name; OpenMetrics by the name without _total
+        String family = openMetrics || !type.equals("counter") ? name : name + "_total";
+        String helpLine = "# HELP " + family + " " + escapeHelp(help) + "\n";
+        String typeLine = "# TYPE " + family + " " + type + "\n";
+        byte[] h = (openMetrics ? typeLine + helpLine : helpLine + typeLine).getBytes(StandardCharsets.UTF_8);
+        raw(h);
+    }
+
+    private String escapeHelp(String help) {
+        StringBuilder b = new StringBuilder(help.length());
+        for (int i = 0; i < help.length(); i++) {
+            char ch = help.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '"' -> b.append(openMetrics ? "\\\"" : "\"");
+                default -> b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Label value bytes (UTF-8) with backslash, double quote and line feed escaped. */
+    private void escaped(byte[] b, int off, int n) {
+        ensure(n * 2);
+        byte[] out = buf;
+        int p = len;
+        for (int i = off, end = off + n; i < end; i++) {
+            byte x = b[i];
+            if (x == '\\' || x == '"') {
+                out[p++] = '\\';
+                out[p++] = x;
+            } else if (x == '\n') {
+                out[p++] = '\\';
+                out[p++] = 'n';
+            } else {
+                out[p++] = x;
+            }
+        }
+        len = p;
+    }
+
+    private void number(long v) {
+        ensure(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+    }
+
+    private void ascii(char c) {
+        ensure(1);
+        buf[len++] = (byte) c;
+    }
+
+    private void raw(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    private void ensure(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+
+    /** Bytes written so far. */
+    public int size() {
+        return len;
+    }
+
+    /** Writes what was written so far to {@code out}. */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        out.write(buf, 0, len);
+    }
+}

@@ -1,0 +1,57 @@
+package io.routerlog.store;
+
+import com.hazelcast.aggregation.Aggregator;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Reads a counter map into {@link PackedCounters} where the entries live: each member packs the entries of its
+ * partitions, and the caller joins the packs. One aggregation replaces a lookup per key.
+ */
+final class PackCounters<K> implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>,
+        IdentifiedDataSerializable {
+    private static final long serialVersionUID = 1L;
+    private transient PackedCounters packed = new PackedCounters(64 * 1024);
+
+    @Override
+    public void accumulate(Map.Entry<K, MemberCounts> entry) {
+        MemberCounts counts = entry.getValue();
+        if (counts != null) {
+            packed.add(entry.getKey(), counts.sum());
+        }
+    }
+
+    @Override
+    public void combine(Aggregator aggregator) {
+        packed.addAll(((PackCounters<?>) aggregator).packed);
+    }
+
+    @Override
+    public PackedCounters aggregate() {
+        return packed;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.PACK_COUNTERS;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        packed.writeData(out);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        packed = new PackedCounters();
+        packed.readData(in);
+    }
+}

@@ -1,0 +1,212 @@
+package io.routerlog.store;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Counters read out of a {@link CounterMap} in one compact byte array: per entry the key's label values as UTF-8
+ * and the total count. An exporter walks it with a {@link Cursor} and writes the bytes out as they are, so reading
+ * a hundred thousand counters creates no object per counter.
+ *
+ * <p>Layout of an entry: label count (1 byte), then per label its length (2 bytes, big-endian) and bytes, then the
+ * count (8 bytes, big-endian).
+ */
+public final class PackedCounters implements IdentifiedDataSerializable {
+    /** Longest label value kept, in bytes; longer ones are cut at a character boundary. */
+    static final int MAX_LABEL_BYTES = 4096;
+
+    private byte[] data;
+    private int length;
+    private int entries;
+
+    public PackedCounters() {
+        this(256);
+    }
+
+    PackedCounters(int capacity) {
+        data = new byte[Math.max(16, capacity)];
+    }
+
+    /** Number of counters. */
+    public int entries() {
+        return entries;
+    }
+
+    /** Size of the packed data in bytes. */
+    public int bytes() {
+        return length;
+    }
+
+    /** Appends one counter whose labels are the given key's (a {@link LabelledKey}, or any object as one label). */
+    void add(Object key, long count) {
+        if (key instanceof LabelledKey k) {
+            int n = Math.min(k.labelCount(), 255);
+            ensure(1);
+            data[length++] = (byte) n;
+            for (int i = 0; i < n; i++) {
+                label(k.label(i));
+            }
+        } else {
+            ensure(1);
+            data[length++] = 1;
+            label(String.valueOf(key));
+        }
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            data[length++] = (byte) (count >>> shift);
+        }
+        entries++;
+    }
+
+    /** Appends every counter of {@code other}. */
+    void addAll(PackedCounters other) {
+        ensure(other.length);
+        System.arraycopy(other.data, 0, data, length, other.length);
+        length += other.length;
+        entries += other.entries;
+    }
+
+    private void label(String s) {
+        int lengthAt = length;
+        ensure(2 + Math.min(MAX_LABEL_BYTES, s.length() * 3));
+        int p = length + 2;
+        int limit = p + MAX_LABEL_BYTES;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int cp = c;
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                cp = 0xFFFD; // a lone surrogate has no UTF-8 form
+            }
+            int need = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (p + need > limit) {
+                break;
+            }
+            if (need == 1) {
+                data[p++] = (byte) cp;
+            } else if (need == 2) {
+                data[p++] = (byte) (0xC0 | cp >> 6);
+                data[p++] = (byte) (0x80 | cp & 0x3F);
+            } else if (need == 3) {
+                ensureAt(p, 3);
+                data[p++] = (byte) (0xE0 | cp >> 12);
+                data[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                data[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                ensureAt(p, 4);
+                data[p++] = (byte) (0xF0 | cp >> 18);
+                data[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                data[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                data[p++] = (byte) (0x80 | cp & 0x3F);
+            }
+        }
+        int n = p - lengthAt - 2;
+        data[lengthAt] = (byte) (n >>> 8);
+        data[lengthAt + 1] = (byte) n;
+        length = p;
+    }
+
+    private void ensureAt(int p, int n) {
+        if (p + n > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, p + n));
+        }
+    }
+
+    private void ensure(int n) {
+        ensureAt(length, n);
+    }
+
+    /** A reader over the counters, in the order they were added. */
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
+    /** Walks the counters: {@link #next()}, then the labels and the count of the current one. */
+    public final class Cursor {
+        private int pos;
+        private int labels;
+        private final int[] offsets = new int[256];
+        private final int[] lengths = new int[256];
+        private long value;
+
+        /** Moves to the next counter; false at the end. */
+        public boolean next() {
+            if (pos >= length) {
+                return false;
+            }
+            labels = data[pos++] & 0xff;
+            for (int i = 0; i < labels; i++) {
+                int n = (data[pos] & 0xff) << 8 | data[pos + 1] & 0xff;
+                offsets[i] = pos + 2;
+                lengths[i] = n;
+                pos += 2 + n;
+            }
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = v << 8 | data[pos++] & 0xff;
+            }
+            value = v;
+            return true;
+        }
+
+        /** The packed data the label offsets point into (do not modify). */
+        public byte[] bytes() {
+            return data;
+        }
+
+        public int labels() {
+            return labels;
+        }
+
+        public int labelOffset(int i) {
+            return offsets[i];
+        }
+
+        public int labelLength(int i) {
+            return lengths[i];
+        }
+
+        /** The label as a string (for tests and small tables; exporters copy the bytes instead). */
+        public String label(int i) {
+            return new String(data, offsets[i], lengths[i], java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public long value() {
+            return value;
+        }
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.PACKED_COUNTERS;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(entries);
+        out.writeInt(length);
+        out.write(data, 0, length);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        int len = in.readInt();
+        if (n < 0 || len < 0) {
+            throw new IOException("bad packed counters: " + n + " entries, " + len + " bytes");
+        }
+        data = new byte[Math.max(16, len)];
+        in.readFully(data, 0, len);
+        length = len;
+        entries = n;
+    }
+}
