@@ -87,6 +87,12 @@ public final class LoadGen implements Callable<Integer> {
                     + "each --churn); a larger pool offers more distinct pairs. Default: ${DEFAULT-VALUE}.")
     int pool;
 
+    @Option(names = "--distinct", defaultValue = "false",
+            description = "Make every pass over the pool new pairs: each domain gets a generation label "
+                    + "(g00000000.site1.example.com, then g00000001...) that changes whenever the pool starts over, so "
+                    + "the receiver keeps seeing pairs it has never seen (memory and eviction tests). Default: ${DEFAULT-VALUE}.")
+    boolean distinct;
+
     @Option(names = "--tcp-connections", paramLabel = "N", defaultValue = "1",
             description = "TCP connections to send over, taking turns. Default: ${DEFAULT-VALUE}.")
     int tcpConnections;
@@ -103,8 +109,11 @@ public final class LoadGen implements Callable<Integer> {
         if (pool < 1 || tcpConnections < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");
         }
+        if (distinct && replay != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--distinct works on generated lines, not --replay");
+        }
         Lines lines = replay != null ? new Replay(Files.readAllLines(replay)) : new Generated(
-                new TrafficModel(clients, domains, zipf, seed));
+                new TrafficModel(clients, domains, zipf, seed, distinct ? GENERATION_LABEL : ""));
         LinePool rendered = LinePool.render(lines, replay != null ? ((Replay) lines).size() : pool);
         double[] before = metrics == null ? null : counted();
         long start = System.nanoTime();
@@ -173,6 +182,10 @@ public final class LoadGen implements Callable<Integer> {
                 stepSent += count;
                 n -= count;
                 p.next = from + count == p.size() ? 0 : from + count;
+                if (distinct && p.next == 0) {
+                    out.flush(); // the pool's bytes change under the sender
+                    p.nextGeneration();
+                }
             }
             if (now >= nextProgress) {
                 nextProgress += TimeUnit.SECONDS.toNanos(1);
@@ -289,6 +302,9 @@ public final class LoadGen implements Callable<Integer> {
         }
     }
 
+    /** The generation label of --distinct as rendered; its eight hex digits are rewritten in place. */
+    static final String GENERATION_LABEL = "g00000000.";
+
     /**
      * Lines rendered ahead: their bytes, each followed by {@code \n}, back to back in one direct buffer (what TCP
      * writes in large chunks and UDP sends line by line), and which of them are dnsmasq query lines.
@@ -301,10 +317,44 @@ public final class LoadGen implements Callable<Integer> {
         final int[] queriesBefore;
         int next;
 
+        /** Where the hex digits of each generation label are in {@code bytes}. */
+        private int[] labels;
+        private int labelCount = -1;
+        private int generation;
+
         private LinePool(ByteBuffer bytes, int[] starts, int[] queriesBefore) {
             this.bytes = bytes;
             this.starts = starts;
             this.queriesBefore = queriesBefore;
+        }
+
+        /** Rewrites every generation label with the next number: the same lines, all new names. */
+        void nextGeneration() {
+            if (labelCount < 0) {
+                labels = new int[64];
+                labelCount = 0;
+                byte[] label = GENERATION_LABEL.getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0, end = bytes.limit() - label.length; i <= end; i++) {
+                    int j = 0;
+                    while (j < label.length && bytes.get(i + j) == label[j]) {
+                        j++;
+                    }
+                    if (j == label.length) {
+                        if (labelCount == labels.length) {
+                            labels = java.util.Arrays.copyOf(labels, labelCount * 2);
+                        }
+                        labels[labelCount++] = i + 1;
+                        i += label.length - 1;
+                    }
+                }
+            }
+            generation++;
+            byte[] digits = String.format(Locale.ROOT, "%08x", generation).getBytes(StandardCharsets.US_ASCII);
+            for (int k = 0; k < labelCount; k++) {
+                for (int j = 0; j < 8; j++) {
+                    bytes.put(labels[k] + j, digits[j]);
+                }
+            }
         }
 
         static LinePool render(Lines lines, int count) {

@@ -18,8 +18,15 @@ final class TrafficModel {
     private int nextClient;
     private int nextDomain;
     private long serial;
+    private final String domainPrefix;
 
     TrafficModel(int clients, int domains, double zipf, long seed) {
+        this(clients, domains, zipf, seed, "");
+    }
+
+    /** @param domainPrefix put in front of every domain name (the load generator's generation label) */
+    TrafficModel(int clients, int domains, double zipf, long seed, String domainPrefix) {
+        this.domainPrefix = domainPrefix;
         this.random = new SplittableRandom(seed);
         this.clients = new String[clients];
         this.domains = new String[domains];
@@ -44,8 +51,8 @@ final class TrafficModel {
         return "10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
     }
 
-    private static String domain(int n) {
-        return "site" + n + (n % 3 == 0 ? ".example.com" : n % 3 == 1 ? ".example.net" : ".example.org");
+    private String domain(int n) {
+        return domainPrefix + "site" + n + (n % 3 == 0 ? ".example.com" : n % 3 == 1 ? ".example.net" : ".example.org");
     }
 
     /** Replaces {@code n} random clients and {@code n} random domains with ones not seen before. */
