@@ -11,7 +11,7 @@
 #   BENCH_RSYSLOG     0 to skip rsyslog [1]
 #   BENCH_SCRAPE      0 to skip the /metrics scrape phase [1]
 #   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
-#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms64m -Xmx256m -XX:+UseSerialGC]
+#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms64m -Xmx192m -XX:+UseSerialGC]
 #
 # With two or more CPUs the sender runs on CPU 0 and the receiver (routerlog or rsyslog) on CPU 1 (taskset).
 # A UDP step counts as lossless when the receiver counted every datagram sent AND the kernel's UDP RcvbufErrors
@@ -26,7 +26,7 @@ IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-50000,100000,150000,200000,250
 step=${BENCH_STEP:-30s}
 tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}
-java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC}
 
 jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
 [[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)

@@ -33,7 +33,8 @@ public final class CounterMap<K> {
         this.map = hz.getMap(name);
         this.partitions = hz.getPartitionService();
         this.member = hz.getCluster().getLocalMember().getUuid();
-        map.addLocalEntryListener(new EvictionCounter());
+        // only the event is counted: without the value, an eviction does not ship and deserialize the entry
+        map.addLocalEntryListener(new EvictionCounter(), com.hazelcast.query.Predicates.alwaysTrue(), false);
     }
 
     public String name() {
