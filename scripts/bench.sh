@@ -4,12 +4,14 @@
 #   scripts/bench.sh [OUT_DIR]                                  (results in OUT_DIR/results.md and OUT_DIR/*.csv)
 #
 # Environment (defaults in brackets):
-#   BENCH_UDP_RATES   datagrams/s stepped for both receivers [50000,100000,150000,200000,250000,300000,400000]
+#   BENCH_UDP_RATES   datagrams/s stepped for both receivers [100000,200000,250000,300000,350000,400000,450000,500000]
+#   BENCH_UDP_BUFFER  socket receive buffer of both receivers [32m, routerlog's default; needs root or rmem_max]
 #   BENCH_STEP        length of each UDP step [30s]; the UDP target is zero loss for 30 s
 #   BENCH_TCP_STEP    length of each TCP run [15s]
 #   BENCH_TCP_RATE    the fixed TCP rate that must be sustained with exact counts [1000000]
 #   BENCH_RSYSLOG     0 to skip rsyslog [1]
 #   BENCH_SCRAPE      0 to skip the /metrics scrape phase [1]
+#   BENCH_MEMORY      length of the memory phase (new pairs as fast as taken, --max-pairs 100000) [240s]; 0 skips it
 #   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
 #   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms64m -Xmx192m -XX:+UseSerialGC]
 #
@@ -22,7 +24,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$(mktemp -d /tmp/routerlog-bench.XXXXXX)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-50000,100000,150000,200000,250000,300000,400000}"
+IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-100000,200000,250000,300000,350000,400000,450000,500000}"
+udp_buffer=${BENCH_UDP_BUFFER:-32m}
 step=${BENCH_STEP:-30s}
 tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}
@@ -80,7 +83,8 @@ start_routerlog() { # start_routerlog NAME MAX_PAIRS: sets rl_pid, rl_syslog, rl
     # shellcheck disable=SC2086
     "${recv_on[@]}" java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
         --syslog-port "$rl_syslog" --http-port "$rl_http" --cluster-port "$(free_port)" --cluster-name "bench-$$" \
-        --max-pairs "$max_pairs" --log-level warn >"$out/routerlog-$name.log" 2>&1 &
+        --max-pairs "$max_pairs" --udp-receive-buffer "${udp_buffer/m/MiB}" --log-level warn \
+        >"$out/routerlog-$name.log" 2>&1 &
     rl_pid=$!
     pids+=("$rl_pid")
     for _ in $(seq 1 600); do
@@ -192,6 +196,34 @@ if [[ ${BENCH_SCRAPE:-1} != 0 ]]; then
     stop_routerlog
 fi
 
+# ---- memory: an unbounded stream of new pairs into --max-pairs 100000 ------------------------------------------
+mem_dur=${BENCH_MEMORY:-240s}
+if [[ $mem_dur != 0 ]]; then
+    start_routerlog memory 100000
+    metrics="http://127.0.0.1:$rl_http/metrics"
+    # RSS and the store's size every 10 s while loadgen renames every domain on each pass over its pool
+    ( while kill -0 "$rl_pid" 2>/dev/null; do
+        printf '%s %s %s\n' "$SECONDS" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$rl_pid/status" 2>/dev/null)" \
+            "$(curl -s -m 10 "$metrics" | awk '/^routerlog_dns_pairs / { p = $2 } /^routerlog_dns_pairs_evicted_total / { e = $2 } END { print p + 0, e + 0 }')"
+        sleep 10
+    done >"$out/memory.txt" ) &
+    sampler=$!
+    res=$(loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration "$mem_dur" --clients 1000 \
+        --domains 1000000 --zipf 0 --distinct --metrics "$metrics" 2>/dev/null || true)
+    mem_queries=$(sed -n 's/^loadgen: sent [0-9]* lines (\([0-9]*\) queries).*/\1/p' <<<"$res")
+    mem_rate=$(sed -n 's/^loadgen: sent .* s, \([0-9]*\) lines\/s/\1/p' <<<"$res")
+    mem_exact=$(grep -Eq 'and ([0-9]+) of \1 queries' <<<"$res" && echo yes || echo no)
+    mem_peak=$(peak_rss_kib "$rl_pid")
+    mem_pairs=$(metric "$metrics" "routerlog_dns_pairs ")
+    mem_evicted=$(metric "$metrics" "routerlog_dns_pairs_evicted_total")
+    stop_routerlog
+    wait "$sampler" 2>/dev/null || true
+    # RSS once the store first held 99 % of the bound, and at the end
+    mem_at_bound=$(awk '$3 >= 99000 { print $2; exit }' "$out/memory.txt")
+    mem_last=$(awk 'NF == 4 && $2 != "" { r = $2 } END { print r }' "$out/memory.txt")
+    log "memory: $mem_queries queries (new pairs) offered at $mem_rate lines/s, counted exactly: $mem_exact; store $mem_pairs pairs, $mem_evicted evicted; RSS at the bound $((${mem_at_bound:-0} / 1024)) MiB, at the end $((${mem_last:-0} / 1024)) MiB, peak $((mem_peak / 1024)) MiB"
+fi
+
 # ---- rsyslog, the reference receiver ----------------------------------------------------------------------------
 rs_udp_best=""
 if [[ ${BENCH_RSYSLOG:-1} != 0 ]] && command -v rsyslogd >/dev/null; then
@@ -205,7 +237,7 @@ global(workDirectory="$rs_dir")
 module(load="impstats" interval="1" format="json" log.syslog="off" log.file="$rs_dir/stats.json" resetCounters="off")
 module(load="imudp" batchSize="32")
 module(load="imptcp")
-input(type="imudp" address="127.0.0.1" port="$rs_udp" rcvbufSize="4m" ruleset="discard")
+input(type="imudp" address="127.0.0.1" port="$rs_udp" rcvbufSize="$udp_buffer" ruleset="discard")
 input(type="imptcp" address="127.0.0.1" port="$rs_tcp" ruleset="discard")
 ruleset(name="discard") { stop }
 # rsyslog insists on one action: its own messages go to a file; the benchmark's go nowhere
@@ -272,6 +304,10 @@ fi
         echo "| /metrics scrape, $s100k series (median of 5, ms) | $scrape100k | |"
         echo "| UDP 50k/s during back-to-back scrapes of $s100k series | lost $scrape_lost, scrape median ${scrape_load_ms} ms | |"
         echo "| Peak RSS with $s100k series (MiB) | $((scrape_rss / 1024)) | |"
+    fi
+    if [[ $mem_dur != 0 ]]; then
+        echo "| New pairs offered into --max-pairs 100000 ($mem_dur, TCP as fast as taken) | $mem_queries at $mem_rate lines/s, counted exactly: $mem_exact; $mem_evicted evicted | |"
+        echo "| RSS when the bound was reached / at the end / peak (MiB) | $((${mem_at_bound:-0} / 1024)) / $((${mem_last:-0} / 1024)) / $((mem_peak / 1024)) | |"
     fi
     echo
     echo "Every step: $out/steps.csv; log: $out/bench.log."

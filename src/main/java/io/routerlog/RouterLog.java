@@ -281,6 +281,10 @@ public final class RouterLog implements AutoCloseable {
 
     /** Writes everything counted so far to the store (tests and tools). */
     public void flush() {
+        SyslogListeners l = listeners;
+        if (l != null) {
+            l.awaitReceiveThreads(); // a message counted as received is then also counted into its batch
+        }
         flusher.flushNow();
     }
 

@@ -270,6 +270,22 @@ public final class SyslogListeners implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns once every receive thread has finished what it was reading when this was called: a task queued on
+     * each event loop runs only between reads.
+     */
+    public void awaitReceiveThreads() {
+        List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            if (!loop.inEventLoop() && !loop.isShuttingDown()) {
+                done.add(loop.submit(() -> { }));
+            }
+        }
+        for (io.netty.util.concurrent.Future<?> f : done) {
+            f.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** The port both listeners use. */
     public int port() {
         return port;

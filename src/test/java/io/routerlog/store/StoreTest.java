@@ -54,6 +54,38 @@ class StoreTest {
         }
     }
 
+    private static Map<PairKey, Long> unpack(PackedCounters p) {
+        Map<PairKey, Long> m = new HashMap<>();
+        PackedCounters.Cursor c = p.cursor();
+        while (c.next()) {
+            assertThat(c.labels()).isEqualTo(3);
+            assertThat(m.put(new PairKey(c.label(0), c.label(1), c.label(2)), c.value())).as("listed once").isNull();
+        }
+        assertThat(m).hasSize(p.entries());
+        return m;
+    }
+
+    @Test
+    void packedReadsGiveEveryEntryWithItsTotal() {
+        try (Store store = start(271_000, Duration.ofHours(1))) { // room for all: no eviction
+            Map<PairKey, Long> expected = new HashMap<>();
+            for (int round = 1; round <= 3; round++) {
+                Map<PairKey, Long> batch = new HashMap<>();
+                for (int i = 0; i < 20_000; i += round) {
+                    batch.put(pair(i), (long) round);
+                    expected.merge(pair(i), (long) round, Long::sum);
+                }
+                store.pairs().add(batch, TIMEOUT);
+            }
+            assertThat(unpack(store.pairs().packOwned())).isEqualTo(expected).isEqualTo(owned(store.pairs()));
+            assertThat(unpack(store.pairs().packAll())).isEqualTo(expected);
+        }
+        try (Store empty = start(2710, Duration.ofHours(1))) {
+            assertThat(empty.pairs().packOwned().entries()).isZero();
+            assertThat(empty.pairs().packAll().entries()).isZero();
+        }
+    }
+
     @Test
     void maxPairsThatIsNotAMultipleOfThePartitionCountIsNeverExceeded() {
         try (Store store = start(1000, Duration.ofHours(1))) {
@@ -69,7 +101,7 @@ class StoreTest {
 
     @Test
     void countsAreExactBelowTheBound() {
-        try (Store store = start(27_100, Duration.ofHours(1))) {
+        try (Store store = start(271_000, Duration.ofHours(1))) { // room for all: no eviction
             Map<PairKey, Long> expected = new HashMap<>();
             for (int round = 0; round < 5; round++) {
                 Map<PairKey, Long> batch = new HashMap<>();

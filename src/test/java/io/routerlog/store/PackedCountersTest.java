@@ -1,0 +1,91 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The packed read of a counter map: labels and counts come back as they went in. */
+public class PackedCountersTest {
+    /** Packs the pairs in iteration order (for exporter tests). */
+    public static PackedCounters pack(Map<PairKey, Long> pairs) {
+        PackedCounters p = new PackedCounters();
+        pairs.forEach(p::add);
+        return p;
+    }
+
+    private static List<String> read(PackedCounters p) {
+        List<String> out = new ArrayList<>();
+        PackedCounters.Cursor c = p.cursor();
+        while (c.next()) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < c.labels(); i++) {
+                b.append(c.label(i)).append('|');
+            }
+            out.add(b.append(c.value()).toString());
+        }
+        return out;
+    }
+
+    @Test
+    void labelsAndCountsComeBackInOrder() {
+        PackedCounters p = new PackedCounters(16); // grows as needed
+        p.add(new PairKey("192.168.1.2", "bücher.example", "AAAA"), 5);
+        p.add(new LabelKey("wan-drop", "10.0.0.1", "10.0.0.2", "TCP", "22"), Long.MAX_VALUE);
+        p.add("forwarded", 0);
+        p.add(new PairKey("::1", "😀.example", "A"), 1);
+        assertThat(p.entries()).isEqualTo(4);
+        assertThat(read(p)).containsExactly("192.168.1.2|bücher.example|AAAA|5",
+                "wan-drop|10.0.0.1|10.0.0.2|TCP|22|" + Long.MAX_VALUE, "forwarded|0", "::1|😀.example|A|1");
+    }
+
+    @Test
+    void aLoneSurrogateBecomesTheReplacementCharacter() {
+        PackedCounters p = new PackedCounters();
+        p.add(new PairKey("c", "a\uD800b", "A"), 1);
+        assertThat(read(p)).containsExactly("c|a\uFFFDb|A|1");
+    }
+
+    @Test
+    void aVeryLongLabelIsCutAtACharacterBoundary() {
+        String name = "é".repeat(3000); // 6000 bytes of UTF-8
+        PackedCounters p = new PackedCounters();
+        p.add(new PairKey("c", name, "A"), 9);
+        PackedCounters.Cursor c = p.cursor();
+        assertThat(c.next()).isTrue();
+        assertThat(c.labelLength(1)).isEqualTo(PackedCounters.MAX_LABEL_BYTES);
+        assertThat(c.label(1)).isEqualTo("é".repeat(PackedCounters.MAX_LABEL_BYTES / 2));
+        assertThat(c.label(2)).isEqualTo("A");
+        assertThat(c.value()).isEqualTo(9);
+    }
+
+    @Test
+    void joinedPacksAndTheirSerializedFormReadTheSame() {
+        PackedCounters a = new PackedCounters();
+        PackedCounters b = new PackedCounters();
+        Map<PairKey, Long> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            pairs.put(new PairKey("10.0.0." + i % 250, "host" + i + ".example", i % 2 == 0 ? "A" : "AAAA"), (long) i);
+        }
+        int i = 0;
+        for (Map.Entry<PairKey, Long> e : pairs.entrySet()) {
+            (i++ < 2000 ? a : b).add(e.getKey(), e.getValue());
+        }
+        a.addAll(b);
+        assertThat(a.entries()).isEqualTo(5000);
+        assertThat(read(a)).isEqualTo(read(pack(pairs)));
+
+        InternalSerializationService ss = new DefaultSerializationServiceBuilder()
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization()).build();
+        Data data = ss.toData(a);
+        PackedCounters back = ss.toObject(data);
+        assertThat(back.entries()).isEqualTo(5000);
+        assertThat(read(back)).isEqualTo(read(a));
+    }
+}
