@@ -210,9 +210,16 @@ public final class HttpEndpoints implements AutoCloseable {
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {
-            exchange.getResponseBody().write(body);
+            // in pieces: the JDK copies each write into a temporary direct buffer of the same size and keeps it
+            // cached per thread, so one 10 MB write would hold 10 MB of native memory per HTTP thread for good
+            OutputStream out = exchange.getResponseBody();
+            for (int off = 0; off < body.length; off += WRITE_CHUNK) {
+                out.write(body, off, Math.min(WRITE_CHUNK, body.length - off));
+            }
         }
     }
+
+    private static final int WRITE_CHUNK = 64 * 1024;
 
     @Override
     public void close() {
