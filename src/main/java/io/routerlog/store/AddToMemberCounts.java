@@ -36,11 +36,12 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
             return null;
         }
         MemberCounts current = entry.getValue();
-        MemberCounts updated = current == null ? MemberCounts.of(member, delta, flush)
-                : current.plus(member, delta, flush);
-        if (updated != current) {
-            entry.setValue(updated);
+        if (current != null && current.hasApplied(member, flush)) {
+            return null; // a retried flush
         }
+        // in place: with the OBJECT in-memory format this is the stored object itself, so an update allocates
+        // nothing; setValue stores it and marks the entry as updated (for eviction and expiry)
+        entry.setValue(current == null ? MemberCounts.of(member, delta, flush) : current.addInPlace(member, delta, flush));
         return null;
     }
 

@@ -15,7 +15,8 @@ import java.util.UUID;
  * <p>Each contribution also remembers the sequence number of the last flush added to it, so that a flush that
  * Hazelcast retries (its primary died after applying it, say) is not counted twice.
  *
- * <p>Immutable: {@link #plus} returns a new instance.
+ * <p>{@link #plus} returns a new instance; {@link #addInPlace} changes this one (for the store's entry processor,
+ * which owns the stored object: no new value per update means no garbage per counter per flush).
  */
 public final class MemberCounts implements IdentifiedDataSerializable {
     private UUID[] members;
@@ -70,6 +71,30 @@ public final class MemberCounts implements IdentifiedDataSerializable {
         c[counts.length] = delta;
         f[flushes.length] = flush;
         return new MemberCounts(m, c, f);
+    }
+
+    /**
+     * Like {@link #plus}, but adds to this instance when {@code member} already has a contribution (only its count
+     * and flush change, so a reader summing at the same time sees the old or the new count). A new member still
+     * gets a new instance. Returns the instance that holds the result.
+     */
+    public MemberCounts addInPlace(UUID member, long delta, long flush) {
+        int i = indexOf(member);
+        if (i < 0) {
+            return plus(member, delta, flush);
+        }
+        if (flush != 0 && flush <= flushes[i]) {
+            return this;
+        }
+        counts[i] += delta;
+        flushes[i] = Math.max(flushes[i], flush);
+        return this;
+    }
+
+    /** True when {@code member}'s contribution already holds flush number {@code flush} or a later one. */
+    public boolean hasApplied(UUID member, long flush) {
+        int i = indexOf(member);
+        return flush != 0 && i >= 0 && flush <= flushes[i];
     }
 
     /** The exact merge of two copies of one counter: per member, the larger contribution (and its flush). */

@@ -176,7 +176,7 @@ public final class Store implements AutoCloseable {
 
         int retentionSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
         int backups = s.backupCount();
-        c.addMapConfig(merged(boundedMap(PAIRS, s.maxPairs(), retentionSeconds, backups),
+        c.addMapConfig(merged(boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups),
                 MergePolicies.LatestIdentity.class));
@@ -187,9 +187,9 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(merged(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(new MapConfig(TUNNEL_PEAKS).setBackupCount(backups), MergePolicies.Highest.class));
-        c.addMapConfig(merged(boundedMap(FIREWALL, s.maxLogSeries(), retentionSeconds, backups),
+        c.addMapConfig(merged(boundedCounters(FIREWALL, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(boundedMap(HTTP, s.maxLogSeries(), retentionSeconds, backups),
+        c.addMapConfig(merged(boundedCounters(HTTP, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         return c;
     }
@@ -204,6 +204,16 @@ public final class Store implements AutoCloseable {
     private static MapConfig merged(MapConfig map, Class<?> policy) {
         map.setMergePolicyConfig(new MergePolicyConfig(policy.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
         return map;
+    }
+
+    /**
+     * A bounded map of {@link MemberCounts}, kept as objects: {@link AddToMemberCounts} then adds to the stored
+     * counter itself instead of replacing a serialized value on every flush (which, for a busy store, fed the old
+     * generation with a dead value per counter per flush and caused the long collections).
+     */
+    private static MapConfig boundedCounters(String name, int max, int retentionSeconds, int backupCount) {
+        return boundedMap(name, max, retentionSeconds, backupCount)
+                .setInMemoryFormat(Boolean.getBoolean("routerlog.store.binary") ? InMemoryFormat.BINARY : InMemoryFormat.OBJECT);
     }
 
     private static MapConfig boundedMap(String name, int max, int retentionSeconds, int backupCount) {
