@@ -5,7 +5,7 @@
 #
 # Environment (defaults in brackets):
 #   BENCH_UDP_RATES   datagrams/s stepped for both receivers [100000,200000,250000,300000,350000,400000,450000,500000]
-#   BENCH_UDP_BUFFER  socket receive buffer of both receivers [32m, routerlog's default; needs root or rmem_max]
+#   BENCH_UDP_BUFFER  socket receive buffer of both receivers [128m, routerlog's default; needs root or rmem_max]
 #   BENCH_STEP        length of each UDP step [30s]; the UDP target is zero loss for 30 s
 #   BENCH_TCP_STEP    length of each TCP run [15s]
 #   BENCH_TCP_RATE    the fixed TCP rate that must be sustained with exact counts [1000000]
@@ -25,7 +25,7 @@ out=${1:-$(mktemp -d /tmp/routerlog-bench.XXXXXX)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-100000,200000,250000,300000,350000,400000,450000,500000}"
-udp_buffer=${BENCH_UDP_BUFFER:-32m}
+udp_buffer=${BENCH_UDP_BUFFER:-128m}
 step=${BENCH_STEP:-30s}
 tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}

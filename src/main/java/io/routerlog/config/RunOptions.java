@@ -79,7 +79,7 @@ public final class RunOptions {
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
     String maxFrame;
 
-    @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "32MiB",
+    @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "128MiB",
             description = "Kernel receive buffer for UDP: SO_RCVBUF, capped by net.core.rmem_max unless routerlog has CAP_NET_ADMIN (then SO_RCVBUFFORCE). Default: ${DEFAULT-VALUE}.")
     String udpReceiveBuffer;
 
