@@ -24,11 +24,6 @@ public final class ReceiverCollector implements MultiCollector {
     private final Supplier<ConnectionTracker> connections;
     private final java.util.function.IntSupplier udpReceiveBuffer;
 
-    /** @param connections the TCP connection counts, or null before the listeners are up */
-    public ReceiverCollector(PipelineCounters counters, Supplier<ConnectionTracker> connections) {
-        this(counters, connections, () -> 0);
-    }
-
     /**
      * @param connections      the TCP connection counts, or null before the listeners are up
      * @param udpReceiveBuffer the UDP socket receive buffer the kernel granted (0 without UDP listeners)

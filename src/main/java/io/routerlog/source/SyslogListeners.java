@@ -47,7 +47,7 @@ public final class SyslogListeners implements AutoCloseable {
     /** Larger than any UDP payload, so that a datagram is never cut short by the receive buffer. */
     private static final int MAX_DATAGRAM = 65536;
     /** Datagrams read per recvmmsg call (epoll); the buffer of one read holds this many maximal datagrams. */
-    private static final int RECVMMSG_BATCH = Integer.getInteger("routerlog.recvmmsg", 8);
+    private static final int RECVMMSG_BATCH = 8;
     /**
      * Buffers for UDP reads. Each read takes one buffer of {@code RECVMMSG_BATCH} maximal datagrams (512 KiB with
      * the default --max-frame). Netty's default adaptive allocator allocates (and zeroes) fresh memory for buffers
@@ -63,6 +63,7 @@ public final class SyslogListeners implements AutoCloseable {
     private final boolean epoll;
     private int port;
     private int tlsPort;
+    private int udpReceiveBuffer;
 
     private SyslogListeners(int ioThreads) {
         this.epoll = Epoll.isAvailable();
@@ -191,7 +192,7 @@ public final class SyslogListeners implements AutoCloseable {
                     // recvmmsg: up to RECVMMSG_BATCH datagrams per system call, each in its own slot of one buffer
                     b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
-                    if (!Boolean.getBoolean("routerlog.adaptive")) b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
+                    b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
                 }
                 bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
             }
@@ -241,8 +242,6 @@ public final class SyslogListeners implements AutoCloseable {
     private static int granted(DatagramChannel ch) {
         return ch.config().getReceiveBufferSize() / (io.netty.util.internal.PlatformDependent.isWindows() ? 1 : 2);
     }
-
-    private int udpReceiveBuffer;
 
     /** The UDP receive buffer the kernel granted, in bytes (what SO_RCVBUF asked for, after the kernel's cap). */
     public int udpReceiveBuffer() {

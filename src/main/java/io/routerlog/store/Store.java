@@ -213,7 +213,7 @@ public final class Store implements AutoCloseable {
      */
     private static MapConfig boundedCounters(String name, int max, int retentionSeconds, int backupCount) {
         return boundedMap(name, max, retentionSeconds, backupCount)
-                .setInMemoryFormat(Boolean.getBoolean("routerlog.store.binary") ? InMemoryFormat.BINARY : InMemoryFormat.OBJECT);
+                .setInMemoryFormat(InMemoryFormat.OBJECT);
     }
 
     private static MapConfig boundedMap(String name, int max, int retentionSeconds, int backupCount) {
