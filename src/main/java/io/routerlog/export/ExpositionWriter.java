@@ -143,9 +143,14 @@ public final class ExpositionWriter {
     }
 
     private void raw(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
+        raw(b, 0, b.length);
+    }
+
+    /** Appends bytes already in exposition format (another writer's families, the OpenMetrics end marker). */
+    void raw(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
     }
 
     private void ensure(int n) {
@@ -157,6 +162,11 @@ public final class ExpositionWriter {
     /** Bytes written so far. */
     public int size() {
         return len;
+    }
+
+    /** A copy of what was written so far. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
     }
 
     /** Writes what was written so far to {@code out}. */

@@ -40,22 +40,20 @@ public final class MetricsExposition {
         if (!openMetrics) {
             writer = formats.getPrometheusTextFormatWriter();
         }
-        ExpositionWriter large = new ExpositionWriter(openMetrics);
-        for (StreamedCollector c : streamed) {
-            c.write(request, large);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(large.size() + 64 * 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         writer.write(out, request == null ? registry.scrape() : registry.scrape(request));
         byte[] small = out.toByteArray();
         int smallLength = small.length;
         if (openMetrics && endsWith(small, EOF)) {
             smallLength -= EOF.length; // the streamed families go before the end marker
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(smallLength + large.size() + EOF.length);
-        body.write(small, 0, smallLength);
-        large.writeTo(body);
+        ExpositionWriter body = new ExpositionWriter(openMetrics);
+        body.raw(small, 0, smallLength);
+        for (StreamedCollector c : streamed) {
+            c.write(request, body);
+        }
         if (openMetrics) {
-            body.write(EOF);
+            body.raw(EOF, 0, EOF.length);
         }
         return new Body(writer.getContentType(), body.toByteArray());
     }

@@ -219,8 +219,9 @@ public final class SyslogListeners implements AutoCloseable {
      */
     private void ensureReceiveBuffer(DatagramChannel ch, int wanted) {
         // Linux reports twice the size asked for (the kernel's bookkeeping share included)
-        if (granted(ch) >= wanted) {
-            udpReceiveBuffer = granted(ch);
+        int granted = granted(ch);
+        if (granted >= wanted) {
+            udpReceiveBuffer = granted;
             return;
         }
         if (epoll) {
@@ -230,7 +231,7 @@ public final class SyslogListeners implements AutoCloseable {
                 LOG.debug("SO_RCVBUFFORCE not allowed: {}", e.toString());
             }
         }
-        int granted = granted(ch);
+        granted = granted(ch);
         if (granted < wanted) {
             LOG.warn("The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
                     + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap with "
