@@ -180,13 +180,7 @@ public final class PcapReader {
                     }
                     int iface = in.int32(bigEndian);
                     in.skip(8);
-                    int caplen = in.int32(bigEndian);
-                    in.int32(bigEndian);
-                    if (caplen < 0 || caplen > body - 20) {
-                        throw corrupt("packet block length");
-                    }
-                    packet(in, linkType(linkTypes, iface), caplen);
-                    in.skip(body - 20 - caplen);
+                    capturedPacket(in, bigEndian, linkType(linkTypes, iface), body);
                 }
                 case 3 -> { // simple packet: interface 0
                     if (body < 4) {
@@ -203,18 +197,26 @@ public final class PcapReader {
                     }
                     int iface = in.int16(bigEndian);
                     in.skip(2 + 8);
-                    int caplen = in.int32(bigEndian);
-                    in.int32(bigEndian);
-                    if (caplen < 0 || caplen > body - 20) {
-                        throw corrupt("packet block length");
-                    }
-                    packet(in, linkType(linkTypes, iface), caplen);
-                    in.skip(body - 20 - caplen);
+                    capturedPacket(in, bigEndian, linkType(linkTypes, iface), body);
                 }
                 default -> in.skip(body);
             }
             in.skip(4); // trailing total length
         }
+    }
+
+    /**
+     * The rest of an enhanced or obsolete packet block, whose 20-byte header is read up to its captured and
+     * original lengths: the packet, then the block's padding and options.
+     */
+    private void capturedPacket(Input in, boolean bigEndian, int linkType, int body) throws IOException {
+        int caplen = in.int32(bigEndian);
+        in.int32(bigEndian); // original length
+        if (caplen < 0 || caplen > body - 20) {
+            throw corrupt("packet block length");
+        }
+        packet(in, linkType, caplen);
+        in.skip(body - 20 - caplen);
     }
 
     private static void checkBlockLength(int total, int min) throws IOException {
