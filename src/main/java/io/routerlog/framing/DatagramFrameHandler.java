@@ -9,8 +9,17 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
 
 /**
- * One syslog message per UDP datagram. One trailing {@code \n} or {@code \0}, which some senders append, is not
- * part of the message. The datagram is released after the sink has seen it.
+ * Frames a UDP datagram like a stream that ends with it, so a message reads the same over UDP and TCP:
+ * <ul>
+ *   <li>usually one message per datagram, with or without line ends after it (an empty datagram carries no
+ *       message and is not counted);</li>
+ *   <li>an RFC 6587 octet count before the message ({@code LEN SP <PRI>...}, as syslog-ng's {@code loggen -P} and
+ *       some relays send over UDP) is honoured; a LEN beyond the datagram's end is a truncated frame;</li>
+ *   <li>a {@code \n} or {@code \0} inside a message that is not octet counted ends it: a datagram holding several
+ *       lines gives several messages (each counted, and dropped by reason if it is not syslog), and a NUL never
+ *       reaches a message.</li>
+ * </ul>
+ * The datagram is released after the sink has seen it.
  */
 public final class DatagramFrameHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final int maxFrame;
@@ -27,19 +36,40 @@ public final class DatagramFrameHandler extends SimpleChannelInboundHandler<Data
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
-        int index = content.readerIndex();
-        int length = content.readableBytes();
-        counters.message(Transport.UDP);
-        if (length > 0) {
-            byte last = content.getByte(index + length - 1);
-            if (last == '\n' || last == 0) {
-                length--;
+        int p = content.readerIndex();
+        int end = content.writerIndex();
+        while (p < end) {
+            long header = Frames.octetCountHeader(content, p, end);
+            if (header >= 0) {
+                int start = p + Frames.headerLength(header);
+                long length = Frames.frameLength(header);
+                if (length > end - start) {
+                    counters.message(Transport.UDP);
+                    counters.dropped(length > maxFrame ? DropReason.FRAME_TOO_LARGE : DropReason.TRUNCATED_FRAME);
+                    return;
+                }
+                frame(content, start, (int) length);
+                p = start + (int) length;
+                continue;
             }
+            int delim = content.forEachByte(p, end - p, Frames.NOT_DELIMITER);
+            int frameEnd = delim < 0 ? end : delim;
+            frame(content, p, frameEnd - p);
+            p = frameEnd + 1;
         }
-        if (length > maxFrame) {
-            counters.dropped(DropReason.FRAME_TOO_LARGE);
+    }
+
+    /** Hands on one frame without its trailing line ends; one that holds nothing else carries no message. */
+    private void frame(ByteBuf content, int index, int length) {
+        int n = Frames.withoutLineEnds(content, index, length);
+        if (n == 0) {
             return;
         }
-        sink.frame(content, index, length);
+        counters.message(Transport.UDP);
+        if (n > maxFrame) {
+            counters.dropped(DropReason.FRAME_TOO_LARGE);
+        } else {
+            sink.frame(content, index, n);
+        }
     }
 }

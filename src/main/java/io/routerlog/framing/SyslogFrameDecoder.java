@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
@@ -14,11 +13,11 @@ import java.util.List;
  * Splits a syslog TCP stream into messages. Each frame is recognised on its own, so framings can be mixed on one
  * connection:
  * <ul>
- *   <li>RFC 6587 octet counting, {@code LEN SP MSG}, when the frame starts with a non-zero digit followed by up to
- *       nine digits and a space;</li>
- *   <li>otherwise non-transparent framing: the message ends at the first {@code \n} (an {@code \r} before it is
- *       dropped) or {@code \0}.</li>
+ *   <li>RFC 6587 octet counting, {@code LEN SP MSG}, when the frame starts with up to nine digits and a space;</li>
+ *   <li>otherwise non-transparent framing: the message ends at the first {@code \n} or {@code \0}.</li>
  * </ul>
+ * Line ends at the end of a frame ({@code \r}, {@code \n}, {@code \0}, as octet-counting senders include them)
+ * are not part of the message, whichever framing carried it (see {@link Frames}).
  * A frame longer than {@code maxFrame} is counted and skipped up to the next delimiter ({@code \n} or {@code \0}),
  * also when it announced its length: a bogus length cannot swallow the rest of the stream, and after at most
  * {@code maxFrame} delimiters any garbage is behind. Empty frames ({@code \n\n}, {@code \r\n\0}) carry no
@@ -30,9 +29,6 @@ import java.util.List;
  * frames of a closing connection are decoded regardless.
  */
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
-    /** Up to 999,999,999: more digits than this cannot be a frame length. */
-    private static final int MAX_LENGTH_DIGITS = 9;
-    private static final ByteProcessor NOT_DELIMITER = b -> b != '\n' && b != 0;
     /** How often (in frames) to ask the next stages whether they are nearly full. */
     private static final int OVERLOAD_CHECK_EVERY = 32;
 
@@ -118,7 +114,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int end = in.writerIndex();
             if (discarding) {
-                int delim = in.forEachByte(start, end - start, NOT_DELIMITER);
+                int delim = in.forEachByte(start, end - start, Frames.NOT_DELIMITER);
                 if (delim < 0) {
                     in.skipBytes(end - start);
                     return false;
@@ -127,8 +123,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 discarding = false;
                 continue;
             }
-            byte first = in.getByte(start);
-            if (first >= '1' && first <= '9') {
+            if (Frames.isDigit(in.getByte(start))) {
                 int r = octetCounted(in, start, end);
                 if (r == NEED_MORE) {
                     return false;
@@ -137,7 +132,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                     continue;
                 }
             }
-            int delim = in.forEachByte(start, end - start, NOT_DELIMITER);
+            int delim = in.forEachByte(start, end - start, Frames.NOT_DELIMITER);
             if (delim < 0) {
                 if (end - start > maxFrame) {
                     oversized();
@@ -146,14 +141,11 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 }
                 return false;
             }
-            int length = delim - start;
-            if (length > 0 && in.getByte(delim) == '\n' && in.getByte(delim - 1) == '\r') {
-                length--;
-            }
+            int length = Frames.withoutLineEnds(in, start, delim - start);
             in.readerIndex(delim + 1);
             if (length > maxFrame) {
                 oversized();
-            } else if (length > 0) {
+            } else {
                 emit(in, start, length);
             }
         }
@@ -162,38 +154,26 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** Handles a frame that starts with a digit; says whether it was octet counted. */
     private int octetCounted(ByteBuf in, int start, int end) {
-        int i = start;
-        long length = 0;
-        while (i < end && i - start <= MAX_LENGTH_DIGITS) {
-            byte c = in.getByte(i);
-            if (c < '0' || c > '9') {
-                break;
-            }
-            length = length * 10 + (c - '0');
-            i++;
-        }
-        int digits = i - start;
-        if (digits > MAX_LENGTH_DIGITS) {
-            return NOT_OCTET_COUNTED;
-        }
-        if (i == end) {
+        long header = Frames.octetCountHeader(in, start, end);
+        if (header == Frames.NEED_MORE) {
             return NEED_MORE;
         }
-        if (in.getByte(i) != ' ') {
+        if (header == Frames.NOT_OCTET_COUNTED) {
             return NOT_OCTET_COUNTED;
         }
-        int header = digits + 1;
+        int headerLength = Frames.headerLength(header);
+        long length = Frames.frameLength(header);
         if (length > maxFrame) {
             oversized();
-            in.skipBytes(header);
+            in.skipBytes(headerLength);
             discarding = true;
             return CONSUMED;
         }
-        if (end - start - header < length) {
+        if (end - start - headerLength < length) {
             return NEED_MORE;
         }
-        in.readerIndex(start + header + (int) length);
-        emit(in, start + header, (int) length);
+        in.readerIndex(start + headerLength + (int) length);
+        emit(in, start + headerLength, (int) length);
         return CONSUMED;
     }
 
@@ -230,25 +210,13 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         int start = in.readerIndex();
         int length = in.readableBytes();
         in.skipBytes(length);
-        if (hasOctetCountHeader(in, start, start + length)) {
+        long header = Frames.octetCountHeader(in, start, start + length);
+        if (header >= 0) {
             counters.message(transport);
             counters.dropped(DropReason.TRUNCATED_FRAME);
             return;
         }
-        if (in.getByte(start + length - 1) == '\r') {
-            length--;
-        }
-        if (length > 0) {
-            emit(in, start, length);
-        }
-    }
-
-    private static boolean hasOctetCountHeader(ByteBuf in, int start, int end) {
-        int i = start;
-        while (i < end && in.getByte(i) >= '0' && in.getByte(i) <= '9') {
-            i++;
-        }
-        return i > start && i < end && in.getByte(i) == ' ' && in.getByte(start) != '0';
+        emit(in, start, length);
     }
 
     private void oversized() {
@@ -256,8 +224,12 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         counters.dropped(DropReason.FRAME_TOO_LARGE);
     }
 
+    /** Hands on a frame without its trailing line ends; one that holds nothing else carries no message. */
     private void emit(ByteBuf in, int index, int length) {
-        counters.message(transport);
-        sink.frame(in, index, length);
+        int n = Frames.withoutLineEnds(in, index, length);
+        if (n > 0) {
+            counters.message(transport);
+            sink.frame(in, index, n);
+        }
     }
 }

@@ -97,6 +97,23 @@ class SyslogFrameDecoderTest {
         assertThat(counters.messageCount(Transport.TCP)).isEqualTo(2);
     }
 
+    @Test
+    void lineEndsCountedInsideAnOctetCountedFrameAreNotPartOfTheMessage() {
+        // syslog-ng's syslog() driver and rsyslog's octet-counted omfwd count the newline that ends the message
+        assertThat(frames(MAX, octet("<30>a from 10.3.0.1\n") + octet("<30>b is NXDOMAIN\r\n") + octet("<30>c\0")
+                + octet("\n")))
+                .containsExactly("<30>a from 10.3.0.1", "<30>b is NXDOMAIN", "<30>c");
+        assertThat(counters.messageCount(Transport.TCP)).as("a frame of line ends alone carries no message")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aMessageReadsTheSameWhicheverFramingCarriedIt() {
+        String m = "<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: query[A] x.test from 10.3.0.1";
+        assertThat(frames(MAX, m + "\n", m + "\r\n", m + "\0", octet(m), octet(m + "\n"), octet(m + "\r\n")))
+                .containsExactly(m, m, m, m, m, m);
+    }
+
     private static final String MIXED = octet("<30>1 2026-11-22T01:59:45Z vm dnsmasq 1 - - query[A] a.test from ::1")
             + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 10.0.0.2\n"
             + "<30>Nov 22 01:59:48 dnsmasq[1]: query[AAAA] c.test from 10.0.0.3\0"

@@ -1,0 +1,81 @@
+package io.routerlog.framing;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
+/**
+ * The framing rules that hold for every transport, so that a message reads the same whichever framing carried it:
+ * the delimiters of non-transparent framing, the RFC 6587 octet-count header, and the line ends a frame may carry
+ * at its end ({@code \n}, {@code \r\n}, {@code \0}: octet-counted frames of syslog-ng and rsyslog and RFC 5425 TLS
+ * senders count a trailing {@code \n}, some UDP senders append one), which are never part of the message.
+ */
+final class Frames {
+    /** Up to 999,999,999: more digits than this cannot be a frame length. */
+    static final int MAX_LENGTH_DIGITS = 9;
+    /** Finds the end of a non-transparent frame: {@code \n} or {@code \0}. */
+    static final ByteProcessor NOT_DELIMITER = b -> b != '\n' && b != 0;
+
+    /** {@link #octetCountHeader} when the range does not start with {@code LEN SP}. */
+    static final long NOT_OCTET_COUNTED = -1;
+    /** {@link #octetCountHeader} when the range ends inside what may still become a header. */
+    static final long NEED_MORE = -2;
+
+    private Frames() {
+    }
+
+    /**
+     * Reads an RFC 6587 octet-count header ({@code LEN SP}, LEN a decimal number of at most nine digits; leading
+     * zeros, which the RFC does not allow, are accepted because syslog-ng's {@code loggen} sends them) at
+     * {@code start}: the header's length in the high 32 bits and LEN in the low 32 bits, or
+     * {@link #NOT_OCTET_COUNTED} / {@link #NEED_MORE}. LEN may exceed any sane frame size; the caller checks it.
+     */
+    static long octetCountHeader(ByteBuf in, int start, int end) {
+        if (!isDigit(in.getByte(start))) {
+            return NOT_OCTET_COUNTED;
+        }
+        int i = start;
+        long length = 0;
+        while (i < end && i - start <= MAX_LENGTH_DIGITS) {
+            byte c = in.getByte(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            length = length * 10 + (c - '0');
+            i++;
+        }
+        if (i - start > MAX_LENGTH_DIGITS) {
+            return NOT_OCTET_COUNTED;
+        }
+        if (i == end) {
+            return NEED_MORE;
+        }
+        if (in.getByte(i) != ' ') {
+            return NOT_OCTET_COUNTED;
+        }
+        return ((long) (i + 1 - start) << 32) | length;
+    }
+
+    static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    static int headerLength(long header) {
+        return (int) (header >>> 32);
+    }
+
+    static long frameLength(long header) {
+        return header & 0xffffffffL;
+    }
+
+    /** Length of the frame {@code [index, index+length)} without the line ends at its end. */
+    static int withoutLineEnds(ByteBuf in, int index, int length) {
+        while (length > 0) {
+            byte last = in.getByte(index + length - 1);
+            if (last != '\n' && last != '\r' && last != 0) {
+                break;
+            }
+            length--;
+        }
+        return length;
+    }
+}
