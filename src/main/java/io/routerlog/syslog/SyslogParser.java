@@ -14,6 +14,8 @@ import io.routerlog.text.Bytes;
  * become empty fields; structured data ends after the last element, so a message that itself starts with
  * {@code [A]} stays message; a UTF-8 BOM before the message is skipped.
  *
+ * <p>In both formats the message is taken without the blanks around it.
+ *
  * <p>A message that is not syslog gets a {@link DropReason} instead of an exception.
  */
 public final class SyslogParser {
@@ -251,8 +253,7 @@ public final class SyslogParser {
         if (end - p >= 3 && b[p] == (byte) 0xEF && b[p + 1] == (byte) 0xBB && b[p + 2] == (byte) 0xBF) {
             p += 3;
         }
-        m.messageOff = p;
-        m.messageLen = end - p;
+        setMessage(m, p, end);
         return null;
     }
 
@@ -300,8 +301,24 @@ public final class SyslogParser {
         return p;
     }
 
+    /**
+     * The message without white space around it, whatever the format: rsyslog's RFC 5424 output keeps the space
+     * that followed the tag ({@code - -  query[A] ...}), and trailing blanks are no part of what was logged (logd
+     * strips them too).
+     */
     private static void setMessage(SyslogMessage m, int p, int end) {
+        byte[] b = m.buf;
+        while (p < end && isBlank(b[p])) {
+            p++;
+        }
+        while (end > p && isBlank(b[end - 1])) {
+            end--;
+        }
         m.messageOff = p;
         m.messageLen = end - p;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == SP || c == '\t';
     }
 }

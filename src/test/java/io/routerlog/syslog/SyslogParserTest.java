@@ -279,6 +279,25 @@ class SyslogParserTest {
     @Nested
     class Rfc5424 {
         @Test
+        void rsyslogsProtocol23FormatKeepsASpaceBeforeTheMessageThatIsNotPartOfIt() {
+            // RSYSLOG_SyslogProtocol23Format: "%msg%" keeps the space that followed the tag
+            SyslogMessage m = parse("<30>1 2026-12-02T10:00:00+00:00 vm dnsmasq 300 - -  query[A] x from 10.0.0.9");
+            SyslogMessage sd = parse("<30>1 2026-12-02T10:00:00+00:00 vm dnsmasq 300 - [a@1 b=\"c\"]  query[A] x");
+
+            assertThat(m.program()).isEqualTo("dnsmasq");
+            assertThat(m.message()).isEqualTo("query[A] x from 10.0.0.9");
+            assertThat(sd.message()).isEqualTo("query[A] x");
+        }
+
+        @Test
+        void blanksAroundTheMessageAreNotPartOfIt() {
+            assertThat(parse("<30>1 - - dnsmasq - - - \t query[A] x from ::1 \t ").message())
+                    .isEqualTo("query[A] x from ::1");
+            assertThat(parse("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]:   query[A] x from ::1  ").message())
+                    .isEqualTo("query[A] x from ::1");
+        }
+
+        @Test
         void fullHeaderWithStructuredData() {
             SyslogMessage m = parse("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47"
                     + " [exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] An application"
