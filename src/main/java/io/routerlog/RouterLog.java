@@ -21,13 +21,14 @@ import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
 import io.routerlog.framing.FrameSink;
 import io.routerlog.geoip.GeoIp;
-import io.routerlog.aggregate.ClientAnonymizer;
+import io.routerlog.event.EventSink;
 import io.routerlog.export.LabelCountsCollector;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.FirewallLogParser;
 import io.routerlog.parser.HaproxyLogParser;
-import io.routerlog.parser.DomainFilter;
 import io.routerlog.parser.MessageRouter;
+import io.routerlog.rules.ClientAnonymizer;
+import io.routerlog.rules.Rules;
 import io.routerlog.source.LeasesFileWatcher;
 import io.routerlog.source.ListenerSettings;
 import io.routerlog.source.SyslogListeners;
@@ -52,7 +53,7 @@ public final class RouterLog implements AutoCloseable {
     private final Settings settings;
     private final PipelineCounters counters = new PipelineCounters();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final DomainFilter ignoredDomains;
+    private final ClientAnonymizer anonymizer;
     private GeoIp geoIp;
     private Store store;
     private Flusher flusher;
@@ -71,7 +72,8 @@ public final class RouterLog implements AutoCloseable {
         this.settings = settings;
         this.receive = receive;
         this.serveHttp = serveHttp;
-        this.ignoredDomains = DomainFilter.of(settings.ignoreDomains());
+        this.anonymizer = new ClientAnonymizer(settings.anonymizeClients(), settings.anonymizeKey() == null ? null
+                : settings.anonymizeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Starts a node; returns once it receives syslog and serves metrics. */
@@ -105,9 +107,7 @@ public final class RouterLog implements AutoCloseable {
                 settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()));
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
-                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp)
-                .withAnonymizer(new ClientAnonymizer(settings.anonymizeClients(), settings.anonymizeKey() == null
-                        ? null : settings.anonymizeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
         flusher.start();
 
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -125,6 +125,10 @@ public final class RouterLog implements AutoCloseable {
         streamed.add(new LabelCountsCollector("routerlog_http_requests", "HTTP requests logged by HAProxy "
                 + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
                 List.of("client", "frontend", "backend", "status"), store.http()));
+        streamed.add(new LabelCountsCollector("routerlog_dns_long_names", "Queries for names longer than the 253 "
+                + "characters of a DNS name, per client and the suffix stored for them (registrable domain, else last "
+                + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
+                + "--max-log-series", List.of("client", "domain"), store.longNames()));
         if (!settings.dnsttDomains().isEmpty()) {
             registry.register(new DnsttCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
                     geoIp.hasAsns(), settings.dnsttActiveWindow(), System::currentTimeMillis));
@@ -168,7 +172,8 @@ public final class RouterLog implements AutoCloseable {
                 settings.maxConnections(), settings.idleTimeout(), Math.max(0, settings.syslogTlsPort()),
                 syslogTls()), perThread::get, counters);
         if (settings.leasesFile() != null) {
-            leases = new LeasesFileWatcher(settings.leasesFile(), flusher.newAggregator(), System::currentTimeMillis)
+            leases = new LeasesFileWatcher(settings.leasesFile(), rules(flusher.newAggregator()),
+                    System::currentTimeMillis)
                     .start(LEASES_CHECK_MILLIS);
         }
         if (settings.captureInterface() != null) {
@@ -208,8 +213,8 @@ public final class RouterLog implements AutoCloseable {
      */
     public io.routerlog.source.PcapReader newPacketReader() {
         LocalAggregator aggregator = flusher.newAggregator();
-        return new io.routerlog.source.PcapReader(new io.routerlog.parser.DnsPacketParser(aggregator, packetCounters,
-                settings.dnsttDomains(), ignoredDomains), packetCounters, settings.capturePort())
+        return new io.routerlog.source.PcapReader(new io.routerlog.parser.DnsPacketParser(rules(aggregator),
+                packetCounters), packetCounters, settings.capturePort())
                 .afterMessage(() -> {
                     if (aggregator.nearlyFull()) {
                         CountDownLatch taken = new CountDownLatch(1);
@@ -243,14 +248,21 @@ public final class RouterLog implements AutoCloseable {
         return b.build();
     }
 
-    /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
+    /**
+     * The stages after the socket for one receive thread: syslog parse, the parsers, the rules, local aggregation.
+     */
     private FrameSink newReceivePipeline() {
         LocalAggregator aggregator = flusher.newAggregator();
-        DnsmasqParser dnsmasq = new DnsmasqParser(aggregator, counters, settings.dnsttDomains(), ignoredDomains,
-                System::currentTimeMillis);
-        MessageRouter router = new MessageRouter(counters.programs().local(), dnsmasq,
-                new FirewallLogParser(aggregator, counters), new HaproxyLogParser(aggregator, counters));
+        EventSink rules = rules(aggregator);
+        MessageRouter router = new MessageRouter(counters.programs().local(),
+                new DnsmasqParser(rules, counters, System::currentTimeMillis),
+                new FirewallLogParser(rules, counters), new HaproxyLogParser(rules, counters));
         return new ReceivePipeline(new SyslogFrameParser(router, counters), aggregator);
+    }
+
+    /** The rules every source's events go through on their way to {@code aggregator} (one per reading thread). */
+    private Rules rules(LocalAggregator aggregator) {
+        return new Rules(settings.ignoreDomains(), settings.dnsttDomains(), anonymizer, counters, aggregator);
     }
 
     /** Distinct pairs one receive thread may collect between two flushes. */

@@ -2,6 +2,7 @@ package io.routerlog;
 
 import static io.routerlog.testing.Senders.octet;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.routerlog.config.Settings;
 import io.routerlog.stats.DropReason;
@@ -158,16 +159,21 @@ class RouterLogTest {
     }
 
     @Test
-    void labelValuesFromTheNetworkAreEscapedAndReadBackUnchanged() throws Exception {
-        String weird = "we\"ird\\name\nwith.newline.test";
+    void textFromTheNetworkIsStoredEscapedAndReadBackUnchanged() throws Exception {
+        // octet counting carries a newline inside a message; names are stored with unprintable bytes as \DDD
+        String weird = "We\"ird\\name\nwith.NEWLINE.test";
+        Senders.tcp(node.syslogPort(), octet("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] " + weird
+                + " from 10.2.0.1"));
         Senders.udp(node.syslogPort(), List.of(
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] " + weird + " from 10.2.0.1",
                 "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.2.0.2 aa:bb:cc:dd:ee:03 h\"o\\st",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] caf\u00e9.test from 10.2.0.3"));
-        Exposition m = settle(3);
-        assertThat(m.queryCounts()).containsEntry("10.2.0.1 " + weird + " A", 1L)
-                .containsEntry("10.2.0.3 caf\u00e9.test A", 1L);
-        assertThat(m.samples("routerlog_dhcp_lease_info").get(0).labels()).containsEntry("hostname", "h\"o\\st");
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] caf\u00e9.test from 10.2.0.3",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] CAF\u00c9.test from 10.2.0.3"));
+        Exposition m = settle(4);
+        assertThat(m.queryCounts()).containsOnly(
+                entry("10.2.0.1 we\"ird\\092name\\010with.newline.test A", 1L),
+                entry("10.2.0.3 caf\\195\\169.test A", 1L),
+                entry("10.2.0.3 caf\\195\\137.test A", 1L));
+        assertThat(m.samples("routerlog_dhcp_lease_info").get(0).labels()).containsEntry("hostname", "h\"o\\092st");
     }
 
     @Test
@@ -222,12 +228,12 @@ class RouterLogTest {
         String csv = Http.get(node.httpPort(), "/clients.csv").body();
         assertThat(csv.lines()).containsExactly(
                 "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
-                "192.168.1.11,\"odd,\"\"name\"\"\tand%.test\",1,,,,");
+                "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,");
         String tsv = Http.get(node.httpPort(), "/clients.tsv").body();
         assertThat(tsv.lines()).containsExactlyInAnyOrder(
                 "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
                 "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
-                "192.168.1.11\todd,\"name\"%09and%25.test\tA\t1\t\t");
+                "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t");
         assertThat(Http.get(node.httpPort(), "/").body()).contains("/clients.csv").contains("/clients.tsv");
     }
 

@@ -7,6 +7,8 @@ import io.routerlog.event.DnsQuery;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.MessageRouter;
+import io.routerlog.rules.ClientAnonymizer;
+import io.routerlog.rules.Rules;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.SyslogFrameParser;
 import java.io.ByteArrayOutputStream;
@@ -75,8 +77,9 @@ public class ReceivePathBenchmark {
     public void setUp() {
         lines = realisticLines(LINES, clients, 1);
         counters = new PipelineCounters();
-        aggregator = new LocalAggregator(100_000, counters, () -> { }, ClientAnonymizer.none());
-        dnsmasq = new DnsmasqParser(aggregator, counters, List.of(), System::currentTimeMillis);
+        aggregator = new LocalAggregator(100_000, counters, () -> { });
+        Rules rules = new Rules(List.of(), List.of(), ClientAnonymizer.none(), counters, aggregator);
+        dnsmasq = new DnsmasqParser(rules, counters, System::currentTimeMillis);
         parser = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
         channel = new EmbeddedChannel(new SyslogFrameDecoder(64 * 1024, parser, counters));
         ByteArrayOutputStream all = new ByteArrayOutputStream();

@@ -17,9 +17,11 @@ final class Batch {
     /** Firewall packets and HTTP requests, per label values (rarer than DNS queries: plain maps will do). */
     final Map<LabelKey, long[]> firewall = new HashMap<>();
     final Map<LabelKey, long[]> http = new HashMap<>();
+    /** Queries for over-long names, per (client, stored suffix of the name). */
+    final Map<LabelKey, long[]> longNames = new HashMap<>();
 
-    Batch(int pairCapacity, ClientAnonymizer anonymizer) {
-        this.pairs = new PairCounts(pairCapacity, anonymizer);
+    Batch(int pairCapacity) {
+        this.pairs = new PairCounts(pairCapacity);
         this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
     }
 }

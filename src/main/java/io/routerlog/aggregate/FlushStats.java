@@ -1,5 +1,8 @@
 package io.routerlog.aggregate;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** How flushing to the store goes, for the exporter. */
@@ -9,6 +12,18 @@ public final class FlushStats {
     volatile long lastDurationNanos;
     volatile long lastSuccessEpochMillis;
     volatile int pendingPairs;
+    private final Map<String, LongAdder> givenUp = new ConcurrentHashMap<>();
+
+    void gaveUp(String map, long entries) {
+        givenUp.computeIfAbsent(map, m -> new LongAdder()).add(entries);
+    }
+
+    /** Pending updates given up per store map, after the store did not take them for too long. */
+    public Map<String, Long> givenUp() {
+        Map<String, Long> m = new TreeMap<>();
+        givenUp.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
 
     public long flushes() {
         return flushes.sum();

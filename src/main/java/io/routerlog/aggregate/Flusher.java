@@ -32,9 +32,10 @@ import org.apache.logging.log4j.Logger;
  * Moves what the {@link LocalAggregator}s counted into the store, every flush interval, on its own thread
  * ({@code routerlog-flush}). Each flush writes one batch per map partition, not one call per message.
  *
- * <p>When the store does not take a flush, its counts stay here and go with the next one; if the store stays away
- * long enough for them to outgrow the pair bound, they are given up and counted as dropped
- * ({@code store_unavailable}).
+ * <p>When the store does not take a flush, its counts stay here and go with the next one. Every kind of pending
+ * update has a bound (four times what one flush can bring): if the store stays away long enough for one to outgrow
+ * it, that kind is given up, its entries counted per map ({@link FlushStats#givenUp}) and the messages they came
+ * from as dropped ({@code store_unavailable}: queries, firewall packets, HTTP requests, DHCP lines).
  */
 public final class Flusher implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Flusher.class);
@@ -56,10 +57,10 @@ public final class Flusher implements AutoCloseable {
     private final Map<String, DhcpEvent> pendingDhcp = new LinkedHashMap<>();
     private final Map<LabelKey, Long> pendingFirewall = new HashMap<>();
     private final Map<LabelKey, Long> pendingHttp = new HashMap<>();
+    private final Map<LabelKey, Long> pendingLongNames = new HashMap<>();
     private long lastFailureLog;
     /** Set before start() when DNSTT domains are configured. */
     private TunnelFlush tunnels;
-    private ClientAnonymizer anonymizer = ClientAnonymizer.none();
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -79,7 +80,7 @@ public final class Flusher implements AutoCloseable {
 
     /** A new aggregator for one receive thread (or other source), flushed by this flusher. */
     public LocalAggregator newAggregator() {
-        LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush, anonymizer.copy());
+        LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush);
         aggregators.add(a);
         return a;
     }
@@ -92,12 +93,6 @@ public final class Flusher implements AutoCloseable {
      */
     public Flusher withTunnels(List<String> domains, Duration activeWindow, GeoIp geoIp) {
         this.tunnels = domains.isEmpty() ? null : new TunnelFlush(store.tunnels(), domains, activeWindow, geoIp);
-        return this;
-    }
-
-    /** Anonymizes client addresses in the aggregators created after this call. */
-    public Flusher withAnonymizer(ClientAnonymizer anonymizer) {
-        this.anonymizer = anonymizer;
         return this;
     }
 
@@ -178,6 +173,8 @@ public final class Flusher implements AutoCloseable {
             b.firewall.clear();
             b.http.forEach((k, n) -> pendingHttp.merge(k, n[0], Long::sum));
             b.http.clear();
+            b.longNames.forEach((k, n) -> pendingLongNames.merge(k, n[0], Long::sum));
+            b.longNames.clear();
             if (tunnels != null) {
                 b.tunnels.drain(tunnels);
             }
@@ -219,22 +216,46 @@ public final class Flusher implements AutoCloseable {
         }
         store.firewall().add(pendingFirewall, WRITE_TIMEOUT_MILLIS);
         store.http().add(pendingHttp, WRITE_TIMEOUT_MILLIS);
+        store.longNames().add(pendingLongNames, WRITE_TIMEOUT_MILLIS);
         if (tunnels != null) {
             tunnels.write(clock.getAsLong(), WRITE_TIMEOUT_MILLIS);
         }
     }
 
     private void giveUpIfTooMuchPending() {
-        if (pendingPairs.size() > 4 * Math.max(batchCapacity, store.pairCapacity())) {
+        int bound = 4 * Math.max(batchCapacity, store.pairCapacity());
+        giveUp(pendingPairs, bound, store.pairs().name(), true);
+        giveUp(pendingFirewall, bound, store.firewall().name(), true);
+        giveUp(pendingHttp, bound, store.http().name(), true);
+        giveUp(pendingLongNames, bound, store.longNames().name(), false); // their queries are in the pairs
+        if (pendingDhcp.size() > 4 * LocalAggregator.MAX_DHCP_EVENTS) {
+            gaveUp(store.identities().name(), pendingDhcp.size(), pendingDhcp.size());
+            pendingDhcp.clear();
+        }
+        if (tunnels != null) {
+            tunnels.giveUpAbove(bound, (map, entries) -> gaveUp(map, entries, 0));
+        }
+    }
+
+    /** Gives up the pending counts of one map when there are more than {@code bound} of them. */
+    private <K> void giveUp(Map<K, Long> pending, int bound, String map, boolean messages) {
+        if (pending.size() > bound) {
             long lost = 0;
-            for (long c : pendingPairs.values()) {
+            for (long c : pending.values()) {
                 lost += c;
             }
-            counters.dropped(DropReason.STORE_UNAVAILABLE, lost);
-            LOG.error("The store has not taken counts for too long; dropped {} queries of {} pairs", lost,
-                    pendingPairs.size());
-            pendingPairs.clear();
+            gaveUp(map, pending.size(), messages ? lost : 0);
+            pending.clear();
         }
+    }
+
+    private void gaveUp(String map, long entries, long messages) {
+        stats.gaveUp(map, entries);
+        if (messages > 0) {
+            counters.dropped(DropReason.STORE_UNAVAILABLE, messages);
+        }
+        LOG.error("The store has not taken updates for too long; gave up {} pending entries of {}{}", entries, map,
+                messages > 0 ? " (" + messages + " messages)" : "");
     }
 
     /** Flushes what is left and stops the flush thread. */

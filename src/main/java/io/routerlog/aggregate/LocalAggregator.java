@@ -1,17 +1,27 @@
 package io.routerlog.aggregate;
 
+import io.routerlog.event.DhcpEvent;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
+import io.routerlog.event.FirewallPacket;
+import io.routerlog.event.HttpRequest;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
+import io.routerlog.store.LabelKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Counts the events of one receive thread in memory until the {@link Flusher} takes them. Each call is a short
  * uncontended lock and an array update: nothing on the receive path waits for the store.
+ *
+ * <p>Events arrive in their stored form (the rules stage has applied anonymization, name form, ignore list and
+ * DNSTT folding).
  *
  * <p>When a flood of new pairs fills the batch before the next flush, an early flush is requested and the new
  * pairs that do not fit are counted as dropped ({@code aggregation_full}); pairs already in the batch keep counting.
@@ -23,19 +33,16 @@ public final class LocalAggregator implements EventSink {
     private final int pairCapacity;
     private final PipelineCounters counters;
     private final Runnable requestFlush;
-    /** Client addresses are anonymized before they are counted; DHCP identities are then not kept at all. */
-    private final ClientAnonymizer anonymizer;
     private Batch active;
     private Batch spare;
     private boolean flushRequested;
-    private final java.util.List<Runnable> onTaken = new java.util.ArrayList<>();
+    private final List<Runnable> onTaken = new ArrayList<>();
 
-    LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush, ClientAnonymizer anonymizer) {
+    LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush) {
         this.pairCapacity = pairCapacity;
         this.counters = counters;
         this.requestFlush = requestFlush;
-        this.anonymizer = anonymizer;
-        this.active = new Batch(pairCapacity, anonymizer);
+        this.active = new Batch(pairCapacity);
     }
 
     @Override
@@ -43,6 +50,10 @@ public final class LocalAggregator implements EventSink {
         if (!active.pairs.add(query)) {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
+            return;
+        }
+        if (query.shortened()) {
+            count(active.longNames, new LabelKey(query.client(), query.domain()));
         }
     }
 
@@ -63,16 +74,16 @@ public final class LocalAggregator implements EventSink {
     }
 
     @Override
-    public synchronized void firewallPacket(io.routerlog.event.FirewallPacket p) {
-        count(active.firewall, new io.routerlog.store.LabelKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
+    public synchronized void firewallPacket(FirewallPacket p) {
+        count(active.firewall, new LabelKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
     }
 
     @Override
-    public synchronized void httpRequest(io.routerlog.event.HttpRequest r) {
-        count(active.http, new io.routerlog.store.LabelKey(r.client(), r.frontend(), r.backend(), r.status()));
+    public synchronized void httpRequest(HttpRequest r) {
+        count(active.http, new LabelKey(r.client(), r.frontend(), r.backend(), r.status()));
     }
 
-    private void count(java.util.Map<io.routerlog.store.LabelKey, long[]> map, io.routerlog.store.LabelKey key) {
+    private void count(Map<LabelKey, long[]> map, LabelKey key) {
         long[] n = map.get(key);
         if (n == null) {
             if (map.size() >= pairCapacity) {
@@ -101,10 +112,7 @@ public final class LocalAggregator implements EventSink {
         dhcp(release);
     }
 
-    private void dhcp(io.routerlog.event.DhcpEvent event) {
-        if (anonymizer.active()) {
-            return; // a MAC and hostname would name the client that the address no longer does
-        }
+    private void dhcp(DhcpEvent event) {
         if (active.dhcp.size() >= MAX_DHCP_EVENTS) {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
@@ -150,14 +158,14 @@ public final class LocalAggregator implements EventSink {
 
     /** Hands the current batch to the flusher and starts a fresh one. */
     Batch take() {
-        java.util.List<Runnable> relieved;
+        List<Runnable> relieved;
         Batch taken;
         synchronized (this) {
             taken = active;
-            active = spare != null ? spare : new Batch(pairCapacity, anonymizer);
+            active = spare != null ? spare : new Batch(pairCapacity);
             spare = null;
             flushRequested = false;
-            relieved = onTaken.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(onTaken);
+            relieved = onTaken.isEmpty() ? List.of() : new ArrayList<>(onTaken);
             onTaken.clear();
         }
         relieved.forEach(Runnable::run);

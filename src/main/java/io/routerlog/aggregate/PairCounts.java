@@ -20,11 +20,9 @@ final class PairCounts {
     private long[] counts;
     private PairKey[] pairKeys;
     private byte[] scratch = new byte[512];
-    private final ClientAnonymizer anonymizer;
 
-    PairCounts(int capacity, ClientAnonymizer anonymizer) {
+    PairCounts(int capacity) {
         this.capacity = capacity;
-        this.anonymizer = anonymizer;
         int initial = Math.min(capacity, 1024);
         this.keys = new BytesTable(initial);
         this.counts = new long[initial];
@@ -34,14 +32,7 @@ final class PairCounts {
     /** Counts one query; false (and nothing counted) when the pair is new and the table is full. */
     boolean add(DnsQuery q) {
         byte[] b = q.buf();
-        byte[] client = b;
-        int clientOff = q.clientOffset();
         int cl = q.clientLength();
-        if (anonymizer.active()) {
-            client = anonymizer.apply(b, clientOff, cl);
-            clientOff = 0;
-            cl = client.length;
-        }
         int dl = q.domainLength();
         int tl = q.qtypeLength();
         int n = 2 + cl + dl + tl;
@@ -50,7 +41,7 @@ final class PairCounts {
         }
         byte[] s = scratch;
         s[0] = (byte) cl;
-        System.arraycopy(client, clientOff, s, 1, cl);
+        System.arraycopy(b, q.clientOffset(), s, 1, cl);
         s[1 + cl] = (byte) dl;
         System.arraycopy(b, q.domainOffset(), s, 2 + cl, dl);
         System.arraycopy(b, q.qtypeOffset(), s, 2 + cl + dl, tl);

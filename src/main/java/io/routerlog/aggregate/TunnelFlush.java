@@ -58,6 +58,21 @@ final class TunnelFlush implements TunnelCounts.Visitor {
         }
     }
 
+    /**
+     * Gives up the pending counters or sessions when there are more than {@code bound} of them (the store has been
+     * away for long), telling {@code gaveUp} which map and how many entries.
+     */
+    void giveUpAbove(int bound, java.util.function.ObjLongConsumer<String> gaveUp) {
+        if (pendingCounters.size() > bound) {
+            gaveUp.accept(store.counters().name(), pendingCounters.size());
+            pendingCounters.clear();
+        }
+        if (pendingSessions.size() > bound) {
+            gaveUp.accept(store.sessionsName(), pendingSessions.size());
+            pendingSessions.clear();
+        }
+    }
+
     /** Writes what was collected, as seen at {@code nowMillis}. */
     void write(long nowMillis, long timeoutMillis) {
         if (!pendingSessions.isEmpty()) {

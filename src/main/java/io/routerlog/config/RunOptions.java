@@ -1,6 +1,6 @@
 package io.routerlog.config;
 
-import io.routerlog.aggregate.ClientAnonymizer;
+import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.source.AddressRanges;
 import io.routerlog.store.ClusterSettings;

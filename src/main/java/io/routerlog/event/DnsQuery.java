@@ -3,11 +3,15 @@ package io.routerlog.event;
 import io.routerlog.text.Bytes;
 
 /**
- * One DNS query as ranges of the parser's line buffer: who asked ({@code client}, an IPv4 or IPv6 address as the
- * resolver logged it), for what ({@code domain}, lower-case, no trailing dot) and which type ({@code qtype}, the
- * resolver's mnemonic such as {@code A} or {@code HTTPS}, or {@code TYPE<n>}).
+ * One DNS query (or, from a packet, a response) as ranges of a buffer: who asked ({@code client}, an IPv4 or IPv6
+ * address), for what ({@code domain}) and which type ({@code qtype}, the resolver's mnemonic such as {@code A} or
+ * {@code HTTPS}, or {@code TYPE<n>}), and the size of the message on the wire when the source knows it.
  *
- * <p>A flyweight: the parser refills one instance per line, so receivers copy what they keep.
+ * <p>Parsers report names and addresses as the source wrote them; the rules stage ({@code rules.Rules}) reports the
+ * stored forms on: canonical (and maybe anonymized) client, lower-cased and escaped name, {@link #shortened} when
+ * an over-long name was cut to a suffix.
+ *
+ * <p>A flyweight: its producer refills one instance per message, so receivers copy what they keep.
  */
 public final class DnsQuery {
     private byte[] buf;
@@ -17,9 +21,20 @@ public final class DnsQuery {
     private int domainLen;
     private int qtypeOff;
     private int qtypeLen;
+    private int wireBytes;
+    private boolean shortened;
 
     public DnsQuery set(byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff,
             int qtypeLen) {
+        return set(buf, clientOff, clientLen, domainOff, domainLen, qtypeOff, qtypeLen, 0, false);
+    }
+
+    /**
+     * @param wireBytes size of the DNS message on the wire, 0 when the source does not know it (a log line)
+     * @param shortened the name was longer than a DNS name can be and is stored as a suffix of it
+     */
+    public DnsQuery set(byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff,
+            int qtypeLen, int wireBytes, boolean shortened) {
         this.buf = buf;
         this.clientOff = clientOff;
         this.clientLen = clientLen;
@@ -27,7 +42,19 @@ public final class DnsQuery {
         this.domainLen = domainLen;
         this.qtypeOff = qtypeOff;
         this.qtypeLen = qtypeLen;
+        this.wireBytes = wireBytes;
+        this.shortened = shortened;
         return this;
+    }
+
+    /** Size of the DNS message on the wire, or 0 when the source does not know it. */
+    public int wireBytes() {
+        return wireBytes;
+    }
+
+    /** True when the name was longer than 253 characters and {@link #domain} is the suffix stored for it. */
+    public boolean shortened() {
+        return shortened;
     }
 
     public byte[] buf() {

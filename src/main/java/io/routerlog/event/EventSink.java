@@ -1,21 +1,34 @@
 package io.routerlog.event;
 
 /**
- * What the parsers report. Implemented by the local aggregation of each receive thread; calls must not block.
+ * What the parsers report, and what the rules stage reports on to the aggregation. Calls must not block.
+ *
+ * <p>Parsers report {@link #query}, {@link #response}, {@link #reply}, DHCP, firewall and proxy events with names
+ * and addresses as the source wrote them. The rules stage ({@code rules.Rules}) applies the rules every source
+ * shares (canonical addresses, anonymization, name form, ignore list, DNSTT folding) and reports the result on,
+ * adding {@link #tunnelQuery} and {@link #tunnelResponse} for traffic under a DNSTT domain.
  */
 public interface EventSink {
     /** One DNS query. The flyweight is only valid during the call. */
     void query(DnsQuery query);
 
+    /**
+     * A DNS response seen in a packet (a query log has none): {@link DnsQuery#client()} is the address it was sent
+     * to, {@link DnsQuery#wireBytes()} the size of the message. Its outcome is reported by {@link #reply}; this
+     * call only feeds the DNSTT bytes out. The flyweight is only valid during the call.
+     */
+    default void response(DnsQuery response) {
+    }
+
     /** A query under a DNSTT tunnel domain (reported in addition to {@link #query}). The flyweight is only valid
      * during the call. */
-    void tunnelQuery(TunnelQuery query);
+    default void tunnelQuery(TunnelQuery query) {
+    }
 
     /**
-     * A DNS response under a DNSTT tunnel domain, seen in a packet capture (a query log has none):
-     * {@link TunnelQuery#sender()} is the address the response was sent to (usually a recursive resolver),
-     * {@link TunnelQuery#wireBytes()} the size of the response message. Counts the tunnel's bytes out; sinks that
-     * do not keep DNSTT data ignore it. The flyweight is only valid during the call.
+     * A DNS response under a DNSTT tunnel domain: {@link TunnelQuery#sender()} is the address the response was sent
+     * to (usually a recursive resolver), {@link TunnelQuery#wireBytes()} the size of the response message. The
+     * flyweight is only valid during the call.
      */
     default void tunnelResponse(TunnelQuery response) {
     }

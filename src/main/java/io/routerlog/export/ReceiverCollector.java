@@ -3,6 +3,7 @@ package io.routerlog.export;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.routerlog.source.ConnectionTracker;
+import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,8 @@ public final class ReceiverCollector implements MultiCollector {
         ConnectionTracker c = connections.get();
         return new MetricSnapshots(
                 Families.counter(MESSAGES, "Syslog messages received (frames), by transport", "transport", messages),
-                Families.counter(DROPPED, "Messages or parts of them not used, by reason: frame_too_large, "
-                        + "truncated_frame, bad_pri, bad_header, bad_structured_data, bad_dnsmasq_line, "
-                        + "name_too_long, aggregation_full, internal_error, store_unavailable", "reason", drops),
+                Families.counter(DROPPED, "Messages (or connections) not used, by reason: " + DropReason.labels(),
+                        "reason", drops),
                 Families.counter(PROGRAMS, "Syslog messages that parsed, by sending program (tag or APP-NAME; _none "
                         + "without one, _other beyond 100 distinct programs)", "program", counters.programs().snapshot()),
                 Families.counter(DNSMASQ_LINES, "dnsmasq log lines, by kind", "kind", lines),

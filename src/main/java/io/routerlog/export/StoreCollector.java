@@ -15,6 +15,7 @@ public final class StoreCollector implements MultiCollector {
     static final String PENDING = "routerlog_store_pending_pairs";
     static final String MEMBERS = "routerlog_cluster_members";
     static final String UNEXPECTED = "routerlog_cluster_unexpected_members";
+    static final String GIVEN_UP = "routerlog_store_given_up_entries";
 
     private final Store store;
     private final FlushStats flushes;
@@ -38,11 +39,14 @@ public final class StoreCollector implements MultiCollector {
                 Families.gauge(MEMBERS, "Members of the routerlog cluster this node sees (1 when single)",
                         store.clusterSize()),
                 Families.counter(UNEXPECTED, "Members that joined although they are not in --cluster-members",
-                        store.unexpectedMembers()));
+                        store.unexpectedMembers()),
+                Families.counter(GIVEN_UP, "Pending updates given up because the store did not take them for too "
+                        + "long, by map (the messages behind them count in routerlog_syslog_dropped_total, reason "
+                        + "store_unavailable)", "map", flushes.givenUp()));
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED);
+        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED, GIVEN_UP);
     }
 }

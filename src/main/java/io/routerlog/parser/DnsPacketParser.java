@@ -3,13 +3,13 @@ package io.routerlog.parser;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.PacketCounters;
-import io.routerlog.text.Bytes;
-import java.util.List;
-import java.util.Locale;
+import io.routerlog.text.IpText;
+import java.io.IOException;
+import java.util.Arrays;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -21,175 +21,167 @@ import org.xbill.DNS.Type;
  *
  * <ul>
  *   <li>A query (QR=0, opcode QUERY) from C for name N and type T is the {@link DnsQuery} of dnsmasq's
- *       {@code query[T] N from C}: the source address as text (RFC 5952 for IPv6), the name lower-cased without
- *       the trailing dot, the type's mnemonic or {@code TYPE<n>}; ignored names and DNSTT tunnel domains as in
- *       {@link DnsmasqParser}.</li>
+ *       {@code query[T] N from C}: the source address, the name's labels joined by dots as they came (the rules
+ *       stage gives them their stored form), the type's mnemonic or {@code TYPE<n>}, and the message's size.</li>
  *   <li>A response (QR=1) is a reply outcome: NXDOMAIN, SERVFAIL, REFUSED, {@code answered} (NOERROR with answer
- *       records), {@code nodata} (NOERROR without), {@code error} for other codes.</li>
- *   <li>DNSTT: a query under a tunnel domain is a {@link TunnelQuery} of its real size (the DNS message, as
- *       dnstt_exporter counts the UDP payload) for its source address; a response under a tunnel domain is a
- *       {@link EventSink#tunnelResponse tunnel response} of its size for its destination address.</li>
+ *       records), {@code nodata} (NOERROR without), {@code error} for other codes; and a {@link EventSink#response}
+ *       with its destination address, name and size (what DNSTT's bytes out are counted from).</li>
+ *   <li>A question name longer than the 255 bytes DNS allows, which dnsjava refuses but resolvers such as dnsmasq
+ *       accept and answer (tunnels and exfiltration use them), is read from the message by hand.</li>
  * </ul>
  *
- * Messages that dnsjava cannot decode, or without a question, are counted as malformed; other opcodes (NOTIFY,
+ * Messages that cannot be decoded, or without a question, are counted as malformed; other opcodes (NOTIFY,
  * UPDATE) as not DNS lookups.
  */
 public final class DnsPacketParser implements DnsMessageSink {
-    private static final int MAX_NAME_LENGTH = 253;
+    /** Longest question name read, in wire bytes: the size of a name dnsmasq still accepts. */
+    private static final int MAX_WIRE_NAME = 1025;
+    /** Longest name DNS allows, in wire bytes (RFC 1035). */
+    private static final int DNS_MAX_WIRE_NAME = 255;
+    private static final int HEADER = 12;
 
     private final EventSink sink;
     private final PacketCounters counters;
-    private final TunnelDomains tunnelDomains;
-    private final DomainFilter ignored;
     private final DnsQuery query = new DnsQuery();
-    private final TunnelQuery tunnelQuery = new TunnelQuery();
-    private final byte[] line = new byte[64 + 1024 + 32];
-    private final StringBuilder addr = new StringBuilder(48);
+    /** address text, name, type */
+    private final byte[] line = new byte[IpText.MAX_TEXT + MAX_WIRE_NAME + 32];
+    private final byte[] address = new byte[16];
 
-    public DnsPacketParser(EventSink sink, PacketCounters counters, List<String> tunnelDomains, DomainFilter ignored) {
+    // the message being read
+    private int opcode;
+    private boolean response;
+    private int rcode;
+    private boolean answers;
+    private int nameOff;
+    private int nameLen;
+    private int type;
+
+    public DnsPacketParser(EventSink sink, PacketCounters counters) {
         this.sink = sink;
         this.counters = counters;
-        this.tunnelDomains = new TunnelDomains(tunnelDomains);
-        this.ignored = ignored;
     }
 
     @Override
     public void message(byte[] buf, int srcOff, int dstOff, int addrLen, int off, int len) {
-        Message m;
-        try {
-            m = new Message(java.util.Arrays.copyOfRange(buf, off, off + len));
-        } catch (java.io.IOException | RuntimeException e) {
+        System.arraycopy(buf, response(buf, off, len) ? dstOff : srcOff, address, 0, addrLen);
+        int clientLen = IpText.format(address, addrLen, line, 0);
+        nameOff = clientLen;
+        if (!decode(buf, off, len) && !decodeOverlongQuestion(buf, off, len)) {
             counters.malformed.increment();
             return;
         }
-        if (m.getHeader().getOpcode() != Opcode.QUERY) {
+        if (opcode != Opcode.QUERY) {
             counters.notDns.increment(); // NOTIFY, UPDATE, ...: not a lookup
             return;
         }
-        Record question = m.getQuestion();
-        if (question == null) {
-            counters.malformed.increment();
-            return;
-        }
-        boolean response = m.getHeader().getFlag(Flags.QR);
-        // line buffer: address, name, type
-        int p = 0;
-        int client = p;
-        p = ascii(address(buf, response ? dstOff : srcOff, addrLen), p);
-        int clientLen = p - client;
-        int name = p;
-        String n = question.getName().toString(true).toLowerCase(Locale.ROOT);
-        if (n.length() > MAX_NAME_LENGTH) {
-            counters.malformed.increment();
-            return;
-        }
-        p = ascii(n, p);
-        int nameLen = p - name;
         if (response) {
             counters.responses.increment();
-            sink.reply(outcome(m));
-            if (nameLen > 1) {
-                int tunnel = tunnelDomains.indexOf(line, name, nameLen);
-                if (tunnel >= 0) {
-                    setTunnel(tunnel, client, clientLen, name, nameLen, len);
-                    sink.tunnelResponse(tunnelQuery);
-                }
-            }
+            sink.reply(outcome());
+            sink.response(query.set(line, 0, clientLen, nameOff, nameLen, 0, 0, len, false));
             return;
         }
         counters.queries.increment();
-        int type = p;
-        p = ascii(Type.string(question.getType()), p);
-        int typeLen = p - type;
-        int tunnel = -1;
-        if (nameLen > 1) {
-            if (ignored.matches(line, name, nameLen)) {
-                return;
-            }
-            tunnel = tunnelDomains.indexOf(line, name, nameLen);
-            if (tunnel >= 0) {
-                setTunnel(tunnel, client, clientLen, name, nameLen, len);
-                int d = tunnelDomains.length(tunnel);
-                name = name + nameLen - d;
-                nameLen = d;
-            }
+        int typeOff = nameOff + nameLen;
+        String t = Type.string(type);
+        for (int i = 0; i < t.length(); i++) {
+            line[typeOff + i] = (byte) t.charAt(i);
         }
-        sink.query(query.set(line, client, clientLen, name, nameLen, type, typeLen));
-        if (tunnel >= 0) {
-            sink.tunnelQuery(tunnelQuery);
-        }
+        sink.query(query.set(line, 0, clientLen, nameOff, nameLen, typeOff, t.length(), len, false));
     }
 
-    private void setTunnel(int tunnel, int client, int clientLen, int name, int nameLen, int wireBytes) {
-        int d = tunnelDomains.length(tunnel);
-        int labels = Math.max(0, nameLen - d - 1);
-        boolean session = DnsttNames.hasClientId(line, name, labels);
-        tunnelQuery.set(tunnel, line, client, clientLen, session,
-                session ? DnsttNames.clientId(line, name, labels) : 0, wireBytes);
+    private static boolean response(byte[] b, int off, int len) {
+        return len > 2 && (b[off + 2] & 0x80) != 0;
     }
 
-    static ReplyOutcome outcome(Message m) {
-        return switch (m.getRcode()) {
-            case Rcode.NOERROR -> m.getSection(Section.ANSWER).isEmpty() ? ReplyOutcome.NODATA : ReplyOutcome.ANSWERED;
+    /** Decodes the message with dnsjava; false when it refuses it or it has no question. */
+    private boolean decode(byte[] buf, int off, int len) {
+        Message m;
+        try {
+            m = new Message(Arrays.copyOfRange(buf, off, off + len));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        Record question = m.getQuestion();
+        opcode = m.getHeader().getOpcode();
+        if (question == null) {
+            return opcode != Opcode.QUERY; // another opcode is counted as such; a lookup needs a question
+        }
+        response = m.getHeader().getFlag(Flags.QR);
+        rcode = m.getRcode();
+        answers = !m.getSection(Section.ANSWER).isEmpty();
+        type = question.getType();
+        Name name = question.getName();
+        int p = nameOff;
+        for (int i = 0, n = name.labels(); i < n; i++) {
+            byte[] label = name.getLabel(i); // length byte, then the label's bytes
+            if (label.length <= 1) {
+                break; // the root
+            }
+            if (p > nameOff) {
+                line[p++] = '.';
+            }
+            System.arraycopy(label, 1, line, p, label.length - 1);
+            p += label.length - 1;
+        }
+        nameLen = p - nameOff;
+        return true;
+    }
+
+    /**
+     * Reads the header and the question of a message whose question name is longer than DNS allows: true when that
+     * is why dnsjava refused it and the rest of the question is whole.
+     */
+    private boolean decodeOverlongQuestion(byte[] b, int off, int len) {
+        int end = off + len;
+        if (len < HEADER || u16(b, off + 4) != 1) {
+            return false;
+        }
+        int flags = u16(b, off + 2);
+        int p = off + HEADER;
+        int q = nameOff;
+        int wire = 1;
+        while (true) {
+            if (p >= end) {
+                return false;
+            }
+            int l = b[p++] & 0xff;
+            if (l == 0) {
+                break;
+            }
+            wire += l + 1;
+            if (l > 63 || p + l > end || wire > MAX_WIRE_NAME) {
+                return false; // compression, extended labels, a cut or an absurd name
+            }
+            if (q > nameOff) {
+                line[q++] = '.';
+            }
+            System.arraycopy(b, p, line, q, l);
+            q += l;
+            p += l;
+        }
+        if (wire <= DNS_MAX_WIRE_NAME || p + 4 > end) {
+            return false;
+        }
+        response = (flags & 0x8000) != 0;
+        opcode = (flags >>> 11) & 0xf;
+        rcode = flags & 0xf;
+        answers = u16(b, off + 6) > 0;
+        type = u16(b, p);
+        nameLen = q - nameOff;
+        return true;
+    }
+
+    private static int u16(byte[] b, int i) {
+        return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+    }
+
+    private ReplyOutcome outcome() {
+        return switch (rcode) {
+            case Rcode.NOERROR -> answers ? ReplyOutcome.ANSWERED : ReplyOutcome.NODATA;
             case Rcode.NXDOMAIN -> ReplyOutcome.NXDOMAIN;
             case Rcode.SERVFAIL -> ReplyOutcome.SERVFAIL;
             case Rcode.REFUSED -> ReplyOutcome.REFUSED;
             default -> ReplyOutcome.ERROR;
         };
-    }
-
-    private int ascii(CharSequence s, int p) {
-        for (int i = 0; i < s.length(); i++) {
-            line[p++] = (byte) s.charAt(i);
-        }
-        return p;
-    }
-
-    /** The address as dnsmasq prints it: dotted IPv4, RFC 5952 IPv6 (lower case, longest zero run as ::). */
-    private CharSequence address(byte[] b, int off, int len) {
-        StringBuilder s = addr;
-        s.setLength(0);
-        if (len == 4) {
-            for (int i = 0; i < 4; i++) {
-                if (i > 0) {
-                    s.append('.');
-                }
-                s.append(b[off + i] & 0xff);
-            }
-            return s;
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[off + 2 * i] & 0xff) << 8) | (b[off + 2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(g[i]));
-        }
-        return s;
     }
 }

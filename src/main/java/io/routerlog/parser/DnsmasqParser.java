@@ -5,12 +5,11 @@ import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.text.Bytes;
-import java.util.List;
+import io.routerlog.text.IpText;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,20 +19,17 @@ import java.util.function.LongSupplier;
  * {@code UDP|TCP SERIAL CLIENT/PORT } ({@code log-queries=proto}), and every DHCP line with a transaction id
  * ({@code log-dhcp}); these prefixes are skipped. Then:
  * <ul>
- *   <li>{@code query[TYPE] NAME from CLIENT}: one query of (client, lower-cased name without trailing dot, type);
- *       {@code type=N} becomes {@code TYPEN}; names under a DNSTT tunnel domain count as the tunnel domain;</li>
+ *   <li>{@code query[TYPE] NAME from CLIENT}: one query of (client, name, type), as logged; {@code type=N} becomes
+ *       {@code TYPEN}. The client must be an address (IPv4, or IPv6 with an optional {@code %zone}), else the line is
+ *       a {@code bad_dnsmasq_line}. The rules stage puts client and name in their stored form;</li>
  *   <li>{@code forwarded}, {@code reply}, {@code cached}, {@code cached-stale}, {@code config}, hosts-file and
  *       {@code DHCP} name lines: a {@link ReplyOutcome};</li>
  *   <li>{@code DHCPACK}/{@code DHCPREPLY}: the identity of an address; {@code DHCPRELEASE}: its end;</li>
  *   <li>every other line is counted by kind and otherwise ignored.</li>
  * </ul>
- * The line buffer is rewritten in place (lower-casing, type names), so that no query allocates.
+ * The line buffer is rewritten in place (type names), so that no query allocates.
  */
 public final class DnsmasqParser {
-    /** The longest name DNS allows in presentation form, without the trailing dot. */
-    public static final int MAX_NAME_LENGTH = 253;
-    /** Longer than any address dnsmasq prints, even IPv6 with a zone. */
-    public static final int MAX_CLIENT_LENGTH = 255;
     /** A DHCP client id (MAC or DUID in hex with colons) is at most 255 bytes: 765 characters. */
     public static final int MAX_CLIENT_ID_LENGTH = 765;
     /** Longer than any hostname dnsmasq accepts from a client. */
@@ -42,28 +38,15 @@ public final class DnsmasqParser {
     public static final int MAX_QTYPE_LENGTH = 32;
 
     private final EventSink sink;
-    private final DomainFilter ignored;
     private final PipelineCounters counters;
-    private final TunnelDomains tunnelDomains;
     private final LongSupplier clock;
     private final DnsQuery query = new DnsQuery();
-    private final TunnelQuery tunnelQuery = new TunnelQuery();
 
-    /**
-     * @param tunnelDomains DNSTT domains whose sub-names count as the domain itself (any case, trailing dot ok)
-     */
-    public DnsmasqParser(EventSink sink, PipelineCounters counters, List<String> tunnelDomains, LongSupplier clock) {
-        this(sink, counters, tunnelDomains, DomainFilter.of(List.of()), clock);
-    }
-
-    /** @param ignored names that are never counted or stored ({@code --ignore-domain}) */
-    public DnsmasqParser(EventSink sink, PipelineCounters counters, List<String> tunnelDomains, DomainFilter ignored,
-            LongSupplier clock) {
+    /** @param sink usually the rules stage; @param clock stamps DHCP events */
+    public DnsmasqParser(EventSink sink, PipelineCounters counters, LongSupplier clock) {
         this.sink = sink;
-        this.ignored = ignored;
         this.counters = counters;
         this.clock = clock;
-        this.tunnelDomains = new TunnelDomains(tunnelDomains);
     }
 
     /** Parses {@code b[off, off+len)}, the message after the syslog header. */
@@ -132,6 +115,9 @@ public final class DnsmasqParser {
             counters.dnsmasqLine(DnsmasqLineKind.DNSSEC);
         } else if (transactionId) {
             counters.dnsmasqLine(DnsmasqLineKind.DHCP_DETAIL);
+        } else if (Bytes.indexOf(b, p, end, "query[") >= 0) {
+            // a query in a layout dnsmasq does not write (a relay changed it?): visible, not lost among "other"
+            counters.dropped(DropReason.BAD_DNSMASQ_LINE);
         } else {
             counters.dnsmasqLine(DnsmasqLineKind.OTHER);
         }
@@ -156,7 +142,7 @@ public final class DnsmasqParser {
             return;
         }
         int typeLen = close - p;
-        if (end - client > MAX_CLIENT_LENGTH || typeLen > MAX_QTYPE_LENGTH) {
+        if (typeLen > MAX_QTYPE_LENGTH || end - client > IpText.MAX_TEXT || !IpText.isAddress(b, client, end - client)) {
             counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             return;
         }
@@ -170,45 +156,9 @@ public final class DnsmasqParser {
             typeLen--;
         }
         int name = close + 2;
-        int nameLen = Math.max(0, from - name);
-        int tunnel = -1;
-        if (nameLen > 0 && b[name + nameLen - 1] == '.') {
-            nameLen--;
-        }
-        if (nameLen == 0) {
-            // the root: reuse the separator byte before the name for "."
-            name = close + 1;
-            b[name] = '.';
-            nameLen = 1;
-        } else if (nameLen > MAX_NAME_LENGTH) {
-            counters.dropped(DropReason.NAME_TOO_LONG);
-            return;
-        } else {
-            Bytes.toLowerAscii(b, name, nameLen);
-            if (ignored.matches(b, name, nameLen)) {
-                counters.dnsmasqLine(DnsmasqLineKind.QUERY);
-                counters.ignoredQuery();
-                return;
-            }
-            tunnel = tunnelDomains.indexOf(b, name, nameLen);
-            if (tunnel >= 0) {
-                int d = tunnelDomains.length(tunnel);
-                int labels = Math.max(0, nameLen - d - 1);
-                boolean session = DnsttNames.hasClientId(b, name, labels);
-                tunnelQuery.set(tunnel, b, client, end - client, session,
-                        session ? DnsttNames.clientId(b, name, labels) : 0,
-                        TunnelQuery.FIXED_QUERY_BYTES + DnsttNames.wireLength(nameLen));
-                name = name + nameLen - d;
-                nameLen = d;
-            }
-        }
         counters.dnsmasqLine(DnsmasqLineKind.QUERY);
-        sink.query(query.set(b, client, end - client, name, nameLen, p, typeLen));
-        if (tunnel >= 0) {
-            sink.tunnelQuery(tunnelQuery);
-        }
+        sink.query(query.set(b, client, end - client, name, Math.max(0, from - name), p, typeLen));
     }
-
 
     /** {@code p} is just after {@code reply }. */
     private void parseReply(byte[] b, int p, int end) {
@@ -291,12 +241,12 @@ public final class DnsmasqParser {
         if (close < 0 || close + 2 > end || b[close + 1] != ' ') {
             return null;
         }
-        String rest = Bytes.decode(b, close + 2, end - close - 2).trim();
+        String rest = Bytes.raw(b, close + 2, end - close - 2).trim();
         String[] parts = rest.split(" +", 3);
         if (parts.length == 0 || parts[0].isEmpty()) {
             return null;
         }
-        if (!IpAddresses.isIpLiteral(parts[0])) {
+        if (!IpText.isAddress(parts[0])) {
             if (!Duids.isHexOctets(parts[0])) {
                 return null;
             }

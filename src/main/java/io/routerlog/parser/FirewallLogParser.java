@@ -5,12 +5,13 @@ import io.routerlog.event.FirewallPacket;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.text.Bytes;
+import io.routerlog.text.IpText;
 
 /**
  * Reads the kernel's firewall LOG lines as OpenWrt sends them:
  * {@code [ 1234.567890] PREFIX IN=br-wan OUT= MAC=... SRC=... DST=... LEN=... ... PROTO=TCP SPT=... DPT=...}.
- * Other kernel messages are left alone; a LOG line without source, destination or protocol (cut short, say) is
- * counted as {@code bad_firewall_line}.
+ * Other kernel messages are left alone; a LOG line without source, destination or protocol (cut short, say), or
+ * whose source or destination is not an address, is counted as {@code bad_firewall_line}.
  */
 public final class FirewallLogParser {
     /** Longer than any prefix iptables or nftables allows (29 and 127 characters). */
@@ -30,7 +31,7 @@ public final class FirewallLogParser {
         if (in < 0 || (in > off && b[in - 1] != ' ')) {
             return; // not a LOG line
         }
-        String line = Bytes.decode(b, off, len);
+        String line = Bytes.raw(b, off, len);
         int at = in - off;
         String head = line.substring(0, at).strip();
         if (head.startsWith("[")) {
@@ -59,7 +60,8 @@ public final class FirewallLogParser {
         }
         if (src == null || dst == null || proto == null || src.isEmpty() || dst.isEmpty() || proto.isEmpty()
                 || head.length() > MAX_PREFIX || src.length() > MAX_FIELD || dst.length() > MAX_FIELD
-                || proto.length() > MAX_FIELD || dport.length() > MAX_FIELD) {
+                || proto.length() > MAX_FIELD || dport.length() > MAX_FIELD
+                || !IpText.isAddress(src) || !IpText.isAddress(dst)) {
             counters.dropped(DropReason.BAD_FIREWALL_LINE);
             return;
         }

@@ -24,7 +24,7 @@ public final class HaproxyLogParser {
     }
 
     public void parse(byte[] b, int off, int len) {
-        String line = Bytes.decode(b, off, len).strip();
+        String line = Bytes.raw(b, off, len).strip();
         String[] t = line.split(" +", 8);
         if (t.length < 2 || !t[1].startsWith("[") || t[0].lastIndexOf(':') <= 0) {
             return; // not a request log

@@ -1,5 +1,6 @@
 package io.routerlog.parser;
 
+import io.routerlog.text.IpText;
 import io.routerlog.event.DhcpLease;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class LeaseFileParser {
                 continue;
             }
             String ip = f[2];
-            if (!IpAddresses.isIpLiteral(ip)) {
+            if (!IpText.isAddress(ip)) {
                 continue;
             }
             String hostname = f[3].equals("*") ? "" : f[3];

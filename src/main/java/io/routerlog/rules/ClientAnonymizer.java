@@ -1,34 +1,28 @@
-package io.routerlog.aggregate;
+package io.routerlog.rules;
 
-import io.routerlog.text.Bytes;
-import io.routerlog.text.BytesTable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.routerlog.text.IpText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Replaces client addresses before anything is stored ({@code --anonymize-clients}): {@code truncate} keeps the
- * network (IPv4 /24, IPv6 /48: {@code 192.168.1.0}, {@code 2001:db8:1234::}), {@code hash} a keyed hash
- * ({@code anon-} and 16 hex digits of HMAC-SHA256 with {@code --anonymize-key}), the same for the same address.
+ * How addresses of devices are stored ({@code --anonymize-clients}): {@code none} as they are, {@code truncate}
+ * as their network (IPv4 /24, IPv6 /48: {@code 192.168.1.0}, {@code 2001:db8:1234::}), {@code hash} as a keyed
+ * hash ({@code anon-} and 16 hex digits of HMAC-SHA256 with {@code --anonymize-key}), the same for the same address.
+ * Addresses arrive in their canonical form ({@link IpText}), so every spelling of one address gets one pseudonym.
  *
- * <p>One instance per receive thread (not thread-safe); results are cached, so a known client costs a lookup.
+ * <p>Not thread-safe (the MAC is reused): each receive thread has its own {@link #copy}.
  */
 public final class ClientAnonymizer {
     /** How client addresses are stored. */
     public enum Mode { NONE, TRUNCATE, HASH }
 
-    private static final int CACHE_LIMIT = 65_536;
-    private static final byte[] UNKNOWN = "unknown".getBytes(StandardCharsets.US_ASCII);
+    private static final String UNKNOWN = "unknown";
 
     private final Mode mode;
     private final byte[] key;
-    private final BytesTable cache = new BytesTable(256);
-    private byte[][] results = new byte[256][];
     private Mac mac;
 
     public ClientAnonymizer(Mode mode, byte[] key) {
@@ -52,32 +46,15 @@ public final class ClientAnonymizer {
         return mode != Mode.NONE;
     }
 
-    /** The stored form of the client {@code b[off, off+len)}; the array belongs to this instance. */
-    public byte[] apply(byte[] b, int off, int len) {
-        int h = Bytes.hash(Bytes.HASH_SEED, b, off, len);
-        int e = cache.find(b, off, len, h);
-        if (e >= 0) {
-            return results[e];
-        }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
-            Arrays.fill(results, null);
-        }
-        byte[] anonymized = anonymize(Bytes.decode(b, off, len)).getBytes(StandardCharsets.UTF_8);
-        e = cache.findOrAdd(b, off, len, h);
-        if (e >= results.length) {
-            results = Arrays.copyOf(results, Math.max(results.length * 2, e + 1));
-        }
-        results[e] = anonymized;
-        return anonymized;
-    }
-
-    /** The stored form of a client address. */
-    public String anonymize(String client) {
+    /**
+     * The stored form of an address in canonical form, or of any other text that stands for a device (a HAProxy
+     * client that is a socket name, say): truncating keeps nothing of such text ({@code unknown}), hashing hashes it.
+     */
+    public String anonymize(String canonical) {
         return switch (mode) {
-            case NONE -> client;
-            case TRUNCATE -> truncate(client);
-            case HASH -> "anon-" + HexFormat.of().formatHex(hmac(client), 0, 8);
+            case NONE -> canonical;
+            case TRUNCATE -> truncate(canonical);
+            case HASH -> "anon-" + HexFormat.of().formatHex(hmac(canonical), 0, 8);
         };
     }
 
@@ -93,31 +70,20 @@ public final class ClientAnonymizer {
         }
     }
 
+    /** The network of an address: IPv4 /24, IPv6 /48 (without zone); {@code unknown} for anything else. */
     static String truncate(String client) {
-        int zone = client.indexOf('%');
-        String a = zone >= 0 ? client.substring(0, zone) : client;
-        if (a.indexOf(':') < 0) {
-            int dot = a.lastIndexOf('.');
-            return a.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? a.substring(0, dot) + ".0" : new String(UNKNOWN,
-                    StandardCharsets.US_ASCII);
+        byte[] text = client.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] address = new byte[16];
+        int n = IpText.parse(text, 0, text.length, address);
+        if (n < 0) {
+            return UNKNOWN;
         }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(a).getAddress(); // a literal with ':' is never looked up
-        } catch (UnknownHostException e) {
-            return new String(UNKNOWN, StandardCharsets.US_ASCII);
+        if (n == 16 && IpText.isMappedIpv4(address)) {
+            System.arraycopy(address, 12, address, 0, 4);
+            n = 4;
         }
-        if (bytes.length == 4) {
-            return truncate(formatV4(bytes)); // an IPv4-mapped IPv6 address
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 6; i += 2) {
-            s.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-        }
-        return s.append(':').toString();
-    }
-
-    private static String formatV4(byte[] b) {
-        return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        java.util.Arrays.fill(address, n == 4 ? 3 : 6, n, (byte) 0);
+        byte[] out = new byte[IpText.MAX_TEXT];
+        return new String(out, 0, IpText.format(address, n, out, 0), StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,4 +1,4 @@
-package io.routerlog.parser;
+package io.routerlog.rules;
 
 /**
  * Reads the session (ClientID) out of a DNSTT query name. A dnstt client sends {@code BASE32(payload)} split into

@@ -1,4 +1,4 @@
-package io.routerlog.parser;
+package io.routerlog.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.routerlog.parser;
+package io.routerlog.rules;
 
 import io.routerlog.text.Bytes;
 import java.nio.charset.StandardCharsets;

@@ -21,14 +21,15 @@ public enum DropReason {
     BAD_HEADER("bad_header"),
     /** RFC 5424 structured data that does not close. */
     BAD_STRUCTURED_DATA("bad_structured_data"),
-    /** A dnsmasq query or DHCP line whose fields are not where its kind puts them. */
+    /**
+     * A dnsmasq query or DHCP line whose fields are not where its kind puts them (a query's client that is not an
+     * address, say), or a line that names a query but in no layout dnsmasq writes.
+     */
     BAD_DNSMASQ_LINE("bad_dnsmasq_line"),
     /** A firewall LOG line cut short or without its addresses. */
     BAD_FIREWALL_LINE("bad_firewall_line"),
     /** A HAProxy HTTP log line cut short or with fields out of place. */
     BAD_HTTP_LINE("bad_http_line"),
-    /** A queried name longer than the 253 characters a DNS name can have. */
-    NAME_TOO_LONG("name_too_long"),
     /** A new (client, domain, qtype) pair arrived while this receive thread's batch was full. */
     AGGREGATION_FULL("aggregation_full"),
     /** A fault inside routerlog while handling the message; logged once a minute with its stack trace. */
@@ -44,5 +45,11 @@ public enum DropReason {
 
     public String label() {
         return label;
+    }
+
+    /** Every label, comma-separated, for help texts. */
+    public static String labels() {
+        return java.util.Arrays.stream(values()).map(DropReason::label)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -16,6 +16,10 @@ public final class IdentityMap {
         this.map = hz.getMap(name);
     }
 
+    public String name() {
+        return map.getName();
+    }
+
     /** Applies one update per address and waits until all are applied. */
     public void update(Map<String, UpdateIdentity> updates, long timeoutMillis) {
         if (updates.isEmpty()) {

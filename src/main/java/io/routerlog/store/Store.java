@@ -23,7 +23,9 @@ import org.apache.logging.log4j.Logger;
  *   <li>{@value #REPLIES}: reply outcome counts;</li>
  *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention;</li>
  *   <li>{@value #TUNNEL_SESSIONS}, {@value #TUNNEL_PEAKS}, {@value #TUNNEL_COUNTERS}: DNSTT sessions (bounded by
- *       {@code maxTunnelSessions}, same retention), peak active counts and counters.</li>
+ *       {@code maxTunnelSessions}, same retention), peak active counts and counters;</li>
+ *   <li>{@value #FIREWALL}, {@value #HTTP}, {@value #LONG_NAMES}: firewall packets, HTTP requests and queries for
+ *       over-long names per label set, each bounded by {@code maxLogSeries}, same retention.</li>
  * </ul>
  *
  * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
@@ -41,6 +43,7 @@ public final class Store implements AutoCloseable {
     public static final String TUNNEL_COUNTERS = "routerlog.dnstt.counters";
     public static final String FIREWALL = "routerlog.firewall.packets";
     public static final String HTTP = "routerlog.http.requests";
+    public static final String LONG_NAMES = "routerlog.dns.long_names";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
@@ -49,6 +52,7 @@ public final class Store implements AutoCloseable {
     private final TunnelStore tunnels;
     private final CounterMap<LabelKey> firewall;
     private final CounterMap<LabelKey> http;
+    private final CounterMap<LabelKey> longNames;
     private final int pairCapacity;
     private final java.util.concurrent.atomic.LongAdder unexpectedMembers = new java.util.concurrent.atomic.LongAdder();
 
@@ -61,6 +65,7 @@ public final class Store implements AutoCloseable {
         this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS);
         this.firewall = new CounterMap<>(hz, FIREWALL);
         this.http = new CounterMap<>(hz, HTTP);
+        this.longNames = new CounterMap<>(hz, LONG_NAMES);
     }
 
     /** Starts the member; returns when it is ready to take writes. */
@@ -191,6 +196,8 @@ public final class Store implements AutoCloseable {
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(boundedCounters(HTTP, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(boundedCounters(LONG_NAMES, s.maxLogSeries(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
         return c;
     }
 
@@ -262,6 +269,11 @@ public final class Store implements AutoCloseable {
     /** HAProxy requests per (client, frontend, backend, status). */
     public CounterMap<LabelKey> http() {
         return http;
+    }
+
+    /** Queries for names longer than 253 characters per (client, stored suffix of the name). */
+    public CounterMap<LabelKey> longNames() {
+        return longNames;
     }
 
     public UUID memberId() {

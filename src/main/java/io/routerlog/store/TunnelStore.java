@@ -36,6 +36,11 @@ public final class TunnelStore {
         sessions.addLocalEntryListener(new RemovalCounter(), com.hazelcast.query.Predicates.alwaysTrue(), true);
     }
 
+    /** Name of the sessions map. */
+    public String sessionsName() {
+        return sessions.getName();
+    }
+
     public CounterMap<TunnelCounterKey> counters() {
         return counters;
     }

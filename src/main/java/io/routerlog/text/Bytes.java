@@ -129,6 +129,14 @@ public final class Bytes {
     }
 
     /**
+     * The range as text of one char per byte (ISO-8859-1): nothing is lost, so whatever arrived can still be told
+     * apart and escaped (see {@code rules.Names}).
+     */
+    public static String raw(byte[] b, int off, int len) {
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
      * Decodes a range as UTF-8. Pure ASCII (the usual case) takes a fast path; malformed sequences become
      * U+FFFD, so whatever arrives from the network ends up as a valid string.
      */

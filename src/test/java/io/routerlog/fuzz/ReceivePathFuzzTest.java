@@ -18,8 +18,11 @@ import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.FrameSink;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.parser.DnsmasqParser;
-import io.routerlog.parser.DomainFilter;
 import io.routerlog.parser.MessageRouter;
+import io.routerlog.rules.ClientAnonymizer;
+import io.routerlog.rules.Names;
+import io.routerlog.rules.Rules;
+import io.routerlog.text.IpText;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.SyslogFrameParser;
@@ -31,10 +34,11 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Coverage-guided fuzzing of the receive path: framing, syslog parsing and dnsmasq parsing, fed arbitrary bytes in
- * arbitrary pieces. Properties: no exception escapes and none is swallowed inside (no {@code internal_error}), every
- * buffer is released (and Netty's PARANOID leak detector reports nothing), and a valid message after any garbage is
- * still parsed. In an ordinary test run the inputs under src/test/resources are replayed; {@code scripts/fuzz.sh}
+ * Coverage-guided fuzzing of the receive path: framing, syslog parsing, dnsmasq parsing and the rules, fed arbitrary
+ * bytes in arbitrary pieces. Properties: no exception escapes and none is swallowed inside (no
+ * {@code internal_error}), every buffer is released (and Netty's PARANOID leak detector reports nothing), what
+ * reaches the aggregation is in stored form (a canonical address, a name of printable ASCII within 253 characters),
+ * and a valid message after any garbage is still parsed. In an ordinary test run the inputs under src/test/resources are replayed; {@code scripts/fuzz.sh}
  * fuzzes for longer.
  */
 @ExtendWith(NettyLeakCheck.class)
@@ -50,8 +54,10 @@ class ReceivePathFuzzTest {
         public void query(DnsQuery q) {
             String client = q.client();
             String domain = q.domain();
-            assertThat(q.qtype()).isNotEmpty();
-            assertThat(domain.length()).isLessThanOrEqualTo(DnsmasqParser.MAX_NAME_LENGTH);
+            assertThat(q.qtype()).isNotEmpty().matches("[ -~]+");
+            assertThat(IpText.isAddress(client)).as(client).isTrue();
+            assertThat(domain.length()).isLessThanOrEqualTo(Names.MAX_NAME_LENGTH);
+            assertThat(domain).matches("[ -~]+").doesNotContain("\n");
             canary |= client.equals("10.99.0.1") && domain.equals("canary.test");
         }
 
@@ -78,8 +84,9 @@ class ReceivePathFuzzTest {
     }
 
     private static FrameSink pipeline(CheckingSink sink, PipelineCounters counters) {
-        DnsmasqParser dnsmasq = new DnsmasqParser(sink, counters, List.of("t.example.com"),
-                DomainFilter.of(List.of("*.ignored.*")), () -> 0L);
+        Rules rules = new Rules(List.of("*.ignored.*"), List.of("t.example.com"), ClientAnonymizer.none(), counters,
+                sink);
+        DnsmasqParser dnsmasq = new DnsmasqParser(rules, counters, () -> 0L);
         return new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
     }
 

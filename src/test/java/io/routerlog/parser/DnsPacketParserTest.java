@@ -8,7 +8,11 @@ import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
+import io.routerlog.rules.ClientAnonymizer;
+import io.routerlog.rules.DnsttNames;
+import io.routerlog.rules.Rules;
 import io.routerlog.source.PcapReader;
+import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.PacketCounters;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.PcapWriter;
@@ -24,6 +28,7 @@ class DnsPacketParserTest {
     private static final String TUNNEL = "t.example.com";
     private final List<String> events = new ArrayList<>();
     private final PacketCounters counters = new PacketCounters();
+    private final PipelineCounters pipeline = new PipelineCounters();
     private final EventSink sink = new EventSink() {
         @Override
         public void query(DnsQuery q) {
@@ -56,8 +61,9 @@ class DnsPacketParserTest {
     };
 
     private void read(PcapWriter w) throws IOException {
-        new PcapReader(new DnsPacketParser(sink, counters, List.of("T.Example.COM."),
-                DomainFilter.of(List.of("ignored.test"))), counters, 53).read(new ByteArrayInputStream(w.bytes()));
+        Rules rules = new Rules(List.of("ignored.test"), List.of("T.Example.COM."), ClientAnonymizer.none(),
+                pipeline, sink);
+        new PcapReader(new DnsPacketParser(rules, counters), counters, 53).read(new ByteArrayInputStream(w.bytes()));
     }
 
     private static byte[] udpQuery(String client, String name, int type) {

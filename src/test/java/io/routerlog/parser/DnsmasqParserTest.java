@@ -15,6 +15,9 @@ import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.SyslogFrameParser;
+import io.routerlog.testing.DnsmasqChain;
+import io.routerlog.testing.DnsmasqChain.Query;
+import io.routerlog.testing.DnsmasqChain.Tunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,113 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DnsmasqParserTest {
-    private static final long NOW = 1_767_225_600_000L;
-
-    /** A DNS query as the parser reported it, copied out of the flyweight. */
-    record Tunnel(int domainIndex, String sender, boolean hasSession, long clientId, int wireBytes) {
-    }
-
-    record Query(String client, String domain, String qtype) {
-    }
-
-    /** Records every event; copies the flyweight because it is only valid during the call. */
-    static class RecordingSink implements EventSink {
-        final List<Query> queries = new ArrayList<>();
-        final List<ReplyOutcome> replies = new ArrayList<>();
-        final List<DhcpLease> leases = new ArrayList<>();
-        final List<DhcpRelease> releases = new ArrayList<>();
-        /** Reported in addition to the query, so not part of {@link #eventCount}. */
-        final List<Tunnel> tunnels = new ArrayList<>();
-
-        @Override
-        public void query(DnsQuery q) {
-            queries.add(new Query(q.client(), q.domain(), q.qtype()));
-        }
-
-        @Override
-        public void tunnelQuery(TunnelQuery q) {
-            tunnels.add(new Tunnel(q.domainIndex(), q.sender(), q.hasSession(), q.clientId(), q.wireBytes()));
-        }
-
-        @Override
-        public void reply(ReplyOutcome outcome) {
-            replies.add(outcome);
-        }
-
-        @Override
-        public void lease(DhcpLease lease) {
-            leases.add(lease);
-        }
-
-        @Override
-        public void release(DhcpRelease release) {
-            releases.add(release);
-        }
-
-        int eventCount() {
-            return queries.size() + replies.size() + leases.size() + releases.size();
-        }
-    }
-
-    /** SyslogFrameParser -> MessageRouter -> DnsmasqParser -> RecordingSink, as on a receive thread. */
-    static final class Chain {
-        final PipelineCounters counters = new PipelineCounters();
-        final RecordingSink sink = new RecordingSink();
-        final SyslogFrameParser syslog;
-
-        Chain(String... tunnelDomains) {
-            DnsmasqParser dnsmasq = new DnsmasqParser(sink, counters, List.of(tunnelDomains), () -> NOW);
-            syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
-        }
-
-        Chain line(String line) {
-            byte[] b = line.getBytes(UTF_8);
-            syslog.parse(b, 0, b.length);
-            return this;
-        }
-
-        Chain from(String tag, String message) {
-            return line("<30>Jan  5 12:34:56 OpenWrt " + tag + ": " + message);
-        }
-
-        Chain dns(String message) {
-            return from("dnsmasq[1]", message);
-        }
-
-        Chain dhcp(String message) {
-            return from("dnsmasq-dhcp[1]", message);
-        }
-
-        Map<DnsmasqLineKind, Long> lines() {
-            return nonZero(counters.dnsmasqLinesByKind());
-        }
-
-        Map<DropReason, Long> drops() {
-            return nonZero(counters.dropsByReason());
-        }
-
-        Query onlyQuery() {
-            assertThat(sink.queries).hasSize(1);
-            assertThat(sink.eventCount()).isEqualTo(1);
-            return sink.queries.get(0);
-        }
-
-        void assertOnlyLine(DnsmasqLineKind kind) {
-            assertThat(lines()).containsExactly(entry(kind, 1L));
-            assertThat(drops()).isEmpty();
-        }
-
-        void assertOnlyDrop(DropReason reason) {
-            assertThat(drops()).containsExactly(entry(reason, 1L));
-            assertThat(lines()).isEmpty();
-            assertThat(sink.eventCount()).isZero();
-        }
-    }
-
-    private static <K> Map<K, Long> nonZero(Map<K, Long> m) {
-        return m.entrySet().stream().filter(e -> e.getValue() != 0)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
+    private static final long NOW = DnsmasqChain.NOW;
 
     /** The query-log layouts: plain, log-queries=extra and log-queries=proto, IPv4 and IPv6 sources. */
     static final List<String> LAYOUTS = List.of(
@@ -189,7 +86,7 @@ class DnsmasqParserTest {
         @MethodSource("queryLines")
         void queryInEveryLayout(String layout, String tag, String message, String client, String domain,
                 String qtype) {
-            Chain c = new Chain().from(tag, layout + message);
+            DnsmasqChain c = new DnsmasqChain().from(tag, layout + message);
 
             assertThat(c.onlyQuery()).isEqualTo(new Query(client, domain, qtype));
             c.assertOnlyLine(DnsmasqLineKind.QUERY);
@@ -197,14 +94,14 @@ class DnsmasqParserTest {
 
         @Test
         void trailingDotIsRemovedAndNameLowerCased() {
-            Chain c = new Chain().dns("query[MX] MAIL.Example.ORG. from 192.168.1.10");
+            DnsmasqChain c = new DnsmasqChain().dns("query[MX] MAIL.Example.ORG. from 192.168.1.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", "mail.example.org", "MX"));
         }
 
         @Test
         void emptyNameIsTheRoot() {
-            Chain c = new Chain().dns("query[NS]  from 192.168.1.10");
+            DnsmasqChain c = new DnsmasqChain().dns("query[NS]  from 192.168.1.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", ".", "NS"));
         }
@@ -212,14 +109,14 @@ class DnsmasqParserTest {
         @Test
         void shortTypeEqualsIsKeptAsLogged() {
             // "type=" without a number is not rewritten
-            Chain c = new Chain().dns("query[type=] example.com from 192.168.1.10");
+            DnsmasqChain c = new DnsmasqChain().dns("query[type=] example.com from 192.168.1.10");
 
             assertThat(c.onlyQuery().qtype()).isEqualTo("type=");
         }
 
         @Test
         void consecutiveQueriesAreReportedSeparately() {
-            Chain c = new Chain()
+            DnsmasqChain c = new DnsmasqChain()
                     .dns("3 192.168.1.10/1000 query[A] one.example from 192.168.1.10")
                     .dns("4 192.168.1.11/1001 query[AAAA] TWO.example. from 192.168.1.11")
                     .dhcp("query[type=65] three.example from ::1");
@@ -234,19 +131,40 @@ class DnsmasqParserTest {
         @Test
         void nameOf253CharactersIsAccepted() {
             String name = longName(253);
-            Chain c = new Chain().dns("query[A] " + name.toUpperCase(Locale.ROOT) + ". from 192.168.1.10");
+            DnsmasqChain c = new DnsmasqChain().dns("query[A] " + name.toUpperCase(Locale.ROOT) + ". from 192.168.1.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", name, "A"));
             c.assertOnlyLine(DnsmasqLineKind.QUERY);
         }
 
         @ParameterizedTest
-        @ValueSource(ints = {254, 300, 1000})
-        void namesOver253CharactersAreDropped(int length) {
-            Chain c = new Chain().dns("7 192.168.1.10/5353 query[A] " + longName(length) + " from 192.168.1.10");
+        @ValueSource(ints = {254, 300, 359, 1000})
+        void namesOver253CharactersCountUnderTheirRegistrableDomain(int length) {
+            String suffix = ".x.Example.CO.UK";
+            String name = longName(length - suffix.length()) + suffix;
+            DnsmasqChain c = new DnsmasqChain().dns("7 192.168.1.10/5353 query[TXT] " + name + " from 192.168.1.10");
 
-            c.assertOnlyDrop(DropReason.NAME_TOO_LONG);
-            assertThat(c.counters.dropCount(DropReason.NAME_TOO_LONG)).isEqualTo(1);
+            assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", "example.co.uk", "TXT"));
+            assertThat(c.sink.shortened).as("flagged as shortened").hasSize(1);
+            c.assertOnlyLine(DnsmasqLineKind.QUERY);
+        }
+
+        @Test
+        void overLongNamesOutsideThePublicSuffixListKeepTheirLastTwoLabels() {
+            DnsmasqChain c = new DnsmasqChain()
+                    .dns("query[A] " + longName(300) + ".nas.home.lan from fd00::7")
+                    .dns("query[A] " + "b".repeat(260) + " from fd00::7");
+
+            assertThat(c.sink.queries).containsExactly(new Query("fd00::7", "home.lan", "A"),
+                    new Query("fd00::7", "b".repeat(253), "A"));
+            assertThat(c.sink.shortened).hasSize(2);
+        }
+
+        @Test
+        void aNameOf253CharactersIsNotShortened() {
+            DnsmasqChain c = new DnsmasqChain().dns("query[A] " + longName(253) + " from 192.168.1.10");
+
+            assertThat(c.sink.shortened).isEmpty();
         }
 
         @ParameterizedTest
@@ -265,21 +183,21 @@ class DnsmasqParserTest {
             "query[AVERYVERYVERYVERYLONGTYPEMNEMONIC] google.com from 192.168.1.10",
         })
         void malformedQueryLinesAreDropped(String message) {
-            Chain c = new Chain().dns(message);
+            DnsmasqChain c = new DnsmasqChain().dns(message);
 
             c.assertOnlyDrop(DropReason.BAD_DNSMASQ_LINE);
         }
 
         @Test
         void clientLongerThanAnyAddressIsDropped() {
-            Chain c = new Chain().dns("query[A] google.com from " + "a".repeat(256));
+            DnsmasqChain c = new DnsmasqChain().dns("query[A] google.com from " + "a".repeat(256));
 
             c.assertOnlyDrop(DropReason.BAD_DNSMASQ_LINE);
         }
 
         @Test
         void trailingWhitespaceAfterClientIsIgnored() {
-            Chain c = new Chain().dns("query[A] google.com from 192.168.1.10 \r");
+            DnsmasqChain c = new DnsmasqChain().dns("query[A] google.com from 192.168.1.10 \r");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", "google.com", "A"));
         }
@@ -289,7 +207,7 @@ class DnsmasqParserTest {
             Locale saved = Locale.getDefault();
             try {
                 Locale.setDefault(Locale.forLanguageTag("tr-TR"));
-                Chain c = new Chain("TUNNEL.EXAMPLE.IO")
+                DnsmasqChain c = new DnsmasqChain("TUNNEL.EXAMPLE.IO")
                         .dns("query[A] INSTAGRAM.COM from 192.168.1.10")
                         .dns("query[TXT] ABCDEFGHIJ.TUNNEL.EXAMPLE.IO from 192.168.1.10")
                         .dns("query[TXT] abcdefghij.tunnel.example.io from 192.168.1.10");
@@ -304,8 +222,8 @@ class DnsmasqParserTest {
 
     @Nested
     class TunnelDomains {
-        private Chain chain() {
-            return new Chain("T.Example.COM.", "dnstt.example.net");
+        private DnsmasqChain chain() {
+            return new DnsmasqChain("T.Example.COM.", "dnstt.example.net");
         }
 
         @ParameterizedTest
@@ -317,14 +235,14 @@ class DnsmasqParserTest {
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbb.t.example.com",
         })
         void namesUnderTheTunnelDomainCountAsTheDomain(String name) {
-            Chain c = chain().dns("5 10.0.0.5/41000 query[TXT] " + name + " from 10.0.0.5");
+            DnsmasqChain c = chain().dns("5 10.0.0.5/41000 query[TXT] " + name + " from 10.0.0.5");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("10.0.0.5", "t.example.com", "TXT"));
         }
 
         @Test
         void secondConfiguredDomainFoldsToo() {
-            Chain c = chain().dns("query[TXT] abcdefghijklm.DNSTT.example.net from 10.0.0.5");
+            DnsmasqChain c = chain().dns("query[TXT] abcdefghijklm.DNSTT.example.net from 10.0.0.5");
 
             assertThat(c.onlyQuery().domain()).isEqualTo("dnstt.example.net");
         }
@@ -332,7 +250,7 @@ class DnsmasqParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"t.example.com", "T.EXAMPLE.COM.", "T.Example.Com"})
         void theDomainItselfStaysItself(String name) {
-            Chain c = chain().dns("query[NS] " + name + " from 10.0.0.5");
+            DnsmasqChain c = chain().dns("query[NS] " + name + " from 10.0.0.5");
 
             assertThat(c.onlyQuery().domain()).isEqualTo("t.example.com");
         }
@@ -341,14 +259,14 @@ class DnsmasqParserTest {
         @ValueSource(strings = {"xt.example.com", "abc.xt.example.com", "example.com", "t.example.com.evil.org",
             "t-example.com", "www.example.com"})
         void otherNamesAreNotFolded(String name) {
-            Chain c = chain().dns("query[A] " + name + " from 10.0.0.5");
+            DnsmasqChain c = chain().dns("query[A] " + name + " from 10.0.0.5");
 
             assertThat(c.onlyQuery().domain()).isEqualTo(name);
         }
 
         @Test
         void withoutTunnelDomainsNothingIsFolded() {
-            Chain c = new Chain().dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5");
+            DnsmasqChain c = new DnsmasqChain().dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5");
 
             assertThat(c.onlyQuery().domain()).isEqualTo("aerukz4jvpg672fbukr2jjngu6ua.t.example.com");
         }
@@ -406,7 +324,7 @@ class DnsmasqParserTest {
         @MethodSource("outcomeLines")
         void outcomeInEveryLayout(String layout, String tag, String message, DnsmasqLineKind kind,
                 ReplyOutcome outcome) {
-            Chain c = new Chain().from(tag, layout + message);
+            DnsmasqChain c = new DnsmasqChain().from(tag, layout + message);
 
             assertThat(c.sink.replies).containsExactly(outcome);
             assertThat(c.sink.eventCount()).isEqualTo(1);
@@ -425,7 +343,7 @@ class DnsmasqParserTest {
         @ParameterizedTest(name = "[{index}] {0}|{1}|{2}")
         @MethodSource("countedLines")
         void countedWithoutEvent(String layout, String tag, String message, DnsmasqLineKind kind) {
-            Chain c = new Chain().from(tag, layout + message);
+            DnsmasqChain c = new DnsmasqChain().from(tag, layout + message);
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(kind);
@@ -434,14 +352,14 @@ class DnsmasqParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"reply example.com", "reply example.com is", "reply example.com is "})
         void replyWithoutValueIsDropped(String message) {
-            Chain c = new Chain().dns(message);
+            DnsmasqChain c = new DnsmasqChain().dns(message);
 
             c.assertOnlyDrop(DropReason.BAD_DNSMASQ_LINE);
         }
 
         @Test
         void realDnsmasqSequenceGivesOneEventPerLine() {
-            Chain c = new Chain()
+            DnsmasqChain c = new DnsmasqChain()
                     .dns("3 127.0.0.11/52765 query[MX] example.com from 127.0.0.11")
                     .dns("3 127.0.0.11/52765 forwarded example.com to 127.0.0.2#5300")
                     .dns("3 127.0.0.11/52765 reply example.com is <MX>")
@@ -483,7 +401,7 @@ class DnsmasqParserTest {
             "exiting on receipt of SIGTERM",
         })
         void areCountedAsOtherWithoutEvent(String message) {
-            Chain c = new Chain().dns(message).dhcp(message);
+            DnsmasqChain c = new DnsmasqChain().dns(message).dhcp(message);
 
             assertThat(c.sink.eventCount()).isZero();
             assertThat(c.lines()).containsExactly(entry(DnsmasqLineKind.OTHER, 2L));
@@ -495,7 +413,7 @@ class DnsmasqParserTest {
     class Dhcp {
         @Test
         void ackWithHostname() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
@@ -505,7 +423,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackWithoutHostname() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
@@ -514,7 +432,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackWithTrailingSpaceAsDnsmasqWritesItWithoutHostname() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff ");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff ");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
@@ -522,7 +440,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackWithTransactionId() {
-            Chain c = new Chain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 laptop-anna");
+            DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 laptop-anna");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "laptop-anna", NOW, 0));
@@ -531,7 +449,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackWithTransactionIdWithoutHostname() {
-            Chain c = new Chain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
+            DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "", NOW, 0));
@@ -540,7 +458,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackMacIsLowerCased() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 AA:BB:CC:DD:EE:0F Laptop");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 AA:BB:CC:DD:EE:0F Laptop");
 
             assertThat(c.sink.leases).extracting(DhcpLease::mac, DhcpLease::hostname)
                     .containsExactly(tuple("aa:bb:cc:dd:ee:0f", "Laptop"));
@@ -548,7 +466,7 @@ class DnsmasqParserTest {
 
         @Test
         void ackWithoutMacIsCountedWithoutEvent() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100");
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
@@ -559,14 +477,14 @@ class DnsmasqParserTest {
             "DHCPACK(br-lan 192.168.1.100 aa:bb:cc:dd:ee:ff", "DHCPRELEASE(br-lan) 192.168.1.300 aa:bb:cc:dd:ee:ff",
             "DHCPREPLY(br-lan)x fd00::1 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff"})
         void malformedAckOrReleaseIsDropped(String message) {
-            Chain c = new Chain().dhcp(message);
+            DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
             c.assertOnlyDrop(DropReason.BAD_DNSMASQ_LINE);
         }
 
         @Test
         void overlongHostnameOrClientIdIsNotAnIdentity() {
-            Chain c = new Chain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff " + "h".repeat(256))
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff " + "h".repeat(256))
                     .dhcp("DHCPACK(br-lan) 192.168.1.101 " + "aa:".repeat(300) + "ff laptop");
             assertThat(c.sink.eventCount()).isZero();
             assertThat(c.counters.dropCount(DropReason.BAD_DNSMASQ_LINE)).isEqualTo(2);
@@ -574,7 +492,7 @@ class DnsmasqParserTest {
 
         @Test
         void release() {
-            Chain c = new Chain().dhcp("DHCPRELEASE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.releases).containsExactly(new DhcpRelease("192.168.1.100", "aa:bb:cc:dd:ee:ff", NOW));
             assertThat(c.sink.eventCount()).isEqualTo(1);
@@ -583,7 +501,7 @@ class DnsmasqParserTest {
 
         @Test
         void releaseWithTransactionId() {
-            Chain c = new Chain().dhcp("381195086 DHCPRELEASE(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
+            DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPRELEASE(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
 
             assertThat(c.sink.releases).containsExactly(new DhcpRelease("10.77.0.53", "ce:35:af:a2:2b:95", NOW));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
@@ -606,7 +524,7 @@ class DnsmasqParserTest {
             "381195086 DHCPINFORM(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
         })
         void otherDhcpMessagesAreCountedWithoutEvent(String message) {
-            Chain c = new Chain().dhcp(message);
+            DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_OTHER);
@@ -624,7 +542,7 @@ class DnsmasqParserTest {
             "381195086 broadcast response",
         })
         void logDhcpDetailLinesAreCountedAsDetail(String message) {
-            Chain c = new Chain().dhcp(message);
+            DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_DETAIL);
@@ -632,7 +550,7 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReplyWithDuidLltGivesTheMac() {
-            Chain c = new Chain().dhcp(
+            DnsmasqChain c = new DnsmasqChain().dhcp(
                     "DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop");
 
             assertThat(c.sink.leases).containsExactly(
@@ -642,7 +560,7 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReplyWithTransactionIdAndUpperCaseDuid() {
-            Chain c = new Chain().dhcp(
+            DnsmasqChain c = new DnsmasqChain().dhcp(
                     "6183742 DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2A:3B:4C:5D:AA:BB:CC:DD:EE:FF");
 
             assertThat(c.sink.leases).containsExactly(
@@ -651,7 +569,7 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReplyWithDuidLlGivesTheMac() {
-            Chain c = new Chain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:03:00:01:aa:bb:cc:dd:ee:ff phone");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:03:00:01:aa:bb:cc:dd:ee:ff phone");
 
             assertThat(c.sink.leases).containsExactly(
                     new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "phone", NOW, 0));
@@ -660,7 +578,7 @@ class DnsmasqParserTest {
         @Test
         void dhcpv6ReplyWithDuidEnKeepsTheDuid() {
             String duid = "00:02:00:00:ab:11:01:02:03:04:05:06:07:08";
-            Chain c = new Chain().dhcp("DHCPREPLY(br-lan) fd00::1a2b " + duid + " printer");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b " + duid + " printer");
 
             assertThat(c.sink.leases).containsExactly(new DhcpLease("fd00::1a2b", duid, "printer", NOW, 0));
         }
@@ -668,7 +586,7 @@ class DnsmasqParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"deprecated", "address invalid", "lease not found", "confirm failed"})
         void dhcpv6ReplyWithAStatusInsteadOfAHostnameTeachesNothing(String status) {
-            Chain c = new Chain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff " + status);
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff " + status);
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
@@ -676,19 +594,19 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6LinesWithoutAnAddressAreCountedNotDropped() {
-            Chain reply = new Chain().dhcp(
+            DnsmasqChain reply = new DnsmasqChain().dhcp(
                     "DHCPREPLY(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff no addresses available");
             assertThat(reply.sink.eventCount()).isZero();
             reply.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
 
-            Chain release = new Chain().dhcp("DHCPRELEASE(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain release = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
             assertThat(release.sink.eventCount()).isZero();
             release.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
         }
 
         @Test
         void dhcpv6InformationRequestIsADhcpMessage() {
-            Chain c = new Chain().dhcp("DHCPINFORMATION-REQUEST(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPINFORMATION-REQUEST(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_OTHER);
@@ -696,14 +614,14 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReleaseGivesTheMac() {
-            Chain c = new Chain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.releases).containsExactly(new DhcpRelease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", NOW));
         }
 
         @Test
         void dhcpLinesArriveFromTheDnsTagToo() {
-            Chain c = new Chain().dns("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
+            DnsmasqChain c = new DnsmasqChain().dns("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
 
             assertThat(c.sink.leases).hasSize(1);
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
@@ -714,7 +632,7 @@ class DnsmasqParserTest {
     class Routing {
         @Test
         void otherProgramsAreOnlyCounted() {
-            Chain c = new Chain()
+            DnsmasqChain c = new DnsmasqChain()
                     .line("<29>Jan  5 12:34:56 OpenWrt netifd: Interface 'lan' is now up")
                     .line("<6>Jan  5 12:34:56 OpenWrt kernel: [   12.345678] br-lan: port 1(lan1) entered"
                             + " forwarding state")
@@ -742,7 +660,7 @@ class DnsmasqParserTest {
 
         @Test
         void rfc5424LoggerLineReachesTheDnsmasqParser() {
-            Chain c = new Chain().line("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 -"
+            DnsmasqChain c = new DnsmasqChain().line("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 -"
                     + " [timeQuality tzKnown=\"1\" isSynced=\"0\"] 1 127.0.0.10/36096 query[A] google.com from"
                     + " 127.0.0.10");
 
@@ -752,14 +670,14 @@ class DnsmasqParserTest {
 
         @Test
         void lineWithoutHostnameReachesTheDnsmasqParser() {
-            Chain c = new Chain().line("<30>Nov 22 01:59:47 dnsmasq[5533]: query[A] google.com from 127.0.0.10");
+            DnsmasqChain c = new DnsmasqChain().line("<30>Nov 22 01:59:47 dnsmasq[5533]: query[A] google.com from 127.0.0.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("127.0.0.10", "google.com", "A"));
         }
 
         @Test
         void syslogDropsAreCountedAndProduceNothing() {
-            Chain c = new Chain()
+            DnsmasqChain c = new DnsmasqChain()
                     .line("no pri at all")
                     .line("<300>Jan  5 12:34:56 OpenWrt dnsmasq[1]: query[A] a.example from 1.2.3.4")
                     .line("<30>")
@@ -774,13 +692,13 @@ class DnsmasqParserTest {
         @Test
         void faultInTheSinkIsCountedAsInternalError() {
             PipelineCounters counters = new PipelineCounters();
-            EventSink failing = new RecordingSink() {
+            EventSink failing = new DnsmasqChain.RecordingSink() {
                 @Override
                 public void query(DnsQuery q) {
                     throw new IllegalStateException("boom");
                 }
             };
-            DnsmasqParser dnsmasq = new DnsmasqParser(failing, counters, List.of(), () -> NOW);
+            DnsmasqParser dnsmasq = new DnsmasqParser(failing, counters, () -> NOW);
             SyslogFrameParser syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq),
                     counters);
             byte[] b = "<30>dnsmasq[1]: query[A] a.example from 1.2.3.4".getBytes(UTF_8);
@@ -794,14 +712,15 @@ class DnsmasqParserTest {
     @Test
     void parserCanBeUsedDirectlyOnAByteRange() {
         PipelineCounters counters = new PipelineCounters();
-        RecordingSink sink = new RecordingSink();
-        DnsmasqParser parser = new DnsmasqParser(sink, counters, List.of(), () -> NOW);
-        String message = "UDP 3689 192.168.2.198/52226 query[A] Google.COM from 192.168.2.198";
+        DnsmasqChain.RecordingSink sink = new DnsmasqChain.RecordingSink();
+        DnsmasqParser parser = new DnsmasqParser(sink, counters, () -> NOW);
+        String message = "UDP 3689 192.168.2.198/52226 query[A] Google.COM. from 192.168.2.198";
         byte[] b = ("xx" + message + "yy").getBytes(UTF_8);
 
         parser.parse(b, 2, message.length());
 
-        assertThat(sink.queries).containsExactly(new Query("192.168.2.198", "google.com", "A"));
+        // as logged: the stored form is the rules' job
+        assertThat(sink.queries).containsExactly(new Query("192.168.2.198", "Google.COM.", "A"));
         assertThat(counters.dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(1);
         assertThat(new String(b, message.length() + 2, 2, UTF_8)).isEqualTo("yy");
     }

@@ -55,7 +55,7 @@ class FirewallAndProxyLogTest {
         }
     };
     private final SyslogFrameParser syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(),
-            new DnsmasqParser(sink, counters, List.of(), () -> 0L), new FirewallLogParser(sink, counters),
+            new DnsmasqParser(sink, counters, () -> 0L), new FirewallLogParser(sink, counters),
             new HaproxyLogParser(sink, counters)), counters);
 
     private void line(String s) {

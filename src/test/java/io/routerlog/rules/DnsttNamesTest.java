@@ -1,10 +1,10 @@
-package io.routerlog.parser;
+package io.routerlog.rules;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.routerlog.parser.DnsmasqParserTest.Chain;
-import io.routerlog.parser.DnsmasqParserTest.Tunnel;
+import io.routerlog.testing.DnsmasqChain;
+import io.routerlog.testing.DnsmasqChain.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,19 +68,19 @@ class DnsttNamesTest {
 
     @Test
     void parserReportsTheSessionTheSenderAndTheReconstructedSize() {
-        Chain c = new Chain("other.test", "t.example.com")
+        DnsmasqChain c = new DnsmasqChain("other.test", "t.example.com")
                 .dns("5 10.0.0.5/41000 query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5")
                 .dns("query[TXT] AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM. from 2001:db8::53");
         assertThat(c.sink.tunnels).containsExactly(
                 new Tunnel(1, "10.0.0.5", true, CLIENT_ID, 12 + 44 + 4 + 11),
                 new Tunnel(1, "2001:db8::53", true, CLIENT_ID, 12 + 45 + 4 + 11));
-        assertThat(c.sink.queries).extracting(DnsmasqParserTest.Query::domain)
+        assertThat(c.sink.queries).extracting(DnsmasqChain.Query::domain)
                 .containsExactly("t.example.com", "t.example.com");
     }
 
     @Test
     void namesUnderTheDomainThatDoNotDecodeAreReportedAsInvalid() {
-        Chain c = new Chain("t.example.com")
+        DnsmasqChain c = new DnsmasqChain("t.example.com")
                 .dns("query[TXT] www.t.example.com from 10.0.0.6")
                 .dns("query[A] t.example.com from 10.0.0.6")
                 .dns("query[TXT] aerukz4jvpg6.t.example.com from 10.0.0.6");
@@ -90,7 +90,7 @@ class DnsttNamesTest {
 
     @Test
     void aDomainThatMerelyEndsLikeTheTunnelDomainIsNotUnderIt() {
-        Chain c = new Chain("t.example.com")
+        DnsmasqChain c = new DnsmasqChain("t.example.com")
                 .dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.xt.example.com from 10.0.0.7")
                 .dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.example.com from 10.0.0.7");
         assertThat(c.sink.tunnels).isEmpty();
@@ -98,7 +98,7 @@ class DnsttNamesTest {
 
     @Test
     void theLongestMatchingTunnelDomainWins() {
-        Chain c = new Chain("example.com", "t.example.com")
+        DnsmasqChain c = new DnsmasqChain("example.com", "t.example.com")
                 .dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.8");
         assertThat(c.sink.tunnels).singleElement().extracting(Tunnel::domainIndex).isEqualTo(1);
         assertThat(c.sink.queries.get(0).domain()).isEqualTo("t.example.com");

@@ -1,4 +1,4 @@
-package io.routerlog.parser;
+package io.routerlog.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

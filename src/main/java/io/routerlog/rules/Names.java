@@ -1,0 +1,144 @@
+package io.routerlog.rules;
+
+import com.google.common.net.InternetDomainName;
+import io.routerlog.text.Bytes;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one form in which queried names (and other text from the network) are stored, whatever source gave them:
+ * <ul>
+ *   <li>ASCII letters lower-cased: DNS compares names case-insensitively in ASCII only (RFC 4343), which is also how
+ *       dnsmasq lower-cases them; other letters keep their bytes;</li>
+ *   <li>every byte that is not printable ASCII or a space (control characters, DEL, anything above 0x7e, so invalid
+ *       UTF-8 too), and the backslash itself, written as {@code \DDD} (three decimal digits, as DNS zone files
+ *       write them), so that distinct names stay distinct and nothing unprintable reaches a label or a table;</li>
+ *   <li>for names: no trailing dot, and the root as {@code .}.</li>
+ * </ul>
+ * A name longer than the 253 characters a DNS name can have is stored as a suffix of it: its registrable domain
+ * (the label below its public suffix, from the Public Suffix List), else its last two labels, never more than 253
+ * characters.
+ */
+public final class Names {
+    /** The longest name DNS allows in presentation form, without the trailing dot. */
+    public static final int MAX_NAME_LENGTH = 253;
+
+    private Names() {
+    }
+
+    /** Room {@link #normalize} may need for a name of {@code length} bytes. */
+    static int capacity(int length) {
+        return 4 * length + 1;
+    }
+
+    /**
+     * Writes the stored form of the name {@code b[off, off+len)} to {@code dst} from {@code dstOff} (with room for
+     * {@link #capacity}); returns its length.
+     */
+    static int normalize(byte[] b, int off, int len, byte[] dst, int dstOff) {
+        if (len > 0 && b[off + len - 1] == '.') {
+            len--;
+        }
+        if (len == 0) {
+            dst[dstOff] = '.';
+            return 1;
+        }
+        int p = dstOff;
+        for (int i = off, end = off + len; i < end; i++) {
+            byte c = b[i];
+            if (c >= 'A' && c <= 'Z') {
+                dst[p++] = (byte) (c + ('a' - 'A'));
+            } else if (c >= ' ' && c < 0x7f && c != '\\') {
+                dst[p++] = c;
+            } else {
+                p = escape(c & 0xff, dst, p);
+            }
+        }
+        return p - dstOff;
+    }
+
+    /**
+     * Writes {@code b[off, off+len)} with the escapes of names but nothing else changed (for query types) to
+     * {@code dst} from {@code dstOff} (with room for {@link #capacity}); returns its length.
+     */
+    static int escape(byte[] b, int off, int len, byte[] dst, int dstOff) {
+        int p = dstOff;
+        for (int i = off, end = off + len; i < end; i++) {
+            byte c = b[i];
+            p = isPlain((char) (c & 0xff)) ? put(dst, p, c) : escape(c & 0xff, dst, p);
+        }
+        return p - dstOff;
+    }
+
+    /** Text from the network (one char per byte, as {@link Bytes#raw} reads it) with the same escapes as names. */
+    public static String escape(String text) {
+        int i = 0;
+        while (i < text.length() && isPlain(text.charAt(i))) {
+            i++;
+        }
+        if (i == text.length()) {
+            return text;
+        }
+        byte[] b = text.getBytes(text.chars().allMatch(c -> c <= 0xff) ? StandardCharsets.ISO_8859_1
+                : StandardCharsets.UTF_8);
+        byte[] out = new byte[capacity(b.length)];
+        int p = 0;
+        for (byte c : b) {
+            p = isPlain((char) (c & 0xff)) ? put(out, p, c) : escape(c & 0xff, out, p);
+        }
+        return new String(out, 0, p, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isPlain(char c) {
+        return c >= ' ' && c < 0x7f && c != '\\';
+    }
+
+    private static int put(byte[] out, int p, byte c) {
+        out[p] = c;
+        return p + 1;
+    }
+
+    private static int escape(int v, byte[] dst, int p) {
+        dst[p] = '\\';
+        dst[p + 1] = (byte) ('0' + v / 100);
+        dst[p + 2] = (byte) ('0' + v / 10 % 10);
+        dst[p + 3] = (byte) ('0' + v % 10);
+        return p + 4;
+    }
+
+    /**
+     * Where the stored suffix of an over-long name {@code b[off, off+len)} (stored form, longer than
+     * {@link #MAX_NAME_LENGTH}) starts: its registrable domain, else its last two labels, else its last 253
+     * characters.
+     */
+    static int shortenedStart(byte[] b, int off, int len) {
+        int end = off + len;
+        // grow the suffix label by label until it is more than a public suffix: that is the registrable domain
+        int start = end;
+        while (start > off) {
+            int dot = Bytes.lastIndexOf(b, off, start - 1, (byte) '.');
+            start = dot < 0 ? off : dot + 1;
+            if (end - start > MAX_NAME_LENGTH) {
+                break;
+            }
+            InternetDomainName suffix;
+            try {
+                suffix = InternetDomainName.from(Bytes.raw(b, start, end - start));
+            } catch (IllegalArgumentException e) {
+                break; // not a name the Public Suffix List can speak of (escapes, odd characters)
+            }
+            if (suffix.isUnderPublicSuffix()) {
+                return end - suffix.topPrivateDomain().toString().length();
+            }
+            if (!suffix.isPublicSuffix()) {
+                break;
+            }
+            if (dot < 0) {
+                break;
+            }
+            start = dot;
+        }
+        int lastDot = Bytes.lastIndexOf(b, off, end, (byte) '.');
+        int dotBefore = lastDot < 0 ? -1 : Bytes.lastIndexOf(b, off, lastDot, (byte) '.');
+        return Math.max(dotBefore < 0 ? off : dotBefore + 1, end - MAX_NAME_LENGTH);
+    }
+}
