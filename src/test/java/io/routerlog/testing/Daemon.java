@@ -1,0 +1,128 @@
+package io.routerlog.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program a relay fixture runs in the foreground for the length of a test: standard output and error go to a file
+ * that failure messages quote; closing it sends SIGTERM and kills it if it has not stopped after a few seconds. Also
+ * the fixtures' short commands ({@link #run}) and their lookup of programs ({@link #onPath}).
+ */
+final class Daemon implements AutoCloseable {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final String name;
+    private final Process process;
+    private final Path output;
+
+    private Daemon(String name, Process process, Path output) {
+        this.name = name;
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Starts {@code command} in {@code dir} with {@code env} added to the environment; output in dir/NAME.out. */
+    static Daemon start(String name, List<String> command, Map<String, String> env, Path dir) throws IOException {
+        Path output = dir.resolve(name + ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        pb.environment().putAll(env);
+        return new Daemon(name, pb.start(), output);
+    }
+
+    /**
+     * Waits until {@code file} exists (a socket the program creates once it is ready); fails with the program's
+     * output if it exits first or does not get there within {@code timeout}.
+     */
+    void awaitFile(Path file, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before creating "
+                        + file + ":\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
+                        + output());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** What the program wrote to standard output and error so far. */
+    String output() {
+        try {
+            return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within a few seconds. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs a short command to its end; returns its output, fails on a non-zero exit or after a minute. */
+    static String run(List<String> command, Map<String, String> env, byte[] stdin) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish:\n" + out);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
+        }
+        return out;
+    }
+
+    /**
+     * {@code program} in the PATH, /usr/sbin or /sbin (daemons live there, and a user's PATH may lack them), or
+     * null.
+     */
+    static Path onPath(String program) {
+        List<Path> candidates = new java.util.ArrayList<>();
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir, program));
+            }
+        }
+        candidates.add(Path.of("/usr/sbin", program));
+        candidates.add(Path.of("/sbin", program));
+        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst()
+                .orElse(null);
+    }
+}
