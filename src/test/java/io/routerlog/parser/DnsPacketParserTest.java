@@ -137,4 +137,55 @@ class DnsPacketParserTest {
         assertThat(counters.malformed.sum()).isEqualTo(1);
         assertThat(counters.notDns.sum()).isEqualTo(1);
     }
+
+    /** A query (or, with {@code rcode} >= 0, a response) for a name DNS does not allow: built by hand. */
+    private static byte[] overlong(String name, int type, int rcode) {
+        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+        int flags = rcode < 0 ? 0x0100 : 0x8180 | rcode;
+        m.writeBytes(new byte[] {0x12, 0x34, (byte) (flags >> 8), (byte) flags, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (String label : name.split("\\.")) {
+            m.write(label.length());
+            m.writeBytes(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        m.writeBytes(new byte[] {0, (byte) (type >> 8), (byte) type, 0, 1});
+        return m.toByteArray();
+    }
+
+    @Test
+    void namesLongerThanDnsAllowsAreCountedUnderTheirRegistrableDomainOrTheirTunnel() throws IOException {
+        String labels = ("q".repeat(63) + ".").repeat(5);
+        byte[] exfil = overlong(labels + "Exfil.Example.ORG", Type.TXT, -1);
+        String tunnelName = "aerukz4jvpg672fbukr2jjngu6ua" + "a".repeat(35) + "." + ("b".repeat(63) + ".").repeat(3)
+                + "c".repeat(62) + "." + TUNNEL;
+        byte[] tunnel = overlong(tunnelName, Type.TXT, -1);
+        byte[] tunnelReply = overlong(tunnelName, Type.TXT, Rcode.NXDOMAIN);
+        read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.RAW)
+                .ip(PcapWriter.udp("192.168.1.30", 5000, "192.168.1.1", 53, exfil))
+                .ip(PcapWriter.udp("192.168.1.30", 5001, "192.168.1.1", 53, tunnel))
+                .ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.30", 5001, tunnelReply)));
+        assertThat(events).containsExactly(
+                "query 192.168.1.30 example.org TXT",
+                "query 192.168.1.30 " + TUNNEL + " TXT",
+                "tunnel 192.168.1.30 0123456789abcdef " + tunnel.length,
+                "reply nxdomain",
+                "tunnel-out 192.168.1.30 " + tunnelReply.length);
+        assertThat(counters.malformed.sum()).isZero();
+    }
+
+    @Test
+    void ignoredNamesInPacketsAreCountedAsIgnored() throws IOException {
+        read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
+                .ip(udpQuery("192.168.1.20", "a.Ignored.test", Type.A))
+                .ip(udpQuery("192.168.1.20", "ignored.test", Type.AAAA)));
+        assertThat(events).isEmpty();
+        assertThat(pipeline.ignoredQueries()).isEqualTo(2);
+    }
+
+    @Test
+    void anIpv4MappedSourceIsTheIpv4Client() throws IOException {
+        read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
+                .ip(PcapWriter.udp("::ffff:192.168.1.23", 5000, "::ffff:192.168.1.1", 53,
+                        PcapWriter.query(3, "a.example", Type.A))));
+        assertThat(events).containsExactly("query 192.168.1.23 a.example A");
+    }
 }

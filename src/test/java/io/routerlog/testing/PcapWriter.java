@@ -195,9 +195,18 @@ public final class PcapWriter {
         return b.array();
     }
 
+    /** The address's bytes; an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) stays 16 bytes of IPv6. */
     private static byte[] address(String text) {
         try {
-            return InetAddress.getByName(text).getAddress();
+            byte[] a = InetAddress.getByName(text).getAddress();
+            if (a.length == 4 && text.contains(":")) {
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(a, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return a;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(text, e);
         }
