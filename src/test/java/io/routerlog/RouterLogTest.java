@@ -255,6 +255,33 @@ class RouterLogTest {
     }
 
     @Test
+    void overLongNamesAreCountedPerClientAndInTheirTunnel() throws Exception {
+        String data = ("q".repeat(63) + ".").repeat(4);
+        // 314 base32 characters: a ClientID (0123456789abcdef) and data, in five labels as a dnstt client splits them
+        String tunnelName = "aerukz4jvpg672fbukr2jjngu6ua" + "a".repeat(35) + "." + ("b".repeat(63) + ".").repeat(3)
+                + "c".repeat(62) + ".t.example.com";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ").append(data).append("x").append(i)
+                    .append(".exfil.example.org from 192.168.1.66\n");
+        }
+        s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ").append(tunnelName).append(" from 192.168.1.67\n");
+        Senders.tcp(node.syslogPort(), s.toString());
+        Exposition m = settle(4);
+        assertThat(m.queryCounts()).containsOnly(entry("192.168.1.66 example.org TXT", 3L),
+                entry("192.168.1.67 t.example.com TXT", 1L));
+        assertThat(m.value("routerlog_dns_long_names_total", "client", "192.168.1.66", "domain", "example.org"))
+                .isEqualTo(3.0);
+        assertThat(m.samples("routerlog_dns_long_names_total")).hasSize(1);
+        assertThat(m.value("dnstt_queries_total", "domain", "t.example.com")).isEqualTo(1.0);
+        assertThat(m.value("dnstt_bytes_in_total", "domain", "t.example.com"))
+                .isEqualTo(12 + tunnelName.length() + 2 + 4 + 11.0);
+        for (Exposition.Sample d : m.samples("routerlog_syslog_dropped_total")) {
+            assertThat(d.value()).as(d.labels().toString()).isZero();
+        }
+    }
+
+    @Test
     void healthzIsOkWhileRunning() throws Exception {
         assertThat(Http.get(node.httpPort(), "/healthz").statusCode()).isEqualTo(200);
         assertThat(Http.get(node.httpPort(), "/nope").statusCode()).isEqualTo(404);
