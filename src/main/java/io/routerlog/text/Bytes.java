@@ -95,16 +95,6 @@ public final class Bytes {
         return -1;
     }
 
-    /** Lower-cases ASCII letters in place. */
-    public static void toLowerAscii(byte[] b, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) {
-            byte c = b[i];
-            if (c >= 'A' && c <= 'Z') {
-                b[i] = (byte) (c + ('a' - 'A'));
-            }
-        }
-    }
-
     public static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
