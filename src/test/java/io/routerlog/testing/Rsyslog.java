@@ -3,7 +3,6 @@ package io.routerlog.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +12,7 @@ import java.util.Map;
  * router's log. Everything it needs (config, socket, work directory, pid file, its own messages) lives in one
  * directory.
  */
-public final class Rsyslog implements AutoCloseable {
+public final class Rsyslog extends LocalRelay {
     /** omfwd's default template. */
     public static final String TRADITIONAL_FORWARD_FORMAT = "RSYSLOG_TraditionalForwardFormat";
     /** rsyslog's RFC 5424 template. */
@@ -34,16 +33,11 @@ public final class Rsyslog implements AutoCloseable {
         }
     }
 
-    private final Daemon daemon;
-    private final Path socket;
     private final Path internalLog;
-    private final String description;
 
     private Rsyslog(Daemon daemon, Path socket, Path internalLog, String description) {
-        this.daemon = daemon;
-        this.socket = socket;
+        super(daemon, socket, description);
         this.internalLog = internalLog;
-        this.description = description;
     }
 
     /** {@code rsyslogd}, or null when rsyslog is not installed. */
@@ -95,29 +89,12 @@ public final class Rsyslog implements AutoCloseable {
                 + (transport.framing == null ? "" : " TCP_Framing=" + transport.framing)
                 + " template=" + (template == null ? "(default)" : template);
         Rsyslog r = new Rsyslog(daemon, socket, internalLog, description);
-        try {
-            daemon.awaitFile(socket, Duration.ofSeconds(10));
-        } catch (RuntimeException | InterruptedException e) {
-            r.close();
-            throw e;
-        }
+        r.awaitSocket();
         return r;
     }
 
-    /** The unix datagram socket programs log into. */
-    public Path socket() {
-        return socket;
-    }
-
-    /** Logs {@code lines} into rsyslog as program {@code program} with process id {@code pid}. */
-    public void log(String program, int pid, List<String> lines) throws IOException {
-        if (!daemon.isAlive()) {
-            throw new IllegalStateException(this + " is not running:\n" + output());
-        }
-        LocalLogger.send(socket, program, pid, lines);
-    }
-
     /** rsyslog's standard output and error, and its own log messages. */
+    @Override
     public String output() {
         String internal = "";
         try {
@@ -127,16 +104,6 @@ public final class Rsyslog implements AutoCloseable {
         } catch (IOException e) {
             internal = e.toString();
         }
-        return daemon.output() + internal;
-    }
-
-    @Override
-    public void close() {
-        daemon.close();
-    }
-
-    @Override
-    public String toString() {
-        return description;
+        return super.output() + internal;
     }
 }

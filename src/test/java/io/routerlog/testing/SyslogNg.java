@@ -3,7 +3,6 @@ package io.routerlog.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -14,7 +13,7 @@ import java.util.stream.Stream;
  * package conflicts with rsyslog, so it is not installed), with its private libraries and plugins from there. Its
  * config, socket, persist, pid and control files live in one directory; it needs no capabilities.
  */
-public final class SyslogNg implements AutoCloseable {
+public final class SyslogNg extends LocalRelay {
     /** Where scripts/prepare-relays.sh unpacks syslog-ng unless ROUTERLOG_SYSLOG_NG_HOME says otherwise. */
     public static final Path DEFAULT_HOME = Path.of("/opt/routerlog-test/syslog-ng");
 
@@ -50,14 +49,9 @@ public final class SyslogNg implements AutoCloseable {
         }
     }
 
-    private final Daemon daemon;
-    private final Path socket;
-    private final String description;
-
+    /** syslog-ng logs its own messages to standard error, which {@link #output} holds. */
     private SyslogNg(Daemon daemon, Path socket, String description) {
-        this.daemon = daemon;
-        this.socket = socket;
-        this.description = description;
+        super(daemon, socket, description);
     }
 
     /**
@@ -124,40 +118,7 @@ public final class SyslogNg implements AutoCloseable {
                 "--control", dir.resolve("syslog-ng.ctl").toString()), environment(), dir);
         SyslogNg s = new SyslogNg(daemon, socket, "syslog-ng " + destination.driver + " over "
                 + destination.transport.toUpperCase(java.util.Locale.ROOT));
-        try {
-            daemon.awaitFile(socket, Duration.ofSeconds(10));
-        } catch (RuntimeException | InterruptedException e) {
-            s.close();
-            throw e;
-        }
+        s.awaitSocket();
         return s;
-    }
-
-    /** The unix datagram socket programs log into. */
-    public Path socket() {
-        return socket;
-    }
-
-    /** Logs {@code lines} into syslog-ng as program {@code program} with process id {@code pid}. */
-    public void log(String program, int pid, List<String> lines) throws IOException {
-        if (!daemon.isAlive()) {
-            throw new IllegalStateException(this + " is not running:\n" + output());
-        }
-        LocalLogger.send(socket, program, pid, lines);
-    }
-
-    /** syslog-ng's own messages (it logs them to standard error). */
-    public String output() {
-        return daemon.output();
-    }
-
-    @Override
-    public void close() {
-        daemon.close();
-    }
-
-    @Override
-    public String toString() {
-        return description;
     }
 }
