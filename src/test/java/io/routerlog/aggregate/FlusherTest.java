@@ -143,4 +143,31 @@ class FlusherTest {
         flusher.close();
         assertThat(flusher.stats().pendingPairs()).as("still kept after the last try").isEqualTo(2);
     }
+
+    @Test
+    void everyKindOfPendingUpdateIsBoundedWhileTheStoreIsAway() {
+        Store stopped = Store.start(StoreSettings.singleNode(2710, 1000, Duration.ofHours(1)));
+        stopped.close();
+        PipelineCounters counters = new PipelineCounters();
+        Flusher flusher = new Flusher(stopped, counters, Duration.ofHours(1), 4096, System::currentTimeMillis);
+        LocalAggregator a = flusher.newAggregator();
+        int rounds = 5;
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < 4096; i++) {
+                String host = "10." + r + "." + (i >> 8) + "." + (i & 0xff);
+                a.firewallPacket(new io.routerlog.event.FirewallPacket("drop:", host, "192.0.2.1", "TCP", "22"));
+            }
+            for (int i = 0; i < LocalAggregator.MAX_DHCP_EVENTS; i++) {
+                a.lease(new DhcpLease("fd00::" + r + ":" + Integer.toHexString(i), "aa:bb:cc:dd:ee:ff", "", 1, 0));
+            }
+            flusher.flushNow();
+        }
+        flusher.close();
+        // bound: four times what one flush brings (4 x 4096 series, 4 x 65536 DHCP changes); beyond it, given up
+        assertThat(flusher.stats().givenUp()).containsEntry(Store.FIREWALL, (long) rounds * 4096)
+                .containsEntry(Store.IDENTITIES, (long) rounds * LocalAggregator.MAX_DHCP_EVENTS);
+        assertThat(counters.dropCount(DropReason.STORE_UNAVAILABLE))
+                .isEqualTo((long) rounds * (4096 + LocalAggregator.MAX_DHCP_EVENTS));
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isZero();
+    }
 }
