@@ -2,6 +2,7 @@ package io.routerlog;
 
 import io.routerlog.config.ConfigSources;
 import io.routerlog.config.RunOptions;
+import io.routerlog.config.SettingException;
 import io.routerlog.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 1 when it cannot start (a port in use,
- * say), 2 for a bad setting.
+ * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 2 for a bad setting (a value that does
+ * not parse, or one that only fails at start, such as an address that is not on this host: a
+ * {@link SettingException}), 1 when it cannot start for another reason (a port in use, say). Either way the reason
+ * is one line on standard error.
  */
 @Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         sortOptions = false, usageHelpAutoWidth = true, subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
@@ -97,13 +100,20 @@ public final class Main implements Callable<Integer> {
                 configPath == null ? null : Path.of(configPath));
         cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(ex, args, sources)
+            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(optionOf(ex), args, sources)
                     + " (see routerlog --help)");
             return CommandLine.ExitCode.USAGE;
         });
+        // the one place where a failed start becomes an exit code: 2 for a setting that cannot work (restarting
+        // will not help), 1 for anything else (a port in use, say)
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            err.println("routerlog: cannot start: " + oneLine(ex));
             LogManager.getLogger(Main.class).debug("Start-up failed", ex);
+            SettingException bad = SettingException.in(ex);
+            if (bad != null) {
+                err.println("routerlog: " + oneLine(bad.getMessage()) + valueSource(bad.option(), args, sources));
+                return CommandLine.ExitCode.USAGE;
+            }
+            err.println("routerlog: cannot start: " + oneLine(ex));
             return CommandLine.ExitCode.SOFTWARE;
         });
         warnUnknownEnv(env, cl.getCommandSpec(), err);
@@ -133,17 +143,17 @@ public final class Main implements Callable<Integer> {
         return ConfigSources.readFile(Path.of(path), known);
     }
 
-    /** " (from ...)" when the bad value did not come from the command line. */
-    private static String valueSource(CommandLine.ParameterException ex, String[] args, ConfigSources sources) {
-        String option = null;
+    /** The option a parameter error is about, or null. */
+    private static String optionOf(CommandLine.ParameterException ex) {
         if (ex.getArgSpec() instanceof OptionSpec o) {
-            option = o.longestName();
-        } else {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
-            if (m.find()) {
-                option = m.group();
-            }
+            return o.longestName();
         }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
+        return m.find() ? m.group() : null;
+    }
+
+    /** " (from ...)" when the bad value of {@code option} did not come from the command line. */
+    private static String valueSource(String option, String[] args, ConfigSources sources) {
         if (option == null) {
             return "";
         }
@@ -165,6 +175,10 @@ public final class Main implements Callable<Integer> {
             }
         }
         err.flush();
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\n', ' ');
     }
 
     private static String oneLine(Throwable e) {

@@ -65,6 +65,8 @@ public final class RouterLog implements AutoCloseable {
     private final boolean receive;
     private final boolean serveHttp;
     private volatile boolean ready;
+    /** True once every stage started. */
+    private volatile boolean started;
     private boolean closed;
 
     private RouterLog(Settings settings, boolean receive, boolean serveHttp) {
@@ -142,6 +144,7 @@ public final class RouterLog implements AutoCloseable {
             startReceiving();
         }
         ready = true;
+        started = true;
         LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
                 (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
                 Units.format(settings.flushInterval()),
@@ -229,7 +232,7 @@ public final class RouterLog implements AutoCloseable {
     }
 
     /** The TLS context of the TLS syslog listener, or null without one. */
-    private io.netty.handler.ssl.SslContext syslogTls() throws javax.net.ssl.SSLException {
+    private io.netty.handler.ssl.SslContext syslogTls() {
         if (settings.syslogTlsPort() < 0) {
             return null;
         }
@@ -240,7 +243,12 @@ public final class RouterLog implements AutoCloseable {
             b.trustManager(TlsFiles.trustManagers(settings.tlsClientCa()))
                     .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new io.routerlog.config.SettingException("--tls-cert", settings.tlsCert() + ": cannot serve TLS "
+                    + "with it and " + settings.tlsKey() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The stages after the socket for one receive thread: syslog parse, dnsmasq parse, local aggregation. */
@@ -300,7 +308,10 @@ public final class RouterLog implements AutoCloseable {
         }
         closed = true;
         ready = false;
-        LOG.info("Stopping: closing listeners, flushing counts");
+        // after a failed start the reason is all the user needs to read
+        org.apache.logging.log4j.Level level = started ? org.apache.logging.log4j.Level.INFO
+                : org.apache.logging.log4j.Level.DEBUG;
+        LOG.log(level, "Stopping: closing listeners, flushing counts");
         if (listeners != null) {
             try {
                 listeners.close(settings.shutdownGrace());
@@ -314,7 +325,7 @@ public final class RouterLog implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(store);
         closeQuietly(geoIp);
-        LOG.info("Stopped");
+        LOG.log(level, "Stopped");
         stopped.countDown();
     }
 

@@ -255,21 +255,13 @@ public final class RunOptions {
             if (tlsCert == null || tlsKey == null) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
             }
-            try {
-                TlsFiles.keyManagers(tlsCert, tlsKey);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--tls-cert/--tls-key: " + e.getMessage());
-            }
+            TlsFiles.keyManagers(tlsCert, tlsKey); // a SettingException naming --tls-cert or --tls-key
         }
         if (tlsClientCa != null) {
             if (syslogTlsPort == null) {
                 throw new IllegalArgumentException("--tls-client-ca needs --syslog-tls-port");
             }
-            try {
-                TlsFiles.trustManagers(tlsClientCa);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--tls-client-ca: " + e.getMessage());
-            }
+            TlsFiles.trustManagers(tlsClientCa);
         }
         if ((httpUser == null) != (httpPasswordHash == null)) {
             throw new IllegalArgumentException("--http-user and --http-password-hash go together");

@@ -11,6 +11,9 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.util.AddressUtil;
+import io.routerlog.config.BindFailures;
+import io.routerlog.config.SettingException;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -65,6 +68,7 @@ public final class Store implements AutoCloseable {
 
     /** Starts the member; returns when it is ready to take writes. */
     public static Store start(StoreSettings settings) {
+        checkNetwork(settings.cluster());
         Config config = config(settings);
         java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
@@ -96,6 +100,90 @@ public final class Store implements AutoCloseable {
             });
         }
         return store;
+    }
+
+    /**
+     * Fails with a {@link SettingException} for network settings Hazelcast would only refuse with a stack trace: a
+     * {@code --cluster-interface} that matches no address of this host, a {@code --cluster-port} below the
+     * unprivileged ports without the capability.
+     */
+    static void checkNetwork(ClusterSettings cluster) {
+        BindFailures.checkPortAllowed("--cluster-port", cluster.port());
+        if (cluster.publicAddress() != null && cluster.clustered()) {
+            String host = hostOf(cluster.publicAddress());
+            try {
+                java.net.InetAddress.getByName(host);
+            } catch (java.net.UnknownHostException e) {
+                // not a SettingException: a name may resolve once DNS is up
+                throw new IllegalStateException("--cluster-public-address: " + host + " does not resolve", e);
+            }
+        }
+        String iface = cluster.iface();
+        if (iface == null || !cluster.clustered()) {
+            return;
+        }
+        try {
+            AddressUtil.getAddressMatcher(iface);
+        } catch (RuntimeException e) {
+            throw new SettingException("--cluster-interface", "'" + iface + "' is not an address or a pattern such "
+                    + "as 10.0.*.* or 10.0.1-9.*");
+        }
+        java.util.List<String> local = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    local.add(withoutZone(a));
+                }
+            }
+        } catch (java.net.SocketException e) {
+            return; // cannot tell: Hazelcast will say
+        }
+        for (String address : local) {
+            try {
+                if (AddressUtil.matchInterface(address, iface)) {
+                    return;
+                }
+            } catch (RuntimeException notComparable) {
+                // an IPv6 address against an IPv4 pattern
+            }
+        }
+        boolean pattern = iface.contains("*") || iface.contains("-");
+        throw new SettingException("--cluster-interface", iface + (pattern ? " matches no address of this host"
+                : " is not an address of this host") + hostAddresses());
+    }
+
+    /** The host of {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */
+    private static String hostOf(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            return hostAndPort.substring(1, hostAndPort.indexOf(']'));
+        }
+        int colon = hostAndPort.indexOf(':');
+        return colon > 0 && colon == hostAndPort.lastIndexOf(':') ? hostAndPort.substring(0, colon) : hostAndPort;
+    }
+
+    private static String withoutZone(java.net.InetAddress a) {
+        String address = a.getHostAddress();
+        int zone = address.indexOf('%');
+        return zone < 0 ? address : address.substring(0, zone);
+    }
+
+    /** " (it has A, B)": a few of the host's IPv4 addresses other nodes could reach; "" when it has none. */
+    private static String hostAddresses() {
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && shown.size() < 4) {
+                        shown.add(withoutZone(a));
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            return "";
+        }
+        return shown.isEmpty() ? "" : " (it has " + String.join(", ", shown) + ")";
     }
 
     /**
