@@ -106,7 +106,8 @@ public final class Ingest implements Callable<Integer> {
                             err.println("routerlog ingest: " + f + ": truncated or corrupt, read up to the damage");
                         }
                     } catch (IOException e) {
-                        err.println("routerlog ingest: " + f + ": " + e.getMessage());
+                        err.println("routerlog ingest: " + (f.equals("-") ? "standard input: " + e.getMessage()
+                                : io.routerlog.config.FileReasons.cannotRead(Path.of(f), e)));
                         status = 1;
                     }
                 }

@@ -175,7 +175,35 @@ class MainTest {
 
         Result missing = run(Map.of(), "--config", dir.resolve("nope.conf").toString());
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("cannot read config file");
+        assertThat(missing.err()).contains("cannot read config file " + dir.resolve("nope.conf") + ": no such file");
+    }
+
+    @Test
+    void filesThatCannotBeReadSayWhy() throws IOException {
+        Path missing = dir.resolve("missing");
+        Path directory = Files.createDirectory(dir.resolve("a-directory"));
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"--config", directory.toString()}, "cannot read config file " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--leases-file", missing.toString()}, "--leases-file: cannot read " + missing
+                + ": no such file");
+        cases.put(new String[] {"--leases-file", directory.toString()}, "--leases-file: cannot read " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--geoip-country-db", missing.toString()}, "--geoip-country-db: cannot read "
+                + missing + ": no such file");
+        cases.put(new String[] {"--geoip-asn-db", directory.toString()}, "--geoip-asn-db: cannot read " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--http-tls", "--tls-cert", missing.toString(), "--tls-key", cert.toString()},
+                "--tls-cert: cannot read " + missing + ": no such file");
+        cases.put(new String[] {"--http-tls", "--tls-cert", directory.toString(), "--tls-key", cert.toString()},
+                "--tls-cert: cannot read " + directory + ": is a directory");
+        cases.forEach((args, reason) -> {
+            Result r = run(Map.of(), args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("routerlog: " + reason);
+        });
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -342,8 +341,9 @@ public final class RunOptions {
         atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
         // opening the databases checks that they exist and are MaxMind DBs of the right kind
         GeoIp.open(geoipCountryDb, geoipAsnDb).close();
-        if (leasesFile != null && !Files.isReadable(leasesFile)) {
-            throw new IllegalArgumentException("--leases-file: cannot read " + leasesFile);
+        String leasesUnreadable = leasesFile == null ? null : FileReasons.whyUnreadable(leasesFile);
+        if (leasesUnreadable != null) {
+            throw new SettingException("--leases-file", "cannot read " + leasesFile + ": " + leasesUnreadable);
         }
         List<String> members = new ArrayList<>();
         for (String m : clusterMembers) {

@@ -156,7 +156,7 @@ public final class TlsFiles {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new SettingException(option, file + " is not a PEM file (it is not text)");
         } catch (IOException e) {
-            throw new SettingException(option, "cannot read " + file + ": " + e.getMessage(), e);
+            throw new SettingException(option, FileReasons.cannotRead(file, e), e);
         }
         List<byte[]> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);

@@ -5,10 +5,10 @@ import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.exception.GeoIp2Exception;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CountryResponse;
+import io.routerlog.config.FileReasons;
 import io.routerlog.config.SettingException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,8 +63,9 @@ public final class GeoIp implements AutoCloseable {
     }
 
     private static DatabaseReader reader(String option, Path file, String kind) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new SettingException(option, "cannot read " + file);
+        String unreadable = FileReasons.whyUnreadable(file);
+        if (unreadable != null) {
+            throw new SettingException(option, "cannot read " + file + ": " + unreadable);
         }
         DatabaseReader r;
         try {

@@ -173,6 +173,36 @@ class StartFailuresIT {
         assertThat(r.code()).isEqualTo(2);
     }
 
+    @Test
+    void filesTheUserCannotReadSayPermissionDenied() throws Exception {
+        assumeTrue(isRoot() && installed("setpriv"), "needs root to make files another user cannot read");
+        List<String> nobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "--inh-caps=-all");
+        Path shared = Files.createTempDirectory("routerlog-files");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path conf = Files.writeString(shared.resolve("routerlog.conf"), "max-pairs = 20000\n");
+            Path leases = Files.writeString(shared.resolve("dhcp.leases"), "");
+            for (Path f : List.of(conf, leases)) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            Result r = run(nobody, Map.of(), "--config", conf.toString());
+            assertThat(r.oneLine()).isEqualTo("routerlog: cannot read config file " + conf
+                    + ": permission denied (owner root, mode rw-------)");
+            assertThat(r.code()).isEqualTo(2);
+
+            r = run(nobody, Map.of(), "--leases-file", leases.toString());
+            assertThat(r.oneLine()).startsWith("routerlog: --leases-file: cannot read " + leases
+                    + ": permission denied (owner root, mode rw-------)");
+            assertThat(r.code()).isEqualTo(2);
+        } finally {
+            for (String f : List.of("routerlog.conf", "dhcp.leases")) {
+                Files.deleteIfExists(shared.resolve(f));
+            }
+            Files.delete(shared);
+        }
+    }
+
     private static boolean isRoot() throws IOException {
         return "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
                 StandardCharsets.US_ASCII).strip());
