@@ -53,10 +53,11 @@ public final class Store implements AutoCloseable {
     private final CounterMap<LabelKey> firewall;
     private final CounterMap<LabelKey> http;
     private final int pairCapacity;
-    private final java.util.concurrent.atomic.LongAdder unexpectedMembers = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder unexpectedMembers;
 
-    private Store(HazelcastInstance hz, int pairCapacity) {
+    private Store(HazelcastInstance hz, int pairCapacity, java.util.concurrent.atomic.LongAdder unexpectedMembers) {
         this.hz = hz;
+        this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
         this.pairs = new CounterMap<>(hz, PAIRS);
         this.replies = new CounterMap<>(hz, REPLIES);
@@ -71,35 +72,59 @@ public final class Store implements AutoCloseable {
         checkNetwork(settings.cluster());
         Config config = config(settings);
         java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
+        Membership membership = new Membership(settings.cluster().members().isEmpty() ? null : expected);
+        // registered before the member starts, so that no join between its start and a later registration is missed
+        config.addListenerConfig(new com.hazelcast.config.ListenerConfig(membership));
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
-        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS);
-        if (!settings.cluster().members().isEmpty()) {
-            hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-                @Override
-                public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-                    java.net.InetAddress a;
-                    try {
-                        a = event.getMember().getAddress().getInetAddress();
-                    } catch (java.net.UnknownHostException e) {
-                        a = null;
-                    }
-                    int port = event.getMember().getAddress().getPort();
-                    if (a != null && !expected.contains(new java.net.InetSocketAddress(a, port))
-                            && !expected.contains(new java.net.InetSocketAddress(a, 0))) {
-                        store.unexpectedMembers.increment();
-                        LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
-                                + "source edition admits any member that knows the cluster name; firewall the "
-                                + "cluster port", event.getMember().getAddress());
-                    }
-                }
-
-                @Override
-                public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                    LOG.warn("Member {} left the cluster", event.getMember().getAddress());
-                }
-            });
-        }
+        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS,
+                membership.unexpected);
         return store;
+    }
+
+    /**
+     * Logs every member that joins or leaves, on every member and whatever found it (member list, multicast,
+     * Kubernetes), with the cluster's size after the change; with a member list, also reports (and counts) a member
+     * that is not in it.
+     */
+    static final class Membership implements com.hazelcast.cluster.MembershipListener {
+        final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
+        /** The listed members' addresses (port 0 where none was given), or null without a member list. */
+        private final java.util.Set<java.net.InetSocketAddress> expected;
+
+        Membership(java.util.Set<java.net.InetSocketAddress> expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            com.hazelcast.cluster.Member member = event.getMember();
+            if (member.localMember()) {
+                return; // this node's own start: its ready line says it
+            }
+            LOG.info("Member {} joined (cluster of {})", member.getAddress(), event.getMembers().size());
+            if (expected != null && !listed(member.getAddress())) {
+                unexpected.increment();
+                LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
+                        + "source edition admits any member that knows the cluster name; firewall the "
+                        + "cluster port", member.getAddress());
+            }
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+            LOG.info("Member {} left (cluster of {})", event.getMember().getAddress(), event.getMembers().size());
+        }
+
+        private boolean listed(com.hazelcast.cluster.Address address) {
+            java.net.InetAddress a;
+            try {
+                a = address.getInetAddress();
+            } catch (java.net.UnknownHostException e) {
+                return true; // cannot tell
+            }
+            return expected.contains(new java.net.InetSocketAddress(a, address.getPort()))
+                    || expected.contains(new java.net.InetSocketAddress(a, 0));
+        }
     }
 
     /**

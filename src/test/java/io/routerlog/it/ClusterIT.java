@@ -98,6 +98,30 @@ class ClusterIT {
     }
 
     @Test
+    void everyMemberLogsWhoJoinsAndLeaves() throws Exception {
+        try (Cluster c = new Cluster(2).startAll()) {
+            String a = "Member [127.0.0.1]:" + c.member[0];
+            String b = "Member [127.0.0.1]:" + c.member[1];
+            // the first node hears of the second, and the second of the first it found
+            awaitOutput(c.nodes[0], b + " joined (cluster of 2)");
+            awaitOutput(c.nodes[1], a + " joined (cluster of 2)");
+            assertThat(c.nodes[0].output()).doesNotContain(a + " joined").doesNotContain("ERROR");
+            c.nodes[1].process.destroy(); // SIGTERM: a graceful leave
+            assertThat(c.nodes[1].process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            c.awaitMembers(1);
+            awaitOutput(c.nodes[0], b + " left (cluster of 1)");
+        }
+    }
+
+    private static void awaitOutput(RouterLogProcess node, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.output().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(node.output()).contains(text);
+    }
+
+    @Test
     void aMemberNotInTheListIsReportedAndAnUnresolvableNameDoesNotStopTheStart() throws Exception {
         try (Cluster c = new Cluster(2)) {
             c.startAll();
