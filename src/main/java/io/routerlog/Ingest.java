@@ -32,11 +32,15 @@ import picocli.CommandLine.Spec;
  * {@code --serve-after} it serves {@code /metrics} for that long before exiting.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        customSynopsis = "routerlog ingest [OPTION]... FILE...", descriptionHeading = "%n",
+        // one element per paragraph: picocli wraps each to the width; the first is the summary in routerlog --help
         description = {
-            "Count the DNS packets of capture files (pcap or pcapng, gzip-compressed or not) like query log lines:",
-            "per client/domain/type counts, reply outcomes, DNSTT queries with real bytes in and out.",
-            "The counts go to the cluster given by the cluster options (the node joins, flushes and leaves);",
-            "without a cluster use --serve-after to scrape /metrics before the node exits.",
+            "Count the DNS packets of capture files (pcap or pcapng, gzip-compressed or not) like query log lines.",
+            "",
+            "Per client/domain/type counts, reply outcomes, DNSTT queries with real bytes in and out. The counts go "
+                    + "to the cluster given by the cluster options (the node joins, flushes and leaves); without a "
+                    + "cluster use --serve-after to scrape /metrics before the node exits. Exit code 1 when a file "
+                    + "could not be read or is not a capture.",
             ""})
 public final class Ingest implements Callable<Integer> {
     @Mixin

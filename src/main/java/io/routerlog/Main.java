@@ -28,13 +28,18 @@ import picocli.CommandLine.Spec;
  * is one line on standard error.
  */
 @Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        sortOptions = false, usageHelpAutoWidth = true, subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
+        sortOptions = false, usageHelpAutoWidth = true,
+        subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
+        customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
+        descriptionHeading = "%n", commandListHeading = "%nCommands:%n",
+        // one element per paragraph: picocli wraps each to the width
         description = {
-            "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which domain,",
-            "keeps the counts in an embedded Hazelcast store and serves them to Prometheus on /metrics.",
+            "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which "
+                    + "domain, keeps the counts in an embedded Hazelcast store and serves them to Prometheus on "
+                    + "/metrics.",
             "",
-            "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in",
-            "the --config file (max-pairs = 20000).",
+            "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in "
+                    + "the --config file (max-pairs = 20000).",
             ""})
 public final class Main implements Callable<Integer> {
     @Mixin
@@ -95,6 +100,7 @@ public final class Main implements Callable<Integer> {
         cl.setOverwrittenOptionsAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setHelpFactory(FlagsWithoutValues::new);
         String configPath = configPath(args, env);
         ConfigSources sources = ConfigSources.of(env, readConfigFile(configPath, cl.getCommandSpec()),
                 configPath == null ? null : Path.of(configPath));
@@ -118,6 +124,37 @@ public final class Main implements Callable<Integer> {
         });
         warnUnknownEnv(env, cl.getCommandSpec(), err);
         return cl;
+    }
+
+    /**
+     * Usage help that shows boolean flags as plain {@code --http-tls}. They take an optional value (arity 0..1, so
+     * that {@code --http-tls=false} and {@code ROUTERLOG_HTTP_TLS=false} work and a flag given with a default of
+     * true still means true), which picocli would render as {@code --http-tls[=<httpTls>]}.
+     */
+    static final class FlagsWithoutValues extends CommandLine.Help {
+        FlagsWithoutValues(CommandSpec spec, CommandLine.Help.ColorScheme scheme) {
+            super(spec, scheme);
+        }
+
+        @Override
+        public CommandLine.Help.IParamLabelRenderer parameterLabelRenderer() {
+            CommandLine.Help.IParamLabelRenderer labels = super.parameterLabelRenderer();
+            return new CommandLine.Help.IParamLabelRenderer() {
+                @Override
+                public CommandLine.Help.Ansi.Text renderParameterLabel(CommandLine.Model.ArgSpec arg,
+                        CommandLine.Help.Ansi ansi, List<CommandLine.Help.Ansi.IStyle> styles) {
+                    if (arg.isOption() && (arg.type() == boolean.class || arg.type() == Boolean.class)) {
+                        return ansi.new Text("");
+                    }
+                    return labels.renderParameterLabel(arg, ansi, styles);
+                }
+
+                @Override
+                public String separator() {
+                    return labels.separator();
+                }
+            };
+        }
     }
 
     private static String configPath(String[] args, Map<String, String> env) {

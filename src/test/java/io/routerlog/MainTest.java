@@ -220,6 +220,29 @@ class MainTest {
     }
 
     @Test
+    void helpFitsEightyColumnsAndShowsFlagsWithoutAValue() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"ingest", "--help"},
+                new String[] {"hash-password", "--help"}, new String[] {"loadgen", "--help"})) {
+            Result r = run(Map.of("COLUMNS", "80"), args);
+            String what = String.join(" ", args);
+            assertThat(r.code()).as(what).isZero();
+            assertThat(r.out().lines()).as("lines of %s longer than 80 columns", what)
+                    .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+            assertThat(r.out()).as(what).doesNotContain("[=<");
+        }
+        String help = run(Map.of(), "--help").out();
+        assertThat(help).containsPattern("(?m)^ +--http-tls +Serve the HTTP endpoints over HTTPS")
+                .containsPattern("(?m)^ +--cluster-multicast +Find other nodes by multicast")
+                .startsWith("Usage: routerlog [OPTION]...");
+        // the flags still take an explicit value, from the command line and from the environment
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of()).cluster().multicast()).isTrue();
+        assertThat(Main.parse(new String[] {"--cluster-multicast=false"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
+                "true")).cluster().multicast()).isFalse();
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
+                "true")).cluster().multicast()).isTrue();
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Result r = run(Map.of(), "--version");
         assertThat(r.code()).isZero();

@@ -88,8 +88,8 @@ public final class RunOptions {
 
     @Option(names = "--allow-from", paramLabel = "CIDR", split = ",", defaultValue = "loopback,private",
             description = "Senders whose syslog is accepted (repeatable or comma-separated): CIDRs such as "
-                    + "192.168.1.0/24, or 'loopback', 'private' (RFC 1918, 100.64.0.0/10, link-local, fc00::/7) or 'any'. "
-                    + "Others are dropped and counted. Default: ${DEFAULT-VALUE}.")
+                    + "192.168.1.0/24; 'loopback'; 'private' (RFC 1918, 100.64.0.0/10, link-local, fc00::/7); "
+                    + "'any'. Others are dropped and counted. Default: ${DEFAULT-VALUE}.")
     List<String> allowFrom;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
@@ -193,8 +193,7 @@ public final class RunOptions {
     boolean clusterMulticast;
 
     @Option(names = "--cluster-k8s-service", paramLabel = "DNS-NAME",
-            description = "Find other nodes through a Kubernetes headless service, e.g. "
-                    + "routerlog-cluster.monitoring.svc.cluster.local.")
+            description = "Find other nodes through the Kubernetes headless service of this DNS name.")
     String clusterK8sService;
 
     @Option(names = "--capture-interface", paramLabel = "IF",
