@@ -243,6 +243,25 @@ class MainTest {
     }
 
     @Test
+    void thePasswordHashErrorShowsTheFormHashPasswordPrints() {
+        java.io.InputStream stdin = System.in;
+        Result hashed;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("s3cret-pass\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            hashed = run(Map.of(), "hash-password");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(hashed.code()).isZero();
+        String hash = hashed.out().strip();
+        Result bad = run(Map.of(), "--http-user", "admin", "--http-password-hash", "s3cret-pass");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("is not a bcrypt hash (" + hash.substring(0, 7) + "...)");
+        assertThat(Main.parse(new String[] {"--http-user", "admin", "--http-password-hash", hash}, Map.of())
+                .httpPasswordHash()).isEqualTo(hash);
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Result r = run(Map.of(), "--version");
         assertThat(r.code()).isZero();

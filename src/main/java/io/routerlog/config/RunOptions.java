@@ -265,7 +265,7 @@ public final class RunOptions {
             throw new IllegalArgumentException("--http-user and --http-password-hash go together");
         }
         if (httpPasswordHash != null && !httpPasswordHash.strip().matches("\\$2[abxy]?\\$\\d\\d\\$.{53}")) {
-            throw new IllegalArgumentException("--http-password-hash is not a bcrypt hash ($2y$10$...): "
+            throw new IllegalArgumentException("--http-password-hash is not a bcrypt hash ($2a$10$...): "
                     + "make one with: routerlog hash-password");
         }
         long frame = size("--max-frame", maxFrame);
