@@ -260,6 +260,13 @@ class DeployFilesTest {
         String javaOpts = unitJavaOpts(service);
         assertThat(systemdBytes(service.get("MemoryMax").get(0)))
                 .as("MemoryMax against %s", javaOpts).isGreaterThanOrEqualTo(xmx(javaOpts) + NON_HEAP_ROOM);
+        // and the comments about it speak of the heap the unit sets
+        List<String> heapsInComments = Files.readAllLines(UNIT).stream().filter(l -> l.startsWith("#"))
+                .flatMap(l -> Pattern.compile("-Xmx\\w+|\\(\\d+[mMgG]\\)").matcher(l).results().map(r -> r.group()))
+                .toList();
+        assertThat(heapsInComments).as("heap sizes named in the unit's comments").isNotEmpty()
+                .allSatisfy(h -> assertThat(xmx(h.startsWith("(") ? "-Xmx" + h.substring(1, h.length() - 1) : h))
+                        .as(h).isEqualTo(xmx(javaOpts)));
 
         // stop: longer than the drain routerlog does with the installed settings
         Settings settings = parseOptions("routerlog.env", List.of(), envFile().active());
