@@ -104,7 +104,7 @@ public final class RouterLog implements AutoCloseable {
         long t0 = System.nanoTime();
         geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
         store = Store.start(new StoreSettings(settings.maxPairs(), settings.maxLeases(), settings.maxDnsttSessions(),
-                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()));
+                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()), !receive);
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
                 .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp)

@@ -67,10 +67,29 @@ public final class Store implements AutoCloseable {
         this.http = new CounterMap<>(hz, HTTP);
     }
 
+    /**
+     * Member attribute of a node started by {@code routerlog ingest}: it joins for a while to add what it read, so
+     * the others do not take it for a stranger (see {@link Membership}).
+     */
+    static final String ROLE = "routerlog.role";
+    static final String INGEST = "ingest";
+
     /** Starts the member; returns when it is ready to take writes. */
     public static Store start(StoreSettings settings) {
+        return start(settings, false);
+    }
+
+    /**
+     * Starts the member; returns when it is ready to take writes.
+     *
+     * @param ingest a node of {@code routerlog ingest}, which announces itself as such to the other members
+     */
+    public static Store start(StoreSettings settings, boolean ingest) {
         checkNetwork(settings.cluster());
         Config config = config(settings);
+        if (ingest) {
+            config.getMemberAttributeConfig().setAttribute(ROLE, INGEST);
+        }
         java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
         Membership membership = new Membership(settings.cluster().members().isEmpty() ? null : expected);
         // registered before the member starts, so that no join between its start and a later registration is missed
@@ -84,7 +103,9 @@ public final class Store implements AutoCloseable {
     /**
      * Logs every member that joins or leaves, on every member and whatever found it (member list, multicast,
      * Kubernetes), with the cluster's size after the change; with a member list, also reports (and counts) a member
-     * that is not in it.
+     * that is not in it, unless it is an ingest node ({@value #ROLE} = {@value #INGEST}), which joins from anywhere
+     * by design. That attribute is what a member says of itself: the check points out a misconfigured node, it does
+     * not keep anyone out (only a firewall on the cluster port does).
      */
     static final class Membership implements com.hazelcast.cluster.MembershipListener {
         final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
@@ -101,8 +122,10 @@ public final class Store implements AutoCloseable {
             if (member.localMember()) {
                 return; // this node's own start: its ready line says it
             }
-            LOG.info("Member {} joined (cluster of {})", member.getAddress(), event.getMembers().size());
-            if (expected != null && !listed(member.getAddress())) {
+            boolean ingest = INGEST.equals(member.getAttribute(ROLE));
+            LOG.info("Member {}{} joined (cluster of {})", member.getAddress(), ingest ? " (ingest)" : "",
+                    event.getMembers().size());
+            if (expected != null && !ingest && !listed(member.getAddress())) {
                 unexpected.increment();
                 LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
                         + "source edition admits any member that knows the cluster name; firewall the "
@@ -112,7 +135,9 @@ public final class Store implements AutoCloseable {
 
         @Override
         public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-            LOG.info("Member {} left (cluster of {})", event.getMember().getAddress(), event.getMembers().size());
+            com.hazelcast.cluster.Member member = event.getMember();
+            LOG.info("Member {}{} left (cluster of {})", member.getAddress(),
+                    INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "", event.getMembers().size());
         }
 
         private boolean listed(com.hazelcast.cluster.Address address) {
