@@ -95,6 +95,11 @@ public final class Store implements AutoCloseable {
         // registered before the member starts, so that no join between its start and a later registration is missed
         config.addListenerConfig(new com.hazelcast.config.ListenerConfig(membership));
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+        int port = hz.getCluster().getLocalMember().getAddress().getPort();
+        if (port != settings.cluster().port()) {
+            // instead of Hazelcast's "ports seem occupied" warning (log4j2.xml): expected, but worth knowing
+            LOG.info("Cluster port {} is in use; this node took {}", settings.cluster().port(), port);
+        }
         Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS,
                 membership.unexpected);
         return store;
