@@ -7,6 +7,9 @@
 --   routerlog_dns_queries_total{client,domain,qtype}   counter: DNS queries per client, domain and query type
 --   routerlog_dhcp_lease_info{client,mac,hostname}     gauge, always 1: the DHCP identity of a client that has
 --                                                      counted queries (mac or hostname may be empty)
+--   routerlog_collector_up                             gauge: 1 when this scrape fetched and read routerlog's
+--                                                      table, 0 when it did not (alert on it)
+--   routerlog_collector_error_info{reason}             gauge, always 1, only while up is 0: why (see below)
 --
 -- Where routerlog is, first match wins:
 --   1. the environment: ROUTERLOG_URL, ROUTERLOG_TIMEOUT (seconds), ROUTERLOG_MAX_BYTES
@@ -19,7 +22,11 @@
 -- Without a URL the collector prints nothing.
 --
 -- When routerlog cannot be reached, is too slow, or answers anything but a complete, well-formed table, the
--- collector prints nothing at all and raises no error, so the other collectors' metrics are still served.
+-- collector prints routerlog_collector_up 0 and the reason, none of the table (one bad label value would make
+-- Prometheus drop the whole scrape), and raises no error, so the other collectors' metrics are still served.
+-- Reasons: unreachable (refused, no route, name not found, connection lost), timeout, too_large, http_<status>
+-- (http_404: wrong path, http_401: routerlog wants a password), malformed (not routerlog's table, or cut short),
+-- bad_url (not http://HOST...), collector_error (a fault in this file).
 
 local URL = nil                    -- e.g. "http://192.168.1.10:9514/clients.tsv"
 local TIMEOUT = 2                  -- seconds: connecting, each read, and the whole transfer
@@ -69,8 +76,11 @@ end
 
 -- ---- fetching ---------------------------------------------------------------------------------------------------
 
--- The body of a 200 answer, or nil.
+-- The body of a 200 answer, or nil and the reason (see the top of the file).
 local function fetch(url, timeout, max_bytes)
+  if not url:match("^http://[^/]") then
+    return nil, "bad_url"
+  end
   local socket = require("socket")
   local http = require("socket.http")
   local chunks, size = {}, 0
@@ -98,8 +108,21 @@ local function fetch(url, timeout, max_bytes)
     headers = { ["accept"] = "text/tab-separated-values" },
   })
   http.TIMEOUT = saved
-  if not ok or result ~= 1 or code ~= 200 then
-    return nil
+  if not ok then
+    return nil, "collector_error"
+  end
+  if result ~= 1 then
+    -- socket.http returns nil and the error: luasocket's ("timeout", "connection refused", "closed", ...) or the
+    -- sink's
+    if code == "answer too large" then
+      return nil, "too_large"
+    elseif code == "timeout" or code == "answer too slow" then
+      return nil, "timeout"
+    end
+    return nil, "unreachable"
+  end
+  if code ~= 200 then
+    return nil, "http_" .. tostring(code)
   end
   return table.concat(chunks)
 end
@@ -222,6 +245,16 @@ local function series_printer(name, mtype, help)
 end
 
 local function emit(t)
+  local up = series_printer("routerlog_collector_up", "gauge",
+    "1 when this scrape fetched and read routerlog's client table, 0 when not (see routerlog_collector_error_info)")
+  if t.error then
+    up(nil, 0)
+    local info = series_printer("routerlog_collector_error_info", "gauge",
+      "Why this scrape could not read routerlog's client table; always 1, only while routerlog_collector_up is 0")
+    info({ reason = t.error }, 1)
+    return
+  end
+  up(nil, 1)
   if #t.pairs > 0 then
     local queries = series_printer("routerlog_dns_queries_total", "counter",
       "DNS queries per client address, domain and query type, from routerlog")
@@ -246,13 +279,19 @@ local function collect()
   end
   local timeout = positive(setting("ROUTERLOG_TIMEOUT", "timeout", TIMEOUT), 2)
   local max_bytes = positive(setting("ROUTERLOG_MAX_BYTES", nil, MAX_BYTES), 8 * 1024 * 1024)
-  local body = fetch(url, timeout, max_bytes)
-  return body and parse(body)
+  local body, why = fetch(url, timeout, max_bytes)
+  if not body then
+    return { error = why }
+  end
+  return parse(body) or { error = "malformed" }
 end
 
 local function scrape()
   local ok, t = pcall(collect)
-  if ok and t then
+  if not ok then
+    t = type(metric) == "function" and { error = "collector_error" } or nil
+  end
+  if t then
     pcall(emit, t)
   end
 end

@@ -1,5 +1,6 @@
 package io.routerlog;
 
+import io.routerlog.config.FileReasons;
 import io.routerlog.config.RunOptions;
 import io.routerlog.config.Settings;
 import io.routerlog.config.Units;
@@ -31,11 +32,15 @@ import picocli.CommandLine.Spec;
  * {@code --serve-after} it serves {@code /metrics} for that long before exiting.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        customSynopsis = "routerlog ingest [OPTION]... FILE...", descriptionHeading = "%n",
+        // one element per paragraph: picocli wraps each to the width; the first is the summary in routerlog --help
         description = {
-            "Count the DNS packets of capture files (pcap or pcapng, gzip-compressed or not) like query log lines:",
-            "per client/domain/type counts, reply outcomes, DNSTT queries with real bytes in and out.",
-            "The counts go to the cluster given by the cluster options (the node joins, flushes and leaves);",
-            "without a cluster use --serve-after to scrape /metrics before the node exits.",
+            "Count the DNS packets of capture files (pcap or pcapng, gzip-compressed or not) like query log lines.",
+            "",
+            "Per client/domain/type counts, reply outcomes, DNSTT queries with real bytes in and out. The counts go "
+                    + "to the cluster given by the cluster options (the node joins, flushes and leaves); without a "
+                    + "cluster use --serve-after to scrape /metrics before the node exits. Exit code 1 when a file "
+                    + "could not be read or is not a capture.",
             ""})
 public final class Ingest implements Callable<Integer> {
     @Mixin
@@ -97,17 +102,18 @@ public final class Ingest implements Callable<Integer> {
             if (bar != null) {
                 bar.start();
             }
+            int read = 0;
+            long skippedBytes = 0;
             try {
                 for (String f : files) {
-                    try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
-                        long truncated = c.truncatedFiles.sum();
-                        reader.read(in);
-                        if (c.truncatedFiles.sum() > truncated) {
-                            err.println("routerlog ingest: " + f + ": truncated or corrupt, read up to the damage");
-                        }
-                    } catch (IOException e) {
-                        err.println("routerlog ingest: " + f + ": " + e.getMessage());
+                    long bytesBefore = c.bytes.sum();
+                    String problem = readOne(f, reader, settings.capturePort(), c, err);
+                    if (problem != null) {
+                        err.println("routerlog ingest: " + problem);
+                        skippedBytes += c.bytes.sum() - bytesBefore;
                         status = 1;
+                    } else {
+                        read++;
                     }
                 }
             } finally {
@@ -116,7 +122,8 @@ public final class Ingest implements Callable<Integer> {
                 }
             }
             node.flush();
-            out.println("ingested " + files.size() + " file(s), " + c.bytes.sum() + " bytes: " + c);
+            out.println("ingested " + (read == files.size() ? read + " file(s)" : read + " of " + files.size()
+                    + " file(s)") + ", " + (c.bytes.sum() - skippedBytes) + " bytes: " + c);
             out.flush();
             err.flush();
             if (!serve.isZero()) {
@@ -126,6 +133,59 @@ public final class Ingest implements Callable<Integer> {
             }
         }
         return status;
+    }
+
+    /**
+     * Reads one file (or standard input for {@code -}) and says on {@code err} what the user should know about a
+     * file that was read (cut short, no packet on the DNS port).
+     *
+     * @return why the file could not be read at all ("FILE: not a pcap or pcapng file"), or null once it was read
+     */
+    static String readOne(String f, PcapReader reader, int dnsPort, PacketCounters c, PrintWriter err) {
+        String name = f.equals("-") ? "standard input" : f;
+        long packets = c.packets.sum();
+        long dns = c.dnsMessages.sum();
+        reader.otherPorts().clear();
+        PcapReader.Result result;
+        try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(Path.of(f))) {
+            result = reader.read(in);
+        } catch (IOException e) {
+            return f.equals("-") ? name + ": " + e.getMessage() : FileReasons.cannotRead(Path.of(f), e);
+        }
+        switch (result) {
+            case EMPTY -> {
+                return name + ": empty, not a capture";
+            }
+            case NOT_A_CAPTURE -> {
+                return name + ": not a pcap or pcapng file (plain or gzip-compressed)";
+            }
+            case TRUNCATED -> err.println("routerlog ingest: " + name + ": truncated or corrupt, read up to the damage");
+            case READ -> {
+                // nothing to say
+            }
+        }
+        long filePackets = c.packets.sum() - packets;
+        if (filePackets > 0 && c.dnsMessages.sum() == dns) {
+            err.println("routerlog ingest: " + name + ": " + noDns(filePackets, dnsPort, reader.otherPorts()));
+        }
+        return null;
+    }
+
+    /** What to say about a capture with packets but no DNS message on the DNS port. */
+    static String noDns(long packets, int dnsPort, io.routerlog.source.PortTally ports) {
+        StringBuilder s = new StringBuilder().append(packets).append(" packet(s), none to or from port ")
+                .append(dnsPort);
+        List<Integer> top = ports.top(3);
+        if (top.isEmpty()) {
+            return s.append(" (no UDP or TCP at all)").toString();
+        }
+        s.append("; the ports seen most: ");
+        for (int i = 0; i < top.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(top.get(i)).append(" (").append(ports.count(top.get(i)))
+                    .append(')');
+        }
+        return s.append(". Was DNS on another port? Then read it with --capture-port ").append(top.get(0))
+                .toString();
     }
 
     /** A one-line progress bar, redrawn five times a second. */

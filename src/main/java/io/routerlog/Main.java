@@ -2,6 +2,7 @@ package io.routerlog;
 
 import io.routerlog.config.ConfigSources;
 import io.routerlog.config.RunOptions;
+import io.routerlog.config.SettingException;
 import io.routerlog.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,17 +22,24 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 1 when it cannot start (a port in use,
- * say), 2 for a bad setting.
+ * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 2 for a bad setting (a value that does
+ * not parse, or one that only fails at start, such as an address that is not on this host: a
+ * {@link SettingException}), 1 when it cannot start for another reason (a port in use, say). Either way the reason
+ * is one line on standard error.
  */
 @Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        sortOptions = false, usageHelpAutoWidth = true, subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
+        sortOptions = false, usageHelpAutoWidth = true,
+        subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
+        customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
+        descriptionHeading = "%n", commandListHeading = "%nCommands:%n",
+        // one element per paragraph: picocli wraps each to the width
         description = {
-            "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which domain,",
-            "keeps the counts in an embedded Hazelcast store and serves them to Prometheus on /metrics.",
+            "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which "
+                    + "domain, keeps the counts in an embedded Hazelcast store and serves them to Prometheus on "
+                    + "/metrics.",
             "",
-            "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in",
-            "the --config file (max-pairs = 20000).",
+            "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in "
+                    + "the --config file (max-pairs = 20000).",
             ""})
 public final class Main implements Callable<Integer> {
     @Mixin
@@ -92,22 +100,61 @@ public final class Main implements Callable<Integer> {
         cl.setOverwrittenOptionsAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setHelpFactory(FlagsWithoutValues::new);
         String configPath = configPath(args, env);
         ConfigSources sources = ConfigSources.of(env, readConfigFile(configPath, cl.getCommandSpec()),
                 configPath == null ? null : Path.of(configPath));
         cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(ex, args, sources)
+            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(optionOf(ex), args, sources)
                     + " (see routerlog --help)");
             return CommandLine.ExitCode.USAGE;
         });
+        // the one place where a failed start becomes an exit code: 2 for a setting that cannot work (restarting
+        // will not help), 1 for anything else (a port in use, say)
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            err.println("routerlog: cannot start: " + oneLine(ex));
             LogManager.getLogger(Main.class).debug("Start-up failed", ex);
+            SettingException bad = SettingException.in(ex);
+            if (bad != null) {
+                err.println("routerlog: " + oneLine(bad.getMessage()) + valueSource(bad.option(), args, sources));
+                return CommandLine.ExitCode.USAGE;
+            }
+            err.println("routerlog: cannot start: " + oneLine(ex));
             return CommandLine.ExitCode.SOFTWARE;
         });
         warnUnknownEnv(env, cl.getCommandSpec(), err);
         return cl;
+    }
+
+    /**
+     * Usage help that shows boolean flags as plain {@code --http-tls}. They take an optional value (arity 0..1, so
+     * that {@code --http-tls=false} and {@code ROUTERLOG_HTTP_TLS=false} work and a flag given with a default of
+     * true still means true), which picocli would render as {@code --http-tls[=<httpTls>]}.
+     */
+    static final class FlagsWithoutValues extends CommandLine.Help {
+        FlagsWithoutValues(CommandSpec spec, CommandLine.Help.ColorScheme scheme) {
+            super(spec, scheme);
+        }
+
+        @Override
+        public CommandLine.Help.IParamLabelRenderer parameterLabelRenderer() {
+            CommandLine.Help.IParamLabelRenderer labels = super.parameterLabelRenderer();
+            return new CommandLine.Help.IParamLabelRenderer() {
+                @Override
+                public CommandLine.Help.Ansi.Text renderParameterLabel(CommandLine.Model.ArgSpec arg,
+                        CommandLine.Help.Ansi ansi, List<CommandLine.Help.Ansi.IStyle> styles) {
+                    if (arg.isOption() && (arg.type() == boolean.class || arg.type() == Boolean.class)) {
+                        return ansi.new Text("");
+                    }
+                    return labels.renderParameterLabel(arg, ansi, styles);
+                }
+
+                @Override
+                public String separator() {
+                    return labels.separator();
+                }
+            };
+        }
     }
 
     private static String configPath(String[] args, Map<String, String> env) {
@@ -133,17 +180,17 @@ public final class Main implements Callable<Integer> {
         return ConfigSources.readFile(Path.of(path), known);
     }
 
-    /** " (from ...)" when the bad value did not come from the command line. */
-    private static String valueSource(CommandLine.ParameterException ex, String[] args, ConfigSources sources) {
-        String option = null;
+    /** The option a parameter error is about, or null. */
+    private static String optionOf(CommandLine.ParameterException ex) {
         if (ex.getArgSpec() instanceof OptionSpec o) {
-            option = o.longestName();
-        } else {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
-            if (m.find()) {
-                option = m.group();
-            }
+            return o.longestName();
         }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
+        return m.find() ? m.group() : null;
+    }
+
+    /** " (from ...)" when the bad value of {@code option} did not come from the command line. */
+    private static String valueSource(String option, String[] args, ConfigSources sources) {
         if (option == null) {
             return "";
         }
@@ -165,6 +212,10 @@ public final class Main implements Callable<Integer> {
             }
         }
         err.flush();
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\n', ' ');
     }
 
     private static String oneLine(Throwable e) {

@@ -66,6 +66,8 @@ public final class RouterLog implements AutoCloseable {
     private final boolean receive;
     private final boolean serveHttp;
     private volatile boolean ready;
+    /** True once every stage started. */
+    private volatile boolean started;
     private boolean closed;
 
     private RouterLog(Settings settings, boolean receive, boolean serveHttp) {
@@ -104,7 +106,7 @@ public final class RouterLog implements AutoCloseable {
         long t0 = System.nanoTime();
         geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
         store = Store.start(new StoreSettings(settings.maxPairs(), settings.maxLeases(), settings.maxDnsttSessions(),
-                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()));
+                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()), !receive);
         flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
                 System::currentTimeMillis)
                 .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
@@ -146,6 +148,7 @@ public final class RouterLog implements AutoCloseable {
             startReceiving();
         }
         ready = true;
+        started = true;
         LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
                 (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
                 Units.format(settings.flushInterval()),
@@ -234,7 +237,7 @@ public final class RouterLog implements AutoCloseable {
     }
 
     /** The TLS context of the TLS syslog listener, or null without one. */
-    private io.netty.handler.ssl.SslContext syslogTls() throws javax.net.ssl.SSLException {
+    private io.netty.handler.ssl.SslContext syslogTls() {
         if (settings.syslogTlsPort() < 0) {
             return null;
         }
@@ -245,7 +248,12 @@ public final class RouterLog implements AutoCloseable {
             b.trustManager(TlsFiles.trustManagers(settings.tlsClientCa()))
                     .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new io.routerlog.config.SettingException("--tls-cert", settings.tlsCert() + ": cannot serve TLS "
+                    + "with it and " + settings.tlsKey() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -312,7 +320,10 @@ public final class RouterLog implements AutoCloseable {
         }
         closed = true;
         ready = false;
-        LOG.info("Stopping: closing listeners, flushing counts");
+        // after a failed start the reason is all the user needs to read
+        org.apache.logging.log4j.Level level = started ? org.apache.logging.log4j.Level.INFO
+                : org.apache.logging.log4j.Level.DEBUG;
+        LOG.log(level, "Stopping: closing listeners, flushing counts");
         if (listeners != null) {
             try {
                 listeners.close(settings.shutdownGrace());
@@ -326,7 +337,7 @@ public final class RouterLog implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(store);
         closeQuietly(geoIp);
-        LOG.info("Stopped");
+        LOG.log(level, "Stopped");
         stopped.countDown();
     }
 

@@ -175,7 +175,35 @@ class MainTest {
 
         Result missing = run(Map.of(), "--config", dir.resolve("nope.conf").toString());
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("cannot read config file");
+        assertThat(missing.err()).contains("cannot read config file " + dir.resolve("nope.conf") + ": no such file");
+    }
+
+    @Test
+    void filesThatCannotBeReadSayWhy() throws IOException {
+        Path missing = dir.resolve("missing");
+        Path directory = Files.createDirectory(dir.resolve("a-directory"));
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"--config", directory.toString()}, "cannot read config file " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--leases-file", missing.toString()}, "--leases-file: cannot read " + missing
+                + ": no such file");
+        cases.put(new String[] {"--leases-file", directory.toString()}, "--leases-file: cannot read " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--geoip-country-db", missing.toString()}, "--geoip-country-db: cannot read "
+                + missing + ": no such file");
+        cases.put(new String[] {"--geoip-asn-db", directory.toString()}, "--geoip-asn-db: cannot read " + directory
+                + ": is a directory");
+        cases.put(new String[] {"--http-tls", "--tls-cert", missing.toString(), "--tls-key", cert.toString()},
+                "--tls-cert: cannot read " + missing + ": no such file");
+        cases.put(new String[] {"--http-tls", "--tls-cert", directory.toString(), "--tls-key", cert.toString()},
+                "--tls-cert: cannot read " + directory + ": is a directory");
+        cases.forEach((args, reason) -> {
+            Result r = run(Map.of(), args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("routerlog: " + reason);
+        });
     }
 
     @Test
@@ -189,6 +217,48 @@ class MainTest {
             assertThat(r.out()).contains(option);
         }
         assertThat(r.out()).contains("ROUTERLOG_MAX_PAIRS").contains("CAP_NET_BIND_SERVICE");
+    }
+
+    @Test
+    void helpFitsEightyColumnsAndShowsFlagsWithoutAValue() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"ingest", "--help"},
+                new String[] {"hash-password", "--help"}, new String[] {"loadgen", "--help"})) {
+            Result r = run(Map.of("COLUMNS", "80"), args);
+            String what = String.join(" ", args);
+            assertThat(r.code()).as(what).isZero();
+            assertThat(r.out().lines()).as("lines of %s longer than 80 columns", what)
+                    .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+            assertThat(r.out()).as(what).doesNotContain("[=<");
+        }
+        String help = run(Map.of(), "--help").out();
+        assertThat(help).containsPattern("(?m)^ +--http-tls +Serve the HTTP endpoints over HTTPS")
+                .containsPattern("(?m)^ +--cluster-multicast +Find other nodes by multicast")
+                .startsWith("Usage: routerlog [OPTION]...");
+        // the flags still take an explicit value, from the command line and from the environment
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of()).cluster().multicast()).isTrue();
+        assertThat(Main.parse(new String[] {"--cluster-multicast=false"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
+                "true")).cluster().multicast()).isFalse();
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
+                "true")).cluster().multicast()).isTrue();
+    }
+
+    @Test
+    void thePasswordHashErrorShowsTheFormHashPasswordPrints() {
+        java.io.InputStream stdin = System.in;
+        Result hashed;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("s3cret-pass\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            hashed = run(Map.of(), "hash-password");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(hashed.code()).isZero();
+        String hash = hashed.out().strip();
+        Result bad = run(Map.of(), "--http-user", "admin", "--http-password-hash", "s3cret-pass");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("is not a bcrypt hash (" + hash.substring(0, 7) + "...)");
+        assertThat(Main.parse(new String[] {"--http-user", "admin", "--http-password-hash", hash}, Map.of())
+                .httpPasswordHash()).isEqualTo(hash);
     }
 
     @Test

@@ -203,20 +203,72 @@ class PacketIngestTest {
         }
     }
 
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run ingest(String... args) {
+        List<String> all = new ArrayList<>(List.of("ingest", "--http-port", "0", "--progress", "never",
+                "--log-level", "warn"));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(all.toArray(String[]::new), Map.of(), new PrintWriter(out, true),
+                new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
     @Test
     void ingestReportsUnreadableAndDamagedFiles(@TempDir Path dir) throws Exception {
         Expected e = new Expected();
         byte[][] files = traffic(e);
         Path cut = dir.resolve("cut.pcap");
         Files.write(cut, java.util.Arrays.copyOf(files[0], files[0].length - 7));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"ingest", cut.toString(), dir.resolve("missing.pcap").toString(),
-                "--http-port", "0", "--progress", "never", "--log-level", "warn"}, Map.of(),
-                new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("cut.pcap: truncated or corrupt").contains("missing.pcap");
-        assertThat(out.toString()).contains("ingested 2 file(s)").contains("1 truncated files");
+        Path text = Files.writeString(dir.resolve("dnsmasq.log"), "Jan  5 02:03:04 dnsmasq[1]: query[A] a.test\n");
+        Path empty = Files.write(dir.resolve("empty.pcap"), new byte[0]);
+        Path directory = Files.createDirectory(dir.resolve("captures"));
+        Path missing = dir.resolve("missing.pcap");
+        Run r = ingest(cut.toString(), missing.toString(), text.toString(), empty.toString(), directory.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines()).containsExactly(
+                "routerlog ingest: " + cut + ": truncated or corrupt, read up to the damage",
+                "routerlog ingest: cannot read " + missing + ": no such file",
+                "routerlog ingest: " + text + ": not a pcap or pcapng file (plain or gzip-compressed)",
+                "routerlog ingest: " + empty + ": empty, not a capture",
+                "routerlog ingest: cannot read " + directory + ": is a directory");
+        // the summary counts the files read, and their bytes
+        assertThat(r.out()).contains("ingested 1 of 5 file(s), " + Files.size(cut) + " bytes: ")
+                .contains("1 truncated files");
+    }
+
+    @Test
+    void aFileThatIsNotACaptureIsAFailure(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a capture\n");
+        Run r = ingest(text.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(text + ": not a pcap or pcapng file");
+        assertThat(r.out()).contains("ingested 0 of 1 file(s), 0 bytes");
+    }
+
+    @Test
+    void aCaptureWithNoPacketOnTheDnsPortSuggestsCapturePort(@TempDir Path dir) throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET);
+        for (int i = 0; i < 14; i++) {
+            byte[] q = PcapWriter.query(i, "host" + i + ".example.com", Type.A);
+            w.ip(PcapWriter.udp("192.168.1.20", 40000 + i, "192.168.1.1", 5353, q));
+            w.ip(PcapWriter.udp("192.168.1.1", 5353, "192.168.1.20", 40000 + i, PcapWriter.response(q, 0, 1)));
+        }
+        Path f = Files.write(dir.resolve("dns-5353.pcap"), w.bytes());
+        Run r = ingest(f.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err().lines()).containsExactly("routerlog ingest: " + f + ": 28 packet(s), none to or from "
+                + "port 53; the ports seen most: 5353 (28), 40000 (2), 40001 (2). Was DNS on another port? Then read "
+                + "it with --capture-port 5353");
+        assertThat(r.out()).contains("ingested 1 file(s)").contains("28 not DNS");
+
+        r = ingest(f.toString(), "--capture-port", "5353");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("(14 queries, 14 responses)");
     }
 
     @Test

@@ -145,7 +145,7 @@ class TlsTest {
                 java.util.Map.of())).hasMessageContaining("no PEM certificate");
         assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514", "--tls-cert",
             dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString()},
-                java.util.Map.of())).hasMessageContaining("--tls-cert/--tls-key");
+                java.util.Map.of())).hasMessageContaining("--tls-key: ").hasMessageContaining("is not the private key");
         assertThatThrownBy(() -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"},
                 java.util.Map.of())).hasMessageContaining("not a bcrypt hash");
     }

@@ -84,7 +84,8 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read config file " + path + ": "
+                    + FileReasons.reason(path, e));
         }
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -7,7 +7,6 @@ import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,8 +88,8 @@ public final class RunOptions {
 
     @Option(names = "--allow-from", paramLabel = "CIDR", split = ",", defaultValue = "loopback,private",
             description = "Senders whose syslog is accepted (repeatable or comma-separated): CIDRs such as "
-                    + "192.168.1.0/24, or 'loopback', 'private' (RFC 1918, 100.64.0.0/10, link-local, fc00::/7) or 'any'. "
-                    + "Others are dropped and counted. Default: ${DEFAULT-VALUE}.")
+                    + "192.168.1.0/24; 'loopback'; 'private' (RFC 1918, 100.64.0.0/10, link-local, fc00::/7); "
+                    + "'any'. Others are dropped and counted. Default: ${DEFAULT-VALUE}.")
     List<String> allowFrom;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
@@ -194,8 +193,7 @@ public final class RunOptions {
     boolean clusterMulticast;
 
     @Option(names = "--cluster-k8s-service", paramLabel = "DNS-NAME",
-            description = "Find other nodes through a Kubernetes headless service, e.g. "
-                    + "routerlog-cluster.monitoring.svc.cluster.local.")
+            description = "Find other nodes through the Kubernetes headless service of this DNS name.")
     String clusterK8sService;
 
     @Option(names = "--capture-interface", paramLabel = "IF",
@@ -255,27 +253,19 @@ public final class RunOptions {
             if (tlsCert == null || tlsKey == null) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
             }
-            try {
-                TlsFiles.keyManagers(tlsCert, tlsKey);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--tls-cert/--tls-key: " + e.getMessage());
-            }
+            TlsFiles.keyManagers(tlsCert, tlsKey); // a SettingException naming --tls-cert or --tls-key
         }
         if (tlsClientCa != null) {
             if (syslogTlsPort == null) {
                 throw new IllegalArgumentException("--tls-client-ca needs --syslog-tls-port");
             }
-            try {
-                TlsFiles.trustManagers(tlsClientCa);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--tls-client-ca: " + e.getMessage());
-            }
+            TlsFiles.trustManagers(tlsClientCa);
         }
         if ((httpUser == null) != (httpPasswordHash == null)) {
             throw new IllegalArgumentException("--http-user and --http-password-hash go together");
         }
         if (httpPasswordHash != null && !httpPasswordHash.strip().matches("\\$2[abxy]?\\$\\d\\d\\$.{53}")) {
-            throw new IllegalArgumentException("--http-password-hash is not a bcrypt hash ($2y$10$...): "
+            throw new IllegalArgumentException("--http-password-hash is not a bcrypt hash ($2a$10$...): "
                     + "make one with: routerlog hash-password");
         }
         long frame = size("--max-frame", maxFrame);
@@ -350,8 +340,9 @@ public final class RunOptions {
         atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
         // opening the databases checks that they exist and are MaxMind DBs of the right kind
         GeoIp.open(geoipCountryDb, geoipAsnDb).close();
-        if (leasesFile != null && !Files.isReadable(leasesFile)) {
-            throw new IllegalArgumentException("--leases-file: cannot read " + leasesFile);
+        String leasesUnreadable = leasesFile == null ? null : FileReasons.whyUnreadable(leasesFile);
+        if (leasesUnreadable != null) {
+            throw new SettingException("--leases-file", "cannot read " + leasesFile + ": " + leasesUnreadable);
         }
         List<String> members = new ArrayList<>();
         for (String m : clusterMembers) {

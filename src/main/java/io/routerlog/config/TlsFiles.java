@@ -22,7 +22,11 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. */
+/**
+ * Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. A file that cannot be
+ * used is a {@link SettingException} naming its option ({@code --tls-cert}, {@code --tls-key},
+ * {@code --tls-client-ca}), whether found while checking the options or at start.
+ */
 public final class TlsFiles {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
@@ -32,28 +36,28 @@ public final class TlsFiles {
     }
 
     /** The certificates in a PEM file, in order (leaf first for a chain). */
-    public static List<X509Certificate> certificates(Path file) {
+    static List<X509Certificate> certificates(String option, Path file) {
         List<X509Certificate> certs = new ArrayList<>();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (byte[] der : blocks(file, "CERTIFICATE")) {
+            for (byte[] der : blocks(option, file, "CERTIFICATE")) {
                 certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(file + ": not a valid certificate (" + e.getMessage() + ")");
+            throw new SettingException(option, file + ": not a valid certificate (" + e.getMessage() + ")", e);
         }
         if (certs.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no PEM certificate in it");
+            throw new SettingException(option, file + ": no PEM certificate in it");
         }
         return certs;
     }
 
     /** An unencrypted PKCS#8 private key (RSA, EC or Ed25519) from a PEM file. */
-    public static PrivateKey privateKey(Path file) {
-        List<byte[]> keys = blocks(file, "PRIVATE KEY");
+    static PrivateKey privateKey(Path file) {
+        List<byte[]> keys = blocks("--tls-key", file, "PRIVATE KEY");
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no unencrypted PKCS#8 private key ('BEGIN PRIVATE KEY') in it;"
-                    + " convert one with: openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW");
+            throw new SettingException("--tls-key", file + ": no unencrypted PKCS#8 private key ('BEGIN PRIVATE KEY') "
+                    + "in it; convert one with: openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW");
         }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
@@ -62,15 +66,20 @@ public final class TlsFiles {
                 // try the next algorithm
             }
         }
-        throw new IllegalArgumentException(file + ": the private key is not an RSA, EC or Ed25519 key");
+        throw new SettingException("--tls-key", file + ": the private key is not an RSA, EC or Ed25519 key");
     }
 
-    /** Key managers for a certificate chain and its key. */
+    /**
+     * Key managers for a certificate chain ({@code --tls-cert}) and its key ({@code --tls-key}).
+     *
+     * @throws SettingException naming the option whose file cannot be used
+     */
     public static KeyManagerFactory keyManagers(Path certFile, Path keyFile) {
-        List<X509Certificate> chain = certificates(certFile);
+        List<X509Certificate> chain = certificates("--tls-cert", certFile);
         PrivateKey key = privateKey(keyFile);
         if (!matches(chain.get(0), key)) {
-            throw new IllegalArgumentException(keyFile + " is not the private key of the certificate in " + certFile);
+            throw new SettingException("--tls-key", keyFile + " is not the private key of the certificate in "
+                    + certFile);
         }
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -80,8 +89,8 @@ public final class TlsFiles {
             kmf.init(ks, NO_PASSWORD);
             return kmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(certFile + " and " + keyFile + " do not form a key pair: "
-                    + e.getMessage());
+            throw new SettingException("--tls-key", certFile + " and " + keyFile + " do not form a key pair: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -107,20 +116,25 @@ public final class TlsFiles {
         }
     }
 
-    /** Trust managers that accept certificates signed by the CAs in a PEM file. */
+    /**
+     * Trust managers that accept certificates signed by the CAs in a PEM file ({@code --tls-client-ca}).
+     *
+     * @throws SettingException when the file cannot be used
+     */
     public static TrustManagerFactory trustManagers(Path caFile) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
-            for (X509Certificate ca : certificates(caFile)) {
+            for (X509Certificate ca : certificates("--tls-client-ca", caFile)) {
                 ks.setCertificateEntry("ca" + i++, ca);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(caFile + ": cannot use as CA certificates: " + e.getMessage());
+            throw new SettingException("--tls-client-ca", caFile + ": cannot use as CA certificates: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -135,18 +149,24 @@ public final class TlsFiles {
         }
     }
 
-    private static List<byte[]> blocks(Path file, String type) {
+    private static List<byte[]> blocks(String option, Path file, String type) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SettingException(option, file + " is not a PEM file (it is not text)");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new SettingException(option, FileReasons.cannotRead(file, e), e);
         }
         List<byte[]> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
             if (m.group(1).equals(type)) {
-                out.add(Base64.getMimeDecoder().decode(m.group(2)));
+                try {
+                    out.add(Base64.getMimeDecoder().decode(m.group(2)));
+                } catch (IllegalArgumentException e) {
+                    throw new SettingException(option, file + ": damaged PEM block (" + e.getMessage() + ")");
+                }
             }
         }
         return out;

@@ -61,6 +61,9 @@ public final class HttpEndpoints implements AutoCloseable {
     /**
      * @param tls  serve HTTPS with this context, or plain HTTP when null
      * @param auth require basic authentication (on everything but /healthz), or nothing when null
+     * @throws java.net.BindException when the port is taken
+     * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
+     *                                             CAP_NET_BIND_SERVICE
      */
     public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
             BooleanSupplier healthy, List<Table> tables, javax.net.ssl.SSLContext tls, BasicAuth auth)
@@ -75,8 +78,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 server = HttpServer.create(address, 64);
             }
         } catch (IOException e) {
-            throw new java.net.BindException("cannot serve HTTP on " + address.getAddress().getHostAddress()
-                    + " port " + address.getPort() + ": " + e.getMessage());
+            throw io.routerlog.config.BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
+                    e);
         }
         HttpEndpoints endpoints = new HttpEndpoints(server, metrics, healthy, tables, auth);
         server.start();

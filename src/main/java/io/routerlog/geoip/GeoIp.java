@@ -5,9 +5,10 @@ import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.exception.GeoIp2Exception;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CountryResponse;
+import io.routerlog.config.FileReasons;
+import io.routerlog.config.SettingException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,8 +47,8 @@ public final class GeoIp implements AutoCloseable {
     /**
      * Opens the databases given (either may be null).
      *
-     * @throws IllegalArgumentException naming the option and the file when one is missing, unreadable, not a
-     *                                  MaxMind DB, or of the wrong kind
+     * @throws SettingException naming the option and the file when one is missing, unreadable, not a MaxMind DB,
+     *                          or of the wrong kind
      */
     public static GeoIp open(Path countryDb, Path asnDb) {
         DatabaseReader c = countryDb == null ? null : reader("--geoip-country-db", countryDb, "Country");
@@ -62,20 +63,20 @@ public final class GeoIp implements AutoCloseable {
     }
 
     private static DatabaseReader reader(String option, Path file, String kind) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IllegalArgumentException(option + ": cannot read " + file);
+        String unreadable = FileReasons.whyUnreadable(file);
+        if (unreadable != null) {
+            throw new SettingException(option, "cannot read " + file + ": " + unreadable);
         }
         DatabaseReader r;
         try {
             r = new DatabaseReader.Builder(file.toFile()).fileMode(Reader.FileMode.MEMORY).build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(option + ": " + file + " is not a MaxMind DB file (" + e.getMessage()
-                    + ")");
+            throw new SettingException(option, file + " is not a MaxMind DB file (" + e.getMessage() + ")", e);
         }
         String type = r.getMetadata().databaseType();
         if (type == null || !type.contains(kind)) {
             closeQuietly(r);
-            throw new IllegalArgumentException(option + ": " + file + " is a " + type + " database, not a " + kind
+            throw new SettingException(option, file + " is a " + type + " database, not a " + kind
                     + " database (such as GeoLite2-" + kind + ")");
         }
         return r;

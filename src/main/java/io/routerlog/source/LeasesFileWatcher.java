@@ -1,5 +1,6 @@
 package io.routerlog.source;
 
+import io.routerlog.config.FileReasons;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.EventSink;
 import io.routerlog.parser.LeaseFileParser;
@@ -58,7 +59,10 @@ public final class LeasesFileWatcher implements AutoCloseable {
             leases.forEach(sink::lease);
             LOG.info("Read {} DHCP leases from {}", leases.size(), file);
             return leases.size();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            LOG.warn("Cannot read the lease file {}: {}", file, FileReasons.reason(file, e));
+            return -1;
+        } catch (RuntimeException e) {
             LOG.warn("Cannot read the lease file {}: {}", file, e.toString());
             return -1;
         }

@@ -1,5 +1,6 @@
 package io.routerlog.source;
 
+import io.routerlog.config.SettingException;
 import io.routerlog.stats.PacketCounters;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,7 +42,8 @@ public final class PacketCapture implements AutoCloseable {
     /**
      * Starts tcpdump and returns once it listens. {@code pcapReader} reads the stream (on the new thread).
      *
-     * @throws IllegalStateException with a one-line reason when tcpdump is missing, refuses or does not start
+     * @throws SettingException when tcpdump is missing, the interface does not exist or capturing is not permitted
+     * @throws IllegalStateException with tcpdump's one-line reason when it does not start otherwise
      */
     public static PacketCapture start(String tcpdump, String iface, int port, PcapReader pcapReader,
             PacketCounters counters) throws InterruptedException {
@@ -49,7 +51,7 @@ public final class PacketCapture implements AutoCloseable {
         try {
             p = new ProcessBuilder(command(tcpdump, iface, port)).start();
         } catch (IOException e) {
-            throw new IllegalStateException("--capture-interface " + iface + ": cannot run tcpdump (" + e.getMessage()
+            throw new SettingException("--capture-interface", iface + ": cannot run tcpdump (" + e.getMessage()
                     + "); install it (apt-get install tcpdump)");
         }
         CompletableFuture<String> listening = new CompletableFuture<>();
@@ -93,8 +95,12 @@ public final class PacketCapture implements AutoCloseable {
             synchronized (lastError) {
                 why = lastError.length() == 0 ? "tcpdump did not start" : lastError.toString();
             }
-            if (why.contains("ermission") || why.contains("not permitted")) {
+            boolean denied = why.contains("ermission") || why.contains("not permitted");
+            if (denied) {
                 why += " (capturing needs CAP_NET_RAW: run as root or give tcpdump the capability)";
+            }
+            if (denied || why.contains("No such device") || why.contains("doesn't exist")) {
+                throw new SettingException("--capture-interface", iface + ": " + why);
             }
             throw new IllegalStateException("--capture-interface " + iface + ": " + why);
         }

@@ -55,11 +55,21 @@ public final class PcapReader {
     private byte[] buf = new byte[65536 + 64];
     /** Addresses of the current packet: source at 0, destination at 16. */
     private final byte[] addrs = new byte[32];
+    /** The ports of UDP and TCP packets that were not on the DNS port. */
+    private final PortTally otherPorts = new PortTally();
 
     public PcapReader(DnsMessageSink sink, PacketCounters counters, int port) {
         this.sink = sink;
         this.counters = counters;
         this.port = port;
+    }
+
+    /**
+     * The ports of the UDP and TCP packets read so far that were not on the DNS port: when a capture has packets but
+     * no DNS, the port it was taken on is usually the one seen most.
+     */
+    public PortTally otherPorts() {
+        return otherPorts;
     }
 
     /**
@@ -71,11 +81,23 @@ public final class PcapReader {
         return this;
     }
 
+    /** What {@link #read} made of its input. */
+    public enum Result {
+        /** Read to its end. */
+        READ,
+        /** Read up to a cut or damage (counted in {@link PacketCounters#truncatedFiles}). */
+        TRUNCATED,
+        /** No bytes at all. */
+        EMPTY,
+        /** Neither pcap nor pcapng (nor either of them gzip-compressed): nothing read. */
+        NOT_A_CAPTURE
+    }
+
     /**
      * Reads a whole capture from {@code in} (not closed). Returns at its end, or at the first sign that the rest
      * cannot be read as records (counted in {@link PacketCounters#truncatedFiles}).
      */
-    public void read(InputStream in) throws IOException {
+    public Result read(InputStream in) throws IOException {
         InputStream counted = new Counting(in, counters);
         BufferedInputStream b = new BufferedInputStream(counted, 65536);
         b.mark(4);
@@ -83,7 +105,7 @@ public final class PcapReader {
         int m1 = b.read();
         b.reset();
         if (m0 < 0) {
-            return; // empty
+            return Result.EMPTY;
         }
         InputStream data = b;
         if (m0 == 0x1f && m1 == 0x8b) {
@@ -91,24 +113,29 @@ public final class PcapReader {
                 data = new BufferedInputStream(new GZIPInputStream(b, 65536), 65536);
             } catch (IOException e) {
                 counters.truncatedFiles.increment();
-                return;
+                return Result.TRUNCATED;
             }
         }
         try {
-            readCapture(new Input(data));
+            return readCapture(new Input(data)) ? Result.READ : Result.NOT_A_CAPTURE;
         } catch (EOFException | java.util.zip.ZipException | CorruptCapture e) {
             counters.truncatedFiles.increment();
+            return Result.TRUNCATED;
         }
     }
 
-    private void readCapture(Input in) throws IOException {
+    /** False when the input does not start like a pcap or pcapng file. */
+    private boolean readCapture(Input in) throws IOException {
         int magic = in.int32(true);
         switch (magic) {
             case PCAP_US, PCAP_NS -> readPcap(in, true);
             case 0xd4c3b2a1, 0x4d3cb2a1 -> readPcap(in, false);
             case PCAPNG_SHB -> readPcapng(in);
-            default -> throw corrupt("not a pcap or pcapng file");
+            default -> {
+                return false;
+            }
         }
+        return true;
     }
 
     private void readPcap(Input in, boolean bigEndian) throws IOException {
@@ -371,6 +398,7 @@ public final class PcapReader {
             }
             if (u16(b, p) != port && u16(b, p + 2) != port) {
                 counters.notDns.increment();
+                otherPorts.add(u16(b, p), u16(b, p + 2));
                 return;
             }
             int udpLen = u16(b, p + 4);
@@ -383,6 +411,7 @@ public final class PcapReader {
             }
             if (u16(b, p) != port && u16(b, p + 2) != port) {
                 counters.notDns.increment();
+                otherPorts.add(u16(b, p), u16(b, p + 2));
                 return;
             }
             int dataOff = ((b[p + 12] & 0xf0) >> 4) * 4;

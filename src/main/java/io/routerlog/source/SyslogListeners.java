@@ -74,7 +74,9 @@ public final class SyslogListeners implements AutoCloseable {
     /**
      * Binds TCP, then UDP on the same port number, and returns once both listen.
      *
-     * @throws BindException when the port is taken or not allowed (ports below 1024 need CAP_NET_BIND_SERVICE)
+     * @throws BindException when the port is taken
+     * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
+     *                                             CAP_NET_BIND_SERVICE
      */
     public static SyslogListeners start(ListenerSettings settings, Supplier<FrameSink> sinks,
             PipelineCounters counters) throws BindException, InterruptedException {
@@ -253,6 +255,11 @@ public final class SyslogListeners implements AutoCloseable {
         Channel bind() throws InterruptedException;
     }
 
+    /**
+     * Binds, or explains why not: an address that is not on this host or a port that needs a privilege routerlog
+     * lacks is a {@link io.routerlog.config.SettingException} naming the option; anything else (a port in use) a
+     * BindException.
+     */
     private static Channel bindOrExplain(Binder binder, String protocol, ListenerSettings s, int port)
             throws BindException, InterruptedException {
         try {
@@ -261,12 +268,9 @@ public final class SyslogListeners implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            String why = port > 0 && port < 1024
-                    ? " (ports below 1024 need root or the CAP_NET_BIND_SERVICE capability)" : "";
-            BindException be = new BindException("cannot listen on " + protocol + " " + s.address().getHostAddress()
-                    + " port " + port + ": " + e.getMessage() + why);
-            be.initCause(e);
-            throw be;
+            throw io.routerlog.config.BindFailures.explain("listen on " + protocol, "--listen-address",
+                    protocol.equals("tls") ? "--syslog-tls-port" : "--syslog-port",
+                    new InetSocketAddress(s.address(), port), e);
         }
     }
 

@@ -11,6 +11,9 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.util.AddressUtil;
+import io.routerlog.config.BindFailures;
+import io.routerlog.config.SettingException;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -54,10 +57,11 @@ public final class Store implements AutoCloseable {
     private final CounterMap<LabelKey> http;
     private final CounterMap<LabelKey> longNames;
     private final int pairCapacity;
-    private final java.util.concurrent.atomic.LongAdder unexpectedMembers = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder unexpectedMembers;
 
-    private Store(HazelcastInstance hz, int pairCapacity) {
+    private Store(HazelcastInstance hz, int pairCapacity, java.util.concurrent.atomic.LongAdder unexpectedMembers) {
         this.hz = hz;
+        this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
         this.pairs = new CounterMap<>(hz, PAIRS);
         this.replies = new CounterMap<>(hz, REPLIES);
@@ -68,39 +72,178 @@ public final class Store implements AutoCloseable {
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
     }
 
+    /**
+     * Member attribute of a node started by {@code routerlog ingest}: it joins for a while to add what it read, so
+     * the others do not take it for a stranger (see {@link Membership}).
+     */
+    static final String ROLE = "routerlog.role";
+    static final String INGEST = "ingest";
+
     /** Starts the member; returns when it is ready to take writes. */
     public static Store start(StoreSettings settings) {
-        Config config = config(settings);
-        java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
-        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS);
-        if (!settings.cluster().members().isEmpty()) {
-            hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-                @Override
-                public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-                    java.net.InetAddress a;
-                    try {
-                        a = event.getMember().getAddress().getInetAddress();
-                    } catch (java.net.UnknownHostException e) {
-                        a = null;
-                    }
-                    int port = event.getMember().getAddress().getPort();
-                    if (a != null && !expected.contains(new java.net.InetSocketAddress(a, port))
-                            && !expected.contains(new java.net.InetSocketAddress(a, 0))) {
-                        store.unexpectedMembers.increment();
-                        LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
-                                + "source edition admits any member that knows the cluster name; firewall the "
-                                + "cluster port", event.getMember().getAddress());
-                    }
-                }
+        return start(settings, false);
+    }
 
-                @Override
-                public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                    LOG.warn("Member {} left the cluster", event.getMember().getAddress());
-                }
-            });
+    /**
+     * Starts the member; returns when it is ready to take writes.
+     *
+     * @param ingest a node of {@code routerlog ingest}, which announces itself as such to the other members
+     */
+    public static Store start(StoreSettings settings, boolean ingest) {
+        checkNetwork(settings.cluster());
+        Config config = config(settings);
+        if (ingest) {
+            config.getMemberAttributeConfig().setAttribute(ROLE, INGEST);
         }
+        java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
+        Membership membership = new Membership(settings.cluster().members().isEmpty() ? null : expected);
+        // registered before the member starts, so that no join between its start and a later registration is missed
+        config.addListenerConfig(new com.hazelcast.config.ListenerConfig(membership));
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+        int port = hz.getCluster().getLocalMember().getAddress().getPort();
+        if (port != settings.cluster().port()) {
+            // instead of Hazelcast's "ports seem occupied" warning (log4j2.xml): expected, but worth knowing
+            LOG.info("Cluster port {} is in use; this node took {}", settings.cluster().port(), port);
+        }
+        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS,
+                membership.unexpected);
         return store;
+    }
+
+    /**
+     * Logs every member that joins or leaves, on every member and whatever found it (member list, multicast,
+     * Kubernetes), with the cluster's size after the change; with a member list, also reports (and counts) a member
+     * that is not in it, unless it is an ingest node ({@value #ROLE} = {@value #INGEST}), which joins from anywhere
+     * by design. That attribute is what a member says of itself: the check points out a misconfigured node, it does
+     * not keep anyone out (only a firewall on the cluster port does).
+     */
+    static final class Membership implements com.hazelcast.cluster.MembershipListener {
+        final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
+        /** The listed members' addresses (port 0 where none was given), or null without a member list. */
+        private final java.util.Set<java.net.InetSocketAddress> expected;
+
+        Membership(java.util.Set<java.net.InetSocketAddress> expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            com.hazelcast.cluster.Member member = event.getMember();
+            if (member.localMember()) {
+                return; // this node's own start: its ready line says it
+            }
+            boolean ingest = INGEST.equals(member.getAttribute(ROLE));
+            LOG.info("Member {}{} joined (cluster of {})", member.getAddress(), ingest ? " (ingest)" : "",
+                    event.getMembers().size());
+            if (expected != null && !ingest && !listed(member.getAddress())) {
+                unexpected.increment();
+                LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
+                        + "source edition admits any member that knows the cluster name; firewall the "
+                        + "cluster port", member.getAddress());
+            }
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+            com.hazelcast.cluster.Member member = event.getMember();
+            LOG.info("Member {}{} left (cluster of {})", member.getAddress(),
+                    INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "", event.getMembers().size());
+        }
+
+        private boolean listed(com.hazelcast.cluster.Address address) {
+            java.net.InetAddress a;
+            try {
+                a = address.getInetAddress();
+            } catch (java.net.UnknownHostException e) {
+                return true; // cannot tell
+            }
+            return expected.contains(new java.net.InetSocketAddress(a, address.getPort()))
+                    || expected.contains(new java.net.InetSocketAddress(a, 0));
+        }
+    }
+
+    /**
+     * Fails with a {@link SettingException} for network settings Hazelcast would only refuse with a stack trace: a
+     * {@code --cluster-interface} that matches no address of this host, a {@code --cluster-port} below the
+     * unprivileged ports without the capability.
+     */
+    static void checkNetwork(ClusterSettings cluster) {
+        BindFailures.checkPortAllowed("--cluster-port", cluster.port());
+        if (cluster.publicAddress() != null && cluster.clustered()) {
+            String host = hostOf(cluster.publicAddress());
+            try {
+                java.net.InetAddress.getByName(host);
+            } catch (java.net.UnknownHostException e) {
+                // not a SettingException: a name may resolve once DNS is up
+                throw new IllegalStateException("--cluster-public-address: " + host + " does not resolve", e);
+            }
+        }
+        String iface = cluster.iface();
+        if (iface == null || !cluster.clustered()) {
+            return;
+        }
+        try {
+            AddressUtil.getAddressMatcher(iface);
+        } catch (RuntimeException e) {
+            throw new SettingException("--cluster-interface", "'" + iface + "' is not an address or a pattern such "
+                    + "as 10.0.*.* or 10.0.1-9.*");
+        }
+        java.util.List<String> local = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    local.add(withoutZone(a));
+                }
+            }
+        } catch (java.net.SocketException e) {
+            return; // cannot tell: Hazelcast will say
+        }
+        for (String address : local) {
+            try {
+                if (AddressUtil.matchInterface(address, iface)) {
+                    return;
+                }
+            } catch (RuntimeException notComparable) {
+                // an IPv6 address against an IPv4 pattern
+            }
+        }
+        boolean pattern = iface.contains("*") || iface.contains("-");
+        throw new SettingException("--cluster-interface", iface + (pattern ? " matches no address of this host"
+                : " is not an address of this host") + hostAddresses());
+    }
+
+    /** The host of {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */
+    private static String hostOf(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            return hostAndPort.substring(1, hostAndPort.indexOf(']'));
+        }
+        int colon = hostAndPort.indexOf(':');
+        return colon > 0 && colon == hostAndPort.lastIndexOf(':') ? hostAndPort.substring(0, colon) : hostAndPort;
+    }
+
+    private static String withoutZone(java.net.InetAddress a) {
+        String address = a.getHostAddress();
+        int zone = address.indexOf('%');
+        return zone < 0 ? address : address.substring(0, zone);
+    }
+
+    /** " (it has A, B)": a few of the host's IPv4 addresses other nodes could reach; "" when it has none. */
+    private static String hostAddresses() {
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && shown.size() < 4) {
+                        shown.add(withoutZone(a));
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            return "";
+        }
+        return shown.isEmpty() ? "" : " (it has " + String.join(", ", shown) + ")";
     }
 
     /**

@@ -62,6 +62,8 @@ class DashboardIT {
 
     /** Values for Grafana's variables: the dashboard's own and the built-in ones its queries use. */
     private static final Map<String, String> VARIABLES = Map.of(
+            "job", "routerlog",
+            "instance", ".*",
             "client", CLIENT,
             "__rate_interval", "30s",
             "__interval", "15s",
@@ -156,11 +158,12 @@ class DashboardIT {
         assertThat(all.stream().filter(p -> "row".equals(p.get("type")) && Boolean.TRUE.equals(p.get("collapsed"))
                 && "DNSTT".equals(p.get("title")))).as("a collapsed row titled DNSTT").hasSize(1);
 
-        // variables: the client variable, every variable a query uses is defined
+        // variables: job and instance (which every query selects by, see DeployFilesTest) and the client; every
+        // variable a query uses is defined
         Map<String, Map<String, Object>> variables = variables(d);
-        assertThat(variables).as("template variables").containsKey("client");
+        assertThat(variables.keySet()).as("template variables").containsExactly("job", "instance", "client");
         assertThat(variableQuery(variables.get("client"))).isEqualTo(
-                "label_values(routerlog_dns_queries_total, client)");
+                "label_values(routerlog_dns_queries_total{job=~\"$job\", instance=~\"$instance\"}, client)");
         for (Map<String, Object> v : variables.values()) {
             assertDatasource(v.get("datasource"), "variable " + v.get("name"));
         }
@@ -207,10 +210,17 @@ class DashboardIT {
                             List.of(nodes.httpPort(0), nodes.httpPort(1)))) {
                 System.out.printf("DashboardIT: cluster, feeder and Prometheus up after %d ms%n",
                         millisSince(started));
-                prometheus.awaitTargetsUp(2, Duration.ofSeconds(60));
+                prometheus.awaitTargetsUp(3, Duration.ofSeconds(60)); // two nodes, and one with ?scope=cluster
 
-                // the client variable lists the clients, among them the one the per-client panels are shown for
-                String variable = variableQuery(variables(dashboard).get("client"));
+                // the job variable offers both jobs (the nodes, and one of them again with ?scope=cluster), the
+                // instance variable the nodes of the job, the client variable the clients, among them the one the
+                // per-client panels are shown for
+                Map<String, Map<String, Object>> variables = variables(dashboard);
+                assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("job")))))
+                        .containsExactlyInAnyOrder("routerlog", "routerlog-cluster");
+                assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("instance")))))
+                        .containsExactlyInAnyOrder("127.0.0.1:" + nodes.httpPort(0), "127.0.0.1:" + nodes.httpPort(1));
+                String variable = substitute(variableQuery(variables.get("client")));
                 assertThat(prometheus.labelValues(variable)).as("values of $client (%s)", variable)
                         .contains(CLIENT, UNLEASED);
 
@@ -476,7 +486,9 @@ class DashboardIT {
         /**
          * Starts Prometheus scraping routerlog's /metrics on each of {@code httpPorts} every second. Each target
          * gets a {@code node} label of its own, as service discovery adds (pod, host), so a query that only drops
-         * {@code instance} still shows one series per node.
+         * {@code instance} still shows one series per node. A second job, {@code routerlog-cluster}, scrapes the
+         * first node again with {@code ?scope=cluster}, as a setup that also has a single-address view does: a
+         * panel that does not select the job counts everything twice.
          */
         static Prometheus start(Path binary, Path dir, List<Integer> httpPorts) throws Exception {
             Files.createDirectories(dir.resolve("data"));
@@ -493,6 +505,12 @@ class DashboardIT {
                 config.append("      - targets: ['127.0.0.1:").append(httpPorts.get(i)).append("']\n")
                         .append("        labels: {node: n").append(i).append("}\n");
             }
+            config.append("""
+                      - job_name: routerlog-cluster
+                        params: {scope: [cluster]}
+                        static_configs:
+                          - targets: ['127.0.0.1:%d']
+                    """.formatted(httpPorts.get(0)));
             Path configFile = dir.resolve("prometheus.yml");
             Files.writeString(configFile, config);
             Path log = dir.resolve("prometheus.log");
@@ -532,7 +550,7 @@ class DashboardIT {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Sample> up = List.of();
             while (System.nanoTime() < deadline) {
-                up = query("up{job=\"routerlog\"} == 1");
+                up = query("up{job=~\"routerlog|routerlog-cluster\"} == 1");
                 if (up.size() == n) {
                     return;
                 }
@@ -570,7 +588,7 @@ class DashboardIT {
 
         /** Values of a {@code label_values(metric, label)} variable query, as Grafana asks for them. */
         List<String> labelValues(String variableQuery) throws IOException, InterruptedException {
-            Matcher m = Pattern.compile("label_values\\(\\s*([^,]+?)\\s*,\\s*(\\w+)\\s*\\)").matcher(variableQuery);
+            Matcher m = Pattern.compile("label_values\\(\\s*(.+)\\s*,\\s*(\\w+)\\s*\\)").matcher(variableQuery);
             assertThat(m.matches()).as("a label_values(metric, label) query: %s", variableQuery).isTrue();
             Object result = data(get("/api/v1/label/" + m.group(2) + "/values?match[]="
                     + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)), variableQuery);

@@ -56,6 +56,7 @@ class DeployFilesTest {
     private static final Path GRAFANA_DASHBOARDS = DEPLOY.resolve("grafana/provisioning/dashboards/routerlog.yml");
     private static final Path K8S = DEPLOY.resolve("k8s/routerlog.yaml");
     private static final Path README = DEPLOY.resolve("README.md");
+    private static final Path DASHBOARD = DEPLOY.resolve("grafana/dashboards/routerlog-dns.json");
 
     /** The command line the unit runs; the install steps in its header put the jar there. */
     private static final String EXEC_START = "/usr/bin/java $JAVA_OPTS -jar /opt/routerlog/routerlog.jar";
@@ -259,6 +260,13 @@ class DeployFilesTest {
         String javaOpts = unitJavaOpts(service);
         assertThat(systemdBytes(service.get("MemoryMax").get(0)))
                 .as("MemoryMax against %s", javaOpts).isGreaterThanOrEqualTo(xmx(javaOpts) + NON_HEAP_ROOM);
+        // and the comments about it speak of the heap the unit sets
+        List<String> heapsInComments = Files.readAllLines(UNIT).stream().filter(l -> l.startsWith("#"))
+                .flatMap(l -> Pattern.compile("-Xmx\\w+|\\(\\d+[mMgG]\\)").matcher(l).results().map(r -> r.group()))
+                .toList();
+        assertThat(heapsInComments).as("heap sizes named in the unit's comments").isNotEmpty()
+                .allSatisfy(h -> assertThat(xmx(h.startsWith("(") ? "-Xmx" + h.substring(1, h.length() - 1) : h))
+                        .as(h).isEqualTo(xmx(javaOpts)));
 
         // stop: longer than the drain routerlog does with the installed settings
         Settings settings = parseOptions("routerlog.env", List.of(), envFile().active());
@@ -578,6 +586,58 @@ class DeployFilesTest {
         assertThat(serviceLinkVariables(service)).contains("ROUTERLOG_SYSLOG_SERVICE_HOST",
                 "ROUTERLOG_SYSLOG_SERVICE_PORT", "ROUTERLOG_SYSLOG_PORT", "ROUTERLOG_SYSLOG_PORT_5514_UDP_ADDR");
         assertThat(OptionsCheck.environmentNames()).containsKey("ROUTERLOG_SYSLOG_PORT");
+    }
+
+    // --- Grafana dashboard -------------------------------------------------------------------------------------------
+
+    /** A metric the dashboard reads, with the selector after it if any. */
+    private static final Pattern DASHBOARD_METRIC = Pattern.compile("\\b((?:routerlog|dnstt)_[a-z_]+)(\\{[^}]*})?");
+    private static final String JOB_AND_INSTANCE = "job=~\"$job\", instance=~\"$instance\"";
+
+    /**
+     * Every metric every panel reads is selected by the job and instance variables: a node scraped both per node and
+     * with ?scope=cluster (two jobs) would otherwise be counted twice, and the Lua collector's copies of the series
+     * (scraped from the router) would be added to routerlog's.
+     */
+    @Test
+    void everyDashboardQuerySelectsTheJobAndInstanceVariables() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode d = new ObjectMapper().readTree(DASHBOARD.toFile());
+        Map<String, com.fasterxml.jackson.databind.JsonNode> variables = new LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode v : d.path("templating").path("list")) {
+            variables.put(v.path("name").asText(), v);
+        }
+        assertThat(variables).containsKeys("job", "instance", "client");
+        assertThat(variables.get("job").path("query").asText()).isEqualTo("label_values(routerlog_build_info, job)");
+        assertThat(variables.get("job").path("multi").asBoolean()).as("one job at a time").isFalse();
+        assertThat(variables.get("job").path("includeAll").asBoolean()).as("no All for job").isFalse();
+        assertThat(variables.get("instance").path("query").asText())
+                .isEqualTo("label_values(routerlog_build_info{job=~\"$job\"}, instance)");
+        assertThat(variables.get("instance").path("allValue").asText()).isEqualTo(".*");
+        assertThat(variables.get("client").path("query").asText())
+                .isEqualTo("label_values(routerlog_dns_queries_total{" + JOB_AND_INSTANCE + "}, client)");
+
+        List<com.fasterxml.jackson.databind.JsonNode> panels = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode p : d.path("panels")) {
+            panels.add(p);
+            p.path("panels").forEach(panels::add);
+        }
+        int queries = 0;
+        for (com.fasterxml.jackson.databind.JsonNode p : panels) {
+            for (com.fasterxml.jackson.databind.JsonNode t : p.path("targets")) {
+                String expr = t.path("expr").asText();
+                String where = "'" + p.path("title").asText() + "' " + t.path("refId").asText() + ": " + expr;
+                Matcher m = DASHBOARD_METRIC.matcher(expr);
+                int metrics = 0;
+                while (m.find()) {
+                    metrics++;
+                    assertThat(m.group(2)).as("selector of %s in %s", m.group(1), where).isNotNull()
+                            .startsWith("{" + JOB_AND_INSTANCE);
+                }
+                assertThat(metrics).as("metrics read by %s", where).isPositive();
+                queries++;
+            }
+        }
+        assertThat(queries).as("panel queries").isGreaterThan(20);
     }
 
     // --- README ------------------------------------------------------------------------------------------------------

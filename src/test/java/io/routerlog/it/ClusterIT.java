@@ -98,6 +98,71 @@ class ClusterIT {
     }
 
     @Test
+    void everyMemberLogsWhoJoinsAndLeaves() throws Exception {
+        try (Cluster c = new Cluster(2).startAll()) {
+            String a = "Member [127.0.0.1]:" + c.member[0];
+            String b = "Member [127.0.0.1]:" + c.member[1];
+            // the first node hears of the second, and the second of the first it found
+            awaitOutput(c.nodes[0], b + " joined (cluster of 2)");
+            awaitOutput(c.nodes[1], a + " joined (cluster of 2)");
+            assertThat(c.nodes[0].output()).doesNotContain(a + " joined").doesNotContain("ERROR");
+            c.nodes[1].process.destroy(); // SIGTERM: a graceful leave
+            assertThat(c.nodes[1].process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            c.awaitMembers(1);
+            awaitOutput(c.nodes[0], b + " left (cluster of 1)");
+        }
+    }
+
+    @Test
+    void anIngestNodeIsNotTakenForAStranger() throws Exception {
+        try (Cluster c = new Cluster(2).startAll()) {
+            io.routerlog.testing.PcapWriter pcap = new io.routerlog.testing.PcapWriter(
+                    io.routerlog.testing.PcapWriter.Format.PCAP_LE, io.routerlog.testing.PcapWriter.ETHERNET);
+            for (int i = 0; i < 5; i++) {
+                pcap.ip(io.routerlog.testing.PcapWriter.udp("192.168.1.20", 40000 + i, "192.168.1.1", 53,
+                        io.routerlog.testing.PcapWriter.query(i, "ingested.example.com", org.xbill.DNS.Type.A)));
+            }
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("ingest", ".pcap");
+            try {
+                java.nio.file.Files.write(file, pcap.bytes());
+                // the recipe of the README: the cluster's options and a free cluster port of its own
+                String members = "127.0.0.1:" + c.member[0] + ",127.0.0.1:" + c.member[1];
+                int port = RouterLogProcess.freePortForUdpAndTcp();
+                Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
+                        RouterLogProcess.jar().toString(), "ingest", "--cluster-name", c.name(), "--cluster-members",
+                        members, "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(port),
+                        "--progress", "never", file.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(out).isZero();
+                assertThat(out).contains("ingested 1 file(s)").contains("(5 queries, 0 responses)");
+
+                String ingest = "Member [127.0.0.1]:" + port + " (ingest)";
+                for (RouterLogProcess node : c.nodes) {
+                    awaitOutput(node, ingest + " joined (cluster of 3)");
+                    awaitOutput(node, ingest + " left (cluster of 2)");
+                    assertThat(node.output()).doesNotContain("is not in --cluster-members").doesNotContain("ERROR");
+                }
+                for (int http : c.http) {
+                    assertThat(io.routerlog.testing.Http.metrics(http)
+                            .value("routerlog_cluster_unexpected_members_total")).isZero();
+                }
+                assertThat(c.clusterTotal(0)).as("what the ingest node flushed stays").isEqualTo(5);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static void awaitOutput(RouterLogProcess node, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.output().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(node.output()).contains(text);
+    }
+
+    @Test
     void aMemberNotInTheListIsReportedAndAnUnresolvableNameDoesNotStopTheStart() throws Exception {
         try (Cluster c = new Cluster(2)) {
             c.startAll();

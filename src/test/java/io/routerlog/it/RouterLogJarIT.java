@@ -159,6 +159,33 @@ class RouterLogJarIT {
     }
 
     @Test
+    void ingestBesideARunningApplianceSaysNothingAboutItsClusterPort() throws Exception {
+        int clusterPort = RouterLogProcess.freePortForUdpAndTcp();
+        try (RouterLogProcess appliance = RouterLogProcess.start("--cluster-port", Integer.toString(clusterPort))) {
+            Path capture = Files.createTempFile("ingest", ".pcap");
+            try {
+                Files.write(capture, new io.routerlog.testing.PcapWriter(io.routerlog.testing.PcapWriter.Format.PCAP_LE,
+                        io.routerlog.testing.PcapWriter.ETHERNET).ip(io.routerlog.testing.PcapWriter.udp("192.168.1.20",
+                        40000, "192.168.1.1", 53, io.routerlog.testing.PcapWriter.query(1, "a.example",
+                        org.xbill.DNS.Type.A))).bytes());
+                // the ingest node takes the next free cluster port, as asked: no warning about it
+                String out = exec("", RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(), "ingest",
+                        "--cluster-port", Integer.toString(clusterPort), "--http-port", "0", "--progress", "never",
+                        capture.toString());
+                assertThat(out.lines()).singleElement().asString().startsWith("ingested 1 file(s)");
+                // with info logs, the port it took is said in routerlog's words
+                out = exec("", RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(), "ingest",
+                        "--cluster-port", Integer.toString(clusterPort), "--http-port", "0", "--progress", "never",
+                        "--log-level", "info", capture.toString());
+                assertThat(out).contains("Cluster port " + clusterPort + " is in use; this node took ")
+                        .doesNotContain("WARN").doesNotContain("occupied");
+            } finally {
+                Files.deleteIfExists(capture);
+            }
+        }
+    }
+
+    @Test
     void sigtermStopsCleanly() throws Exception {
         RouterLogProcess r = RouterLogProcess.start();
         try {

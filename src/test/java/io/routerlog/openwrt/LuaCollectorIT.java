@@ -47,6 +47,24 @@ class LuaCollectorIT {
     private static final Path FAKE_UCI = DIR.resolve("test/fake-uci.sh");
     private static final String QUERIES = "routerlog_dns_queries_total";
     private static final String LEASES = "routerlog_dhcp_lease_info";
+    private static final String UP = "routerlog_collector_up";
+    private static final String ERROR = "routerlog_collector_error_info";
+
+    /**
+     * What the collector prints when it could not read the table: up 0 and the reason, nothing else (as the harness
+     * prints it, with the HELP lines).
+     */
+    private static String down(String reason) {
+        return "# HELP " + UP + " 1 when this scrape fetched and read routerlog's client table, 0 when not (see "
+                + ERROR + ")\n# TYPE " + UP + " gauge\n" + UP + " 0\n"
+                + "# HELP " + ERROR + " Why this scrape could not read routerlog's client table; always 1, only while "
+                + UP + " is 0\n# TYPE " + ERROR + " gauge\n" + ERROR + "{reason=\"" + reason + "\"} 1\n";
+    }
+
+    /** A run of the harness whose collector said it could not read the table, for {@code reason}. */
+    private static Run downRun(String reason) {
+        return new Run(0, down(reason), "");
+    }
 
     private static HttpServer garbage;
     private static ExecutorService garbageThreads;
@@ -185,7 +203,7 @@ class LuaCollectorIT {
     }
 
     @Test
-    void collectorReExportsWhatRouterlogCountedAndNothingWhenItStops() throws Exception {
+    void collectorReExportsWhatRouterlogCountedAndSaysSoWhenItStops() throws Exception {
         RouterLogProcess r = RouterLogProcess.start();
         try {
             List<String> udp = new ArrayList<>();
@@ -222,13 +240,15 @@ class LuaCollectorIT {
             Exposition e = Exposition.parse(run.out);
             assertThat(queries(e)).isEqualTo(expectedQueries());
             assertThat(leases(e)).isEqualTo(expectedLeases());
-            assertThat(e.samples()).hasSize(expectedQueries().size() + expectedLeases().size());
-            assertThat(e.types()).isEqualTo(Map.of(QUERIES, "counter", LEASES, "gauge"));
+            assertThat(e.samples()).hasSize(1 + expectedQueries().size() + expectedLeases().size());
+            assertThat(e.value(UP)).isEqualTo(1.0);
+            assertThat(e.samples(ERROR)).isEmpty();
+            assertThat(e.types()).isEqualTo(Map.of(UP, "gauge", QUERIES, "counter", LEASES, "gauge"));
             // one TYPE and one HELP line per metric: the exporter prints TYPE on every metric() call
-            assertThat(run.out.lines().filter(l -> l.startsWith("# TYPE ")).toList())
-                    .containsExactly("# TYPE " + QUERIES + " counter", "# TYPE " + LEASES + " gauge");
+            assertThat(run.out.lines().filter(l -> l.startsWith("# TYPE ")).toList()).containsExactly(
+                    "# TYPE " + UP + " gauge", "# TYPE " + QUERIES + " counter", "# TYPE " + LEASES + " gauge");
             assertThat(run.out.lines().filter(l -> l.startsWith("# HELP ")).map(l -> l.split(" ")[2]).toList())
-                    .containsExactly(QUERIES, LEASES);
+                    .containsExactly(UP, QUERIES, LEASES);
             // the escapes as they appear on the wire
             assertThat(run.out)
                     .contains("domain=\"q\\\"uo\\\\te.test\"")
@@ -240,10 +260,11 @@ class LuaCollectorIT {
                     .contains("hostname=\"\"");
             assertThat(promtool(run.out)).isEqualTo(new Run(0, "", ""));
 
-            // routerlog stopped: no answer on its port
+            // routerlog stopped: no answer on its port, which the router's Prometheus can alert on
             r.close();
             Run down = harness("--url", "http://127.0.0.1:" + r.httpPort + "/clients.tsv", "--timeout", "1");
-            assertThat(down).isEqualTo(new Run(0, "", ""));
+            assertThat(down).isEqualTo(downRun("unreachable"));
+            assertThat(promtool(down.out)).isEqualTo(new Run(0, "", ""));
         } finally {
             r.close();
         }
@@ -364,6 +385,7 @@ class LuaCollectorIT {
         assertThat(run.code).as("exit code, stderr: %s", run.err).isZero();
         assertThat(run.err).isEmpty();
         Exposition e = Exposition.parse(run.out);
+        assertThat(e.value(UP)).isEqualTo(1.0);
         Map<List<String>, Double> q = new TreeMap<>(Comparator.comparing(List::toString));
         q.put(List.of("127.0.0.20", "good.test", "A"), 5.0);
         q.put(List.of("127.0.0.20", "good.test", "AAAA"), 7.0);
@@ -383,31 +405,43 @@ class LuaCollectorIT {
     }
 
     @Test
-    void garbageAnswersPrintNothingAndRaiseNoError() throws Exception {
-        List<String> paths = List.of("/empty", "/html", "/status500", "/status404", "/redirect", "/metrics-format",
-                "/bad-count", "/negative-count", "/huge-count", "/five-fields", "/seven-fields", "/no-client",
-                "/blank-line", "/cut-short", "/crlf", "/stray-percent", "/bad-escape", "/escaped-bad-utf8",
-                "/raw-bad-utf8", "/binary", "/no-such-path");
-        Map<String, Run> runs = new LinkedHashMap<>();
-        for (String path : paths) {
-            runs.put(path, harness("--url", garbageUrl(path)));
+    void garbageAnswersExportUpZeroAndTheReasonButNoTableAndRaiseNoError() throws Exception {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reasons.put("/status500", "http_500");
+        reasons.put("/status404", "http_404");
+        reasons.put("/no-such-path", "http_404");
+        reasons.put("/redirect", "http_302");
+        for (String path : List.of("/html", "/metrics-format", "/bad-count", "/negative-count", "/huge-count",
+                "/five-fields", "/seven-fields", "/no-client", "/blank-line", "/cut-short", "/crlf", "/stray-percent",
+                "/bad-escape", "/escaped-bad-utf8", "/raw-bad-utf8", "/binary")) {
+            reasons.put(path, "malformed");
         }
-        Map<String, Run> nothing = new LinkedHashMap<>();
-        paths.forEach(p -> nothing.put(p, new Run(0, "", "")));
-        assertThat(runs).isEqualTo(nothing);
+        Map<String, Run> runs = new LinkedHashMap<>();
+        Map<String, Run> expected = new LinkedHashMap<>();
+        for (Map.Entry<String, String> r : reasons.entrySet()) {
+            runs.put(r.getKey(), harness("--url", garbageUrl(r.getKey())));
+            expected.put(r.getKey(), downRun(r.getValue()));
+        }
+        assertThat(runs).isEqualTo(expected);
+        assertThat(promtool(down("malformed"))).isEqualTo(new Run(0, "", ""));
+
+        // an empty table is a routerlog that counted nothing yet: up, and no series
+        Run empty = harness("--url", garbageUrl("/empty"));
+        assertThat(Exposition.parse(empty.out).samples()).containsExactly(
+                new Exposition.Sample(UP, Map.of(), 1.0));
     }
 
     @Test
     void oversizedSlowAndUnreachableAnswersAreGivenUpOnTime() throws Exception {
         // the same table is read with the default limit, and dropped above a smaller one
         assertThat(harness("--url", garbageUrl("/big")).out).contains("name-199.test");
-        assertThat(harness("--url", garbageUrl("/big"), "--max-bytes", "1000")).isEqualTo(new Run(0, "", ""));
+        assertThat(harness("--url", garbageUrl("/big"), "--max-bytes", "1000")).isEqualTo(downRun("too_large"));
 
         for (String path : List.of("/slow", "/drip")) {
             long start = System.nanoTime();
             Run run = harness("--url", garbageUrl(path), "--timeout", "1");
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertThat(run).as(path).isEqualTo(new Run(0, "", ""));
+            assertThat(run).as(path).isEqualTo(downRun("timeout"));
             assertThat(millis).as("%s took", path).isLessThan(4000);
         }
 
@@ -417,11 +451,11 @@ class LuaCollectorIT {
         }
         long start = System.nanoTime();
         Run refused = harness("--url", "http://127.0.0.1:" + closed + "/clients.tsv");
-        assertThat(refused).isEqualTo(new Run(0, "", ""));
+        assertThat(refused).isEqualTo(downRun("unreachable"));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
 
-        assertThat(harness("--url", "not a url")).isEqualTo(new Run(0, "", ""));
-        assertThat(harness("--url", "https://127.0.0.1:" + closed + "/clients.tsv")).isEqualTo(new Run(0, "", ""));
+        assertThat(harness("--url", "not a url")).isEqualTo(downRun("bad_url"));
+        assertThat(harness("--url", "https://127.0.0.1:" + closed + "/clients.tsv")).isEqualTo(downRun("bad_url"));
     }
 
     @Test
@@ -430,7 +464,8 @@ class LuaCollectorIT {
         Files.writeString(other, "return { scrape = function() metric('other_up', 'gauge', { a = 'b' }, 1) end }\n");
         Run run = harness("--url", garbageUrl("/binary"), "--collector", COLLECTOR.toString(),
                 "--collector", other.toString());
-        assertThat(run).isEqualTo(new Run(0, "# TYPE other_up gauge\nother_up{a=\"b\"} 1\n", ""));
+        assertThat(run).isEqualTo(new Run(0, down("malformed") + "# TYPE other_up gauge\nother_up{a=\"b\"} 1\n",
+                ""));
     }
 
     @Test
@@ -462,7 +497,7 @@ class LuaCollectorIT {
 
         // the environment wins over UCI
         env.put("ROUTERLOG_URL", garbageUrl("/html"));
-        assertThat(run(env, harnessCommand())).isEqualTo(new Run(0, "", ""));
+        assertThat(run(env, harnessCommand())).isEqualTo(downRun("malformed"));
 
         // nothing configured anywhere: nothing printed
         Files.writeString(state, "");

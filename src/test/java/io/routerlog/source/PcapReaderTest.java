@@ -170,10 +170,40 @@ class PcapReaderTest {
     }
 
     @Test
-    void notACaptureAtAllIsOneTruncatedFile() throws IOException {
-        read("hello, this is not a capture\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        read(new byte[0]);
-        assertThat(seen).isEmpty();
+    void notACaptureAtAllIsSaidSoAndNotCountedAsTruncated() throws IOException {
+        PcapReader reader = new PcapReader(sink, counters, 53);
+        byte[] text = "hello, this is not a capture\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(reader.read(new ByteArrayInputStream(text))).isEqualTo(PcapReader.Result.NOT_A_CAPTURE);
+        assertThat(reader.read(new ByteArrayInputStream(PcapWriter.gzip(text))))
+                .isEqualTo(PcapReader.Result.NOT_A_CAPTURE);
+        assertThat(reader.read(new ByteArrayInputStream(new byte[0]))).isEqualTo(PcapReader.Result.EMPTY);
+        assertThat(reader.read(new ByteArrayInputStream(sample(Format.PCAP_LE, PcapWriter.ETHERNET))))
+                .isEqualTo(PcapReader.Result.READ);
+        byte[] whole = sample(Format.PCAPNG_LE, PcapWriter.ETHERNET);
+        assertThat(reader.read(new ByteArrayInputStream(Arrays.copyOf(whole, whole.length - 3))))
+                .isEqualTo(PcapReader.Result.TRUNCATED);
+        assertThat(seen.subList(0, SAMPLE.size())).isEqualTo(SAMPLE);
         assertThat(counters.truncatedFiles.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void portsOtherThanTheDnsPortAreTallied() throws IOException {
+        PcapWriter w = new PcapWriter(Format.PCAP_LE, PcapWriter.ETHERNET);
+        for (int i = 0; i < 5; i++) {
+            w.ip(PcapWriter.udp("10.0.0.2", 41000 + i, "10.0.0.1", 5353, Q));
+            w.ip(PcapWriter.udp("10.0.0.1", 5353, "10.0.0.2", 41000 + i, PcapWriter.response(Q, 0, 1)));
+        }
+        w.ip(PcapWriter.tcp("10.0.0.2", 41000, "10.0.0.1", 443, new byte[10]));
+        w.ip(PcapWriter.udp("10.0.0.1", 5353, "224.0.0.251", 5353, Q)); // mDNS: the same port on both sides
+        w.ip(PcapWriter.udp("10.0.0.2", 40999, "10.0.0.1", 53, Q)); // on the DNS port: not tallied
+        PcapReader reader = new PcapReader(sink, counters, 53);
+        reader.read(new ByteArrayInputStream(w.bytes()));
+        assertThat(reader.otherPorts().top(4)).containsExactly(5353, 41000, 41001, 41002);
+        assertThat(reader.otherPorts().count(443)).isEqualTo(1);
+        assertThat(reader.otherPorts().count(5353)).isEqualTo(11);
+        assertThat(reader.otherPorts().count(41000)).isEqualTo(3);
+        assertThat(reader.otherPorts().count(53)).isZero();
+        reader.otherPorts().clear();
+        assertThat(reader.otherPorts().top(3)).isEmpty();
     }
 }
