@@ -8,10 +8,10 @@
 #   scripts/prepare-relays.sh
 #
 # Environment:
-#   ROUTERLOG_SYSLOG_NG_HOME  where syslog-ng-core is unpacked [/opt/routerlog-test/syslog-ng]; the tests read
+#   SYSLOG_NG_TEST_HOME  where syslog-ng-core is unpacked [/opt/routerlog-test/syslog-ng]; the tests read
 #                             the same variable
 set -euo pipefail
-home=${ROUTERLOG_SYSLOG_NG_HOME:-/opt/routerlog-test/syslog-ng}
+home=${SYSLOG_NG_TEST_HOME:-/opt/routerlog-test/syslog-ng}
 export PATH=$PATH:/usr/sbin:/sbin
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -45,7 +45,7 @@ if ! syslog_ng_works; then
     # a directory this script made (it leaves a marker), or a new or empty one: never anything else
     if [[ $home != /?* || $home == */ ]] \
         || { [[ -d $home && -n $(ls -A "$home") && ! -e $home/.prepare-relays ]]; }; then
-        echo "prepare-relays: $home is not a directory this script made; set ROUTERLOG_SYSLOG_NG_HOME" >&2
+        echo "prepare-relays: $home is not a directory this script made; set SYSLOG_NG_TEST_HOME" >&2
         exit 1
     fi
     echo "prepare-relays: unpacking syslog-ng-core into $home"

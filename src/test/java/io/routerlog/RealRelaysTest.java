@@ -102,11 +102,11 @@ class RealRelaysTest {
     }
 
     /**
-     * Skips the class where the relays are not installed, unless ROUTERLOG_REQUIRE_RELAYS is set (as .ci/run sets
+     * Skips the class where the relays are not installed, unless RELAY_TESTS_REQUIRED is set (as .ci/run sets
      * it): there a missing relay is a failure, not a quiet skip.
      */
     private static void assumeRelays() {
-        boolean required = System.getenv("ROUTERLOG_REQUIRE_RELAYS") != null;
+        boolean required = System.getenv("RELAY_TESTS_REQUIRED") != null;
         String rsyslog = "needs rsyslogd (scripts/prepare-relays.sh installs it)";
         String syslogNg = "needs syslog-ng and loggen in " + SyslogNg.home()
                 + " (scripts/prepare-relays.sh unpacks them)";

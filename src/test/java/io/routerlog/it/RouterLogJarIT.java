@@ -112,14 +112,18 @@ class RouterLogJarIT {
             Senders.udp(r.syslogPort, List.of(
                     "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] quo\"te.test from 10.4.0.1",
                     "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] back\\slash.test from 10.4.0.1",
-                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] new\nline.test from 10.4.0.1",
                     "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] \u00fcml\u00e4ut.test from 10.4.0.1",
                     "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] <name unprintable> from 10.4.0.1",
                     "<30>Jan  5 02:03:04 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.4.0.2 aa:bb:cc:dd:ee:04 a\"b\\c",
                     "<30>Jan  5 02:03:04 OpenWrt {weird}program[1]: hello"));
+            // octet counting carries a newline inside a message
+            Senders.tcp(r.syslogPort, Senders.octet(
+                    "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] new\nline.test from 10.4.0.1"));
             Exposition m = r.settle(7);
-            assertThat(m.queryCounts()).containsKeys("10.4.0.1 quo\"te.test A", "10.4.0.1 back\\slash.test A",
-                    "10.4.0.1 new\nline.test A", "10.4.0.1 \u00fcml\u00e4ut.test A", "10.4.0.1 <name unprintable> A");
+            // names in their stored form: unprintable bytes and the backslash as \DDD
+            assertThat(m.queryCounts()).containsKeys("10.4.0.1 quo\"te.test A", "10.4.0.1 back\\092slash.test A",
+                    "10.4.0.1 new\\010line.test A", "10.4.0.1 \\195\\188ml\\195\\164ut.test A",
+                    "10.4.0.1 <name unprintable> A");
             String body = Http.get(r.httpPort, "/metrics").body();
             Path file = Files.createTempFile("scrape", ".prom");
             try {

@@ -131,31 +131,41 @@ class LuaCollectorIT {
 
     private static final String HDR = "<30>Jan  5 02:03:04 OpenWrt ";
     private static final String HOSTILE_HOST = "ev\"il\\host%41\tx";
+    /** How routerlog stores it: the backslash and the tab as \DDD. */
+    private static final String HOSTILE_HOST_STORED = "ev\"il\\092host%41\\009x";
 
-    /** One dnsmasq query line sent {@code times} times; {@code qtype} as exported. */
-    private record Query(boolean udpOnly, String client, String domain, String logType, String qtype, int times) {
+    /**
+     * One dnsmasq query line sent {@code times} times (octet-counted when its name holds a line end); {@code stored}
+     * and {@code qtype} as exported.
+     */
+    private record Query(boolean octetCounted, String client, String domain, String stored, String logType,
+            String qtype, int times) {
+        Query(String client, String domain, String logType, String qtype, int times) {
+            this(false, client, domain, domain, logType, qtype, times);
+        }
+
         String line() {
             return HDR + "dnsmasq[1]: 7 " + client + "/40000 query[" + logType + "] " + domain + " from " + client;
         }
     }
 
     private static final List<Query> TRAFFIC = List.of(
-            new Query(false, "127.0.0.10", "example.com", "A", "A", 3),
-            new Query(false, "127.0.0.10", "example.com", "AAAA", "AAAA", 2),
-            new Query(false, "127.0.0.10", "api.example.org", "HTTPS", "HTTPS", 1),
-            new Query(false, "127.0.0.11", "example.com", "A", "A", 1),
-            new Query(false, "127.0.0.11", "txt.example.net", "TXT", "TXT", 4),
-            new Query(false, "127.0.0.11", "odd.test", "type=65534", "TYPE65534", 1),
-            new Query(false, "127.0.0.12", "foo.test", "A", "A", 2),
-            new Query(false, "::1", "v6.test", "AAAA", "AAAA", 1),
-            new Query(false, "127.0.0.13", "q\"uo\\te.test", "A", "A", 2),
-            new Query(false, "127.0.0.13", "ta\tb.test", "A", "A", 1),
-            new Query(false, "127.0.0.13", "pct%41.test", "A", "A", 1),
-            new Query(false, "127.0.0.13", "pct%25%.test", "A", "A", 1),
-            new Query(false, "127.0.0.13", "back\\nslash.test", "A", "A", 1),
-            new Query(false, "127.0.0.13", "\u00fcml\u00e4ut.test", "A", "A", 1),
-            new Query(true, "127.0.0.13", "new\nline.test", "A", "A", 1),
-            new Query(true, "127.0.0.13", "cr\rret.test", "A", "A", 1));
+            new Query("127.0.0.10", "example.com", "A", "A", 3),
+            new Query("127.0.0.10", "example.com", "AAAA", "AAAA", 2),
+            new Query("127.0.0.10", "api.example.org", "HTTPS", "HTTPS", 1),
+            new Query("127.0.0.11", "example.com", "A", "A", 1),
+            new Query("127.0.0.11", "txt.example.net", "TXT", "TXT", 4),
+            new Query("127.0.0.11", "odd.test", "type=65534", "TYPE65534", 1),
+            new Query("127.0.0.12", "foo.test", "A", "A", 2),
+            new Query("::1", "v6.test", "AAAA", "AAAA", 1),
+            new Query(false, "127.0.0.13", "q\"uo\\te.test", "q\"uo\\092te.test", "A", "A", 2),
+            new Query(false, "127.0.0.13", "ta\tb.test", "ta\\009b.test", "A", "A", 1),
+            new Query("127.0.0.13", "pct%41.test", "A", "A", 1),
+            new Query("127.0.0.13", "pct%25%.test", "A", "A", 1),
+            new Query(false, "127.0.0.13", "back\\nslash.test", "back\\092nslash.test", "A", "A", 1),
+            new Query(false, "127.0.0.13", "\u00fcml\u00e4ut.test", "\\195\\188ml\\195\\164ut.test", "A", "A", 1),
+            new Query(true, "127.0.0.13", "new\nline.test", "new\\010line.test", "A", "A", 1),
+            new Query(true, "127.0.0.13", "cr\rret.test", "cr\\013ret.test", "A", "A", 1));
 
     private static final List<String> DHCP = List.of(
             "DHCPACK(br-lan) 127.0.0.10 02:00:00:00:00:0a laptop",
@@ -166,7 +176,7 @@ class LuaCollectorIT {
     private static Map<List<String>, Double> expectedQueries() {
         Map<List<String>, Double> m = new TreeMap<>(Comparator.comparing(List::toString));
         for (Query q : TRAFFIC) {
-            m.merge(List.of(q.client(), q.domain(), q.qtype()), (double) q.times(), Double::sum);
+            m.merge(List.of(q.client(), q.stored(), q.qtype()), (double) q.times(), Double::sum);
         }
         return m;
     }
@@ -176,7 +186,7 @@ class LuaCollectorIT {
         return Map.of(
                 "127.0.0.10", List.of("02:00:00:00:00:0a", "laptop"),
                 "127.0.0.11", List.of("02:00:00:00:00:0b", ""),
-                "127.0.0.13", List.of("02:00:00:00:00:0d", HOSTILE_HOST));
+                "127.0.0.13", List.of("02:00:00:00:00:0d", HOSTILE_HOST_STORED));
     }
 
     private static Map<List<String>, Double> queries(Exposition e) {
@@ -215,7 +225,9 @@ class LuaCollectorIT {
             }
             for (Query q : TRAFFIC) {
                 for (int k = 0; k < q.times(); k++) {
-                    if (q.udpOnly() || k % 2 == 1) {
+                    if (q.octetCounted()) {
+                        tcp.append(Senders.octet(q.line()));
+                    } else if (k % 2 == 1) {
                         udp.add(q.line());
                     } else {
                         tcp.append(q.line()).append('\n');
@@ -251,12 +263,12 @@ class LuaCollectorIT {
                     .containsExactly(UP, QUERIES, LEASES);
             // the escapes as they appear on the wire
             assertThat(run.out)
-                    .contains("domain=\"q\\\"uo\\\\te.test\"")
-                    .contains("domain=\"back\\\\nslash.test\"")
-                    .contains("domain=\"new\\nline.test\"")
+                    .contains("domain=\"q\\\"uo\\\\092te.test\"")
+                    .contains("domain=\"back\\\\092nslash.test\"")
+                    .contains("domain=\"new\\\\010line.test\"")
                     .contains("domain=\"pct%25%.test\"")
-                    .contains("domain=\"ta\tb.test\"")
-                    .contains("hostname=\"ev\\\"il\\\\host%41\tx\"")
+                    .contains("domain=\"ta\\\\009b.test\"")
+                    .contains("hostname=\"ev\\\"il\\\\092host%41\\\\009x\"")
                     .contains("hostname=\"\"");
             assertThat(promtool(run.out)).isEqualTo(new Run(0, "", ""));
 

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * config, socket, persist, pid and control files live in one directory; it needs no capabilities.
  */
 public final class SyslogNg extends LocalRelay {
-    /** Where scripts/prepare-relays.sh unpacks syslog-ng unless ROUTERLOG_SYSLOG_NG_HOME says otherwise. */
+    /** Where scripts/prepare-relays.sh unpacks syslog-ng unless SYSLOG_NG_TEST_HOME says otherwise. */
     public static final Path DEFAULT_HOME = Path.of("/opt/routerlog-test/syslog-ng");
 
     /** The destination driver and its transport. */
@@ -55,11 +55,11 @@ public final class SyslogNg extends LocalRelay {
     }
 
     /**
-     * The root syslog-ng-core was unpacked into: ROUTERLOG_SYSLOG_NG_HOME, else {@link #DEFAULT_HOME}, else "/"
+     * The root syslog-ng-core was unpacked into: SYSLOG_NG_TEST_HOME, else {@link #DEFAULT_HOME}, else "/"
      * when syslog-ng is installed as a package.
      */
     public static Path home() {
-        String env = System.getenv("ROUTERLOG_SYSLOG_NG_HOME");
+        String env = System.getenv("SYSLOG_NG_TEST_HOME");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
