@@ -223,17 +223,25 @@ class RouterLogTest {
                 "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[AAAA] example.com from 192.168.1.10",
                 "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
                 "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] odd,\"name\"\tand%.test from 192.168.1.11",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.10 aa:bb:cc:dd:ee:10 laptop"));
-        settle(5);
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.10 aa:bb:cc:dd:ee:10 laptop",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] =cmd|' /c calc'!a0.test from 192.168.1.12",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] @sum.test from 192.168.1.12",
+                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.12 aa:bb:cc:dd:ee:12 "
+                        + "=cmd|' /C calc'!A0"));
+        settle(8);
         String csv = Http.get(node.httpPort(), "/clients.csv").body();
         assertThat(csv.lines()).containsExactly(
                 "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
-                "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,");
+                "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,",
+                "192.168.1.12,\"'=cmd|' /c calc'!a0.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,",
+                "192.168.1.12,\"'@sum.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,");
         String tsv = Http.get(node.httpPort(), "/clients.tsv").body();
         assertThat(tsv.lines()).containsExactlyInAnyOrder(
                 "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
                 "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
-                "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t");
+                "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t",
+                "192.168.1.12\t%3Dcmd|' /c calc'!a0.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0",
+                "192.168.1.12\t%40sum.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0");
         assertThat(Http.get(node.httpPort(), "/").body()).contains("/clients.csv").contains("/clients.tsv");
     }
 

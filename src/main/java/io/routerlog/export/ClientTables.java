@@ -20,6 +20,10 @@ import java.util.TreeMap;
  *       {@code client TAB domain TAB qtype TAB count TAB mac TAB hostname} per pair, with {@code %}, tab, CR and LF
  *       in a field written as {@code %25}, {@code %09}, {@code %0D}, {@code %0A}.</li>
  * </ul>
+ * Names and hostnames come from the network, so a cell could start like a spreadsheet formula
+ * ({@code =cmd|' /c calc'!A0}): in the CSV such a cell (starting with {@code =}, {@code +}, {@code -}, {@code @},
+ * tab or CR) is prefixed with {@code '} and quoted, as spreadsheet-safe exporters do; in the TSV its first character
+ * is percent-escaped ({@code %3D}, ...), which the Lua collector decodes like the other escapes.
  */
 public final class ClientTables {
     private final CounterMap<PairKey> pairs;
@@ -71,16 +75,29 @@ public final class ClientTables {
     }
 
     static String csvField(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+        boolean formula = startsLikeAFormula(s);
+        if (!formula && s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }
-        return '"' + s.replace("\"", "\"\"") + '"';
+        return (formula ? "\"'" : "\"") + s.replace("\"", "\"\"") + '"';
     }
 
     static String tsvField(String s) {
-        if (s.indexOf('%') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+        boolean formula = startsLikeAFormula(s);
+        if (!formula && s.indexOf('%') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }
-        return s.replace("%", "%25").replace("\t", "%09").replace("\r", "%0D").replace("\n", "%0A");
+        String escaped = s.replace("%", "%25").replace("\t", "%09").replace("\r", "%0D").replace("\n", "%0A");
+        return formula && escaped.charAt(0) != '%'
+                ? String.format("%%%02X", (int) escaped.charAt(0)) + escaped.substring(1) : escaped;
+    }
+
+    /** True for a cell a spreadsheet would take for a formula: it starts with =, +, -, @, tab or CR. */
+    private static boolean startsLikeAFormula(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        char c = s.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
     }
 }

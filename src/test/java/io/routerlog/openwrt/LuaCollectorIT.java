@@ -162,6 +162,7 @@ class LuaCollectorIT {
             new Query(false, "127.0.0.13", "ta\tb.test", "ta\\009b.test", "A", "A", 1),
             new Query("127.0.0.13", "pct%41.test", "A", "A", 1),
             new Query("127.0.0.13", "pct%25%.test", "A", "A", 1),
+            new Query("127.0.0.13", "=cmd|' /c calc'!a0.test", "A", "A", 1), // %3D in the TSV, decoded by Lua
             new Query(false, "127.0.0.13", "back\\nslash.test", "back\\092nslash.test", "A", "A", 1),
             new Query(false, "127.0.0.13", "\u00fcml\u00e4ut.test", "\\195\\188ml\\195\\164ut.test", "A", "A", 1),
             new Query(true, "127.0.0.13", "new\nline.test", "new\\010line.test", "A", "A", 1),
