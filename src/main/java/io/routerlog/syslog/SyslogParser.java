@@ -257,10 +257,18 @@ public final class SyslogParser {
         return null;
     }
 
-    /** End of a non-empty header field at {@code p} that is followed by a space, or -1. */
+    /** End of a non-empty header field of printable US-ASCII at {@code p} that is followed by a space, or -1. */
     private static int headerField(byte[] b, int p, int end) {
-        int e = Bytes.indexOf(b, p, end, SP);
-        return e <= p ? -1 : e;
+        for (int i = p; i < end; i++) {
+            byte c = b[i];
+            if (c == SP) {
+                return i == p ? -1 : i;
+            }
+            if (c < 33 || c > 126) {
+                return -1; // RFC 5424 header fields are printable US-ASCII: no control byte reaches a label
+            }
+        }
+        return -1;
     }
 
     private static boolean isNil(byte[] b, int p, int e) {

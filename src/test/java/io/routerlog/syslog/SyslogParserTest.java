@@ -290,6 +290,14 @@ class SyslogParserTest {
         }
 
         @Test
+        void headerFieldsOfOtherThanPrintableAsciiAreABadHeader() {
+            // octet counting can carry any byte: none reaches the program label
+            assertThat(drop("<30>1 - - ap\0p - - - msg")).isEqualTo(DropReason.BAD_HEADER);
+            assertThat(drop("<30>1 - - app\n - - msg")).isEqualTo(DropReason.BAD_HEADER);
+            assertThat(drop("<30>1 - h\u00e9st app - - - msg")).isEqualTo(DropReason.BAD_HEADER);
+        }
+
+        @Test
         void blanksAroundTheMessageAreNotPartOfIt() {
             assertThat(parse("<30>1 - - dnsmasq - - - \t query[A] x from ::1 \t ").message())
                     .isEqualTo("query[A] x from ::1");
