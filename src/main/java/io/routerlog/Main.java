@@ -173,11 +173,19 @@ public final class Main implements Callable<Integer> {
         if (path == null) {
             return Map.of();
         }
-        Set<String> known = spec.options().stream()
+        List<OptionSpec> settable = spec.options().stream()
                 .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config"))
-                .map(o -> o.longestName().substring(2))
-                .collect(Collectors.toSet());
-        return ConfigSources.readFile(Path.of(path), known);
+                .toList();
+        Set<String> known = settable.stream().map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Set<String> repeatable = settable.stream().filter(OptionSpec::isMultiValue)
+                .map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--config: '" + path + "' is not a file name");
+        }
+        return ConfigSources.readFile(file, known, repeatable);
     }
 
     /** The option a parameter error is about, or null. */

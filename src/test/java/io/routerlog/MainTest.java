@@ -179,6 +179,62 @@ class MainTest {
     }
 
     @Test
+    void aByteOrderMarkAtTheStartOfTheConfigFileIsSkipped() throws IOException {
+        Path f = dir.resolve("bom.conf");
+        Files.write(f, ("\uFEFFmax-pairs = 20000\nretention = 2h\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Settings s = Main.parse(new String[] {"--config", f.toString()}, Map.of());
+        assertThat(s.maxPairs()).isEqualTo(20_000);
+        assertThat(s.retention()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void aSettingGivenTwiceInTheConfigFileNamesBothLinesUnlessItIsRepeatable() throws IOException {
+        Result twice = run(Map.of(), "--config", config("max-pairs = 1000\n# more\nmax-pairs = 30000\n").toString());
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().lines()).singleElement().asString()
+                .startsWith("routerlog: ").contains("line 3").contains("max-pairs is already set on line 1");
+        // a repeatable option may be given on several lines
+        Settings s = Main.parse(new String[] {"--config", config("ignore-domain = a.test\nignore-domain = b.test\n")
+                .toString()}, Map.of());
+        assertThat(s.ignoreDomains()).containsExactly("a.test", "b.test");
+    }
+
+    @Test
+    void aConfigFileThatIsNotTextOrTooLargeIsRefusedOnOneLine() throws IOException {
+        Path binary = dir.resolve("binary.conf");
+        Files.write(binary, new byte[] {'m', 'a', 'x', (byte) 0xc3, (byte) 0x28, '\n', 0, 1, 2, (byte) 0xff});
+        Path nul = dir.resolve("nul.conf");
+        Files.write(nul, "max-pairs = 20000\nretention\0= 2h\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path large = dir.resolve("large.conf");
+        Files.writeString(large, "# padding\n".repeat(120_000));
+        Map<Path, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(binary, "config file " + binary + " is not text (not UTF-8, line 1)");
+        cases.put(nul, "config file " + nul + " is not text (a NUL byte on line 2)");
+        cases.put(large, "config file " + large + " is larger than 1 MiB: not a settings file");
+        cases.put(Path.of("/dev/zero"), "config file /dev/zero is larger than 1 MiB: not a settings file");
+        cases.forEach((file, message) -> {
+            if (!Files.exists(file)) {
+                return; // no /dev/zero here
+            }
+            Result r = run(Map.of(), "--config", file.toString());
+            assertThat(r.code()).as(file.toString()).isEqualTo(2);
+            assertThat(r.err().lines()).as(file.toString()).singleElement().asString()
+                    .isEqualTo("routerlog: " + message);
+        });
+    }
+
+    @Test
+    void anEmptyAllowFromIsRefusedRatherThanRefusingEverySender() throws IOException {
+        // with a bad --log-level too (checked last), so that a node would not start if the empty list passed
+        for (Result r : List.of(run(Map.of(), "--allow-from", "", "--log-level", "loud"),
+                run(Map.of("ROUTERLOG_ALLOW_FROM", " "), "--log-level", "loud"),
+                run(Map.of(), "--config", config("allow-from =\n").toString(), "--log-level", "loud"))) {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().lines()).singleElement().asString().startsWith("routerlog: --allow-from is empty");
+        }
+    }
+
+    @Test
     void filesThatCannotBeReadSayWhy() throws IOException {
         Path missing = dir.resolve("missing");
         Path directory = Files.createDirectory(dir.resolve("a-directory"));

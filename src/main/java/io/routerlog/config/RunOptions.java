@@ -286,6 +286,10 @@ public final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allow-from: " + e.getMessage());
         }
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("--allow-from is empty, which would refuse every sender, loopback "
+                    + "included: give CIDRs, loopback, private or any");
+        }
         if (maxConnections < 1 || maxConnections > 100_000) {
             throw new IllegalArgumentException("--max-connections must be between 1 and 100000: " + maxConnections);
         }
