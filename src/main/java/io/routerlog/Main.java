@@ -123,6 +123,7 @@ public final class Main implements Callable<Integer> {
             return CommandLine.ExitCode.SOFTWARE;
         });
         warnUnknownEnv(env, cl.getCommandSpec(), err);
+        warnSecretInArguments(args, err);
         return cl;
     }
 
@@ -220,6 +221,18 @@ public final class Main implements Callable<Integer> {
             }
         }
         err.flush();
+    }
+
+    /** Arguments are visible to every local user (ps, /proc): a secret belongs in the environment or the file. */
+    private static void warnSecretInArguments(String[] args, PrintWriter err) {
+        for (String a : args) {
+            if (a.equals("--cluster-secret") || a.startsWith("--cluster-secret=")) {
+                err.println("routerlog: warning: --cluster-secret on the command line can be read by every local "
+                        + "user (ps); set ROUTERLOG_CLUSTER_SECRET or put it in the --config file instead");
+                err.flush();
+                return;
+            }
+        }
     }
 
     private static String oneLine(String s) {

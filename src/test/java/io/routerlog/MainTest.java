@@ -103,6 +103,22 @@ class MainTest {
     }
 
     @Test
+    void theClusterSecretComesFromTheEnvironmentAndIsWarnedAboutOnTheCommandLine() {
+        Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1"},
+                Map.of("ROUTERLOG_CLUSTER_SECRET", "0123456789abcdef"));
+        assertThat(s.cluster().secret()).isEqualTo("0123456789abcdef");
+        assertThat(s.cluster().toString()).doesNotContain("0123456789abcdef");
+        Result tooShort = run(Map.of("ROUTERLOG_CLUSTER_SECRET", "short"));
+        assertThat(tooShort.code()).isEqualTo(2);
+        assertThat(tooShort.err().lines()).singleElement().asString()
+                .contains("--cluster-secret must be at least 16 characters")
+                .contains("(from environment variable ROUTERLOG_CLUSTER_SECRET)").doesNotContain("short");
+        Result onCommandLine = run(Map.of(), "--cluster-secret", "0123456789abcdef", "--log-level", "loud");
+        assertThat(onCommandLine.err()).contains("warning: --cluster-secret on the command line can be read by "
+                + "every local user");
+    }
+
+    @Test
     void sizesAndDurationsInTheirUsualSpellings() {
         Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
             "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());

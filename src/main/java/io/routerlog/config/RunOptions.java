@@ -180,6 +180,12 @@ public final class RunOptions {
             description = "Nodes only join a cluster of the same name. Default: ${DEFAULT-VALUE}.")
     String clusterName;
 
+    @Option(names = "--cluster-secret", paramLabel = "SECRET",
+            description = "Secret every node of the cluster must have to join it (the same on every node, at least "
+                    + "16 characters; better in ROUTERLOG_CLUSTER_SECRET or the config file than on the command "
+                    + "line). It keeps out nodes without it; it does not encrypt: firewall the cluster port too.")
+    String clusterSecret;
+
     @Option(names = "--cluster-interface", paramLabel = "ADDR",
             description = "Local address (or pattern such as 10.0.*.*) for cluster traffic, on multi-homed hosts.")
     String clusterInterface;
@@ -363,6 +369,9 @@ public final class RunOptions {
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("--cluster-name must not be empty");
         }
+        if (clusterSecret != null && clusterSecret.strip().length() < 16) {
+            throw new IllegalArgumentException("--cluster-secret must be at least 16 characters");
+        }
         if (clusterPublicAddress != null) {
             hostAndPort("--cluster-public-address", clusterPublicAddress.strip());
         }
@@ -375,7 +384,7 @@ public final class RunOptions {
         Duration grace = duration("--shutdown-grace", shutdownGrace);
         ClusterSettings cluster = new ClusterSettings(members, clusterPort, clusterName.strip(),
                 blankToNull(clusterInterface), blankToNull(clusterPublicAddress), clusterMulticast,
-                blankToNull(clusterK8sService));
+                blankToNull(clusterK8sService), clusterSecret == null ? null : clusterSecret.strip());
         String level = logLevel.strip().toLowerCase(Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
