@@ -91,8 +91,12 @@ class LimitsTest {
             Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 10.0.0.1",
                     "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] b.test from 10.0.0.1"));
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.syslogPort())) {
-                s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                try {
+                    s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException reset) {
+                    // reset when accepted, which may come before this write
+                }
                 assertThat(closedByServer(s, 5000)).as("connection from 127.0.0.1 closed").isTrue();
             }
             await(() -> node.counters().dropCount(DropReason.NOT_ALLOWED) == 3);
@@ -128,6 +132,47 @@ class LimitsTest {
                 }
                 assertThat(closedByServer(d, 200)).as("busy connection still open").isFalse();
             }
+        }
+    }
+
+    private static byte[] query(String name, int i) {
+        return ("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] " + name + i + ".test from 10.0.0.1\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aConnectionOverTheLimitIsResetSoItsSenderSeesAnErrorAndNoAcceptedLineIsLost() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", "1"))) {
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
+            int written = 0;
+            java.io.IOException error = null;
+            try (Socket a = new Socket(); Socket b = new Socket()) {
+                a.connect(at);
+                await(() -> openConnections(node) == 1);
+                b.connect(at); // the kernel completes the handshake; routerlog refuses the connection at accept
+                await(() -> node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS) == 1);
+                Thread.sleep(100);
+                for (int i = 0; i < 400 && error == null; i++) {
+                    try {
+                        b.getOutputStream().write(query("refused", i));
+                        b.getOutputStream().flush();
+                        written++;
+                        Thread.sleep(2);
+                    } catch (java.io.IOException e) {
+                        error = e;
+                    }
+                }
+                for (int i = 0; i < 200; i++) {
+                    a.getOutputStream().write(query("accepted", i));
+                }
+                a.getOutputStream().flush();
+            }
+            assertThat(error).as("the refused sender gets an error").isNotNull();
+            assertThat(written).as("lines the refused connection took without an error").isZero();
+            await(() -> node.counters().messageCount(Transport.TCP) >= 200);
+            node.flush();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).as("every accepted line counted")
+                    .isEqualTo(200);
         }
     }
 

@@ -93,7 +93,8 @@ public final class RunOptions {
     List<String> allowFrom;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
-            description = "Syslog TCP connections open at once; more are refused and counted. Default: ${DEFAULT-VALUE}.")
+            description = "Syslog TCP connections open at once; more are refused (reset when accepted) and counted. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m",

@@ -93,7 +93,7 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
-        connections = new ConnectionTracker(counters);
+        connections = new ConnectionTracker(counters, filter, s.maxConnections());
         int attempts = s.port() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             Channel tcp = bindTcp(s, sinks, counters, s.port());
@@ -137,20 +137,11 @@ public final class SyslogListeners implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // before a connection is registered: refuse (with a reset) what is not allowed or over the limits
+                .handler(connections.admission)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!filter.acceptConnection(ch.remoteAddress())) {
-                            ch.close();
-                            return;
-                        }
-                        if (connections.open() >= s.maxConnections()) {
-                            counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_CONNECTIONS);
-                            LOG.warn("Refused a syslog connection from {}: {} are open (--max-connections)",
-                                    ch.remoteAddress(), connections.open());
-                            ch.close();
-                            return;
-                        }
                         if (!s.idleTimeout().isZero()) {
                             ch.pipeline().addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
                                     s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -5,11 +5,14 @@ package io.routerlog.stats;
  * {@code routerlog_syslog_dropped_total}. Every drop anywhere in the pipeline is counted under one of these.
  */
 public enum DropReason {
-    /** A datagram or TCP connection from a sender outside {@code --allow-from}. */
+    /** A datagram or TCP connection (reset when accepted) from a sender outside {@code --allow-from}. */
     NOT_ALLOWED("not_allowed"),
     /** A TLS connection whose handshake failed (no or an untrusted client certificate, a plain-text sender). */
     TLS_HANDSHAKE_FAILED("tls_handshake_failed"),
-    /** A TCP connection refused because {@code --max-connections} were open. */
+    /**
+     * A TCP connection refused because {@code --max-connections} were open: closed when accepted, with a reset, so
+     * the sender's next write fails rather than being taken and dropped.
+     */
     TOO_MANY_CONNECTIONS("too_many_connections"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
     FRAME_TOO_LARGE("frame_too_large"),
