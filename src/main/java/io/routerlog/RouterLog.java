@@ -172,7 +172,8 @@ public final class RouterLog implements AutoCloseable {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
                 settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
-                settings.maxConnections(), settings.idleTimeout(), Math.max(0, settings.syslogTlsPort()),
+                settings.maxConnections(), settings.maxConnectionsPerSender(), settings.idleTimeout(),
+                settings.frameTimeout(), Math.max(0, settings.syslogTlsPort()),
                 syslogTls()), perThread::get, counters);
         if (settings.leasesFile() != null) {
             leases = new LeasesFileWatcher(settings.leasesFile(), rules(flusher.newAggregator()),

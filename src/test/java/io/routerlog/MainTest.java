@@ -141,6 +141,8 @@ class MainTest {
                 new String[] {"--max-frame", "10"},
                 new String[] {"--udp-receive-buffer", "1"},
                 new String[] {"--io-threads", "0"},
+                new String[] {"--max-connections-per-sender", "0"},
+                new String[] {"--frame-timeout", "50ms"},
                 new String[] {"--dnstt-domain", "not a domain!"},
                 new String[] {"--log-level", "loud"},
                 new String[] {"--leases-file", dir.resolve("missing.leases").toString()},

@@ -97,6 +97,17 @@ public final class RunOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
+    @Option(names = "--max-connections-per-sender", paramLabel = "N", defaultValue = "8",
+            description = "Syslog TCP connections open at once from one address; at the limit its idle or slow one "
+                    + "is closed for the new one, or the new one is refused. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerSender;
+
+    @Option(names = "--frame-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "A syslog TCP message must arrive whole within this time of its first byte, or the "
+                    + "connection is closed (0 for no limit). A connection that completed no message for this long "
+                    + "may be closed to make room for a new one at the connection limits. Default: ${DEFAULT-VALUE}.")
+    String frameTimeout;
+
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "Close a syslog TCP connection that sent nothing for this long (0 for never). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -300,7 +311,16 @@ public final class RunOptions {
         if (maxConnections < 1 || maxConnections > 100_000) {
             throw new IllegalArgumentException("--max-connections must be between 1 and 100000: " + maxConnections);
         }
+        if (maxConnectionsPerSender < 1 || maxConnectionsPerSender > 100_000) {
+            throw new IllegalArgumentException("--max-connections-per-sender must be between 1 and 100000: "
+                    + maxConnectionsPerSender);
+        }
         Duration idle = duration("--idle-timeout", idleTimeout);
+        Duration frameLimit = duration("--frame-timeout", frameTimeout);
+        if (!frameLimit.isZero() && frameLimit.toMillis() < 100) {
+            throw new IllegalArgumentException("--frame-timeout must be 0 (no limit) or at least 100ms: "
+                    + frameTimeout);
+        }
         atLeastPartitions("--max-pairs", maxPairs);
         atLeastPartitions("--max-leases", maxLeases);
         atLeastPartitions("--max-log-series", maxLogSeries);
@@ -392,7 +412,7 @@ public final class RunOptions {
         }
         return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
                 httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, (int) rcvbuf, threads, allowed,
-                maxConnections, idle, maxPairs, maxLeases, maxLogSeries,
+                maxConnections, maxConnectionsPerSender, idle, frameLimit, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level, captureIf == null ? null : captureIf.strip(), capturePort);

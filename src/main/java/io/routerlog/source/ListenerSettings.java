@@ -11,12 +11,15 @@ import java.net.InetAddress;
  * @param udpReceiveBuffer  SO_RCVBUF asked for on the UDP socket(s)
  * @param ioThreads         receive threads
  * @param allowFrom         senders accepted
- * @param maxConnections    TCP connections open at once; more are refused
+ * @param maxConnections    TCP connections open at once; more are refused (or make room, see ConnectionTracker)
+ * @param maxConnectionsPerSender TCP connections open at once from one address
  * @param idleTimeout       a TCP connection that sends nothing for this long is closed; zero for never
+ * @param frameTimeout      a TCP frame must end within this time of its first byte; zero for no limit
  * @param tlsPort           port of the TLS syslog listener (RFC 5425), 0 for none
  * @param tls               its server context, or null
  */
 public record ListenerSettings(InetAddress address, int port, int maxFrame, int udpReceiveBuffer, int ioThreads,
-        AddressRanges allowFrom, int maxConnections, java.time.Duration idleTimeout, int tlsPort,
+        AddressRanges allowFrom, int maxConnections, int maxConnectionsPerSender, java.time.Duration idleTimeout,
+        java.time.Duration frameTimeout, int tlsPort,
         io.netty.handler.ssl.SslContext tls) {
 }

@@ -55,6 +55,8 @@ public final class SyslogListeners implements AutoCloseable {
      * pooled allocator keeps them in per-thread arenas.
      */
     private static final io.netty.buffer.ByteBufAllocator UDP_BUFFERS = new io.netty.buffer.PooledByteBufAllocator(true);
+    /** Without a frame timeout, a connection that completed no frame for this long may make room for a new one. */
+    private static final java.time.Duration DEFAULT_EVICTABLE_AFTER = java.time.Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -93,7 +95,8 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
-        connections = new ConnectionTracker(counters, filter, s.maxConnections());
+        connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
+                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             Channel tcp = bindTcp(s, sinks, counters, s.port());
@@ -150,8 +153,10 @@ public final class SyslogListeners implements AutoCloseable {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("connections", connections);
-                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
-                                transport));
+                        SyslogFrameDecoder framing = new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
+                                transport, s.frameTimeout());
+                        ch.pipeline().addLast("framing", framing);
+                        connections.watch(ch, framing);
                         ch.pipeline().addLast("errors", connections.errors);
                     }
                 });

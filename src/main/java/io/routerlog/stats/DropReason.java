@@ -14,6 +14,22 @@ public enum DropReason {
      * the sender's next write fails rather than being taken and dropped.
      */
     TOO_MANY_CONNECTIONS("too_many_connections"),
+    /**
+     * A TCP connection refused like {@link #TOO_MANY_CONNECTIONS} because its sender (address) already had
+     * {@code --max-connections-per-sender} open, none of them idle or slow.
+     */
+    TOO_MANY_FROM_SENDER("too_many_from_sender"),
+    /**
+     * An idle or slow TCP connection (one that completed no frame for {@code --frame-timeout}) closed, with a
+     * reset, to make room for a new connection at {@code --max-connections} or {@code --max-connections-per-sender}:
+     * a new sender is preferred to one that holds a place without using it.
+     */
+    CONNECTION_EVICTED("connection_evicted"),
+    /**
+     * A TCP connection reset because a frame did not end within {@code --frame-timeout} of its first byte (a sender
+     * trickling bytes to hold the connection); what it sent of the frame is dropped.
+     */
+    FRAME_TIMEOUT("frame_timeout"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
     FRAME_TOO_LARGE("frame_too_large"),
     /** An octet-counted frame that the sender announced but did not finish before closing the connection. */
