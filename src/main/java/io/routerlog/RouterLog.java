@@ -171,7 +171,8 @@ public final class RouterLog implements AutoCloseable {
     private void startReceiving() throws Exception {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
-                settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
+                settings.maxFrame(), settings.maxBuffered(), settings.udpReceiveBuffer(), settings.ioThreads(),
+                settings.allowFrom(),
                 settings.maxConnections(), settings.maxConnectionsPerSender(), settings.idleTimeout(),
                 settings.frameTimeout(), Math.max(0, settings.syslogTlsPort()),
                 syslogTls()), perThread::get, counters);

@@ -330,6 +330,42 @@ class LimitsTest {
     }
 
     @Test
+    void unfinishedFramesOfAllConnectionsTogetherStayWithinTheBudget() throws Exception {
+        // every frame is within --max-frame, but together they would be more than --max-buffered
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-frame", "1MiB", "--max-buffered", "2MiB"));
+                Socket a = connectFrom("127.0.0.2", node); Socket b = connectFrom("127.0.0.3", node);
+                Socket c = connectFrom("127.0.0.4", node)) {
+            byte[] start = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] big.test from 10.0.0.1 "
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] padding = new byte[1000 << 10];
+            java.util.Arrays.fill(padding, (byte) 'x');
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write(start);
+                s.getOutputStream().write(padding, 0, 600 << 10);
+                s.getOutputStream().flush();
+            }
+            Thread.sleep(500); // read by now: 1.2 MiB held, within the budget
+            assertThat(node.counters().dropCount(DropReason.BUFFER_LIMIT)).isZero();
+            c.getOutputStream().write(start);
+            c.getOutputStream().write(padding); // over the budget once it holds more than a or b: it holds the most
+            c.getOutputStream().flush();
+            await(() -> node.counters().dropCount(DropReason.BUFFER_LIMIT) == 1);
+            assertThat(closedByServer(c, 2000)).as("the connection holding the most is closed").isTrue();
+            // the others finish their frames, which are delivered
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write('\n');
+                s.getOutputStream().flush();
+            }
+            await(() -> node.counters().messageCount(Transport.TCP) == 2);
+            assertThat(closedByServer(a, 100)).isFalse();
+            assertThat(closedByServer(b, 100)).isFalse();
+            node.flush();
+            assertThat(node.counters().messageCount(Transport.TCP)).as("nothing of the cut frame").isEqualTo(2);
+            assertThat(node.counters().dropCount(DropReason.BUFFER_LIMIT)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFloodOfNewPairsOverTcpIsSlowedDownNotDropped() throws Exception {
         // the smallest bounds: every flush can take only a few thousand new pairs
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-pairs", "271", "--io-threads", "1",

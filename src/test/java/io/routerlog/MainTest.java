@@ -139,6 +139,7 @@ class MainTest {
                 new String[] {"--retention", "5 fortnights"},
                 new String[] {"--flush-interval", "0s"},
                 new String[] {"--max-frame", "10"},
+                new String[] {"--max-buffered", "16KiB"},
                 new String[] {"--udp-receive-buffer", "1"},
                 new String[] {"--io-threads", "0"},
                 new String[] {"--max-connections-per-sender", "0"},

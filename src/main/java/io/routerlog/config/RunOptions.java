@@ -78,6 +78,11 @@ public final class RunOptions {
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
     String maxFrame;
 
+    @Option(names = "--max-buffered", paramLabel = "SIZE", defaultValue = "32MiB",
+            description = "Memory all syslog TCP connections together may hold in unfinished messages (at least "
+                    + "--max-frame); beyond it the connection holding the most is closed. Default: ${DEFAULT-VALUE}.")
+    String maxBuffered;
+
     @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "128MiB",
             description = "Kernel receive buffer for UDP: SO_RCVBUF, capped by net.core.rmem_max unless routerlog has CAP_NET_ADMIN (then SO_RCVBUFFORCE). Default: ${DEFAULT-VALUE}.")
     String udpReceiveBuffer;
@@ -290,6 +295,11 @@ public final class RunOptions {
         if (frame < 64 || frame > MAX_FRAME_LIMIT) {
             throw new IllegalArgumentException("--max-frame must be between 64 bytes and 16MiB: " + maxFrame);
         }
+        long buffered = size("--max-buffered", maxBuffered);
+        if (buffered < frame || buffered > 1L << 40) {
+            throw new IllegalArgumentException("--max-buffered must be between --max-frame (" + maxFrame
+                    + ") and 1TiB: " + maxBuffered);
+        }
         long rcvbuf = size("--udp-receive-buffer", udpReceiveBuffer);
         if (rcvbuf < 4096 || rcvbuf > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--udp-receive-buffer must be between 4KiB and 2GiB: " + udpReceiveBuffer);
@@ -411,7 +421,7 @@ public final class RunOptions {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
         return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
-                httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, (int) rcvbuf, threads, allowed,
+                httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, buffered, (int) rcvbuf, threads, allowed,
                 maxConnections, maxConnectionsPerSender, idle, frameLimit, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,

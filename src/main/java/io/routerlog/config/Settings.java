@@ -25,6 +25,7 @@ public record Settings(
         String httpUser,
         String httpPasswordHash,
         int maxFrame,
+        long maxBuffered,
         int udpReceiveBuffer,
         int ioThreads,
         AddressRanges allowFrom,

@@ -70,7 +70,13 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** True once the connection is being closed for good: nothing more is decoded, its rest is dropped. */
     private boolean abandoned;
     private io.netty.util.concurrent.ScheduledFuture<?> frameTimer;
-    private ChannelHandlerContext context;
+    private volatile ChannelHandlerContext context;
+    /** The memory of all connections together, or null for no bound. */
+    private BufferBudget budget;
+    /** What this decoder counts in the budget now; written by the budget. */
+    final java.util.concurrent.atomic.AtomicLong budgeted = new java.util.concurrent.atomic.AtomicLong();
+    /** True once the budget chose this connection to close. */
+    final java.util.concurrent.atomic.AtomicBoolean shed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters) {
         this(maxFrame, sink, counters, Transport.TCP);
@@ -97,6 +103,18 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         this.frameTimeoutNanos = frameTimeout.toNanos();
     }
 
+    /** Counts what this connection holds in unfinished frames against {@code budget}. */
+    public SyslogFrameDecoder withBudget(BufferBudget budget) {
+        this.budget = budget;
+        return this;
+    }
+
+    /** The sender's address, for log lines. */
+    Object remoteAddress() {
+        ChannelHandlerContext ctx = context;
+        return ctx == null ? "?" : ctx.channel().remoteAddress();
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         context = ctx;
@@ -108,6 +126,9 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (frameTimer != null) {
             frameTimer.cancel(false);
             frameTimer = null;
+        }
+        if (budget != null) {
+            budget.update(this, 0);
         }
         super.handlerRemoved0(ctx);
     }
@@ -132,6 +153,9 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** After each read: when a frame last completed, whether one is unfinished, and its timer. */
     private void afterRead(ChannelHandlerContext ctx, boolean completedFrames) {
+        if (budget != null) {
+            budget.update(this, abandoned ? 0 : internalBuffer().readableBytes()); // may close this connection
+        }
         long now = System.nanoTime();
         if (completedFrames) {
             lastFrameNanos = now;

@@ -62,6 +62,7 @@ public final class SyslogListeners implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private ConnectionTracker connections;
     private SenderFilter filter;
+    private io.routerlog.framing.BufferBudget budget;
     private final boolean epoll;
     private int port;
     private int tlsPort;
@@ -95,6 +96,7 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
+        budget = new io.routerlog.framing.BufferBudget(s.maxBuffered(), counters);
         connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
                 s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
@@ -154,7 +156,7 @@ public final class SyslogListeners implements AutoCloseable {
                         }
                         ch.pipeline().addLast("connections", connections);
                         SyslogFrameDecoder framing = new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
-                                transport, s.frameTimeout());
+                                transport, s.frameTimeout()).withBudget(budget);
                         ch.pipeline().addLast("framing", framing);
                         connections.watch(ch, framing);
                         ch.pipeline().addLast("errors", connections.errors);

@@ -30,6 +30,11 @@ public enum DropReason {
      * trickling bytes to hold the connection); what it sent of the frame is dropped.
      */
     FRAME_TIMEOUT("frame_timeout"),
+    /**
+     * A TCP connection reset because the unfinished frames of all connections together held more than
+     * {@code --max-buffered} bytes and it held the most; what it sent of the frame is dropped.
+     */
+    BUFFER_LIMIT("buffer_limit"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
     FRAME_TOO_LARGE("frame_too_large"),
     /** An octet-counted frame that the sender announced but did not finish before closing the connection. */
