@@ -171,6 +171,8 @@ public final class RouterLog implements AutoCloseable {
     private void startReceiving() throws Exception {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
+                settings.syslogTransports().contains(io.routerlog.stats.Transport.UDP),
+                settings.syslogTransports().contains(io.routerlog.stats.Transport.TCP),
                 settings.maxFrame(), settings.maxBuffered(), settings.udpReceiveBuffer(), settings.ioThreads(),
                 settings.allowFrom(),
                 settings.maxConnections(), settings.maxConnectionsPerSender(), settings.idleTimeout(),

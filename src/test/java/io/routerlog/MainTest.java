@@ -119,6 +119,26 @@ class MainTest {
     }
 
     @Test
+    void syslogTransports() {
+        assertThat(Main.parse(new String[0], Map.of()).syslogTransports())
+                .containsExactly(io.routerlog.stats.Transport.UDP, io.routerlog.stats.Transport.TCP);
+        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslogTransports())
+                .containsExactly(io.routerlog.stats.Transport.TCP);
+        Map<String[], String> bad = new java.util.LinkedHashMap<>();
+        bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
+        bad.put(new String[] {"--syslog-transports", ""}, "--syslog-transports is empty");
+        bad.put(new String[] {"--syslog-transports", "tcp,tls"}, "--syslog-transports: tls needs --syslog-tls-port");
+        bad.put(new String[] {"--syslog-transports", "tcp", "--syslog-tls-port", "6514"},
+                "--syslog-transports leaves out tls but --syslog-tls-port is set");
+        bad.forEach((args, message) -> {
+            Result r = run(Map.of(), args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("routerlog: " + message);
+        });
+    }
+
+    @Test
     void sizesAndDurationsInTheirUsualSpellings() {
         Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
             "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());

@@ -38,6 +38,13 @@ public final class RunOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     int syslogPort;
 
+    @Option(names = "--syslog-transports", paramLabel = "LIST", split = ",",
+            description = "Which syslog listeners to open: udp, tcp (both on --syslog-port) and tls (on "
+                    + "--syslog-tls-port), comma-separated. UDP senders' addresses can be forged, which --allow-from "
+                    + "cannot tell; leave udp out when the routers send over TCP. Default: udp,tcp, and tls with "
+                    + "--syslog-tls-port.")
+    List<String> syslogTransports;
+
     @Option(names = "--http-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "Address for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
     String httpAddress;
@@ -268,6 +275,7 @@ public final class RunOptions {
         if (syslogTlsPort != null) {
             port("--syslog-tls-port", tlsPort);
         }
+        java.util.Set<io.routerlog.stats.Transport> transports = transports(syslogTlsPort != null);
         if ((syslogTlsPort != null || httpTls) && (tlsCert == null || tlsKey == null)) {
             throw new IllegalArgumentException((httpTls ? "--http-tls" : "--syslog-tls-port")
                     + " needs --tls-cert and --tls-key");
@@ -420,12 +428,48 @@ public final class RunOptions {
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
-        return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
+        return new Settings(listen, syslogPort, java.util.Collections.unmodifiableSet(transports), http, httpPort,
+                tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
                 httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, buffered, (int) rcvbuf, threads, allowed,
                 maxConnections, maxConnectionsPerSender, idle, frameLimit, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level, captureIf == null ? null : captureIf.strip(), capturePort);
+    }
+
+    /** The listeners to open: {@code --syslog-transports}, or udp and tcp (and tls with a TLS port). */
+    private java.util.Set<io.routerlog.stats.Transport> transports(boolean tlsPort) {
+        java.util.Set<io.routerlog.stats.Transport> set = java.util.EnumSet.noneOf(io.routerlog.stats.Transport.class);
+        if (syslogTransports == null) {
+            set.add(io.routerlog.stats.Transport.UDP);
+            set.add(io.routerlog.stats.Transport.TCP);
+            if (tlsPort) {
+                set.add(io.routerlog.stats.Transport.TLS);
+            }
+            return set;
+        }
+        for (String t : syslogTransports) {
+            String name = t.strip().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "" -> {
+                }
+                case "udp" -> set.add(io.routerlog.stats.Transport.UDP);
+                case "tcp" -> set.add(io.routerlog.stats.Transport.TCP);
+                case "tls" -> set.add(io.routerlog.stats.Transport.TLS);
+                default -> throw new IllegalArgumentException("--syslog-transports: '" + t
+                        + "' is not udp, tcp or tls");
+            }
+        }
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("--syslog-transports is empty: give udp, tcp and/or tls");
+        }
+        if (set.contains(io.routerlog.stats.Transport.TLS) && !tlsPort) {
+            throw new IllegalArgumentException("--syslog-transports: tls needs --syslog-tls-port");
+        }
+        if (!set.contains(io.routerlog.stats.Transport.TLS) && tlsPort) {
+            throw new IllegalArgumentException("--syslog-transports leaves out tls but --syslog-tls-port is set");
+        }
+        return set;
     }
 
     private static InetAddress address(String option, String value) {

@@ -15,6 +15,7 @@ import java.util.List;
 public record Settings(
         InetAddress listenAddress,
         int syslogPort,
+        java.util.Set<io.routerlog.stats.Transport> syslogTransports,
         InetAddress httpAddress,
         int httpPort,
         int syslogTlsPort,

@@ -7,6 +7,8 @@ import java.net.InetAddress;
  *
  * @param address           local address for both UDP and TCP
  * @param port              port number for both UDP and TCP; 0 picks a free one
+ * @param udp               listen on UDP on that port
+ * @param tcp               listen on TCP on that port
  * @param maxFrame          longest message in bytes; longer frames are counted and skipped
  * @param maxBuffered       bytes all TCP connections together may hold in unfinished frames
  * @param udpReceiveBuffer  SO_RCVBUF asked for on the UDP socket(s)
@@ -19,7 +21,7 @@ import java.net.InetAddress;
  * @param tlsPort           port of the TLS syslog listener (RFC 5425), 0 for none
  * @param tls               its server context, or null
  */
-public record ListenerSettings(InetAddress address, int port, int maxFrame, long maxBuffered, int udpReceiveBuffer,
+public record ListenerSettings(InetAddress address, int port, boolean udp, boolean tcp, int maxFrame, long maxBuffered, int udpReceiveBuffer,
         int ioThreads,
         AddressRanges allowFrom, int maxConnections, int maxConnectionsPerSender, java.time.Duration idleTimeout,
         java.time.Duration frameTimeout, int tlsPort,

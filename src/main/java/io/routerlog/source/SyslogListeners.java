@@ -75,7 +75,8 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /**
-     * Binds TCP, then UDP on the same port number, and returns once both listen.
+     * Binds TCP, then UDP on the same port number (those of the two asked for), and TLS on its own, and returns
+     * once all listen.
      *
      * @throws BindException when the port is taken
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
@@ -100,20 +101,28 @@ public final class SyslogListeners implements AutoCloseable {
         connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
                 s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
-        for (int attempt = 1; ; attempt++) {
-            Channel tcp = bindTcp(s, sinks, counters, s.port());
-            int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
-            try {
-                bindUdp(s, sinks, counters, bound);
-                channels.add(tcp);
-                port = bound;
-                break;
-            } catch (BindException e) {
-                tcp.close().sync();
-                if (attempt >= attempts) {
-                    throw e;
+        if (s.tcp() && s.udp()) {
+            for (int attempt = 1; ; attempt++) {
+                Channel tcp = bindTcp(s, sinks, counters, s.port());
+                int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
+                try {
+                    bindUdp(s, sinks, counters, bound);
+                    channels.add(tcp);
+                    port = bound;
+                    break;
+                } catch (BindException e) {
+                    tcp.close().sync();
+                    if (attempt >= attempts) {
+                        throw e;
+                    }
                 }
             }
+        } else if (s.tcp()) {
+            Channel tcp = bindTcp(s, sinks, counters, s.port());
+            channels.add(tcp);
+            port = ((InetSocketAddress) tcp.localAddress()).getPort();
+        } else if (s.udp()) {
+            port = bindUdp(s, sinks, counters, s.port());
         }
         if (s.tls() != null) {
             Channel tls = bindStream(s, sinks, counters, s.tlsPort(), s.tls());
@@ -121,8 +130,11 @@ public final class SyslogListeners implements AutoCloseable {
             tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
             LOG.info("Listening for syslog over TLS on {} port {}", s.address().getHostAddress(), tlsPort);
         }
-        LOG.info("Listening for syslog on {} port {} (udp and tcp, {} transport, {} receive threads)",
-                s.address().getHostAddress(), port, epoll ? "epoll" : "nio", s.ioThreads());
+        if (s.udp() || s.tcp()) {
+            LOG.info("Listening for syslog on {} port {} ({}, {} transport, {} receive threads)",
+                    s.address().getHostAddress(), port, s.udp() && s.tcp() ? "udp and tcp" : s.udp() ? "udp only"
+                            : "tcp only", epoll ? "epoll" : "nio", s.ioThreads());
+        }
     }
 
     private Channel bindTcp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
@@ -165,7 +177,8 @@ public final class SyslogListeners implements AutoCloseable {
         return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), transport.label(), s, port);
     }
 
-    private void bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
+    /** Binds the UDP socket(s) to {@code port} (0: a free one, the same for all) and returns the port. */
+    private int bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
             throws BindException, InterruptedException {
         int sockets = epoll ? s.ioThreads() : 1;
         int datagram = Math.min(MAX_DATAGRAM, s.maxFrame() + 2);
@@ -194,7 +207,10 @@ public final class SyslogListeners implements AutoCloseable {
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
                     b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
                 }
-                bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
+                int at = port;
+                Channel ch = bindOrExplain(() -> b.bind(s.address(), at).sync().channel(), "udp", s, port);
+                bound.add(ch);
+                port = ((InetSocketAddress) ch.localAddress()).getPort(); // the rest take the one the first got
             }
         } catch (BindException | InterruptedException | RuntimeException e) {
             for (Channel c : bound) {
@@ -206,6 +222,7 @@ public final class SyslogListeners implements AutoCloseable {
         for (Channel c : bound) {
             ensureReceiveBuffer((DatagramChannel) c, s.udpReceiveBuffer());
         }
+        return port;
     }
 
     /** SO_RCVBUFFORCE: sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
@@ -288,7 +305,7 @@ public final class SyslogListeners implements AutoCloseable {
         }
     }
 
-    /** The port both listeners use. */
+    /** The port of the UDP and TCP listeners (those opened), 0 with neither. */
     public int port() {
         return port;
     }
