@@ -123,6 +123,7 @@ public final class Main implements Callable<Integer> {
             return CommandLine.ExitCode.SOFTWARE;
         });
         warnUnknownEnv(env, cl.getCommandSpec(), err);
+        warnSecretInArguments(args, err);
         return cl;
     }
 
@@ -173,11 +174,19 @@ public final class Main implements Callable<Integer> {
         if (path == null) {
             return Map.of();
         }
-        Set<String> known = spec.options().stream()
+        List<OptionSpec> settable = spec.options().stream()
                 .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config"))
-                .map(o -> o.longestName().substring(2))
-                .collect(Collectors.toSet());
-        return ConfigSources.readFile(Path.of(path), known);
+                .toList();
+        Set<String> known = settable.stream().map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Set<String> repeatable = settable.stream().filter(OptionSpec::isMultiValue)
+                .map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--config: '" + path + "' is not a file name");
+        }
+        return ConfigSources.readFile(file, known, repeatable);
     }
 
     /** The option a parameter error is about, or null. */
@@ -212,6 +221,18 @@ public final class Main implements Callable<Integer> {
             }
         }
         err.flush();
+    }
+
+    /** Arguments are visible to every local user (ps, /proc): a secret belongs in the environment or the file. */
+    private static void warnSecretInArguments(String[] args, PrintWriter err) {
+        for (String a : args) {
+            if (a.equals("--cluster-secret") || a.startsWith("--cluster-secret=")) {
+                err.println("routerlog: warning: --cluster-secret on the command line can be read by every local "
+                        + "user (ps); set ROUTERLOG_CLUSTER_SECRET or put it in the --config file instead");
+                err.flush();
+                return;
+            }
+        }
     }
 
     private static String oneLine(String s) {

@@ -171,8 +171,12 @@ public final class RouterLog implements AutoCloseable {
     private void startReceiving() throws Exception {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
         listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
-                settings.maxFrame(), settings.udpReceiveBuffer(), settings.ioThreads(), settings.allowFrom(),
-                settings.maxConnections(), settings.idleTimeout(), Math.max(0, settings.syslogTlsPort()),
+                settings.syslogTransports().contains(io.routerlog.stats.Transport.UDP),
+                settings.syslogTransports().contains(io.routerlog.stats.Transport.TCP),
+                settings.maxFrame(), settings.maxBuffered(), settings.udpReceiveBuffer(), settings.ioThreads(),
+                settings.allowFrom(),
+                settings.maxConnections(), settings.maxConnectionsPerSender(), settings.idleTimeout(),
+                settings.frameTimeout(), Math.max(0, settings.syslogTlsPort()),
                 syslogTls()), perThread::get, counters);
         if (settings.leasesFile() != null) {
             leases = new LeasesFileWatcher(settings.leasesFile(), rules(flusher.newAggregator()),

@@ -91,8 +91,12 @@ class LimitsTest {
             Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 10.0.0.1",
                     "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] b.test from 10.0.0.1"));
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.syslogPort())) {
-                s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                try {
+                    s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException reset) {
+                    // reset when accepted, which may come before this write
+                }
                 assertThat(closedByServer(s, 5000)).as("connection from 127.0.0.1 closed").isTrue();
             }
             await(() -> node.counters().dropCount(DropReason.NOT_ALLOWED) == 3);
@@ -128,6 +132,236 @@ class LimitsTest {
                 }
                 assertThat(closedByServer(d, 200)).as("busy connection still open").isFalse();
             }
+        }
+    }
+
+    private static byte[] query(String name, int i) {
+        return ("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] " + name + i + ".test from 10.0.0.1\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aConnectionOverTheLimitIsResetSoItsSenderSeesAnErrorAndNoAcceptedLineIsLost() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", "1"))) {
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
+            int written = 0;
+            java.io.IOException error = null;
+            try (Socket a = new Socket(); Socket b = new Socket()) {
+                a.connect(at);
+                await(() -> openConnections(node) == 1);
+                b.connect(at); // the kernel completes the handshake; routerlog refuses the connection at accept
+                await(() -> node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS) == 1);
+                Thread.sleep(100);
+                for (int i = 0; i < 400 && error == null; i++) {
+                    try {
+                        b.getOutputStream().write(query("refused", i));
+                        b.getOutputStream().flush();
+                        written++;
+                        Thread.sleep(2);
+                    } catch (java.io.IOException e) {
+                        error = e;
+                    }
+                }
+                for (int i = 0; i < 200; i++) {
+                    a.getOutputStream().write(query("accepted", i));
+                }
+                a.getOutputStream().flush();
+            }
+            assertThat(error).as("the refused sender gets an error").isNotNull();
+            assertThat(written).as("lines the refused connection took without an error").isZero();
+            await(() -> node.counters().messageCount(Transport.TCP) >= 200);
+            node.flush();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).as("every accepted line counted")
+                    .isEqualTo(200);
+        }
+    }
+
+    /** A connection from {@code localAddress} (any of 127.0.0.0/8) to the node's syslog port. */
+    private static Socket connectFrom(String localAddress, RouterLog node) throws java.io.IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(localAddress, 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort()), 2000);
+        return s;
+    }
+
+    /**
+     * True when a new connection from {@code localAddress} is refused: reset while connecting (the refusal can come
+     * before the connect call returns) or right after.
+     */
+    private static boolean refused(String localAddress, RouterLog node, int timeoutMillis) throws Exception {
+        Socket s;
+        try {
+            s = connectFrom(localAddress, node);
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+        try (s) {
+            return closedByServer(s, timeoutMillis);
+        }
+    }
+
+    @Test
+    void aSenderTricklingAFrameIsClosedAfterTheFrameTimeoutAndWhatItSentIsDropped() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--frame-timeout", "1s"));
+                Socket slow = connectFrom("127.0.0.1", node); Socket steady = connectFrom("127.0.0.1", node)) {
+            byte[] frame = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] slow.test from 10.0.0.1"
+                    .getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            long failedAfter = -1;
+            int steadyLines = 0;
+            for (int i = 0; i < 15; i++) { // a byte every 200 ms: the idle timeout never fires
+                if (failedAfter < 0) {
+                    try {
+                        slow.getOutputStream().write(frame[i]);
+                        slow.getOutputStream().flush();
+                    } catch (java.io.IOException reset) {
+                        failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    }
+                }
+                steady.getOutputStream().write(query("steady", i)); // whole lines, just as slowly
+                steady.getOutputStream().flush();
+                steadyLines++;
+                Thread.sleep(200);
+            }
+            assertThat(failedAfter).as("ms until the trickling sender got an error").isBetween(900L, 2500L);
+            assertThat(node.counters().dropCount(DropReason.FRAME_TIMEOUT)).isEqualTo(1);
+            assertThat(closedByServer(steady, 200)).as("the steady sender stays").isFalse();
+            int expected = steadyLines;
+            await(() -> node.counters().messageCount(Transport.TCP) == expected);
+            node.flush();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).as("nothing of the cut frame")
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aSenderAtItsConnectionLimitMakesRoomWithItsIdleConnectionOrIsRefused() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections-per-sender", "2",
+                "--frame-timeout", "1s"))) {
+            try (Socket a = connectFrom("127.0.0.1", node); Socket b = connectFrom("127.0.0.1", node)) {
+                await(() -> openConnections(node) == 2);
+                assertThat(refused("127.0.0.1", node, 2000)).as("a third connection, all of them busy").isTrue();
+                assertThat(node.counters().dropCount(DropReason.TOO_MANY_FROM_SENDER)).isEqualTo(1);
+                // another sender is not affected
+                try (Socket other = connectFrom("127.0.0.2", node)) {
+                    other.getOutputStream().write(query("other", 0));
+                    other.getOutputStream().flush();
+                    await(() -> node.counters().messageCount(Transport.TCP) == 1);
+                    assertThat(closedByServer(other, 100)).isFalse();
+                }
+                // once a and b have completed no frame for the frame timeout, a new connection takes a's place
+                b.getOutputStream().write(query("b", 0));
+                b.getOutputStream().flush();
+                Thread.sleep(1200);
+                try (Socket e = connectFrom("127.0.0.1", node)) {
+                    e.getOutputStream().write(query("e", 0));
+                    e.getOutputStream().flush();
+                    assertThat(closedByServer(a, 2000)).as("the longest idle connection made room").isTrue();
+                    assertThat(closedByServer(b, 100)).isFalse();
+                    await(() -> node.counters().messageCount(Transport.TCP) == 3);
+                }
+                assertThat(node.counters().dropCount(DropReason.CONNECTION_EVICTED)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void connectionsTricklingBytesFromManyAddressesDoNotKeepTheRouterOut() throws Exception {
+        // slowloris: as many connections as --max-connections, from as many addresses, each sending a byte every
+        // 300 ms and never a whole message
+        int slots = 20;
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", Integer.toString(slots),
+                "--frame-timeout", "2s"))) {
+            List<Socket> slow = new java.util.ArrayList<>();
+            java.util.concurrent.ScheduledExecutorService trickle =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                for (int i = 0; i < slots; i++) {
+                    slow.add(connectFrom("127.0.0." + (10 + i), node));
+                }
+                await(() -> openConnections(node) == slots);
+                trickle.scheduleAtFixedRate(() -> {
+                    for (Socket s : slow) {
+                        try {
+                            s.getOutputStream().write('<');
+                        } catch (java.io.IOException closed) {
+                            // closed by routerlog
+                        }
+                    }
+                }, 0, 300, TimeUnit.MILLISECONDS);
+                // the router, from 127.0.0.1, retries every 500 ms as logd does
+                long start = System.nanoTime();
+                Socket router = null;
+                while (router == null && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                    Socket s;
+                    try {
+                        s = connectFrom("127.0.0.1", node);
+                    } catch (java.net.SocketException reset) {
+                        Thread.sleep(500);
+                        continue;
+                    }
+                    if (closedByServer(s, 500)) {
+                        s.close();
+                    } else {
+                        router = s;
+                    }
+                }
+                assertThat(router).as("the router got a connection").isNotNull();
+                System.out.printf("Router connected after %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                try (Socket r = router) {
+                    for (int i = 0; i < 100; i++) {
+                        r.getOutputStream().write(query("router", i));
+                    }
+                    r.getOutputStream().flush();
+                    await(() -> node.counters().messageCount(Transport.TCP) == 100);
+                }
+                assertThat(node.counters().dropCount(DropReason.FRAME_TIMEOUT)
+                        + node.counters().dropCount(DropReason.CONNECTION_EVICTED)).isPositive();
+            } finally {
+                trickle.shutdownNow();
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
+            node.flush();
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void unfinishedFramesOfAllConnectionsTogetherStayWithinTheBudget() throws Exception {
+        // every frame is within --max-frame, but together they would be more than --max-buffered
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-frame", "1MiB", "--max-buffered", "2MiB"));
+                Socket a = connectFrom("127.0.0.2", node); Socket b = connectFrom("127.0.0.3", node);
+                Socket c = connectFrom("127.0.0.4", node)) {
+            byte[] start = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] big.test from 10.0.0.1 "
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] padding = new byte[1000 << 10];
+            java.util.Arrays.fill(padding, (byte) 'x');
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write(start);
+                s.getOutputStream().write(padding, 0, 600 << 10);
+                s.getOutputStream().flush();
+            }
+            Thread.sleep(500); // read by now: 1.2 MiB held, within the budget
+            assertThat(node.counters().dropCount(DropReason.BUFFER_LIMIT)).isZero();
+            c.getOutputStream().write(start);
+            c.getOutputStream().write(padding); // over the budget once it holds more than a or b: it holds the most
+            c.getOutputStream().flush();
+            await(() -> node.counters().dropCount(DropReason.BUFFER_LIMIT) == 1);
+            assertThat(closedByServer(c, 2000)).as("the connection holding the most is closed").isTrue();
+            // the others finish their frames, which are delivered
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write('\n');
+                s.getOutputStream().flush();
+            }
+            await(() -> node.counters().messageCount(Transport.TCP) == 2);
+            assertThat(closedByServer(a, 100)).isFalse();
+            assertThat(closedByServer(b, 100)).isFalse();
+            node.flush();
+            assertThat(node.counters().messageCount(Transport.TCP)).as("nothing of the cut frame").isEqualTo(2);
+            assertThat(node.counters().dropCount(DropReason.BUFFER_LIMIT)).isEqualTo(1);
         }
     }
 

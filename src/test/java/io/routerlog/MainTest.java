@@ -103,6 +103,42 @@ class MainTest {
     }
 
     @Test
+    void theClusterSecretComesFromTheEnvironmentAndIsWarnedAboutOnTheCommandLine() {
+        Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1"},
+                Map.of("ROUTERLOG_CLUSTER_SECRET", "0123456789abcdef"));
+        assertThat(s.cluster().secret()).isEqualTo("0123456789abcdef");
+        assertThat(s.cluster().toString()).doesNotContain("0123456789abcdef");
+        Result tooShort = run(Map.of("ROUTERLOG_CLUSTER_SECRET", "short"));
+        assertThat(tooShort.code()).isEqualTo(2);
+        assertThat(tooShort.err().lines()).singleElement().asString()
+                .contains("--cluster-secret must be at least 16 characters")
+                .contains("(from environment variable ROUTERLOG_CLUSTER_SECRET)").doesNotContain("short");
+        Result onCommandLine = run(Map.of(), "--cluster-secret", "0123456789abcdef", "--log-level", "loud");
+        assertThat(onCommandLine.err()).contains("warning: --cluster-secret on the command line can be read by "
+                + "every local user");
+    }
+
+    @Test
+    void syslogTransports() {
+        assertThat(Main.parse(new String[0], Map.of()).syslogTransports())
+                .containsExactly(io.routerlog.stats.Transport.UDP, io.routerlog.stats.Transport.TCP);
+        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslogTransports())
+                .containsExactly(io.routerlog.stats.Transport.TCP);
+        Map<String[], String> bad = new java.util.LinkedHashMap<>();
+        bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
+        bad.put(new String[] {"--syslog-transports", ""}, "--syslog-transports is empty");
+        bad.put(new String[] {"--syslog-transports", "tcp,tls"}, "--syslog-transports: tls needs --syslog-tls-port");
+        bad.put(new String[] {"--syslog-transports", "tcp", "--syslog-tls-port", "6514"},
+                "--syslog-transports leaves out tls but --syslog-tls-port is set");
+        bad.forEach((args, message) -> {
+            Result r = run(Map.of(), args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("routerlog: " + message);
+        });
+    }
+
+    @Test
     void sizesAndDurationsInTheirUsualSpellings() {
         Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
             "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());
@@ -123,8 +159,11 @@ class MainTest {
                 new String[] {"--retention", "5 fortnights"},
                 new String[] {"--flush-interval", "0s"},
                 new String[] {"--max-frame", "10"},
+                new String[] {"--max-buffered", "16KiB"},
                 new String[] {"--udp-receive-buffer", "1"},
                 new String[] {"--io-threads", "0"},
+                new String[] {"--max-connections-per-sender", "0"},
+                new String[] {"--frame-timeout", "50ms"},
                 new String[] {"--dnstt-domain", "not a domain!"},
                 new String[] {"--log-level", "loud"},
                 new String[] {"--leases-file", dir.resolve("missing.leases").toString()},
@@ -176,6 +215,62 @@ class MainTest {
         Result missing = run(Map.of(), "--config", dir.resolve("nope.conf").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read config file " + dir.resolve("nope.conf") + ": no such file");
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartOfTheConfigFileIsSkipped() throws IOException {
+        Path f = dir.resolve("bom.conf");
+        Files.write(f, ("\uFEFFmax-pairs = 20000\nretention = 2h\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Settings s = Main.parse(new String[] {"--config", f.toString()}, Map.of());
+        assertThat(s.maxPairs()).isEqualTo(20_000);
+        assertThat(s.retention()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void aSettingGivenTwiceInTheConfigFileNamesBothLinesUnlessItIsRepeatable() throws IOException {
+        Result twice = run(Map.of(), "--config", config("max-pairs = 1000\n# more\nmax-pairs = 30000\n").toString());
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().lines()).singleElement().asString()
+                .startsWith("routerlog: ").contains("line 3").contains("max-pairs is already set on line 1");
+        // a repeatable option may be given on several lines
+        Settings s = Main.parse(new String[] {"--config", config("ignore-domain = a.test\nignore-domain = b.test\n")
+                .toString()}, Map.of());
+        assertThat(s.ignoreDomains()).containsExactly("a.test", "b.test");
+    }
+
+    @Test
+    void aConfigFileThatIsNotTextOrTooLargeIsRefusedOnOneLine() throws IOException {
+        Path binary = dir.resolve("binary.conf");
+        Files.write(binary, new byte[] {'m', 'a', 'x', (byte) 0xc3, (byte) 0x28, '\n', 0, 1, 2, (byte) 0xff});
+        Path nul = dir.resolve("nul.conf");
+        Files.write(nul, "max-pairs = 20000\nretention\0= 2h\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path large = dir.resolve("large.conf");
+        Files.writeString(large, "# padding\n".repeat(120_000));
+        Map<Path, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(binary, "config file " + binary + " is not text (not UTF-8, line 1)");
+        cases.put(nul, "config file " + nul + " is not text (a NUL byte on line 2)");
+        cases.put(large, "config file " + large + " is larger than 1 MiB: not a settings file");
+        cases.put(Path.of("/dev/zero"), "config file /dev/zero is larger than 1 MiB: not a settings file");
+        cases.forEach((file, message) -> {
+            if (!Files.exists(file)) {
+                return; // no /dev/zero here
+            }
+            Result r = run(Map.of(), "--config", file.toString());
+            assertThat(r.code()).as(file.toString()).isEqualTo(2);
+            assertThat(r.err().lines()).as(file.toString()).singleElement().asString()
+                    .isEqualTo("routerlog: " + message);
+        });
+    }
+
+    @Test
+    void anEmptyAllowFromIsRefusedRatherThanRefusingEverySender() throws IOException {
+        // with a bad --log-level too (checked last), so that a node would not start if the empty list passed
+        for (Result r : List.of(run(Map.of(), "--allow-from", "", "--log-level", "loud"),
+                run(Map.of("ROUTERLOG_ALLOW_FROM", " "), "--log-level", "loud"),
+                run(Map.of(), "--config", config("allow-from =\n").toString(), "--log-level", "loud"))) {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().lines()).singleElement().asString().startsWith("routerlog: --allow-from is empty");
+        }
     }
 
     @Test

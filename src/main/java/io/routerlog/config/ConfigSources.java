@@ -73,21 +73,21 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         return fromFile == null ? null : String.join(",", fromFile);
     }
 
+    /** Largest config file read: a settings file is a few hundred bytes, anything this large is not one. */
+    static final int MAX_FILE_BYTES = 1 << 20;
+
     /**
-     * Reads a config file.
+     * Reads a config file: UTF-8 text (a byte order mark at the start is skipped), at most {@value #MAX_FILE_BYTES}
+     * bytes, each non-repeatable setting at most once.
      *
-     * @param known the names a file may set
-     * @throws IllegalArgumentException with a message naming the file and line of a bad entry
+     * @param known      the names a file may set
+     * @param repeatable those of them that may be given on several lines
+     * @throws IllegalArgumentException with a one-line message naming the file, and the line of a bad entry
      */
-    public static Map<String, List<String>> readFile(Path path, Set<String> known) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": "
-                    + FileReasons.reason(path, e));
-        }
+    public static Map<String, List<String>> readFile(Path path, Set<String> known, Set<String> repeatable) {
+        List<String> lines = lines(path);
         Map<String, List<String>> values = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new java.util.HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -96,7 +96,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             int eq = line.indexOf('=');
             String where = path + " line " + (i + 1);
             if (eq <= 0) {
-                throw new IllegalArgumentException(where + ": expected 'name = value', got '" + line + "'");
+                throw new IllegalArgumentException(where + ": expected 'name = value', got '" + printable(line) + "'");
             }
             String name = line.substring(0, eq).strip().replaceFirst("^--", "");
             String value = line.substring(eq + 1).strip();
@@ -105,10 +105,85 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
                 value = value.substring(1, value.length() - 1);
             }
             if (!known.contains(name)) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + name + "'");
+                throw new IllegalArgumentException(where + ": unknown setting '" + printable(name) + "'");
+            }
+            Integer earlier = firstLine.putIfAbsent(name, i + 1);
+            if (earlier != null && !repeatable.contains(name)) {
+                throw new IllegalArgumentException(where + ": " + name + " is already set on line " + earlier
+                        + " (it takes one value)");
             }
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return values;
+    }
+
+    /**
+     * The lines of a config file, refusing what is not one: more than {@value #MAX_FILE_BYTES} bytes (a device
+     * such as /dev/zero included: at most that much is read), NUL bytes, or bytes that are not UTF-8.
+     */
+    private static List<String> lines(Path path) {
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + path + ": "
+                    + FileReasons.reason(path, e));
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("config file " + path + " is larger than 1 MiB: not a settings file");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("config file " + path + " is not text (not UTF-8, line "
+                    + lineOf(bytes, firstNonUtf8(bytes)) + ")");
+        }
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw new IllegalArgumentException("config file " + path + " is not text (a NUL byte on line "
+                    + (text.substring(0, nul).chars().filter(c -> c == '\n').count() + 1) + ")");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark, as some Windows editors write
+        }
+        return text.lines().toList();
+    }
+
+    /** Offset of the first byte that does not decode as UTF-8, or the length when all do. */
+    private static int firstNonUtf8(byte[] bytes) {
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult r = d.decode(in, out, true);
+        return r.isError() ? in.position() : bytes.length;
+    }
+
+    private static long lineOf(byte[] bytes, int offset) {
+        long line = 1;
+        for (int i = 0; i < offset && i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /** Text from a file as it may be shown on one line of a message: control characters as \\uXXXX. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().limit(80).forEach(c -> {
+            if (Character.isISOControl(c) || c == 0xFEFF || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04X", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
     }
 }

@@ -38,6 +38,13 @@ public final class RunOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     int syslogPort;
 
+    @Option(names = "--syslog-transports", paramLabel = "LIST", split = ",",
+            description = "Which syslog listeners to open: udp, tcp (both on --syslog-port) and tls (on "
+                    + "--syslog-tls-port), comma-separated. UDP senders' addresses can be forged, which --allow-from "
+                    + "cannot tell; leave udp out when the routers send over TCP. Default: udp,tcp, and tls with "
+                    + "--syslog-tls-port.")
+    List<String> syslogTransports;
+
     @Option(names = "--http-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "Address for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
     String httpAddress;
@@ -78,6 +85,11 @@ public final class RunOptions {
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
     String maxFrame;
 
+    @Option(names = "--max-buffered", paramLabel = "SIZE", defaultValue = "32MiB",
+            description = "Memory all syslog TCP connections together may hold in unfinished messages (at least "
+                    + "--max-frame); beyond it the connection holding the most is closed. Default: ${DEFAULT-VALUE}.")
+    String maxBuffered;
+
     @Option(names = "--udp-receive-buffer", paramLabel = "SIZE", defaultValue = "128MiB",
             description = "Kernel receive buffer for UDP: SO_RCVBUF, capped by net.core.rmem_max unless routerlog has CAP_NET_ADMIN (then SO_RCVBUFFORCE). Default: ${DEFAULT-VALUE}.")
     String udpReceiveBuffer;
@@ -93,8 +105,20 @@ public final class RunOptions {
     List<String> allowFrom;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
-            description = "Syslog TCP connections open at once; more are refused and counted. Default: ${DEFAULT-VALUE}.")
+            description = "Syslog TCP connections open at once; more are refused (reset when accepted) and counted. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int maxConnections;
+
+    @Option(names = "--max-connections-per-sender", paramLabel = "N", defaultValue = "8",
+            description = "Syslog TCP connections open at once from one address; at the limit its idle or slow one "
+                    + "is closed for the new one, or the new one is refused. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerSender;
+
+    @Option(names = "--frame-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "A syslog TCP message must arrive whole within this time of its first byte, or the "
+                    + "connection is closed (0 for no limit). A connection that completed no message for this long "
+                    + "may be closed to make room for a new one at the connection limits. Default: ${DEFAULT-VALUE}.")
+    String frameTimeout;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "Close a syslog TCP connection that sent nothing for this long (0 for never). "
@@ -180,6 +204,12 @@ public final class RunOptions {
             description = "Nodes only join a cluster of the same name. Default: ${DEFAULT-VALUE}.")
     String clusterName;
 
+    @Option(names = "--cluster-secret", paramLabel = "SECRET",
+            description = "Secret every node of the cluster must have to join it (the same on every node, at least "
+                    + "16 characters; better in ROUTERLOG_CLUSTER_SECRET or the config file than on the command "
+                    + "line). It keeps out nodes without it; it does not encrypt: firewall the cluster port too.")
+    String clusterSecret;
+
     @Option(names = "--cluster-interface", paramLabel = "ADDR",
             description = "Local address (or pattern such as 10.0.*.*) for cluster traffic, on multi-homed hosts.")
     String clusterInterface;
@@ -245,6 +275,7 @@ public final class RunOptions {
         if (syslogTlsPort != null) {
             port("--syslog-tls-port", tlsPort);
         }
+        java.util.Set<io.routerlog.stats.Transport> transports = transports(syslogTlsPort != null);
         if ((syslogTlsPort != null || httpTls) && (tlsCert == null || tlsKey == null)) {
             throw new IllegalArgumentException((httpTls ? "--http-tls" : "--syslog-tls-port")
                     + " needs --tls-cert and --tls-key");
@@ -272,6 +303,11 @@ public final class RunOptions {
         if (frame < 64 || frame > MAX_FRAME_LIMIT) {
             throw new IllegalArgumentException("--max-frame must be between 64 bytes and 16MiB: " + maxFrame);
         }
+        long buffered = size("--max-buffered", maxBuffered);
+        if (buffered < frame || buffered > 1L << 40) {
+            throw new IllegalArgumentException("--max-buffered must be between --max-frame (" + maxFrame
+                    + ") and 1TiB: " + maxBuffered);
+        }
         long rcvbuf = size("--udp-receive-buffer", udpReceiveBuffer);
         if (rcvbuf < 4096 || rcvbuf > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--udp-receive-buffer must be between 4KiB and 2GiB: " + udpReceiveBuffer);
@@ -286,10 +322,23 @@ public final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allow-from: " + e.getMessage());
         }
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("--allow-from is empty, which would refuse every sender, loopback "
+                    + "included: give CIDRs, loopback, private or any");
+        }
         if (maxConnections < 1 || maxConnections > 100_000) {
             throw new IllegalArgumentException("--max-connections must be between 1 and 100000: " + maxConnections);
         }
+        if (maxConnectionsPerSender < 1 || maxConnectionsPerSender > 100_000) {
+            throw new IllegalArgumentException("--max-connections-per-sender must be between 1 and 100000: "
+                    + maxConnectionsPerSender);
+        }
         Duration idle = duration("--idle-timeout", idleTimeout);
+        Duration frameLimit = duration("--frame-timeout", frameTimeout);
+        if (!frameLimit.isZero() && frameLimit.toMillis() < 100) {
+            throw new IllegalArgumentException("--frame-timeout must be 0 (no limit) or at least 100ms: "
+                    + frameTimeout);
+        }
         atLeastPartitions("--max-pairs", maxPairs);
         atLeastPartitions("--max-leases", maxLeases);
         atLeastPartitions("--max-log-series", maxLogSeries);
@@ -359,6 +408,9 @@ public final class RunOptions {
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("--cluster-name must not be empty");
         }
+        if (clusterSecret != null && clusterSecret.strip().length() < 16) {
+            throw new IllegalArgumentException("--cluster-secret must be at least 16 characters");
+        }
         if (clusterPublicAddress != null) {
             hostAndPort("--cluster-public-address", clusterPublicAddress.strip());
         }
@@ -371,17 +423,53 @@ public final class RunOptions {
         Duration grace = duration("--shutdown-grace", shutdownGrace);
         ClusterSettings cluster = new ClusterSettings(members, clusterPort, clusterName.strip(),
                 blankToNull(clusterInterface), blankToNull(clusterPublicAddress), clusterMulticast,
-                blankToNull(clusterK8sService));
+                blankToNull(clusterK8sService), clusterSecret == null ? null : clusterSecret.strip());
         String level = logLevel.strip().toLowerCase(Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
             throw new IllegalArgumentException("--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
-        return new Settings(listen, syslogPort, http, httpPort, tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
-                httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, (int) rcvbuf, threads, allowed,
-                maxConnections, idle, maxPairs, maxLeases, maxLogSeries,
+        return new Settings(listen, syslogPort, java.util.Collections.unmodifiableSet(transports), http, httpPort,
+                tlsPort, tlsCert, tlsKey, tlsClientCa, httpTls,
+                httpUser, httpPasswordHash == null ? null : httpPasswordHash.strip(), (int) frame, buffered, (int) rcvbuf, threads, allowed,
+                maxConnections, maxConnectionsPerSender, idle, frameLimit, maxPairs, maxLeases, maxLogSeries,
                 keep, flush, List.copyOf(domains), List.copyOf(ignoreDomains), anonymize, anonymizeKey, window,
                 maxDnsttSessions, geoipCountryDb, geoipAsnDb, leasesFile,
                 cluster, backupCount, grace, level, captureIf == null ? null : captureIf.strip(), capturePort);
+    }
+
+    /** The listeners to open: {@code --syslog-transports}, or udp and tcp (and tls with a TLS port). */
+    private java.util.Set<io.routerlog.stats.Transport> transports(boolean tlsPort) {
+        java.util.Set<io.routerlog.stats.Transport> set = java.util.EnumSet.noneOf(io.routerlog.stats.Transport.class);
+        if (syslogTransports == null) {
+            set.add(io.routerlog.stats.Transport.UDP);
+            set.add(io.routerlog.stats.Transport.TCP);
+            if (tlsPort) {
+                set.add(io.routerlog.stats.Transport.TLS);
+            }
+            return set;
+        }
+        for (String t : syslogTransports) {
+            String name = t.strip().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "" -> {
+                }
+                case "udp" -> set.add(io.routerlog.stats.Transport.UDP);
+                case "tcp" -> set.add(io.routerlog.stats.Transport.TCP);
+                case "tls" -> set.add(io.routerlog.stats.Transport.TLS);
+                default -> throw new IllegalArgumentException("--syslog-transports: '" + t
+                        + "' is not udp, tcp or tls");
+            }
+        }
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("--syslog-transports is empty: give udp, tcp and/or tls");
+        }
+        if (set.contains(io.routerlog.stats.Transport.TLS) && !tlsPort) {
+            throw new IllegalArgumentException("--syslog-transports: tls needs --syslog-tls-port");
+        }
+        if (!set.contains(io.routerlog.stats.Transport.TLS) && tlsPort) {
+            throw new IllegalArgumentException("--syslog-transports leaves out tls but --syslog-tls-port is set");
+        }
+        return set;
     }
 
     private static InetAddress address(String option, String value) {

@@ -27,8 +27,20 @@ import java.util.List;
  * <p>Frames are handed to the {@link FrameSink} as a range of the cumulation buffer, without copies or slices.
  * When the sink says it is nearly full, decoding and reading pause until it has room (back-pressure); the last
  * frames of a closing connection are decoded regardless.
+ *
+ * <p>With a frame timeout, a frame must be complete within that time of the read that brought its first byte, or
+ * the connection is reset and counted ({@code frame_timeout}); what it sent of the frame is dropped. A sender that
+ * trickles a byte at a time therefore cannot hold a connection for longer than that, whatever the idle timeout.
+ * Time paused for back-pressure does not count. The decoder also tells (from any thread) when its connection last
+ * completed a frame and since when it holds an unfinished one, which the connection limits use to pick the
+ * connection to close when a new one needs its place.
  */
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(SyslogFrameDecoder.class);
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static volatile long lastTimeoutLogged;
+
     /** How often (in frames) to ask the next stages whether they are nearly full. */
     private static final int OVERLOAD_CHECK_EVERY = 32;
 
@@ -41,11 +53,30 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private final PipelineCounters counters;
     private final Transport transport;
 
+    /** A frame must be complete within this time of its first byte; 0 for no limit. */
+    private final long frameTimeoutNanos;
+
     /** True while skipping the rest of an oversized non-transparent frame up to its delimiter. */
     private boolean discarding;
     /** True while reading is paused for back-pressure. */
-    private boolean paused;
+    private volatile boolean paused;
     private int framesSinceCheck;
+    /** Frames finished (delivered, oversized or empty), to tell whether a read completed any. */
+    private int framesDone;
+    /** When the connection last completed a frame, or when the decoder was made (System.nanoTime). */
+    private volatile long lastFrameNanos = System.nanoTime();
+    /** When the read that brought the first byte of the unfinished frame came, or 0 when there is none. */
+    private volatile long unfinishedSince;
+    /** True once the connection is being closed for good: nothing more is decoded, its rest is dropped. */
+    private boolean abandoned;
+    private io.netty.util.concurrent.ScheduledFuture<?> frameTimer;
+    private volatile ChannelHandlerContext context;
+    /** The memory of all connections together, or null for no bound. */
+    private BufferBudget budget;
+    /** What this decoder counts in the budget now; written by the budget. */
+    final java.util.concurrent.atomic.AtomicLong budgeted = new java.util.concurrent.atomic.AtomicLong();
+    /** True once the budget chose this connection to close. */
+    final java.util.concurrent.atomic.AtomicBoolean shed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters) {
         this(maxFrame, sink, counters, Transport.TCP);
@@ -53,6 +84,15 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** @param transport what the frames are counted as ({@code tcp}, or {@code tls} behind a TLS handler) */
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport) {
+        this(maxFrame, sink, counters, transport, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param transport    what the frames are counted as ({@code tcp}, or {@code tls} behind a TLS handler)
+     * @param frameTimeout how long a frame may take from its first byte to its end; zero for no limit
+     */
+    public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport,
+            java.time.Duration frameTimeout) {
         if (maxFrame < 1) {
             throw new IllegalArgumentException("maxFrame must be positive: " + maxFrame);
         }
@@ -60,13 +100,152 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         this.sink = sink;
         this.counters = counters;
         this.transport = transport;
+        this.frameTimeoutNanos = frameTimeout.toNanos();
+    }
+
+    /** Counts what this connection holds in unfinished frames against {@code budget}. */
+    public SyslogFrameDecoder withBudget(BufferBudget budget) {
+        this.budget = budget;
+        return this;
+    }
+
+    /** The sender's address, for log lines. */
+    Object remoteAddress() {
+        ChannelHandlerContext ctx = context;
+        return ctx == null ? "?" : ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        if (frameTimer != null) {
+            frameTimer.cancel(false);
+            frameTimer = null;
+        }
+        if (budget != null) {
+            budget.update(this, 0);
+        }
+        super.handlerRemoved0(ctx);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (abandoned) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         if (!paused && decodeFrames(in)) {
             pause(ctx);
         }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        int before = framesDone;
+        super.channelRead(ctx, msg);
+        afterRead(ctx, framesDone != before);
+    }
+
+    /** After each read: when a frame last completed, whether one is unfinished, and its timer. */
+    private void afterRead(ChannelHandlerContext ctx, boolean completedFrames) {
+        if (budget != null) {
+            budget.update(this, abandoned ? 0 : internalBuffer().readableBytes()); // may close this connection
+        }
+        long now = System.nanoTime();
+        if (completedFrames) {
+            lastFrameNanos = now;
+        }
+        boolean unfinished = !abandoned && !paused && (discarding || internalBuffer().isReadable());
+        if (!unfinished) {
+            unfinishedSince = 0;
+            return;
+        }
+        if (completedFrames || unfinishedSince == 0) {
+            unfinishedSince = now;
+        }
+        if (frameTimeoutNanos > 0 && frameTimer == null) {
+            frameTimer = ctx.executor().schedule(() -> checkFrame(ctx),
+                    frameTimeoutNanos - (now - unfinishedSince), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The frame timer: resets the connection when its unfinished frame is older than the frame timeout. */
+    private void checkFrame(ChannelHandlerContext ctx) {
+        frameTimer = null;
+        long since = unfinishedSince;
+        if (abandoned || since == 0 || paused || !ctx.channel().isActive()) {
+            return; // no unfinished frame now: the next one starts its own timer
+        }
+        long left = frameTimeoutNanos - (System.nanoTime() - since);
+        if (left > 0) {
+            frameTimer = ctx.executor().schedule(() -> checkFrame(ctx), left,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            return;
+        }
+        counters.dropped(DropReason.FRAME_TIMEOUT);
+        long now = System.nanoTime();
+        if (now - lastTimeoutLogged > LOG_EVERY_NANOS || lastTimeoutLogged == 0) {
+            lastTimeoutLogged = now;
+            LOG.warn("Closed the syslog connection from {}: a frame did not end within {} ms of its first byte "
+                    + "(--frame-timeout; logged once a minute, counted in routerlog_syslog_dropped_total)",
+                    ctx.channel().remoteAddress(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                            frameTimeoutNanos));
+        }
+        closeAbandoning(ctx);
+    }
+
+    /** Drops what the connection holds and resets it (SO_LINGER 0): nothing more from it is delivered. */
+    private void closeAbandoning(ChannelHandlerContext ctx) {
+        abandoned = true;
+        discarding = false;
+        unfinishedSince = 0;
+        ByteBuf held = internalBuffer();
+        held.skipBytes(held.readableBytes());
+        try {
+            ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            // not a socket (a test channel)
+        }
+        ctx.close();
+    }
+
+    /**
+     * Closes the connection from any thread, as {@link #closeAbandoning}: what it holds is dropped, not delivered
+     * as a last message.
+     */
+    public void closeFromAnyThread() {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        if (ctx.executor().inEventLoop()) {
+            closeAbandoning(ctx);
+        } else {
+            ctx.executor().execute(() -> closeAbandoning(ctx));
+        }
+    }
+
+    /** When the connection last completed a frame (System.nanoTime), or when it opened; any thread. */
+    public long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /**
+     * Since when (System.nanoTime) the connection holds an unfinished frame, 0 when it holds none or reading is
+     * paused for back-pressure; any thread.
+     */
+    public long unfinishedSince() {
+        return unfinishedSince;
+    }
+
+    /** True while reading is paused for back-pressure (the connection waits for routerlog, not the other way). */
+    public boolean paused() {
+        return paused;
     }
 
     /**
@@ -121,6 +300,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 }
                 in.readerIndex(delim + 1);
                 discarding = false;
+                framesDone++;
                 continue;
             }
             if (Frames.isDigit(in.getByte(start))) {
@@ -179,6 +359,10 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (abandoned) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         if (paused || decodeFrames(in)) {
             // the stream ended while the next stages are full: finish it when they have room
             finishLater(ctx, in.readRetainedSlice(in.readableBytes()));
@@ -220,12 +404,14 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     }
 
     private void oversized() {
+        framesDone++;
         counters.message(transport);
         counters.dropped(DropReason.FRAME_TOO_LARGE);
     }
 
     /** Hands on a frame without its trailing line ends; one that holds nothing else carries no message. */
     private void emit(ByteBuf in, int index, int length) {
+        framesDone++;
         int n = Frames.withoutLineEnds(in, index, length);
         if (n > 0) {
             counters.message(transport);

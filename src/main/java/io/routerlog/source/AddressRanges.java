@@ -121,6 +121,11 @@ public final class AddressRanges {
         return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
+    /** True when no sender is allowed (an empty list). */
+    public boolean isEmpty() {
+        return !any && ranges.isEmpty();
+    }
+
     /** True when every sender is allowed. */
     public boolean allowsAll() {
         return any;

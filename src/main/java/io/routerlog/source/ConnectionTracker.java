@@ -15,32 +15,85 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * First handler of every syslog TCP connection: counts connections, remembers when each last delivered bytes (so
- * that a stop can wait for senders to go quiet), and closes a connection that fails, only that one. Its
+ * Admits syslog TCP connections and watches them. {@link #admission} sits on each TCP listener and decides on
+ * every accepted connection before it is registered with an event loop, against three limits:
+ * <ul>
+ *   <li>{@code --allow-from}: others are refused ({@code not_allowed});</li>
+ *   <li>{@code --max-connections-per-sender}: connections open from one address;</li>
+ *   <li>{@code --max-connections}: connections open at once, TCP and TLS together.</li>
+ * </ul>
+ * At either connection limit, the idle or slow connection that has gone longest without completing a frame (at
+ * least the eviction time, {@code --frame-timeout}; one holding an unfinished frame first) is closed to make room
+ * ({@code connection_evicted}): from the same sender at its limit, from any at the global one. Only when there is
+ * none is the new connection refused ({@code too_many_from_sender}, {@code too_many_connections}). A connection
+ * paused by routerlog's back-pressure is never chosen. Refused and evicted connections are closed with a reset
+ * (SO_LINGER 0), so that their sender's next write fails instead of being taken and thrown away.
+ *
+ * <p>The tracker itself is the first handler of every admitted connection: it remembers when each last delivered
+ * bytes (so that a stop can wait for senders to go quiet), and closes a connection that fails, only that one. Its
  * {@link #errors} handler does the same for errors raised further down the pipeline.
  */
 @ChannelHandler.Sharable
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
     private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("routerlog.connection");
 
     private final io.routerlog.stats.PipelineCounters counters;
+    private final SenderFilter filter;
+    private final int maxConnections;
+    private final int maxPerSender;
+    private final long evictableAfterNanos;
     /** Last handler of a syslog TCP pipeline: logs and closes on errors raised by the handlers before it. */
     final ChannelHandler errors = new Errors();
+    /** Handler of the TCP listeners (server channels): admits or refuses each accepted connection. */
+    final ChannelHandler admission = new Admission();
 
-    public ConnectionTracker(io.routerlog.stats.PipelineCounters counters) {
+    /**
+     * @param filter         the senders allowed ({@code --allow-from})
+     * @param maxConnections connections open at once, TCP and TLS together
+     * @param maxPerSender   connections open at once from one address
+     * @param evictableAfter a connection that completed no frame for this long may be closed for a new one
+     */
+    public ConnectionTracker(io.routerlog.stats.PipelineCounters counters, SenderFilter filter, int maxConnections,
+            int maxPerSender, java.time.Duration evictableAfter) {
         this.counters = counters;
+        this.filter = filter;
+        this.maxConnections = maxConnections;
+        this.maxPerSender = maxPerSender;
+        this.evictableAfterNanos = evictableAfter.toNanos();
     }
 
+    /** An admitted connection, from its admission until it closes or is evicted. */
+    private static final class Conn {
+        final Channel channel;
+        final java.net.InetAddress sender;
+        final long admittedNanos = System.nanoTime();
+        /** Its frame decoder, once the connection is set up. */
+        volatile io.routerlog.framing.SyslogFrameDecoder decoder;
+
+        Conn(Channel channel, java.net.InetAddress sender) {
+            this.channel = channel;
+            this.sender = sender;
+        }
+    }
+
+    /** Connections admitted and not closed or evicted yet, oldest first; under {@code this}. */
+    private final java.util.Set<Conn> admitted = new java.util.LinkedHashSet<>();
+    /** Connections in {@link #admitted} per sender address; under {@code this}. */
+    private final java.util.Map<java.net.InetAddress, Integer> perSender = new java.util.HashMap<>();
+    /** The size of {@link #admitted}, readable without the lock. */
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
+    private volatile long lastRefusalLogged;
+    private volatile long lastEvictionLogged;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        open.incrementAndGet();
-        accepted.increment();
         ctx.channel().attr(LAST_READ).set(System.nanoTime());
         channels.add(ctx.channel());
         LOG.debug("Syslog connection from {}", ctx.channel().remoteAddress());
@@ -49,9 +102,185 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        open.decrementAndGet();
         LOG.debug("Syslog connection from {} closed", ctx.channel().remoteAddress());
         super.channelInactive(ctx);
+    }
+
+    /**
+     * Decides on an accepted connection, on the listener's event loop, before anything is read from it: true when
+     * it may stay (it then counts as open until it closes).
+     */
+    private boolean admit(Channel child) {
+        if (!filter.acceptConnection(child.remoteAddress())) {
+            return false;
+        }
+        java.net.InetAddress sender = child.remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress() : null;
+        Conn conn = new Conn(child, sender);
+        Conn evicted = null;
+        Conn evictedToo = null;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (sender != null && perSender.getOrDefault(sender, 0) >= maxPerSender) {
+                evicted = victim(now, sender);
+                if (evicted == null) {
+                    counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_FROM_SENDER);
+                    logRefusal(child, "it has " + maxPerSender + " open, none idle or slow "
+                            + "(--max-connections-per-sender)");
+                    return false;
+                }
+                forget(evicted);
+            }
+            if (admitted.size() >= maxConnections) {
+                evictedToo = victim(now, null);
+                if (evictedToo == null) {
+                    if (evicted != null) {
+                        remember(evicted); // not closed after all: the new one is refused
+                    }
+                    counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_CONNECTIONS);
+                    logRefusal(child, admitted.size() + " are open, none idle or slow (--max-connections)");
+                    return false;
+                }
+                forget(evictedToo);
+            }
+            remember(conn);
+        }
+        evict(evicted, child);
+        evict(evictedToo, child);
+        accepted.increment();
+        child.attr(CONN).set(conn);
+        child.closeFuture().addListener(f -> {
+            synchronized (this) {
+                if (admitted.contains(conn)) {
+                    forget(conn);
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Counts a connection as open; under {@code this}. */
+    private void remember(Conn c) {
+        admitted.add(c);
+        if (c.sender != null) {
+            perSender.merge(c.sender, 1, Integer::sum);
+        }
+        open.set(admitted.size());
+    }
+
+    /** No longer counts a connection as open; under {@code this}. */
+    private void forget(Conn c) {
+        admitted.remove(c);
+        if (c.sender != null) {
+            perSender.computeIfPresent(c.sender, (k, n) -> n <= 1 ? null : n - 1);
+        }
+        open.set(admitted.size());
+    }
+
+    /**
+     * The connection to close for a new one (from {@code sender} only, when given), or null: among those that
+     * completed no frame for the eviction time and are not paused by back-pressure, one holding an unfinished
+     * frame before one that is quiet, then the one that went longest without completing a frame. Under
+     * {@code this}.
+     */
+    private Conn victim(long now, java.net.InetAddress sender) {
+        Conn best = null;
+        boolean bestSlow = false;
+        long bestAge = -1;
+        for (Conn c : admitted) {
+            if (sender != null && !sender.equals(c.sender)) {
+                continue;
+            }
+            io.routerlog.framing.SyslogFrameDecoder d = c.decoder;
+            if (d != null && d.paused()) {
+                continue;
+            }
+            long last = d == null ? c.admittedNanos : Math.max(c.admittedNanos, d.lastFrameNanos());
+            long age = now - last;
+            if (age < evictableAfterNanos) {
+                continue;
+            }
+            boolean slow = d != null && d.unfinishedSince() != 0;
+            if (best == null || slow && !bestSlow || slow == bestSlow && age > bestAge) {
+                best = c;
+                bestSlow = slow;
+                bestAge = age;
+            }
+        }
+        return best;
+    }
+
+    /** Closes an evicted connection with a reset, dropping what it holds; counts and logs it. */
+    private void evict(Conn c, Channel forWhom) {
+        if (c == null) {
+            return;
+        }
+        counters.dropped(io.routerlog.stats.DropReason.CONNECTION_EVICTED);
+        long now = System.nanoTime();
+        if (now - lastEvictionLogged > LOG_EVERY_NANOS || lastEvictionLogged == 0) {
+            lastEvictionLogged = now;
+            LOG.warn("Closed the idle or slow syslog connection from {} to make room for {} (connection limits; "
+                    + "logged once a minute, counted in routerlog_syslog_dropped_total)", c.channel.remoteAddress(),
+                    forWhom.remoteAddress());
+        }
+        io.routerlog.framing.SyslogFrameDecoder d = c.decoder;
+        if (d != null) {
+            try {
+                c.channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException e) {
+                LOG.debug("SO_LINGER on {}: {}", c.channel, e.toString());
+            }
+            d.closeFromAnyThread();
+        } else {
+            reset(c.channel);
+        }
+    }
+
+    /** Tells the tracker the frame decoder of a connection it admitted (when the connection is set up). */
+    void watch(Channel ch, io.routerlog.framing.SyslogFrameDecoder decoder) {
+        Conn c = ch.attr(CONN).get();
+        if (c != null) {
+            c.decoder = decoder;
+        }
+    }
+
+    private void logRefusal(Channel child, String why) {
+        long now = System.nanoTime();
+        if (now - lastRefusalLogged > LOG_EVERY_NANOS || lastRefusalLogged == 0) {
+            lastRefusalLogged = now;
+            LOG.warn("Refused a syslog connection from {}: {} (logged once a minute; counted in "
+                    + "routerlog_syslog_dropped_total)", child.remoteAddress(), why);
+        }
+    }
+
+    /**
+     * Closes a connection at once with a reset (SO_LINGER 0) rather than a FIN: a sender that already wrote gets an
+     * error at its next write instead of having its data accepted by the kernel and dropped.
+     */
+    static void reset(Channel ch) {
+        try {
+            ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            LOG.debug("SO_LINGER on {}: {}", ch, e.toString());
+        }
+        if (ch.isRegistered()) {
+            ch.close();
+        } else {
+            ch.unsafe().closeForcibly();
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private final class Admission extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            if (admit(child)) {
+                ctx.fireChannelRead(child);
+            } else {
+                reset(child);
+            }
+        }
     }
 
     @Override

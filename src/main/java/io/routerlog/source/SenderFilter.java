@@ -18,7 +18,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Accepts syslog only from the senders in {@code --allow-from}. A datagram from anyone else is released unread,
- * a TCP connection closed at once; both are counted ({@code not_allowed}) and logged once a minute per sender.
+ * a TCP connection reset at once (see {@link ConnectionTracker}); both are counted ({@code not_allowed}) and logged
+ * once a minute per sender.
  */
 @ChannelHandler.Sharable
 public final class SenderFilter extends ChannelInboundHandlerAdapter {

@@ -55,11 +55,14 @@ public final class SyslogListeners implements AutoCloseable {
      * pooled allocator keeps them in per-thread arenas.
      */
     private static final io.netty.buffer.ByteBufAllocator UDP_BUFFERS = new io.netty.buffer.PooledByteBufAllocator(true);
+    /** Without a frame timeout, a connection that completed no frame for this long may make room for a new one. */
+    private static final java.time.Duration DEFAULT_EVICTABLE_AFTER = java.time.Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
     private ConnectionTracker connections;
     private SenderFilter filter;
+    private io.routerlog.framing.BufferBudget budget;
     private final boolean epoll;
     private int port;
     private int tlsPort;
@@ -72,7 +75,8 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /**
-     * Binds TCP, then UDP on the same port number, and returns once both listen.
+     * Binds TCP, then UDP on the same port number (those of the two asked for), and TLS on its own, and returns
+     * once all listen.
      *
      * @throws BindException when the port is taken
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
@@ -93,22 +97,32 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
-        connections = new ConnectionTracker(counters);
+        budget = new io.routerlog.framing.BufferBudget(s.maxBuffered(), counters);
+        connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
+                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
-        for (int attempt = 1; ; attempt++) {
-            Channel tcp = bindTcp(s, sinks, counters, s.port());
-            int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
-            try {
-                bindUdp(s, sinks, counters, bound);
-                channels.add(tcp);
-                port = bound;
-                break;
-            } catch (BindException e) {
-                tcp.close().sync();
-                if (attempt >= attempts) {
-                    throw e;
+        if (s.tcp() && s.udp()) {
+            for (int attempt = 1; ; attempt++) {
+                Channel tcp = bindTcp(s, sinks, counters, s.port());
+                int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
+                try {
+                    bindUdp(s, sinks, counters, bound);
+                    channels.add(tcp);
+                    port = bound;
+                    break;
+                } catch (BindException e) {
+                    tcp.close().sync();
+                    if (attempt >= attempts) {
+                        throw e;
+                    }
                 }
             }
+        } else if (s.tcp()) {
+            Channel tcp = bindTcp(s, sinks, counters, s.port());
+            channels.add(tcp);
+            port = ((InetSocketAddress) tcp.localAddress()).getPort();
+        } else if (s.udp()) {
+            port = bindUdp(s, sinks, counters, s.port());
         }
         if (s.tls() != null) {
             Channel tls = bindStream(s, sinks, counters, s.tlsPort(), s.tls());
@@ -116,8 +130,11 @@ public final class SyslogListeners implements AutoCloseable {
             tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
             LOG.info("Listening for syslog over TLS on {} port {}", s.address().getHostAddress(), tlsPort);
         }
-        LOG.info("Listening for syslog on {} port {} (udp and tcp, {} transport, {} receive threads)",
-                s.address().getHostAddress(), port, epoll ? "epoll" : "nio", s.ioThreads());
+        if (s.udp() || s.tcp()) {
+            LOG.info("Listening for syslog on {} port {} ({}, {} transport, {} receive threads)",
+                    s.address().getHostAddress(), port, s.udp() && s.tcp() ? "udp and tcp" : s.udp() ? "udp only"
+                            : "tcp only", epoll ? "epoll" : "nio", s.ioThreads());
+        }
     }
 
     private Channel bindTcp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
@@ -137,20 +154,11 @@ public final class SyslogListeners implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // before a connection is registered: refuse (with a reset) what is not allowed or over the limits
+                .handler(connections.admission)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!filter.acceptConnection(ch.remoteAddress())) {
-                            ch.close();
-                            return;
-                        }
-                        if (connections.open() >= s.maxConnections()) {
-                            counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_CONNECTIONS);
-                            LOG.warn("Refused a syslog connection from {}: {} are open (--max-connections)",
-                                    ch.remoteAddress(), connections.open());
-                            ch.close();
-                            return;
-                        }
                         if (!s.idleTimeout().isZero()) {
                             ch.pipeline().addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
                                     s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
@@ -159,15 +167,18 @@ public final class SyslogListeners implements AutoCloseable {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("connections", connections);
-                        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
-                                transport));
+                        SyslogFrameDecoder framing = new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
+                                transport, s.frameTimeout()).withBudget(budget);
+                        ch.pipeline().addLast("framing", framing);
+                        connections.watch(ch, framing);
                         ch.pipeline().addLast("errors", connections.errors);
                     }
                 });
         return bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), transport.label(), s, port);
     }
 
-    private void bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
+    /** Binds the UDP socket(s) to {@code port} (0: a free one, the same for all) and returns the port. */
+    private int bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
             throws BindException, InterruptedException {
         int sockets = epoll ? s.ioThreads() : 1;
         int datagram = Math.min(MAX_DATAGRAM, s.maxFrame() + 2);
@@ -196,7 +207,10 @@ public final class SyslogListeners implements AutoCloseable {
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
                     b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
                 }
-                bound.add(bindOrExplain(() -> b.bind(s.address(), port).sync().channel(), "udp", s, port));
+                int at = port;
+                Channel ch = bindOrExplain(() -> b.bind(s.address(), at).sync().channel(), "udp", s, port);
+                bound.add(ch);
+                port = ((InetSocketAddress) ch.localAddress()).getPort(); // the rest take the one the first got
             }
         } catch (BindException | InterruptedException | RuntimeException e) {
             for (Channel c : bound) {
@@ -208,6 +222,7 @@ public final class SyslogListeners implements AutoCloseable {
         for (Channel c : bound) {
             ensureReceiveBuffer((DatagramChannel) c, s.udpReceiveBuffer());
         }
+        return port;
     }
 
     /** SO_RCVBUFFORCE: sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
@@ -290,7 +305,7 @@ public final class SyslogListeners implements AutoCloseable {
         }
     }
 
-    /** The port both listeners use. */
+    /** The port of the UDP and TCP listeners (those opened), 0 with neither. */
     public int port() {
         return port;
     }

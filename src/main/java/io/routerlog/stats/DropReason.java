@@ -5,12 +5,36 @@ package io.routerlog.stats;
  * {@code routerlog_syslog_dropped_total}. Every drop anywhere in the pipeline is counted under one of these.
  */
 public enum DropReason {
-    /** A datagram or TCP connection from a sender outside {@code --allow-from}. */
+    /** A datagram or TCP connection (reset when accepted) from a sender outside {@code --allow-from}. */
     NOT_ALLOWED("not_allowed"),
     /** A TLS connection whose handshake failed (no or an untrusted client certificate, a plain-text sender). */
     TLS_HANDSHAKE_FAILED("tls_handshake_failed"),
-    /** A TCP connection refused because {@code --max-connections} were open. */
+    /**
+     * A TCP connection refused because {@code --max-connections} were open: closed when accepted, with a reset, so
+     * the sender's next write fails rather than being taken and dropped.
+     */
     TOO_MANY_CONNECTIONS("too_many_connections"),
+    /**
+     * A TCP connection refused like {@link #TOO_MANY_CONNECTIONS} because its sender (address) already had
+     * {@code --max-connections-per-sender} open, none of them idle or slow.
+     */
+    TOO_MANY_FROM_SENDER("too_many_from_sender"),
+    /**
+     * An idle or slow TCP connection (one that completed no frame for {@code --frame-timeout}) closed, with a
+     * reset, to make room for a new connection at {@code --max-connections} or {@code --max-connections-per-sender}:
+     * a new sender is preferred to one that holds a place without using it.
+     */
+    CONNECTION_EVICTED("connection_evicted"),
+    /**
+     * A TCP connection reset because a frame did not end within {@code --frame-timeout} of its first byte (a sender
+     * trickling bytes to hold the connection); what it sent of the frame is dropped.
+     */
+    FRAME_TIMEOUT("frame_timeout"),
+    /**
+     * A TCP connection reset because the unfinished frames of all connections together held more than
+     * {@code --max-buffered} bytes and it held the most; what it sent of the frame is dropped.
+     */
+    BUFFER_LIMIT("buffer_limit"),
     /** A frame longer than {@code --max-frame}; skipped up to its end, the stream goes on after it. */
     FRAME_TOO_LARGE("frame_too_large"),
     /** An octet-counted frame that the sender announced but did not finish before closing the connection. */

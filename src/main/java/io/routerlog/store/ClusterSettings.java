@@ -13,14 +13,21 @@ import java.util.List;
  * @param publicAddress address ({@code host[:port]}) announced to the others when it differs (NAT), or null
  * @param multicast     discover members by multicast
  * @param k8sService    Kubernetes headless service DNS name to discover members by, or null
+ * @param secret        shared secret every member must have to join ({@code --cluster-secret}), or null; see
+ *                      {@link #joinName()}
  */
 public record ClusterSettings(List<String> members, int port, String name, String iface, String publicAddress,
-        boolean multicast, String k8sService) {
+        boolean multicast, String k8sService, String secret) {
     public static final int DEFAULT_PORT = 5701;
     public static final String DEFAULT_NAME = "routerlog";
 
     public ClusterSettings {
         members = List.copyOf(members);
+    }
+
+    public ClusterSettings(List<String> members, int port, String name, String iface, String publicAddress,
+            boolean multicast, String k8sService) {
+        this(members, port, name, iface, publicAddress, multicast, k8sService, null);
     }
 
     public static ClusterSettings single() {
@@ -30,5 +37,36 @@ public record ClusterSettings(List<String> members, int port, String name, Strin
     /** True when the node looks for other members. */
     public boolean clustered() {
         return !members.isEmpty() || multicast || k8sService != null;
+    }
+
+    /**
+     * The cluster name the members compare when one asks to join: {@link #name} without a secret; with one,
+     * {@code NAME-} and 32 hex digits of HMAC-SHA256(secret, name). A member whose secret differs (or that has
+     * none) presents another name and is refused by Hazelcast's join check, which is the only check of a joining
+     * member that Hazelcast's open-source edition has. The secret itself never leaves the node, but this name
+     * travels unencrypted in every join request (and in multicast discovery, to the whole network): whoever sees
+     * the cluster's traffic can join with it.
+     */
+    public String joinName() {
+        if (secret == null) {
+            return name;
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            byte[] tag = mac.doFinal(("routerlog cluster " + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name + "-" + java.util.HexFormat.of().formatHex(tag, 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** Without the secret. */
+    @Override
+    public String toString() {
+        return "ClusterSettings[members=" + members + ", port=" + port + ", name=" + name + ", iface=" + iface
+                + ", publicAddress=" + publicAddress + ", multicast=" + multicast + ", k8sService=" + k8sService
+                + ", secret=" + (secret == null ? "none" : "set") + "]";
     }
 }

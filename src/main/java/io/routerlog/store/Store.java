@@ -1,5 +1,6 @@
 package io.routerlog.store;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
@@ -8,7 +9,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.AddressUtil;
@@ -91,6 +92,12 @@ public final class Store implements AutoCloseable {
      */
     public static Store start(StoreSettings settings, boolean ingest) {
         checkNetwork(settings.cluster());
+        if (settings.cluster().clustered() && settings.cluster().secret() == null) {
+            LOG.warn("The cluster has no --cluster-secret: any host that can reach the cluster port and knows the "
+                    + "cluster name '{}' can join and read or change every entry. Set the same "
+                    + "ROUTERLOG_CLUSTER_SECRET on every node, and firewall the cluster port from all but the other "
+                    + "nodes.", settings.cluster().name());
+        }
         Config config = config(settings);
         if (ingest) {
             config.getMemberAttributeConfig().setAttribute(ROLE, INGEST);
@@ -115,7 +122,7 @@ public final class Store implements AutoCloseable {
      * Kubernetes), with the cluster's size after the change; with a member list, also reports (and counts) a member
      * that is not in it, unless it is an ingest node ({@value #ROLE} = {@value #INGEST}), which joins from anywhere
      * by design. That attribute is what a member says of itself: the check points out a misconfigured node, it does
-     * not keep anyone out (only a firewall on the cluster port does).
+     * not keep anyone out (the join check of {@code --cluster-secret} and a firewall on the cluster port do).
      */
     static final class Membership implements com.hazelcast.cluster.MembershipListener {
         final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
@@ -138,8 +145,8 @@ public final class Store implements AutoCloseable {
             if (expected != null && !ingest && !listed(member.getAddress())) {
                 unexpected.increment();
                 LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
-                        + "source edition admits any member that knows the cluster name; firewall the "
-                        + "cluster port", member.getAddress());
+                        + "source edition admits any member that knows the cluster name (and --cluster-secret); "
+                        + "firewall the cluster port", member.getAddress());
             }
         }
 
@@ -280,7 +287,6 @@ public final class Store implements AutoCloseable {
     static Config config(StoreSettings s) {
         ClusterSettings cluster = s.cluster();
         Config c = new Config();
-        c.setClusterName(cluster.name());
         c.setInstanceName("routerlog-" + UUID.randomUUID());
         c.setProperty("hazelcast.logging.type", "log4j2");
         c.setProperty("hazelcast.phone.home.enabled", "false");
@@ -302,8 +308,13 @@ public final class Store implements AutoCloseable {
         c.getJetConfig().setEnabled(false);
         c.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
 
-        NetworkConfig net = c.getNetworkConfig();
-        net.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
+        // Only the member protocol: with the advanced network configuration and no client endpoint, the port
+        // refuses Hazelcast clients (and REST, memcache), which would otherwise read and clear every map without
+        // credentials. The members need nothing else.
+        AdvancedNetworkConfig net = c.getAdvancedNetworkConfig().setEnabled(true);
+        ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+        member.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
+        net.setMemberEndpointConfig(member);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(cluster.multicast());
         join.getAutoDetectionConfig().setEnabled(false);
@@ -312,14 +323,23 @@ public final class Store implements AutoCloseable {
             join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.k8sService());
         }
         if (!cluster.clustered()) {
-            net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+            member.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
             c.setProperty("hazelcast.socket.bind.any", "false");
+            // nobody has to find a single node: a name nobody knows turns away a join attempt from this host too
+            c.setClusterName("routerlog-single-" + UUID.randomUUID());
         } else if (cluster.iface() != null) {
-            net.getInterfaces().setEnabled(true).addInterface(cluster.iface());
+            member.getInterfaces().setEnabled(true).addInterface(cluster.iface());
             c.setProperty("hazelcast.socket.bind.any", "false");
         }
+        if (cluster.clustered()) {
+            c.setClusterName(cluster.joinName());
+        }
+        if (!c.getClusterName().equals(cluster.name())) {
+            // Hazelcast puts the cluster name into every line it logs; this one admits members, so keep it out
+            c.setProperty("hazelcast.logging.details.enabled", "false");
+        }
         if (cluster.publicAddress() != null) {
-            net.setPublicAddress(cluster.publicAddress());
+            member.setPublicAddress(cluster.publicAddress());
         }
 
         int retentionSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
@@ -426,6 +446,20 @@ public final class Store implements AutoCloseable {
     /** Members that joined without being in the member list, since start. */
     public long unexpectedMembers() {
         return unexpectedMembers.sum();
+    }
+
+    /** The cluster name Hazelcast uses (see {@link ClusterSettings#joinName()}); for tests. */
+    String hazelcastClusterName() {
+        return hz.getConfig().getClusterName();
+    }
+
+    /** The member's own address (the cluster port it took). */
+    public java.net.InetSocketAddress memberAddress() {
+        try {
+            return hz.getCluster().getLocalMember().getAddress().getInetSocketAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int clusterSize() {

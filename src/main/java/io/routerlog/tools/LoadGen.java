@@ -94,7 +94,8 @@ public final class LoadGen implements Callable<Integer> {
     boolean distinct;
 
     @Option(names = "--tcp-connections", paramLabel = "N", defaultValue = "1",
-            description = "TCP connections to send over, taking turns. Default: ${DEFAULT-VALUE}.")
+            description = "TCP connections to send over, taking turns (routerlog takes at most "
+                    + "--max-connections-per-sender, default 8, from one address). Default: ${DEFAULT-VALUE}.")
     int tcpConnections;
 
     private long sent;

@@ -16,9 +16,16 @@ final class Cluster implements AutoCloseable {
     final int[] member;
     final RouterLogProcess[] nodes;
     private final String name = "it-" + Long.toHexString(System.nanoTime());
+    /** Environment of every node (ROUTERLOG_CLUSTER_SECRET, say). */
+    private final java.util.Map<String, String> env;
 
     Cluster(int size) throws IOException {
+        this(size, java.util.Map.of());
+    }
+
+    Cluster(int size, java.util.Map<String, String> env) throws IOException {
         this.size = size;
+        this.env = env;
         syslog = new int[size];
         http = new int[size];
         member = new int[size];
@@ -43,12 +50,15 @@ final class Cluster implements AutoCloseable {
         return name;
     }
 
+    /** The --cluster-members list of the nodes. */
+    String members() {
+        return java.util.Arrays.stream(member).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
     void start(int i) throws Exception {
-        String members = java.util.Arrays.stream(member).mapToObj(p -> "127.0.0.1:" + p)
-                .collect(Collectors.joining(","));
         nodes[i] = RouterLogProcess.start(syslog[i], http[i], List.of(), List.of(
                 "--cluster-name", name, "--cluster-port", Integer.toString(member[i]),
-                "--cluster-interface", "127.0.0.1", "--cluster-members", members));
+                "--cluster-interface", "127.0.0.1", "--cluster-members", members()), env);
     }
 
     List<Integer> alive() {

@@ -48,6 +48,12 @@ public final class RouterLogProcess implements AutoCloseable {
      */
     public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs)
             throws Exception {
+        return start(syslog, http, jvmArgs, extraArgs, java.util.Map.of());
+    }
+
+    /** As {@link #start(int, int, List, List)}, with {@code env} added to the process's environment. */
+    public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs,
+            java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar().toString(),
@@ -56,7 +62,9 @@ public final class RouterLogProcess implements AutoCloseable {
                 "--flush-interval", "200ms"));
         cmd.addAll(extraArgs);
         Path log = Files.createTempFile("routerlog-it", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         RouterLogProcess r = new RouterLogProcess(syslog, http, p, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {

@@ -14,15 +14,48 @@ class StoreConfigTest {
         return Store.config(new StoreSettings(10_000, 1000, 1000, Duration.ofHours(24), backups, cluster));
     }
 
+    private static com.hazelcast.config.ServerSocketEndpointConfig memberEndpoint(Config c) {
+        return (com.hazelcast.config.ServerSocketEndpointConfig) c.getAdvancedNetworkConfig().getEndpointConfigs()
+                .get(com.hazelcast.instance.EndpointQualifier.MEMBER);
+    }
+
+    @Test
+    void theClusterPortSpeaksTheMemberProtocolOnly() {
+        for (ClusterSettings cluster : List.of(ClusterSettings.single(), new ClusterSettings(List.of("10.0.0.1"),
+                5701, "lab", null, null, false, null))) {
+            Config c = config(cluster, 1);
+            assertThat(c.getAdvancedNetworkConfig().isEnabled()).isTrue();
+            assertThat(c.getAdvancedNetworkConfig().getEndpointConfigs().keySet())
+                    .containsExactly(com.hazelcast.instance.EndpointQualifier.MEMBER);
+        }
+    }
+
+    @Test
+    void theSecretChangesTheNameMembersJoinWithAndNoOneKnowsASingleNodesName() {
+        ClusterSettings plain = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null);
+        ClusterSettings secret = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null,
+                "correct horse battery staple");
+        ClusterSettings other = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null,
+                "correct horse battery stable");
+        assertThat(config(plain, 1).getClusterName()).isEqualTo("lab");
+        assertThat(config(secret, 1).getClusterName()).isEqualTo(secret.joinName()).matches("lab-[0-9a-f]{32}")
+                .isNotEqualTo(other.joinName()).doesNotContain("horse");
+        assertThat(config(secret, 1).getProperty("hazelcast.logging.details.enabled")).isEqualTo("false");
+        assertThat(secret.toString()).doesNotContain("horse");
+        assertThat(config(ClusterSettings.single(), 1).getClusterName()).startsWith("routerlog-single-")
+                .isNotEqualTo(config(ClusterSettings.single(), 1).getClusterName());
+    }
+
     @Test
     void aSingleNodeDiscoversNothingAndListensOnLoopbackOnly() {
         Config c = config(ClusterSettings.single(), 1);
-        JoinConfig join = c.getNetworkConfig().getJoin();
+        JoinConfig join = c.getAdvancedNetworkConfig().getJoin();
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
         assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
         assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
-        assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+        assertThat(memberEndpoint(c).getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+        assertThat(c.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
         assertThat(c.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     }
 
@@ -30,13 +63,13 @@ class StoreConfigTest {
     void memberListInterfaceAndPublicAddress() {
         Config c = config(new ClusterSettings(List.of("10.0.0.1", "10.0.0.2:5702"), 5710, "lab", "10.0.*.*",
                 "203.0.113.5:5710", false, null), 2);
-        JoinConfig join = c.getNetworkConfig().getJoin();
+        JoinConfig join = c.getAdvancedNetworkConfig().getJoin();
         assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
         assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.1", "10.0.0.2:5702");
         assertThat(c.getClusterName()).isEqualTo("lab");
-        assertThat(c.getNetworkConfig().getPort()).isEqualTo(5710);
-        assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.*.*");
-        assertThat(c.getNetworkConfig().getPublicAddress()).isEqualTo("203.0.113.5:5710");
+        assertThat(memberEndpoint(c).getPort()).isEqualTo(5710);
+        assertThat(memberEndpoint(c).getInterfaces().getInterfaces()).containsExactly("10.0.*.*");
+        assertThat(memberEndpoint(c).getPublicAddress()).isEqualTo("203.0.113.5:5710");
         for (String map : List.of(Store.PAIRS, Store.REPLIES, Store.IDENTITIES, Store.TUNNEL_SESSIONS,
                 Store.TUNNEL_COUNTERS, Store.TUNNEL_PEAKS)) {
             assertThat(c.getMapConfig(map).getBackupCount()).as(map).isEqualTo(2);
@@ -47,12 +80,12 @@ class StoreConfigTest {
     void multicastAndKubernetesAreHazelcastsOwnDiscovery() {
         Config c = config(new ClusterSettings(List.of(), 5701, "routerlog", null, null, true,
                 "routerlog-cluster.monitoring.svc.cluster.local"), 1);
-        JoinConfig join = c.getNetworkConfig().getJoin();
+        JoinConfig join = c.getAdvancedNetworkConfig().getJoin();
         assertThat(join.getMulticastConfig().isEnabled()).isTrue();
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
         assertThat(join.getKubernetesConfig().getProperty("service-dns"))
                 .isEqualTo("routerlog-cluster.monitoring.svc.cluster.local");
-        assertThat(c.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+        assertThat(memberEndpoint(c).getInterfaces().isEnabled()).isFalse();
     }
 
     @Test
