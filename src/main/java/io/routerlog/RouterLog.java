@@ -165,7 +165,8 @@ public final class RouterLog implements AutoCloseable {
                         new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
                                 tables::tsv)),
                 settings.httpTls() ? TlsFiles.serverContext(settings.tlsCert(), settings.tlsKey()) : null,
-                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()));
+                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()),
+                HttpEndpoints.Limits.DEFAULT);
     }
 
     private void startReceiving() throws Exception {
