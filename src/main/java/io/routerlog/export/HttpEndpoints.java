@@ -209,8 +209,12 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    /** Every exception a handler throws: a client that went away is not an error, a failure is logged once. */
+    /** Every exception a handler throws: a client's mistake is answered and not logged, a failure logged once. */
     private void failed(Exception e, Context ctx) {
+        if (e instanceof BadRequest) {
+            ctx.status(HttpStatus.BAD_REQUEST).contentType(TEXT).result(e.getMessage() + "\n");
+            return;
+        }
         if (e instanceof IOException || e instanceof UncheckedIOException) {
             // the client went away mid-response (or a timeout cut it); nothing to clean up
             LOG.debug("HTTP response to {} not completed: {}", ctx.ip(), e.toString());
@@ -235,9 +239,19 @@ public final class HttpEndpoints implements AutoCloseable {
         return b.append("</ul></body></html>\n").toString();
     }
 
+    /** A request the client got wrong: answered 400 with the message, logged nowhere. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** The path and query parameters of a scrape, for collectors that take them ({@code scope}). */
     record ScrapeRequest(String path, Map<String, List<String>> parameters)
             implements io.prometheus.metrics.model.registry.PrometheusScrapeRequest {
+        /** @throws BadRequest when the query string is not well-formed percent-encoding */
         static ScrapeRequest of(String path, String rawQuery) {
             Map<String, List<String>> parameters = new LinkedHashMap<>();
             if (rawQuery != null && !rawQuery.isEmpty()) {
@@ -252,7 +266,11 @@ public final class HttpEndpoints implements AutoCloseable {
         }
 
         private static String decode(String s) {
-            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("bad query string: a % must be followed by two hexadecimal digits");
+            }
         }
 
         @Override

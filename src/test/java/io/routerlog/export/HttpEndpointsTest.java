@@ -224,6 +224,20 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void aMalformedQueryIsABadRequestWithAShortMessage() throws Exception {
+        start(false, HttpEndpoints.Limits.DEFAULT);
+        try (Socket s = new Socket("127.0.0.1", http.port())) { // no URI class lets this through
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /metrics?scope=%zz HTTP/1.1\r\nHost: routerlog\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            List<Response> r = Response.readAll(s.getInputStream());
+            assertThat(r).extracting(Response::status).containsExactly(400);
+            assertThat(new String(r.get(0).body(), StandardCharsets.UTF_8))
+                    .isEqualTo("bad query string: a % must be followed by two hexadecimal digits\n");
+        }
+    }
+
+    @Test
     void gzipAndOpenMetricsWhenAskedAndMethodsOtherThanGetAreRefused() throws Exception {
         start(false, HttpEndpoints.Limits.DEFAULT);
         HttpClient client = client(false);
