@@ -242,19 +242,7 @@ public final class RouterLog implements AutoCloseable {
         if (settings.syslogTlsPort() < 0) {
             return null;
         }
-        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder
-                .forServer(TlsFiles.keyManagers(settings.tlsCert(), settings.tlsKey()))
-                .sslProvider(io.netty.handler.ssl.SslProvider.JDK);
-        if (settings.tlsClientCa() != null) {
-            b.trustManager(TlsFiles.trustManagers(settings.tlsClientCa()))
-                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
-        }
-        try {
-            return b.build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new io.routerlog.config.SettingException("--tls-cert", settings.tlsCert() + ": cannot serve TLS "
-                    + "with it and " + settings.tlsKey() + ": " + e.getMessage(), e);
-        }
+        return TlsFiles.nettyServerContext(settings.tlsCert(), settings.tlsKey(), settings.tlsClientCa());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.routerlog.config.BindFailures;
+import io.routerlog.config.TlsFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -165,6 +166,9 @@ public final class HttpEndpoints implements AutoCloseable {
         } else {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(tls);
+            ssl.setIncludeProtocols(TlsFiles.PROTOCOLS.toArray(String[]::new));
+            ssl.setIncludeCipherSuites(TlsFiles.CIPHER_SUITES.toArray(String[]::new));
+            ssl.setExcludeCipherSuites(); // Jetty's own exclusions are a subset of what the suites above leave out
             // the Host a client asks for need not be a name of the certificate (a scraper that reaches the node
             // by address and checks the certificate against another name, or not at all): that is the client's call
             http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
