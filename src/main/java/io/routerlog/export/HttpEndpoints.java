@@ -105,7 +105,13 @@ public final class HttpEndpoints implements AutoCloseable {
             endpoints.startServer(address, tls, limits);
         } catch (UncheckedIOException e) {
             endpoints.close();
-            throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address, e.getCause());
+            // Jetty says "Failed to bind to /ADDRESS:PORT"; the reason is in the socket's own exception
+            Throwable cause = e.getCause();
+            while (!(cause instanceof java.net.BindException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
+                    cause instanceof java.net.BindException ? cause : e.getCause());
         } catch (RuntimeException | Error e) {
             endpoints.close();
             throw e;
