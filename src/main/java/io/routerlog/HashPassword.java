@@ -32,7 +32,16 @@ final class HashPassword implements Callable<Integer> {
             spec.commandLine().getErr().println("routerlog: no password given");
             return 2;
         }
+        int bytes = BasicAuth.utf8Length(password);
+        if (bytes > BasicAuth.MAX_PASSWORD_BYTES) {
+            // bcrypt reads only the first 72 bytes: a longer password would be a shorter one in disguise
+            spec.commandLine().getErr().println("routerlog: the password has " + bytes + " bytes in UTF-8; bcrypt "
+                    + "takes at most " + BasicAuth.MAX_PASSWORD_BYTES + ", so choose a shorter one");
+            java.util.Arrays.fill(password, '\0');
+            return 2;
+        }
         spec.commandLine().getOut().println(BasicAuth.hash(password));
+        java.util.Arrays.fill(password, '\0');
         return 0;
     }
 }

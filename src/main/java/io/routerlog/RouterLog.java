@@ -165,7 +165,8 @@ public final class RouterLog implements AutoCloseable {
                         new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
                                 tables::tsv)),
                 settings.httpTls() ? TlsFiles.serverContext(settings.tlsCert(), settings.tlsKey()) : null,
-                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()));
+                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()),
+                HttpEndpoints.Limits.DEFAULT);
     }
 
     private void startReceiving() throws Exception {
@@ -245,19 +246,7 @@ public final class RouterLog implements AutoCloseable {
         if (settings.syslogTlsPort() < 0) {
             return null;
         }
-        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder
-                .forServer(TlsFiles.keyManagers(settings.tlsCert(), settings.tlsKey()))
-                .sslProvider(io.netty.handler.ssl.SslProvider.JDK);
-        if (settings.tlsClientCa() != null) {
-            b.trustManager(TlsFiles.trustManagers(settings.tlsClientCa()))
-                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
-        }
-        try {
-            return b.build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new io.routerlog.config.SettingException("--tls-cert", settings.tlsCert() + ": cannot serve TLS "
-                    + "with it and " + settings.tlsKey() + ": " + e.getMessage(), e);
-        }
+        return TlsFiles.nettyServerContext(settings.tlsCert(), settings.tlsKey(), settings.tlsClientCa());
     }
 
     /**

@@ -357,6 +357,29 @@ class MainTest {
     }
 
     @Test
+    void hashPasswordRefusesPasswordsLongerThanBcryptTakes() {
+        java.io.InputStream stdin = System.in;
+        Result tooLong;
+        Result longest;
+        try {
+            // 73 bytes in UTF-8: bcrypt would silently use only the first 72
+            System.setIn(new java.io.ByteArrayInputStream(("é".repeat(36) + "x\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            tooLong = run(Map.of(), "hash-password");
+            System.setIn(new java.io.ByteArrayInputStream(("é".repeat(36) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            longest = run(Map.of(), "hash-password");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(tooLong.code()).isEqualTo(2);
+        assertThat(tooLong.out()).isEmpty();
+        assertThat(tooLong.err().strip()).doesNotContain("\n").contains("73 bytes").contains("at most 72");
+        assertThat(longest.code()).isZero();
+        assertThat(longest.out().strip()).startsWith("$2");
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Result r = run(Map.of(), "--version");
         assertThat(r.code()).isZero();

@@ -135,6 +135,57 @@ class TlsTest {
         }
     }
 
+    /** Runs {@code openssl s_client} against {@code port}; true when the handshake succeeded. */
+    private boolean handshakes(int port, String... options) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", "-connect",
+                "127.0.0.1:" + port, "-brief"));
+        cmd.addAll(java.util.List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        boolean ok = p.exitValue() == 0 && out.contains("CONNECTION ESTABLISHED");
+        if (ok) {
+            assertThat(out).as(out).containsPattern("Protocol version: TLSv1\\.[23]");
+        }
+        return ok;
+    }
+
+    @Test
+    void onlyForwardSecretAeadSuitesAreOfferedOnHttpsAndSyslog() throws Exception {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0",
+                "--tls-cert", dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("server.key").toString(),
+                "--http-tls"))) {
+            for (int port : new int[] {node.httpPort(), node.syslogTlsPort()}) {
+                // static RSA key exchange (no forward secrecy), with CBC or GCM; ECDHE with CBC; TLS 1.1
+                for (String weak : new String[] {"AES128-SHA", "AES256-SHA256", "AES128-GCM-SHA256",
+                    "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384"}) {
+                    assertThat(handshakes(port, "-tls1_2", "-cipher", weak)).as("%s on port %d", weak, port).isFalse();
+                }
+                assertThat(handshakes(port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")).as("TLS 1.1").isFalse();
+                for (String modern : new String[] {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+                    "ECDHE-RSA-CHACHA20-POLY1305"}) {
+                    assertThat(handshakes(port, "-tls1_2", "-cipher", modern)).as("%s on port %d", modern, port)
+                            .isTrue();
+                }
+                assertThat(handshakes(port, "-tls1_3")).as("TLS 1.3 on port %d", port).isTrue();
+            }
+            // and a JSSE client that offers only what the JDK would have accepted before: refused
+            SSLContext ctx = client(null);
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", node.httpPort())) {
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"});
+                assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+            }
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", node.httpPort())) {
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"});
+                s.startHandshake();
+                assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+            }
+        }
+    }
+
     @Test
     void badTlsSettingsAreStartUpErrors() throws Exception {
         Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");

@@ -32,7 +32,47 @@ public final class TlsFiles {
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
     private static final char[] NO_PASSWORD = new char[0];
 
+    /** The TLS versions routerlog speaks, on the syslog listener and on HTTPS alike. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * The cipher suites routerlog offers, on the syslog listener and on HTTPS alike: forward-secret key exchange
+     * and authenticated encryption only. TLS 1.3's suites are all of that kind; of TLS 1.2's, those with ECDHE and
+     * AES-GCM or ChaCha20-Poly1305. Static RSA key exchange (no forward secrecy), CBC modes, SHA-1 MACs and finite
+     * field Diffie-Hellman are left out: every current client (Prometheus, curl, browsers, rsyslog and syslog-ng
+     * with OpenSSL or GnuTLS) speaks at least one of these.
+     */
+    public static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     private TlsFiles() {
+    }
+
+    /**
+     * The Netty server context of the TLS syslog listener: {@link #PROTOCOLS} and {@link #CIPHER_SUITES}, and
+     * client certificates required when {@code clientCa} is given.
+     *
+     * @throws SettingException naming the option whose file cannot be used
+     */
+    public static io.netty.handler.ssl.SslContext nettyServerContext(Path certFile, Path keyFile, Path clientCa) {
+        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder
+                .forServer(keyManagers(certFile, keyFile))
+                .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
+        if (clientCa != null) {
+            b.trustManager(trustManagers(clientCa)).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+        }
+        try {
+            return b.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new SettingException("--tls-cert", certFile + ": cannot serve TLS with it and " + keyFile + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The certificates in a PEM file, in order (leaf first for a chain). */
@@ -138,7 +178,10 @@ public final class TlsFiles {
         }
     }
 
-    /** A server SSLContext for a certificate chain and its key. */
+    /**
+     * A server SSLContext for a certificate chain and its key; whoever serves with it enables only
+     * {@link #PROTOCOLS} and {@link #CIPHER_SUITES} (the context itself allows the JDK's defaults).
+     */
     public static SSLContext serverContext(Path certFile, Path keyFile) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");

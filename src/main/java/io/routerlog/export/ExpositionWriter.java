@@ -8,15 +8,35 @@ import java.util.Arrays;
  * Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0 text into a byte buffer: the
  * family headers, then one line per series, label values escaped as both formats require. Counters of a
  * {@link PackedCounters} are copied byte for byte, so a large family costs no object per series.
+ *
+ * <p>With a sink, the buffer is passed on to it whenever it holds {@link #PIECE} bytes, so a scrape of any size
+ * holds one piece in memory, and the sink (a socket, through the HTTP server) gets writes of that size, never the
+ * whole body: the JDK copies each socket write of a heap array into a temporary direct buffer of the same size
+ * and keeps the largest one per thread, so one 10 MB write would hold 10 MB of native memory per HTTP thread for
+ * good (the HTTP server copies pieces of this size into its own pooled direct buffers instead). Nothing reaches the
+ * sink before the first piece is full, so a scrape that fails early can still be answered with an error.
  */
 public final class ExpositionWriter {
+    /** Size of the pieces passed on to a sink. */
+    public static final int PIECE = 64 * 1024;
+
     private final boolean openMetrics;
-    private byte[] buf = new byte[64 * 1024];
+    private final java.io.OutputStream sink;
+    private byte[] buf = new byte[PIECE];
     private int len;
 
     /** @param openMetrics OpenMetrics text, or else the Prometheus text format 0.0.4 */
     public ExpositionWriter(boolean openMetrics) {
+        this(openMetrics, null);
+    }
+
+    /**
+     * @param openMetrics OpenMetrics text, or else the Prometheus text format 0.0.4
+     * @param sink        where full pieces go (see {@link #flush()}), or null to keep everything in memory
+     */
+    public ExpositionWriter(boolean openMetrics, java.io.OutputStream sink) {
         this.openMetrics = openMetrics;
+        this.sink = sink;
     }
 
     public boolean openMetrics() {
@@ -155,11 +175,34 @@ public final class ExpositionWriter {
 
     private void ensure(int n) {
         if (len + n > buf.length) {
+            if (sink != null && len > 0) {
+                flush();
+                if (n <= buf.length) {
+                    return;
+                }
+            }
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         }
     }
 
-    /** Bytes written so far. */
+    /**
+     * Passes what the buffer holds on to the sink (nothing without one).
+     *
+     * @throws java.io.UncheckedIOException when the sink fails (the client went away)
+     */
+    public void flush() {
+        if (sink == null || len == 0) {
+            return;
+        }
+        try {
+            sink.write(buf, 0, len);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        len = 0;
+    }
+
+    /** Bytes in the buffer (all bytes written so far without a sink). */
     public int size() {
         return len;
     }

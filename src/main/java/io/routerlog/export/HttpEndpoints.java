@@ -1,132 +1,239 @@
 package io.routerlog.export;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.routerlog.config.BindFailures;
+import io.routerlog.config.TlsFiles;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.zip.GZIPOutputStream;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when asked), {@code /healthz}
- * (200 once the listeners are up and the store runs, 503 otherwise) and an index at {@code /}. Served by the
- * JDK's HTTP server on two threads of its own ({@code routerlog-http}), so a scrape never runs on a receive thread.
+ * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
+ * made), {@code /healthz} (200 once the listeners are up and the store runs, 503 otherwise), the client tables and
+ * an index at {@code /}; optionally over HTTPS and behind basic authentication (everything but {@code /healthz}).
+ *
+ * <p>Served by Javalin on Jetty, on threads of its own ({@code routerlog-http}), so a scrape never runs on a
+ * receive thread. Jetty reads requests without holding a thread, and the {@link Limits} bound what a client that
+ * does not play along can hold: a connection slot and, while its response is being written, one thread, until a
+ * timeout cuts it. Everyone else's requests go on meanwhile.
  */
 public final class HttpEndpoints implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HttpEndpoints.class);
+    private static final String TEXT = "text/plain; charset=utf-8";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final MetricsExposition metrics;
-    private final BooleanSupplier healthy;
-    private final Map<String, Table> tables;
-    private final BasicAuth auth;
+    /**
+     * What one client can hold of the HTTP side.
+     *
+     * @param maxConnections  connections open at once; further ones wait in the kernel's accept queue until one
+     *                        closes
+     * @param headerTimeout   time a connection has to send a whole request line and headers, from its opening or
+     *                        the end of its previous response
+     * @param idleTimeout     time a connection may make no progress at all: idle between requests, or a response
+     *                        (or request) that cannot be written (or read) because the other side does not read (or
+     *                        send); also the longest a blocked write waits
+     * @param pressureTimeout the idle timeout while all {@code maxConnections} are taken, so that stalled
+     *                        connections make room sooner
+     */
+    public record Limits(int maxConnections, Duration headerTimeout, Duration idleTimeout, Duration pressureTimeout) {
+        /** The limits routerlog runs with. */
+        public static final Limits DEFAULT = new Limits(32, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(5));
 
-    /** A plain-text resource served on {@code path}. */
-    public record Table(String path, String contentType, java.util.function.Supplier<byte[]> body) {
+        /** Threads of the pool: one per connection that may be writing a response, plus Jetty's own few. */
+        int threads() {
+            return maxConnections + 8;
+        }
     }
 
-    private HttpEndpoints(HttpServer server, MetricsExposition metrics, BooleanSupplier healthy,
-            List<Table> tables, BasicAuth auth) {
-        this.auth = auth;
-        this.server = server;
+    private final MetricsExposition metrics;
+    private final BooleanSupplier healthy;
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final BasicAuth auth;
+    private Javalin app;
+    private ServerConnector connector;
+
+    /** A plain-text resource served on {@code path}. */
+    public record Table(String path, String contentType, Supplier<byte[]> body) {
+    }
+
+    private HttpEndpoints(MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables, BasicAuth auth) {
         this.metrics = metrics;
         this.healthy = healthy;
-        this.tables = new java.util.LinkedHashMap<>();
+        this.auth = auth;
         tables.forEach(t -> this.tables.put(t.path(), t));
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "routerlog-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
     }
 
     public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
             BooleanSupplier healthy, List<Table> tables) throws IOException {
-        return start(address, metrics, healthy, tables, null, null);
+        return start(address, metrics, healthy, tables, null, null, Limits.DEFAULT);
     }
 
     /**
-     * @param tls  serve HTTPS with this context, or plain HTTP when null
-     * @param auth require basic authentication (on everything but /healthz), or nothing when null
+     * @param tls    serve HTTPS with this context, or plain HTTP when null
+     * @param auth   require basic authentication (on everything but /healthz), or nothing when null
+     * @param limits what one client can hold ({@link Limits#DEFAULT})
      * @throws java.net.BindException when the port is taken
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
      *                                             CAP_NET_BIND_SERVICE
      */
     public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
-            BooleanSupplier healthy, List<Table> tables, javax.net.ssl.SSLContext tls, BasicAuth auth)
+            BooleanSupplier healthy, List<Table> tables, SSLContext tls, BasicAuth auth, Limits limits)
             throws IOException {
-        HttpServer server;
+        HttpEndpoints endpoints = new HttpEndpoints(metrics, healthy, tables, auth);
         try {
-            if (tls != null) {
-                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 64);
-                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
-                server = https;
-            } else {
-                server = HttpServer.create(address, 64);
+            endpoints.startServer(address, tls, limits);
+        } catch (UncheckedIOException e) {
+            endpoints.close();
+            // Jetty says "Failed to bind to /ADDRESS:PORT"; the reason is in the socket's own exception
+            Throwable cause = e.getCause();
+            while (!(cause instanceof java.net.BindException) && cause.getCause() != null) {
+                cause = cause.getCause();
             }
-        } catch (IOException e) {
-            throw io.routerlog.config.BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
-                    e);
+            throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
+                    cause instanceof java.net.BindException ? cause : e.getCause());
+        } catch (RuntimeException | Error e) {
+            endpoints.close();
+            throw e;
         }
-        HttpEndpoints endpoints = new HttpEndpoints(server, metrics, healthy, tables, auth);
-        server.start();
         LOG.info("Serving /metrics and /healthz on {}://{}:{}/{}", tls == null ? "http" : "https",
                 address.getAddress().getHostAddress(), endpoints.port(), auth == null ? "" : " (basic auth)");
         return endpoints;
     }
 
-    public int port() {
-        return server.getAddress().getPort();
+    private void startServer(InetSocketAddress address, SSLContext tls, Limits limits) {
+        QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 2, 60_000);
+        threads.setName("routerlog-http");
+        threads.setDaemon(true);
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false;
+            config.jetty.threadPool = threads;
+            config.http.prefer405over404 = true;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+                // the exposition's pieces are copied into Jetty's pooled direct buffers and written from there
+                http.setOutputBufferSize(ExpositionWriter.PIECE);
+                http.setOutputAggregationSize(ExpositionWriter.PIECE);
+            });
+            config.jetty.modifyServer(server -> {
+                NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
+                limit.setEndPointIdleTimeout(limits.pressureTimeout().toMillis());
+                server.addBean(limit);
+                server.setStopTimeout(0); // at stop, scrapes in flight are cut: the counts are flushed by then
+            });
+            config.jetty.addConnector((server, http) -> connector(server, http, address, tls, limits));
+            config.routes.before(this::authorize);
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(index()));
+            config.routes.get("/healthz", ctx -> {
+                boolean ok = healthy.getAsBoolean();
+                ctx.status(ok ? 200 : 503).contentType(TEXT).result(ok ? "ok\n" : "not ready\n");
+            });
+            config.routes.get("/metrics", this::metrics);
+            for (Table t : tables.values()) {
+                config.routes.get(t.path(), ctx -> ctx.contentType(t.contentType()).result(t.body().get()));
+            }
+            config.routes.exception(Exception.class, (e, ctx) -> failed(e, ctx));
+            config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
+            config.routes.error(405, ctx -> ctx.header("Allow", "GET, HEAD").contentType(TEXT)
+                    .result("method not allowed\n"));
+        }).start();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            if (auth != null && !path.equals("/healthz")
-                    && !auth.allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"routerlog\", charset=\"UTF-8\"");
-                send(exchange, 401, "text/plain; charset=utf-8", "unauthorized\n");
-                return;
-            }
-            Table table = tables.get(path);
-            if (table != null) {
-                send(exchange, 200, table.contentType(), table.body().get());
-                return;
-            }
-            switch (path) {
-                case "/metrics" -> metrics(exchange);
-                case "/healthz" -> {
-                    boolean ok = healthy.getAsBoolean();
-                    send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
-                }
-                case "/" -> send(exchange, 200, "text/html; charset=utf-8", index());
-                default -> send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-            }
+    /** The one connector: HTTP or HTTPS, with the timeouts; bound here so that a failed bind can be explained. */
+    private ServerConnector connector(Server server, HttpConfiguration http, InetSocketAddress address,
+            SSLContext tls, Limits limits) {
+        HttpConnectionFactory plain = new HttpConnectionFactory(http);
+        if (tls == null) {
+            connector = new ServerConnector(server, 1, 1, plain);
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(tls);
+            ssl.setIncludeProtocols(TlsFiles.PROTOCOLS.toArray(String[]::new));
+            ssl.setIncludeCipherSuites(TlsFiles.CIPHER_SUITES.toArray(String[]::new));
+            ssl.setExcludeCipherSuites(); // Jetty's own exclusions are a subset of what the suites above leave out
+            // the Host a client asks for need not be a name of the certificate (a scraper that reaches the node
+            // by address and checks the certificate against another name, or not at all): that is the client's call
+            http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, plain.getProtocol()), plain);
+        }
+        connector.setHost(address.getAddress().getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(64);
+        connector.addBean(new HeaderTimeout(connector, limits.headerTimeout()));
+        try {
+            connector.open();
         } catch (IOException e) {
-            // the client went away mid-response; nothing to clean up
-            LOG.debug("HTTP response to {} not completed: {}", exchange.getRemoteAddress(), e.toString());
-        } catch (RuntimeException e) {
-            LOG.error("Error serving {}", exchange.getRequestURI(), e);
-            throw e;
+            throw new UncheckedIOException(e);
+        }
+        return connector;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    private void authorize(Context ctx) {
+        if (auth == null || ctx.path().equals("/healthz")) {
+            return;
+        }
+        if (!auth.allows(ctx.header("Authorization"))) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"routerlog\", charset=\"UTF-8\"");
+            ctx.status(HttpStatus.UNAUTHORIZED).contentType(TEXT).result("unauthorized\n");
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        ScrapeRequest request = ScrapeRequest.of(ctx.path(), ctx.queryString());
+        String accept = ctx.header("Accept");
+        ctx.contentType(metrics.contentType(accept));
+        // Javalin compresses what goes into its output stream when the client accepts gzip; the exposition
+        // arrives in pieces of 64 KiB (see ExpositionWriter), so it is never held whole, compressed or not
+        try (OutputStream out = ctx.outputStream()) {
+            metrics.write(accept, request, out);
+        }
+    }
+
+    /** Every exception a handler throws: a client's mistake is answered and not logged, a failure logged once. */
+    private void failed(Exception e, Context ctx) {
+        if (e instanceof BadRequest) {
+            ctx.status(HttpStatus.BAD_REQUEST).contentType(TEXT).result(e.getMessage() + "\n");
+            return;
+        }
+        if (e instanceof IOException || e instanceof UncheckedIOException) {
+            // the client went away mid-response (or a timeout cut it); nothing to clean up
+            LOG.debug("HTTP response to {} not completed: {}", ctx.ip(), e.toString());
+            return;
+        }
+        LOG.error("Error serving {}", ctx.path(), e);
+        if (!ctx.res().isCommitted()) {
+            ctx.res().resetBuffer();
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(TEXT).result("internal error\n");
         }
     }
 
@@ -142,96 +249,59 @@ public final class HttpEndpoints implements AutoCloseable {
         return b.append("</ul></body></html>\n").toString();
     }
 
-    private void metrics(HttpExchange exchange) throws IOException {
-        MetricsExposition.Body scraped = metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"),
-                new ScrapeRequest(exchange.getRequestURI()));
-        byte[] body = scraped.bytes();
-        boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
-        if (gzip) {
-            ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4 + 1024);
-            try (OutputStream out = new GZIPOutputStream(zipped, 8192)) {
-                out.write(body);
-            }
-            body = zipped.toByteArray();
+    /** A request the client got wrong: answered 400 with the message, logged nowhere. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
         }
-        exchange.getResponseHeaders().set("Content-Type", scraped.contentType());
-        if (gzip) {
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-        }
-        sendBytes(exchange, 200, body);
     }
 
     /** The path and query parameters of a scrape, for collectors that take them ({@code scope}). */
-    private record ScrapeRequest(java.net.URI uri) implements io.prometheus.metrics.model.registry.PrometheusScrapeRequest {
+    record ScrapeRequest(String path, Map<String, List<String>> parameters)
+            implements io.prometheus.metrics.model.registry.PrometheusScrapeRequest {
+        /** @throws BadRequest when the query string is not well-formed percent-encoding */
+        static ScrapeRequest of(String path, String rawQuery) {
+            Map<String, List<String>> parameters = new LinkedHashMap<>();
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                for (String pair : rawQuery.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                    parameters.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
+                }
+            }
+            return new ScrapeRequest(path, parameters);
+        }
+
+        private static String decode(String s) {
+            try {
+                return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("bad query string: a % must be followed by two hexadecimal digits");
+            }
+        }
+
         @Override
         public String getRequestPath() {
-            return uri.getPath();
+            return path;
         }
 
         @Override
         public String[] getParameterValues(String name) {
-            String query = uri.getRawQuery();
-            if (query == null) {
-                return new String[0];
-            }
-            List<String> values = new java.util.ArrayList<>();
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                if (key.equals(name)) {
-                    values.add(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-            return values.toArray(String[]::new);
+            return parameters.getOrDefault(name, List.of()).toArray(String[]::new);
         }
     }
-
-    private static boolean acceptsGzip(List<String> values) {
-        if (values == null) {
-            return false;
-        }
-        for (String v : values) {
-            for (String part : v.split(",")) {
-                if (part.trim().split(";")[0].trim().equalsIgnoreCase("gzip")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        sendBytes(exchange, status, body);
-    }
-
-    private static void sendBytes(HttpExchange exchange, int status, byte[] body) throws IOException {
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            // in pieces: the JDK copies each write into a temporary direct buffer of the same size and keeps it
-            // cached per thread, so one 10 MB write would hold 10 MB of native memory per HTTP thread for good
-            OutputStream out = exchange.getResponseBody();
-            for (int off = 0; off < body.length; off += WRITE_CHUNK) {
-                out.write(body, off, Math.min(WRITE_CHUNK, body.length - off));
-            }
-        }
-    }
-
-    private static final int WRITE_CHUNK = 64 * 1024;
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (app != null) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Error while stopping the HTTP server: {}", e.toString());
+            }
         }
     }
 }

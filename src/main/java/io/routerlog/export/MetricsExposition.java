@@ -30,32 +30,59 @@ public final class MetricsExposition {
     public record Body(String contentType, byte[] bytes) {
     }
 
+    /** The content type of the format answered for the scraper's Accept header (null: the Prometheus text format). */
+    public String contentType(String accept) {
+        return writer(accept).getContentType();
+    }
+
+    private ExpositionFormatWriter writer(String accept) {
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        return writer == formats.getOpenMetricsTextFormatWriter() ? writer : formats.getPrometheusTextFormatWriter();
+    }
+
     /**
+     * A whole scrape in memory (tests and tools; the HTTP side streams it with {@link #write}).
+     *
      * @param accept  the scraper's Accept header (null: the Prometheus text format)
      * @param request the path and parameters of the scrape (null: none)
      */
     public Body scrape(String accept, PrometheusScrapeRequest request) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(accept);
-        boolean openMetrics = writer == formats.getOpenMetricsTextFormatWriter();
-        if (!openMetrics) {
-            writer = formats.getPrometheusTextFormatWriter();
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        writer.write(out, request == null ? registry.scrape() : registry.scrape(request));
-        byte[] small = out.toByteArray();
+        write(accept, request, out);
+        return new Body(contentType(accept), out.toByteArray());
+    }
+
+    /**
+     * Writes a scrape to {@code out} in pieces of {@link ExpositionWriter#PIECE} bytes as it is made, so the body
+     * is never held whole; nothing is written before the first piece is full or the scrape is done.
+     *
+     * @param accept  the scraper's Accept header (null: the Prometheus text format)
+     * @param request the path and parameters of the scrape (null: none)
+     * @throws IOException when {@code out} fails (the client went away)
+     */
+    public void write(String accept, PrometheusScrapeRequest request, java.io.OutputStream out) throws IOException {
+        ExpositionFormatWriter writer = writer(accept);
+        boolean openMetrics = writer == formats.getOpenMetricsTextFormatWriter();
+        ByteArrayOutputStream smallOut = new ByteArrayOutputStream(64 * 1024);
+        writer.write(smallOut, request == null ? registry.scrape() : registry.scrape(request));
+        byte[] small = smallOut.toByteArray();
         int smallLength = small.length;
         if (openMetrics && endsWith(small, EOF)) {
             smallLength -= EOF.length; // the streamed families go before the end marker
         }
-        ExpositionWriter body = new ExpositionWriter(openMetrics);
-        body.raw(small, 0, smallLength);
-        for (StreamedCollector c : streamed) {
-            c.write(request, body);
+        ExpositionWriter body = new ExpositionWriter(openMetrics, out);
+        try {
+            body.raw(small, 0, smallLength);
+            for (StreamedCollector c : streamed) {
+                c.write(request, body);
+            }
+            if (openMetrics) {
+                body.raw(EOF, 0, EOF.length);
+            }
+            body.flush();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        if (openMetrics) {
-            body.raw(EOF, 0, EOF.length);
-        }
-        return new Body(writer.getContentType(), body.toByteArray());
     }
 
     private static boolean endsWith(byte[] b, byte[] suffix) {
