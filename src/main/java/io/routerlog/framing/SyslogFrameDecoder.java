@@ -326,7 +326,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             if (length > maxFrame) {
                 oversized();
             } else {
-                emit(in, start, length);
+                deliver(in, start, length);
             }
         }
         return false;
@@ -409,13 +409,17 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         counters.dropped(DropReason.FRAME_TOO_LARGE);
     }
 
-    /** Hands on a frame without its trailing line ends; one that holds nothing else carries no message. */
+    /** Hands on a frame without its trailing line ends. */
     private void emit(ByteBuf in, int index, int length) {
+        deliver(in, index, Frames.withoutLineEnds(in, index, length));
+    }
+
+    /** Hands on a frame that has no line ends at its end; one that is empty carries no message. */
+    private void deliver(ByteBuf in, int index, int length) {
         framesDone++;
-        int n = Frames.withoutLineEnds(in, index, length);
-        if (n > 0) {
+        if (length > 0) {
             counters.message(transport);
-            sink.frame(in, index, n);
+            sink.frame(in, index, length);
         }
     }
 }
