@@ -1,66 +1,24 @@
 package io.routerlog.parser;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.routerlog.event.DhcpLease;
-import io.routerlog.event.DhcpRelease;
-import io.routerlog.event.DnsQuery;
-import io.routerlog.event.EventSink;
 import io.routerlog.event.FirewallPacket;
 import io.routerlog.event.HttpRequest;
-import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.syslog.SyslogFrameParser;
-import java.util.ArrayList;
+import io.routerlog.testing.DnsmasqChain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Firewall LOG lines and HAProxy request logs, as routers send them over syslog. */
+/** Firewall LOG lines and HAProxy request logs, as routers send them over syslog, through the rules. */
 class FirewallAndProxyLogTest {
-    private final PipelineCounters counters = new PipelineCounters();
-    private final List<FirewallPacket> packets = new ArrayList<>();
-    private final List<HttpRequest> requests = new ArrayList<>();
-    private final EventSink sink = new EventSink() {
-        @Override
-        public void query(DnsQuery query) {
-        }
-
-        @Override
-        public void tunnelQuery(TunnelQuery query) {
-        }
-
-        @Override
-        public void reply(ReplyOutcome outcome) {
-        }
-
-        @Override
-        public void lease(DhcpLease lease) {
-        }
-
-        @Override
-        public void release(DhcpRelease release) {
-        }
-
-        @Override
-        public void firewallPacket(FirewallPacket packet) {
-            packets.add(packet);
-        }
-
-        @Override
-        public void httpRequest(HttpRequest request) {
-            requests.add(request);
-        }
-    };
-    private final SyslogFrameParser syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(),
-            new DnsmasqParser(sink, counters, () -> 0L), new FirewallLogParser(sink, counters),
-            new HaproxyLogParser(sink, counters)), counters);
+    private final DnsmasqChain chain = new DnsmasqChain();
+    private final PipelineCounters counters = chain.counters;
+    private final List<FirewallPacket> packets = chain.sink.firewall;
+    private final List<HttpRequest> requests = chain.sink.http;
 
     private void line(String s) {
-        byte[] b = s.getBytes(UTF_8);
-        syslog.parse(b, 0, b.length);
+        chain.line(s);
     }
 
     @Test
