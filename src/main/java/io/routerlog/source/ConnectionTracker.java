@@ -225,12 +225,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
         }
         io.routerlog.framing.SyslogFrameDecoder d = c.decoder;
         if (d != null) {
-            try {
-                c.channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-            } catch (RuntimeException e) {
-                LOG.debug("SO_LINGER on {}: {}", c.channel, e.toString());
-            }
-            d.closeFromAnyThread();
+            d.closeFromAnyThread(); // drops what it holds and resets the connection
         } else {
             reset(c.channel);
         }
