@@ -66,8 +66,6 @@ public final class RouterLog implements AutoCloseable {
     private final boolean receive;
     private final boolean serveHttp;
     private volatile boolean ready;
-    /** True once every stage started. */
-    private volatile boolean started;
     private boolean closed;
 
     private RouterLog(Settings settings, boolean receive, boolean serveHttp) {
@@ -148,7 +146,6 @@ public final class RouterLog implements AutoCloseable {
             startReceiving();
         }
         ready = true;
-        started = true;
         LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
                 (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
                 Units.format(settings.flushInterval()),
@@ -312,10 +309,10 @@ public final class RouterLog implements AutoCloseable {
             return;
         }
         closed = true;
-        ready = false;
-        // after a failed start the reason is all the user needs to read
-        org.apache.logging.log4j.Level level = started ? org.apache.logging.log4j.Level.INFO
+        // after a failed start (never ready) the reason is all the user needs to read
+        org.apache.logging.log4j.Level level = ready ? org.apache.logging.log4j.Level.INFO
                 : org.apache.logging.log4j.Level.DEBUG;
+        ready = false;
         LOG.log(level, "Stopping: closing listeners, flushing counts");
         if (listeners != null) {
             try {
