@@ -132,16 +132,17 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         if (bytes.length > MAX_FILE_BYTES) {
             throw new IllegalArgumentException("config file " + path + " is larger than 1 MiB: not a settings file");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(in, out, true);
+        if (result.isError()) {
             throw new IllegalArgumentException("config file " + path + " is not text (not UTF-8, line "
-                    + lineOf(bytes, firstNonUtf8(bytes)) + ")");
+                    + lineOf(bytes, in.position()) + ")");
         }
+        String text = out.flip().toString();
         int nul = text.indexOf('\0');
         if (nul >= 0) {
             throw new IllegalArgumentException("config file " + path + " is not text (a NUL byte on line "
@@ -151,17 +152,6 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             text = text.substring(1); // a byte order mark, as some Windows editors write
         }
         return text.lines().toList();
-    }
-
-    /** Offset of the first byte that does not decode as UTF-8, or the length when all do. */
-    private static int firstNonUtf8(byte[] bytes) {
-        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
-        java.nio.charset.CoderResult r = d.decode(in, out, true);
-        return r.isError() ? in.position() : bytes.length;
     }
 
     private static long lineOf(byte[] bytes, int offset) {
