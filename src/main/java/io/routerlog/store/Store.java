@@ -177,7 +177,7 @@ public final class Store implements AutoCloseable {
     static void checkNetwork(ClusterSettings cluster) {
         BindFailures.checkPortAllowed("--cluster-port", cluster.port());
         if (cluster.publicAddress() != null && cluster.clustered()) {
-            String host = hostOf(cluster.publicAddress());
+            String host = HostPort.of(cluster.publicAddress()).host();
             try {
                 java.net.InetAddress.getByName(host);
             } catch (java.net.UnknownHostException e) {
@@ -220,13 +220,22 @@ public final class Store implements AutoCloseable {
                 : " is not an address of this host") + hostAddresses());
     }
 
-    /** The host of {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */
-    private static String hostOf(String hostAndPort) {
-        if (hostAndPort.startsWith("[")) {
-            return hostAndPort.substring(1, hostAndPort.indexOf(']'));
+    /**
+     * {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address, as the options give them (already
+     * checked by the option parser); port 0 when none is given.
+     */
+    private record HostPort(String host, int port) {
+        static HostPort of(String value) {
+            if (value.startsWith("[")) {
+                int close = value.indexOf(']');
+                return new HostPort(value.substring(1, close),
+                        close + 2 < value.length() ? Integer.parseInt(value.substring(close + 2)) : 0);
+            }
+            int colon = value.indexOf(':');
+            return colon > 0 && colon == value.lastIndexOf(':')
+                    ? new HostPort(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)))
+                    : new HostPort(value, 0);
         }
-        int colon = hostAndPort.indexOf(':');
-        return colon > 0 && colon == hostAndPort.lastIndexOf(':') ? hostAndPort.substring(0, colon) : hostAndPort;
     }
 
     private static String withoutZone(java.net.InetAddress a) {
@@ -260,18 +269,9 @@ public final class Store implements AutoCloseable {
     private static java.util.Set<java.net.InetSocketAddress> resolveMembers(ClusterSettings cluster) {
         java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
         for (String member : cluster.members()) {
-            String host = member;
-            int port = 0;
-            if (member.startsWith("[")) {
-                int close = member.indexOf(']');
-                host = member.substring(1, close);
-                if (close + 2 < member.length()) {
-                    port = Integer.parseInt(member.substring(close + 2));
-                }
-            } else if (member.indexOf(':') > 0 && member.indexOf(':') == member.lastIndexOf(':')) {
-                host = member.substring(0, member.indexOf(':'));
-                port = Integer.parseInt(member.substring(member.indexOf(':') + 1));
-            }
+            HostPort hp = HostPort.of(member);
+            String host = hp.host();
+            int port = hp.port();
             try {
                 for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
                     addresses.add(new java.net.InetSocketAddress(a, port));
