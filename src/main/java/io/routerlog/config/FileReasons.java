@@ -46,6 +46,14 @@ public final class FileReasons {
         return null;
     }
 
+    /** Throws a {@link SettingException} naming {@code option} when {@code file} cannot be read, saying why. */
+    public static void requireReadable(String option, Path file) {
+        String why = whyUnreadable(file);
+        if (why != null) {
+            throw new SettingException(option, "cannot read " + file + ": " + why);
+        }
+    }
+
     /** Why reading {@code file} failed with {@code e}. */
     public static String reason(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {

@@ -3,6 +3,7 @@ package io.routerlog.config;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.source.AddressRanges;
+import io.routerlog.stats.Transport;
 import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.StoreSettings;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -275,7 +277,7 @@ public final class RunOptions {
         if (syslogTlsPort != null) {
             port("--syslog-tls-port", tlsPort);
         }
-        java.util.Set<io.routerlog.stats.Transport> transports = transports(syslogTlsPort != null);
+        Set<Transport> transports = transports(syslogTlsPort != null);
         if ((syslogTlsPort != null || httpTls) && (tlsCert == null || tlsKey == null)) {
             throw new IllegalArgumentException((httpTls ? "--http-tls" : "--syslog-tls-port")
                     + " needs --tls-cert and --tls-key");
@@ -389,9 +391,8 @@ public final class RunOptions {
         atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
         // opening the databases checks that they exist and are MaxMind DBs of the right kind
         GeoIp.open(geoipCountryDb, geoipAsnDb).close();
-        String leasesUnreadable = leasesFile == null ? null : FileReasons.whyUnreadable(leasesFile);
-        if (leasesUnreadable != null) {
-            throw new SettingException("--leases-file", "cannot read " + leasesFile + ": " + leasesUnreadable);
+        if (leasesFile != null) {
+            FileReasons.requireReadable("--leases-file", leasesFile);
         }
         List<String> members = new ArrayList<>();
         for (String m : clusterMembers) {
@@ -438,13 +439,13 @@ public final class RunOptions {
     }
 
     /** The listeners to open: {@code --syslog-transports}, or udp and tcp (and tls with a TLS port). */
-    private java.util.Set<io.routerlog.stats.Transport> transports(boolean tlsPort) {
-        java.util.Set<io.routerlog.stats.Transport> set = java.util.EnumSet.noneOf(io.routerlog.stats.Transport.class);
+    private Set<Transport> transports(boolean tlsPort) {
+        Set<Transport> set = java.util.EnumSet.noneOf(Transport.class);
         if (syslogTransports == null) {
-            set.add(io.routerlog.stats.Transport.UDP);
-            set.add(io.routerlog.stats.Transport.TCP);
+            set.add(Transport.UDP);
+            set.add(Transport.TCP);
             if (tlsPort) {
-                set.add(io.routerlog.stats.Transport.TLS);
+                set.add(Transport.TLS);
             }
             return set;
         }
@@ -453,9 +454,9 @@ public final class RunOptions {
             switch (name) {
                 case "" -> {
                 }
-                case "udp" -> set.add(io.routerlog.stats.Transport.UDP);
-                case "tcp" -> set.add(io.routerlog.stats.Transport.TCP);
-                case "tls" -> set.add(io.routerlog.stats.Transport.TLS);
+                case "udp" -> set.add(Transport.UDP);
+                case "tcp" -> set.add(Transport.TCP);
+                case "tls" -> set.add(Transport.TLS);
                 default -> throw new IllegalArgumentException("--syslog-transports: '" + t
                         + "' is not udp, tcp or tls");
             }
@@ -463,10 +464,10 @@ public final class RunOptions {
         if (set.isEmpty()) {
             throw new IllegalArgumentException("--syslog-transports is empty: give udp, tcp and/or tls");
         }
-        if (set.contains(io.routerlog.stats.Transport.TLS) && !tlsPort) {
+        if (set.contains(Transport.TLS) && !tlsPort) {
             throw new IllegalArgumentException("--syslog-transports: tls needs --syslog-tls-port");
         }
-        if (!set.contains(io.routerlog.stats.Transport.TLS) && tlsPort) {
+        if (!set.contains(Transport.TLS) && tlsPort) {
             throw new IllegalArgumentException("--syslog-transports leaves out tls but --syslog-tls-port is set");
         }
         return set;

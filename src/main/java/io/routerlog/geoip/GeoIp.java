@@ -63,10 +63,7 @@ public final class GeoIp implements AutoCloseable {
     }
 
     private static DatabaseReader reader(String option, Path file, String kind) {
-        String unreadable = FileReasons.whyUnreadable(file);
-        if (unreadable != null) {
-            throw new SettingException(option, "cannot read " + file + ": " + unreadable);
-        }
+        FileReasons.requireReadable(option, file);
         DatabaseReader r;
         try {
             r = new DatabaseReader.Builder(file.toFile()).fileMode(Reader.FileMode.MEMORY).build();
