@@ -1,6 +1,7 @@
 package io.routerlog.export;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.routerlog.text.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -62,7 +63,7 @@ public final class BasicAuth {
             return true;
         }
         byte[] decoded = decode(authorization.substring(6).strip());
-        int colon = indexOf(decoded, (byte) ':');
+        int colon = Bytes.indexOf(decoded, 0, decoded.length, (byte) ':');
         byte[] user = colon < 0 ? new byte[0] : Arrays.copyOfRange(decoded, 0, colon);
         byte[] password = colon < 0 ? new byte[0] : Arrays.copyOfRange(decoded, colon + 1, decoded.length);
         boolean wellFormed = colon >= 0 && validUtf8(decoded);
@@ -107,15 +108,6 @@ public final class BasicAuth {
         } catch (CharacterCodingException e) {
             return false;
         }
-    }
-
-    private static int indexOf(byte[] b, byte x) {
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == x) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
