@@ -1,7 +1,7 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.store.CounterMap;
-import io.routerlog.store.LabelKey;
+import io.routerlog.store.LabelValuesKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -32,10 +32,10 @@ final class CounterMapPart<K> implements FlushPart {
     }
 
     /** A part for counts the batch keeps per label values in a plain map (firewall, HTTP, long names). */
-    static CounterMapPart<LabelKey> ofLabels(CounterMap<LabelKey> map, Function<Batch, Map<LabelKey, long[]>> counts,
-            int bound, boolean countsMessages) {
+    static CounterMapPart<LabelValuesKey> ofLabels(CounterMap<LabelValuesKey> map,
+            Function<Batch, Map<LabelValuesKey, long[]>> counts, int bound, boolean countsMessages) {
         return new CounterMapPart<>(map, (batch, pending) -> {
-            Map<LabelKey, long[]> c = counts.apply(batch);
+            Map<LabelValuesKey, long[]> c = counts.apply(batch);
             c.forEach((k, n) -> pending.merge(k, n[0], Long::sum));
             c.clear();
         }, bound, countsMessages);
