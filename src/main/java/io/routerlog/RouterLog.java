@@ -12,7 +12,7 @@ import io.routerlog.config.Units;
 import io.routerlog.config.TlsFiles;
 import io.routerlog.export.BasicAuth;
 import io.routerlog.export.ClientTables;
-import io.routerlog.export.DhcpLeasesCollector;
+import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
 import io.routerlog.export.TunnelCollector;
@@ -114,7 +114,7 @@ public final class RouterLog implements AutoCloseable {
         List<io.routerlog.export.StreamedCollector> streamed = new java.util.ArrayList<>();
         streamed.add(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
-        registry.register(new DhcpLeasesCollector(store.identities()));
+        registry.register(new DhcpIdentitiesCollector(store.identities()));
         registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections(),
                 () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
