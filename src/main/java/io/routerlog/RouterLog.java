@@ -12,10 +12,10 @@ import io.routerlog.config.Units;
 import io.routerlog.config.TlsFiles;
 import io.routerlog.export.BasicAuth;
 import io.routerlog.export.ClientTables;
-import io.routerlog.export.DhcpLeasesCollector;
+import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
-import io.routerlog.export.DnsttCollector;
+import io.routerlog.export.TunnelCollector;
 import io.routerlog.export.HttpEndpoints;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
@@ -114,7 +114,7 @@ public final class RouterLog implements AutoCloseable {
         List<io.routerlog.export.StreamedCollector> streamed = new java.util.ArrayList<>();
         streamed.add(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
-        registry.register(new DhcpLeasesCollector(store.identities()));
+        registry.register(new DhcpIdentitiesCollector(store.identities()));
         registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections(),
                 () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
@@ -130,7 +130,7 @@ public final class RouterLog implements AutoCloseable {
                 + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
                 + "--max-log-series", List.of("client", "domain"), store.longNames()));
         if (!settings.dnsttDomains().isEmpty()) {
-            registry.register(new DnsttCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
+            registry.register(new TunnelCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
                     geoIp.hasAsns(), settings.dnsttActiveWindow(), System::currentTimeMillis));
         }
         registry.register(() -> new MetricSnapshots(InfoSnapshot.builder().name("routerlog_build")

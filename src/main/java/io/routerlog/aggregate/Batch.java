@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.routerlog.store.LabelKey;
+import io.routerlog.store.LabelValuesKey;
 
 /** What one receive thread saw between two flushes. */
 final class Batch {
@@ -15,10 +15,10 @@ final class Batch {
     final long[] outcomes = new long[ReplyOutcome.values().length];
     final List<DhcpEvent> dhcp = new ArrayList<>();
     /** Firewall packets and HTTP requests, per label values (rarer than DNS queries: plain maps will do). */
-    final Map<LabelKey, long[]> firewall = new HashMap<>();
-    final Map<LabelKey, long[]> http = new HashMap<>();
+    final Map<LabelValuesKey, long[]> firewall = new HashMap<>();
+    final Map<LabelValuesKey, long[]> http = new HashMap<>();
     /** Queries for over-long names, per (client, stored suffix of the name). */
-    final Map<LabelKey, long[]> longNames = new HashMap<>();
+    final Map<LabelValuesKey, long[]> longNames = new HashMap<>();
 
     Batch(int pairCapacity) {
         this.pairs = new PairCounts(pairCapacity);

@@ -1,22 +1,14 @@
 package io.routerlog.aggregate;
 
-import io.routerlog.event.DhcpEvent;
-import io.routerlog.event.DhcpLease;
-import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.store.DhcpIdentity;
-import io.routerlog.store.LabelKey;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
-import io.routerlog.store.UpdateIdentity;
 import io.routerlog.geoip.GeoIp;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -36,6 +28,9 @@ import org.apache.logging.log4j.Logger;
  * update has a bound (four times what one flush can bring): if the store stays away long enough for one to outgrow
  * it, that kind is given up, its entries counted per map ({@link FlushStats#givenUp}) and the messages they came
  * from as dropped ({@code store_unavailable}: queries, firewall packets, HTTP requests, DHCP lines).
+ *
+ * <p>Each kind is one {@link FlushPart}, which knows its bound and what giving up means for it; a flush collects,
+ * writes and, after a failure, gives up part by part, in the order of {@link #parts}.
  */
 public final class Flusher implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Flusher.class);
@@ -51,16 +46,14 @@ public final class Flusher implements AutoCloseable {
     private final AtomicBoolean earlyFlushQueued = new AtomicBoolean();
     private final FlushStats stats = new FlushStats();
 
+    /** Pending counts kept while the store is away, per kind: four times what one flush can bring. */
+    private final int counterBound;
+
     // touched only on the flush thread
-    private final Map<PairKey, Long> pendingPairs = new HashMap<>();
-    private final long[] pendingOutcomes = new long[ReplyOutcome.values().length];
-    private final Map<String, DhcpEvent> pendingDhcp = new LinkedHashMap<>();
-    private final Map<LabelKey, Long> pendingFirewall = new HashMap<>();
-    private final Map<LabelKey, Long> pendingHttp = new HashMap<>();
-    private final Map<LabelKey, Long> pendingLongNames = new HashMap<>();
+    private final CounterMapPart<PairKey> pairs;
+    /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
+    private final List<FlushPart> parts = new ArrayList<>();
     private long lastFailureLog;
-    /** Set before start() when DNSTT domains are configured. */
-    private TunnelFlush tunnels;
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -76,6 +69,16 @@ public final class Flusher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
+        this.pairs = new CounterMapPart<>(store.pairs(), (b, pending) -> b.pairs.drainTo(pending), counterBound,
+                true);
+        parts.add(pairs);
+        parts.add(new ReplyOutcomePart(store.replies()));
+        parts.add(new DhcpIdentityPart(store.identities()));
+        parts.add(CounterMapPart.ofLabels(store.firewall(), b -> b.firewall, counterBound, true));
+        parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));
+        // their queries are in the pairs
+        parts.add(CounterMapPart.ofLabels(store.longNames(), b -> b.longNames, counterBound, false));
     }
 
     /** A new aggregator for one receive thread (or other source), flushed by this flusher. */
@@ -92,7 +95,9 @@ public final class Flusher implements AutoCloseable {
      * @param domains the tunnel domains in the order the parser numbers them
      */
     public Flusher withTunnels(List<String> domains, Duration activeWindow, GeoIp geoIp) {
-        this.tunnels = domains.isEmpty() ? null : new TunnelFlush(store.tunnels(), domains, activeWindow, geoIp);
+        if (!domains.isEmpty()) {
+            parts.add(new TunnelPart(store.tunnels(), domains, activeWindow, geoIp, counterBound));
+        }
         return this;
     }
 
@@ -150,102 +155,31 @@ public final class Flusher implements AutoCloseable {
             LOG.error("Flush failed", e);
         } finally {
             stats.lastDurationNanos = System.nanoTime() - start;
-            stats.pendingPairs = pendingPairs.size();
+            stats.pendingPairs = pairs.pending();
         }
     }
 
     private void collect() {
         for (LocalAggregator a : aggregators) {
             Batch b = a.take();
-            b.pairs.drainTo(pendingPairs);
-            for (int i = 0; i < pendingOutcomes.length; i++) {
-                pendingOutcomes[i] += b.outcomes[i];
-                b.outcomes[i] = 0;
-            }
-            for (DhcpEvent e : b.dhcp) {
-                DhcpEvent prev = pendingDhcp.get(e.ip());
-                if (prev == null || prev.seenAtMillis() <= e.seenAtMillis()) {
-                    pendingDhcp.put(e.ip(), e);
-                }
-            }
-            b.dhcp.clear();
-            b.firewall.forEach((k, n) -> pendingFirewall.merge(k, n[0], Long::sum));
-            b.firewall.clear();
-            b.http.forEach((k, n) -> pendingHttp.merge(k, n[0], Long::sum));
-            b.http.clear();
-            b.longNames.forEach((k, n) -> pendingLongNames.merge(k, n[0], Long::sum));
-            b.longNames.clear();
-            if (tunnels != null) {
-                b.tunnels.drain(tunnels);
+            for (FlushPart part : parts) {
+                part.collect(b);
             }
             b.pairs.recycle();
             a.giveBack(b);
         }
     }
 
+    /** Writes part by part; a part the store does not take stops the flush, and what is left waits for the next. */
     private void write() {
-        // add() removes what the store confirmed, so on failure only the unconfirmed part is retried
-        store.pairs().add(pendingPairs, WRITE_TIMEOUT_MILLIS);
-        Map<String, Long> outcomes = new HashMap<>();
-        for (ReplyOutcome o : ReplyOutcome.values()) {
-            if (pendingOutcomes[o.ordinal()] != 0) {
-                outcomes.put(o.label(), pendingOutcomes[o.ordinal()]);
-            }
-        }
-        try {
-            store.replies().add(outcomes, WRITE_TIMEOUT_MILLIS);
-        } finally {
-            for (ReplyOutcome o : ReplyOutcome.values()) {
-                pendingOutcomes[o.ordinal()] = outcomes.getOrDefault(o.label(), 0L);
-            }
-        }
-        if (!pendingDhcp.isEmpty()) {
-            Map<String, UpdateIdentity> updates = new HashMap<>();
-            long now = clock.getAsLong();
-            for (DhcpEvent e : pendingDhcp.values()) {
-                if (e instanceof DhcpLease lease) {
-                    long ttl = lease.expiresAtMillis() > 0 ? Math.max(1, lease.expiresAtMillis() - now) : 0;
-                    updates.put(e.ip(), UpdateIdentity.set(new DhcpIdentity(lease.mac(), lease.hostname(),
-                            lease.clientId(), lease.expiresAtMillis(), lease.seenAtMillis()), ttl));
-                } else {
-                    updates.put(e.ip(), UpdateIdentity.release(e.mac(), e.seenAtMillis()));
-                }
-            }
-            store.identities().update(updates, WRITE_TIMEOUT_MILLIS);
-            pendingDhcp.clear();
-        }
-        store.firewall().add(pendingFirewall, WRITE_TIMEOUT_MILLIS);
-        store.http().add(pendingHttp, WRITE_TIMEOUT_MILLIS);
-        store.longNames().add(pendingLongNames, WRITE_TIMEOUT_MILLIS);
-        if (tunnels != null) {
-            tunnels.write(clock.getAsLong(), WRITE_TIMEOUT_MILLIS);
+        for (FlushPart part : parts) {
+            part.write(clock.getAsLong(), WRITE_TIMEOUT_MILLIS);
         }
     }
 
     private void giveUpIfTooMuchPending() {
-        int bound = 4 * Math.max(batchCapacity, store.pairCapacity());
-        giveUp(pendingPairs, bound, store.pairs().name(), true);
-        giveUp(pendingFirewall, bound, store.firewall().name(), true);
-        giveUp(pendingHttp, bound, store.http().name(), true);
-        giveUp(pendingLongNames, bound, store.longNames().name(), false); // their queries are in the pairs
-        if (pendingDhcp.size() > 4 * LocalAggregator.MAX_DHCP_EVENTS) {
-            gaveUp(store.identities().name(), pendingDhcp.size(), pendingDhcp.size());
-            pendingDhcp.clear();
-        }
-        if (tunnels != null) {
-            tunnels.giveUpAbove(bound, (map, entries) -> gaveUp(map, entries, 0));
-        }
-    }
-
-    /** Gives up the pending counts of one map when there are more than {@code bound} of them. */
-    private <K> void giveUp(Map<K, Long> pending, int bound, String map, boolean messages) {
-        if (pending.size() > bound) {
-            long lost = 0;
-            for (long c : pending.values()) {
-                lost += c;
-            }
-            gaveUp(map, pending.size(), messages ? lost : 0);
-            pending.clear();
+        for (FlushPart part : parts) {
+            part.giveUpBeyondBound(this::gaveUp);
         }
     }
 

@@ -11,7 +11,7 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.store.LabelKey;
+import io.routerlog.store.LabelValuesKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class LocalAggregator implements EventSink {
             return;
         }
         if (query.shortened()) {
-            count(active.longNames, new LabelKey(query.client(), query.domain()));
+            count(active.longNames, new LabelValuesKey(query.client(), query.domain()));
         }
     }
 
@@ -75,15 +75,15 @@ public final class LocalAggregator implements EventSink {
 
     @Override
     public synchronized void firewallPacket(FirewallPacket p) {
-        count(active.firewall, new LabelKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
+        count(active.firewall, new LabelValuesKey(p.prefix(), p.src(), p.dst(), p.proto(), p.dport()));
     }
 
     @Override
     public synchronized void httpRequest(HttpRequest r) {
-        count(active.http, new LabelKey(r.client(), r.frontend(), r.backend(), r.status()));
+        count(active.http, new LabelValuesKey(r.client(), r.frontend(), r.backend(), r.status()));
     }
 
-    private void count(Map<LabelKey, long[]> map, LabelKey key) {
+    private void count(Map<LabelValuesKey, long[]> map, LabelValuesKey key) {
         long[] n = map.get(key);
         if (n == null) {
             if (map.size() >= pairCapacity) {

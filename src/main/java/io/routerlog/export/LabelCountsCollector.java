@@ -2,7 +2,7 @@ package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.routerlog.store.CounterMap;
-import io.routerlog.store.LabelKey;
+import io.routerlog.store.LabelValuesKey;
 import java.util.List;
 
 /**
@@ -14,10 +14,11 @@ public final class LabelCountsCollector implements StreamedCollector {
     private final String name;
     private final String help;
     private final String[] labelNames;
-    private final CounterMap<LabelKey> counts;
+    private final CounterMap<LabelValuesKey> counts;
 
     /** @param name the metric name without {@code _total} */
-    public LabelCountsCollector(String name, String help, List<String> labelNames, CounterMap<LabelKey> counts) {
+    public LabelCountsCollector(String name, String help, List<String> labelNames,
+            CounterMap<LabelValuesKey> counts) {
         this.name = name;
         this.help = help;
         this.labelNames = labelNames.toArray(String[]::new);

@@ -2,7 +2,6 @@ package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.routerlog.source.ConnectionTracker;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import java.util.List;
@@ -22,14 +21,14 @@ public final class ReceiverCollector implements MultiCollector {
     static final String UDP_BUFFER = "routerlog_syslog_udp_receive_buffer_bytes";
 
     private final PipelineCounters counters;
-    private final Supplier<ConnectionTracker> connections;
+    private final Supplier<? extends ConnectionStats> connections;
     private final java.util.function.IntSupplier udpReceiveBuffer;
 
     /**
      * @param connections      the TCP connection counts, or null before the listeners are up
      * @param udpReceiveBuffer the UDP socket receive buffer the kernel granted (0 without UDP listeners)
      */
-    public ReceiverCollector(PipelineCounters counters, Supplier<ConnectionTracker> connections,
+    public ReceiverCollector(PipelineCounters counters, Supplier<? extends ConnectionStats> connections,
             java.util.function.IntSupplier udpReceiveBuffer) {
         this.counters = counters;
         this.connections = connections;
@@ -44,7 +43,7 @@ public final class ReceiverCollector implements MultiCollector {
         counters.dropsByReason().forEach((r, n) -> drops.put(r.label(), n));
         Map<String, Long> lines = new TreeMap<>();
         counters.dnsmasqLinesByKind().forEach((k, n) -> lines.put(k.label(), n));
-        ConnectionTracker c = connections.get();
+        ConnectionStats c = connections.get();
         return new MetricSnapshots(
                 Families.counter(MESSAGES, "Syslog messages received (frames), by transport", "transport", messages),
                 Families.counter(DROPPED, "Messages (or connections) not used, by reason: " + DropReason.labels(),

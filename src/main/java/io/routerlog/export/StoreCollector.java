@@ -2,7 +2,6 @@ package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.routerlog.aggregate.FlushStats;
 import io.routerlog.store.Store;
 import java.util.List;
 
@@ -18,9 +17,9 @@ public final class StoreCollector implements MultiCollector {
     static final String GIVEN_UP = "routerlog_store_given_up_entries";
 
     private final Store store;
-    private final FlushStats flushes;
+    private final FlushHealth flushes;
 
-    public StoreCollector(Store store, FlushStats flushes) {
+    public StoreCollector(Store store, FlushHealth flushes) {
         this.store = store;
         this.flushes = flushes;
     }

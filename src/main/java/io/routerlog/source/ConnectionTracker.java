@@ -8,6 +8,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.routerlog.export.ConnectionStats;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +35,7 @@ import org.apache.logging.log4j.Logger;
  * {@link #errors} handler does the same for errors raised further down the pipeline.
  */
 @ChannelHandler.Sharable
-public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
+public final class ConnectionTracker extends ChannelInboundHandlerAdapter implements ConnectionStats {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
     private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
     private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);

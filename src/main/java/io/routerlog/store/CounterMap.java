@@ -145,13 +145,13 @@ public final class CounterMap<K> {
         if (owned.isEmpty()) {
             return new PackedCounters();
         }
-        return map.aggregate(new PackCounters<>(),
+        return map.aggregate(new PackingAggregator<>(),
                 com.hazelcast.query.Predicates.multiPartitionPredicate(owned, com.hazelcast.query.Predicates.alwaysTrue()));
     }
 
     /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
     public PackedCounters packAll() {
-        return map.aggregate(new PackCounters<>());
+        return map.aggregate(new PackingAggregator<>());
     }
 
     private volatile Object[] partitionKeys;

@@ -9,6 +9,10 @@ import java.util.Objects;
 /**
  * Who holds an address: MAC, hostname and DHCP client id (empty when unknown), when the lease ends (0 when unknown)
  * and when this was last seen.
+ *
+ * <p>The words differ on purpose: a lease (the event {@code DhcpLease}) is what the DHCP server reports
+ * happened; an identity is what the store keeps of it per address, updated by leases and releases
+ * ({@link UpdateIdentity}) in the {@link IdentityMap}, and exported as such.
  */
 public final class DhcpIdentity implements IdentifiedDataSerializable {
     private String mac;

@@ -54,9 +54,9 @@ public final class Store implements AutoCloseable {
     private final CounterMap<String> replies;
     private final IdentityMap identities;
     private final TunnelStore tunnels;
-    private final CounterMap<LabelKey> firewall;
-    private final CounterMap<LabelKey> http;
-    private final CounterMap<LabelKey> longNames;
+    private final CounterMap<LabelValuesKey> firewall;
+    private final CounterMap<LabelValuesKey> http;
+    private final CounterMap<LabelValuesKey> longNames;
     private final int pairCapacity;
     private final java.util.concurrent.atomic.LongAdder unexpectedMembers;
 
@@ -425,17 +425,17 @@ public final class Store implements AutoCloseable {
     }
 
     /** Firewall LOG packets per (prefix, src, dst, proto, dport). */
-    public CounterMap<LabelKey> firewall() {
+    public CounterMap<LabelValuesKey> firewall() {
         return firewall;
     }
 
     /** HAProxy requests per (client, frontend, backend, status). */
-    public CounterMap<LabelKey> http() {
+    public CounterMap<LabelValuesKey> http() {
         return http;
     }
 
     /** Queries for names longer than 253 characters per (client, stored suffix of the name). */
-    public CounterMap<LabelKey> longNames() {
+    public CounterMap<LabelValuesKey> longNames() {
         return longNames;
     }
 

@@ -7,6 +7,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 public final class StoreSerialization implements DataSerializableFactory {
     public static final int FACTORY_ID = 0x524c; // "RL"
 
+    // the numbers are part of the wire format between members: a class may be renamed, its number never changes
     static final int PAIR_KEY = 1;
     static final int MEMBER_COUNTS = 2;
     static final int ADD_TO_MEMBER_COUNTS = 3;
@@ -19,9 +20,9 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int TOUCH_TUNNEL_SESSION = 10;
     static final int RAISE_TO = 11;
     static final int TUNNEL_SESSION_COUNTS = 12;
-    static final int LABEL_KEY = 13;
+    static final int LABEL_VALUES_KEY = 13;
     static final int PACKED_COUNTERS = 14;
-    static final int PACK_COUNTERS = 15;
+    static final int PACKING_AGGREGATOR = 15;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -38,9 +39,9 @@ public final class StoreSerialization implements DataSerializableFactory {
             case TOUCH_TUNNEL_SESSION -> new TouchTunnelSession();
             case RAISE_TO -> new RaiseTo();
             case TUNNEL_SESSION_COUNTS -> new TunnelSessionCounts();
-            case LABEL_KEY -> new LabelKey();
+            case LABEL_VALUES_KEY -> new LabelValuesKey();
             case PACKED_COUNTERS -> new PackedCounters();
-            case PACK_COUNTERS -> new PackCounters<>();
+            case PACKING_AGGREGATOR -> new PackingAggregator<>();
             default -> null;
         };
     }

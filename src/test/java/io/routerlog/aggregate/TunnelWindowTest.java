@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.event.TunnelQuery;
-import io.routerlog.export.DnsttCollector;
+import io.routerlog.export.TunnelCollector;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.Store;
@@ -41,7 +41,7 @@ class TunnelWindowTest {
                 .withTunnels(List.of("t.example.com"), Duration.ofSeconds(30), GeoIp.none());
         aggregator = flusher.newAggregator();
         registry = new PrometheusRegistry();
-        registry.register(new DnsttCollector(store.tunnels(), List.of("t.example.com"), false, false,
+        registry.register(new TunnelCollector(store.tunnels(), List.of("t.example.com"), false, false,
                 Duration.ofSeconds(30), clock::get));
     }
 

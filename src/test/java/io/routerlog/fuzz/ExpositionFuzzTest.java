@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.routerlog.export.DhcpLeasesCollector;
+import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.MetricsExposition;
 import io.routerlog.store.DhcpIdentity;
@@ -35,7 +35,7 @@ class ExpositionFuzzTest {
     static void start() {
         store = Store.start(StoreSettings.singleNode(2710, 2710, Duration.ofHours(1)));
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new DhcpLeasesCollector(store.identities()));
+        registry.register(new DhcpIdentitiesCollector(store.identities()));
         metrics = new MetricsExposition(registry, java.util.List.of(new DnsPairsCollector(store.pairs())));
     }
 

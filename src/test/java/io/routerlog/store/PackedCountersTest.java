@@ -37,7 +37,7 @@ public class PackedCountersTest {
     void labelsAndCountsComeBackInOrder() {
         PackedCounters p = new PackedCounters(16); // grows as needed
         p.add(new PairKey("192.168.1.2", "bücher.example", "AAAA"), 5);
-        p.add(new LabelKey("wan-drop", "10.0.0.1", "10.0.0.2", "TCP", "22"), Long.MAX_VALUE);
+        p.add(new LabelValuesKey("wan-drop", "10.0.0.1", "10.0.0.2", "TCP", "22"), Long.MAX_VALUE);
         p.add("forwarded", 0);
         p.add(new PairKey("::1", "😀.example", "A"), 1);
         assertThat(p.entries()).isEqualTo(4);

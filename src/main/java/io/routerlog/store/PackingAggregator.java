@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Reads a counter map into {@link PackedCounters} where the entries live: each member packs the entries of its
- * partitions, and the caller joins the packs. One aggregation replaces a lookup per key.
+ * The Hazelcast aggregation that reads a counter map into {@link PackedCounters} where the entries live: each member
+ * packs the entries of its partitions, and the caller joins the packs. One aggregation replaces a lookup per key.
+ * This class does the packing; {@link PackedCounters} is what it produces.
  */
-final class PackCounters<K> implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>,
+final class PackingAggregator<K> implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>,
         IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private transient PackedCounters packed = new PackedCounters(64 * 1024);
@@ -26,7 +27,7 @@ final class PackCounters<K> implements Aggregator<Map.Entry<K, MemberCounts>, Pa
 
     @Override
     public void combine(Aggregator aggregator) {
-        packed.addAll(((PackCounters<?>) aggregator).packed);
+        packed.addAll(((PackingAggregator<?>) aggregator).packed);
     }
 
     @Override
@@ -41,7 +42,7 @@ final class PackCounters<K> implements Aggregator<Map.Entry<K, MemberCounts>, Pa
 
     @Override
     public int getClassId() {
-        return StoreSerialization.PACK_COUNTERS;
+        return StoreSerialization.PACKING_AGGREGATOR;
     }
 
     @Override

@@ -14,22 +14,34 @@ import java.util.Map;
 /**
  * The DNSTT part of a flush: labels each sender with its GeoIP country and AS (once per sender and flush, never on
  * the receive path), writes the sessions seen and the counters, and raises the peak of active sessions. Used only
- * on the flush thread; what the store did not take stays here for the next flush.
+ * on the flush thread; what the store did not take stays here for the next flush, up to the same bound as the
+ * query pairs for the counters and for the sessions each. Given up, they count no messages: those queries are in
+ * the pairs already.
  */
-final class TunnelFlush implements TunnelCounts.Visitor {
+final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
     private final TunnelStore store;
     private final List<String> domains;
     private final Duration activeWindow;
     private final GeoIp geoIp;
+    private final int bound;
     private final Map<TunnelCounterKey, Long> pendingCounters = new HashMap<>();
     private final Map<TunnelSessionKey, TunnelLabels> pendingSessions = new HashMap<>();
 
-    /** @param domains the tunnel domains in the order the parser numbers them */
-    TunnelFlush(TunnelStore store, List<String> domains, Duration activeWindow, GeoIp geoIp) {
+    /**
+     * @param domains the tunnel domains in the order the parser numbers them
+     * @param bound   the most pending counters, and the most pending sessions, kept while the store is away
+     */
+    TunnelPart(TunnelStore store, List<String> domains, Duration activeWindow, GeoIp geoIp, int bound) {
         this.store = store;
         this.domains = List.copyOf(domains);
         this.activeWindow = activeWindow;
         this.geoIp = geoIp;
+        this.bound = bound;
+    }
+
+    @Override
+    public void collect(Batch batch) {
+        batch.tunnels.drain(this);
     }
 
     @Override
@@ -58,23 +70,20 @@ final class TunnelFlush implements TunnelCounts.Visitor {
         }
     }
 
-    /**
-     * Gives up the pending counters or sessions when there are more than {@code bound} of them (the store has been
-     * away for long), telling {@code gaveUp} which map and how many entries.
-     */
-    void giveUpAbove(int bound, java.util.function.ObjLongConsumer<String> gaveUp) {
+    @Override
+    public void giveUpBeyondBound(GiveUp giveUp) {
         if (pendingCounters.size() > bound) {
-            gaveUp.accept(store.counters().name(), pendingCounters.size());
+            giveUp.gaveUp(store.counters().name(), pendingCounters.size(), 0);
             pendingCounters.clear();
         }
         if (pendingSessions.size() > bound) {
-            gaveUp.accept(store.sessionsName(), pendingSessions.size());
+            giveUp.gaveUp(store.sessionsName(), pendingSessions.size(), 0);
             pendingSessions.clear();
         }
     }
 
-    /** Writes what was collected, as seen at {@code nowMillis}. */
-    void write(long nowMillis, long timeoutMillis) {
+    @Override
+    public void write(long nowMillis, long timeoutMillis) {
         if (!pendingSessions.isEmpty()) {
             store.touch(pendingSessions, nowMillis, timeoutMillis);
             pendingSessions.clear();

@@ -29,8 +29,11 @@ import java.util.function.LongSupplier;
  * packet sizes), and there is no {@code dnstt_bytes_out_total}: responses are not in the log. Packet sources (pcap
  * files, live capture) count the real sizes of queries in {@code dnstt_bytes_in_total} and of responses in
  * {@code dnstt_bytes_out_total}, which is exported only for the label sets that packets gave.
+ *
+ * <p>It reads the DNS tunnel state of {@link TunnelStore}; the metric names keep the {@code dnstt_} of the protocol
+ * whose clients they count, since dashboards and alerts use them.
  */
-public final class DnsttCollector implements MultiCollector {
+public final class TunnelCollector implements MultiCollector {
     static final String ACTIVE = "dnstt_active_clients";
     static final String PEAK = "dnstt_peak_clients";
     static final String QUERIES = "dnstt_queries";
@@ -46,7 +49,7 @@ public final class DnsttCollector implements MultiCollector {
     private final Duration window;
     private final LongSupplier clock;
 
-    public DnsttCollector(TunnelStore tunnels, List<String> domains, boolean countryLabel, boolean asnLabel,
+    public TunnelCollector(TunnelStore tunnels, List<String> domains, boolean countryLabel, boolean asnLabel,
             Duration window, LongSupplier clock) {
         this.tunnels = tunnels;
         this.domains = List.copyOf(domains);

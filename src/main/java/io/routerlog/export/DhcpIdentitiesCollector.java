@@ -12,14 +12,14 @@ import java.util.List;
  * The identity of every client address known from DHCP, the same on every member (it is an info metric, not a
  * count: aggregate it with {@code max} or {@code group}, not {@code sum}).
  */
-public final class DhcpLeasesCollector implements MultiCollector {
-    /** Exposed as {@code routerlog_dhcp_lease_info}. */
+public final class DhcpIdentitiesCollector implements MultiCollector {
+    /** Exposed as {@code routerlog_dhcp_lease_info}; the metric names stay as dashboards know them. */
     static final String LEASE = "routerlog_dhcp_lease";
     static final String LEASES = "routerlog_dhcp_leases";
 
     private final IdentityMap identities;
 
-    public DhcpLeasesCollector(IdentityMap identities) {
+    public DhcpIdentitiesCollector(IdentityMap identities) {
         this.identities = identities;
     }
 

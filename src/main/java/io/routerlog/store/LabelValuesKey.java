@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
-/** Key of a counter identified by a fixed list of label values (firewall packets, HTTP requests). */
-public final class LabelKey implements IdentifiedDataSerializable, LabelledKey {
+/**
+ * Key of a counter that is nothing but its label values, in a fixed order (firewall packets, HTTP requests, over-long
+ * names). Other keys, such as {@link PairKey}, have fields of their own and show them as labels through
+ * {@link LabelledKey}; this one is just the list.
+ */
+public final class LabelValuesKey implements IdentifiedDataSerializable, LabelledKey {
     private String[] values;
 
     /** For deserialization. */
-    public LabelKey() {
+    public LabelValuesKey() {
     }
 
-    public LabelKey(String... values) {
+    public LabelValuesKey(String... values) {
         this.values = values.clone();
     }
 
@@ -40,7 +44,7 @@ public final class LabelKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public int getClassId() {
-        return StoreSerialization.LABEL_KEY;
+        return StoreSerialization.LABEL_VALUES_KEY;
     }
 
     @Override
@@ -65,7 +69,7 @@ public final class LabelKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelKey k && Arrays.equals(values, k.values);
+        return o instanceof LabelValuesKey k && Arrays.equals(values, k.values);
     }
 
     @Override
