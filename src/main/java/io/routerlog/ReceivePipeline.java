@@ -2,7 +2,7 @@ package io.routerlog;
 
 import io.netty.buffer.ByteBuf;
 import io.routerlog.aggregate.LocalAggregator;
-import io.routerlog.framing.FrameSink;
+import io.routerlog.syslog.FrameSink;
 
 /**
  * What one receive thread does with each frame: the syslog stage (and everything after it), plus the thread's

@@ -19,7 +19,7 @@ import io.routerlog.export.TunnelCollector;
 import io.routerlog.export.HttpEndpoints;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
-import io.routerlog.framing.FrameSink;
+import io.routerlog.syslog.FrameSink;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.event.EventSink;
 import io.routerlog.export.LabelCountsCollector;

@@ -7,6 +7,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
+import io.routerlog.syslog.FrameSink;
 
 /**
  * Frames a UDP datagram like a stream that ends with it, so a message reads the same over UDP and TCP:

@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
+import io.routerlog.syslog.FrameSink;
 import java.util.List;
 
 /**

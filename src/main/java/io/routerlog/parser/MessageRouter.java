@@ -1,15 +1,13 @@
 package io.routerlog.parser;
 
 import io.routerlog.stats.ProgramCounts;
-import io.routerlog.syslog.MessageSink;
-import io.routerlog.syslog.SyslogMessage;
 
 /**
  * Counts every message by program and gives the ones that have a parser to it: {@code dnsmasq} and
  * {@code dnsmasq-dhcp} to {@link DnsmasqParser}, {@code kernel} to {@link FirewallLogParser}, {@code haproxy} to
  * {@link HaproxyLogParser}. Everything else is only counted.
  */
-public final class MessageRouter implements MessageSink {
+public final class MessageRouter implements SyslogMessageSink {
     private final ProgramCounts.Local programs;
     private final DnsmasqParser dnsmasq;
     private final FirewallLogParser firewall;

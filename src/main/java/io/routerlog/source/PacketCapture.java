@@ -15,7 +15,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Live capture of DNS packets on one interface: runs {@code tcpdump -i IF -U -w - -s 0 'port N'} as a child
- * process and reads its pcap stream with a {@link PcapReader} on a thread of its own. tcpdump needs CAP_NET_RAW
+ * process and reads its pcap stream with a {@link PcapReader} on a thread of its own, whose {@link PacketDecoder}
+ * decodes the frames exactly as those of capture files. tcpdump needs CAP_NET_RAW
  * (root, or {@code setcap cap_net_raw,cap_net_admin=eip} on it); {@link #start} fails with tcpdump's own one-line
  * reason when it is missing or refuses.
  */

@@ -10,74 +10,95 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
- * Reads packet captures and hands the DNS messages in them to a {@link DnsMessageSink}.
+ * Reads packet captures, files and tcpdump's output alike, and gives each captured frame with its link type to a
+ * {@link PacketDecoder}, which finds the DNS in it.
  *
- * <ul>
- *   <li>Formats: classic pcap (either byte order, microsecond or nanosecond magic) and pcapng (section header,
- *       interface description, enhanced, simple and obsolete packet blocks; other blocks are skipped); gzip
- *       compression is recognised by its magic.</li>
- *   <li>Link types: Ethernet (with VLAN tags), Linux cooked capture v1 and v2, raw IP, BSD loopback.</li>
- *   <li>IPv4 and IPv6 (extension headers skipped); only the first fragment of a fragmented datagram is looked at
- *       (and usually fails to decode, counted as malformed).</li>
- *   <li>UDP and TCP from or to the DNS port. TCP segments are not reassembled: a segment whose payload holds one
- *       or more complete length-prefixed messages is read; a message split over segments is counted as
- *       incomplete and skipped. Queries and short answers fit in one segment in practice.</li>
- * </ul>
+ * <p>Formats: classic pcap (either byte order, microsecond or nanosecond magic) and pcapng (section header,
+ * interface description, enhanced, simple and obsolete packet blocks; other blocks are skipped); gzip compression
+ * is recognised by its magic. Timestamps are skipped: what is counted does not depend on when it was captured.
  *
- * A packet that is cut short or malformed is counted and skipped; a file that ends in the middle of a record, or
- * whose record header is impossible, ends that file (counted). Nothing in the input throws anything but the
- * {@link IOException}s of the underlying stream.
+ * <p>A file that ends in the middle of a record, or whose record header is impossible, ends that file (counted).
+ * Nothing in the input throws anything but the {@link IOException}s of the underlying stream.
  */
 public final class PcapReader {
     /** Larger records are taken as corruption: no capture of DNS has 16 MiB frames. */
     static final int MAX_RECORD = 16 << 20;
 
-    private static final int PCAP_US = 0xa1b2c3d4;
-    private static final int PCAP_NS = 0xa1b23c4d;
-    private static final int PCAPNG_SHB = 0x0a0d0d0a;
-    private static final int PCAPNG_BOM = 0x1a2b3c4d;
+    private static final int GZIP_MAGIC_0 = 0x1f;
+    private static final int GZIP_MAGIC_1 = 0x8b;
+    private static final int BUFFER_SIZE = 65536;
 
-    static final int LINK_NULL = 0;
-    static final int LINK_ETHERNET = 1;
-    static final int LINK_RAW = 101;
-    static final int LINK_RAW_OPENBSD = 12;
-    static final int LINK_SLL = 113;
-    static final int LINK_IPV4 = 228;
-    static final int LINK_IPV6 = 229;
-    static final int LINK_SLL2 = 276;
+    /** The classic pcap magic as read big-endian: written by a big-endian host, or swapped by a little-endian one. */
+    private static final int PCAP_MICROS = 0xa1b2c3d4;
+    private static final int PCAP_NANOS = 0xa1b23c4d;
+    private static final int PCAP_MICROS_SWAPPED = 0xd4c3b2a1;
+    private static final int PCAP_NANOS_SWAPPED = 0x4d3cb2a1;
+    /** Version, time zone, timestamp accuracy and snapshot length, between the magic and the link type. */
+    private static final int PCAP_HEADER_BEFORE_LINK_TYPE = 2 + 2 + 4 + 4 + 4;
+    /** The link type's upper bits may hold the FCS length. */
+    private static final int PCAP_LINK_TYPE_MASK = 0x0fff_ffff;
+    /** Seconds and fraction, in front of the captured and original lengths of a pcap record. */
+    private static final int TIMESTAMP_LENGTH = 8;
 
-    private final DnsMessageSink sink;
+    /** The section header block's type reads the same in either byte order, so it also serves as the magic. */
+    private static final int PCAPNG_SECTION_HEADER = 0x0a0d0d0a;
+    private static final int PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+    private static final int PCAPNG_INTERFACE_DESCRIPTION = 1;
+    private static final int PCAPNG_OBSOLETE_PACKET = 2;
+    private static final int PCAPNG_SIMPLE_PACKET = 3;
+    private static final int PCAPNG_ENHANCED_PACKET = 6;
+    /** Block type, total length and the total length repeated at the end: what every block has besides its body. */
+    private static final int PCAPNG_BLOCK_FRAME = 12;
+    /** The block's total length, repeated after its body so that a file can be read backwards. */
+    private static final int PCAPNG_TRAILING_LENGTH = 4;
+    /** Block frame, byte-order magic, version and section length. */
+    private static final int PCAPNG_SECTION_HEADER_MIN = 28;
+    /** Link type, reserved, snapshot length. */
+    private static final int PCAPNG_INTERFACE_BODY_MIN = 8;
+    private static final int PCAPNG_LINK_TYPE_LENGTH = 2;
+    /**
+     * Interface (4 bytes, or 2 and a drop count of 2 in the obsolete block), timestamp, captured and original
+     * length.
+     */
+    private static final int PCAPNG_PACKET_HEADER = 4 + TIMESTAMP_LENGTH + 4 + 4;
+    /** The obsolete packet block's drop count, after its 2-byte interface. */
+    private static final int PCAPNG_OBSOLETE_DROPS_LENGTH = 2;
+    /** The simple packet block's original length. */
+    private static final int PCAPNG_SIMPLE_PACKET_HEADER = 4;
+    /** What the link type of a packet whose interface the section does not describe is taken as. */
+    private static final int UNKNOWN_LINK_TYPE = -1;
+
+    private final PacketDecoder decoder;
     private final PacketCounters counters;
-    private final int port;
-    private Runnable afterMessage = () -> { };
-    private byte[] buf = new byte[65536 + 64];
-    /** Addresses of the current packet: source at 0, destination at 16. */
-    private final byte[] addrs = new byte[32];
-    /** The ports of UDP and TCP packets that were not on the DNS port. */
-    private final PortTally otherPorts = new PortTally();
+    private byte[] buf = new byte[BUFFER_SIZE + 64];
 
-    public PcapReader(DnsMessageSink sink, PacketCounters counters, int port) {
-        this.sink = sink;
+    /** Reads captures into {@code decoder}; {@code counters} takes the bytes, records and damaged files. */
+    public PcapReader(PacketDecoder decoder, PacketCounters counters) {
+        this.decoder = decoder;
         this.counters = counters;
-        this.port = port;
     }
 
-    /**
-     * The ports of the UDP and TCP packets read so far that were not on the DNS port: when a capture has packets but
-     * no DNS, the port it was taken on is usually the one seen most.
-     */
+    /** Reads captures into a decoder of its own that hands the DNS on {@code port} to {@code sink}. */
+    public PcapReader(DnsMessageSink sink, PacketCounters counters, int port) {
+        this(new PacketDecoder(sink, counters, port), counters);
+    }
+
+    /** The decoder the frames go to. */
+    public PacketDecoder decoder() {
+        return decoder;
+    }
+
+    /** The decoder's {@link PacketDecoder#otherPorts}: the ports seen that were not the DNS port. */
     public PortTally otherPorts() {
-        return otherPorts;
+        return decoder.otherPorts();
     }
 
-    /**
-     * Runs {@code action} after each DNS message handed on (on the reading thread): a place to wait while the
-     * events' receiver is full.
-     */
+    /** Sets the decoder's {@link PacketDecoder#afterMessage} action. */
     public PcapReader afterMessage(Runnable action) {
-        this.afterMessage = action;
+        decoder.afterMessage(action);
         return this;
     }
 
@@ -98,8 +119,8 @@ public final class PcapReader {
      * cannot be read as records (counted in {@link PacketCounters#truncatedFiles}).
      */
     public Result read(InputStream in) throws IOException {
-        InputStream counted = new Counting(in, counters);
-        BufferedInputStream b = new BufferedInputStream(counted, 65536);
+        InputStream counted = new CountingInputStream(in, counters);
+        BufferedInputStream b = new BufferedInputStream(counted, BUFFER_SIZE);
         b.mark(4);
         int m0 = b.read();
         int m1 = b.read();
@@ -108,9 +129,9 @@ public final class PcapReader {
             return Result.EMPTY;
         }
         InputStream data = b;
-        if (m0 == 0x1f && m1 == 0x8b) {
+        if (m0 == GZIP_MAGIC_0 && m1 == GZIP_MAGIC_1) {
             try {
-                data = new BufferedInputStream(new GZIPInputStream(b, 65536), 65536);
+                data = new BufferedInputStream(new GZIPInputStream(b, BUFFER_SIZE), BUFFER_SIZE);
             } catch (IOException e) {
                 counters.truncatedFiles.increment();
                 return Result.TRUNCATED;
@@ -118,7 +139,7 @@ public final class PcapReader {
         }
         try {
             return readCapture(new Input(data)) ? Result.READ : Result.NOT_A_CAPTURE;
-        } catch (EOFException | java.util.zip.ZipException | CorruptCapture e) {
+        } catch (EOFException | ZipException | CorruptCapture e) {
             counters.truncatedFiles.increment();
             return Result.TRUNCATED;
         }
@@ -128,9 +149,9 @@ public final class PcapReader {
     private boolean readCapture(Input in) throws IOException {
         int magic = in.int32(true);
         switch (magic) {
-            case PCAP_US, PCAP_NS -> readPcap(in, true);
-            case 0xd4c3b2a1, 0x4d3cb2a1 -> readPcap(in, false);
-            case PCAPNG_SHB -> readPcapng(in);
+            case PCAP_MICROS, PCAP_NANOS -> readPcap(in, true);
+            case PCAP_MICROS_SWAPPED, PCAP_NANOS_SWAPPED -> readPcap(in, false);
+            case PCAPNG_SECTION_HEADER -> readPcapng(in);
             default -> {
                 return false;
             }
@@ -139,15 +160,15 @@ public final class PcapReader {
     }
 
     private void readPcap(Input in, boolean bigEndian) throws IOException {
-        in.skip(2 + 2 + 4 + 4 + 4); // version, thiszone, sigfigs, snaplen
-        int linkType = in.int32(bigEndian) & 0x0fff_ffff; // upper bits: FCS length
+        in.skip(PCAP_HEADER_BEFORE_LINK_TYPE);
+        int linkType = in.int32(bigEndian) & PCAP_LINK_TYPE_MASK;
         while (true) {
             int first = in.in.read();
             if (first < 0) {
                 return;
             }
             in.unread(first);
-            in.skip(8); // timestamp
+            in.skip(TIMESTAMP_LENGTH);
             int caplen = in.int32(bigEndian);
             in.int32(bigEndian); // original length
             if (caplen < 0 || caplen > MAX_RECORD) {
@@ -164,7 +185,7 @@ public final class PcapReader {
         while (true) {
             int type;
             if (firstBlock) {
-                type = PCAPNG_SHB;
+                type = PCAPNG_SECTION_HEADER;
                 firstBlock = false;
             } else {
                 int first = in.in.read();
@@ -174,76 +195,76 @@ public final class PcapReader {
                 in.unread(first);
                 type = in.int32(bigEndian);
             }
-            if (type == PCAPNG_SHB) {
+            if (type == PCAPNG_SECTION_HEADER) {
                 byte[] raw = in.bytes(4);
                 int bom = in.int32(true);
-                if (bom == PCAPNG_BOM) {
+                if (bom == PCAPNG_BYTE_ORDER_MAGIC) {
                     bigEndian = true;
-                } else if (bom == Integer.reverseBytes(PCAPNG_BOM)) {
+                } else if (bom == Integer.reverseBytes(PCAPNG_BYTE_ORDER_MAGIC)) {
                     bigEndian = false;
                 } else {
                     throw corrupt("pcapng byte-order magic");
                 }
                 int total = int32(raw, bigEndian);
-                checkBlockLength(total, 28);
-                in.skip(total - 12);
+                checkBlockLength(total, PCAPNG_SECTION_HEADER_MIN);
+                in.skip(total - PCAPNG_BLOCK_FRAME);
                 linkTypes.clear();
                 continue;
             }
             int total = in.int32(bigEndian);
-            checkBlockLength(total, 12);
-            int body = total - 12;
+            checkBlockLength(total, PCAPNG_BLOCK_FRAME);
+            int body = total - PCAPNG_BLOCK_FRAME;
             switch (type) {
-                case 1 -> { // interface description
-                    if (body < 8) {
+                case PCAPNG_INTERFACE_DESCRIPTION -> {
+                    if (body < PCAPNG_INTERFACE_BODY_MIN) {
                         throw corrupt("interface block");
                     }
                     linkTypes.add(in.int16(bigEndian));
-                    in.skip(body - 2);
+                    in.skip(body - PCAPNG_LINK_TYPE_LENGTH);
                 }
-                case 6 -> { // enhanced packet
-                    if (body < 20) {
+                case PCAPNG_ENHANCED_PACKET -> {
+                    if (body < PCAPNG_PACKET_HEADER) {
                         throw corrupt("packet block");
                     }
                     int iface = in.int32(bigEndian);
-                    in.skip(8);
+                    in.skip(TIMESTAMP_LENGTH);
                     capturedPacket(in, bigEndian, linkType(linkTypes, iface), body);
                 }
-                case 3 -> { // simple packet: interface 0
-                    if (body < 4) {
+                case PCAPNG_SIMPLE_PACKET -> { // interface 0
+                    if (body < PCAPNG_SIMPLE_PACKET_HEADER) {
                         throw corrupt("simple packet block");
                     }
                     int origLen = in.int32(bigEndian);
-                    int caplen = Math.min(body - 4, Math.max(0, origLen));
+                    int caplen = Math.min(body - PCAPNG_SIMPLE_PACKET_HEADER, Math.max(0, origLen));
                     packet(in, linkType(linkTypes, 0), caplen);
-                    in.skip(body - 4 - caplen);
+                    in.skip(body - PCAPNG_SIMPLE_PACKET_HEADER - caplen);
                 }
-                case 2 -> { // obsolete packet block
-                    if (body < 20) {
+                case PCAPNG_OBSOLETE_PACKET -> {
+                    if (body < PCAPNG_PACKET_HEADER) {
                         throw corrupt("packet block");
                     }
                     int iface = in.int16(bigEndian);
-                    in.skip(2 + 8);
+                    in.skip(PCAPNG_OBSOLETE_DROPS_LENGTH + TIMESTAMP_LENGTH);
                     capturedPacket(in, bigEndian, linkType(linkTypes, iface), body);
                 }
                 default -> in.skip(body);
             }
-            in.skip(4); // trailing total length
+            in.skip(PCAPNG_TRAILING_LENGTH);
         }
     }
 
     /**
-     * The rest of an enhanced or obsolete packet block, whose 20-byte header is read up to its captured and
-     * original lengths: the packet, then the block's padding and options.
+     * The rest of an enhanced or obsolete packet block, whose header is read up to its captured and original
+     * lengths: the packet, then the block's padding and options.
      */
     private void capturedPacket(Input in, boolean bigEndian, int linkType, int body) throws IOException {
         int caplen = in.int32(bigEndian);
         in.int32(bigEndian); // original length
-        if (caplen < 0 || caplen > body - 20) {
+        if (caplen < 0 || caplen > body - PCAPNG_PACKET_HEADER) {
             throw corrupt("packet block length");
         }
         packet(in, linkType, caplen);
-        in.skip(body - 20 - caplen);
+        in.skip(body - PCAPNG_PACKET_HEADER - caplen);
     }
 
     private static void checkBlockLength(int total, int min) throws IOException {
@@ -253,219 +274,17 @@ public final class PcapReader {
     }
 
     private static int linkType(List<Integer> linkTypes, int iface) {
-        return iface >= 0 && iface < linkTypes.size() ? linkTypes.get(iface) : -1;
+        return iface >= 0 && iface < linkTypes.size() ? linkTypes.get(iface) : UNKNOWN_LINK_TYPE;
     }
 
-    /** Reads one captured frame of {@code len} bytes and decodes it. */
+    /** Reads one captured frame of {@code len} bytes and has it decoded. */
     private void packet(Input in, int linkType, int len) throws IOException {
         if (len > buf.length) {
             buf = new byte[len];
         }
         in.readFully(buf, 0, len);
         counters.packets.increment();
-        frame(buf, len, linkType);
-    }
-
-    /** Decodes one link-layer frame {@code b[0, len)}. */
-    void frame(byte[] b, int len, int linkType) {
-        switch (linkType) {
-            case LINK_ETHERNET -> {
-                int p = 12;
-                while (true) {
-                    if (p + 2 > len) {
-                        counters.malformed.increment();
-                        return;
-                    }
-                    int ethType = u16(b, p);
-                    if (ethType == 0x8100 || ethType == 0x88a8 || ethType == 0x9100) {
-                        p += 4;
-                        continue;
-                    }
-                    network(b, p + 2, len, ethType);
-                    return;
-                }
-            }
-            case LINK_SLL -> {
-                if (len < 16) {
-                    counters.malformed.increment();
-                    return;
-                }
-                network(b, 16, len, u16(b, 14));
-            }
-            case LINK_SLL2 -> {
-                if (len < 20) {
-                    counters.malformed.increment();
-                    return;
-                }
-                network(b, 20, len, u16(b, 0));
-            }
-            case LINK_RAW, LINK_RAW_OPENBSD, LINK_IPV4, LINK_IPV6 -> {
-                if (len < 1) {
-                    counters.malformed.increment();
-                    return;
-                }
-                int version = (b[0] & 0xf0) >> 4;
-                network(b, 0, len, version == 4 ? 0x0800 : version == 6 ? 0x86dd : 0);
-            }
-            case LINK_NULL -> {
-                if (len < 4) {
-                    counters.malformed.increment();
-                    return;
-                }
-                int family = (b[0] & 0xff) | (b[3] & 0xff); // host byte order: 2 or 24/28/30 in one of the ends
-                network(b, 4, len, family == 2 ? 0x0800 : family == 24 || family == 28 || family == 30 ? 0x86dd : 0);
-            }
-            default -> counters.notDns.increment();
-        }
-    }
-
-    private void network(byte[] b, int p, int len, int ethType) {
-        if (ethType == 0x0800) {
-            ipv4(b, p, len);
-        } else if (ethType == 0x86dd) {
-            ipv6(b, p, len);
-        } else {
-            counters.notDns.increment();
-        }
-    }
-
-    private void ipv4(byte[] b, int p, int len) {
-        if (p + 20 > len || (b[p] & 0xf0) != 0x40) {
-            counters.malformed.increment();
-            return;
-        }
-        int ihl = (b[p] & 0x0f) * 4;
-        int total = u16(b, p + 2);
-        if (ihl < 20 || total < ihl || p + ihl > len) {
-            counters.malformed.increment();
-            return;
-        }
-        int end = Math.min(len, p + total);
-        if ((u16(b, p + 6) & 0x1fff) != 0) {
-            counters.notDns.increment(); // a later fragment: no transport header
-            return;
-        }
-        System.arraycopy(b, p + 12, addrs, 0, 4);
-        System.arraycopy(b, p + 16, addrs, 16, 4);
-        transport(b, p + ihl, end, b[p + 9] & 0xff, 4);
-    }
-
-    private void ipv6(byte[] b, int p, int len) {
-        if (p + 40 > len || (b[p] & 0xf0) != 0x60) {
-            counters.malformed.increment();
-            return;
-        }
-        int end = Math.min(len, p + 40 + u16(b, p + 4));
-        System.arraycopy(b, p + 8, addrs, 0, 16);
-        System.arraycopy(b, p + 24, addrs, 16, 16);
-        int next = b[p + 6] & 0xff;
-        int q = p + 40;
-        for (int hops = 0; hops < 8; hops++) {
-            if (next == 0 || next == 43 || next == 60) { // hop-by-hop, routing, destination options
-                if (q + 2 > end) {
-                    counters.malformed.increment();
-                    return;
-                }
-                next = b[q] & 0xff;
-                q += 8 + (b[q + 1] & 0xff) * 8;
-            } else if (next == 44) { // fragment
-                if (q + 8 > end) {
-                    counters.malformed.increment();
-                    return;
-                }
-                if ((u16(b, q + 2) & 0xfff8) != 0) {
-                    counters.notDns.increment();
-                    return;
-                }
-                next = b[q] & 0xff;
-                q += 8;
-            } else {
-                break;
-            }
-        }
-        if (q > end) {
-            counters.malformed.increment();
-            return;
-        }
-        transport(b, q, end, next, 16);
-    }
-
-    private void transport(byte[] b, int p, int end, int protocol, int addrLen) {
-        if (protocol == 17) {
-            if (p + 8 > end) {
-                counters.malformed.increment();
-                return;
-            }
-            if (u16(b, p) != port && u16(b, p + 2) != port) {
-                counters.notDns.increment();
-                otherPorts.add(u16(b, p), u16(b, p + 2));
-                return;
-            }
-            int udpLen = u16(b, p + 4);
-            int stop = udpLen >= 8 ? Math.min(end, p + udpLen) : end; // 0: jumbogram; trust the IP length
-            message(b, p + 8, stop - p - 8, addrLen);
-        } else if (protocol == 6) {
-            if (p + 20 > end) {
-                counters.malformed.increment();
-                return;
-            }
-            if (u16(b, p) != port && u16(b, p + 2) != port) {
-                counters.notDns.increment();
-                otherPorts.add(u16(b, p), u16(b, p + 2));
-                return;
-            }
-            int dataOff = ((b[p + 12] & 0xf0) >> 4) * 4;
-            if (dataOff < 20 || p + dataOff > end) {
-                counters.malformed.increment();
-                return;
-            }
-            int q = p + dataOff;
-            if (q == end) {
-                return; // handshake, ACK, FIN: no data
-            }
-            while (q < end) {
-                if (q + 2 > end) {
-                    counters.tcpIncomplete.increment();
-                    return;
-                }
-                int n = u16(b, q);
-                if (q + 2 + n > end) {
-                    counters.tcpIncomplete.increment();
-                    return;
-                }
-                message(b, q + 2, n, addrLen);
-                q += 2 + n;
-            }
-        } else {
-            counters.notDns.increment();
-        }
-    }
-
-    private void message(byte[] b, int off, int len, int addrLen) {
-        if (len < 12) {
-            counters.malformed.increment();
-            return;
-        }
-        counters.dnsMessages.increment();
-        // the message is copied behind the addresses so the sink sees one buffer
-        byte[] m = messageBuf(32 + len);
-        System.arraycopy(addrs, 0, m, 0, 32);
-        System.arraycopy(b, off, m, 32, len);
-        sink.message(m, 0, 16, addrLen, 32, len);
-        afterMessage.run();
-    }
-
-    private byte[] messageBuffer = new byte[32 + 4096];
-
-    private byte[] messageBuf(int n) {
-        if (n > messageBuffer.length) {
-            messageBuffer = new byte[n];
-        }
-        return messageBuffer;
-    }
-
-    private static int u16(byte[] b, int p) {
-        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+        decoder.decode(buf, len, linkType);
     }
 
     private static int int32(byte[] raw, boolean bigEndian) {
@@ -559,43 +378,6 @@ public final class PcapReader {
                 }
                 n -= s;
             }
-        }
-    }
-
-    /** Counts the bytes read from the capture as they are read. */
-    private static final class Counting extends FilterInputStream {
-        private final PacketCounters counters;
-
-        Counting(InputStream in, PacketCounters counters) {
-            super(in);
-            this.counters = counters;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counters.bytes.increment();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                counters.bytes.add(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            if (s > 0) {
-                counters.bytes.add(s);
-            }
-            return s;
         }
     }
 }

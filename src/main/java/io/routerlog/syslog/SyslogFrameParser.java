@@ -1,7 +1,8 @@
 package io.routerlog.syslog;
 
 import io.netty.buffer.ByteBuf;
-import io.routerlog.framing.FrameSink;
+import io.routerlog.parser.SyslogMessage;
+import io.routerlog.parser.SyslogMessageSink;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import org.apache.logging.log4j.LogManager;
@@ -16,13 +17,13 @@ public final class SyslogFrameParser implements FrameSink {
     private static final Logger LOG = LogManager.getLogger(SyslogFrameParser.class);
     private static final long ERROR_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
-    private final MessageSink next;
+    private final SyslogMessageSink next;
     private final PipelineCounters counters;
     private final SyslogMessage message = new SyslogMessage();
     private byte[] line = new byte[2048];
     private long lastErrorLog = System.nanoTime() - ERROR_LOG_INTERVAL_NANOS;
 
-    public SyslogFrameParser(MessageSink next, PipelineCounters counters) {
+    public SyslogFrameParser(SyslogMessageSink next, PipelineCounters counters) {
         this.next = next;
         this.counters = counters;
     }

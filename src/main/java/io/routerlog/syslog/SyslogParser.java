@@ -1,5 +1,6 @@
 package io.routerlog.syslog;
 
+import io.routerlog.parser.SyslogMessage;
 import io.routerlog.stats.DropReason;
 import io.routerlog.text.Bytes;
 
@@ -48,7 +49,7 @@ public final class SyslogParser {
         if (digits == 0 || digits > 3 || i == end || b[i] != '>' || pri > 191) {
             return DropReason.BAD_PRI;
         }
-        m.pri = pri;
+        m.setPri(pri);
         i++;
         if (i == end) {
             return DropReason.BAD_HEADER;
@@ -64,12 +65,11 @@ public final class SyslogParser {
     }
 
     private static DropReason parse3164(byte[] b, int p, int end, SyslogMessage m) {
-        m.format = SyslogMessage.Format.RFC3164;
+        m.setFormat(SyslogMessage.Format.RFC3164);
         int ts = timestampLength(b, p, end);
         if (ts > 0) {
-            m.timestampOff = p;
             // the length includes the separating space, which is not part of the timestamp
-            m.timestampLen = b[p + ts - 1] == SP ? ts - 1 : ts;
+            m.setTimestamp(p, b[p + ts - 1] == SP ? ts - 1 : ts);
             p += ts;
         }
         while (p < end && b[p] == SP) {
@@ -85,8 +85,7 @@ public final class SyslogParser {
                 setMessage(m, p, end);
                 return null;
             }
-            m.hostnameOff = p;
-            m.hostnameLen = candidateEnd - p;
+            m.setHostname(p, candidateEnd - p);
             candidate = skipSpaces(b, candidateEnd, end);
             candidateEnd = tokenEnd(b, candidate, end);
             if (!isTag(b, candidate, candidateEnd)) {
@@ -99,8 +98,7 @@ public final class SyslogParser {
             int nextEnd = tokenEnd(b, next, end);
             if (isTag(b, next, nextEnd)
                     && (hasPid(b, next, nextEnd) || Bytes.equalsAscii(b, next, nextEnd - next, "kernel:"))) {
-                m.prefixOff = candidate;
-                m.prefixLen = candidateEnd - 1 - candidate;
+                m.setPrefix(candidate, candidateEnd - 1 - candidate);
                 candidate = next;
                 candidateEnd = nextEnd;
             }
@@ -108,12 +106,10 @@ public final class SyslogParser {
         int nameEnd = candidateEnd - 1; // the ':'
         if (hasPid(b, candidate, candidateEnd)) {
             int open = Bytes.indexOf(b, candidate, candidateEnd, (byte) '[');
-            m.procIdOff = open + 1;
-            m.procIdLen = candidateEnd - 2 - (open + 1);
+            m.setProcId(open + 1, candidateEnd - 2 - (open + 1));
             nameEnd = open;
         }
-        m.programOff = candidate;
-        m.programLen = nameEnd - candidate;
+        m.setProgram(candidate, nameEnd - candidate);
         int msg = candidateEnd < end ? candidateEnd + 1 : end;
         setMessage(m, msg, end);
         return null;
@@ -218,7 +214,7 @@ public final class SyslogParser {
     }
 
     private static DropReason parse5424(byte[] b, int p, int end, SyslogMessage m) {
-        m.format = SyslogMessage.Format.RFC5424;
+        m.setFormat(SyslogMessage.Format.RFC5424);
         for (int field = 0; field < 5; field++) {
             int e = headerField(b, p, end);
             if (e < 0) {
@@ -239,8 +235,7 @@ public final class SyslogParser {
             if (sdEnd < 0) {
                 return DropReason.BAD_STRUCTURED_DATA;
             }
-            m.structuredDataOff = p;
-            m.structuredDataLen = sdEnd - p;
+            m.setStructuredData(p, sdEnd - p);
             p = sdEnd;
         } else {
             return DropReason.BAD_STRUCTURED_DATA;
@@ -315,15 +310,14 @@ public final class SyslogParser {
      * strips them too).
      */
     private static void setMessage(SyslogMessage m, int p, int end) {
-        byte[] b = m.buf;
+        byte[] b = m.buf();
         while (p < end && isBlank(b[p])) {
             p++;
         }
         while (end > p && isBlank(b[end - 1])) {
             end--;
         }
-        m.messageOff = p;
-        m.messageLen = end - p;
+        m.setMessage(p, end - p);
     }
 
     private static boolean isBlank(byte c) {

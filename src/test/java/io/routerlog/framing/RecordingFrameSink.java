@@ -1,6 +1,7 @@
 package io.routerlog.framing;
 
 import io.netty.buffer.ByteBuf;
+import io.routerlog.syslog.FrameSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
+import io.routerlog.syslog.FrameSink;
 import io.routerlog.testing.NettyLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

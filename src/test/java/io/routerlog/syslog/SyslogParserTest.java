@@ -3,6 +3,7 @@ package io.routerlog.syslog;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.parser.SyslogMessage;
 import io.routerlog.stats.DropReason;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.routerlog.syslog;
+package io.routerlog.parser;
 
 import io.routerlog.text.Bytes;
 
@@ -8,32 +8,36 @@ import io.routerlog.text.Bytes;
  * {@code String} accessors copy.
  *
  * <p>Absent fields (no hostname, RFC 5424 NIL values) have length 0.
+ *
+ * <p>The message belongs to the parsers, which receive it; the syslog stage, which fills it, lives in a package of
+ * its own, so the mutators are public.
  */
 public final class SyslogMessage {
     /** The two header formats routerlog reads. */
     public enum Format { RFC3164, RFC5424 }
 
-    byte[] buf;
-    Format format;
-    int pri;
-    int timestampOff;
-    int timestampLen;
-    int hostnameOff;
-    int hostnameLen;
-    int prefixOff;
-    int prefixLen;
-    int programOff;
-    int programLen;
-    int procIdOff;
-    int procIdLen;
-    int msgIdOff;
-    int msgIdLen;
-    int structuredDataOff;
-    int structuredDataLen;
-    int messageOff;
-    int messageLen;
+    private byte[] buf;
+    private Format format;
+    private int pri;
+    private int timestampOff;
+    private int timestampLen;
+    private int hostnameOff;
+    private int hostnameLen;
+    private int prefixOff;
+    private int prefixLen;
+    private int programOff;
+    private int programLen;
+    private int procIdOff;
+    private int procIdLen;
+    private int msgIdOff;
+    private int msgIdLen;
+    private int structuredDataOff;
+    private int structuredDataLen;
+    private int messageOff;
+    private int messageLen;
 
-    void reset(byte[] buf) {
+    /** Starts over for a message in {@code buf}: no format, no PRI, every field absent. */
+    public void reset(byte[] buf) {
         this.buf = buf;
         format = null;
         pri = -1;
@@ -42,7 +46,7 @@ public final class SyslogMessage {
     }
 
     /** Sets RFC 5424 header field {@code index}: 0 TIMESTAMP, 1 HOSTNAME, 2 APP-NAME, 3 PROCID, 4 MSGID. */
-    void setHeaderField(int index, int off, int len) {
+    public void setHeaderField(int index, int off, int len) {
         switch (index) {
             case 0 -> { timestampOff = off; timestampLen = len; }
             case 1 -> { hostnameOff = off; hostnameLen = len; }
@@ -51,6 +55,50 @@ public final class SyslogMessage {
             case 4 -> { msgIdOff = off; msgIdLen = len; }
             default -> throw new IllegalArgumentException("no RFC 5424 header field " + index);
         }
+    }
+
+    public void setFormat(Format format) {
+        this.format = format;
+    }
+
+    public void setPri(int pri) {
+        this.pri = pri;
+    }
+
+    public void setTimestamp(int off, int len) {
+        timestampOff = off;
+        timestampLen = len;
+    }
+
+    public void setHostname(int off, int len) {
+        hostnameOff = off;
+        hostnameLen = len;
+    }
+
+    /** OpenWrt's {@code log_prefix}. */
+    public void setPrefix(int off, int len) {
+        prefixOff = off;
+        prefixLen = len;
+    }
+
+    public void setProgram(int off, int len) {
+        programOff = off;
+        programLen = len;
+    }
+
+    public void setProcId(int off, int len) {
+        procIdOff = off;
+        procIdLen = len;
+    }
+
+    public void setStructuredData(int off, int len) {
+        structuredDataOff = off;
+        structuredDataLen = len;
+    }
+
+    public void setMessage(int off, int len) {
+        messageOff = off;
+        messageLen = len;
     }
 
     public byte[] buf() {

@@ -1,9 +1,11 @@
-package io.routerlog.framing;
+package io.routerlog.syslog;
 
 import io.netty.buffer.ByteBuf;
 
 /**
- * Where the framing stage delivers each complete syslog message. One instance per receive thread.
+ * Where the framing stage delivers each complete syslog message. One instance per receive thread. The syslog stage
+ * owns this interface because it is what that stage receives through: framing imports it, so imports follow the
+ * data flow and framing never needs to know what parses its frames.
  *
  * <p>The bytes are only valid during the call: the buffer still belongs to the framing stage, which releases it.
  */
