@@ -257,7 +257,7 @@ public final class RouterLog implements AutoCloseable {
         MessageRouter router = new MessageRouter(counters.programs().local(),
                 new DnsmasqParser(rules, counters, System::currentTimeMillis),
                 new FirewallLogParser(rules, counters), new HaproxyLogParser(rules, counters));
-        return new ReceivePipeline(new SyslogFrameParser(router, counters), aggregator);
+        return new BackPressureSink(new SyslogFrameParser(router, counters), aggregator);
     }
 
     /** The rules every source's events go through on their way to {@code aggregator} (one per reading thread). */
