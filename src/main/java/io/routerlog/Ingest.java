@@ -1,8 +1,6 @@
 package io.routerlog;
 
 import io.routerlog.config.FileReasons;
-import io.routerlog.config.RunOptions;
-import io.routerlog.config.Settings;
 import io.routerlog.config.Units;
 import io.routerlog.source.PcapReader;
 import io.routerlog.stats.PacketCounters;
@@ -31,7 +29,7 @@ import picocli.CommandLine.Spec;
  * files, flushes, prints a summary and exits. A lone node keeps its counts only while it runs: with
  * {@code --serve-after} it serves {@code /metrics} for that long before exiting.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "ingest", sortOptions = false, usageHelpAutoWidth = true,
         customSynopsis = "routerlog ingest [OPTION]... FILE...", descriptionHeading = "%n",
         // one element per paragraph: picocli wraps each to the width; the first is the summary in routerlog --help
         description = {
@@ -46,18 +44,21 @@ public final class Ingest implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Mixin
+    HelpOptions help;
+
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files; - reads standard input.")
     List<String> files;
 
-    @Option(names = "--serve-after", paramLabel = "DURATION", defaultValue = "0s",
+    @Option(names = "--serve-after", paramLabel = "DURATION", defaultValue = "0s", order = 50,
             description = "After reading, keep serving /metrics on --http-port for this long (0: do not serve at "
                     + "all). Default: ${DEFAULT-VALUE}.")
     String serveAfter;
 
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto", order = 51,
             description = "Progress bar on standard error: auto (when it is a terminal), always or never. "
                     + "Default: ${DEFAULT-VALUE}.")
     String progress;
@@ -107,7 +108,7 @@ public final class Ingest implements Callable<Integer> {
             try {
                 for (String f : files) {
                     long bytesBefore = c.bytes.sum();
-                    String problem = readOne(f, reader, settings.capturePort(), c, err);
+                    String problem = readOne(f, reader, settings.capture().port(), c, err);
                     if (problem != null) {
                         err.println("routerlog ingest: " + problem);
                         skippedBytes += c.bytes.sum() - bytesBefore;

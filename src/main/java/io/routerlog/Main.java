@@ -1,9 +1,8 @@
 package io.routerlog;
 
 import io.routerlog.config.ConfigSources;
-import io.routerlog.config.RunOptions;
+import io.routerlog.config.Converters;
 import io.routerlog.config.SettingException;
-import io.routerlog.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@link SettingException}), 1 when it cannot start for another reason (a port in use, say). Either way the reason
  * is one line on standard error.
  */
-@Command(name = "routerlog", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+@Command(name = "routerlog", versionProvider = VersionInfo.class,
         sortOptions = false, usageHelpAutoWidth = true,
         subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
         customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
@@ -44,6 +43,9 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
     @Mixin
     RunOptions options;
+
+    @Mixin
+    HelpOptions help;
 
     @Spec
     CommandSpec spec;
@@ -106,7 +108,7 @@ public final class Main implements Callable<Integer> {
                 configPath == null ? null : Path.of(configPath));
         cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("routerlog: " + ex.getMessage().replace('\n', ' ') + valueSource(optionOf(ex), args, sources)
+            err.println("routerlog: " + oneLine(message(ex)) + valueSource(optionOf(ex), args, sources)
                     + " (see routerlog --help)");
             return CommandLine.ExitCode.USAGE;
         });
@@ -187,6 +189,18 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--config: '" + path + "' is not a file name");
         }
         return ConfigSources.readFile(file, known, repeatable);
+    }
+
+    /**
+     * What is wrong: a value one of routerlog's converters refused reads like the checks of the option groups
+     * ("--retention: '5 fortnights' is not a duration ..."), anything else as picocli says it.
+     */
+    private static String message(CommandLine.ParameterException ex) {
+        String option = optionOf(ex);
+        if (ex.getCause() instanceof Converters.BadValue bad && option != null) {
+            return option + bad.problem();
+        }
+        return ex.getMessage();
     }
 
     /** The option a parameter error is about, or null. */

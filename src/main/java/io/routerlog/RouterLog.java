@@ -2,27 +2,29 @@ package io.routerlog;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.routerlog.aggregate.Flusher;
 import io.routerlog.aggregate.LocalAggregator;
-import io.routerlog.config.Settings;
+import io.routerlog.config.FileReasons;
 import io.routerlog.config.Units;
-import io.routerlog.config.TlsFiles;
+import io.routerlog.event.EventSink;
 import io.routerlog.export.BasicAuth;
+import io.routerlog.export.BuildInfoCollector;
 import io.routerlog.export.ClientTables;
 import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
 import io.routerlog.export.TunnelCollector;
 import io.routerlog.export.HttpEndpoints;
+import io.routerlog.export.HttpSettings;
+import io.routerlog.export.LabelCountsCollector;
+import io.routerlog.export.MetricsExposition;
+import io.routerlog.export.PacketsCollector;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
+import io.routerlog.export.StreamedCollector;
 import io.routerlog.syslog.FrameSink;
 import io.routerlog.geoip.GeoIp;
-import io.routerlog.event.EventSink;
-import io.routerlog.export.LabelCountsCollector;
+import io.routerlog.parser.DnsPacketParser;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.FirewallLogParser;
 import io.routerlog.parser.HaproxyLogParser;
@@ -30,50 +32,78 @@ import io.routerlog.parser.MessageRouter;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.Rules;
 import io.routerlog.source.LeasesFileWatcher;
-import io.routerlog.source.ListenerSettings;
+import io.routerlog.source.PacketCapture;
+import io.routerlog.source.PcapReader;
 import io.routerlog.source.SyslogListeners;
+import io.routerlog.source.WaitForRoom;
+import io.routerlog.stats.PacketCounters;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.Store;
-import io.routerlog.store.StoreSettings;
 import io.routerlog.syslog.SyslogFrameParser;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * One routerlog node: wires the stages together, starts them in order and stops them in the reverse order, so
+ * One routerlog node: an ordered list of {@link Component}s, started in order and closed in the reverse order, so
  * that a clean shutdown stops receiving, flushes every count to the store and only then leaves the cluster.
+ *
+ * <p>The order: GeoIP databases, store, HTTP, flusher, then the inputs (lease file, live capture, syslog
+ * listeners), then ready; so a stop closes the listeners first, flushes once every input has stopped, then stops
+ * HTTP and leaves the cluster. A node of {@code routerlog ingest} has no inputs of its
+ * own (it reads files through {@link #newPacketReader()}) and HTTP only when asked for.
  */
 public final class RouterLog implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RouterLog.class);
     private static final long LEASES_CHECK_MILLIS = 5_000;
 
+    /** The tcpdump program of live capture ({@code routerlog.tcpdump} system property, for tests). */
+    private static final String TCPDUMP = System.getProperty("routerlog.tcpdump", "tcpdump");
+
     private final Settings settings;
     private final PipelineCounters counters = new PipelineCounters();
+    private final PacketCounters packetCounters = new PacketCounters();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ClientAnonymizer anonymizer;
+    private final List<Component> components = new ArrayList<>();
+    private final Deque<Component> started = new ArrayDeque<>();
+    // each set by its component's start, and used by the components after it
     private GeoIp geoIp;
     private Store store;
     private Flusher flusher;
     private HttpEndpoints http;
     private volatile SyslogListeners listeners;
-    private LeasesFileWatcher leases;
-    private io.routerlog.source.PacketCapture capture;
-    private final io.routerlog.stats.PacketCounters packetCounters = new io.routerlog.stats.PacketCounters();
-    /** False for a node that only ingests packet files: no syslog listeners, lease file or live capture. */
-    private final boolean receive;
-    private final boolean serveHttp;
+    /** The node captures live: its packet counts are shown from the start. */
+    private final boolean capturing;
     private volatile boolean ready;
     private boolean closed;
 
+    /**
+     * @param receive   open the node's own inputs: syslog listeners, lease file, live capture
+     * @param serveHttp serve the HTTP endpoints
+     */
     private RouterLog(Settings settings, boolean receive, boolean serveHttp) {
         this.settings = settings;
-        this.receive = receive;
-        this.serveHttp = serveHttp;
-        this.anonymizer = new ClientAnonymizer(settings.anonymizeClients(), settings.anonymizeKey() == null ? null
-                : settings.anonymizeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        this.anonymizer = settings.rules().anonymizer();
+        this.capturing = receive && settings.capture().iface().isPresent();
+        components.add(Component.of("GeoIp", () -> geoIp = settings.geoIp().open(), () -> geoIp.close()));
+        components.add(Component.of("Store", () -> startStore(!receive), () -> store.close()));
+        if (serveHttp) {
+            components.add(Component.of("HttpEndpoints", this::startHttp, () -> http.close()));
+        }
+        components.add(Component.of("Flusher", () -> flusher.start(), () -> flusher.close()));
+        if (receive) {
+            settings.leasesFile().ifPresent(file -> components.add(leasesWatcher(file)));
+            settings.capture().iface().ifPresent(iface -> components.add(capture(iface)));
+            components.add(Component.of("SyslogListeners", this::startListeners, this::closeListeners));
+        }
     }
 
     /** Starts a node; returns once it receives syslog and serves metrics. */
@@ -102,16 +132,49 @@ public final class RouterLog implements AutoCloseable {
 
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
-        geoIp = GeoIp.open(settings.geoipCountryDb(), settings.geoipAsnDb());
-        store = Store.start(new StoreSettings(settings.maxPairs(), settings.maxLeases(), settings.maxDnsttSessions(),
-                settings.retention(), settings.backupCount(), settings.cluster(), settings.maxLogSeries()), !receive);
-        flusher = new Flusher(store, counters, settings.flushInterval(), batchCapacity(settings),
-                System::currentTimeMillis)
-                .withTunnels(settings.dnsttDomains(), settings.dnsttActiveWindow(), geoIp);
-        flusher.start();
+        for (Component c : components) {
+            c.start();
+            started.push(c);
+        }
+        ready = true;
+        List<String> dnstt = settings.rules().dnsttDomains();
+        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
+                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(),
+                Units.format(settings.store().retention()), Units.format(settings.flush().interval()),
+                dnstt.isEmpty() ? "" : ", DNSTT domains " + dnstt,
+                settings.store().cluster().clustered() ? "cluster '" + settings.store().cluster().name() + "' of "
+                        + store.clusterSize() + " member(s)" : "single node");
+    }
 
+    /**
+     * Starts the store member and builds the flusher that writes into it; the flusher's thread starts after HTTP
+     * (which reports its stats), so that its final flush runs once every input has stopped and while
+     * {@code /metrics} still answers.
+     */
+    private void startStore(boolean ingest) {
+        store = Store.start(settings.store(), ingest);
+        flusher = new Flusher(store, counters, settings.flush().interval(), batchCapacity(settings),
+                System::currentTimeMillis)
+                .withTunnels(settings.rules().dnsttDomains(), settings.flush().dnsttActiveWindow(), geoIp);
+    }
+
+    private void startHttp() throws Exception {
+        HttpSettings s = settings.http();
+        ClientTables tables = new ClientTables(store.pairs(), store.identities());
+        http = HttpEndpoints.start(new InetSocketAddress(s.address(), s.port()), metrics(),
+                () -> ready && store.isRunning(), List.of(
+                        new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
+                        new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
+                                tables::tsv)),
+                s.tls() ? settings.tls().httpContext() : null,
+                s.login().map(l -> new BasicAuth(l.user(), l.passwordHash())).orElse(null),
+                HttpEndpoints.Limits.DEFAULT);
+    }
+
+    /** Every metric family of {@code /metrics}: the small ones in a registry, then the streamed ones. */
+    private MetricsExposition metrics() {
         PrometheusRegistry registry = new PrometheusRegistry();
-        List<io.routerlog.export.StreamedCollector> streamed = new java.util.ArrayList<>();
+        List<StreamedCollector> streamed = new ArrayList<>();
         streamed.add(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
         registry.register(new DhcpIdentitiesCollector(store.identities()));
@@ -129,143 +192,83 @@ public final class RouterLog implements AutoCloseable {
                 + "characters of a DNS name, per client and the suffix stored for them (registrable domain, else last "
                 + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
                 + "--max-log-series", List.of("client", "domain"), store.longNames()));
-        if (!settings.dnsttDomains().isEmpty()) {
-            registry.register(new TunnelCollector(store.tunnels(), settings.dnsttDomains(), geoIp.hasCountries(),
-                    geoIp.hasAsns(), settings.dnsttActiveWindow(), System::currentTimeMillis));
+        List<String> dnstt = settings.rules().dnsttDomains();
+        if (!dnstt.isEmpty()) {
+            registry.register(new TunnelCollector(store.tunnels(), dnstt, geoIp.hasCountries(), geoIp.hasAsns(),
+                    settings.flush().dnsttActiveWindow(), System::currentTimeMillis));
         }
-        registry.register(() -> new MetricSnapshots(InfoSnapshot.builder().name("routerlog_build")
-                .help("routerlog's version; always 1")
-                .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", VersionInfo.version())))
-                .build()));
-        registry.register(this::packetMetrics);
+        registry.register(new BuildInfoCollector(VersionInfo.version()));
+        registry.register(new PacketsCollector(packetCounters, capturing));
         JvmMetrics.builder().register(registry);
-        if (serveHttp) {
-            startHttp(new io.routerlog.export.MetricsExposition(registry, streamed));
-        }
-        if (receive) {
-            startReceiving();
-        }
-        ready = true;
-        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
-                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(), Units.format(settings.retention()),
-                Units.format(settings.flushInterval()),
-                settings.dnsttDomains().isEmpty() ? "" : ", DNSTT domains " + settings.dnsttDomains(),
-                settings.cluster().clustered() ? "cluster '" + settings.cluster().name() + "' of "
-                        + store.clusterSize() + " member(s)" : "single node");
+        return new MetricsExposition(registry, streamed);
     }
 
-    private void startHttp(io.routerlog.export.MetricsExposition metrics) throws Exception {
-        ClientTables tables = new ClientTables(store.pairs(), store.identities());
-        http = HttpEndpoints.start(new InetSocketAddress(settings.httpAddress(), settings.httpPort()), metrics,
-                () -> ready && store.isRunning(), List.of(
-                        new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
-                        new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
-                                tables::tsv)),
-                settings.httpTls() ? TlsFiles.serverContext(settings.tlsCert(), settings.tlsKey()) : null,
-                settings.httpUser() == null ? null : new BasicAuth(settings.httpUser(), settings.httpPasswordHash()),
-                HttpEndpoints.Limits.DEFAULT);
-    }
-
-    private void startReceiving() throws Exception {
-        ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceivePipeline);
-        listeners = SyslogListeners.start(new ListenerSettings(settings.listenAddress(), settings.syslogPort(),
-                settings.syslogTransports().contains(io.routerlog.stats.Transport.UDP),
-                settings.syslogTransports().contains(io.routerlog.stats.Transport.TCP),
-                settings.maxFrame(), settings.maxBuffered(), settings.udpReceiveBuffer(), settings.ioThreads(),
-                settings.allowFrom(),
-                settings.maxConnections(), settings.maxConnectionsPerSender(), settings.idleTimeout(),
-                settings.frameTimeout(), Math.max(0, settings.syslogTlsPort()),
-                syslogTls()), perThread::get, counters);
-        if (settings.leasesFile() != null) {
-            leases = new LeasesFileWatcher(settings.leasesFile(), rules(flusher.newAggregator()),
-                    System::currentTimeMillis)
+    private Component leasesWatcher(Path file) {
+        LeasesFileWatcher[] watcher = new LeasesFileWatcher[1];
+        return Component.of("LeasesFileWatcher", () -> {
+            FileReasons.requireReadable("--leases-file", file);
+            watcher[0] = new LeasesFileWatcher(file, rules(flusher.newAggregator()), System::currentTimeMillis)
                     .start(LEASES_CHECK_MILLIS);
-        }
-        if (settings.captureInterface() != null) {
-            capture = io.routerlog.source.PacketCapture.start(TCPDUMP, settings.captureInterface(),
-                    settings.capturePort(), newPacketReader(), packetCounters);
-        }
+        }, () -> watcher[0].close());
     }
 
-    /** {@code routerlog_packets_total{result}}: what live capture (or an ingest node) read, once it read any. */
-    private MetricSnapshots packetMetrics() {
-        io.routerlog.stats.PacketCounters c = packetCounters;
-        if (c.packets.sum() == 0 && capture == null) {
-            return new MetricSnapshots();
-        }
-        io.prometheus.metrics.model.snapshots.CounterSnapshot.Builder b =
-                io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name("routerlog_packets")
-                        .help("Captured packets by what became of them: query and response (DNS messages counted), "
-                                + "not_dns, tcp_incomplete (a DNS message split over TCP segments) and malformed");
-        java.util.Map<String, Long> v = new java.util.LinkedHashMap<>();
-        v.put("query", c.queries.sum());
-        v.put("response", c.responses.sum());
-        v.put("not_dns", c.notDns.sum());
-        v.put("tcp_incomplete", c.tcpIncomplete.sum());
-        v.put("malformed", c.malformed.sum());
-        v.forEach((k, n) -> b.dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot
-                .builder().labels(Labels.of("result", k)).value(n).build()));
-        return new MetricSnapshots(b.build());
+    private Component capture(String iface) {
+        PacketCapture[] capture = new PacketCapture[1];
+        return Component.of("PacketCapture", () -> capture[0] = PacketCapture.start(TCPDUMP, iface,
+                settings.capture().port(), newPacketReader(), packetCounters), () -> capture[0].close());
     }
 
-    /** The tcpdump program of live capture ({@code routerlog.tcpdump} system property, for tests). */
-    private static final String TCPDUMP = System.getProperty("routerlog.tcpdump", "tcpdump");
+    private void startListeners() throws Exception {
+        ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceiveSink);
+        listeners = SyslogListeners.start(settings.syslog(), settings.tls(), perThread::get, counters);
+    }
+
+    private void closeListeners() {
+        try {
+            listeners.close(settings.syslog().shutdownGrace());
+        } catch (RuntimeException e) {
+            LOG.warn("Error while closing the listeners: {}", e.toString());
+        }
+    }
 
     /**
      * A packet reader whose DNS messages are counted like query log lines, through a local aggregator of its own.
      * One per reading thread. Reading waits while the aggregator's batch is nearly full until the flusher has
      * taken it (like a TCP syslog connection), so a file read faster than a flush interval loses nothing.
      */
-    public io.routerlog.source.PcapReader newPacketReader() {
+    public PcapReader newPacketReader() {
         LocalAggregator aggregator = flusher.newAggregator();
-        return new io.routerlog.source.PcapReader(new io.routerlog.parser.DnsPacketParser(rules(aggregator),
-                packetCounters), packetCounters, settings.capturePort())
-                .afterMessage(() -> {
-                    if (aggregator.nearlyFull()) {
-                        CountDownLatch taken = new CountDownLatch(1);
-                        aggregator.whenTaken(taken::countDown);
-                        try {
-                            taken.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                });
+        return new PcapReader(new DnsPacketParser(rules(aggregator), packetCounters), packetCounters,
+                settings.capture().port())
+                .afterMessage(WaitForRoom.after(aggregator::nearlyFull, aggregator::whenTaken));
     }
 
     /** What the packet readers of this node have read. */
-    public io.routerlog.stats.PacketCounters packetCounters() {
+    public PacketCounters packetCounters() {
         return packetCounters;
-    }
-
-    /** The TLS context of the TLS syslog listener, or null without one. */
-    private io.netty.handler.ssl.SslContext syslogTls() {
-        if (settings.syslogTlsPort() < 0) {
-            return null;
-        }
-        return TlsFiles.nettyServerContext(settings.tlsCert(), settings.tlsKey(), settings.tlsClientCa());
     }
 
     /**
      * The stages after the socket for one receive thread: syslog parse, the parsers, the rules, local aggregation.
      */
-    private FrameSink newReceivePipeline() {
+    private FrameSink newReceiveSink() {
         LocalAggregator aggregator = flusher.newAggregator();
         EventSink rules = rules(aggregator);
         MessageRouter router = new MessageRouter(counters.programs().local(),
                 new DnsmasqParser(rules, counters, System::currentTimeMillis),
                 new FirewallLogParser(rules, counters), new HaproxyLogParser(rules, counters));
-        return new ReceivePipeline(new SyslogFrameParser(router, counters), aggregator);
+        return new BackPressureSink(new SyslogFrameParser(router, counters), aggregator);
     }
 
     /** The rules every source's events go through on their way to {@code aggregator} (one per reading thread). */
     private Rules rules(LocalAggregator aggregator) {
-        return new Rules(settings.ignoreDomains(), settings.dnsttDomains(), anonymizer, counters, aggregator);
+        return new Rules(settings.rules().ignoreDomains(), settings.rules().dnsttDomains(), anonymizer, counters,
+                aggregator);
     }
 
     /** Distinct pairs one receive thread may collect between two flushes. */
     static int batchCapacity(Settings s) {
-        return Math.max(4096, s.maxPairs());
+        return Math.max(4096, s.store().maxPairs());
     }
 
     public int syslogPort() {
@@ -310,35 +313,18 @@ public final class RouterLog implements AutoCloseable {
         }
         closed = true;
         // after a failed start (never ready) the reason is all the user needs to read
-        org.apache.logging.log4j.Level level = ready ? org.apache.logging.log4j.Level.INFO
-                : org.apache.logging.log4j.Level.DEBUG;
+        Level level = ready ? Level.INFO : Level.DEBUG;
         ready = false;
         LOG.log(level, "Stopping: closing listeners, flushing counts");
-        if (listeners != null) {
+        while (!started.isEmpty()) {
+            Component c = started.pop();
             try {
-                listeners.close(settings.shutdownGrace());
-            } catch (RuntimeException e) {
-                LOG.warn("Error while closing the listeners: {}", e.toString());
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}: {}", c.name(), e.toString());
             }
         }
-        closeQuietly(capture);
-        closeQuietly(leases);
-        closeQuietly(flusher);
-        closeQuietly(http);
-        closeQuietly(store);
-        closeQuietly(geoIp);
         LOG.log(level, "Stopped");
         stopped.countDown();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warn("Error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
-        }
     }
 }

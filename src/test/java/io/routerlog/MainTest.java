@@ -3,7 +3,6 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.routerlog.config.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,16 +39,16 @@ class MainTest {
     @Test
     void defaults() {
         Settings s = Main.parse(new String[0], Map.of());
-        assertThat(s.syslogPort()).isEqualTo(5514);
-        assertThat(s.httpPort()).isEqualTo(9514);
-        assertThat(s.maxFrame()).isEqualTo(65536);
-        assertThat(s.maxPairs()).isEqualTo(10_000);
-        assertThat(s.retention()).isEqualTo(Duration.ofHours(24));
-        assertThat(s.flushInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.dnsttDomains()).isEmpty();
-        assertThat(s.leasesFile()).isNull();
-        assertThat(s.listenAddress().getHostAddress()).isEqualTo("0.0.0.0");
-        assertThat(s.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(s.syslog().port()).isEqualTo(5514);
+        assertThat(s.http().port()).isEqualTo(9514);
+        assertThat(s.syslog().maxFrame()).isEqualTo(65536);
+        assertThat(s.store().maxPairs()).isEqualTo(10_000);
+        assertThat(s.store().retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(s.flush().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.rules().dnsttDomains()).isEmpty();
+        assertThat(s.leasesFile()).isEmpty();
+        assertThat(s.syslog().address().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(s.syslog().ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -64,50 +63,50 @@ class MainTest {
                 """);
         Map<String, String> env = Map.of("ROUTERLOG_RETENTION", "3h", "ROUTERLOG_HTTP_PORT", "9700");
         Settings s = Main.parse(new String[] {"--config", f.toString(), "--http-port", "9800"}, env);
-        assertThat(s.maxPairs()).isEqualTo(30_000);
-        assertThat(s.retention()).isEqualTo(Duration.ofHours(3));
-        assertThat(s.httpPort()).isEqualTo(9800);
-        assertThat(s.dnsttDomains()).containsExactly("t.example.com", "t2.example.org");
+        assertThat(s.store().maxPairs()).isEqualTo(30_000);
+        assertThat(s.store().retention()).isEqualTo(Duration.ofHours(3));
+        assertThat(s.http().port()).isEqualTo(9800);
+        assertThat(s.rules().dnsttDomains()).containsExactly("t.example.com", "t2.example.org");
     }
 
     @Test
     void configFileCanBeNamedInTheEnvironmentAndRepeatableValuesCommaSeparated() throws IOException {
         Path f = config("dnstt-domain = a.test, b.test\nflush-interval = 250ms\nmax-frame = 8KiB\n");
         Settings s = Main.parse(new String[0], Map.of("ROUTERLOG_CONFIG", f.toString()));
-        assertThat(s.dnsttDomains()).containsExactly("a.test", "b.test");
-        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(s.maxFrame()).isEqualTo(8192);
+        assertThat(s.rules().dnsttDomains()).containsExactly("a.test", "b.test");
+        assertThat(s.flush().interval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.syslog().maxFrame()).isEqualTo(8192);
     }
 
     @Test
     void clusterOptions() {
         Settings single = Main.parse(new String[0], Map.of());
-        assertThat(single.cluster().clustered()).isFalse();
-        assertThat(single.backupCount()).isEqualTo(1);
+        assertThat(single.store().cluster().clustered()).isFalse();
+        assertThat(single.store().backupCount()).isEqualTo(1);
         Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1,10.0.0.2:5702",
             "--cluster-members", "[fd00::3]:5701", "--cluster-name", "home", "--cluster-port", "5801",
             "--cluster-interface", "10.0.0.*", "--cluster-multicast", "--backup-count", "2",
             "--shutdown-grace", "2s"}, Map.of());
-        assertThat(s.cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5702", "[fd00::3]:5701");
-        assertThat(s.cluster().name()).isEqualTo("home");
-        assertThat(s.cluster().port()).isEqualTo(5801);
-        assertThat(s.cluster().iface()).isEqualTo("10.0.0.*");
-        assertThat(s.cluster().multicast()).isTrue();
-        assertThat(s.cluster().clustered()).isTrue();
-        assertThat(s.backupCount()).isEqualTo(2);
-        assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.store().cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5702", "[fd00::3]:5701");
+        assertThat(s.store().cluster().name()).isEqualTo("home");
+        assertThat(s.store().cluster().port()).isEqualTo(5801);
+        assertThat(s.store().cluster().iface()).isEqualTo("10.0.0.*");
+        assertThat(s.store().cluster().multicast()).isTrue();
+        assertThat(s.store().cluster().clustered()).isTrue();
+        assertThat(s.store().backupCount()).isEqualTo(2);
+        assertThat(s.syslog().shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
         Settings env = Main.parse(new String[0], Map.of("ROUTERLOG_CLUSTER_MULTICAST", "true",
                 "ROUTERLOG_CLUSTER_K8S_SERVICE", "routerlog.default.svc.cluster.local"));
-        assertThat(env.cluster().multicast()).isTrue();
-        assertThat(env.cluster().k8sService()).isEqualTo("routerlog.default.svc.cluster.local");
+        assertThat(env.store().cluster().multicast()).isTrue();
+        assertThat(env.store().cluster().k8sService()).isEqualTo("routerlog.default.svc.cluster.local");
     }
 
     @Test
     void theClusterSecretComesFromTheEnvironmentAndIsWarnedAboutOnTheCommandLine() {
         Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1"},
                 Map.of("ROUTERLOG_CLUSTER_SECRET", "0123456789abcdef"));
-        assertThat(s.cluster().secret()).isEqualTo("0123456789abcdef");
-        assertThat(s.cluster().toString()).doesNotContain("0123456789abcdef");
+        assertThat(s.store().cluster().secret()).isEqualTo("0123456789abcdef");
+        assertThat(s.store().cluster().toString()).doesNotContain("0123456789abcdef");
         Result tooShort = run(Map.of("ROUTERLOG_CLUSTER_SECRET", "short"));
         assertThat(tooShort.code()).isEqualTo(2);
         assertThat(tooShort.err().lines()).singleElement().asString()
@@ -120,9 +119,9 @@ class MainTest {
 
     @Test
     void syslogTransports() {
-        assertThat(Main.parse(new String[0], Map.of()).syslogTransports())
+        assertThat(Main.parse(new String[0], Map.of()).syslog().transports())
                 .containsExactly(io.routerlog.stats.Transport.UDP, io.routerlog.stats.Transport.TCP);
-        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslogTransports())
+        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslog().transports())
                 .containsExactly(io.routerlog.stats.Transport.TCP);
         Map<String[], String> bad = new java.util.LinkedHashMap<>();
         bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
@@ -142,10 +141,10 @@ class MainTest {
     void sizesAndDurationsInTheirUsualSpellings() {
         Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
             "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());
-        assertThat(s.maxFrame()).isEqualTo(65536);
-        assertThat(s.udpReceiveBuffer()).isEqualTo(16 << 20);
-        assertThat(s.retention()).isEqualTo(Duration.ofDays(7));
-        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.syslog().maxFrame()).isEqualTo(65536);
+        assertThat(s.syslog().udpReceiveBuffer()).isEqualTo(16 << 20);
+        assertThat(s.store().retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.flush().interval()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
@@ -222,8 +221,8 @@ class MainTest {
         Path f = dir.resolve("bom.conf");
         Files.write(f, ("\uFEFFmax-pairs = 20000\nretention = 2h\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Settings s = Main.parse(new String[] {"--config", f.toString()}, Map.of());
-        assertThat(s.maxPairs()).isEqualTo(20_000);
-        assertThat(s.retention()).isEqualTo(Duration.ofHours(2));
+        assertThat(s.store().maxPairs()).isEqualTo(20_000);
+        assertThat(s.store().retention()).isEqualTo(Duration.ofHours(2));
     }
 
     @Test
@@ -235,7 +234,7 @@ class MainTest {
         // a repeatable option may be given on several lines
         Settings s = Main.parse(new String[] {"--config", config("ignore-domain = a.test\nignore-domain = b.test\n")
                 .toString()}, Map.of());
-        assertThat(s.ignoreDomains()).containsExactly("a.test", "b.test");
+        assertThat(s.rules().ignoreDomains()).containsExactly("a.test", "b.test");
     }
 
     @Test
@@ -330,11 +329,11 @@ class MainTest {
                 .containsPattern("(?m)^ +--cluster-multicast +Find other nodes by multicast")
                 .startsWith("Usage: routerlog [OPTION]...");
         // the flags still take an explicit value, from the command line and from the environment
-        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of()).cluster().multicast()).isTrue();
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of()).store().cluster().multicast()).isTrue();
         assertThat(Main.parse(new String[] {"--cluster-multicast=false"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
-                "true")).cluster().multicast()).isFalse();
+                "true")).store().cluster().multicast()).isFalse();
         assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
-                "true")).cluster().multicast()).isTrue();
+                "true")).store().cluster().multicast()).isTrue();
     }
 
     @Test
@@ -353,7 +352,7 @@ class MainTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("is not a bcrypt hash (" + hash.substring(0, 7) + "...)");
         assertThat(Main.parse(new String[] {"--http-user", "admin", "--http-password-hash", hash}, Map.of())
-                .httpPasswordHash()).isEqualTo(hash);
+                .http().login().orElseThrow().passwordHash()).isEqualTo(hash);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.routerlog;
 
 import io.routerlog.config.ConfigSources;
-import io.routerlog.config.Settings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

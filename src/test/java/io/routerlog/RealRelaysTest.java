@@ -3,7 +3,6 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.routerlog.config.Settings;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Loggen;

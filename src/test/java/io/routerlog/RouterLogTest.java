@@ -4,7 +4,6 @@ import static io.routerlog.testing.Senders.octet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.routerlog.config.Settings;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.Transport;
 import io.routerlog.testing.Exposition;

@@ -191,12 +191,13 @@ class TlsTest {
         Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
         assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514"}, java.util.Map.of()))
                 .hasMessageContaining("needs --tls-cert and --tls-key");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514", "--tls-cert",
-            dir.resolve("garbage.pem").toString(), "--tls-key", dir.resolve("server.key").toString()},
-                java.util.Map.of())).hasMessageContaining("no PEM certificate");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514", "--tls-cert",
-            dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString()},
-                java.util.Map.of())).hasMessageContaining("--tls-key: ").hasMessageContaining("is not the private key");
+        // the files are read when the listener starts
+        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert",
+            dir.resolve("garbage.pem").toString(), "--tls-key", dir.resolve("server.key").toString())).close())
+                .hasMessageContaining("no PEM certificate");
+        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert",
+            dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString())).close())
+                .hasMessageContaining("--tls-key: ").hasMessageContaining("is not the private key");
         assertThatThrownBy(() -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"},
                 java.util.Map.of())).hasMessageContaining("not a bcrypt hash");
     }

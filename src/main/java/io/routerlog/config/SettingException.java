@@ -22,6 +22,19 @@ public class SettingException extends IllegalArgumentException {
         initCause(cause);
     }
 
+    /**
+     * A SettingException whose message is {@code message} as it stands; it starts with the option's name
+     * ("--max-pairs must be at least 271: 10").
+     */
+    public static SettingException saying(String option, String message) {
+        return new SettingException(option, message, true);
+    }
+
+    private SettingException(String option, String message, boolean whole) {
+        super(message);
+        this.option = option;
+    }
+
     /** The long option responsible, such as {@code --cluster-interface}. */
     public String option() {
         return option;

@@ -25,7 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. A file that cannot be
  * used is a {@link SettingException} naming its option ({@code --tls-cert}, {@code --tls-key},
- * {@code --tls-client-ca}), whether found while checking the options or at start.
+ * {@code --tls-client-ca}). The files are read when a TLS server starts ({@link TlsSettings}).
  */
 public final class TlsFiles {
     private static final Pattern BLOCK = Pattern.compile(
@@ -50,29 +50,6 @@ public final class TlsFiles {
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private TlsFiles() {
-    }
-
-    /**
-     * The Netty server context of the TLS syslog listener: {@link #PROTOCOLS} and {@link #CIPHER_SUITES}, and
-     * client certificates required when {@code clientCa} is given.
-     *
-     * @throws SettingException naming the option whose file cannot be used
-     */
-    public static io.netty.handler.ssl.SslContext nettyServerContext(Path certFile, Path keyFile, Path clientCa) {
-        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder
-                .forServer(keyManagers(certFile, keyFile))
-                .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
-                .protocols(PROTOCOLS)
-                .ciphers(CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
-        if (clientCa != null) {
-            b.trustManager(trustManagers(clientCa)).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
-        }
-        try {
-            return b.build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new SettingException("--tls-cert", certFile + ": cannot serve TLS with it and " + keyFile + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     /** The certificates in a PEM file, in order (leaf first for a chain). */

@@ -20,7 +20,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.routerlog.config.TlsSettings;
 import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.stats.PipelineCounters;
@@ -82,11 +84,13 @@ public final class SyslogListeners implements AutoCloseable {
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
      *                                             CAP_NET_BIND_SERVICE
      */
-    public static SyslogListeners start(ListenerSettings settings, Supplier<FrameSink> sinks,
+    public static SyslogListeners start(ListenerSettings settings, TlsSettings tls, Supplier<FrameSink> sinks,
             PipelineCounters counters) throws BindException, InterruptedException {
+        // the TLS files are read before any port is bound: a file that cannot be used is a setting to fix
+        SslContext context = settings.tlsPort().isPresent() ? tls.syslogContext() : null;
         SyslogListeners l = new SyslogListeners(settings.ioThreads());
         try {
-            l.bind(settings, sinks, counters);
+            l.bind(settings, context, sinks, counters);
             return l;
         } catch (BindException | InterruptedException | RuntimeException e) {
             l.close();
@@ -94,7 +98,8 @@ public final class SyslogListeners implements AutoCloseable {
         }
     }
 
-    private void bind(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters)
+    /** @param tls the TLS listener's context, null without one */
+    private void bind(ListenerSettings s, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
         budget = new io.routerlog.framing.BufferBudget(s.maxBuffered(), counters);
@@ -124,10 +129,10 @@ public final class SyslogListeners implements AutoCloseable {
         } else if (s.udp()) {
             port = bindUdp(s, sinks, counters, s.port());
         }
-        if (s.tls() != null) {
-            Channel tls = bindStream(s, sinks, counters, s.tlsPort(), s.tls());
-            channels.add(tls);
-            tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+        if (tls != null) {
+            Channel channel = bindStream(s, sinks, counters, s.tlsPort().getAsInt(), tls);
+            channels.add(channel);
+            tlsPort = ((InetSocketAddress) channel.localAddress()).getPort();
             LOG.info("Listening for syslog over TLS on {} port {}", s.address().getHostAddress(), tlsPort);
         }
         if (s.udp() || s.tcp()) {

@@ -14,6 +14,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.AddressUtil;
 import io.routerlog.config.BindFailures;
+import io.routerlog.config.HostPort;
 import io.routerlog.config.SettingException;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
@@ -177,7 +178,7 @@ public final class Store implements AutoCloseable {
     static void checkNetwork(ClusterSettings cluster) {
         BindFailures.checkPortAllowed("--cluster-port", cluster.port());
         if (cluster.publicAddress() != null && cluster.clustered()) {
-            String host = HostPort.of(cluster.publicAddress()).host();
+            String host = HostPort.parse(cluster.publicAddress()).host();
             try {
                 java.net.InetAddress.getByName(host);
             } catch (java.net.UnknownHostException e) {
@@ -220,24 +221,6 @@ public final class Store implements AutoCloseable {
                 : " is not an address of this host") + hostAddresses());
     }
 
-    /**
-     * {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address, as the options give them (already
-     * checked by the option parser); port 0 when none is given.
-     */
-    private record HostPort(String host, int port) {
-        static HostPort of(String value) {
-            if (value.startsWith("[")) {
-                int close = value.indexOf(']');
-                return new HostPort(value.substring(1, close),
-                        close + 2 < value.length() ? Integer.parseInt(value.substring(close + 2)) : 0);
-            }
-            int colon = value.indexOf(':');
-            return colon > 0 && colon == value.lastIndexOf(':')
-                    ? new HostPort(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)))
-                    : new HostPort(value, 0);
-        }
-    }
-
     private static String withoutZone(java.net.InetAddress a) {
         String address = a.getHostAddress();
         int zone = address.indexOf('%');
@@ -269,9 +252,9 @@ public final class Store implements AutoCloseable {
     private static java.util.Set<java.net.InetSocketAddress> resolveMembers(ClusterSettings cluster) {
         java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
         for (String member : cluster.members()) {
-            HostPort hp = HostPort.of(member);
+            HostPort hp = HostPort.parse(member);
             String host = hp.host();
-            int port = hp.port();
+            int port = hp.portOr(0);
             try {
                 for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
                     addresses.add(new java.net.InetSocketAddress(a, port));

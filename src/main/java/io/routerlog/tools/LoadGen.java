@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.routerlog.config.Converters;
+import io.routerlog.config.HostPort;
 import io.routerlog.config.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +43,9 @@ public final class LoadGen implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:5514",
+            converter = Converters.HostPortValue.class,
             description = "Syslog receiver. Default: ${DEFAULT-VALUE}.")
-    String target;
+    HostPort target;
 
     @Option(names = "--protocol", paramLabel = "tcp|udp", defaultValue = "tcp", description = "Default: ${DEFAULT-VALUE}.")
     String protocol;
@@ -104,8 +107,9 @@ public final class LoadGen implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration step = Units.duration(duration);
-        String host = target.substring(0, target.lastIndexOf(':'));
-        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        String host = target.host();
+        int port = target.port().orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--target needs a port: " + target));
         boolean udp = protocol.toLowerCase(Locale.ROOT).equals("udp");
         if (pool < 1 || tcpConnections < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routerlog.OptionsCheck;
+import io.routerlog.Settings;
 import io.routerlog.config.ConfigSources;
-import io.routerlog.config.Settings;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,8 +118,8 @@ class DeployFilesTest {
 
             List<PortMapping> ports = list(service.get("ports")).stream().map(p -> PortMapping.parse(str(p)))
                     .toList();
-            List<PortMapping> syslog = ports.stream().filter(p -> p.container() == settings.syslogPort()).toList();
-            assertThat(syslog).as("%s: syslog port %d published", name, settings.syslogPort())
+            List<PortMapping> syslog = ports.stream().filter(p -> p.container() == settings.syslog().port()).toList();
+            assertThat(syslog).as("%s: syslog port %d published", name, settings.syslog().port())
                     .extracting(PortMapping::protocol).containsExactlyInAnyOrder("udp", "tcp");
             assertThat(syslog).as("%s: UDP and TCP on the same host port", name)
                     .extracting(PortMapping::host).containsOnly(syslog.get(0).host());
@@ -127,23 +127,23 @@ class DeployFilesTest {
 
             Duration stopGrace = duration(str(service.get("stop_grace_period")));
             assertThat(stopGrace).as("%s: stop_grace_period leaves time to drain, flush and leave", name)
-                    .isGreaterThanOrEqualTo(settings.shutdownGrace().plusSeconds(10));
+                    .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(10));
         }
         assertThat(Set.copyOf(syslogHostPorts.values())).as("each node's syslog on its own host port").hasSize(2);
 
         Settings one = nodes.get("routerlog-1");
         Settings two = nodes.get("routerlog-2");
-        assertThat(one.cluster().name()).as("cluster names").isEqualTo(two.cluster().name());
+        assertThat(one.store().cluster().name()).as("cluster names").isEqualTo(two.store().cluster().name());
         assertThat(memberHosts(one)).as("routerlog-1 --cluster-members").contains("routerlog-2");
         assertThat(memberHosts(two)).as("routerlog-2 --cluster-members").contains("routerlog-1");
         for (Settings node : nodes.values()) {
-            for (String member : node.cluster().members()) {
+            for (String member : node.store().cluster().members()) {
                 String host = host(member);
                 assertThat(ROUTERLOG_SERVICES).as("cluster member %s is a routerlog service", member).contains(host);
                 int port = member.contains(":") ? Integer.parseInt(member.substring(member.indexOf(':') + 1))
                         : 5701;
                 assertThat(port).as("cluster member %s: port", member)
-                        .isEqualTo(nodes.get(host).cluster().port());
+                        .isEqualTo(nodes.get(host).store().cluster().port());
             }
         }
     }
@@ -165,7 +165,7 @@ class DeployFilesTest {
         for (String name : ROUTERLOG_SERVICES) {
             Map<String, Object> service = map(services.get(name));
             Settings s = parseOptions(name, strings(service.get("command")), environment(service.get("environment")));
-            expectedTargets.add(name + ":" + s.httpPort());
+            expectedTargets.add(name + ":" + s.http().port());
         }
         Map<String, Object> job = scrapeJob(loadOne(PROMETHEUS), "routerlog");
         assertThat(str(job.getOrDefault("metrics_path", "/metrics"))).isEqualTo("/metrics");
@@ -271,7 +271,7 @@ class DeployFilesTest {
         // stop: longer than the drain routerlog does with the installed settings
         Settings settings = parseOptions("routerlog.env", List.of(), envFile().active());
         assertThat(duration(service.get("TimeoutStopSec").get(0))).as("TimeoutStopSec")
-                .isGreaterThanOrEqualTo(settings.shutdownGrace().plusSeconds(30));
+                .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(30));
 
         String header = Files.readAllLines(UNIT).stream().takeWhile(l -> l.startsWith("#"))
                 .collect(Collectors.joining("\n"));
@@ -359,7 +359,7 @@ class DeployFilesTest {
             }
         }
         Settings settings = parseOptions("routerlog.env (all values)", List.of(), all);
-        assertThat(settings.cluster().members()).as("the example member list is used").isNotEmpty();
+        assertThat(settings.store().cluster().members()).as("the example member list is used").isNotEmpty();
 
         String unitOpts = unitJavaOpts(parseUnit(UNIT).get("Service"));
         if (env.commented().containsKey("JAVA_OPTS")) {
@@ -381,8 +381,8 @@ class DeployFilesTest {
                 .isInstanceOf(CommandLine.ParameterException.class);
         assertThat(OptionsCheck.parse(List.of("--syslog-port=514"), Map.of("ROUTERLOG_MAX_PAIRS", "20000")))
                 .satisfies(s -> {
-                    assertThat(s.syslogPort()).isEqualTo(514);
-                    assertThat(s.maxPairs()).isEqualTo(20000);
+                    assertThat(s.syslog().port()).isEqualTo(514);
+                    assertThat(s.store().maxPairs()).isEqualTo(20000);
                 });
     }
 
@@ -458,12 +458,12 @@ class DeployFilesTest {
                 exposed.add(port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp");
             }
         }
-        assertThat(exposed).as("EXPOSE").contains(settings.syslogPort() + "/udp", settings.syslogPort() + "/tcp",
-                settings.httpPort() + "/tcp", settings.cluster().port() + "/tcp");
+        assertThat(exposed).as("EXPOSE").contains(settings.syslog().port() + "/udp", settings.syslog().port() + "/tcp",
+                settings.http().port() + "/tcp", settings.store().cluster().port() + "/tcp");
 
         String health = single(runtime, "HEALTHCHECK");
         assertThat(health).as("HEALTHCHECK").contains(" CMD ")
-                .contains("http://127.0.0.1:" + settings.httpPort() + "/healthz");
+                .contains("http://127.0.0.1:" + settings.http().port() + "/healthz");
         assertThat(health).as("HEALTHCHECK fails on an HTTP error").containsPattern("curl -f\\S*\\s");
     }
 
@@ -510,11 +510,11 @@ class DeployFilesTest {
         assertThat(headless).as("Service/%s (the StatefulSet's serviceName)", headlessName).isNotNull();
         Map<String, Object> headlessSpec = map(headless.get("spec"));
         assertThat(headlessSpec).containsEntry("clusterIP", "None").containsEntry("publishNotReadyAddresses", true);
-        assertThat(settings.cluster().k8sService()).as("--cluster-k8s-service")
+        assertThat(settings.store().cluster().k8sService()).as("--cluster-k8s-service")
                 .isEqualTo(headlessName + "." + namespace + ".svc.cluster.local");
         Map<String, Object> hazelcastPort = map(list(headlessSpec.get("ports")).get(0));
-        assertThat(hazelcastPort.get("port")).isEqualTo(5701).isEqualTo(settings.cluster().port());
-        assertThat(targetPort(container, hazelcastPort)).isEqualTo(settings.cluster().port());
+        assertThat(hazelcastPort.get("port")).isEqualTo(5701).isEqualTo(settings.store().cluster().port());
+        assertThat(targetPort(container, hazelcastPort)).isEqualTo(settings.store().cluster().port());
         assertThat(podLabels).as("headless service selects the pods")
                 .containsAllEntriesOf(map(headlessSpec.get("selector")));
 
@@ -527,7 +527,7 @@ class DeployFilesTest {
         for (Object p : list(syslogSpec.get("ports"))) {
             Map<String, Object> port = map(p);
             syslogPorts.put(str(port.getOrDefault("protocol", "TCP")), (Integer) port.get("port"));
-            assertThat(targetPort(container, port)).as("syslog target port").isEqualTo(settings.syslogPort());
+            assertThat(targetPort(container, port)).as("syslog target port").isEqualTo(settings.syslog().port());
         }
         assertThat(syslogPorts).containsExactlyInAnyOrderEntriesOf(Map.of("UDP", 5514, "TCP", 5514));
 
@@ -535,12 +535,12 @@ class DeployFilesTest {
         Map<String, Object> metrics = map(objects.get("Service/routerlog-metrics"));
         assertThat(map(map(metrics.get("metadata")).get("annotations")))
                 .containsEntry("prometheus.io/scrape", "true")
-                .containsEntry("prometheus.io/port", Integer.toString(settings.httpPort()))
+                .containsEntry("prometheus.io/port", Integer.toString(settings.http().port()))
                 .containsEntry("prometheus.io/path", "/metrics");
         Map<String, Object> metricsSpec = map(metrics.get("spec"));
         assertThat(podLabels).containsAllEntriesOf(map(metricsSpec.get("selector")));
         assertThat(targetPort(container, map(list(metricsSpec.get("ports")).get(0))))
-                .isEqualTo(settings.httpPort());
+                .isEqualTo(settings.http().port());
 
         // probes
         assertThat(container).containsKeys("readinessProbe", "livenessProbe");
@@ -549,7 +549,7 @@ class DeployFilesTest {
                 Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
                 assertThat(get).as(probe).containsEntry("path", "/healthz");
                 assertThat(containerPort(container, get.get("port"), "TCP")).as("%s port", probe)
-                        .isEqualTo(settings.httpPort());
+                        .isEqualTo(settings.http().port());
             }
         }
 
@@ -561,7 +561,7 @@ class DeployFilesTest {
         assertThat(limit).as("memory limit against JAVA_TOOL_OPTIONS %s", env.get("JAVA_TOOL_OPTIONS"))
                 .isGreaterThanOrEqualTo(xmx(env.get("JAVA_TOOL_OPTIONS")) + NON_HEAP_ROOM);
         assertThat(Duration.ofSeconds(((Number) pod.get("terminationGracePeriodSeconds")).longValue()))
-                .isGreaterThanOrEqualTo(settings.shutdownGrace().plusSeconds(30));
+                .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(30));
         assertThat(map(pod.get("securityContext"))).containsEntry("runAsNonRoot", true);
 
         // Kubernetes' service links would put NAME_PORT=tcp://... into the pod for every Service of the namespace;
@@ -664,7 +664,7 @@ class DeployFilesTest {
     }
 
     private static Set<String> memberHosts(Settings s) {
-        return s.cluster().members().stream().map(DeployFilesTest::host).collect(Collectors.toSet());
+        return s.store().cluster().members().stream().map(DeployFilesTest::host).collect(Collectors.toSet());
     }
 
     private static String host(String member) {

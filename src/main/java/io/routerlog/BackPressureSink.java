@@ -5,21 +5,22 @@ import io.routerlog.aggregate.LocalAggregator;
 import io.routerlog.syslog.FrameSink;
 
 /**
- * What one receive thread does with each frame: the syslog stage (and everything after it), plus the thread's
- * aggregator as the measure of back-pressure for stream sources.
+ * A frame sink that passes every frame on unchanged and measures back-pressure by the receive thread's
+ * aggregator: a stream source stops reading while the aggregator's batch is nearly full, and reads again once the
+ * flusher has taken it.
  */
-final class ReceivePipeline implements FrameSink {
-    private final FrameSink syslog;
+final class BackPressureSink implements FrameSink {
+    private final FrameSink next;
     private final LocalAggregator aggregator;
 
-    ReceivePipeline(FrameSink syslog, LocalAggregator aggregator) {
-        this.syslog = syslog;
+    BackPressureSink(FrameSink next, LocalAggregator aggregator) {
+        this.next = next;
         this.aggregator = aggregator;
     }
 
     @Override
     public void frame(ByteBuf buf, int index, int length) {
-        syslog.frame(buf, index, length);
+        next.frame(buf, index, length);
     }
 
     @Override
