@@ -16,8 +16,9 @@ import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.SyslogFrameParser;
 import io.routerlog.testing.DnsmasqChain;
-import io.routerlog.testing.DnsmasqChain.Query;
-import io.routerlog.testing.DnsmasqChain.Tunnel;
+import io.routerlog.testing.RecordingSink;
+import io.routerlog.testing.RecordingSink.Query;
+import io.routerlog.testing.RecordingSink.Tunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -692,7 +693,7 @@ class DnsmasqParserTest {
         @Test
         void faultInTheSinkIsCountedAsInternalError() {
             PipelineCounters counters = new PipelineCounters();
-            EventSink failing = new DnsmasqChain.RecordingSink() {
+            EventSink failing = new RecordingSink() {
                 @Override
                 public void query(DnsQuery q) {
                     throw new IllegalStateException("boom");
@@ -712,7 +713,7 @@ class DnsmasqParserTest {
     @Test
     void parserCanBeUsedDirectlyOnAByteRange() {
         PipelineCounters counters = new PipelineCounters();
-        DnsmasqChain.RecordingSink sink = new DnsmasqChain.RecordingSink();
+        RecordingSink sink = new RecordingSink();
         DnsmasqParser parser = new DnsmasqParser(sink, counters, () -> NOW);
         String message = "UDP 3689 192.168.2.198/52226 query[A] Google.COM. from 192.168.2.198";
         byte[] b = ("xx" + message + "yy").getBytes(UTF_8);
