@@ -11,17 +11,13 @@ import io.netty.channel.socket.DatagramPacket;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.framing.DatagramFrameHandler;
-import io.routerlog.framing.FrameSink;
 import io.routerlog.framing.SyslogFrameDecoder;
-import io.routerlog.parser.DnsmasqParser;
-import io.routerlog.parser.MessageRouter;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.Names;
-import io.routerlog.rules.Rules;
 import io.routerlog.text.IpText;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.syslog.SyslogFrameParser;
+import io.routerlog.testing.DnsmasqChain;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.RecordingSink;
 import io.routerlog.testing.RecordingSink.Query;
@@ -33,7 +29,7 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Coverage-guided fuzzing of the receive path: framing, syslog parsing, dnsmasq parsing and the rules, fed arbitrary
+ * Coverage-guided fuzzing of the receive path: framing, syslog parsing, the parsers and the rules, fed arbitrary
  * bytes in arbitrary pieces. Properties: no exception escapes and none is swallowed inside (no
  * {@code internal_error}), every buffer is released (and Netty's PARANOID leak detector reports nothing), what
  * reaches the aggregation is in stored form (a canonical address, a name of printable ASCII within 253 characters),
@@ -74,11 +70,9 @@ class ReceivePathFuzzTest {
         return canary;
     }
 
-    private static FrameSink pipeline(RecordingSink sink, PipelineCounters counters) {
-        Rules rules = new Rules(List.of("*.ignored.*"), List.of("t.example.com"), ClientAnonymizer.none(), counters,
-                sink);
-        DnsmasqParser dnsmasq = new DnsmasqParser(rules, counters, () -> 0L);
-        return new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);
+    /** The receive path after the framing, with an ignore list and a DNSTT domain so that the rules do work. */
+    private static DnsmasqChain chain() {
+        return new DnsmasqChain(List.of("*.ignored.*"), List.of("t.example.com"), ClientAnonymizer.none());
     }
 
     private static ByteBuf buffer(byte[] bytes) {
@@ -89,9 +83,10 @@ class ReceivePathFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void tcpStream(FuzzedDataProvider data) {
-        PipelineCounters counters = new PipelineCounters();
-        RecordingSink sink = new RecordingSink();
-        EmbeddedChannel ch = new EmbeddedChannel(new SyslogFrameDecoder(MAX_FRAME, pipeline(sink, counters), counters));
+        DnsmasqChain chain = chain();
+        PipelineCounters counters = chain.counters;
+        RecordingSink sink = chain.sink;
+        EmbeddedChannel ch = new EmbeddedChannel(new SyslogFrameDecoder(MAX_FRAME, chain.frames(), counters));
         List<ByteBuf> written = new ArrayList<>();
         while (data.remainingBytes() > 0) {
             ByteBuf b = buffer(data.consumeBytes(1 + data.consumeInt(0, 400)));
@@ -112,10 +107,10 @@ class ReceivePathFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void datagrams(FuzzedDataProvider data) {
-        PipelineCounters counters = new PipelineCounters();
-        RecordingSink sink = new RecordingSink();
-        EmbeddedChannel ch = new EmbeddedChannel(new DatagramFrameHandler(MAX_FRAME, pipeline(sink, counters),
-                counters));
+        DnsmasqChain chain = chain();
+        PipelineCounters counters = chain.counters;
+        RecordingSink sink = chain.sink;
+        EmbeddedChannel ch = new EmbeddedChannel(new DatagramFrameHandler(MAX_FRAME, chain.frames(), counters));
         List<ByteBuf> written = new ArrayList<>();
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", 5514);
         InetSocketAddress from = new InetSocketAddress("127.0.0.2", 40000);

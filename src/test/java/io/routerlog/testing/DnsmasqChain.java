@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.routerlog.framing.FrameSink;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.FirewallLogParser;
 import io.routerlog.parser.HaproxyLogParser;
@@ -29,7 +30,7 @@ public final class DnsmasqChain {
     public static final long NOW = 1_767_225_600_000L;
 
     public final PipelineCounters counters = new PipelineCounters();
-    public final RecordingSink sink = new RecordingSink();
+    public final RecordingSink sink;
     private final SyslogFrameParser syslog;
 
     /** A chain with these DNSTT domains, no ignore list and no anonymization. */
@@ -38,10 +39,22 @@ public final class DnsmasqChain {
     }
 
     public DnsmasqChain(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer) {
+        this(ignoreDomains, tunnelDomains, anonymizer, new RecordingSink());
+    }
+
+    /** A chain ending in {@code sink}: a subclass that fails shows how the receive path takes a fault. */
+    public DnsmasqChain(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer,
+            RecordingSink sink) {
+        this.sink = sink;
         Rules rules = new Rules(ignoreDomains, tunnelDomains, anonymizer, counters, sink);
         syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(),
                 new DnsmasqParser(rules, counters, () -> NOW), new FirewallLogParser(rules, counters),
                 new HaproxyLogParser(rules, counters)), counters);
+    }
+
+    /** The head of the chain, for a framing stage (or a channel) to feed frames to; it counts in {@link #counters}. */
+    public FrameSink frames() {
+        return syslog;
     }
 
     /** One whole syslog message. */
