@@ -10,9 +10,11 @@ import io.routerlog.testing.Loggen;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Rsyslog;
 import io.routerlog.testing.SyslogNg;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -311,10 +313,8 @@ class RealRelaysTest {
 
     /** Waits (at most 10 s) until the node has received {@code messages} messages, then flushes and scrapes. */
     private static Exposition settle(RouterLog node, long messages) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received(Http.metrics(node.httpPort())) < messages && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(20),
+                () -> received(Http.metrics(node.httpPort())) >= messages);
         Thread.sleep(100); // the last message's parse, on the receive thread, after its count
         node.flush();
         return Http.metrics(node.httpPort());

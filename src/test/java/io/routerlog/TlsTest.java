@@ -9,6 +9,7 @@ import io.routerlog.export.BasicAuth;
 import io.routerlog.stats.Transport;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.NettyLeakCheck;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -104,12 +106,9 @@ class TlsTest {
                     // the server said no during the handshake
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while ((node.counters().messageCount(Transport.TLS) < 2
-                    || node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) < 2)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> node.counters().messageCount(Transport.TLS) >= 2
+                            && node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) >= 2);
             assertThat(node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
             node.flush();
 

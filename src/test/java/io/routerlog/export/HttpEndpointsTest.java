@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.config.TlsFiles;
 import io.routerlog.testing.SlowClients;
+import io.routerlog.testing.Waiting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,12 +204,8 @@ class HttpEndpointsTest {
             assertThat(waited).as("it waited for a free connection, ms").isGreaterThan(500);
             // every slow one is past its timeout within a few seconds; on a busy machine telling that the server
             // closed a reader that never read takes draining what it had sent, which may take a few attempts
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(250), () -> attack.closedByServer() >= 6);
             int closed = attack.closedByServer();
-            while (closed < 6 && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                closed = attack.closedByServer();
-            }
             assertThat(closed).as("slow connections the server closed").isEqualTo(6);
         }
     }
@@ -222,10 +219,7 @@ class HttpEndpointsTest {
             attack.headerDrips(2, 300);
             Thread.sleep(1500);
             assertThat(attack.closedByServer()).as("before the timeout").isZero();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (attack.closedByServer() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-            }
+            Waiting.upTo(Duration.ofSeconds(15), Duration.ofMillis(250), () -> attack.closedByServer() >= 2);
             assertThat(attack.closedByServer()).as("after the timeout").isEqualTo(2);
             // a connection that sends nothing at all is cut the same way
             silent.setSoTimeout(5000);

@@ -2,6 +2,8 @@ package io.routerlog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Waiting;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -155,10 +157,7 @@ class ClusterIT {
     }
 
     private static void awaitOutput(RouterLogProcess node, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!node.output().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Waiting.upTo(Duration.ofSeconds(30), Duration.ofMillis(100), () -> node.output().contains(text));
         assertThat(node.output()).contains(text);
     }
 
@@ -174,13 +173,10 @@ class ClusterIT {
                             "--cluster-members", "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
                 c.awaitMembers(3);
                 assertThat(stranger.output()).contains("Cluster member 'no-such-member.invalid' does not resolve");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                double reported = 0;
-                while (reported < 1 && System.nanoTime() < deadline) {
-                    reported = io.routerlog.testing.Http.metrics(c.http[0])
-                            .value("routerlog_cluster_unexpected_members_total");
-                    Thread.sleep(200);
-                }
+                Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> io.routerlog.testing.Http
+                        .metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total") >= 1);
+                double reported = io.routerlog.testing.Http.metrics(c.http[0])
+                        .value("routerlog_cluster_unexpected_members_total");
                 assertThat(reported).isEqualTo(1.0);
                 assertThat(c.nodes[0].output()).contains("is not in --cluster-members");
             }

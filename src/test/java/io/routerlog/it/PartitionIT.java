@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +83,7 @@ class PartitionIT {
     }
 
     private void awaitMembers(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
+        boolean formed = Waiting.upTo(Duration.ofSeconds(90), Duration.ofMillis(500), () -> {
             boolean all = true;
             for (int i = 0; i < 2; i++) {
                 try {
@@ -92,10 +93,10 @@ class PartitionIT {
                     all = false;
                 }
             }
-            if (all) {
-                return;
-            }
-            Thread.sleep(500);
+            return all;
+        });
+        if (formed) {
+            return;
         }
         throw new AssertionError("members did not reach " + n + ":\n" + Files.readString(logs[0]) + "\n"
                 + Files.readString(logs[1]));
@@ -107,12 +108,9 @@ class PartitionIT {
         Path f = dir.resolve("lines-" + i + "-" + System.nanoTime());
         Files.writeString(f, String.join("", lines), StandardCharsets.US_ASCII);
         Netns.runIn(ns[i], "bash", "-c", "cat \"$0\" > /dev/tcp/127.0.0.1/5514", f.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (scrape(i, "/metrics").value("routerlog_syslog_messages_total", "transport", "tcp")
-                < before + lines.size()) {
-            assertThat(System.nanoTime()).as("node %d received its lines", i).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Waiting.atMost(Duration.ofSeconds(30), Duration.ofMillis(100)).alias("node " + i + " received its lines")
+                .until(() -> scrape(i, "/metrics").value("routerlog_syslog_messages_total", "transport", "tcp")
+                        >= before + lines.size());
         Thread.sleep(700); // several flush intervals
     }
 

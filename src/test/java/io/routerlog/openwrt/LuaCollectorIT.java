@@ -8,6 +8,7 @@ import io.routerlog.it.RouterLogProcess;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -833,17 +835,12 @@ class LuaCollectorIT {
 
     /** Waits until {@code frames} messages arrived and {@code series} pairs are stored; returns a scrape. */
     private static Exposition settle(RouterLogProcess r, int frames, int series) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        Exposition m = Http.metrics(r.httpPort);
-        while (System.nanoTime() < deadline) {
+        Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+            Exposition m = Http.metrics(r.httpPort);
             double seen = m.samples("routerlog_syslog_messages_total").stream()
                     .mapToDouble(Exposition.Sample::value).sum();
-            if (seen >= frames && m.samples(QUERIES).size() >= series) {
-                break;
-            }
-            Thread.sleep(50);
-            m = Http.metrics(r.httpPort);
-        }
+            return seen >= frames && m.samples(QUERIES).size() >= series;
+        });
         Thread.sleep(600); // more than two flush intervals
         return Http.metrics(r.httpPort);
     }

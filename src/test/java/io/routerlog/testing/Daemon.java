@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A program a relay fixture runs in the foreground for the length of a test: standard output and error go to a file
@@ -41,18 +42,21 @@ final class Daemon implements AutoCloseable {
      * Waits until {@code file} exists (a socket the program creates once it is ready); fails with the program's
      * output if it exits first or does not get there within {@code timeout}.
      */
-    void awaitFile(Path file, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(file)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before creating "
-                        + file + ":\n" + output());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
-                        + output());
-            }
-            Thread.sleep(10);
+    void awaitFile(Path file, Duration timeout) {
+        try {
+            Waiting.atMost(timeout, Duration.ofMillis(10)).until(() -> {
+                if (Files.exists(file)) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue()
+                            + " before creating " + file + ":\n" + output());
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
+                    + output(), e);
         }
     }
 
