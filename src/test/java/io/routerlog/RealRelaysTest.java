@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.routerlog.config.Settings;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Loggen;
@@ -11,7 +12,6 @@ import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Rsyslog;
 import io.routerlog.testing.SyslogNg;
 import io.routerlog.testing.Waiting;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,10 +122,9 @@ class RealRelaysTest {
     private static void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+        Command.Result r = Command.of(cmd).in(pki).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        assertThat(r.finished()).isTrue();
+        assertThat(r.exitCode()).as("openssl %s: %s", String.join(" ", args), r.out()).isZero();
     }
 
     // ---- rsyslog omfwd ---------------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.routerlog.it.RouterLogNodes;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.GeoFixtures;
 import io.routerlog.testing.Http;
-import io.routerlog.testing.Processes;
 import io.routerlog.testing.Senders;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -518,12 +518,11 @@ class DashboardIT {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Process p = new ProcessBuilder(binary.toString(),
+            Process p = Command.of(binary.toString(),
                     "--config.file=" + configFile,
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--log.level=warn").start(log);
             Prometheus prometheus = new Prometheus(p, port, log);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
@@ -628,7 +627,7 @@ class DashboardIT {
 
         @Override
         public void close() {
-            Processes.stop(process);
+            Command.stop(process, Duration.ofSeconds(30));
         }
     }
 

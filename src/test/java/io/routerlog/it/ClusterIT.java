@@ -2,6 +2,7 @@ package io.routerlog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,13 +131,13 @@ class ClusterIT {
                 // the recipe of the README: the cluster's options and a free cluster port of its own
                 String members = "127.0.0.1:" + c.member[0] + ",127.0.0.1:" + c.member[1];
                 int port = RouterLogProcess.freePortForUdpAndTcp();
-                Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
+                Command.Result r = Command.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
                         RouterLogProcess.jar().toString(), "ingest", "--cluster-name", c.name(), "--cluster-members",
                         members, "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(port),
-                        "--progress", "never", file.toString()).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).as(out).isZero();
+                        "--progress", "never", file.toString()).mergeStderr().deadline(Duration.ofSeconds(120)).run();
+                String out = r.out();
+                assertThat(r.finished()).isTrue();
+                assertThat(r.exitCode()).as(out).isZero();
                 assertThat(out).contains("ingested 1 file(s)").contains("(5 queries, 0 responses)");
 
                 String ingest = "Member [127.0.0.1]:" + port + " (ingest)";

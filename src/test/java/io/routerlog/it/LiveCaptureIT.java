@@ -3,6 +3,7 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Waiting;
@@ -70,10 +71,7 @@ class LiveCaptureIT {
     @AfterEach
     void cleanUp() throws Exception {
         for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            Command.stop(p, Duration.ofSeconds(20));
         }
         if (created) {
             for (String n : ns) {
@@ -87,7 +85,7 @@ class LiveCaptureIT {
     }
 
     private Process start(Path log, List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Command.of(cmd).start(log);
         processes.add(p);
         return p;
     }
@@ -221,12 +219,9 @@ class LiveCaptureIT {
                     "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
                     "--http-port", "0"));
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            return new Result(p.exitValue(), out);
+            Command.Result r = Command.of(cmd).env(env).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+            assertThat(r.finished()).isTrue();
+            return new Result(r.exitCode(), r.out());
         } finally {
             Files.deleteIfExists(jar);
         }

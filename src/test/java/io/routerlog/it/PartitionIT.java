@@ -3,6 +3,7 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Waiting;
@@ -75,7 +76,7 @@ class PartitionIT {
                 "--http-port", "9514", "--flush-interval", "200ms", "--dnstt-domain", DOMAIN,
                 "--cluster-name", "partition-" + tag, "--cluster-port", "5701", "--cluster-interface", ADDR[i],
                 "--cluster-members", ADDR[0] + ":5701," + ADDR[1] + ":5701");
-        nodes[i] = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs[i].toFile()).start();
+        nodes[i] = Command.of(cmd).start(logs[i]);
     }
 
     private Exposition scrape(int i, String path) throws Exception {

@@ -1,8 +1,8 @@
 package io.routerlog.it;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
-import io.routerlog.testing.Processes;
 import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -18,6 +18,9 @@ import java.util.List;
 
 /** routerlog started from its jar as a separate process, on free loopback ports. */
 public final class RouterLogProcess implements AutoCloseable {
+    /** Long enough for a clean shutdown that flushes and leaves the cluster. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     public final int syslogPort;
     public final int httpPort;
     public final Process process;
@@ -63,9 +66,7 @@ public final class RouterLogProcess implements AutoCloseable {
                 "--flush-interval", "200ms"));
         cmd.addAll(extraArgs);
         Path log = Files.createTempFile("routerlog-it", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = Command.of(cmd).env(env).start(log);
         RouterLogProcess r = new RouterLogProcess(syslog, http, p, log);
         boolean healthy = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
             if (!p.isAlive()) {
@@ -124,7 +125,7 @@ public final class RouterLogProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        Processes.stop(process);
+        Command.stop(process, STOP_GRACE);
         Files.deleteIfExists(log);
     }
 }
