@@ -3,7 +3,7 @@ package io.routerlog.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.routerlog.it.RouterLogNodes;
+import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
@@ -202,12 +202,12 @@ class DashboardIT {
             Path[] geo = GeoFixtures.write(tmp);
             // --max-pairs 271 keeps one pair per partition, so the traffic below keeps evicting pairs; no DNSTT
             // session becomes inactive during the test, so the active ones are all those sent
-            try (RouterLogNodes nodes = RouterLogNodes.startCluster(2, List.of("--dnstt-domain", DOMAIN,
+            try (Cluster nodes = new Cluster(2, Map.of(), List.of("--dnstt-domain", DOMAIN,
                     "--geoip-country-db", geo[0].toString(), "--geoip-asn-db", geo[1].toString(),
-                    "--max-pairs", "271", "--dnstt-active-window", "10m"));
-                    Feeder feeder = new Feeder(nodes.syslogPort(0), nodes.syslogPort(1));
+                    "--max-pairs", "271", "--dnstt-active-window", "10m")).startAll();
+                    Feeder feeder = new Feeder(nodes.syslog[0], nodes.syslog[1]);
                     Prometheus prometheus = Prometheus.start(prometheusBinary, tmp.resolve("prometheus"),
-                            List.of(nodes.httpPort(0), nodes.httpPort(1)))) {
+                            List.of(nodes.http[0], nodes.http[1]))) {
                 System.out.printf("DashboardIT: cluster, feeder and Prometheus up after %d ms%n",
                         millisSince(started));
                 prometheus.awaitTargetsUp(3, Duration.ofSeconds(60)); // two nodes, and one with ?scope=cluster
@@ -219,7 +219,7 @@ class DashboardIT {
                 assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("job")))))
                         .containsExactlyInAnyOrder("routerlog", "routerlog-cluster");
                 assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("instance")))))
-                        .containsExactlyInAnyOrder("127.0.0.1:" + nodes.httpPort(0), "127.0.0.1:" + nodes.httpPort(1));
+                        .containsExactlyInAnyOrder("127.0.0.1:" + nodes.http[0], "127.0.0.1:" + nodes.http[1]);
                 String variable = substitute(variableQuery(variables.get("client")));
                 assertThat(prometheus.labelValues(variable)).as("values of $client (%s)", variable)
                         .contains(CLIENT, UNLEASED);
@@ -325,7 +325,7 @@ class DashboardIT {
      * compared with what was sent and with the nodes' own /metrics.
      */
     private static void checkClusterWideValues(Prometheus prometheus, List<Map<String, Object>> panels,
-            Feeder feeder, RouterLogNodes nodes) throws Exception {
+            Feeder feeder, Cluster nodes) throws Exception {
         String sessions = substitute(exprs(panel(panels, "DNSTT sessions")).get(0));
         String peaks = substitute(exprs(panel(panels, "DNSTT peak clients")).get(0));
         String active = substitute(exprs(panel(panels, "DNSTT active clients now")).get(0));
@@ -334,8 +334,8 @@ class DashboardIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String last = "";
         while (System.nanoTime() < deadline) {
-            Exposition own = Http.metrics(nodes.httpPort(0));
-            Exposition cluster = Http.metrics(nodes.httpPort(1), "/metrics?scope=cluster");
+            Exposition own = Http.metrics(nodes.http[0]);
+            Exposition cluster = Http.metrics(nodes.http[1], "/metrics?scope=cluster");
             Map<Map<String, String>, Double> nodePeaks = new TreeMap<>(Comparator.comparing(Object::toString));
             for (Exposition.Sample s : own.samples("dnstt_peak_clients")) {
                 nodePeaks.put(s.labels(), s.value());

@@ -2,7 +2,9 @@ package io.routerlog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Command;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;

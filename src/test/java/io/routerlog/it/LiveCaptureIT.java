@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

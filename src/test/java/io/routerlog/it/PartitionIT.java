@@ -3,9 +3,11 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,9 +3,11 @@ package io.routerlog.it;
 import static io.routerlog.testing.Senders.octet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Senders;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.routerlog.testing.Command;
+import io.routerlog.testing.RouterLogProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.routerlog.it.RouterLogProcess;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Senders;
 import io.routerlog.testing.Waiting;
 import java.io.IOException;

@@ -1,9 +1,5 @@
-package io.routerlog.it;
+package io.routerlog.testing;
 
-import io.routerlog.testing.Command;
-import io.routerlog.testing.Exposition;
-import io.routerlog.testing.Http;
-import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -24,7 +20,7 @@ public final class RouterLogProcess implements AutoCloseable {
     public final int syslogPort;
     public final int httpPort;
     public final Process process;
-    final Path log;
+    private final Path log;
 
     private RouterLogProcess(int syslogPort, int httpPort, Process process, Path log) {
         this.syslogPort = syslogPort;
