@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,11 @@ class PartitionIT {
         return lines;
     }
 
+    /** The time left until {@code deadline} (a {@link System#nanoTime} value); at least a millisecond. */
+    private static Duration until(long deadline) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
+    }
+
     /** "pair: got X, expected Y" for every pair that differs. */
     private static List<String> difference(Map<String, Long> got, Map<String, Long> expected) {
         List<String> diff = new ArrayList<>();
@@ -194,19 +201,19 @@ class PartitionIT {
 
         long queryLines = expected.values().stream().mapToLong(Long::longValue).sum();
         long tunnelQueries = 3 * 2 + 3 * 3 + 2 * 2;
+        // both waits below share one deadline
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Exposition cluster = null;
-        while (System.nanoTime() < deadline) {
-            cluster = scrape(0, "/metrics?scope=cluster");
-            if (cluster.queryCounts().equals(expected)
-                    && Double.valueOf(50).equals(cluster.value("routerlog_dns_replies_total", "outcome", "cached"))
-                    && Double.valueOf(tunnelQueries).equals(cluster.value("dnstt_queries_total", "domain", DOMAIN))
+        AtomicReference<Exposition> merged = new AtomicReference<>();
+        Waiting.upTo(until(deadline), Duration.ofSeconds(1), () -> {
+            Exposition c = scrape(0, "/metrics?scope=cluster");
+            merged.set(c);
+            return c.queryCounts().equals(expected)
+                    && Double.valueOf(50).equals(c.value("routerlog_dns_replies_total", "outcome", "cached"))
+                    && Double.valueOf(tunnelQueries).equals(c.value("dnstt_queries_total", "domain", DOMAIN))
                     // each map merges on its own schedule: the sessions may come after the counters
-                    && Double.valueOf(6).equals(cluster.value("dnstt_sessions_total", "domain", DOMAIN))) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
+                    && Double.valueOf(6).equals(c.value("dnstt_sessions_total", "domain", DOMAIN));
+        });
+        Exposition cluster = merged.get();
         assertThat(difference(cluster.queryCounts(), expected)).as("pairs that are not the sum of both sides")
                 .isEmpty();
         assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(50.0);
@@ -215,15 +222,12 @@ class PartitionIT {
                 .as("sessions seen on both sides count once").isEqualTo(6.0);
         assertThat(cluster.value("dnstt_peak_clients", "domain", DOMAIN)).isGreaterThanOrEqualTo(3.0);
         // the same, summed over the two members' own shares, once both agree again on who holds which partition
-        long owned = -1;
-        while (System.nanoTime() < deadline) {
-            owned = Cluster.sum(scrape(0, "/metrics")) + Cluster.sum(scrape(1, "/metrics"));
-            if (owned == queryLines) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(owned).as("query lines summed over the members' own shares").isEqualTo(queryLines);
+        AtomicLong owned = new AtomicLong(-1);
+        Waiting.upTo(until(deadline), Duration.ofMillis(500), () -> {
+            owned.set(Cluster.sum(scrape(0, "/metrics")) + Cluster.sum(scrape(1, "/metrics")));
+            return owned.get() == queryLines;
+        });
+        assertThat(owned.get()).as("query lines summed over the members' own shares").isEqualTo(queryLines);
         assertThat(difference(scrape(1, "/metrics?scope=cluster").queryCounts(), expected)).isEmpty();
         System.out.printf("Partition: %d query lines in %d pairs, %d DNSTT queries: exact after the merge%n",
                 queryLines, expected.size(), tunnelQueries);

@@ -9,6 +9,7 @@ import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar, started as a user starts it, fed by real syslog clients. */
@@ -257,16 +259,17 @@ class RouterLogJarIT {
                 Integer.toString(syslog), "--http-port", Integer.toString(http), "--flush-interval", "200ms",
                 "--log-level", "debug").start(Path.of("/dev/full"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            boolean healthy = false;
-            while (!healthy && System.nanoTime() < deadline && p.isAlive()) {
+            AtomicBoolean healthy = new AtomicBoolean();
+            // ends early if it exits: then it did not start
+            Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
                 try {
-                    healthy = Http.get(http, "/healthz").statusCode() == 200;
+                    healthy.set(Http.get(http, "/healthz").statusCode() == 200);
                 } catch (IOException notYet) {
-                    Thread.sleep(100);
+                    // not listening yet
                 }
-            }
-            assertThat(healthy).as("started although every log write fails").isTrue();
+                return healthy.get() || !p.isAlive();
+            });
+            assertThat(healthy.get()).as("started although every log write fails").isTrue();
             Senders.tcp(syslog, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] disk.full from 10.7.0.1\n");
             Thread.sleep(1000);
             assertThat(Http.metrics(http).queryCounts()).containsEntry("10.7.0.1 disk.full A", 1L);
