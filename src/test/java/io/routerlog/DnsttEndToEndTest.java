@@ -7,9 +7,10 @@ import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** DNSTT query lines from several resolvers, through syslog, to exact dnstt_* values on /metrics. */
@@ -56,10 +57,8 @@ class DnsttEndToEndTest {
             Senders.tcp(node.syslogPort(), lines.toString());
 
             long expectedMessages = 20 * sessions.length + 5;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (node.counters().messageCount(Transport.TCP) < expectedMessages && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> node.counters().messageCount(Transport.TCP) >= expectedMessages);
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
             assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(queries);
@@ -96,10 +95,8 @@ class DnsttEndToEndTest {
             lines.append("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[TXT] junk.").append(DOMAIN)
                     .append(" from 1.128.0.53\n");
             Senders.tcp(node.syslogPort(), lines.toString());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (node.counters().messageCount(Transport.TCP) < traffic.length + 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> node.counters().messageCount(Transport.TCP) >= traffic.length + 1);
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
             String[] gb = {"domain", DOMAIN, "country", "GB", "asn", "20712"};

@@ -7,12 +7,14 @@ import io.routerlog.stats.DropReason;
 import io.routerlog.stats.Transport;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,11 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Access control and limits on the receive path, on a whole node over loopback sockets. */
 @ExtendWith(NettyLeakCheck.class)
 class LimitsTest {
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static void await(java.util.function.BooleanSupplier condition) {
+        Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(10), condition::getAsBoolean);
         assertThat(condition.getAsBoolean()).as("condition reached in time").isTrue();
     }
 
@@ -383,11 +382,8 @@ class LimitsTest {
             assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(lines);
             // the store keeps its bound; the rest was evicted, not lost on the way
             assertThat(node.store().pairs().size()).isLessThanOrEqualTo(271);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (node.store().pairs().size() + node.store().pairs().evicted() < lines
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(50),
+                    () -> node.store().pairs().size() + node.store().pairs().evicted() >= lines);
             assertThat(node.store().pairs().size() + node.store().pairs().evicted()).isEqualTo(lines);
         }
     }

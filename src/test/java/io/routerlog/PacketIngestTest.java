@@ -6,6 +6,7 @@ import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.PcapWriter;
+import io.routerlog.testing.Waiting;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -284,13 +286,11 @@ class PacketIngestTest {
                     "127.0.0.1", "--http-port", "0", "--serve-after", "3s", "--progress", "never"}, Map.of(),
                         new PrintWriter(out, true), new PrintWriter(err, true)));
         java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving /metrics on port (\\d+) for 3s");
-        java.util.regex.Matcher matcher = serving.matcher("");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!(matcher = serving.matcher(out.toString())).find()) {
-            assertThat(code).as(err.toString()).isNotDone();
-            assertThat(System.nanoTime()).as(out + "\n" + err).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Waiting.atMost(Duration.ofSeconds(60), Duration.ofMillis(50))
+                .failFast(() -> assertThat(code).as(err.toString()).isNotDone())
+                .untilAsserted(() -> assertThat(serving.matcher(out.toString()).find()).as(out + "\n" + err).isTrue());
+        java.util.regex.Matcher matcher = serving.matcher(out.toString());
+        assertThat(matcher.find()).isTrue();
         Exposition m = Http.metrics(Integer.parseInt(matcher.group(1)));
         assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(20);
         assertThat(m.samples("dnstt_bytes_out_total")).hasSize(1);

@@ -6,9 +6,10 @@ import io.routerlog.stats.Transport;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What is stored and exported when clients are anonymized or names ignored, through a whole node. */
@@ -28,10 +29,8 @@ class PrivacyTest {
             lines.append("<30>Nov 22 01:59:47 OpenWrt ").append(l).append('\n');
         }
         Senders.tcp(node.syslogPort(), lines.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (node.counters().messageCount(Transport.TCP) < LINES.size() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> node.counters().messageCount(Transport.TCP) >= LINES.size());
         node.flush();
         return Http.get(node.httpPort(), "/metrics?scope=cluster").body()
                 + Http.get(node.httpPort(), "/clients.csv").body() + Http.get(node.httpPort(), "/clients.tsv").body();

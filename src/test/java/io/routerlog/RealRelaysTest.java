@@ -3,21 +3,22 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Loggen;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Rsyslog;
 import io.routerlog.testing.SyslogNg;
-import java.nio.charset.StandardCharsets;
+import io.routerlog.testing.Waiting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,10 +121,9 @@ class RealRelaysTest {
     private static void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+        Command.Result r = Command.of(cmd).in(pki).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        assertThat(r.finished()).isTrue();
+        assertThat(r.exitCode()).as("openssl %s: %s", String.join(" ", args), r.out()).isZero();
     }
 
     // ---- rsyslog omfwd ---------------------------------------------------------------------------------------
@@ -310,10 +310,8 @@ class RealRelaysTest {
 
     /** Waits (at most 10 s) until the node has received {@code messages} messages, then flushes and scrapes. */
     private static Exposition settle(RouterLog node, long messages) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received(Http.metrics(node.httpPort())) < messages && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(20),
+                () -> received(Http.metrics(node.httpPort())) >= messages);
         Thread.sleep(100); // the last message's parse, on the receive thread, after its count
         node.flush();
         return Http.metrics(node.httpPort());

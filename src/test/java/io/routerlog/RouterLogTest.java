@@ -10,12 +10,13 @@ import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,9 @@ class RouterLogTest {
 
     /** Waits until the node has seen {@code messages} frames, flushes, and scrapes. */
     private Exposition settle(long messages) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (node.counters().messageCount(Transport.TCP) + node.counters().messageCount(Transport.UDP) < messages
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> node.counters().messageCount(Transport.TCP) + node.counters().messageCount(Transport.UDP)
+                        >= messages);
         node.flush();
         return Http.metrics(node.httpPort());
     }
@@ -192,10 +191,8 @@ class RouterLogTest {
             Senders.tcp(withLeases.syslogPort(),
                     "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.9.10\n"
                     + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 192.168.9.11\n");
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (withLeases.counters().messageCount(Transport.TCP) < 2 && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> withLeases.counters().messageCount(Transport.TCP) >= 2);
             withLeases.flush();
             assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines()).containsExactly(
                     "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
@@ -203,13 +200,10 @@ class RouterLogTest {
             java.nio.file.Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
             java.nio.file.Files.setLastModifiedTime(leases,
                     java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             Map<String, String> printer = Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04",
                     "hostname", "printer");
-            while (System.nanoTime() < deadline && Http.metrics(withLeases.httpPort())
-                    .samples("routerlog_dhcp_lease_info").stream().noneMatch(x -> x.labels().equals(printer))) {
-                Thread.sleep(200);
-            }
+            Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Http.metrics(withLeases.httpPort())
+                    .samples("routerlog_dhcp_lease_info").stream().anyMatch(x -> x.labels().equals(printer)));
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
                     .extracting(Exposition.Sample::labels).contains(printer);
         }

@@ -7,11 +7,12 @@ import io.routerlog.stats.Transport;
 import io.routerlog.testing.ListeningSockets;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,10 +36,8 @@ class SyslogTransportsTest {
             }
             Senders.udp(port, List.of(LINE));
             Senders.tcp(port, LINE + "\n");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (node.counters().messageCount(Transport.TCP) < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> node.counters().messageCount(Transport.TCP) >= 1);
             node.flush();
             assertThat(node.counters().messageCount(Transport.UDP)).isZero();
             assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(1);

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.routerlog.config.TlsFiles;
 import io.routerlog.export.BasicAuth;
 import io.routerlog.stats.Transport;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.NettyLeakCheck;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -18,8 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +39,9 @@ class TlsTest {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "openssl";
         System.arraycopy(args, 0, cmd, 1, args.length);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+        Command.Result r = Command.of(cmd).in(dir).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        assertThat(r.finished()).isTrue();
+        assertThat(r.exitCode()).as("openssl %s: %s", String.join(" ", args), r.out()).isZero();
     }
 
     /** A key and a certificate for {@code name}, signed by the test CA ({@code ca.pem}) or by itself. */
@@ -104,12 +105,9 @@ class TlsTest {
                     // the server said no during the handshake
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while ((node.counters().messageCount(Transport.TLS) < 2
-                    || node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) < 2)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                    () -> node.counters().messageCount(Transport.TLS) >= 2
+                            && node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) >= 2);
             assertThat(node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
             node.flush();
 
@@ -140,11 +138,10 @@ class TlsTest {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + port, "-brief"));
         cmd.addAll(java.util.List.of(options));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        boolean ok = p.exitValue() == 0 && out.contains("CONNECTION ESTABLISHED");
+        Command.Result r = Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
+        assertThat(r.finished()).isTrue();
+        String out = r.out();
+        boolean ok = r.exitCode() == 0 && out.contains("CONNECTION ESTABLISHED");
         if (ok) {
             assertThat(out).as(out).containsPattern("Protocol version: TLSv1\\.[23]");
         }

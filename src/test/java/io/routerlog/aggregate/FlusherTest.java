@@ -11,13 +11,13 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,10 +116,8 @@ class FlusherTest {
         a.query(query("10.8.0.1", "full0.test", "A")); // known pair: still counted
         a.query(query("10.8.0.1", "overflow.test", "A")); // new pair: dropped, early flush requested
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (store.pairs().get(new PairKey("10.8.0.1", "full9.test", "A")) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> store.pairs().get(new PairKey("10.8.0.1", "full9.test", "A")) != 0);
         assertThat(store.pairs().get(new PairKey("10.8.0.1", "full0.test", "A"))).isEqualTo(2);
         a.query(query("10.8.0.1", "overflow.test", "A")); // room again after the flush
         flusher.close();

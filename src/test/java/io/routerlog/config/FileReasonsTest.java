@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +61,7 @@ class FileReasonsTest {
     @Test
     void notARegularFile() throws Exception {
         Path fifo = dir.resolve("leases.fifo");
-        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assumeTrue(p.waitFor() == 0, "needs mkfifo");
+        assumeTrue(Command.of("mkfifo", fifo.toString()).run().succeeded(), "needs mkfifo");
         assertThat(FileReasons.whyUnreadable(fifo)).isEqualTo("not a regular file");
     }
 

@@ -3,13 +3,14 @@ package io.routerlog.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.routerlog.it.RouterLogNodes;
+import io.routerlog.testing.Cluster;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.GeoFixtures;
 import io.routerlog.testing.Http;
-import io.routerlog.testing.Processes;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -202,12 +203,12 @@ class DashboardIT {
             Path[] geo = GeoFixtures.write(tmp);
             // --max-pairs 271 keeps one pair per partition, so the traffic below keeps evicting pairs; no DNSTT
             // session becomes inactive during the test, so the active ones are all those sent
-            try (RouterLogNodes nodes = RouterLogNodes.startCluster(2, List.of("--dnstt-domain", DOMAIN,
+            try (Cluster nodes = new Cluster(2, Map.of(), List.of("--dnstt-domain", DOMAIN,
                     "--geoip-country-db", geo[0].toString(), "--geoip-asn-db", geo[1].toString(),
-                    "--max-pairs", "271", "--dnstt-active-window", "10m"));
-                    Feeder feeder = new Feeder(nodes.syslogPort(0), nodes.syslogPort(1));
+                    "--max-pairs", "271", "--dnstt-active-window", "10m")).startAll();
+                    Feeder feeder = new Feeder(nodes.syslog[0], nodes.syslog[1]);
                     Prometheus prometheus = Prometheus.start(prometheusBinary, tmp.resolve("prometheus"),
-                            List.of(nodes.httpPort(0), nodes.httpPort(1)))) {
+                            List.of(nodes.http[0], nodes.http[1]))) {
                 System.out.printf("DashboardIT: cluster, feeder and Prometheus up after %d ms%n",
                         millisSince(started));
                 prometheus.awaitTargetsUp(3, Duration.ofSeconds(60)); // two nodes, and one with ?scope=cluster
@@ -219,7 +220,7 @@ class DashboardIT {
                 assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("job")))))
                         .containsExactlyInAnyOrder("routerlog", "routerlog-cluster");
                 assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("instance")))))
-                        .containsExactlyInAnyOrder("127.0.0.1:" + nodes.httpPort(0), "127.0.0.1:" + nodes.httpPort(1));
+                        .containsExactlyInAnyOrder("127.0.0.1:" + nodes.http[0], "127.0.0.1:" + nodes.http[1]);
                 String variable = substitute(variableQuery(variables.get("client")));
                 assertThat(prometheus.labelValues(variable)).as("values of $client (%s)", variable)
                         .contains(CLIENT, UNLEASED);
@@ -251,9 +252,8 @@ class DashboardIT {
     private static Map<String, String> awaitEveryPanel(Prometheus prometheus, List<Map<String, Object>> panels,
             Duration timeout) throws Exception {
         Map<String, String> problems = new TreeMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> done = new HashSet<>();
-        while (true) {
+        Waiting.upTo(timeout, Duration.ofSeconds(1), () -> {
             problems.clear();
             for (Map<String, Object> p : panels) {
                 String title = String.valueOf(p.get("title"));
@@ -267,11 +267,9 @@ class DashboardIT {
                     problems.put(title, problem);
                 }
             }
-            if (problems.isEmpty() || System.nanoTime() > deadline) {
-                return problems;
-            }
-            Thread.sleep(1000);
-        }
+            return problems.isEmpty();
+        });
+        return problems;
     }
 
     /** Null when every query of the panel returns samples, none per node, and one of them is not 0. */
@@ -325,17 +323,17 @@ class DashboardIT {
      * compared with what was sent and with the nodes' own /metrics.
      */
     private static void checkClusterWideValues(Prometheus prometheus, List<Map<String, Object>> panels,
-            Feeder feeder, RouterLogNodes nodes) throws Exception {
+            Feeder feeder, Cluster nodes) throws Exception {
         String sessions = substitute(exprs(panel(panels, "DNSTT sessions")).get(0));
         String peaks = substitute(exprs(panel(panels, "DNSTT peak clients")).get(0));
         String active = substitute(exprs(panel(panels, "DNSTT active clients now")).get(0));
         String devices = substitute(exprs(panel(panels, "Known devices")).get(0));
         long sent = feeder.sessionsSent();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            Exposition own = Http.metrics(nodes.httpPort(0));
-            Exposition cluster = Http.metrics(nodes.httpPort(1), "/metrics?scope=cluster");
+        AtomicReference<String> last = new AtomicReference<>("");
+        AtomicReference<Map<Map<String, String>, Double>> settledPeaks = new AtomicReference<>();
+        boolean settled = Waiting.upTo(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+            Exposition own = Http.metrics(nodes.http[0]);
+            Exposition cluster = Http.metrics(nodes.http[1], "/metrics?scope=cluster");
             Map<Map<String, String>, Double> nodePeaks = new TreeMap<>(Comparator.comparing(Object::toString));
             for (Exposition.Sample s : own.samples("dnstt_peak_clients")) {
                 nodePeaks.put(s.labels(), s.value());
@@ -349,18 +347,18 @@ class DashboardIT {
             double clusterActive = cluster.samples("dnstt_active_clients").stream()
                     .mapToDouble(Exposition.Sample::value).sum();
             double panelDevices = sum(prometheus.query(devices));
-            last = String.format("sessions: panel %s, sent %d; peaks: panel %s, node %s; active: panel %s, "
+            last.set(String.format("sessions: panel %s, sent %d; peaks: panel %s, node %s; active: panel %s, "
                     + "cluster %s, sent %d; devices: panel %s, sent %d", panelSessions, sent, panelPeaks, nodePeaks,
-                    panelActive, clusterActive, sent, panelDevices, Feeder.LEASES);
-            if (panelSessions == sent && panelPeaks.equals(nodePeaks) && panelActive == sent
-                    && clusterActive == sent && panelDevices == Feeder.LEASES) {
-                assertThat(nodePeaks).as("peaks per country and ASN").hasSize(2);
-                System.out.println("DashboardIT: " + last);
-                return;
-            }
-            Thread.sleep(500);
+                    panelActive, clusterActive, sent, panelDevices, Feeder.LEASES));
+            settledPeaks.set(nodePeaks);
+            return panelSessions == sent && panelPeaks.equals(nodePeaks) && panelActive == sent
+                    && clusterActive == sent && panelDevices == Feeder.LEASES;
+        });
+        if (!settled) {
+            fail("cluster-wide values on the dashboard differ from what was sent: " + last.get());
         }
-        fail("cluster-wide values on the dashboard differ from what was sent: " + last);
+        assertThat(settledPeaks.get()).as("peaks per country and ASN").hasSize(2);
+        System.out.println("DashboardIT: " + last.get());
     }
 
     private static double sum(List<Sample> samples) {
@@ -518,28 +516,26 @@ class DashboardIT {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Process p = new ProcessBuilder(binary.toString(),
+            Process p = Command.of(binary.toString(),
                     "--config.file=" + configFile,
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--log.level=warn").start(log);
             Prometheus prometheus = new Prometheus(p, port, log);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
+            boolean ready = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
                 if (!p.isAlive()) {
                     String out = Files.readString(log);
                     prometheus.close();
                     throw new AssertionError("prometheus exited with " + p.exitValue() + ":\n" + out);
                 }
                 try {
-                    if (prometheus.get("/-/ready").statusCode() == 200) {
-                        return prometheus;
-                    }
+                    return prometheus.get("/-/ready").statusCode() == 200;
                 } catch (IOException notYet) {
-                    // not listening yet
+                    return false; // not listening yet
                 }
-                Thread.sleep(100);
+            });
+            if (ready) {
+                return prometheus;
             }
             String out = Files.readString(log);
             prometheus.close();
@@ -547,17 +543,15 @@ class DashboardIT {
         }
 
         void awaitTargetsUp(int n, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<Sample> up = List.of();
-            while (System.nanoTime() < deadline) {
-                up = query("up{job=~\"routerlog|routerlog-cluster\"} == 1");
-                if (up.size() == n) {
-                    return;
-                }
-                Thread.sleep(250);
+            AtomicReference<List<Sample>> up = new AtomicReference<>(List.of());
+            boolean scraped = Waiting.upTo(timeout, Duration.ofMillis(250), () -> {
+                up.set(query("up{job=~\"routerlog|routerlog-cluster\"} == 1"));
+                return up.get().size() == n;
+            });
+            if (!scraped) {
+                throw new AssertionError("Prometheus does not scrape " + n + " routerlog targets, up: " + up.get()
+                        + "\n" + Files.readString(log));
             }
-            throw new AssertionError("Prometheus does not scrape " + n + " routerlog targets, up: " + up + "\n"
-                    + Files.readString(log));
         }
 
         HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
@@ -628,7 +622,7 @@ class DashboardIT {
 
         @Override
         public void close() {
-            Processes.stop(process);
+            Command.stop(process, Duration.ofSeconds(30));
         }
     }
 

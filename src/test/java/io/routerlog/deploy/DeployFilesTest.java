@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routerlog.OptionsCheck;
 import io.routerlog.Settings;
 import io.routerlog.config.ConfigSources;
+import io.routerlog.testing.Command;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -1094,23 +1092,12 @@ class DeployFilesTest {
                 debianPackage, debianPackage);
     }
 
-    private static Result run(Path dir, String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("SYSTEMD_COLORS", "0");
-        pb.environment().put("SYSTEMD_PAGER", "");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(cannot read output: " + e + ")";
-            }
-        });
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+    private static Result run(Path dir, String... command) throws IOException {
+        Command.Result r = Command.of(command).in(dir).env("SYSTEMD_COLORS", "0").env("SYSTEMD_PAGER", "")
+                .mergeStderr().deadline(Duration.ofSeconds(120)).run();
+        if (!r.finished()) {
             fail("%s did not finish within 120 s", String.join(" ", command));
         }
-        return new Result(p.exitValue(), out.join());
+        return new Result(r.exitCode(), r.out());
     }
 }

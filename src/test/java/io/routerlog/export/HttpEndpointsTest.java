@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.config.TlsFiles;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.SlowClients;
+import io.routerlog.testing.Waiting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,12 +54,11 @@ class HttpEndpointsTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+        Command.Result r = Command.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
                 "server.key", "-out", "server.pem", "-days", "2", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=IP:127.0.0.1").directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+                "subjectAltName=IP:127.0.0.1").in(dir).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        assertThat(r.finished()).isTrue();
+        assertThat(r.exitCode()).as(r.out()).isZero();
         serverTls = TlsFiles.serverContext(dir.resolve("server.pem"), dir.resolve("server.key"));
         clientTls = SSLContext.getInstance("TLS");
         clientTls.init(null, new TrustManager[] {new TrustAll()}, null);
@@ -203,12 +204,8 @@ class HttpEndpointsTest {
             assertThat(waited).as("it waited for a free connection, ms").isGreaterThan(500);
             // every slow one is past its timeout within a few seconds; on a busy machine telling that the server
             // closed a reader that never read takes draining what it had sent, which may take a few attempts
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(250), () -> attack.closedByServer() >= 6);
             int closed = attack.closedByServer();
-            while (closed < 6 && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                closed = attack.closedByServer();
-            }
             assertThat(closed).as("slow connections the server closed").isEqualTo(6);
         }
     }
@@ -222,10 +219,7 @@ class HttpEndpointsTest {
             attack.headerDrips(2, 300);
             Thread.sleep(1500);
             assertThat(attack.closedByServer()).as("before the timeout").isZero();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (attack.closedByServer() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-            }
+            Waiting.upTo(Duration.ofSeconds(15), Duration.ofMillis(250), () -> attack.closedByServer() >= 2);
             assertThat(attack.closedByServer()).as("after the timeout").isEqualTo(2);
             // a connection that sends nothing at all is cut the same way
             silent.setSoTimeout(5000);

@@ -9,10 +9,13 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.routerlog.store.ClusterSettings;
+import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.Waiting;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,10 +75,8 @@ class ClusterAdmissionIT {
     void aClusterWithoutASecretIsWarnedAbout() throws Exception {
         try (Cluster c = new Cluster(1)) {
             c.start(0);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!c.nodes[0].output().contains("has no --cluster-secret") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(100),
+                    () -> c.nodes[0].output().contains("has no --cluster-secret"));
             assertThat(c.nodes[0].output()).contains("The cluster has no --cluster-secret");
         }
     }

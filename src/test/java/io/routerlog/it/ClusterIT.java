@@ -2,6 +2,11 @@ package io.routerlog.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Cluster;
+import io.routerlog.testing.Command;
+import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.Waiting;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,13 +133,13 @@ class ClusterIT {
                 // the recipe of the README: the cluster's options and a free cluster port of its own
                 String members = "127.0.0.1:" + c.member[0] + ",127.0.0.1:" + c.member[1];
                 int port = RouterLogProcess.freePortForUdpAndTcp();
-                Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
+                Command.Result r = Command.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
                         RouterLogProcess.jar().toString(), "ingest", "--cluster-name", c.name(), "--cluster-members",
                         members, "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(port),
-                        "--progress", "never", file.toString()).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).as(out).isZero();
+                        "--progress", "never", file.toString()).mergeStderr().deadline(Duration.ofSeconds(120)).run();
+                String out = r.out();
+                assertThat(r.finished()).isTrue();
+                assertThat(r.exitCode()).as(out).isZero();
                 assertThat(out).contains("ingested 1 file(s)").contains("(5 queries, 0 responses)");
 
                 String ingest = "Member [127.0.0.1]:" + port + " (ingest)";
@@ -155,10 +160,7 @@ class ClusterIT {
     }
 
     private static void awaitOutput(RouterLogProcess node, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!node.output().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Waiting.upTo(Duration.ofSeconds(30), Duration.ofMillis(100), () -> node.output().contains(text));
         assertThat(node.output()).contains(text);
     }
 
@@ -174,13 +176,10 @@ class ClusterIT {
                             "--cluster-members", "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
                 c.awaitMembers(3);
                 assertThat(stranger.output()).contains("Cluster member 'no-such-member.invalid' does not resolve");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                double reported = 0;
-                while (reported < 1 && System.nanoTime() < deadline) {
-                    reported = io.routerlog.testing.Http.metrics(c.http[0])
-                            .value("routerlog_cluster_unexpected_members_total");
-                    Thread.sleep(200);
-                }
+                Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> io.routerlog.testing.Http
+                        .metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total") >= 1);
+                double reported = io.routerlog.testing.Http.metrics(c.http[0])
+                        .value("routerlog_cluster_unexpected_members_total");
                 assertThat(reported).isEqualTo(1.0);
                 assertThat(c.nodes[0].output()).contains("is not in --cluster-members");
             }

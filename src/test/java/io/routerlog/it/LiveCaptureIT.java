@@ -3,16 +3,21 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,10 +72,7 @@ class LiveCaptureIT {
     @AfterEach
     void cleanUp() throws Exception {
         for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            Command.stop(p, Duration.ofSeconds(20));
         }
         if (created) {
             for (String n : ns) {
@@ -84,7 +86,7 @@ class LiveCaptureIT {
     }
 
     private Process start(Path log, List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Command.of(cmd).start(log);
         processes.add(p);
         return p;
     }
@@ -114,20 +116,16 @@ class LiveCaptureIT {
                 RouterLogProcess.jar().toAbsolutePath().toString(), "--listen-address", "127.0.0.1",
                 "--http-address", "127.0.0.1", "--syslog-port", "5514", "--http-port", "9514",
                 "--flush-interval", "200ms", "--dnstt-domain", DOMAIN, "--capture-interface", veth[0]));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
+        boolean started = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
             assertThat(node.isAlive()).as(() -> read(log)).isTrue();
             try {
-                if (Netns.runIn(ns[0], "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9514/healthz")
-                        .contains("ok")) {
-                    break;
-                }
+                return Netns.runIn(ns[0], "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9514/healthz")
+                        .contains("ok");
             } catch (java.io.IOException notYet) {
-                // not up
+                return false; // not up
             }
-            assertThat(System.nanoTime()).as("routerlog did not start:\n%s", read(log)).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        });
+        assertThat(started).as("routerlog did not start:\n%s", read(log)).isTrue();
 
         Map<String, Long> expected = new TreeMap<>();
         for (int i = 0; i < 3; i++) {
@@ -152,15 +150,13 @@ class LiveCaptureIT {
         }
         expected.put(CLIENT + " " + DOMAIN + " TXT", 3L);
 
-        Exposition m = null;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            m = scrape();
-            if (m.queryCounts().equals(expected) && m.value("dnstt_bytes_out_total", "domain", DOMAIN) != null) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        AtomicReference<Exposition> last = new AtomicReference<>();
+        Waiting.upTo(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+            last.set(scrape());
+            return last.get().queryCounts().equals(expected)
+                    && last.get().value("dnstt_bytes_out_total", "domain", DOMAIN) != null;
+        });
+        Exposition m = last.get();
         assertThat(m.queryCounts()).as(() -> read(log)).isEqualTo(expected);
         assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(11);
         assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(11);
@@ -224,12 +220,9 @@ class LiveCaptureIT {
                     "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
                     "--http-port", "0"));
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            return new Result(p.exitValue(), out);
+            Command.Result r = Command.of(cmd).env(env).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+            assertThat(r.finished()).isTrue();
+            return new Result(r.exitCode(), r.out());
         } finally {
             Files.deleteIfExists(jar);
         }

@@ -1,10 +1,9 @@
 package io.routerlog.it;
 
+import io.routerlog.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Network namespaces and veth links that a test creates for itself (needs root and iproute2). */
 final class Netns {
@@ -21,21 +20,7 @@ final class Netns {
 
     /** Runs a command, returns its output, fails on a non-zero exit. */
     static String run(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out);
-        }
-        return out;
+        return Command.of(cmd).mergeStderr().runOrThrow();
     }
 
     /** The command line to run {@code cmd} inside namespace {@code ns}. */

@@ -3,16 +3,23 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Cluster;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +80,7 @@ class PartitionIT {
                 "--http-port", "9514", "--flush-interval", "200ms", "--dnstt-domain", DOMAIN,
                 "--cluster-name", "partition-" + tag, "--cluster-port", "5701", "--cluster-interface", ADDR[i],
                 "--cluster-members", ADDR[0] + ":5701," + ADDR[1] + ":5701");
-        nodes[i] = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs[i].toFile()).start();
+        nodes[i] = Command.of(cmd).start(logs[i]);
     }
 
     private Exposition scrape(int i, String path) throws Exception {
@@ -81,8 +88,7 @@ class PartitionIT {
     }
 
     private void awaitMembers(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
+        boolean formed = Waiting.upTo(Duration.ofSeconds(90), Duration.ofMillis(500), () -> {
             boolean all = true;
             for (int i = 0; i < 2; i++) {
                 try {
@@ -92,10 +98,10 @@ class PartitionIT {
                     all = false;
                 }
             }
-            if (all) {
-                return;
-            }
-            Thread.sleep(500);
+            return all;
+        });
+        if (formed) {
+            return;
         }
         throw new AssertionError("members did not reach " + n + ":\n" + Files.readString(logs[0]) + "\n"
                 + Files.readString(logs[1]));
@@ -107,12 +113,9 @@ class PartitionIT {
         Path f = dir.resolve("lines-" + i + "-" + System.nanoTime());
         Files.writeString(f, String.join("", lines), StandardCharsets.US_ASCII);
         Netns.runIn(ns[i], "bash", "-c", "cat \"$0\" > /dev/tcp/127.0.0.1/5514", f.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (scrape(i, "/metrics").value("routerlog_syslog_messages_total", "transport", "tcp")
-                < before + lines.size()) {
-            assertThat(System.nanoTime()).as("node %d received its lines", i).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Waiting.atMost(Duration.ofSeconds(30), Duration.ofMillis(100)).alias("node " + i + " received its lines")
+                .until(() -> scrape(i, "/metrics").value("routerlog_syslog_messages_total", "transport", "tcp")
+                        >= before + lines.size());
         Thread.sleep(700); // several flush intervals
     }
 
@@ -140,6 +143,11 @@ class PartitionIT {
             }
         }
         return lines;
+    }
+
+    /** The time left until {@code deadline} (a {@link System#nanoTime} value); at least a millisecond. */
+    private static Duration until(long deadline) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
     }
 
     /** "pair: got X, expected Y" for every pair that differs. */
@@ -193,19 +201,19 @@ class PartitionIT {
 
         long queryLines = expected.values().stream().mapToLong(Long::longValue).sum();
         long tunnelQueries = 3 * 2 + 3 * 3 + 2 * 2;
+        // both waits below share one deadline
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Exposition cluster = null;
-        while (System.nanoTime() < deadline) {
-            cluster = scrape(0, "/metrics?scope=cluster");
-            if (cluster.queryCounts().equals(expected)
-                    && Double.valueOf(50).equals(cluster.value("routerlog_dns_replies_total", "outcome", "cached"))
-                    && Double.valueOf(tunnelQueries).equals(cluster.value("dnstt_queries_total", "domain", DOMAIN))
+        AtomicReference<Exposition> merged = new AtomicReference<>();
+        Waiting.upTo(until(deadline), Duration.ofSeconds(1), () -> {
+            Exposition c = scrape(0, "/metrics?scope=cluster");
+            merged.set(c);
+            return c.queryCounts().equals(expected)
+                    && Double.valueOf(50).equals(c.value("routerlog_dns_replies_total", "outcome", "cached"))
+                    && Double.valueOf(tunnelQueries).equals(c.value("dnstt_queries_total", "domain", DOMAIN))
                     // each map merges on its own schedule: the sessions may come after the counters
-                    && Double.valueOf(6).equals(cluster.value("dnstt_sessions_total", "domain", DOMAIN))) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
+                    && Double.valueOf(6).equals(c.value("dnstt_sessions_total", "domain", DOMAIN));
+        });
+        Exposition cluster = merged.get();
         assertThat(difference(cluster.queryCounts(), expected)).as("pairs that are not the sum of both sides")
                 .isEmpty();
         assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(50.0);
@@ -214,15 +222,12 @@ class PartitionIT {
                 .as("sessions seen on both sides count once").isEqualTo(6.0);
         assertThat(cluster.value("dnstt_peak_clients", "domain", DOMAIN)).isGreaterThanOrEqualTo(3.0);
         // the same, summed over the two members' own shares, once both agree again on who holds which partition
-        long owned = -1;
-        while (System.nanoTime() < deadline) {
-            owned = Cluster.sum(scrape(0, "/metrics")) + Cluster.sum(scrape(1, "/metrics"));
-            if (owned == queryLines) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(owned).as("query lines summed over the members' own shares").isEqualTo(queryLines);
+        AtomicLong owned = new AtomicLong(-1);
+        Waiting.upTo(until(deadline), Duration.ofMillis(500), () -> {
+            owned.set(Cluster.sum(scrape(0, "/metrics")) + Cluster.sum(scrape(1, "/metrics")));
+            return owned.get() == queryLines;
+        });
+        assertThat(owned.get()).as("query lines summed over the members' own shares").isEqualTo(queryLines);
         assertThat(difference(scrape(1, "/metrics?scope=cluster").queryCounts(), expected)).isEmpty();
         System.out.printf("Partition: %d query lines in %d pairs, %d DNSTT queries: exact after the merge%n",
                 queryLines, expected.size(), tunnelQueries);

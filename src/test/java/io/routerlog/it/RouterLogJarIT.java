@@ -3,18 +3,24 @@ package io.routerlog.it;
 import static io.routerlog.testing.Senders.octet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Cluster;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar, started as a user starts it, fed by real syslog clients. */
@@ -22,13 +28,10 @@ class RouterLogJarIT {
 
     /** Runs a command, feeding it {@code stdin}; fails on a non-zero exit. */
     private static String exec(String stdin, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", cmd[0]).isTrue();
-        assertThat(p.exitValue()).as("%s exit code, output: %s", String.join(" ", cmd), out).isZero();
-        return out;
+        Command.Result r = Command.of(cmd).stdin(stdin).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        assertThat(r.finished()).as("%s finished", cmd[0]).isTrue();
+        assertThat(r.exitCode()).as("%s exit code, output: %s", String.join(" ", cmd), r.out()).isZero();
+        return r.out();
     }
 
     private static String lines(String format, int n) {
@@ -138,26 +141,25 @@ class RouterLogJarIT {
 
     @Test
     void badValueExitsWithCode2AndAOneLineError() throws Exception {
-        Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
-                "--syslog-port", "nope").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(out.lines().findFirst().orElse("")).startsWith("routerlog: ").contains("--syslog-port")
+        Command.Result r = Command.of(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+                "--syslog-port", "nope").mergeStderr().deadline(Duration.ofSeconds(30)).run();
+        assertThat(r.finished()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out().lines().findFirst().orElse("")).startsWith("routerlog: ").contains("--syslog-port")
                 .contains("nope");
     }
 
     @Test
     void portInUseIsAClearStartUpError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+            Command.Result r = Command.of(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
                     "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
                     "--http-port", Integer.toString(RouterLogProcess.freePortForUdpAndTcp()),
-                    "--syslog-port", Integer.toString(taken.getLocalPort())).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(1);
-            assertThat(out).contains("routerlog: cannot start: cannot listen on tcp 127.0.0.1 port "
+                    "--syslog-port", Integer.toString(taken.getLocalPort())).mergeStderr()
+                    .deadline(Duration.ofSeconds(60)).run();
+            assertThat(r.finished()).isTrue();
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).contains("routerlog: cannot start: cannot listen on tcp 127.0.0.1 port "
                     + taken.getLocalPort());
         }
     }
@@ -252,28 +254,27 @@ class RouterLogJarIT {
     void aFullDiskForItsLogDoesNotStopIt() throws Exception {
         int syslog = RouterLogProcess.freePortForUdpAndTcp();
         int http = RouterLogProcess.freePortForUdpAndTcp();
-        Process p = new ProcessBuilder(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
+        Process p = Command.of(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
                 "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port",
                 Integer.toString(syslog), "--http-port", Integer.toString(http), "--flush-interval", "200ms",
-                "--log-level", "debug")
-                .redirectOutput(new java.io.File("/dev/full")).redirectErrorStream(true).start();
+                "--log-level", "debug").start(Path.of("/dev/full"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            boolean healthy = false;
-            while (!healthy && System.nanoTime() < deadline && p.isAlive()) {
+            AtomicBoolean healthy = new AtomicBoolean();
+            // ends early if it exits: then it did not start
+            Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
                 try {
-                    healthy = Http.get(http, "/healthz").statusCode() == 200;
+                    healthy.set(Http.get(http, "/healthz").statusCode() == 200);
                 } catch (IOException notYet) {
-                    Thread.sleep(100);
+                    // not listening yet
                 }
-            }
-            assertThat(healthy).as("started although every log write fails").isTrue();
+                return healthy.get() || !p.isAlive();
+            });
+            assertThat(healthy.get()).as("started although every log write fails").isTrue();
             Senders.tcp(syslog, "<30>Jan  5 02:03:04 OpenWrt dnsmasq[1]: query[A] disk.full from 10.7.0.1\n");
             Thread.sleep(1000);
             assertThat(Http.metrics(http).queryCounts()).containsEntry("10.7.0.1 disk.full A", 1L);
         } finally {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
+            Command.stop(p, Duration.ofSeconds(30));
         }
     }
 }

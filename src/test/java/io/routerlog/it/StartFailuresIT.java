@@ -3,18 +3,18 @@ package io.routerlog.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.routerlog.testing.Command;
+import io.routerlog.testing.RouterLogProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,28 +62,15 @@ class StartFailuresIT {
                 "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
                 "--http-port", "0"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        String out = read(p.getInputStream());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after 60 s: " + String.join(" ", args) + "\n" + out);
+        Command.Result r = Command.of(cmd).env(env).deadline(Duration.ofSeconds(60)).run();
+        if (!r.finished()) {
+            throw new AssertionError("still running after 60 s: " + String.join(" ", args) + "\n" + r.out());
         }
-        return new Result(p.exitValue(), out, err.join());
+        return new Result(r.exitCode(), r.out(), r.err());
     }
 
     private static Result run(String... args) throws Exception {
         return run(List.of(), Map.of(), args);
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     private static void assumeForeign() throws IOException {
@@ -204,8 +191,7 @@ class StartFailuresIT {
     }
 
     private static boolean isRoot() throws IOException {
-        return "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-                StandardCharsets.US_ASCII).strip());
+        return "0".equals(Command.of("id", "-u").run().out().strip());
     }
 
     private static boolean installed(String program) {

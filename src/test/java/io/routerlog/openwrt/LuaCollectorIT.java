@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.routerlog.it.RouterLogProcess;
+import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
+import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Senders;
+import io.routerlog.testing.Waiting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -88,13 +91,12 @@ class LuaCollectorIT {
         int code;
         String out;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            Command.Result r = Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
+            out = r.out();
+            if (!r.finished()) {
                 throw new AssertionError(String.join(" ", cmd) + " did not finish");
             }
-            code = p.exitValue();
+            code = r.exitCode();
         } catch (IOException e) {
             throw new AssertionError("LuaCollectorIT needs " + what + ": apt-get install lua5.1 lua-socket "
                     + "prometheus busybox (" + e.getMessage() + ")");
@@ -809,22 +811,17 @@ class LuaCollectorIT {
 
     /** Runs {@code cmd} with ROUTERLOG_* and FAKE_UCI_* cleared and {@code env} added; at most 60 s. */
     private Run run(Map<String, String> env, List<String> cmd, Path stdin) throws Exception {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("ROUTERLOG_") || k.startsWith("FAKE_UCI_")
-                || k.equals("UCI") || k.equals("INITD") || k.equals("MOUNTS"));
-        pb.environment().putAll(env);
-        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-                : ProcessBuilder.Redirect.from(stdin.toFile()));
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        Command command = Command.of(cmd).unsetEnv(k -> k.startsWith("ROUTERLOG_") || k.startsWith("FAKE_UCI_")
+                || k.equals("UCI") || k.equals("INITD") || k.equals("MOUNTS")).env(env)
+                .deadline(Duration.ofSeconds(60));
+        if (stdin != null) {
+            command.stdin(stdin);
+        }
+        Command.Result r = command.run();
+        if (!r.finished()) {
             throw new AssertionError(cmd + " did not finish within 60 s");
         }
-        // decoded leniently: output that is not UTF-8 should fail an assertion, not the reading
-        return new Run(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
-                new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
+        return new Run(r.exitCode(), r.out(), r.err());
     }
 
     private static void executable(Path p) throws IOException {
@@ -833,17 +830,12 @@ class LuaCollectorIT {
 
     /** Waits until {@code frames} messages arrived and {@code series} pairs are stored; returns a scrape. */
     private static Exposition settle(RouterLogProcess r, int frames, int series) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        Exposition m = Http.metrics(r.httpPort);
-        while (System.nanoTime() < deadline) {
+        Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+            Exposition m = Http.metrics(r.httpPort);
             double seen = m.samples("routerlog_syslog_messages_total").stream()
                     .mapToDouble(Exposition.Sample::value).sum();
-            if (seen >= frames && m.samples(QUERIES).size() >= series) {
-                break;
-            }
-            Thread.sleep(50);
-            m = Http.metrics(r.httpPort);
-        }
+            return seen >= frames && m.samples(QUERIES).size() >= series;
+        });
         Thread.sleep(600); // more than two flush intervals
         return Http.metrics(r.httpPort);
     }

@@ -2,12 +2,7 @@ package io.routerlog.parser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.routerlog.event.DhcpLease;
-import io.routerlog.event.DhcpRelease;
-import io.routerlog.event.DnsQuery;
-import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.DnsttNames;
 import io.routerlog.rules.Rules;
@@ -16,9 +11,12 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.PacketCounters;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.PcapWriter;
+import io.routerlog.testing.RecordingSink;
+import io.routerlog.testing.RecordingSink.Query;
+import io.routerlog.testing.RecordingSink.Tunnel;
+import io.routerlog.testing.RecordingSink.TunnelResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
@@ -26,39 +24,26 @@ import org.xbill.DNS.Type;
 
 class DnsPacketParserTest {
     private static final String TUNNEL = "t.example.com";
-    private final List<String> events = new ArrayList<>();
     private final PacketCounters counters = new PacketCounters();
     private final PipelineCounters pipeline = new PipelineCounters();
-    private final EventSink sink = new EventSink() {
-        @Override
-        public void query(DnsQuery q) {
-            events.add("query " + q.client() + " " + q.domain() + " " + q.qtype());
-        }
+    private final RecordingSink sink = new RecordingSink();
 
-        @Override
-        public void tunnelQuery(TunnelQuery q) {
-            events.add("tunnel " + q.sender() + " " + (q.hasSession() ? DnsttNames.hex(q.clientId()) : "invalid")
-                    + " " + q.wireBytes());
-        }
-
-        @Override
-        public void tunnelResponse(TunnelQuery r) {
-            events.add("tunnel-out " + r.sender() + " " + r.wireBytes());
-        }
-
-        @Override
-        public void reply(ReplyOutcome outcome) {
-            events.add("reply " + outcome.label());
-        }
-
-        @Override
-        public void lease(DhcpLease lease) {
-        }
-
-        @Override
-        public void release(DhcpRelease release) {
-        }
-    };
+    /** What reached the sink, in order, one line an event. */
+    private List<String> events() {
+        return sink.inOrder.stream().map(e -> {
+            if (e instanceof Query q) {
+                return "query " + q.client() + " " + q.domain() + " " + q.qtype();
+            } else if (e instanceof Tunnel t) {
+                return "tunnel " + t.sender() + " " + (t.hasSession() ? DnsttNames.hex(t.clientId()) : "invalid")
+                        + " " + t.wireBytes();
+            } else if (e instanceof TunnelResponse r) {
+                return "tunnel-out " + r.sender() + " " + r.wireBytes();
+            } else if (e instanceof ReplyOutcome outcome) {
+                return "reply " + outcome.label();
+            }
+            return String.valueOf(e);
+        }).toList();
+    }
 
     private void read(PcapWriter w) throws IOException {
         Rules rules = new Rules(List.of("ignored.test"), List.of("T.Example.COM."), ClientAnonymizer.none(),
@@ -79,7 +64,7 @@ class DnsPacketParserTest {
                 .ip(udpQuery("fd00:0:0:1::5", "x.example.org", 65280)) // unassigned: TYPE65280
                 .ip(udpQuery("192.168.1.20", "a.ignored.test", Type.A))
                 .ip(PcapWriter.udp("192.168.1.20", 1, "192.168.1.1", 53, PcapWriter.query(1, ".", Type.NS))));
-        assertThat(events).containsExactly(
+        assertThat(events()).containsExactly(
                 "query 192.168.1.20 www.example.com A",
                 "query 2001:db8::1:0:0:20 example.org HTTPS",
                 "query fd00:0:0:1::5 x.example.org TYPE65280",
@@ -96,7 +81,7 @@ class DnsPacketParserTest {
             w.ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.20", 40000, PcapWriter.response(q, r[0], r[1])));
         }
         read(w);
-        assertThat(events).containsExactly("reply answered", "reply nodata", "reply nxdomain", "reply servfail",
+        assertThat(events()).containsExactly("reply answered", "reply nodata", "reply nxdomain", "reply servfail",
                 "reply refused", "reply error");
         assertThat(counters.responses.sum()).isEqualTo(6);
     }
@@ -111,7 +96,7 @@ class DnsPacketParserTest {
                 .ip(PcapWriter.udp("198.51.100.7", 4444, "203.0.113.1", 53, q))
                 .ip(PcapWriter.udp("203.0.113.1", 53, "198.51.100.7", 4444, r))
                 .ip(PcapWriter.tcp("2001:db8::53", 4445, "2001:db8::1", 53, PcapWriter.tcpDns(bad))));
-        assertThat(events).containsExactly(
+        assertThat(events()).containsExactly(
                 "query 198.51.100.7 " + TUNNEL + " TXT",
                 "tunnel 198.51.100.7 0123456789abcdef " + q.length,
                 "reply answered",
@@ -133,7 +118,7 @@ class DnsPacketParserTest {
                 .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, junk))
                 .ip(PcapWriter.udp("10.0.0.1", 1, "10.0.0.2", 53, notify.toWire()))
                 .ip(udpQuery("10.0.0.1", "ok.example", Type.A)));
-        assertThat(events).containsExactly("query 10.0.0.1 ok.example A");
+        assertThat(events()).containsExactly("query 10.0.0.1 ok.example A");
         assertThat(counters.malformed.sum()).isEqualTo(1);
         assertThat(counters.notDns.sum()).isEqualTo(1);
     }
@@ -163,7 +148,7 @@ class DnsPacketParserTest {
                 .ip(PcapWriter.udp("192.168.1.30", 5000, "192.168.1.1", 53, exfil))
                 .ip(PcapWriter.udp("192.168.1.30", 5001, "192.168.1.1", 53, tunnel))
                 .ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.30", 5001, tunnelReply)));
-        assertThat(events).containsExactly(
+        assertThat(events()).containsExactly(
                 "query 192.168.1.30 example.org TXT",
                 "query 192.168.1.30 " + TUNNEL + " TXT",
                 "tunnel 192.168.1.30 0123456789abcdef " + tunnel.length,
@@ -177,7 +162,7 @@ class DnsPacketParserTest {
         read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
                 .ip(udpQuery("192.168.1.20", "a.Ignored.test", Type.A))
                 .ip(udpQuery("192.168.1.20", "ignored.test", Type.AAAA)));
-        assertThat(events).isEmpty();
+        assertThat(events()).isEmpty();
         assertThat(pipeline.ignoredQueries()).isEqualTo(2);
     }
 
@@ -186,6 +171,6 @@ class DnsPacketParserTest {
         read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
                 .ip(PcapWriter.udp("::ffff:192.168.1.23", 5000, "::ffff:192.168.1.1", 53,
                         PcapWriter.query(3, "a.example", Type.A))));
-        assertThat(events).containsExactly("query 192.168.1.23 a.example A");
+        assertThat(events()).containsExactly("query 192.168.1.23 a.example A");
     }
 }

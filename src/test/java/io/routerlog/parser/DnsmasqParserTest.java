@@ -8,16 +8,16 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
-import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
+import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.syslog.SyslogFrameParser;
 import io.routerlog.testing.DnsmasqChain;
-import io.routerlog.testing.DnsmasqChain.Query;
-import io.routerlog.testing.DnsmasqChain.Tunnel;
+import io.routerlog.testing.RecordingSink;
+import io.routerlog.testing.RecordingSink.Query;
+import io.routerlog.testing.RecordingSink.Tunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -691,28 +691,24 @@ class DnsmasqParserTest {
 
         @Test
         void faultInTheSinkIsCountedAsInternalError() {
-            PipelineCounters counters = new PipelineCounters();
-            EventSink failing = new DnsmasqChain.RecordingSink() {
+            RecordingSink failing = new RecordingSink() {
                 @Override
                 public void query(DnsQuery q) {
                     throw new IllegalStateException("boom");
                 }
             };
-            DnsmasqParser dnsmasq = new DnsmasqParser(failing, counters, () -> NOW);
-            SyslogFrameParser syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq),
-                    counters);
-            byte[] b = "<30>dnsmasq[1]: query[A] a.example from 1.2.3.4".getBytes(UTF_8);
+            DnsmasqChain c = new DnsmasqChain(List.of(), List.of(), ClientAnonymizer.none(), failing);
 
-            syslog.parse(b, 0, b.length);
+            c.line("<30>dnsmasq[1]: query[A] a.example from 1.2.3.4");
 
-            assertThat(counters.dropCount(DropReason.INTERNAL_ERROR)).isEqualTo(1);
+            assertThat(c.counters.dropCount(DropReason.INTERNAL_ERROR)).isEqualTo(1);
         }
     }
 
     @Test
     void parserCanBeUsedDirectlyOnAByteRange() {
         PipelineCounters counters = new PipelineCounters();
-        DnsmasqChain.RecordingSink sink = new DnsmasqChain.RecordingSink();
+        RecordingSink sink = new RecordingSink();
         DnsmasqParser parser = new DnsmasqParser(sink, counters, () -> NOW);
         String message = "UDP 3689 192.168.2.198/52226 query[A] Google.COM. from 192.168.2.198";
         byte[] b = ("xx" + message + "yy").getBytes(UTF_8);

@@ -4,7 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.routerlog.testing.DnsmasqChain;
-import io.routerlog.testing.DnsmasqChain.Tunnel;
+import io.routerlog.testing.RecordingSink.Query;
+import io.routerlog.testing.RecordingSink.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,7 +75,7 @@ class DnsttNamesTest {
         assertThat(c.sink.tunnels).containsExactly(
                 new Tunnel(1, "10.0.0.5", true, CLIENT_ID, 12 + 44 + 4 + 11),
                 new Tunnel(1, "2001:db8::53", true, CLIENT_ID, 12 + 45 + 4 + 11));
-        assertThat(c.sink.queries).extracting(DnsmasqChain.Query::domain)
+        assertThat(c.sink.queries).extracting(Query::domain)
                 .containsExactly("t.example.com", "t.example.com");
     }
 

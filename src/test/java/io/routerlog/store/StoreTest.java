@@ -2,6 +2,7 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.testing.Waiting;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,10 +47,8 @@ class StoreTest {
             assertThat(size).isLessThanOrEqualTo(2710).isGreaterThanOrEqualTo(2700);
             assertThat(owned(store.pairs())).hasSize(size);
             assertThat(store.pairs().ownedSize()).isEqualTo(size);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (store.pairs().evicted() < offered - size && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(50),
+                    () -> store.pairs().evicted() >= offered - size);
             assertThat(store.pairs().evicted()).isEqualTo(offered - size);
         }
     }

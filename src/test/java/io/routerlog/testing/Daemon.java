@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A program a relay fixture runs in the foreground for the length of a test: standard output and error go to a file
  * that failure messages quote; closing it sends SIGTERM and kills it if it has not stopped after a few seconds. Also
- * the fixtures' short commands ({@link #run}) and their lookup of programs ({@link #onPath}).
+ * the fixtures' lookup of programs ({@link #onPath}).
  */
 final class Daemon implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -31,28 +31,28 @@ final class Daemon implements AutoCloseable {
     /** Starts {@code command} in {@code dir} with {@code env} added to the environment; output in dir/NAME.out. */
     static Daemon start(String name, List<String> command, Map<String, String> env, Path dir) throws IOException {
         Path output = dir.resolve(name + ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        pb.environment().putAll(env);
-        return new Daemon(name, pb.start(), output);
+        return new Daemon(name, Command.of(command).in(dir).env(env).start(output), output);
     }
 
     /**
      * Waits until {@code file} exists (a socket the program creates once it is ready); fails with the program's
      * output if it exits first or does not get there within {@code timeout}.
      */
-    void awaitFile(Path file, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(file)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before creating "
-                        + file + ":\n" + output());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
-                        + output());
-            }
-            Thread.sleep(10);
+    void awaitFile(Path file, Duration timeout) {
+        try {
+            Waiting.atMost(timeout, Duration.ofMillis(10)).until(() -> {
+                if (Files.exists(file)) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue()
+                            + " before creating " + file + ":\n" + output());
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
+                    + output(), e);
         }
     }
 
@@ -72,41 +72,7 @@ final class Daemon implements AutoCloseable {
     /** SIGTERM, then SIGKILL if it has not stopped within a few seconds. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Runs a short command to its end; returns its output, fails on a non-zero exit or after a minute. */
-    static String run(List<String> command, Map<String, String> env, byte[] stdin) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish:\n" + out);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
-        }
-        return out;
+        Command.stop(process, STOP_GRACE);
     }
 
     /**

@@ -4,14 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.routerlog.event.DhcpLease;
-import io.routerlog.event.DhcpRelease;
-import io.routerlog.event.DnsQuery;
-import io.routerlog.event.EventSink;
-import io.routerlog.event.FirewallPacket;
-import io.routerlog.event.HttpRequest;
-import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
+import io.routerlog.syslog.FrameSink;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.FirewallLogParser;
 import io.routerlog.parser.HaproxyLogParser;
@@ -22,87 +15,22 @@ import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.SyslogFrameParser;
-import java.util.ArrayList;
+import io.routerlog.testing.RecordingSink.Query;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The stages of a receive thread from the syslog parser to the rules ({@code SyslogFrameParser -> MessageRouter ->
- * parsers -> Rules}), ending in a sink that records what reaches the aggregation: for tests that feed log lines and
- * look at the events.
+ * parsers -> Rules}), ending in a {@link RecordingSink} that records what reaches the aggregation: for tests that
+ * feed log lines and look at the events.
  */
 public final class DnsmasqChain {
     /** The clock of DHCP events. */
     public static final long NOW = 1_767_225_600_000L;
 
-    /** A DNSTT query as the rules reported it, copied out of the flyweight. */
-    public record Tunnel(int domainIndex, String sender, boolean hasSession, long clientId, int wireBytes) {
-    }
-
-    /** A DNS query as the rules reported it, copied out of the flyweight. */
-    public record Query(String client, String domain, String qtype) {
-    }
-
-    /** Records every event; copies the flyweights because they are only valid during the call. */
-    public static class RecordingSink implements EventSink {
-        public final List<Query> queries = new ArrayList<>();
-        /** The queries whose over-long names were shortened. */
-        public final List<Query> shortened = new ArrayList<>();
-        public final List<ReplyOutcome> replies = new ArrayList<>();
-        public final List<DhcpLease> leases = new ArrayList<>();
-        public final List<DhcpRelease> releases = new ArrayList<>();
-        public final List<FirewallPacket> firewall = new ArrayList<>();
-        public final List<HttpRequest> http = new ArrayList<>();
-        /** Reported in addition to the query, so not part of {@link #eventCount}. */
-        public final List<Tunnel> tunnels = new ArrayList<>();
-
-        @Override
-        public void query(DnsQuery q) {
-            Query query = new Query(q.client(), q.domain(), q.qtype());
-            queries.add(query);
-            if (q.shortened()) {
-                shortened.add(query);
-            }
-        }
-
-        @Override
-        public void tunnelQuery(TunnelQuery q) {
-            tunnels.add(new Tunnel(q.domainIndex(), q.sender(), q.hasSession(), q.clientId(), q.wireBytes()));
-        }
-
-        @Override
-        public void reply(ReplyOutcome outcome) {
-            replies.add(outcome);
-        }
-
-        @Override
-        public void lease(DhcpLease lease) {
-            leases.add(lease);
-        }
-
-        @Override
-        public void release(DhcpRelease release) {
-            releases.add(release);
-        }
-
-        @Override
-        public void firewallPacket(FirewallPacket packet) {
-            firewall.add(packet);
-        }
-
-        @Override
-        public void httpRequest(HttpRequest request) {
-            http.add(request);
-        }
-
-        public int eventCount() {
-            return queries.size() + replies.size() + leases.size() + releases.size() + firewall.size() + http.size();
-        }
-    }
-
     public final PipelineCounters counters = new PipelineCounters();
-    public final RecordingSink sink = new RecordingSink();
+    public final RecordingSink sink;
     private final SyslogFrameParser syslog;
 
     /** A chain with these DNSTT domains, no ignore list and no anonymization. */
@@ -111,10 +39,22 @@ public final class DnsmasqChain {
     }
 
     public DnsmasqChain(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer) {
+        this(ignoreDomains, tunnelDomains, anonymizer, new RecordingSink());
+    }
+
+    /** A chain ending in {@code sink}: a subclass that fails shows how the receive path takes a fault. */
+    public DnsmasqChain(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer,
+            RecordingSink sink) {
+        this.sink = sink;
         Rules rules = new Rules(ignoreDomains, tunnelDomains, anonymizer, counters, sink);
         syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(),
                 new DnsmasqParser(rules, counters, () -> NOW), new FirewallLogParser(rules, counters),
                 new HaproxyLogParser(rules, counters)), counters);
+    }
+
+    /** The head of the chain, for a framing stage (or a channel) to feed frames to; it counts in {@link #counters}. */
+    public FrameSink frames() {
+        return syslog;
     }
 
     /** One whole syslog message. */

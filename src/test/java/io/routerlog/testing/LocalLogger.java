@@ -1,10 +1,8 @@
 package io.routerlog.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Logs lines into a local syslog socket with util-linux {@code logger}, as a program on the router logs through
@@ -23,8 +21,8 @@ public final class LocalLogger {
             }
             stdin.append(line).append('\n');
         }
-        Daemon.run(List.of("logger", "--socket", socket.toString(), "--udp", "--socket-errors=on",
-                        "--priority", "daemon.info", "--tag", program, "--id=" + pid),
-                Map.of(), stdin.toString().getBytes(StandardCharsets.UTF_8));
+        Command.of("logger", "--socket", socket.toString(), "--udp", "--socket-errors=on",
+                        "--priority", "daemon.info", "--tag", program, "--id=" + pid)
+                .stdin(stdin.toString()).mergeStderr().runOrThrow();
     }
 }

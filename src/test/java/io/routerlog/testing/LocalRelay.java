@@ -21,10 +21,10 @@ public abstract class LocalRelay implements AutoCloseable {
     }
 
     /** Waits until the socket exists; stops the relay and rethrows when it does not come up. */
-    void awaitSocket() throws InterruptedException {
+    void awaitSocket() {
         try {
             daemon.awaitFile(socket, Duration.ofSeconds(10));
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
             close();
             throw e;
         }

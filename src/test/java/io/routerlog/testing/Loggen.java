@@ -32,11 +32,12 @@ public final class Loggen {
      * current time. Returns loggen's output.
      */
     public static String sendFile(Path file, int count, int port) throws IOException {
-        return Daemon.run(command(port, count, "--read-file", file.toString()), SyslogNg.environment(), new byte[0]);
+        return Command.of(command(port, count, "--read-file", file.toString())).env(SyslogNg.environment())
+                .mergeStderr().runOrThrow();
     }
 
     /** Sends {@code count} messages loggen makes up itself (program {@code prg00000}). Returns loggen's output. */
     public static String sendGenerated(int count, int port) throws IOException {
-        return Daemon.run(command(port, count), SyslogNg.environment(), new byte[0]);
+        return Command.of(command(port, count)).env(SyslogNg.environment()).mergeStderr().runOrThrow();
     }
 }

@@ -1,8 +1,5 @@
-package io.routerlog.it;
+package io.routerlog.testing;
 
-import io.routerlog.testing.Exposition;
-import io.routerlog.testing.Http;
-import io.routerlog.testing.Processes;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -11,16 +8,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** routerlog started from its jar as a separate process, on free loopback ports. */
 public final class RouterLogProcess implements AutoCloseable {
+    /** Long enough for a clean shutdown that flushes and leaves the cluster. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     public final int syslogPort;
     public final int httpPort;
     public final Process process;
-    final Path log;
+    private final Path log;
 
     private RouterLogProcess(int syslogPort, int httpPort, Process process, Path log) {
         this.syslogPort = syslogPort;
@@ -62,23 +62,20 @@ public final class RouterLogProcess implements AutoCloseable {
                 "--flush-interval", "200ms"));
         cmd.addAll(extraArgs);
         Path log = Files.createTempFile("routerlog-it", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = Command.of(cmd).env(env).start(log);
         RouterLogProcess r = new RouterLogProcess(syslog, http, p, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+        boolean healthy = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
             if (!p.isAlive()) {
                 throw new IllegalStateException("routerlog exited with " + p.exitValue() + ":\n" + r.output());
             }
             try {
-                if (Http.get(http, "/healthz").statusCode() == 200) {
-                    return r;
-                }
+                return Http.get(http, "/healthz").statusCode() == 200;
             } catch (IOException notYet) {
-                // not listening yet
+                return false; // not listening yet
             }
-            Thread.sleep(50);
+        });
+        if (healthy) {
+            return r;
         }
         r.close();
         throw new IllegalStateException("routerlog did not become healthy:\n" + r.output());
@@ -111,16 +108,9 @@ public final class RouterLogProcess implements AutoCloseable {
 
     /** Polls /metrics until {@code messages} frames were received, waits for a flush, and returns a scrape. */
     public Exposition settle(long messages) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            Exposition m = metrics();
-            double seen = m.samples("routerlog_syslog_messages_total").stream()
-                    .mapToDouble(Exposition.Sample::value).sum();
-            if (seen >= messages) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(50), () -> metrics()
+                .samples("routerlog_syslog_messages_total").stream().mapToDouble(Exposition.Sample::value).sum()
+                >= messages);
         Thread.sleep(600); // more than two flush intervals
         return metrics();
     }
@@ -131,7 +121,7 @@ public final class RouterLogProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        Processes.stop(process);
+        Command.stop(process, STOP_GRACE);
         Files.deleteIfExists(log);
     }
 }
