@@ -44,6 +44,7 @@ public final class DnsRepliesCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(REPLIES);
     }

@@ -150,6 +150,7 @@ public final class DnsttCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(ACTIVE, PEAK, QUERIES, BYTES_IN, BYTES_OUT, SESSIONS, INVALID);
     }

@@ -62,6 +62,7 @@ public final class ReceiverCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED,
                 UDP_BUFFER);

@@ -46,6 +46,7 @@ public final class StoreCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED, GIVEN_UP);
     }

@@ -70,7 +70,7 @@ public final class GeoIp implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new SettingException(option, file + " is not a MaxMind DB file (" + e.getMessage() + ")", e);
         }
-        String type = r.getMetadata().databaseType();
+        String type = r.metadata().databaseType();
         if (type == null || !type.contains(kind)) {
             closeQuietly(r);
             throw new SettingException(option, file + " is a " + type + " database, not a " + kind

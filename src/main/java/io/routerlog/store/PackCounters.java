@@ -25,6 +25,7 @@ final class PackCounters<K> implements Aggregator<Map.Entry<K, MemberCounts>, Pa
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
         packed.addAll(((PackCounters<?>) aggregator).packed);
     }

@@ -151,7 +151,7 @@ public final class LoadGen implements Callable<Integer> {
         long nextChurn = start + TimeUnit.MINUTES.toNanos(1);
         long stepSent = 0;
         // at most this many lines in one go, so that pacing and the clock checks stay fine-grained
-        int burst = rate <= 0 ? 65536 : (int) Math.max(1, Math.min(65536, rate / 1000));
+        int burst = rate <= 0 ? 65536 : Math.max(1, Math.min(65536, rate / 1000));
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {

@@ -16,6 +16,7 @@ class ClusterIT {
     private static final long FLUSH_MILLIS = 200;
 
     @Test
+    @SuppressWarnings("try") // LoadSender.close() may be interrupted: the test then fails, as it should
     void sigkillLosesAtMostTheUnflushedWindowAndTheNodeRejoins() throws Exception {
         try (Cluster c = new Cluster(3).startAll()) {
             LoadSender toA = new LoadSender(c.syslog[0], 1500, 400, "10.1", 7500);
