@@ -35,7 +35,11 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         this.filePath = filePath;
     }
 
-    /** @param filePath where {@code file} was read from, or null */
+    /**
+     * The settings of the environment and of a config file.
+     *
+     * @param filePath where {@code file} was read from, or null
+     */
     public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file, Path filePath) {
         return new ConfigSources(env, file, filePath);
     }
@@ -100,8 +104,8 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             }
             String name = line.substring(0, eq).strip().replaceFirst("^--", "");
             String value = line.substring(eq + 1).strip();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                    || value.startsWith("'") && value.endsWith("'"))) {
+            if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
+                    || (value.startsWith("'") && value.endsWith("'")))) {
                 value = value.substring(1, value.length() - 1);
             }
             if (!known.contains(name)) {

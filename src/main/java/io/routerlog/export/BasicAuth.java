@@ -70,7 +70,7 @@ public final class BasicAuth {
         boolean userMatches = MessageDigest.isEqual(sha256(user), userDigest);
         boolean shortEnough = password.length <= MAX_PASSWORD_BYTES;
         boolean passwordMatches = verify(shortEnough ? password : Arrays.copyOf(password, MAX_PASSWORD_BYTES));
-        boolean ok = wellFormed & userMatches & shortEnough & passwordMatches;
+        boolean ok = wellFormed && userMatches && shortEnough && passwordMatches;
         Arrays.fill(password, (byte) 0);
         Arrays.fill(decoded, (byte) 0);
         if (ok) {
@@ -124,6 +124,7 @@ public final class BasicAuth {
     }
 
     /** The length of {@code password} in UTF-8. */
+    @SuppressWarnings("ByteBufferBackingArray") // the encoder's own buffer: all of its array is the password's
     public static int utf8Length(char[] password) {
         ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         int n = b.remaining();

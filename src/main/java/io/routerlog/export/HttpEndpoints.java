@@ -90,6 +90,8 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /**
+     * Starts serving {@code /metrics}, {@code /healthz} and the tables on {@code address}.
+     *
      * @param tls    serve HTTPS with this context, or plain HTTP when null
      * @param auth   require basic authentication (on everything but /healthz), or nothing when null
      * @param limits what one client can hold ({@link Limits#DEFAULT})

@@ -42,7 +42,12 @@ public final class DnsmasqParser {
     private final LongSupplier clock;
     private final DnsQuery query = new DnsQuery();
 
-    /** @param sink usually the rules stage; @param clock stamps DHCP events */
+    /**
+     * A parser for one reading thread.
+     *
+     * @param sink  usually the rules stage
+     * @param clock stamps DHCP events
+     */
     public DnsmasqParser(EventSink sink, PipelineCounters counters, LongSupplier clock) {
         this.sink = sink;
         this.counters = counters;
@@ -213,7 +218,7 @@ public final class DnsmasqParser {
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_ACK);
         String hostname = fields[2];
         if (fields[0].isEmpty() || fields[1].isEmpty()
-                || dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated"))) {
+                || (dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated")))) {
             return;
         }
         sink.lease(new DhcpLease(fields[0], Duids.macOf(fields[1]), hostname, clock.getAsLong(), 0));
@@ -265,7 +270,7 @@ public final class DnsmasqParser {
             return false;
         }
         int i = p + 4;
-        while (i < end && (b[i] >= 'A' && b[i] <= 'Z' || b[i] == '-')) {
+        while (i < end && ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-')) {
             i++;
         }
         return i > p + 4 && i < end && b[i] == '(';
@@ -303,7 +308,7 @@ public final class DnsmasqParser {
         }
         for (int i = p; i < slash; i++) {
             byte c = b[i];
-            if (!(Bytes.isDigit(c) || c == '.' || c == ':' || c == '%' || (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+            if (!(Bytes.isDigit(c) || c == '.' || c == ':' || c == '%' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
                     || c == '-' || c == '_')) {
                 return false;
             }

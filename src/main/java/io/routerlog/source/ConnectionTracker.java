@@ -201,7 +201,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
                 continue;
             }
             boolean slow = d != null && d.unfinishedSince() != 0;
-            if (best == null || slow && !bestSlow || slow == bestSlow && age > bestAge) {
+            if (best == null || (slow && !bestSlow) || (slow == bestSlow && age > bestAge)) {
                 best = c;
                 bestSlow = slow;
                 bestAge = age;
@@ -259,7 +259,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
             LOG.debug("SO_LINGER on {}: {}", ch, e.toString());
         }
         if (ch.isRegistered()) {
-            ch.close();
+            var unused = ch.close(); // nothing to do when a close fails
         } else {
             ch.unsafe().closeForcibly();
         }
@@ -294,7 +294,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
         if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
             idleClosed.increment();
             LOG.debug("Closing idle syslog connection from {} (--idle-timeout)", ctx.channel().remoteAddress());
-            ctx.close();
+            var unused = ctx.close(); // nothing to do when a close fails
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -316,7 +316,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("Closing syslog connection from {} after an error", ctx.channel().remoteAddress(), cause);
         }
-        ctx.close();
+        var unused = ctx.close(); // nothing to do when a close fails
     }
 
     /** TCP connections open now. */

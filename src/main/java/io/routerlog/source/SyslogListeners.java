@@ -214,7 +214,7 @@ public final class SyslogListeners implements AutoCloseable {
             }
         } catch (BindException | InterruptedException | RuntimeException e) {
             for (Channel c : bound) {
-                c.close();
+                var unused = c.close(); // the bind failure is what to report
             }
             throw e;
         }

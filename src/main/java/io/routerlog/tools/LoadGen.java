@@ -405,7 +405,7 @@ public final class LoadGen implements Callable<Integer> {
     private static final class TcpSender implements Sender {
         private final java.nio.channels.SocketChannel[] channels;
         private ByteBuffer view;
-        private ByteBuffer viewOf;
+        private LinePool viewOf; // the pool whose bytes view is a duplicate of
         private int turn;
 
         TcpSender(String host, int port, int connections) throws IOException {
@@ -420,8 +420,8 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool.bytes) {
-                viewOf = pool.bytes;
+            if (viewOf != pool) {
+                viewOf = pool;
                 view = pool.bytes.duplicate();
             }
             view.limit(pool.starts[from + count]).position(pool.starts[from]);
@@ -448,7 +448,7 @@ public final class LoadGen implements Callable<Integer> {
     private static final class UdpSender implements Sender {
         private final DatagramChannel channel;
         private ByteBuffer view;
-        private ByteBuffer viewOf;
+        private LinePool viewOf; // the pool whose bytes view is a duplicate of
 
         UdpSender(String host, int port) throws IOException {
             channel = DatagramChannel.open();
@@ -458,8 +458,8 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool.bytes) {
-                viewOf = pool.bytes;
+            if (viewOf != pool) {
+                viewOf = pool;
                 view = pool.bytes.duplicate();
             }
             int[] starts = pool.starts;

@@ -955,7 +955,7 @@ class DeployFilesTest {
         StringBuilder current = new StringBuilder();
         for (String raw : Files.readAllLines(f)) {
             String line = raw.strip();
-            if (line.startsWith("#") || line.isEmpty() && current.length() == 0) {
+            if (line.startsWith("#") || (line.isEmpty() && current.length() == 0)) {
                 continue;
             }
             if (line.endsWith("\\")) {

@@ -314,8 +314,7 @@ class HttpEndpointsTest {
 
         private static String headerBlock(InputStream in) throws IOException {
             StringBuilder b = new StringBuilder();
-            String l;
-            while (!(l = line(in)).isEmpty()) {
+            for (String l = line(in); !l.isEmpty(); l = line(in)) {
                 b.append(l).append('\n');
             }
             return b.toString();

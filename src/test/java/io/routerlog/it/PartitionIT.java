@@ -199,7 +199,7 @@ class PartitionIT {
             cluster = scrape(0, "/metrics?scope=cluster");
             if (cluster.queryCounts().equals(expected)
                     && Double.valueOf(50).equals(cluster.value("routerlog_dns_replies_total", "outcome", "cached"))
-                    && Double.valueOf(tunnelQueries).equals(cluster.value("dnstt_queries_total", "domain", DOMAIN))
+                    && Double.valueOf((double) tunnelQueries).equals(cluster.value("dnstt_queries_total", "domain", DOMAIN))
                     // each map merges on its own schedule: the sessions may come after the counters
                     && Double.valueOf(6).equals(cluster.value("dnstt_sessions_total", "domain", DOMAIN))) {
                 break;
@@ -209,7 +209,7 @@ class PartitionIT {
         assertThat(difference(cluster.queryCounts(), expected)).as("pairs that are not the sum of both sides")
                 .isEmpty();
         assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(50.0);
-        assertThat(cluster.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(tunnelQueries);
+        assertThat(cluster.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) tunnelQueries);
         assertThat(cluster.value("dnstt_sessions_total", "domain", DOMAIN))
                 .as("sessions seen on both sides count once").isEqualTo(6.0);
         assertThat(cluster.value("dnstt_peak_clients", "domain", DOMAIN)).isGreaterThanOrEqualTo(3.0);
