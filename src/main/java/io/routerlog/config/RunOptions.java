@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,7 +30,7 @@ public final class RunOptions {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE: one 'name = value' per line, names as the long options without "
                     + "dashes. Command-line flags win over ROUTERLOG_* environment variables, which win over the file.")
-    Path config;
+    @Nullable Path config;
 
     @Option(names = "--listen-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "Address to receive syslog on, UDP and TCP (:: for all IPv4 and IPv6). Default: ${DEFAULT-VALUE}.")
@@ -45,7 +46,7 @@ public final class RunOptions {
                     + "--syslog-tls-port), comma-separated. UDP senders' addresses can be forged, which --allow-from "
                     + "cannot tell; leave udp out when the routers send over TCP. Default: udp,tcp, and tls with "
                     + "--syslog-tls-port.")
-    List<String> syslogTransports;
+    @Nullable List<String> syslogTransports;
 
     @Option(names = "--http-address", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "Address for /metrics and /healthz. Default: ${DEFAULT-VALUE}.")
@@ -57,19 +58,19 @@ public final class RunOptions {
 
     @Option(names = "--syslog-tls-port", paramLabel = "PORT",
             description = "Also receive syslog over TLS (RFC 5425, usually 6514) with --tls-cert and --tls-key.")
-    Integer syslogTlsPort;
+    @Nullable Integer syslogTlsPort;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate (chain) for the TLS syslog listener and --http-tls.")
-    Path tlsCert;
+    @Nullable Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE",
             description = "PEM private key (unencrypted PKCS#8) of --tls-cert.")
-    Path tlsKey;
+    @Nullable Path tlsKey;
 
     @Option(names = "--tls-client-ca", paramLabel = "FILE",
             description = "Accept TLS syslog only from senders with a certificate signed by these CAs (PEM).")
-    Path tlsClientCa;
+    @Nullable Path tlsClientCa;
 
     @Option(names = "--http-tls", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "Serve the HTTP endpoints over HTTPS with --tls-cert and --tls-key. Default: ${DEFAULT-VALUE}.")
@@ -77,11 +78,11 @@ public final class RunOptions {
 
     @Option(names = "--http-user", paramLabel = "NAME",
             description = "Require HTTP basic authentication with this user (all endpoints but /healthz).")
-    String httpUser;
+    @Nullable String httpUser;
 
     @Option(names = "--http-password-hash", paramLabel = "BCRYPT",
             description = "bcrypt hash of the --http-user password (make one with: routerlog hash-password).")
-    String httpPasswordHash;
+    @Nullable String httpPasswordHash;
 
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64KiB",
             description = "Longest syslog message accepted; longer ones are skipped and counted. Default: ${DEFAULT-VALUE}.")
@@ -98,7 +99,7 @@ public final class RunOptions {
 
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Receive threads. Default: the number of CPUs.")
-    Integer ioThreads;
+    @Nullable Integer ioThreads;
 
     @Option(names = "--allow-from", paramLabel = "CIDR", split = ",", defaultValue = "loopback,private",
             description = "Senders whose syslog is accepted (repeatable or comma-separated): CIDRs such as "
@@ -168,7 +169,7 @@ public final class RunOptions {
     @Option(names = "--anonymize-key", paramLabel = "SECRET",
             description = "Secret for --anonymize-clients hash (at least 16 characters; better in ROUTERLOG_ANONYMIZE_KEY "
                     + "or the config file than on the command line).")
-    String anonymizeKey;
+    @Nullable String anonymizeKey;
 
     @Option(names = "--dnstt-active-window", paramLabel = "DURATION", defaultValue = "30s",
             description = "A DNSTT session is active while it sent a query within this time. Default: ${DEFAULT-VALUE}.")
@@ -182,16 +183,16 @@ public final class RunOptions {
     @Option(names = "--geoip-country-db", paramLabel = "FILE",
             description = "MaxMind DB country database (GeoLite2-Country or compatible): adds a country label to the "
                     + "DNSTT metrics.")
-    Path geoipCountryDb;
+    @Nullable Path geoipCountryDb;
 
     @Option(names = "--geoip-asn-db", paramLabel = "FILE",
             description = "MaxMind DB ASN database (GeoLite2-ASN or compatible): adds an asn label to the DNSTT metrics.")
-    Path geoipAsnDb;
+    @Nullable Path geoipAsnDb;
 
     @Option(names = "--leases-file", paramLabel = "FILE",
             description = "A dnsmasq lease file (such as /tmp/dhcp.leases) to learn DHCP identities from at start "
                     + "and whenever it changes.")
-    Path leasesFile;
+    @Nullable Path leasesFile;
 
     @Option(names = "--cluster-members", paramLabel = "HOST[:PORT]", split = ",",
             description = "Other routerlog nodes to form a cluster with (TCP/IP member list, repeatable or "
@@ -210,15 +211,15 @@ public final class RunOptions {
             description = "Secret every node of the cluster must have to join it (the same on every node, at least "
                     + "16 characters; better in ROUTERLOG_CLUSTER_SECRET or the config file than on the command "
                     + "line). It keeps out nodes without it; it does not encrypt: firewall the cluster port too.")
-    String clusterSecret;
+    @Nullable String clusterSecret;
 
     @Option(names = "--cluster-interface", paramLabel = "ADDR",
             description = "Local address (or pattern such as 10.0.*.*) for cluster traffic, on multi-homed hosts.")
-    String clusterInterface;
+    @Nullable String clusterInterface;
 
     @Option(names = "--cluster-public-address", paramLabel = "HOST[:PORT]",
             description = "Address the other nodes should use to reach this one, when it differs (NAT, containers).")
-    String clusterPublicAddress;
+    @Nullable String clusterPublicAddress;
 
     @Option(names = "--cluster-multicast", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "Find other nodes by multicast on the local network. Default: ${DEFAULT-VALUE}.")
@@ -226,12 +227,12 @@ public final class RunOptions {
 
     @Option(names = "--cluster-k8s-service", paramLabel = "DNS-NAME",
             description = "Find other nodes through the Kubernetes headless service of this DNS name.")
-    String clusterK8sService;
+    @Nullable String clusterK8sService;
 
     @Option(names = "--capture-interface", paramLabel = "IF",
             description = "Also count DNS packets captured live on this interface (Linux; runs tcpdump, which needs "
                     + "CAP_NET_RAW): queries like query log lines, DNSTT bytes in and out.")
-    String captureInterface;
+    @Nullable String captureInterface;
 
     @Option(names = "--capture-port", paramLabel = "PORT", defaultValue = "53",
             description = "The DNS port of --capture-interface and of pcap files (UDP and TCP). Default: ${DEFAULT-VALUE}.")
@@ -481,7 +482,7 @@ public final class RunOptions {
         }
     }
 
-    private static String blankToNull(String s) {
+    private static @Nullable String blankToNull(@Nullable String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every setting of a routerlog node, validated. {@code syslogTlsPort} is -1 without a TLS listener.
@@ -19,12 +20,12 @@ public record Settings(
         InetAddress httpAddress,
         int httpPort,
         int syslogTlsPort,
-        Path tlsCert,
-        Path tlsKey,
-        Path tlsClientCa,
+        @Nullable Path tlsCert,
+        @Nullable Path tlsKey,
+        @Nullable Path tlsClientCa,
         boolean httpTls,
-        String httpUser,
-        String httpPasswordHash,
+        @Nullable String httpUser,
+        @Nullable String httpPasswordHash,
         int maxFrame,
         long maxBuffered,
         int udpReceiveBuffer,
@@ -42,17 +43,17 @@ public record Settings(
         List<String> dnsttDomains,
         List<String> ignoreDomains,
         ClientAnonymizer.Mode anonymizeClients,
-        String anonymizeKey,
+        @Nullable String anonymizeKey,
         Duration dnsttActiveWindow,
         int maxDnsttSessions,
-        Path geoipCountryDb,
-        Path geoipAsnDb,
-        Path leasesFile,
+        @Nullable Path geoipCountryDb,
+        @Nullable Path geoipAsnDb,
+        @Nullable Path leasesFile,
         ClusterSettings cluster,
         int backupCount,
         Duration shutdownGrace,
         String logLevel,
-        String captureInterface,
+        @Nullable String captureInterface,
         int capturePort) {
 
     @Override

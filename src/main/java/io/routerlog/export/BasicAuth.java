@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP basic authentication against a user and a bcrypt password hash, as Prometheus' own web configuration does
@@ -54,7 +55,7 @@ public final class BasicAuth {
     }
 
     /** True when the {@code Authorization} header carries the user and a password matching the hash. */
-    public boolean allows(String authorization) {
+    public boolean allows(@Nullable String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }

@@ -18,6 +18,7 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
     private long seenAtMillis;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public DhcpIdentity() {
     }
 

@@ -12,6 +12,7 @@ public final class LabelKey implements IdentifiedDataSerializable, LabelledKey {
     private String[] values;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public LabelKey() {
     }
 

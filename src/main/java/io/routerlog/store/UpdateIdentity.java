@@ -23,6 +23,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
     private long ttlMillis;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public UpdateIdentity() {
     }
 

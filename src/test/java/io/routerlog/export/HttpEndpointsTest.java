@@ -48,6 +48,7 @@ class HttpEndpointsTest {
     private static SSLContext serverTls;
     private static SSLContext clientTls;
 
+    @SuppressWarnings("NullAway.Init") // each test starts one
     private HttpEndpoints http;
 
     @BeforeAll
