@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 offline=${MVN_OFFLINE--o}
-mvn -q -B $offline -Pbench -DskipTests package dependency:build-classpath \
+mvn -q -B ${offline:+"$offline"} -Pbench -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/jmh.classpath >/dev/null
 [[ $# -gt 0 ]] || set -- -prof gc
 exec java -cp "target/jmh-classes:target/classes:$(cat target/jmh.classpath)" org.openjdk.jmh.Main "$@"

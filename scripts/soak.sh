@@ -35,7 +35,9 @@ java -Xmx256m -XX:+UseSerialGC -jar "$jar" --listen-address 127.0.0.1 --http-add
 rl=$!
 loadgen_pid=""
 cleanup() {
-    [[ -n "$loadgen_pid" ]] && kill "$loadgen_pid" 2>/dev/null || true
+    if [[ -n "$loadgen_pid" ]]; then
+        kill "$loadgen_pid" 2>/dev/null || true
+    fi
     kill "$rl" 2>/dev/null || true
     wait "$rl" 2>/dev/null || true
 }
@@ -60,7 +62,7 @@ while kill -0 "$loadgen_pid" 2>/dev/null; do
     minute=$((minute + 1))
     curl -sf "http://127.0.0.1:$http/metrics" >"$out/scrape" || continue
     rss=$(awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$rl/status")
-    fds=$(ls "/proc/$rl/fd" | wc -l)
+    fds=$(find "/proc/$rl/fd" -mindepth 1 -maxdepth 1 | wc -l)
     printf '%d,%s,%s,%s,%s,%s,%s,%s\n' "$minute" \
         "$(metric '^jvm_memory_used_bytes\{area="heap"')" "$rss" "$(metric '^jvm_threads_current')" "$fds" \
         "$(metric '^routerlog_dns_pairs$')" "$(metric '^routerlog_dns_pairs_evicted_total')" \

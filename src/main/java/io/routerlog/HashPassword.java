@@ -19,6 +19,7 @@ final class HashPassword implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    @SuppressWarnings("SystemConsoleNull") // on Java 17, which routerlog runs on, null means no terminal
     public Integer call() throws Exception {
         char[] password;
         Console console = System.console();

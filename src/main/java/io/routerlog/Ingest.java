@@ -64,6 +64,7 @@ public final class Ingest implements Callable<Integer> {
     String progress;
 
     @Override
+    @SuppressWarnings("SystemConsoleNull") // on Java 17, which routerlog runs on, null means no terminal
     public Integer call() throws Exception {
         Settings settings = options.toSettings(spec);
         Duration serve;

@@ -4,6 +4,7 @@ import io.routerlog.config.ConfigSources;
 import io.routerlog.config.Converters;
 import io.routerlog.config.SettingException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ public final class Main implements Callable<Integer> {
 
     /** Parses {@code args} (with settings from {@code env} and the config file) and runs; returns the exit code. */
     static int run(String[] args, Map<String, String> env) {
-        return run(args, env, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        return run(args, env, new PrintWriter(System.out, true, Charset.defaultCharset()),
+                new PrintWriter(System.err, true, Charset.defaultCharset()));
     }
 
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {

@@ -56,13 +56,13 @@ class DnsttEndToEndTest {
             bytes += DnsttClientNames.queryBytes(big);
             Senders.tcp(node.syslogPort(), lines.toString());
 
-            long expectedMessages = 20 * sessions.length + 5;
+            long expectedMessages = 20L * sessions.length + 5;
             Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
                     () -> node.counters().messageCount(Transport.TCP) >= expectedMessages);
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
-            assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(queries);
-            assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo(bytes);
+            assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) queries);
+            assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo((double) bytes);
             assertThat(m.value("dnstt_sessions_total", "domain", DOMAIN)).isEqualTo(6);
             assertThat(m.value("dnstt_active_clients", "domain", DOMAIN)).isEqualTo(6);
             assertThat(m.value("dnstt_peak_clients", "domain", DOMAIN)).isEqualTo(6);
@@ -112,7 +112,7 @@ class DnsttEndToEndTest {
             assertThat(m.value("dnstt_peak_clients", zz)).isEqualTo(1);
             assertThat(m.value("routerlog_dnstt_invalid_queries_total", au)).isEqualTo(1);
             long poll = DnsttClientNames.queryBytes(DnsttClientNames.poll(1, DOMAIN));
-            assertThat(m.value("dnstt_bytes_in_total", gb)).isEqualTo(3 * poll);
+            assertThat(m.value("dnstt_bytes_in_total", gb)).isEqualTo((double) (3 * poll));
             for (String metric : List.of("dnstt_queries_total", "dnstt_bytes_in_total", "dnstt_sessions_total",
                     "dnstt_active_clients", "dnstt_peak_clients")) {
                 assertThat(m.samples(metric)).as(metric).allSatisfy(x ->

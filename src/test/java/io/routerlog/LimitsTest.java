@@ -72,7 +72,7 @@ class LimitsTest {
             if (hasCapNetAdmin()) {
                 assertThat(granted).as("SO_RCVBUFFORCE goes past rmem_max %d", rmemMax).isEqualTo(wanted);
             } else {
-                assertThat(granted).as("capped at rmem_max").isEqualTo(Math.min(wanted, rmemMax));
+                assertThat(granted).as("capped at rmem_max").isEqualTo((double) Math.min(wanted, rmemMax));
             }
             // whatever the buffer, datagrams still arrive and count
             Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 127.0.0.1"));
@@ -279,7 +279,7 @@ class LimitsTest {
                     slow.add(connectFrom("127.0.0." + (10 + i), node));
                 }
                 await(() -> openConnections(node) == slots);
-                trickle.scheduleAtFixedRate(() -> {
+                var unused = trickle.scheduleAtFixedRate(() -> {
                     for (Socket s : slow) {
                         try {
                             s.getOutputStream().write('<');

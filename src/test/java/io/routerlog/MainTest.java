@@ -123,6 +123,7 @@ class MainTest {
                 .containsExactly(io.routerlog.stats.Transport.UDP, io.routerlog.stats.Transport.TCP);
         assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslog().transports())
                 .containsExactly(io.routerlog.stats.Transport.TCP);
+        @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
         Map<String[], String> bad = new java.util.LinkedHashMap<>();
         bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
         bad.put(new String[] {"--syslog-transports", ""}, "--syslog-transports is empty");
@@ -219,7 +220,7 @@ class MainTest {
     @Test
     void aByteOrderMarkAtTheStartOfTheConfigFileIsSkipped() throws IOException {
         Path f = dir.resolve("bom.conf");
-        Files.write(f, ("\uFEFFmax-pairs = 20000\nretention = 2h\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(f, "\uFEFFmax-pairs = 20000\nretention = 2h\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Settings s = Main.parse(new String[] {"--config", f.toString()}, Map.of());
         assertThat(s.store().maxPairs()).isEqualTo(20_000);
         assertThat(s.store().retention()).isEqualTo(Duration.ofHours(2));
@@ -277,6 +278,7 @@ class MainTest {
         Path missing = dir.resolve("missing");
         Path directory = Files.createDirectory(dir.resolve("a-directory"));
         Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+        @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
         Map<String[], String> cases = new java.util.LinkedHashMap<>();
         cases.put(new String[] {"--config", directory.toString()}, "cannot read config file " + directory
                 + ": is a directory");

@@ -101,9 +101,9 @@ class PacketIngestTest {
             assertThat(m.value("routerlog_dns_replies_total", "outcome", o.getKey())).as(o.getKey())
                     .isEqualTo(o.getValue().doubleValue());
         }
-        assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(e.tunnelQueries);
-        assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo(e.bytesIn);
-        assertThat(m.value("dnstt_bytes_out_total", "domain", DOMAIN)).isEqualTo(bytesOut);
+        assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) e.tunnelQueries);
+        assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo((double) e.bytesIn);
+        assertThat(m.value("dnstt_bytes_out_total", "domain", DOMAIN)).isEqualTo((double) bytesOut);
         assertThat(m.value("dnstt_sessions_total", "domain", DOMAIN)).isEqualTo(3);
         assertThat(m.value("dnstt_active_clients", "domain", DOMAIN)).isEqualTo(3);
     }
@@ -124,8 +124,8 @@ class PacketIngestTest {
             Exposition m = Http.metrics(node.httpPort());
             assertCounted(m, e, e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
             long messages = 2L * (7 * 3 + 10 * 3);
-            assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(messages / 2);
-            assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(messages / 2);
+            assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(messages / 2.0);
+            assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(messages / 2.0);
             assertThat(m.value("routerlog_packets_total", "result", "malformed")).isZero();
             assertThat(node.packetCounters().truncatedFiles.sum()).isZero();
         }
@@ -167,7 +167,7 @@ class PacketIngestTest {
             Exposition m = Http.metrics(node.httpPort());
             // neither resolver is in the GeoIP fixtures: both under ZZ/0, so compare the sum per label set
             double sum = m.samples("dnstt_bytes_out_total").stream().mapToDouble(Exposition.Sample::value).sum();
-            assertThat(sum).isEqualTo(e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
+            assertThat(sum).isEqualTo((double) e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
             assertThat(m.samples("dnstt_bytes_out_total")).allSatisfy(s ->
                     assertThat(s.labels()).containsOnlyKeys("domain", "country", "asn"));
         }

@@ -342,7 +342,8 @@ class RealRelaysTest {
     /** A label value as Java would write it in a string literal, so that control characters show. */
     static String escape(String s) {
         StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             switch (c) {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");

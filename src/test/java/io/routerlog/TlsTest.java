@@ -115,10 +115,10 @@ class TlsTest {
             URI metrics = URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics");
             assertThat(https.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(401);
-            String wrong = "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes());
+            String wrong = "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes(StandardCharsets.UTF_8));
             assertThat(https.send(HttpRequest.newBuilder(metrics).header("Authorization", wrong).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-            String right = "Basic " + Base64.getEncoder().encodeToString("prometheus:s3cret pass".getBytes());
+            String right = "Basic " + Base64.getEncoder().encodeToString("prometheus:s3cret pass".getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> ok = https.send(HttpRequest.newBuilder(metrics).header("Authorization", right).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);

@@ -27,6 +27,8 @@ interface FlushPart {
     @FunctionalInterface
     interface GiveUp {
         /**
+         * Reports entries given up.
+         *
          * @param map      the store map the entries were meant for
          * @param entries  pending entries given up
          * @param messages the received messages they came from, counted as dropped; 0 when counted elsewhere

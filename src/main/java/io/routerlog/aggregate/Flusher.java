@@ -103,7 +103,8 @@ public final class Flusher implements AutoCloseable {
 
     public void start() {
         long ms = interval.toMillis();
-        thread.scheduleWithFixedDelay(this::flushSafely, ms, ms, TimeUnit.MILLISECONDS);
+        // runs until close() shuts the thread down; flushSafely catches what a flush throws, so the future never fails
+        var unused = thread.scheduleWithFixedDelay(this::flushSafely, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     public FlushStats stats() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,16 +28,21 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
 
     private final Map<String, String> env;
     private final Map<String, List<String>> file;
-    private final Path filePath;
+    private final @Nullable Path filePath;
 
-    private ConfigSources(Map<String, String> env, Map<String, List<String>> file, Path filePath) {
+    private ConfigSources(Map<String, String> env, Map<String, List<String>> file, @Nullable Path filePath) {
         this.env = env;
         this.file = file;
         this.filePath = filePath;
     }
 
-    /** @param filePath where {@code file} was read from, or null */
-    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file, Path filePath) {
+    /**
+     * The settings of the environment and of a config file.
+     *
+     * @param filePath where {@code file} was read from, or null
+     */
+    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file,
+            @Nullable Path filePath) {
         return new ConfigSources(env, file, filePath);
     }
 
@@ -44,7 +50,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
      * Where the value of an option came from when it was not on the command line ("environment variable X",
      * "FILE"), or null.
      */
-    public String sourceOf(String longOption) {
+    public @Nullable String sourceOf(String longOption) {
         if (env.containsKey(envName(longOption))) {
             return "environment variable " + envName(longOption);
         }
@@ -60,7 +66,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
     }
 
     @Override
-    public String defaultValue(ArgSpec arg) {
+    public @Nullable String defaultValue(ArgSpec arg) {
         if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
             return null;
         }
@@ -100,8 +106,8 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             }
             String name = line.substring(0, eq).strip().replaceFirst("^--", "");
             String value = line.substring(eq + 1).strip();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                    || value.startsWith("'") && value.endsWith("'"))) {
+            if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
+                    || (value.startsWith("'") && value.endsWith("'")))) {
                 value = value.substring(1, value.length() - 1);
             }
             if (!known.contains(name)) {

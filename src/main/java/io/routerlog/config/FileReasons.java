@@ -10,6 +10,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a file cannot be read, in a few words a user can act on ("no such file", "permission denied (owner root,
@@ -29,7 +30,7 @@ public final class FileReasons {
      * Why {@code file} cannot be read as a regular file, or null when it can. Checked before a file is handed to
      * something that would fail less clearly (a database reader, a watcher).
      */
-    public static String whyUnreadable(Path file) {
+    public static @Nullable String whyUnreadable(Path file) {
         String missing = whyMissing(file);
         if (missing != null) {
             return missing;
@@ -81,7 +82,7 @@ public final class FileReasons {
     }
 
     /** Why {@code file} does not exist (or cannot be seen), or null when it does. */
-    private static String whyMissing(Path file) {
+    private static @Nullable String whyMissing(Path file) {
         if (Files.exists(file)) {
             return null;
         }

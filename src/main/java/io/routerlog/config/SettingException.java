@@ -1,5 +1,7 @@
 package io.routerlog.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A setting that cannot work as given, found while checking the options or only when a component starts (an
  * address that is not on this host, a port that needs a privilege routerlog does not have, a file that does not
@@ -30,6 +32,7 @@ public class SettingException extends IllegalArgumentException {
         return new SettingException(option, message, true);
     }
 
+    @SuppressWarnings("UnusedVariable") // whole only tells this constructor from the public one
     private SettingException(String option, String message, boolean whole) {
         super(message);
         this.option = option;
@@ -41,7 +44,7 @@ public class SettingException extends IllegalArgumentException {
     }
 
     /** The first SettingException among {@code e} and its causes, or null. */
-    public static SettingException in(Throwable e) {
+    public static @Nullable SettingException in(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SettingException s) {
                 return s;

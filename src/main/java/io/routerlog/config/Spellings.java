@@ -1,6 +1,7 @@
 package io.routerlog.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -22,7 +23,7 @@ public final class Spellings {
     }
 
     /** How the value of {@code option} was written, or null when it has none. */
-    public String of(String option) {
+    public @Nullable String of(String option) {
         OptionSpec o = spec.findOption(option);
         if (o == null) {
             return null;

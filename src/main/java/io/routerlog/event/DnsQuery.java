@@ -30,6 +30,8 @@ public final class DnsQuery {
     }
 
     /**
+     * Points this flyweight at the query in {@code buf}.
+     *
      * @param wireBytes size of the DNS message on the wire, 0 when the source does not know it (a log line)
      * @param shortened the name was longer than a DNS name can be and is stored as a suffix of it
      */

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP basic authentication against a user and a bcrypt password hash, as Prometheus' own web configuration does
@@ -54,7 +55,7 @@ public final class BasicAuth {
     }
 
     /** True when the {@code Authorization} header carries the user and a password matching the hash. */
-    public boolean allows(String authorization) {
+    public boolean allows(@Nullable String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }
@@ -70,7 +71,7 @@ public final class BasicAuth {
         boolean userMatches = MessageDigest.isEqual(sha256(user), userDigest);
         boolean shortEnough = password.length <= MAX_PASSWORD_BYTES;
         boolean passwordMatches = verify(shortEnough ? password : Arrays.copyOf(password, MAX_PASSWORD_BYTES));
-        boolean ok = wellFormed & userMatches & shortEnough & passwordMatches;
+        boolean ok = wellFormed && userMatches && shortEnough && passwordMatches;
         Arrays.fill(password, (byte) 0);
         Arrays.fill(decoded, (byte) 0);
         if (ok) {
@@ -124,6 +125,7 @@ public final class BasicAuth {
     }
 
     /** The length of {@code password} in UTF-8. */
+    @SuppressWarnings("ByteBufferBackingArray") // the encoder's own buffer: all of its array is the password's
     public static int utf8Length(char[] password) {
         ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         int n = b.remaining();

@@ -39,6 +39,7 @@ public final class DhcpIdentitiesCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(LEASE, LEASES);
     }

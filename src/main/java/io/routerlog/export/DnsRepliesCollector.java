@@ -8,6 +8,7 @@ import io.routerlog.store.CounterMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Resolver outcomes (forwarded, cached, blocked, NXDOMAIN, ...) that this member owns in the store. */
 public final class DnsRepliesCollector implements MultiCollector {
@@ -25,7 +26,7 @@ public final class DnsRepliesCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect(PrometheusScrapeRequest request) {
+    public MetricSnapshots collect(@Nullable PrometheusScrapeRequest request) {
         Map<String, Long> values = new TreeMap<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
             values.put(o.label(), 0L);
@@ -44,6 +45,7 @@ public final class DnsRepliesCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(REPLIES);
     }

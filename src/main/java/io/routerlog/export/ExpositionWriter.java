@@ -3,6 +3,7 @@ package io.routerlog.export;
 import io.routerlog.store.PackedCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0 text into a byte buffer: the
@@ -21,7 +22,7 @@ public final class ExpositionWriter {
     public static final int PIECE = 64 * 1024;
 
     private final boolean openMetrics;
-    private final java.io.OutputStream sink;
+    private final java.io.@Nullable OutputStream sink;
     private byte[] buf = new byte[PIECE];
     private int len;
 
@@ -34,7 +35,7 @@ public final class ExpositionWriter {
      * @param openMetrics OpenMetrics text, or else the Prometheus text format 0.0.4
      * @param sink        where full pieces go (see {@link #flush()}), or null to keep everything in memory
      */
-    public ExpositionWriter(boolean openMetrics, java.io.OutputStream sink) {
+    public ExpositionWriter(boolean openMetrics, java.io.@Nullable OutputStream sink) {
         this.openMetrics = openMetrics;
         this.sink = sink;
     }

@@ -8,6 +8,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes HTTP connections that take longer than a timeout to send a request's line and headers: counted from the
@@ -24,7 +25,7 @@ final class HeaderTimeout extends AbstractLifeCycle implements Connection.Listen
     private final long timeoutNanos;
     private final long checkMillis;
     private final Map<Connection, Watch> watched = new ConcurrentHashMap<>();
-    private volatile Scheduler.Task next;
+    private volatile Scheduler.@Nullable Task next;
 
     /** What is known of one connection since the last check. */
     private static final class Watch {

@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
@@ -69,15 +70,16 @@ public final class HttpEndpoints implements AutoCloseable {
     private final MetricsExposition metrics;
     private final BooleanSupplier healthy;
     private final Map<String, Table> tables = new LinkedHashMap<>();
-    private final BasicAuth auth;
-    private Javalin app;
-    private ServerConnector connector;
+    private final @Nullable BasicAuth auth;
+    private @Nullable Javalin app;
+    private @Nullable ServerConnector connector;
 
     /** A plain-text resource served on {@code path}. */
     public record Table(String path, String contentType, Supplier<byte[]> body) {
     }
 
-    private HttpEndpoints(MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables, BasicAuth auth) {
+    private HttpEndpoints(MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables,
+            @Nullable BasicAuth auth) {
         this.metrics = metrics;
         this.healthy = healthy;
         this.auth = auth;
@@ -90,6 +92,8 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /**
+     * Starts serving {@code /metrics}, {@code /healthz} and the tables on {@code address}.
+     *
      * @param tls    serve HTTPS with this context, or plain HTTP when null
      * @param auth   require basic authentication (on everything but /healthz), or nothing when null
      * @param limits what one client can hold ({@link Limits#DEFAULT})
@@ -98,7 +102,8 @@ public final class HttpEndpoints implements AutoCloseable {
      *                                             CAP_NET_BIND_SERVICE
      */
     public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
-            BooleanSupplier healthy, List<Table> tables, SSLContext tls, BasicAuth auth, Limits limits)
+            BooleanSupplier healthy, List<Table> tables, @Nullable SSLContext tls, @Nullable BasicAuth auth,
+            Limits limits)
             throws IOException {
         HttpEndpoints endpoints = new HttpEndpoints(metrics, healthy, tables, auth);
         try {
@@ -106,12 +111,13 @@ public final class HttpEndpoints implements AutoCloseable {
         } catch (UncheckedIOException e) {
             endpoints.close();
             // Jetty says "Failed to bind to /ADDRESS:PORT"; the reason is in the socket's own exception
-            Throwable cause = e.getCause();
+            IOException io = java.util.Objects.requireNonNull(e.getCause()); // an UncheckedIOException has one
+            Throwable cause = io;
             while (!(cause instanceof java.net.BindException) && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
-                    cause instanceof java.net.BindException ? cause : e.getCause());
+                    cause instanceof java.net.BindException ? cause : io);
         } catch (RuntimeException | Error e) {
             endpoints.close();
             throw e;
@@ -121,7 +127,7 @@ public final class HttpEndpoints implements AutoCloseable {
         return endpoints;
     }
 
-    private void startServer(InetSocketAddress address, SSLContext tls, Limits limits) {
+    private void startServer(InetSocketAddress address, @Nullable SSLContext tls, Limits limits) {
         QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 2, 60_000);
         threads.setName("routerlog-http");
         threads.setDaemon(true);
@@ -165,7 +171,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     /** The one connector: HTTP or HTTPS, with the timeouts; bound here so that a failed bind can be explained. */
     private ServerConnector connector(Server server, HttpConfiguration http, InetSocketAddress address,
-            SSLContext tls, Limits limits) {
+            @Nullable SSLContext tls, Limits limits) {
         HttpConnectionFactory plain = new HttpConnectionFactory(http);
         if (tls == null) {
             connector = new ServerConnector(server, 1, 1, plain);
@@ -194,7 +200,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     public int port() {
-        return connector.getLocalPort();
+        return java.util.Objects.requireNonNull(connector, "not started").getLocalPort();
     }
 
     private void authorize(Context ctx) {

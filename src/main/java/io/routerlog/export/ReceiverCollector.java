@@ -52,15 +52,16 @@ public final class ReceiverCollector implements MultiCollector {
                         + "without one, _other beyond 100 distinct programs)", "program", counters.programs().snapshot()),
                 Families.counter(DNSMASQ_LINES, "dnsmasq log lines, by kind", "kind", lines),
                 Families.counter(IGNORED, "Queries for names in --ignore-domain, counted here and stored nowhere",
-                        counters.ignoredQueries()),
+                        (double) counters.ignoredQueries()),
                 Families.gauge(CONNECTIONS, "Syslog TCP connections open now", c == null ? 0 : c.open()),
                 Families.counter(CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted",
-                        c == null ? 0 : c.accepted()),
+                        c == null ? 0 : (double) c.accepted()),
                 Families.gauge(UDP_BUFFER, "Receive buffer of each syslog UDP socket as granted by the kernel; below "
                         + "--udp-receive-buffer when net.core.rmem_max capped it", udpReceiveBuffer.getAsInt()));
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED,
                 UDP_BUFFER);

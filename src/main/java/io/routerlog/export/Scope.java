@@ -1,6 +1,7 @@
 package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which entries of the distributed maps a scrape shows. By default, those whose primary copy this node holds
@@ -13,7 +14,7 @@ enum Scope {
 
     static final String PARAMETER = "scope";
 
-    static Scope of(PrometheusScrapeRequest request) {
+    static Scope of(@Nullable PrometheusScrapeRequest request) {
         if (request == null) {
             return OWNED;
         }

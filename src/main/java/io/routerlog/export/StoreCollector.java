@@ -27,9 +27,9 @@ public final class StoreCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         return new MetricSnapshots(
-                Families.counter(FLUSHES, "Batches of counts written to the store", flushes.flushes()),
+                Families.counter(FLUSHES, "Batches of counts written to the store", (double) flushes.flushes()),
                 Families.counter(FAILURES, "Flushes the store did not take (their counts are retried)",
-                        flushes.failures()),
+                        (double) flushes.failures()),
                 Families.gauge(DURATION, "How long the last flush took", flushes.lastDurationSeconds()),
                 Families.gauge(LAST_FLUSH, "When the last successful flush ended, in Unix seconds",
                         flushes.lastSuccessEpochMillis() / 1000.0),
@@ -38,13 +38,14 @@ public final class StoreCollector implements MultiCollector {
                 Families.gauge(MEMBERS, "Members of the routerlog cluster this node sees (1 when single)",
                         store.clusterSize()),
                 Families.counter(UNEXPECTED, "Members that joined although they are not in --cluster-members",
-                        store.unexpectedMembers()),
+                        (double) store.unexpectedMembers()),
                 Families.counter(GIVEN_UP, "Pending updates given up because the store did not take them for too "
                         + "long, by map (the messages behind them count in routerlog_syslog_dropped_total, reason "
                         + "store_unavailable)", "map", flushes.givenUp()));
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED, GIVEN_UP);
     }

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DNSTT tunnel metrics with the names and meaning of dnstt_exporter's, so its queries work unchanged:
@@ -65,7 +67,7 @@ public final class TunnelCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect(PrometheusScrapeRequest request) {
+    public MetricSnapshots collect(@Nullable PrometheusScrapeRequest request) {
         Scope scope = Scope.of(request);
         long cutoff = clock.getAsLong() - window.toMillis();
         Map<TunnelLabels, Long> active = new HashMap<>();
@@ -84,7 +86,7 @@ public final class TunnelCollector implements MultiCollector {
             counters.put(c, new HashMap<>());
         }
         java.util.function.BiConsumer<TunnelCounterKey, Long> add =
-                (k, v) -> counters.get(k.counter()).merge(k.labels(), v, Long::sum);
+                (k, v) -> Objects.requireNonNull(counters.get(k.counter())).merge(k.labels(), v, Long::sum);
         if (scope == Scope.CLUSTER) {
             tunnels.counters().forEachAll(add);
         } else {
@@ -97,17 +99,17 @@ public final class TunnelCollector implements MultiCollector {
                 gauge(PEAK, "Highest number of active DNSTT sessions seen at once since the store started "
                         + "(cluster-wide)", withZeros(tunnels.peaks())),
                 counter(QUERIES, "DNSTT queries (names under the tunnel domain that decode to a session)",
-                        withZeros(counters.get(TunnelCounterKey.QUERIES))),
+                        withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.QUERIES)))),
                 counter(BYTES_IN, "Bytes of DNSTT queries (DNS message size): measured in packet captures, "
                         + "reconstructed from the name for query log lines (12 + name + 4 + 11 for the EDNS0 record "
                         + "a dnstt client adds)",
-                        withZeros(counters.get(TunnelCounterKey.BYTES_IN))),
+                        withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.BYTES_IN)))),
                 counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen, cluster-wide (the same on every node); "
                         + "one idle for longer than --retention counts again when it returns",
                         withZeros(tunnels.distinctSessions())),
                 counter(INVALID, "Queries under a DNSTT domain whose name does not decode to a session",
-                        withZeros(counters.get(TunnelCounterKey.INVALID)))));
-        Map<TunnelLabels, Long> out = counters.get(TunnelCounterKey.BYTES_OUT);
+                        withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.INVALID))))));
+        Map<TunnelLabels, Long> out = Objects.requireNonNull(counters.get(TunnelCounterKey.BYTES_OUT));
         if (!out.isEmpty()) {
             snapshots.add(counter(BYTES_OUT, "Bytes of DNSTT responses (DNS message size) per address they were sent "
                     + "to, measured in packet captures (pcap files, --capture-interface); absent without them", out));
@@ -153,6 +155,7 @@ public final class TunnelCollector implements MultiCollector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
         return List.of(ACTIVE, PEAK, QUERIES, BYTES_IN, BYTES_OUT, SESSIONS, INVALID);
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Country and autonomous system of an address, from MaxMind DB files (GeoLite2-Country / GeoLite2-ASN or
@@ -29,12 +30,12 @@ public final class GeoIp implements AutoCloseable {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final int CACHE_SIZE = 8192;
 
-    private final DatabaseReader countries;
-    private final DatabaseReader asns;
+    private final @Nullable DatabaseReader countries;
+    private final @Nullable DatabaseReader asns;
     private final Map<String, String> countryCache = lru();
     private final Map<String, Long> asnCache = lru();
 
-    private GeoIp(DatabaseReader countries, DatabaseReader asns) {
+    private GeoIp(@Nullable DatabaseReader countries, @Nullable DatabaseReader asns) {
         this.countries = countries;
         this.asns = asns;
     }
@@ -50,7 +51,7 @@ public final class GeoIp implements AutoCloseable {
      * @throws SettingException naming the option and the file when one is missing, unreadable, not a MaxMind DB,
      *                          or of the wrong kind
      */
-    public static GeoIp open(Path countryDb, Path asnDb) {
+    public static GeoIp open(@Nullable Path countryDb, @Nullable Path asnDb) {
         DatabaseReader c = countryDb == null ? null : reader("--geoip-country-db", countryDb, "Country");
         DatabaseReader a;
         try {
@@ -70,7 +71,7 @@ public final class GeoIp implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new SettingException(option, file + " is not a MaxMind DB file (" + e.getMessage() + ")", e);
         }
-        String type = r.getMetadata().databaseType();
+        String type = r.metadata().databaseType();
         if (type == null || !type.contains(kind)) {
             closeQuietly(r);
             throw new SettingException(option, file + " is a " + type + " database, not a " + kind
@@ -88,7 +89,7 @@ public final class GeoIp implements AutoCloseable {
     }
 
     /** ISO country code of the address, {@value #UNMAPPED_COUNTRY} when unmapped, null without a country database. */
-    public synchronized String country(String address) {
+    public synchronized @Nullable String country(String address) {
         if (countries == null) {
             return null;
         }
@@ -128,7 +129,7 @@ public final class GeoIp implements AutoCloseable {
     }
 
     /** The address as an InetAddress when it is an IP literal (zone removed); never a DNS lookup. */
-    static InetAddress literal(String address) {
+    static @Nullable InetAddress literal(String address) {
         int zone = address.indexOf('%');
         String a = zone >= 0 ? address.substring(0, zone) : address;
         try {
@@ -160,7 +161,7 @@ public final class GeoIp implements AutoCloseable {
         };
     }
 
-    private static void closeQuietly(DatabaseReader r) {
+    private static void closeQuietly(@Nullable DatabaseReader r) {
         if (r != null) {
             try {
                 r.close();

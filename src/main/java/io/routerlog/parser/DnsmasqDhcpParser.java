@@ -82,7 +82,7 @@ final class DnsmasqDhcpParser {
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_ACK);
         String hostname = fields.rest();
         if (fields.address().isEmpty() || fields.clientId().isEmpty()
-                || dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated"))) {
+                || (dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated")))) {
             return;
         }
         sink.lease(new DhcpLease(fields.address(), Duids.macOf(fields.clientId()), hostname, clock.getAsLong(), 0));
@@ -134,7 +134,7 @@ final class DnsmasqDhcpParser {
             return false;
         }
         int i = p + 4;
-        while (i < end && (b[i] >= 'A' && b[i] <= 'Z' || b[i] == '-')) {
+        while (i < end && ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-')) {
             i++;
         }
         return i > p + 4 && i < end && b[i] == '(';

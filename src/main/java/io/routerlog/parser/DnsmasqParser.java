@@ -22,7 +22,12 @@ public final class DnsmasqParser {
     private final DnsmasqQueryParser queries;
     private final DnsmasqDhcpParser dhcp;
 
-    /** @param sink usually the rules stage; @param clock stamps DHCP events */
+    /**
+     * A parser for one reading thread.
+     *
+     * @param sink  usually the rules stage
+     * @param clock stamps DHCP events
+     */
     public DnsmasqParser(EventSink sink, PipelineCounters counters, LongSupplier clock) {
         this.counters = counters;
         this.queries = new DnsmasqQueryParser(sink, counters);
@@ -89,7 +94,7 @@ public final class DnsmasqParser {
         }
         for (int i = p; i < slash; i++) {
             byte c = b[i];
-            if (!(Bytes.isDigit(c) || c == '.' || c == ':' || c == '%' || (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+            if (!(Bytes.isDigit(c) || c == '.' || c == ':' || c == '%' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
                     || c == '-' || c == '_')) {
                 return false;
             }

@@ -15,6 +15,8 @@ public final class LeaseFileParser {
     }
 
     /**
+     * The leases in the lines of a dnsmasq lease file.
+     *
      * @param seenAtMillis the time the identities were true (the file's modification time)
      * @param nowMillis    leases that ended before this are skipped
      */

@@ -18,7 +18,12 @@ public final class MessageRouter implements SyslogMessageSink {
         this(programs, dnsmasq, null, null);
     }
 
-    /** @param firewall kernel LOG lines, or null; @param haproxy HAProxy request logs, or null */
+    /**
+     * Routes dnsmasq messages, and kernel and HAProxy messages to the parsers given.
+     *
+     * @param firewall kernel LOG lines, or null
+     * @param haproxy  HAProxy request logs, or null
+     */
     public MessageRouter(ProgramCounts.Local programs, DnsmasqParser dnsmasq, FirewallLogParser firewall,
             HaproxyLogParser haproxy) {
         this.programs = programs;

@@ -202,7 +202,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
                 continue;
             }
             boolean slow = d != null && d.unfinishedSince() != 0;
-            if (best == null || slow && !bestSlow || slow == bestSlow && age > bestAge) {
+            if (best == null || (slow && !bestSlow) || (slow == bestSlow && age > bestAge)) {
                 best = c;
                 bestSlow = slow;
                 bestAge = age;
@@ -260,7 +260,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
             LOG.debug("SO_LINGER on {}: {}", ch, e.toString());
         }
         if (ch.isRegistered()) {
-            ch.close();
+            var unused = ch.close(); // nothing to do when a close fails
         } else {
             ch.unsafe().closeForcibly();
         }
@@ -295,7 +295,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
             idleClosed.increment();
             LOG.debug("Closing idle syslog connection from {} (--idle-timeout)", ctx.channel().remoteAddress());
-            ctx.close();
+            var unused = ctx.close(); // nothing to do when a close fails
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -317,15 +317,17 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         } else {
             LOG.warn("Closing syslog connection from {} after an error", ctx.channel().remoteAddress(), cause);
         }
-        ctx.close();
+        var unused = ctx.close(); // nothing to do when a close fails
     }
 
     /** TCP connections open now. */
+    @Override
     public int open() {
         return open.get();
     }
 
     /** TCP connections accepted since start. */
+    @Override
     public long accepted() {
         return accepted.sum();
     }

@@ -42,7 +42,9 @@ public final class LeasesFileWatcher implements AutoCloseable {
     /** Reads the file now and then watches it. */
     public LeasesFileWatcher start(long checkEveryMillis) {
         readIfChanged();
-        thread.scheduleWithFixedDelay(this::readIfChanged, checkEveryMillis, checkEveryMillis, TimeUnit.MILLISECONDS);
+        // runs until close(); readIfChanged catches and logs what a read throws, so the future never fails
+        var unused = thread.scheduleWithFixedDelay(this::readIfChanged, checkEveryMillis, checkEveryMillis,
+                TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -20,6 +20,7 @@ import org.apache.logging.log4j.Logger;
  * (root, or {@code setcap cap_net_raw,cap_net_admin=eip} on it); {@link #start} fails with tcpdump's own one-line
  * reason when it is missing or refuses.
  */
+@SuppressWarnings("try") // close() waits for tcpdump and the reader; an interrupt then is the caller's to handle
 public final class PacketCapture implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PacketCapture.class);
     static final long START_TIMEOUT_MILLIS = 10_000;

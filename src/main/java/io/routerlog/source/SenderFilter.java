@@ -63,7 +63,8 @@ public final class SenderFilter extends ChannelInboundHandlerAdapter {
 
     private boolean allows(SocketAddress remote) {
         return allowed.allowsAll()
-                || remote instanceof InetSocketAddress a && a.getAddress() != null && allowed.contains(a.getAddress());
+                || (remote instanceof InetSocketAddress a && a.getAddress() != null
+                        && allowed.contains(a.getAddress()));
     }
 
     private void refused(SocketAddress remote, String transport) {

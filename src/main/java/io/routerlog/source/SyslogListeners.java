@@ -194,7 +194,7 @@ public final class SyslogListeners implements AutoCloseable {
                         .group(group)
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, s.udpReceiveBuffer())
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram))
+                        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram))
                         .handler(new ChannelInitializer<DatagramChannel>() {
                             @Override
                             protected void initChannel(DatagramChannel ch) {
@@ -209,7 +209,7 @@ public final class SyslogListeners implements AutoCloseable {
                     b.option(EpollChannelOption.SO_REUSEPORT, true);
                     // recvmmsg: up to RECVMMSG_BATCH datagrams per system call, each in its own slot of one buffer
                     b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
-                    b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
+                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
                     b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
                 }
                 int at = port;
@@ -219,7 +219,7 @@ public final class SyslogListeners implements AutoCloseable {
             }
         } catch (BindException | InterruptedException | RuntimeException e) {
             for (Channel c : bound) {
-                c.close();
+                var unused = c.close(); // the bind failure is what to report
             }
             throw e;
         }

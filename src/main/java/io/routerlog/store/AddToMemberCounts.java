@@ -19,6 +19,7 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
     private Map<K, Long> deltas;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public AddToMemberCounts() {
     }
 

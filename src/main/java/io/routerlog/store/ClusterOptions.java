@@ -6,6 +6,7 @@ import io.routerlog.config.HostPort;
 import io.routerlog.config.SettingException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,7 +64,7 @@ public final class ClusterOptions {
                 try {
                     HostPort.parse(member);
                 } catch (IllegalArgumentException e) {
-                    throw new SettingException("--cluster-members", e.getMessage());
+                    throw new SettingException("--cluster-members", String.valueOf(e.getMessage()));
                 }
                 members.add(member);
             }
@@ -85,7 +86,7 @@ public final class ClusterOptions {
                 blankToNull(clusterK8sService), clusterSecret == null ? null : clusterSecret.strip());
     }
 
-    private static String blankToNull(String s) {
+    private static @Nullable String blankToNull(@Nullable String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 }

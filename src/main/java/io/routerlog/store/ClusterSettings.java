@@ -1,6 +1,7 @@
 package io.routerlog.store;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a member finds and talks to the others. With no members, no multicast and no Kubernetes service the node
@@ -16,8 +17,8 @@ import java.util.List;
  * @param secret        shared secret every member must have to join ({@code --cluster-secret}), or null; see
  *                      {@link #joinName()}
  */
-public record ClusterSettings(List<String> members, int port, String name, String iface, String publicAddress,
-        boolean multicast, String k8sService, String secret) {
+public record ClusterSettings(List<String> members, int port, String name, @Nullable String iface,
+        @Nullable String publicAddress, boolean multicast, @Nullable String k8sService, @Nullable String secret) {
     public static final int DEFAULT_PORT = 5701;
     public static final String DEFAULT_NAME = "routerlog";
 
@@ -25,8 +26,8 @@ public record ClusterSettings(List<String> members, int port, String name, Strin
         members = List.copyOf(members);
     }
 
-    public ClusterSettings(List<String> members, int port, String name, String iface, String publicAddress,
-            boolean multicast, String k8sService) {
+    public ClusterSettings(List<String> members, int port, String name, @Nullable String iface,
+            @Nullable String publicAddress, boolean multicast, @Nullable String k8sService) {
         this(members, port, name, iface, publicAddress, multicast, k8sService, null);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
@@ -154,7 +155,7 @@ public final class CounterMap<K> {
         return map.aggregate(new PackingAggregator<>());
     }
 
-    private volatile Object[] partitionKeys;
+    private volatile Object @Nullable [] partitionKeys;
 
     /** For each partition id, a key that Hazelcast places in it (the mapping of keys to partitions never changes). */
     private Object[] partitionKeys() {

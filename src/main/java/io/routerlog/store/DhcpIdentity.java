@@ -22,6 +22,7 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
     private long seenAtMillis;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public DhcpIdentity() {
     }
 

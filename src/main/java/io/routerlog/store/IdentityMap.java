@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /** DHCP identities by client address, shared by the whole cluster. */
 public final class IdentityMap {
@@ -44,7 +45,7 @@ public final class IdentityMap {
         }
     }
 
-    public DhcpIdentity get(String ip) {
+    public @Nullable DhcpIdentity get(String ip) {
         return map.get(ip);
     }
 

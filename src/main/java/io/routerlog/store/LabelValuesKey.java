@@ -16,6 +16,7 @@ public final class LabelValuesKey implements IdentifiedDataSerializable, Labelle
     private String[] values;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public LabelValuesKey() {
     }
 

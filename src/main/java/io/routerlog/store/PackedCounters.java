@@ -90,18 +90,18 @@ public final class PackedCounters implements IdentifiedDataSerializable {
                 data[p++] = (byte) cp;
             } else if (need == 2) {
                 data[p++] = (byte) (0xC0 | cp >> 6);
-                data[p++] = (byte) (0x80 | cp & 0x3F);
+                data[p++] = (byte) (0x80 | (cp & 0x3F));
             } else if (need == 3) {
                 ensureAt(p, 3);
                 data[p++] = (byte) (0xE0 | cp >> 12);
-                data[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                data[p++] = (byte) (0x80 | cp & 0x3F);
+                data[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                data[p++] = (byte) (0x80 | (cp & 0x3F));
             } else {
                 ensureAt(p, 4);
                 data[p++] = (byte) (0xF0 | cp >> 18);
-                data[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                data[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                data[p++] = (byte) (0x80 | cp & 0x3F);
+                data[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                data[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                data[p++] = (byte) (0x80 | (cp & 0x3F));
             }
         }
         int n = p - lengthAt - 2;
@@ -140,14 +140,14 @@ public final class PackedCounters implements IdentifiedDataSerializable {
             }
             labels = data[pos++] & 0xff;
             for (int i = 0; i < labels; i++) {
-                int n = (data[pos] & 0xff) << 8 | data[pos + 1] & 0xff;
+                int n = ((data[pos] & 0xff) << 8) | (data[pos + 1] & 0xff);
                 offsets[i] = pos + 2;
                 lengths[i] = n;
                 pos += 2 + n;
             }
             long v = 0;
             for (int i = 0; i < 8; i++) {
-                v = v << 8 | data[pos++] & 0xff;
+                v = (v << 8) | (data[pos++] & 0xff);
             }
             value = v;
             return true;

@@ -26,6 +26,7 @@ final class PackingAggregator<K> implements Aggregator<Map.Entry<K, MemberCounts
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
         packed.addAll(((PackingAggregator<?>) aggregator).packed);
     }

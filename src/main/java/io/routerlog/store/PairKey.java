@@ -13,6 +13,7 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
     private String qtype;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public PairKey() {
     }
 

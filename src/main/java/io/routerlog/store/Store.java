@@ -19,6 +19,7 @@ import io.routerlog.config.SettingException;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
@@ -128,9 +129,9 @@ public final class Store implements AutoCloseable {
     static final class Membership implements com.hazelcast.cluster.MembershipListener {
         final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
         /** The listed members' addresses (port 0 where none was given), or null without a member list. */
-        private final java.util.Set<java.net.InetSocketAddress> expected;
+        private final java.util.@Nullable Set<java.net.InetSocketAddress> expected;
 
-        Membership(java.util.Set<java.net.InetSocketAddress> expected) {
+        Membership(java.util.@Nullable Set<java.net.InetSocketAddress> expected) {
             this.expected = expected;
         }
 
@@ -143,7 +144,7 @@ public final class Store implements AutoCloseable {
             boolean ingest = INGEST.equals(member.getAttribute(ROLE));
             LOG.info("Member {}{} joined (cluster of {})", member.getAddress(), ingest ? " (ingest)" : "",
                     event.getMembers().size());
-            if (expected != null && !ingest && !listed(member.getAddress())) {
+            if (expected != null && !ingest && !listed(expected, member.getAddress())) {
                 unexpected.increment();
                 LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
                         + "source edition admits any member that knows the cluster name (and --cluster-secret); "
@@ -158,7 +159,8 @@ public final class Store implements AutoCloseable {
                     INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "", event.getMembers().size());
         }
 
-        private boolean listed(com.hazelcast.cluster.Address address) {
+        private static boolean listed(java.util.Set<java.net.InetSocketAddress> expected,
+                com.hazelcast.cluster.Address address) {
             java.net.InetAddress a;
             try {
                 a = address.getInetAddress();

@@ -2,6 +2,7 @@ package io.routerlog.store;
 
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import org.jspecify.annotations.Nullable;
 
 /** Creates routerlog's stored types by id, so that Hazelcast serializes them without reflection. */
 public final class StoreSerialization implements DataSerializableFactory {
@@ -25,7 +26,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int PACKING_AGGREGATOR = 15;
 
     @Override
-    public IdentifiedDataSerializable create(int typeId) {
+    public @Nullable IdentifiedDataSerializable create(int typeId) {
         return switch (typeId) {
             case PAIR_KEY -> new PairKey();
             case MEMBER_COUNTS -> new MemberCounts();

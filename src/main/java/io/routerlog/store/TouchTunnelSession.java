@@ -17,6 +17,7 @@ public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey
     private TunnelLabels labels;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public TouchTunnelSession() {
     }
 

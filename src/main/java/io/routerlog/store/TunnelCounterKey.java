@@ -20,6 +20,7 @@ public final class TunnelCounterKey implements IdentifiedDataSerializable {
     private TunnelLabels labels;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public TunnelCounterKey() {
     }
 

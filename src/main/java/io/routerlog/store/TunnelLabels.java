@@ -19,6 +19,7 @@ public final class TunnelLabels implements IdentifiedDataSerializable {
     private long asn;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public TunnelLabels() {
     }
 

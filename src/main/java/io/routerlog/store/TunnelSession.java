@@ -16,6 +16,7 @@ public final class TunnelSession implements IdentifiedDataSerializable {
     private TunnelLabels labels;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public TunnelSession() {
     }
 

@@ -39,6 +39,7 @@ public final class TunnelSessionCounts
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
         ((TunnelSessionCounts) aggregator).counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
     }

@@ -12,6 +12,7 @@ public final class TunnelSessionKey implements IdentifiedDataSerializable {
     private long clientId;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public TunnelSessionKey() {
     }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DNSTT state: sessions with when they were first and last seen (bounded, removed after the retention), the
@@ -140,7 +141,7 @@ public final class TunnelStore {
         return sessions.size();
     }
 
-    public TunnelSession session(TunnelSessionKey key) {
+    public @Nullable TunnelSession session(TunnelSessionKey key) {
         return sessions.get(key);
     }
 

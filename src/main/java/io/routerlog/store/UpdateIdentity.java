@@ -23,6 +23,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
     private long ttlMillis;
 
     /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
     public UpdateIdentity() {
     }
 
@@ -36,7 +37,11 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
         this.ttlMillis = ttlMillis;
     }
 
-    /** @param ttlMillis how long the identity stays without renewal; 0 for the map's retention */
+    /**
+     * Stores {@code identity} for its client.
+     *
+     * @param ttlMillis how long the identity stays without renewal; 0 for the map's retention
+     */
     public static UpdateIdentity set(DhcpIdentity identity, long ttlMillis) {
         return new UpdateIdentity(false, identity, ttlMillis);
     }

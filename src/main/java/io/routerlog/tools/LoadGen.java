@@ -155,7 +155,7 @@ public final class LoadGen implements Callable<Integer> {
         long nextChurn = start + TimeUnit.MINUTES.toNanos(1);
         long stepSent = 0;
         // at most this many lines in one go, so that pacing and the clock checks stay fine-grained
-        int burst = rate <= 0 ? 65536 : (int) Math.max(1, Math.min(65536, rate / 1000));
+        int burst = rate <= 0 ? 65536 : Math.max(1, Math.min(65536, rate / 1000));
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
@@ -409,7 +409,7 @@ public final class LoadGen implements Callable<Integer> {
     private static final class TcpSender implements Sender {
         private final java.nio.channels.SocketChannel[] channels;
         private ByteBuffer view;
-        private ByteBuffer viewOf;
+        private LinePool viewOf; // the pool whose bytes view is a duplicate of
         private int turn;
 
         TcpSender(String host, int port, int connections) throws IOException {
@@ -424,8 +424,8 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool.bytes) {
-                viewOf = pool.bytes;
+            if (viewOf != pool) {
+                viewOf = pool;
                 view = pool.bytes.duplicate();
             }
             view.limit(pool.starts[from + count]).position(pool.starts[from]);
@@ -452,7 +452,7 @@ public final class LoadGen implements Callable<Integer> {
     private static final class UdpSender implements Sender {
         private final DatagramChannel channel;
         private ByteBuffer view;
-        private ByteBuffer viewOf;
+        private LinePool viewOf; // the pool whose bytes view is a duplicate of
 
         UdpSender(String host, int port) throws IOException {
             channel = DatagramChannel.open();
@@ -462,8 +462,8 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool.bytes) {
-                viewOf = pool.bytes;
+            if (viewOf != pool) {
+                viewOf = pool;
                 view = pool.bytes.duplicate();
             }
             int[] starts = pool.starts;

@@ -68,7 +68,7 @@ class TunnelWindowTest {
 
     private Exposition scrape() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
         return Exposition.parse(out.toString(StandardCharsets.UTF_8));
     }
 

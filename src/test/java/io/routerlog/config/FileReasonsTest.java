@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class FileReasonsTest {
     Path dir;
 
     /** What reading {@code file} as the program does says. */
-    private static String readFailure(Path file) {
+    private static @Nullable String readFailure(Path file) {
         try {
             Files.readAllBytes(file);
             return null;

@@ -593,7 +593,7 @@ class DashboardIT {
             return out;
         }
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the caller knows the JSON's shape
         private static <T> T data(HttpResponse<String> r, String what) {
             Object body;
             try {
@@ -813,22 +813,15 @@ class DashboardIT {
                 throw error("value expected");
             }
             char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return obj();
-                case '[':
-                    return arr();
-                case '"':
-                    return str();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    return num();
-            }
+            return switch (c) {
+                case '{' -> obj();
+                case '[' -> arr();
+                case '"' -> str();
+                case 't' -> literal("true", true);
+                case 'f' -> literal("false", false);
+                case 'n' -> literal("null", null);
+                default -> num();
+            };
         }
 
         private Map<String, Object> obj() {

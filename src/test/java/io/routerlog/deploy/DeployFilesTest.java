@@ -953,7 +953,7 @@ class DeployFilesTest {
         StringBuilder current = new StringBuilder();
         for (String raw : Files.readAllLines(f)) {
             String line = raw.strip();
-            if (line.startsWith("#") || line.isEmpty() && current.length() == 0) {
+            if (line.startsWith("#") || (line.isEmpty() && current.length() == 0)) {
                 continue;
             }
             if (line.endsWith("\\")) {
@@ -1094,7 +1094,7 @@ class DeployFilesTest {
 
     private static Result run(Path dir, String... command) throws IOException {
         Command.Result r = Command.of(command).in(dir).env("SYSTEMD_COLORS", "0").env("SYSTEMD_PAGER", "")
-                .mergeStderr().deadline(Duration.ofSeconds(120)).run();
+                .mergeStderr().deadline(Duration.ofMinutes(2)).run();
         if (!r.finished()) {
             fail("%s did not finish within 120 s", String.join(" ", command));
         }

@@ -21,6 +21,7 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class BasicAuthTest {
         return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static HttpResponse<String> get(String path, String authorization) throws Exception {
+    private static HttpResponse<String> get(String path, @Nullable String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
                 .timeout(java.time.Duration.ofSeconds(20));
         if (authorization != null) {
@@ -82,7 +83,7 @@ class BasicAuthTest {
     }
 
     /** Time of a request in ns, checking that it was refused. */
-    private static long refusedIn(String authorization) throws Exception {
+    private static long refusedIn(@Nullable String authorization) throws Exception {
         long t0 = System.nanoTime();
         HttpResponse<String> r = get("/metrics", authorization);
         long ns = System.nanoTime() - t0;

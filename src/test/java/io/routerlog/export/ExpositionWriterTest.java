@@ -67,7 +67,7 @@ class ExpositionWriterTest {
         if (openMetrics) {
             new OpenMetricsTextFormatWriter(false, false).write(out, s);
         } else {
-            new PrometheusTextFormatWriter(false).write(out, s);
+            PrometheusTextFormatWriter.create().write(out, s);
         }
         return out.toString(StandardCharsets.UTF_8);
     }

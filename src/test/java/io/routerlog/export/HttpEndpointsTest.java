@@ -50,6 +50,7 @@ class HttpEndpointsTest {
     private static SSLContext serverTls;
     private static SSLContext clientTls;
 
+    @SuppressWarnings("NullAway.Init") // each test starts one
     private HttpEndpoints http;
 
     @BeforeAll
@@ -308,8 +309,7 @@ class HttpEndpointsTest {
 
         private static String headerBlock(InputStream in) throws IOException {
             StringBuilder b = new StringBuilder();
-            String l;
-            while (!(l = line(in)).isEmpty()) {
+            for (String l = line(in); !l.isEmpty(); l = line(in)) {
                 b.append(l).append('\n');
             }
             return b.toString();

@@ -166,9 +166,9 @@ class LiveCaptureIT {
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain")).isEqualTo(3);
         assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(3);
         assertThat(m.value("dnstt_sessions_total", "domain", DOMAIN)).isEqualTo(2);
-        assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo(bytesIn);
+        assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo((double) bytesIn);
         // dnsmasq answers a --local name it does not know with NXDOMAIN and only the question: the query's size
-        assertThat(m.value("dnstt_bytes_out_total", "domain", DOMAIN)).isEqualTo(bytesIn);
+        assertThat(m.value("dnstt_bytes_out_total", "domain", DOMAIN)).isEqualTo((double) bytesIn);
 
         // a clean stop ends tcpdump too
         node.destroy();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Sends dnsmasq query lines in logd format over one TCP connection at a fixed rate, on its own thread, and keeps
  * the time each line was written, so a test can say how many were sent before or after a moment.
  */
+@SuppressWarnings("try") // close() waits for the sending thread; an interrupt then is the test's failure
 final class LoadSender implements AutoCloseable {
     private final int port;
     private final int perSecond;

@@ -209,7 +209,7 @@ class PartitionIT {
             merged.set(c);
             return c.queryCounts().equals(expected)
                     && Double.valueOf(50).equals(c.value("routerlog_dns_replies_total", "outcome", "cached"))
-                    && Double.valueOf(tunnelQueries).equals(c.value("dnstt_queries_total", "domain", DOMAIN))
+                    && Double.valueOf((double) tunnelQueries).equals(c.value("dnstt_queries_total", "domain", DOMAIN))
                     // each map merges on its own schedule: the sessions may come after the counters
                     && Double.valueOf(6).equals(c.value("dnstt_sessions_total", "domain", DOMAIN));
         });
@@ -217,7 +217,7 @@ class PartitionIT {
         assertThat(difference(cluster.queryCounts(), expected)).as("pairs that are not the sum of both sides")
                 .isEmpty();
         assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(50.0);
-        assertThat(cluster.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(tunnelQueries);
+        assertThat(cluster.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) tunnelQueries);
         assertThat(cluster.value("dnstt_sessions_total", "domain", DOMAIN))
                 .as("sessions seen on both sides count once").isEqualTo(6.0);
         assertThat(cluster.value("dnstt_peak_clients", "domain", DOMAIN)).isGreaterThanOrEqualTo(3.0);

@@ -165,6 +165,7 @@ class RouterLogJarIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the appliance only runs beside the ingest
     void ingestBesideARunningApplianceSaysNothingAboutItsClusterPort() throws Exception {
         int clusterPort = RouterLogProcess.freePortForUdpAndTcp();
         try (RouterLogProcess appliance = RouterLogProcess.start("--cluster-port", Integer.toString(clusterPort))) {

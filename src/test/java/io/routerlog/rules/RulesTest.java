@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rules every source shares, seen through log lines (packets go through the same class). */
 class RulesTest {
     private static final ClientAnonymizer HASH = new ClientAnonymizer(ClientAnonymizer.Mode.HASH,
-            "a-key-of-16-chars".getBytes());
+            "a-key-of-16-chars".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     private static String pseudonym(String address) {
         return HASH.copy().anonymize(address);

@@ -15,8 +15,8 @@ class StoreConfigTest {
     }
 
     private static com.hazelcast.config.ServerSocketEndpointConfig memberEndpoint(Config c) {
-        return (com.hazelcast.config.ServerSocketEndpointConfig) c.getAdvancedNetworkConfig().getEndpointConfigs()
-                .get(com.hazelcast.instance.EndpointQualifier.MEMBER);
+        return (com.hazelcast.config.ServerSocketEndpointConfig) java.util.Objects.requireNonNull(
+                c.getAdvancedNetworkConfig().getEndpointConfigs().get(com.hazelcast.instance.EndpointQualifier.MEMBER));
     }
 
     @Test

@@ -181,7 +181,7 @@ class StoreTest {
             // an older update does not undo a newer one
             ids.update(Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
                     TIMEOUT);
-            assertThat(ids.get("192.168.1.10").hostname()).isEqualTo("laptop");
+            assertThat(java.util.Objects.requireNonNull(ids.get("192.168.1.10")).hostname()).isEqualTo("laptop");
             // a release by another MAC leaves the address alone; by its own MAC removes it
             ids.update(Map.of("192.168.1.10", UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)), TIMEOUT);
             assertThat(ids.get("192.168.1.10")).isNotNull();

@@ -43,7 +43,7 @@ public final class ListeningSockets {
             for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
                 String[] f = line.trim().split("\\s+");
                 String[] local = f[1].split(":");
-                if (Integer.parseInt(local[1], 16) != port || listenOnly && !f[3].equals(TCP_LISTEN)) {
+                if (Integer.parseInt(local[1], 16) != port || (listenOnly && !f[3].equals(TCP_LISTEN))) {
                     continue;
                 }
                 found.add(address(local[0]));

@@ -369,7 +369,8 @@ public final class MaxMindDbWriter {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         encode(data, out);
-        Data record = records.computeIfAbsent(ByteBuffer.wrap(out.toByteArray()), key -> new Data(key.array()));
+        byte[] encoded = out.toByteArray();
+        Data record = records.computeIfAbsent(ByteBuffer.wrap(encoded), key -> new Data(encoded));
         setRecord(root, prefix, record);
         return this;
     }
@@ -435,7 +436,7 @@ public final class MaxMindDbWriter {
 
         // Number the nodes breadth-first (the root must be node 0). Alias records share nodes, so a node is
         // numbered the first time it is reached.
-        Map<Node, Integer> nodeNumbers = new IdentityHashMap<>();
+        IdentityHashMap<Node, Integer> nodeNumbers = new IdentityHashMap<>();
         List<Node> nodes = new ArrayList<>();
         Set<Data> used = Collections.newSetFromMap(new IdentityHashMap<>());
         ArrayDeque<Node> queue = new ArrayDeque<>();
@@ -457,7 +458,7 @@ public final class MaxMindDbWriter {
         long nodeCount = nodes.size();
 
         // Lay out the data section: every record still referenced by the tree, in first-insert order.
-        Map<Data, Long> dataOffsets = new IdentityHashMap<>();
+        IdentityHashMap<Data, Long> dataOffsets = new IdentityHashMap<>();
         ByteArrayOutputStream dataSection = new ByteArrayOutputStream();
         for (Data d : records.values()) {
             if (used.contains(d)) {
@@ -496,8 +497,8 @@ public final class MaxMindDbWriter {
     }
 
     /** What a record stores: a node number, {@code node_count} for "no data", or a pointer past the separator. */
-    private static long recordValue(
-            Object record, long nodeCount, Map<Node, Integer> nodeNumbers, Map<Data, Long> dataOffsets) {
+    private static long recordValue(Object record, long nodeCount, IdentityHashMap<Node, Integer> nodeNumbers,
+            IdentityHashMap<Data, Long> dataOffsets) {
         if (record == null) {
             return nodeCount;
         }

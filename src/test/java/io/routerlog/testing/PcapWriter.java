@@ -70,7 +70,7 @@ public final class PcapWriter {
     }
 
     private void write(ByteBuffer b) {
-        out.write(b.array(), 0, b.position());
+        out.write(b.array(), b.arrayOffset(), b.position());
     }
 
     /** Adds one frame of this writer's link type. */

@@ -86,6 +86,7 @@ public final class RouterLogProcess implements AutoCloseable {
     }
 
     /** A port that is free for both TCP and UDP on 127.0.0.1 right now. */
+    @SuppressWarnings("try") // the UDP socket is only held open, to see that the port is free for both
     public static int freePortForUdpAndTcp() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {

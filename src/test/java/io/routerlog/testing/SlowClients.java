@@ -72,7 +72,7 @@ public final class SlowClients implements AutoCloseable {
             s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: routerlog\r\nX-Slow: "
                     .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            drip.scheduleWithFixedDelay(() -> {
+            var unused = drip.scheduleWithFixedDelay(() -> { // runs until the exception below ends it
                 try {
                     s.getOutputStream().write('a');
                     s.getOutputStream().flush();
