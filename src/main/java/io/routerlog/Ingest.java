@@ -1,6 +1,7 @@
 package io.routerlog;
 
 import io.routerlog.config.FileReasons;
+import io.routerlog.config.Converters;
 import io.routerlog.config.Units;
 import io.routerlog.source.PcapReader;
 import io.routerlog.stats.PacketCounters;
@@ -19,8 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import io.routerlog.source.PortTally;
 
 /**
  * {@code routerlog ingest FILE...}: counts the DNS packets of pcap/pcapng files (gzip-compressed or not) into the
@@ -54,9 +57,10 @@ public final class Ingest implements Callable<Integer> {
     List<String> files;
 
     @Option(names = "--serve-after", paramLabel = "DURATION", defaultValue = "0s", order = 50,
+            converter = Converters.DurationValue.class,
             description = "After reading, keep serving /metrics on --http-port for this long (0: do not serve at "
                     + "all). Default: ${DEFAULT-VALUE}.")
-    String serveAfter;
+    Duration serve;
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto", order = 51,
             description = "Progress bar on standard error: auto (when it is a terminal), always or never. "
@@ -67,15 +71,9 @@ public final class Ingest implements Callable<Integer> {
     @SuppressWarnings("SystemConsoleNull") // on Java 17, which routerlog runs on, null means no terminal
     public Integer call() throws Exception {
         Settings settings = options.toSettings(spec);
-        Duration serve;
-        try {
-            serve = Units.duration(serveAfter);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--serve-after: " + e.getMessage());
-        }
         String when = progress.strip().toLowerCase(Locale.ROOT);
         if (!List.of("auto", "always", "never").contains(when)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--progress must be auto, always or never: " + progress);
         }
         boolean showProgress = when.equals("always") || (when.equals("auto") && System.console() != null);
@@ -174,7 +172,7 @@ public final class Ingest implements Callable<Integer> {
     }
 
     /** What to say about a capture with packets but no DNS message on the DNS port. */
-    static String noDns(long packets, int dnsPort, io.routerlog.source.PortTally ports) {
+    static String noDns(long packets, int dnsPort, PortTally ports) {
         StringBuilder s = new StringBuilder().append(packets).append(" packet(s), none to or from port ")
                 .append(dnsPort);
         List<Integer> top = ports.top(3);

@@ -25,7 +25,12 @@ import io.routerlog.config.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import java.io.ByteArrayOutputStream;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 
 /**
  * {@code routerlog loadgen}: sends dnsmasq log lines in OpenWrt's logd format to a syslog receiver at a fixed or
@@ -57,8 +62,9 @@ public final class LoadGen implements Callable<Integer> {
     List<Integer> rates;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Converters.DurationValue.class,
             description = "How long each rate is sent. Default: ${DEFAULT-VALUE}.")
-    String duration;
+    Duration step;
 
     @Option(names = "--clients", defaultValue = "200", description = "Distinct clients at a time. Default: ${DEFAULT-VALUE}.")
     int clients;
@@ -106,16 +112,15 @@ public final class LoadGen implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration step = Units.duration(duration);
         String host = target.host();
-        int port = target.port().orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+        int port = target.port().orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--target needs a port: " + target));
         boolean udp = protocol.toLowerCase(Locale.ROOT).equals("udp");
         if (pool < 1 || tcpConnections < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");
+            throw new ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");
         }
         if (distinct && replay != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--distinct works on generated lines, not --replay");
+            throw new ParameterException(spec.commandLine(), "--distinct works on generated lines, not --replay");
         }
         Lines lines = replay != null ? new Replay(Files.readAllLines(replay)) : new Generated(
                 new TrafficModel(clients, domains, zipf, seed, distinct ? GENERATION_LABEL : ""));
@@ -346,7 +351,7 @@ public final class LoadGen implements Callable<Integer> {
                     }
                     if (j == label.length) {
                         if (labelCount == labels.length) {
-                            labels = java.util.Arrays.copyOf(labels, labelCount * 2);
+                            labels = Arrays.copyOf(labels, labelCount * 2);
                         }
                         labels[labelCount++] = i + 1;
                         i += label.length - 1;
@@ -363,7 +368,7 @@ public final class LoadGen implements Callable<Integer> {
         }
 
         static LinePool render(Lines lines, int count) {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(count * 120);
+            ByteArrayOutputStream all = new ByteArrayOutputStream(count * 120);
             int[] starts = new int[count + 1];
             int[] queriesBefore = new int[count + 1];
             int n = 0;
@@ -407,18 +412,18 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     private static final class TcpSender implements Sender {
-        private final java.nio.channels.SocketChannel[] channels;
+        private final SocketChannel[] channels;
         private ByteBuffer view;
         private LinePool viewOf; // the pool whose bytes view is a duplicate of
         private int turn;
 
         TcpSender(String host, int port, int connections) throws IOException {
-            channels = new java.nio.channels.SocketChannel[connections];
+            channels = new SocketChannel[connections];
             for (int i = 0; i < connections; i++) {
-                channels[i] = java.nio.channels.SocketChannel.open();
+                channels[i] = SocketChannel.open();
                 channels[i].socket().setSendBufferSize(4 * 1024 * 1024);
                 channels[i].socket().connect(new InetSocketAddress(host, port), 5000);
-                channels[i].setOption(java.net.StandardSocketOptions.TCP_NODELAY, false);
+                channels[i].setOption(StandardSocketOptions.TCP_NODELAY, false);
             }
         }
 
@@ -429,7 +434,7 @@ public final class LoadGen implements Callable<Integer> {
                 view = pool.bytes.duplicate();
             }
             view.limit(pool.starts[from + count]).position(pool.starts[from]);
-            java.nio.channels.SocketChannel c = channels[turn];
+            SocketChannel c = channels[turn];
             turn = turn + 1 == channels.length ? 0 : turn + 1;
             while (view.hasRemaining()) {
                 c.write(view);
@@ -443,7 +448,7 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void close() throws IOException {
-            for (java.nio.channels.SocketChannel c : channels) {
+            for (SocketChannel c : channels) {
                 c.close();
             }
         }
@@ -456,7 +461,7 @@ public final class LoadGen implements Callable<Integer> {
 
         UdpSender(String host, int port) throws IOException {
             channel = DatagramChannel.open();
-            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
             channel.connect(new InetSocketAddress(host, port));
         }
 
