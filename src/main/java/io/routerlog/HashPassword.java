@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import java.util.Arrays;
 
 /** {@code routerlog hash-password}: reads a password and prints its bcrypt hash for --http-password-hash. */
 @Command(name = "hash-password", mixinStandardHelpOptions = true,
@@ -38,11 +39,11 @@ final class HashPassword implements Callable<Integer> {
             // bcrypt reads only the first 72 bytes: a longer password would be a shorter one in disguise
             spec.commandLine().getErr().println("routerlog: the password has " + bytes + " bytes in UTF-8; bcrypt "
                     + "takes at most " + BasicAuth.MAX_PASSWORD_BYTES + ", so choose a shorter one");
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
             return 2;
         }
         spec.commandLine().getOut().println(BasicAuth.hash(password));
-        java.util.Arrays.fill(password, '\0');
+        Arrays.fill(password, '\0');
         return 0;
     }
 }

@@ -20,6 +20,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
+import io.routerlog.tools.LoadGen;
+import java.io.Writer;
+import java.nio.file.InvalidPathException;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 2 for a bad setting (a value that does
@@ -29,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "routerlog", versionProvider = VersionInfo.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {HashPassword.class, Ingest.class, io.routerlog.tools.LoadGen.class},
+        subcommands = {HashPassword.class, Ingest.class, LoadGen.class},
         customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
         descriptionHeading = "%n", commandListHeading = "%nCommands:%n",
         // one element per paragraph: picocli wraps each to the width
@@ -90,7 +96,7 @@ public final class Main implements Callable<Integer> {
 
     /** The settings {@code args}, {@code env} and the config file give, without starting anything. */
     static Settings parse(String[] args, Map<String, String> env) {
-        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
         CommandLine cl = commandLine(args, env, sink, sink);
         cl.parseArgs(args);
         Main main = cl.getCommand();
@@ -187,7 +193,7 @@ public final class Main implements Callable<Integer> {
         Path file;
         try {
             file = Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new IllegalArgumentException("--config: '" + path + "' is not a file name");
         }
         return ConfigSources.readFile(file, known, repeatable);
@@ -210,7 +216,7 @@ public final class Main implements Callable<Integer> {
         if (ex.getArgSpec() instanceof OptionSpec o) {
             return o.longestName();
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
+        Matcher m = Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
         return m.find() ? m.group() : null;
     }
 
@@ -257,7 +263,7 @@ public final class Main implements Callable<Integer> {
 
     private static String oneLine(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.CompletionException)) {
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof CompletionException)) {
             t = t.getCause();
         }
         String m = t.getMessage();

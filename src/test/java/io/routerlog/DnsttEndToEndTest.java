@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.routerlog.testing.GeoFixtures;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /** DNSTT query lines from several resolvers, through syslog, to exact dnstt_* values on /metrics. */
 class DnsttEndToEndTest {
@@ -35,7 +38,7 @@ class DnsttEndToEndTest {
                                     DOMAIN)
                             : DnsttClientNames.poll(sessions[s], DOMAIN);
                     if (round % 4 == 1) {
-                        name = name.toUpperCase(java.util.Locale.ROOT) + "."; // as dnsmasq 2.90 logs some clients
+                        name = name.toUpperCase(Locale.ROOT) + "."; // as dnsmasq 2.90 logs some clients
                     }
                     lines.append("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: ").append(++serial).append(' ')
                             .append(resolver).append("/5353 query[TXT] ").append(name).append(" from ")
@@ -77,9 +80,9 @@ class DnsttEndToEndTest {
     }
 
     @Test
-    void geoIpDatabasesAddCountryAndAsnLabels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void geoIpDatabasesAddCountryAndAsnLabels(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        java.nio.file.Path[] db = io.routerlog.testing.GeoFixtures.write(dir);
+        Path[] db = GeoFixtures.write(dir);
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--dnstt-domain", DOMAIN,
                 "--geoip-country-db", db[0].toString(), "--geoip-asn-db", db[1].toString()))) {
             StringBuilder lines = new StringBuilder();

@@ -19,11 +19,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.routerlog.testing.Http;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 
 /** Access control and limits on the receive path, on a whole node over loopback sockets. */
 @ExtendWith(NettyLeakCheck.class)
 class LimitsTest {
-    private static void await(java.util.function.BooleanSupplier condition) {
+    private static void await(BooleanSupplier condition) {
         Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(10), condition::getAsBoolean);
         assertThat(condition.getAsBoolean()).as("condition reached in time").isTrue();
     }
@@ -36,22 +46,22 @@ class LimitsTest {
             return in.read() == -1;
         } catch (SocketTimeoutException stillOpen) {
             return false;
-        } catch (java.io.IOException reset) {
+        } catch (IOException reset) {
             return true;
         }
     }
 
     private static double openConnections(RouterLog node) {
         try {
-            return io.routerlog.testing.Http.metrics(node.httpPort()).value("routerlog_syslog_connections");
+            return Http.metrics(node.httpPort()).value("routerlog_syslog_connections");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
     /** True when this process may exceed net.core.rmem_max with SO_RCVBUFFORCE (CAP_NET_ADMIN, bit 12). */
-    private static boolean hasCapNetAdmin() throws java.io.IOException {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+    private static boolean hasCapNetAdmin() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("CapEff:")) {
                 return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 12)) != 0;
             }
@@ -61,13 +71,13 @@ class LimitsTest {
 
     @Test
     void udpReceiveBufferIsWhatTheKernelGrantedAndIsExported() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(
-                java.nio.file.Path.of("/proc/sys/net/core/rmem_max")), "Linux only");
-        long rmemMax = Long.parseLong(java.nio.file.Files.readString(
-                java.nio.file.Path.of("/proc/sys/net/core/rmem_max")).trim());
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(
+                Path.of("/proc/sys/net/core/rmem_max")), "Linux only");
+        long rmemMax = Long.parseLong(Files.readString(
+                Path.of("/proc/sys/net/core/rmem_max")).trim());
         int wanted = 24 << 20;
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "24MiB"))) {
-            double granted = io.routerlog.testing.Http.metrics(node.httpPort())
+            double granted = Http.metrics(node.httpPort())
                     .value("routerlog_syslog_udp_receive_buffer_bytes");
             if (hasCapNetAdmin()) {
                 assertThat(granted).as("SO_RCVBUFFORCE goes past rmem_max %d", rmemMax).isEqualTo(wanted);
@@ -79,7 +89,7 @@ class LimitsTest {
             await(() -> node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY) == 1);
         }
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "64KiB"))) {
-            assertThat(io.routerlog.testing.Http.metrics(node.httpPort())
+            assertThat(Http.metrics(node.httpPort())
                     .value("routerlog_syslog_udp_receive_buffer_bytes")).isEqualTo(64 << 10);
         }
     }
@@ -93,7 +103,7 @@ class LimitsTest {
                 try {
                     s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
                             .getBytes(StandardCharsets.US_ASCII));
-                } catch (java.io.IOException reset) {
+                } catch (IOException reset) {
                     // reset when accepted, which may come before this write
                 }
                 assertThat(closedByServer(s, 5000)).as("connection from 127.0.0.1 closed").isTrue();
@@ -144,7 +154,7 @@ class LimitsTest {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", "1"))) {
             InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
             int written = 0;
-            java.io.IOException error = null;
+            IOException error = null;
             try (Socket a = new Socket(); Socket b = new Socket()) {
                 a.connect(at);
                 await(() -> openConnections(node) == 1);
@@ -157,7 +167,7 @@ class LimitsTest {
                         b.getOutputStream().flush();
                         written++;
                         Thread.sleep(2);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         error = e;
                     }
                 }
@@ -176,7 +186,7 @@ class LimitsTest {
     }
 
     /** A connection from {@code localAddress} (any of 127.0.0.0/8) to the node's syslog port. */
-    private static Socket connectFrom(String localAddress, RouterLog node) throws java.io.IOException {
+    private static Socket connectFrom(String localAddress, RouterLog node) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(localAddress, 0));
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort()), 2000);
@@ -191,7 +201,7 @@ class LimitsTest {
         Socket s;
         try {
             s = connectFrom(localAddress, node);
-        } catch (java.net.SocketException reset) {
+        } catch (SocketException reset) {
             return true;
         }
         try (s) {
@@ -213,7 +223,7 @@ class LimitsTest {
                     try {
                         slow.getOutputStream().write(frame[i]);
                         slow.getOutputStream().flush();
-                    } catch (java.io.IOException reset) {
+                    } catch (IOException reset) {
                         failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     }
                 }
@@ -271,9 +281,9 @@ class LimitsTest {
         int slots = 20;
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", Integer.toString(slots),
                 "--frame-timeout", "2s"))) {
-            List<Socket> slow = new java.util.ArrayList<>();
-            java.util.concurrent.ScheduledExecutorService trickle =
-                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            List<Socket> slow = new ArrayList<>();
+            ScheduledExecutorService trickle =
+                    Executors.newSingleThreadScheduledExecutor();
             try {
                 for (int i = 0; i < slots; i++) {
                     slow.add(connectFrom("127.0.0." + (10 + i), node));
@@ -283,7 +293,7 @@ class LimitsTest {
                     for (Socket s : slow) {
                         try {
                             s.getOutputStream().write('<');
-                        } catch (java.io.IOException closed) {
+                        } catch (IOException closed) {
                             // closed by routerlog
                         }
                     }
@@ -295,7 +305,7 @@ class LimitsTest {
                     Socket s;
                     try {
                         s = connectFrom("127.0.0.1", node);
-                    } catch (java.net.SocketException reset) {
+                    } catch (SocketException reset) {
                         Thread.sleep(500);
                         continue;
                     }
@@ -337,7 +347,7 @@ class LimitsTest {
             byte[] start = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] big.test from 10.0.0.1 "
                     .getBytes(StandardCharsets.US_ASCII);
             byte[] padding = new byte[1000 << 10];
-            java.util.Arrays.fill(padding, (byte) 'x');
+            Arrays.fill(padding, (byte) 'x');
             for (Socket s : List.of(a, b)) {
                 s.getOutputStream().write(start);
                 s.getOutputStream().write(padding, 0, 600 << 10);

@@ -14,6 +14,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.routerlog.stats.Transport;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 
 /** Flags, environment and config file, and what the command says about bad values. */
 class MainTest {
@@ -120,11 +125,11 @@ class MainTest {
     @Test
     void syslogTransports() {
         assertThat(Main.parse(new String[0], Map.of()).syslog().transports())
-                .containsExactly(io.routerlog.stats.Transport.UDP, io.routerlog.stats.Transport.TCP);
+                .containsExactly(Transport.UDP, Transport.TCP);
         assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslog().transports())
-                .containsExactly(io.routerlog.stats.Transport.TCP);
+                .containsExactly(Transport.TCP);
         @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
-        Map<String[], String> bad = new java.util.LinkedHashMap<>();
+        Map<String[], String> bad = new LinkedHashMap<>();
         bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
         bad.put(new String[] {"--syslog-transports", ""}, "--syslog-transports is empty");
         bad.put(new String[] {"--syslog-transports", "tcp,tls"}, "--syslog-transports: tls needs --syslog-tls-port");
@@ -220,7 +225,7 @@ class MainTest {
     @Test
     void aByteOrderMarkAtTheStartOfTheConfigFileIsSkipped() throws IOException {
         Path f = dir.resolve("bom.conf");
-        Files.write(f, "\uFEFFmax-pairs = 20000\nretention = 2h\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(f, "\uFEFFmax-pairs = 20000\nretention = 2h\n".getBytes(StandardCharsets.UTF_8));
         Settings s = Main.parse(new String[] {"--config", f.toString()}, Map.of());
         assertThat(s.store().maxPairs()).isEqualTo(20_000);
         assertThat(s.store().retention()).isEqualTo(Duration.ofHours(2));
@@ -243,10 +248,10 @@ class MainTest {
         Path binary = dir.resolve("binary.conf");
         Files.write(binary, new byte[] {'m', 'a', 'x', (byte) 0xc3, (byte) 0x28, '\n', 0, 1, 2, (byte) 0xff});
         Path nul = dir.resolve("nul.conf");
-        Files.write(nul, "max-pairs = 20000\nretention\0= 2h\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(nul, "max-pairs = 20000\nretention\0= 2h\n".getBytes(StandardCharsets.UTF_8));
         Path large = dir.resolve("large.conf");
         Files.writeString(large, "# padding\n".repeat(120_000));
-        Map<Path, String> cases = new java.util.LinkedHashMap<>();
+        Map<Path, String> cases = new LinkedHashMap<>();
         cases.put(binary, "config file " + binary + " is not text (not UTF-8, line 1)");
         cases.put(nul, "config file " + nul + " is not text (a NUL byte on line 2)");
         cases.put(large, "config file " + large + " is larger than 1 MiB: not a settings file");
@@ -279,7 +284,7 @@ class MainTest {
         Path directory = Files.createDirectory(dir.resolve("a-directory"));
         Path cert = Files.writeString(dir.resolve("cert.pem"), "");
         @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
-        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        Map<String[], String> cases = new LinkedHashMap<>();
         cases.put(new String[] {"--config", directory.toString()}, "cannot read config file " + directory
                 + ": is a directory");
         cases.put(new String[] {"--leases-file", missing.toString()}, "--leases-file: cannot read " + missing
@@ -340,10 +345,10 @@ class MainTest {
 
     @Test
     void thePasswordHashErrorShowsTheFormHashPasswordPrints() {
-        java.io.InputStream stdin = System.in;
+        InputStream stdin = System.in;
         Result hashed;
         try {
-            System.setIn(new java.io.ByteArrayInputStream("s3cret-pass\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream("s3cret-pass\n".getBytes(StandardCharsets.UTF_8)));
             hashed = run(Map.of(), "hash-password");
         } finally {
             System.setIn(stdin);
@@ -359,16 +364,16 @@ class MainTest {
 
     @Test
     void hashPasswordRefusesPasswordsLongerThanBcryptTakes() {
-        java.io.InputStream stdin = System.in;
+        InputStream stdin = System.in;
         Result tooLong;
         Result longest;
         try {
             // 73 bytes in UTF-8: bcrypt would silently use only the first 72
-            System.setIn(new java.io.ByteArrayInputStream(("é".repeat(36) + "x\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "x\n")
+                    .getBytes(StandardCharsets.UTF_8)));
             tooLong = run(Map.of(), "hash-password");
-            System.setIn(new java.io.ByteArrayInputStream(("é".repeat(36) + "\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
             longest = run(Map.of(), "hash-password");
         } finally {
             System.setIn(stdin);

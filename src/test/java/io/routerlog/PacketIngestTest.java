@@ -23,6 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
+import io.routerlog.testing.GeoFixtures;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Packet captures through the store to exact values on /metrics, and the {@code ingest} subcommand. */
 class PacketIngestTest {
@@ -64,7 +72,7 @@ class PacketIngestTest {
                     w.ip(PcapWriter.udp(server, 53, client, 40000 + round, r));
                 }
                 e.queries.merge(client.replace("fd00::20", "fd00::20") + " "
-                        + name.toLowerCase(java.util.Locale.ROOT) + " " + Type.string(type), 1L, Long::sum);
+                        + name.toLowerCase(Locale.ROOT) + " " + Type.string(type), 1L, Long::sum);
                 e.outcomes.merge(rcode == Rcode.NXDOMAIN ? "nxdomain" : answers > 0 ? "answered" : "nodata", 1L,
                         Long::sum);
             }
@@ -157,7 +165,7 @@ class PacketIngestTest {
     void bytesOutAreCountedPerAddressTheResponsesWentTo(@TempDir Path dir) throws Exception {
         Expected e = new Expected();
         byte[][] files = traffic(e);
-        Path[] db = io.routerlog.testing.GeoFixtures.write(dir);
+        Path[] db = GeoFixtures.write(dir);
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--dnstt-domain", DOMAIN,
                 "--geoip-country-db", db[0].toString(), "--geoip-asn-db", db[1].toString()))) {
             for (byte[] f : files) {
@@ -224,7 +232,7 @@ class PacketIngestTest {
         Expected e = new Expected();
         byte[][] files = traffic(e);
         Path cut = dir.resolve("cut.pcap");
-        Files.write(cut, java.util.Arrays.copyOf(files[0], files[0].length - 7));
+        Files.write(cut, Arrays.copyOf(files[0], files[0].length - 7));
         Path text = Files.writeString(dir.resolve("dnsmasq.log"), "Jan  5 02:03:04 dnsmasq[1]: query[A] a.test\n");
         Path empty = Files.write(dir.resolve("empty.pcap"), new byte[0]);
         Path directory = Files.createDirectory(dir.resolve("captures"));
@@ -281,27 +289,27 @@ class PacketIngestTest {
         Files.write(f, files[1]);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        java.util.concurrent.CompletableFuture<Integer> code = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() ->
                 Main.run(new String[] {"ingest", f.toString(), "--dnstt-domain", DOMAIN, "--http-address",
                     "127.0.0.1", "--http-port", "0", "--serve-after", "3s", "--progress", "never"}, Map.of(),
                         new PrintWriter(out, true), new PrintWriter(err, true)));
-        java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving /metrics on port (\\d+) for 3s");
+        Pattern serving = Pattern.compile("serving /metrics on port (\\d+) for 3s");
         Waiting.atMost(Duration.ofSeconds(60), Duration.ofMillis(50))
                 .failFast(() -> assertThat(code).as(err.toString()).isNotDone())
                 .untilAsserted(() -> assertThat(serving.matcher(out.toString()).find()).as(out + "\n" + err).isTrue());
-        java.util.regex.Matcher matcher = serving.matcher(out.toString());
+        Matcher matcher = serving.matcher(out.toString());
         assertThat(matcher.find()).isTrue();
         Exposition m = Http.metrics(Integer.parseInt(matcher.group(1)));
         assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(20);
         assertThat(m.samples("dnstt_bytes_out_total")).hasSize(1);
-        assertThat(code.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(code.get(30, TimeUnit.SECONDS)).isZero();
     }
 
     private static int[] freePorts(int n) throws Exception {
         int[] ports = new int[n];
         ServerSocket[] s = new ServerSocket[n];
         for (int i = 0; i < n; i++) {
-            s[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            s[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             ports[i] = s[i].getLocalPort();
         }
         for (ServerSocket x : s) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.function.Supplier;
 
 /**
  * dnsmasq's log forwarded through real syslog relays, as users set them up: Debian's rsyslog ({@code omfwd}) and
@@ -370,7 +371,7 @@ class RealRelaysTest {
      * count against the ground truth.
      */
     private static void checkDnsmasqCounts(RouterLog node, String relay, String transport,
-            java.util.function.Supplier<String> relayOutput) throws Exception {
+            Supplier<String> relayOutput) throws Exception {
         List<LoggedLine> logged = loggedLines();
         Exposition m = settle(node, logged.size());
         String ctx = relay + " -> routerlog " + summary(m);

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 
 /** A whole node in this JVM, fed over real loopback sockets, read back through /metrics. */
 @ExtendWith(NettyLeakCheck.class)
@@ -140,7 +144,7 @@ class RouterLogTest {
         for (int i = 0; i < 200; i++) {
             chunks.add(new byte[] {bytes[i]});
         }
-        chunks.add(java.util.Arrays.copyOfRange(bytes, 200, bytes.length));
+        chunks.add(Arrays.copyOfRange(bytes, 200, bytes.length));
         Senders.tcp(node.syslogPort(), chunks, 1);
         Exposition m = settle(7);
         assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -175,11 +179,11 @@ class RouterLogTest {
     }
 
     @Test
-    void leasesFileSeedsIdentitiesAndIsReadAgainWhenItChanges(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void leasesFileSeedsIdentitiesAndIsReadAgainWhenItChanges(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        java.nio.file.Path leases = dir.resolve("dhcp.leases");
+        Path leases = dir.resolve("dhcp.leases");
         long future = System.currentTimeMillis() / 1000 + 3600;
-        java.nio.file.Files.writeString(leases, future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
+        Files.writeString(leases, future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
                 + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
                 + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
         try (RouterLog withLeases = RouterLog.start(settings("--leases-file", leases.toString()))) {
@@ -197,9 +201,9 @@ class RouterLogTest {
             assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines()).containsExactly(
                     "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
                     "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,");
-            java.nio.file.Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
-            java.nio.file.Files.setLastModifiedTime(leases,
-                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
+            Files.setLastModifiedTime(leases,
+                    FileTime.fromMillis(System.currentTimeMillis() + 5000));
             Map<String, String> printer = Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04",
                     "hostname", "printer");
             Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Http.metrics(withLeases.httpPort())

@@ -28,6 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.routerlog.stats.DropReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Syslog over TLS (RFC 5425) with client certificates, and HTTPS with basic authentication. */
 @ExtendWith(NettyLeakCheck.class)
@@ -107,8 +111,8 @@ class TlsTest {
             }
             Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
                     () -> node.counters().messageCount(Transport.TLS) >= 2
-                            && node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED) >= 2);
-            assertThat(node.counters().dropCount(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
+                            && node.counters().dropCount(DropReason.TLS_HANDSHAKE_FAILED) >= 2);
+            assertThat(node.counters().dropCount(DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
             node.flush();
 
             HttpClient https = HttpClient.newBuilder().sslContext(client(null)).build();
@@ -124,7 +128,7 @@ class TlsTest {
             assertThat(ok.statusCode()).isEqualTo(200);
             Exposition m = Exposition.parse(ok.body());
             assertThat(m.value("routerlog_syslog_messages_total", "transport", "tls")).isEqualTo(2.0);
-            assertThat(m.queryCounts()).containsExactly(java.util.Map.entry("192.168.1.5 tls.example A", 2L));
+            assertThat(m.queryCounts()).containsExactly(Map.entry("192.168.1.5 tls.example A", 2L));
             assertThat(https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
                     + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .as("health checks need no password").isEqualTo(200);
@@ -135,9 +139,9 @@ class TlsTest {
 
     /** Runs {@code openssl s_client} against {@code port}; true when the handshake succeeded. */
     private boolean handshakes(int port, String... options) throws Exception {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", "-connect",
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + port, "-brief"));
-        cmd.addAll(java.util.List.of(options));
+        cmd.addAll(List.of(options));
         Command.Result r = Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
         assertThat(r.finished()).isTrue();
         String out = r.out();
@@ -186,7 +190,7 @@ class TlsTest {
     @Test
     void badTlsSettingsAreStartUpErrors() throws Exception {
         Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514"}, java.util.Map.of()))
+        assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514"}, Map.of()))
                 .hasMessageContaining("needs --tls-cert and --tls-key");
         // the files are read when the listener starts
         assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert",
@@ -196,6 +200,6 @@ class TlsTest {
             dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString())).close())
                 .hasMessageContaining("--tls-key: ").hasMessageContaining("is not the private key");
         assertThatThrownBy(() -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"},
-                java.util.Map.of())).hasMessageContaining("not a bcrypt hash");
+                Map.of())).hasMessageContaining("not a bcrypt hash");
     }
 }

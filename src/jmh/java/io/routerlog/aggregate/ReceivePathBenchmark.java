@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * The receive path of one thread on realistic OpenWrt logd lines whose (client, domain, qtype) pairs are already
@@ -123,7 +125,7 @@ public class ReceivePathBenchmark {
     @TearDown(Level.Iteration)
     public void flush() {
         Batch b = aggregator.take();
-        b.pairs.drainTo(new java.util.HashMap<>());
+        b.pairs.drainTo(new HashMap<>());
         b.pairs.recycle();
         aggregator.giveBack(b);
     }
@@ -188,7 +190,7 @@ public class ReceivePathBenchmark {
             int c = random.nextInt(clients);
             String client = "192.168." + (c >> 8) + "." + (c & 0xff);
             double u = random.nextDouble() * sum;
-            int d = java.util.Arrays.binarySearch(cdf, u);
+            int d = Arrays.binarySearch(cdf, u);
             d = Math.min(domains - 1, d < 0 ? -d - 1 : d);
             String domain = (d % 5 == 0 ? "www." : "") + "site" + d + (d % 3 == 0 ? ".example.com" : ".example.net");
             String type = TYPES[random.nextInt(TYPES.length)];

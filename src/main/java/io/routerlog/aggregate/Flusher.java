@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Moves what the {@link LocalAggregator}s counted into the store, every flush interval, on its own thread
@@ -119,7 +120,7 @@ public final class Flusher implements AutoCloseable {
                     earlyFlushQueued.set(false);
                     flushSafely();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 earlyFlushQueued.set(false);
             }
         }

@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.util.HashMap;
 
 /**
  * Settings from outside the command line, looked up for every option that the command line leaves out:
@@ -93,7 +99,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
     public static Map<String, List<String>> readFile(Path path, Set<String> known, Set<String> repeatable) {
         List<String> lines = lines(path);
         Map<String, List<String>> values = new LinkedHashMap<>();
-        Map<String, Integer> firstLine = new java.util.HashMap<>();
+        Map<String, Integer> firstLine = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -129,7 +135,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
      */
     private static List<String> lines(Path path) {
         byte[] bytes;
-        try (java.io.InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = Files.newInputStream(path)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + path + ": "
@@ -138,11 +144,11 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         if (bytes.length > MAX_FILE_BYTES) {
             throw new IllegalArgumentException("config file " + path + " is larger than 1 MiB: not a settings file");
         }
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
-        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(in, out, true);
         if (result.isError()) {
             throw new IllegalArgumentException("config file " + path + " is not text (not UTF-8, line "

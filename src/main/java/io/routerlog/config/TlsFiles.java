@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.nio.charset.CharacterCodingException;
+import java.security.Signature;
 
 /**
  * Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. A file that cannot be
@@ -120,11 +122,11 @@ public final class TlsFiles {
         };
         try {
             byte[] probe = "routerlog key check".getBytes(StandardCharsets.US_ASCII);
-            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(cert.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);
@@ -173,7 +175,7 @@ public final class TlsFiles {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new SettingException(option, file + " is not a PEM file (it is not text)");
         } catch (IOException e) {
             throw new SettingException(option, FileReasons.cannotRead(file, e), e);

@@ -4,6 +4,9 @@ import io.routerlog.store.PackedCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0 text into a byte buffer: the
@@ -197,8 +200,8 @@ public final class ExpositionWriter {
         }
         try {
             sink.write(buf, 0, len);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         len = 0;
     }
@@ -214,7 +217,7 @@ public final class ExpositionWriter {
     }
 
     /** Writes what was written so far to {@code out}. */
-    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws IOException {
         out.write(buf, 0, len);
     }
 }

@@ -28,6 +28,11 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
+import java.net.BindException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Objects;
 
 /**
  * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
@@ -111,13 +116,13 @@ public final class HttpEndpoints implements AutoCloseable {
         } catch (UncheckedIOException e) {
             endpoints.close();
             // Jetty says "Failed to bind to /ADDRESS:PORT"; the reason is in the socket's own exception
-            IOException io = java.util.Objects.requireNonNull(e.getCause()); // an UncheckedIOException has one
+            IOException io = Objects.requireNonNull(e.getCause()); // an UncheckedIOException has one
             Throwable cause = io;
-            while (!(cause instanceof java.net.BindException) && cause.getCause() != null) {
+            while (!(cause instanceof BindException) && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
-                    cause instanceof java.net.BindException ? cause : io);
+                    cause instanceof BindException ? cause : io);
         } catch (RuntimeException | Error e) {
             endpoints.close();
             throw e;
@@ -200,7 +205,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     public int port() {
-        return java.util.Objects.requireNonNull(connector, "not started").getLocalPort();
+        return Objects.requireNonNull(connector, "not started").getLocalPort();
     }
 
     private void authorize(Context ctx) {
@@ -275,7 +280,7 @@ public final class HttpEndpoints implements AutoCloseable {
                     int eq = pair.indexOf('=');
                     String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                     String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                    parameters.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
+                    parameters.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
                 }
             }
             return new ScrapeRequest(path, parameters);
@@ -283,7 +288,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
         private static String decode(String s) {
             try {
-                return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new BadRequest("bad query string: a % must be followed by two hexadecimal digits");
             }

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * The body of {@code /metrics}: the client library's registry (small families: receiver, store, JVM) followed by
@@ -60,7 +62,7 @@ public final class MetricsExposition {
      * @param request the path and parameters of the scrape (null: none)
      * @throws IOException when {@code out} fails (the client went away)
      */
-    public void write(String accept, PrometheusScrapeRequest request, java.io.OutputStream out) throws IOException {
+    public void write(String accept, PrometheusScrapeRequest request, OutputStream out) throws IOException {
         ExpositionFormatWriter writer = writer(accept);
         boolean openMetrics = writer == formats.getOpenMetricsTextFormatWriter();
         ByteArrayOutputStream smallOut = new ByteArrayOutputStream(64 * 1024);
@@ -80,7 +82,7 @@ public final class MetricsExposition {
                 body.raw(EOF, 0, EOF.length);
             }
             body.flush();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }

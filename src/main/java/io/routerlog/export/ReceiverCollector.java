@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.IntSupplier;
 
 /** What this node's receive path saw: messages, drops, dnsmasq lines, programs, connections. */
 public final class ReceiverCollector implements MultiCollector {
@@ -22,14 +23,14 @@ public final class ReceiverCollector implements MultiCollector {
 
     private final PipelineCounters counters;
     private final Supplier<? extends ConnectionStats> connections;
-    private final java.util.function.IntSupplier udpReceiveBuffer;
+    private final IntSupplier udpReceiveBuffer;
 
     /**
      * @param connections      the TCP connection counts, or null before the listeners are up
      * @param udpReceiveBuffer the UDP socket receive buffer the kernel granted (0 without UDP listeners)
      */
     public ReceiverCollector(PipelineCounters counters, Supplier<? extends ConnectionStats> connections,
-            java.util.function.IntSupplier udpReceiveBuffer) {
+            IntSupplier udpReceiveBuffer) {
         this.counters = counters;
         this.connections = connections;
         this.udpReceiveBuffer = udpReceiveBuffer;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import java.util.function.BiConsumer;
 
 /**
  * DNSTT tunnel metrics with the names and meaning of dnstt_exporter's, so its queries work unchanged:
@@ -85,7 +86,7 @@ public final class TunnelCollector implements MultiCollector {
                 TunnelCounterKey.SESSIONS_REMOVED, TunnelCounterKey.BYTES_OUT)) {
             counters.put(c, new HashMap<>());
         }
-        java.util.function.BiConsumer<TunnelCounterKey, Long> add =
+        BiConsumer<TunnelCounterKey, Long> add =
                 (k, v) -> Objects.requireNonNull(counters.get(k.counter())).merge(k.labels(), v, Long::sum);
         if (scope == Scope.CLUSTER) {
             tunnels.counters().forEachAll(add);

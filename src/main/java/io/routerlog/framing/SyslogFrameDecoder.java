@@ -9,6 +9,14 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
 import io.routerlog.syslog.FrameSink;
 import java.util.List;
+import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Splits a syslog TCP stream into messages. Each frame is recognised on its own, so framings can be mixed on one
@@ -37,9 +45,9 @@ import java.util.List;
  * connection to close when a new one needs its place.
  */
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
-    private static final org.apache.logging.log4j.Logger LOG =
-            org.apache.logging.log4j.LogManager.getLogger(SyslogFrameDecoder.class);
-    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final Logger LOG =
+            LogManager.getLogger(SyslogFrameDecoder.class);
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static volatile long lastTimeoutLogged;
 
     /** How often (in frames) to ask the next stages whether they are nearly full. */
@@ -70,14 +78,14 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private volatile long unfinishedSince;
     /** True once the connection is being closed for good: nothing more is decoded, its rest is dropped. */
     private boolean abandoned;
-    private io.netty.util.concurrent.ScheduledFuture<?> frameTimer;
+    private ScheduledFuture<?> frameTimer;
     private volatile ChannelHandlerContext context;
     /** The memory of all connections together, or null for no bound. */
     private BufferBudget budget;
     /** What this decoder counts in the budget now; written by the budget. */
-    final java.util.concurrent.atomic.AtomicLong budgeted = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong budgeted = new AtomicLong();
     /** True once the budget chose this connection to close. */
-    final java.util.concurrent.atomic.AtomicBoolean shed = new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean shed = new AtomicBoolean();
 
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters) {
         this(maxFrame, sink, counters, Transport.TCP);
@@ -85,7 +93,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** @param transport what the frames are counted as ({@code tcp}, or {@code tls} behind a TLS handler) */
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport) {
-        this(maxFrame, sink, counters, transport, java.time.Duration.ZERO);
+        this(maxFrame, sink, counters, transport, Duration.ZERO);
     }
 
     /**
@@ -93,7 +101,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
      * @param frameTimeout how long a frame may take from its first byte to its end; zero for no limit
      */
     public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport,
-            java.time.Duration frameTimeout) {
+            Duration frameTimeout) {
         if (maxFrame < 1) {
             throw new IllegalArgumentException("maxFrame must be positive: " + maxFrame);
         }
@@ -171,7 +179,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         if (frameTimeoutNanos > 0 && frameTimer == null) {
             frameTimer = ctx.executor().schedule(() -> checkFrame(ctx),
-                    frameTimeoutNanos - (now - unfinishedSince), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    frameTimeoutNanos - (now - unfinishedSince), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -185,7 +193,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         long left = frameTimeoutNanos - (System.nanoTime() - since);
         if (left > 0) {
             frameTimer = ctx.executor().schedule(() -> checkFrame(ctx), left,
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
+                    TimeUnit.NANOSECONDS);
             return;
         }
         counters.dropped(DropReason.FRAME_TIMEOUT);
@@ -194,7 +202,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             lastTimeoutLogged = now;
             LOG.warn("Closed the syslog connection from {}: a frame did not end within {} ms of its first byte "
                     + "(--frame-timeout; logged once a minute, counted in routerlog_syslog_dropped_total)",
-                    ctx.channel().remoteAddress(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                    ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(
                             frameTimeoutNanos));
         }
         closeAbandoning(ctx);
@@ -208,7 +216,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         ByteBuf held = internalBuffer();
         held.skipBytes(held.readableBytes());
         try {
-            ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException e) {
             // not a socket (a test channel)
         }

@@ -1,6 +1,7 @@
 package io.routerlog.parser;
 
 import java.util.Locale;
+import java.util.Arrays;
 
 /** Turns the client identifiers dnsmasq logs into MAC addresses where they contain one. */
 final class Duids {
@@ -19,11 +20,11 @@ final class Duids {
         }
         if (octets.length == 14 && octets[0].equals("00") && octets[1].equals("01") && octets[2].equals("00")
                 && octets[3].equals("01")) {
-            return String.join(":", java.util.Arrays.copyOfRange(octets, 8, 14));
+            return String.join(":", Arrays.copyOfRange(octets, 8, 14));
         }
         if (octets.length == 10 && octets[0].equals("00") && octets[1].equals("03") && octets[2].equals("00")
                 && octets[3].equals("01")) {
-            return String.join(":", java.util.Arrays.copyOfRange(octets, 4, 10));
+            return String.join(":", Arrays.copyOfRange(octets, 4, 10));
         }
         return s;
     }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
  * How addresses of devices are stored ({@code --anonymize-clients}): {@code none} as they are, {@code truncate}
@@ -82,7 +83,7 @@ public final class ClientAnonymizer {
             System.arraycopy(address, 12, address, 0, 4);
             n = 4;
         }
-        java.util.Arrays.fill(address, n == 4 ? 3 : 6, n, (byte) 0);
+        Arrays.fill(address, n == 4 ? 3 : 6, n, (byte) 0);
         byte[] out = new byte[IpText.MAX_TEXT];
         return new String(out, 0, IpText.format(address, n, out, 0), StandardCharsets.ISO_8859_1);
     }

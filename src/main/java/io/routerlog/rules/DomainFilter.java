@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Arrays;
 
 /**
  * Names that are never stored ({@code --ignore-domain}). A plain name matches itself and every name under it
@@ -45,7 +46,7 @@ public final class DomainFilter {
     public boolean matches(byte[] b, int off, int len) {
         for (byte[] s : suffixes) {
             int n = s.length;
-            if (len >= n && java.util.Arrays.equals(b, off + len - n, off + len, s, 0, n)
+            if (len >= n && Arrays.equals(b, off + len - n, off + len, s, 0, n)
                     && (len == n || b[off + len - n - 1] == '.')) {
                 return true;
             }

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Arrays;
 
 /**
  * A set of address ranges (CIDR blocks) to test senders against. Besides CIDRs it knows three words:
@@ -102,7 +103,7 @@ public final class AddressRanges {
         }
         byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address && isIpv4Mapped(bytes)) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16);
+            bytes = Arrays.copyOfRange(bytes, 12, 16);
         }
         for (Range r : ranges) {
             if (r.contains(bytes)) {

@@ -14,6 +14,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.routerlog.framing.SyslogFrameDecoder;
+import io.routerlog.stats.DropReason;
+import io.routerlog.stats.PipelineCounters;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Admits syslog TCP connections and watches them. {@link #admission} sits on each TCP listener and decides on
@@ -38,11 +53,11 @@ import org.apache.logging.log4j.Logger;
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter implements ConnectionStats {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
     private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
-    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("routerlog.connection");
 
-    private final io.routerlog.stats.PipelineCounters counters;
+    private final PipelineCounters counters;
     private final SenderFilter filter;
     private final int maxConnections;
     private final int maxPerSender;
@@ -58,8 +73,8 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
      * @param maxPerSender   connections open at once from one address
      * @param evictableAfter a connection that completed no frame for this long may be closed for a new one
      */
-    public ConnectionTracker(io.routerlog.stats.PipelineCounters counters, SenderFilter filter, int maxConnections,
-            int maxPerSender, java.time.Duration evictableAfter) {
+    public ConnectionTracker(PipelineCounters counters, SenderFilter filter, int maxConnections,
+            int maxPerSender, Duration evictableAfter) {
         this.counters = counters;
         this.filter = filter;
         this.maxConnections = maxConnections;
@@ -70,21 +85,21 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     /** An admitted connection, from its admission until it closes or is evicted. */
     private static final class Conn {
         final Channel channel;
-        final java.net.InetAddress sender;
+        final InetAddress sender;
         final long admittedNanos = System.nanoTime();
         /** Its frame decoder, once the connection is set up. */
-        volatile io.routerlog.framing.SyslogFrameDecoder decoder;
+        volatile SyslogFrameDecoder decoder;
 
-        Conn(Channel channel, java.net.InetAddress sender) {
+        Conn(Channel channel, InetAddress sender) {
             this.channel = channel;
             this.sender = sender;
         }
     }
 
     /** Connections admitted and not closed or evicted yet, oldest first; under {@code this}. */
-    private final java.util.Set<Conn> admitted = new java.util.LinkedHashSet<>();
+    private final Set<Conn> admitted = new LinkedHashSet<>();
     /** Connections in {@link #admitted} per sender address; under {@code this}. */
-    private final java.util.Map<java.net.InetAddress, Integer> perSender = new java.util.HashMap<>();
+    private final Map<InetAddress, Integer> perSender = new HashMap<>();
     /** The size of {@link #admitted}, readable without the lock. */
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
@@ -115,7 +130,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         if (!filter.acceptConnection(child.remoteAddress())) {
             return false;
         }
-        java.net.InetAddress sender = child.remoteAddress() instanceof java.net.InetSocketAddress a
+        InetAddress sender = child.remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress() : null;
         Conn conn = new Conn(child, sender);
         Conn evicted = null;
@@ -125,7 +140,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
             if (sender != null && perSender.getOrDefault(sender, 0) >= maxPerSender) {
                 evicted = victim(now, sender);
                 if (evicted == null) {
-                    counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_FROM_SENDER);
+                    counters.dropped(DropReason.TOO_MANY_FROM_SENDER);
                     logRefusal(child, "it has " + maxPerSender + " open, none idle or slow "
                             + "(--max-connections-per-sender)");
                     return false;
@@ -138,7 +153,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
                     if (evicted != null) {
                         remember(evicted); // not closed after all: the new one is refused
                     }
-                    counters.dropped(io.routerlog.stats.DropReason.TOO_MANY_CONNECTIONS);
+                    counters.dropped(DropReason.TOO_MANY_CONNECTIONS);
                     logRefusal(child, admitted.size() + " are open, none idle or slow (--max-connections)");
                     return false;
                 }
@@ -184,7 +199,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
      * frame before one that is quiet, then the one that went longest without completing a frame. Under
      * {@code this}.
      */
-    private Conn victim(long now, java.net.InetAddress sender) {
+    private Conn victim(long now, InetAddress sender) {
         Conn best = null;
         boolean bestSlow = false;
         long bestAge = -1;
@@ -192,7 +207,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
             if (sender != null && !sender.equals(c.sender)) {
                 continue;
             }
-            io.routerlog.framing.SyslogFrameDecoder d = c.decoder;
+            SyslogFrameDecoder d = c.decoder;
             if (d != null && d.paused()) {
                 continue;
             }
@@ -216,7 +231,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         if (c == null) {
             return;
         }
-        counters.dropped(io.routerlog.stats.DropReason.CONNECTION_EVICTED);
+        counters.dropped(DropReason.CONNECTION_EVICTED);
         long now = System.nanoTime();
         if (now - lastEvictionLogged > LOG_EVERY_NANOS || lastEvictionLogged == 0) {
             lastEvictionLogged = now;
@@ -224,7 +239,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
                     + "logged once a minute, counted in routerlog_syslog_dropped_total)", c.channel.remoteAddress(),
                     forWhom.remoteAddress());
         }
-        io.routerlog.framing.SyslogFrameDecoder d = c.decoder;
+        SyslogFrameDecoder d = c.decoder;
         if (d != null) {
             d.closeFromAnyThread(); // drops what it holds and resets the connection
         } else {
@@ -233,7 +248,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     }
 
     /** Tells the tracker the frame decoder of a connection it admitted (when the connection is set up). */
-    void watch(Channel ch, io.routerlog.framing.SyslogFrameDecoder decoder) {
+    void watch(Channel ch, SyslogFrameDecoder decoder) {
         Conn c = ch.attr(CONN).get();
         if (c != null) {
             c.decoder = decoder;
@@ -255,7 +270,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
      */
     static void reset(Channel ch) {
         try {
-            ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException e) {
             LOG.debug("SO_LINGER on {}: {}", ch, e.toString());
         }
@@ -292,7 +307,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+        if (evt instanceof IdleStateEvent) {
             idleClosed.increment();
             LOG.debug("Closing idle syslog connection from {} (--idle-timeout)", ctx.channel().remoteAddress());
             var unused = ctx.close(); // nothing to do when a close fails
@@ -307,10 +322,10 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     }
 
     private void closeAfter(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
-        if (root instanceof javax.net.ssl.SSLException) {
-            counters.dropped(io.routerlog.stats.DropReason.TLS_HANDSHAKE_FAILED);
+        if (root instanceof SSLException) {
+            counters.dropped(DropReason.TLS_HANDSHAKE_FAILED);
             LOG.warn("TLS with {} failed: {}", ctx.channel().remoteAddress(), root.getMessage());
         } else if (cause instanceof IOException) {
             LOG.debug("Syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());

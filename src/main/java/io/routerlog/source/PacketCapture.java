@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Live capture of DNS packets on one interface: runs {@code tcpdump -i IF -U -w - -s 0 'port N'} as a child
@@ -87,7 +88,7 @@ public final class PacketCapture implements AutoCloseable {
         String started;
         try {
             started = listening.get(START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             started = null;
         }
         if (started == null) {

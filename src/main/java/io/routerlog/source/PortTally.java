@@ -3,6 +3,7 @@ package io.routerlog.source;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * How often each UDP/TCP port was seen, for a hint when a capture holds no DNS: one counter per port, allocated on
@@ -45,7 +46,7 @@ public final class PortTally {
     /** Forgets everything counted (before the next file). */
     public void clear() {
         if (counts != null) {
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
         }
     }
 }

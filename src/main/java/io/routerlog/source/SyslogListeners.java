@@ -35,6 +35,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.PlatformDependent;
+import io.routerlog.config.BindFailures;
+import io.routerlog.framing.BufferBudget;
+import io.routerlog.stats.Transport;
+import java.time.Duration;
 
 /**
  * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
@@ -56,15 +67,15 @@ public final class SyslogListeners implements AutoCloseable {
      * of that size again and again, which cost more than everything else on the receive thread together; the
      * pooled allocator keeps them in per-thread arenas.
      */
-    private static final io.netty.buffer.ByteBufAllocator UDP_BUFFERS = new io.netty.buffer.PooledByteBufAllocator(true);
+    private static final ByteBufAllocator UDP_BUFFERS = new PooledByteBufAllocator(true);
     /** Without a frame timeout, a connection that completed no frame for this long may make room for a new one. */
-    private static final java.time.Duration DEFAULT_EVICTABLE_AFTER = java.time.Duration.ofSeconds(10);
+    private static final Duration DEFAULT_EVICTABLE_AFTER = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
     private ConnectionTracker connections;
     private SenderFilter filter;
-    private io.routerlog.framing.BufferBudget budget;
+    private BufferBudget budget;
     private final boolean epoll;
     private int port;
     private int tlsPort;
@@ -102,7 +113,7 @@ public final class SyslogListeners implements AutoCloseable {
     private void bind(ListenerSettings s, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
-        budget = new io.routerlog.framing.BufferBudget(s.maxBuffered(), counters);
+        budget = new BufferBudget(s.maxBuffered(), counters);
         connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
                 s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
@@ -149,9 +160,9 @@ public final class SyslogListeners implements AutoCloseable {
 
     /** A TCP listener; with {@code tls}, every connection starts with a TLS handshake (RFC 5425). */
     private Channel bindStream(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port,
-            io.netty.handler.ssl.SslContext tls) throws BindException, InterruptedException {
-        io.routerlog.stats.Transport transport = tls == null ? io.routerlog.stats.Transport.TCP
-                : io.routerlog.stats.Transport.TLS;
+            SslContext tls) throws BindException, InterruptedException {
+        Transport transport = tls == null ? Transport.TCP
+                : Transport.TLS;
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -165,7 +176,7 @@ public final class SyslogListeners implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (!s.idleTimeout().isZero()) {
-                            ch.pipeline().addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
+                            ch.pipeline().addLast("idle", new IdleStateHandler(
                                     s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         }
                         if (tls != null) {
@@ -231,8 +242,8 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /** SO_RCVBUFFORCE: sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
-    private static final io.netty.channel.unix.IntegerUnixChannelOption SO_RCVBUFFORCE =
-            new io.netty.channel.unix.IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE =
+            new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
 
     /**
      * Makes sure the UDP socket got the receive buffer asked for. The kernel silently caps SO_RCVBUF at
@@ -263,7 +274,7 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     private static int granted(DatagramChannel ch) {
-        return ch.config().getReceiveBufferSize() / (io.netty.util.internal.PlatformDependent.isWindows() ? 1 : 2);
+        return ch.config().getReceiveBufferSize() / (PlatformDependent.isWindows() ? 1 : 2);
     }
 
     /** The UDP receive buffer the kernel granted, in bytes (what SO_RCVBUF asked for, after the kernel's cap). */
@@ -288,7 +299,7 @@ public final class SyslogListeners implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw io.routerlog.config.BindFailures.explain("listen on " + protocol, "--listen-address",
+            throw BindFailures.explain("listen on " + protocol, "--listen-address",
                     protocol.equals("tls") ? "--syslog-tls-port" : "--syslog-port",
                     new InetSocketAddress(s.address(), port), e);
         }
@@ -299,13 +310,13 @@ public final class SyslogListeners implements AutoCloseable {
      * each event loop runs only between reads.
      */
     public void awaitReceiveThreads() {
-        List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
-        for (io.netty.util.concurrent.EventExecutor loop : group) {
+        List<Future<?>> done = new ArrayList<>();
+        for (EventExecutor loop : group) {
             if (!loop.inEventLoop() && !loop.isShuttingDown()) {
                 done.add(loop.submit(() -> { }));
             }
         }
-        for (io.netty.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
             f.awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
@@ -330,7 +341,7 @@ public final class SyslogListeners implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(java.time.Duration.ZERO);
+        close(Duration.ZERO);
     }
 
     /**
@@ -338,7 +349,7 @@ public final class SyslogListeners implements AutoCloseable {
      * their senders have been quiet for a second or {@code grace} has passed, then closes them. A sender that
      * finishes its stream within the grace loses nothing.
      */
-    public void close(java.time.Duration grace) {
+    public void close(Duration grace) {
         for (Channel c : channels) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

@@ -1,5 +1,8 @@
 package io.routerlog.stats;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * Why a message (or a part of the stream) was not used; the {@code reason} label of
  * {@code routerlog_syslog_dropped_total}. Every drop anywhere in the pipeline is counted under one of these.
@@ -73,7 +76,7 @@ public enum DropReason {
 
     /** Every label, comma-separated, for help texts. */
     public static String labels() {
-        return java.util.Arrays.stream(values()).map(DropReason::label)
-                .collect(java.util.stream.Collectors.joining(", "));
+        return Arrays.stream(values()).map(DropReason::label)
+                .collect(Collectors.joining(", "));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.Arrays;
 
 /**
  * Messages per sending program (the syslog tag or APP-NAME), bounded: program names come from the network, so
@@ -70,7 +71,7 @@ public final class ProgramCounts {
                 }
                 e = names.findOrAdd(b, off, len, h);
                 if (e >= adders.length) {
-                    adders = java.util.Arrays.copyOf(adders, adders.length * 2);
+                    adders = Arrays.copyOf(adders, adders.length * 2);
                 }
                 adders[e] = adderFor(Bytes.decode(b, off, len));
             }

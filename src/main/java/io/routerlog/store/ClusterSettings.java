@@ -2,6 +2,11 @@ package io.routerlog.store;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How a member finds and talks to the others. With no members, no multicast and no Kubernetes service the node
@@ -53,12 +58,12 @@ public record ClusterSettings(List<String> members, int port, String name, @Null
             return name;
         }
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
                     "HmacSHA256"));
-            byte[] tag = mac.doFinal(("routerlog cluster " + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return name + "-" + java.util.HexFormat.of().formatHex(tag, 0, 16);
-        } catch (java.security.GeneralSecurityException e) {
+            byte[] tag = mac.doFinal(("routerlog cluster " + name).getBytes(StandardCharsets.UTF_8));
+            return name + "-" + HexFormat.of().formatHex(tag, 0, 16);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }

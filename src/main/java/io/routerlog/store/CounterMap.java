@@ -17,6 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.query.Predicates;
+import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
@@ -26,7 +33,7 @@ public final class CounterMap<K> {
     private final IMap<K, MemberCounts> map;
     private final PartitionService partitions;
     private final UUID member;
-    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong flushes = new AtomicLong();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder expired = new LongAdder();
 
@@ -35,7 +42,7 @@ public final class CounterMap<K> {
         this.partitions = hz.getPartitionService();
         this.member = hz.getCluster().getLocalMember().getUuid();
         // only the event is counted: without the value, an eviction does not ship and deserialize the entry
-        map.addLocalEntryListener(new EvictionCounter(), com.hazelcast.query.Predicates.alwaysTrue(), false);
+        map.addLocalEntryListener(new EvictionCounter(), Predicates.alwaysTrue(), false);
     }
 
     public String name() {
@@ -105,7 +112,7 @@ public final class CounterMap<K> {
     }
 
     /** Calls {@code action} with each entry whose primary copy this member holds, and its total count. */
-    public void forEachOwned(java.util.function.BiConsumer<K, Long> action) {
+    public void forEachOwned(BiConsumer<K, Long> action) {
         Set<K> keys = map.localKeySet();
         if (keys.isEmpty()) {
             return;
@@ -114,7 +121,7 @@ public final class CounterMap<K> {
         // each key again to find its own (271 x keys hashes: seconds for 100,000 pairs).
         Map<Integer, Set<K>> byPartition = new HashMap<>();
         for (K k : keys) {
-            byPartition.computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new java.util.HashSet<>())
+            byPartition.computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new HashSet<>())
                     .add(k);
         }
         for (Set<K> part : byPartition.values()) {
@@ -125,7 +132,7 @@ public final class CounterMap<K> {
     }
 
     /** Calls {@code action} with every entry of the whole cluster and its total count (a cluster-wide view). */
-    public void forEachAll(java.util.function.BiConsumer<K, Long> action) {
+    public void forEachAll(BiConsumer<K, Long> action) {
         for (Map.Entry<K, MemberCounts> e : map.entrySet()) {
             action.accept(e.getKey(), e.getValue().sum());
         }
@@ -136,9 +143,9 @@ public final class CounterMap<K> {
      * partitions instead of a lookup per key. A partition that moves during the read is read where it is now.
      */
     public PackedCounters packOwned() {
-        Set<Object> owned = new java.util.HashSet<>();
-        for (com.hazelcast.partition.Partition p : partitions.getPartitions()) {
-            com.hazelcast.cluster.Member owner = p.getOwner();
+        Set<Object> owned = new HashSet<>();
+        for (Partition p : partitions.getPartitions()) {
+            Member owner = p.getOwner();
             if (owner != null && owner.localMember()) {
                 owned.add(partitionKeys()[p.getPartitionId()]);
             }
@@ -147,7 +154,7 @@ public final class CounterMap<K> {
             return new PackedCounters();
         }
         return map.aggregate(new PackingAggregator<>(),
-                com.hazelcast.query.Predicates.multiPartitionPredicate(owned, com.hazelcast.query.Predicates.alwaysTrue()));
+                Predicates.multiPartitionPredicate(owned, Predicates.alwaysTrue()));
     }
 
     /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
@@ -205,12 +212,12 @@ public final class CounterMap<K> {
     private final class EvictionCounter implements EntryEvictedListener<K, MemberCounts>,
             EntryExpiredListener<K, MemberCounts> {
         @Override
-        public void entryEvicted(com.hazelcast.core.EntryEvent<K, MemberCounts> event) {
+        public void entryEvicted(EntryEvent<K, MemberCounts> event) {
             evicted.increment();
         }
 
         @Override
-        public void entryExpired(com.hazelcast.core.EntryEvent<K, MemberCounts> event) {
+        public void entryExpired(EntryEvent<K, MemberCounts> event) {
             expired.increment();
         }
     }

@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Counters read out of a {@link CounterMap} in one compact byte array: per entry the key's label values as UTF-8
@@ -172,7 +173,7 @@ public final class PackedCounters implements IdentifiedDataSerializable {
 
         /** The label as a string (for tests and small tables; exporters copy the bytes instead). */
         public String label(int i) {
-            return new String(data, offsets[i], lengths[i], java.nio.charset.StandardCharsets.UTF_8);
+            return new String(data, offsets[i], lengths[i], StandardCharsets.UTF_8);
         }
 
         public long value() {

@@ -20,6 +20,23 @@ import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.ListenerConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
@@ -60,9 +77,9 @@ public final class Store implements AutoCloseable {
     private final CounterMap<LabelValuesKey> http;
     private final CounterMap<LabelValuesKey> longNames;
     private final int pairCapacity;
-    private final java.util.concurrent.atomic.LongAdder unexpectedMembers;
+    private final LongAdder unexpectedMembers;
 
-    private Store(HazelcastInstance hz, int pairCapacity, java.util.concurrent.atomic.LongAdder unexpectedMembers) {
+    private Store(HazelcastInstance hz, int pairCapacity, LongAdder unexpectedMembers) {
         this.hz = hz;
         this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
@@ -104,10 +121,10 @@ public final class Store implements AutoCloseable {
         if (ingest) {
             config.getMemberAttributeConfig().setAttribute(ROLE, INGEST);
         }
-        java.util.Set<java.net.InetSocketAddress> expected = resolveMembers(settings.cluster());
+        Set<InetSocketAddress> expected = resolveMembers(settings.cluster());
         Membership membership = new Membership(settings.cluster().members().isEmpty() ? null : expected);
         // registered before the member starts, so that no join between its start and a later registration is missed
-        config.addListenerConfig(new com.hazelcast.config.ListenerConfig(membership));
+        config.addListenerConfig(new ListenerConfig(membership));
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         int port = hz.getCluster().getLocalMember().getAddress().getPort();
         if (port != settings.cluster().port()) {
@@ -126,18 +143,18 @@ public final class Store implements AutoCloseable {
      * by design. That attribute is what a member says of itself: the check points out a misconfigured node, it does
      * not keep anyone out (the join check of {@code --cluster-secret} and a firewall on the cluster port do).
      */
-    static final class Membership implements com.hazelcast.cluster.MembershipListener {
-        final java.util.concurrent.atomic.LongAdder unexpected = new java.util.concurrent.atomic.LongAdder();
+    static final class Membership implements MembershipListener {
+        final LongAdder unexpected = new LongAdder();
         /** The listed members' addresses (port 0 where none was given), or null without a member list. */
-        private final java.util.@Nullable Set<java.net.InetSocketAddress> expected;
+        private final java.util.@Nullable Set<InetSocketAddress> expected;
 
-        Membership(java.util.@Nullable Set<java.net.InetSocketAddress> expected) {
+        Membership(java.util.@Nullable Set<InetSocketAddress> expected) {
             this.expected = expected;
         }
 
         @Override
-        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-            com.hazelcast.cluster.Member member = event.getMember();
+        public void memberAdded(MembershipEvent event) {
+            Member member = event.getMember();
             if (member.localMember()) {
                 return; // this node's own start: its ready line says it
             }
@@ -153,22 +170,22 @@ public final class Store implements AutoCloseable {
         }
 
         @Override
-        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-            com.hazelcast.cluster.Member member = event.getMember();
+        public void memberRemoved(MembershipEvent event) {
+            Member member = event.getMember();
             LOG.info("Member {}{} left (cluster of {})", member.getAddress(),
                     INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "", event.getMembers().size());
         }
 
-        private static boolean listed(java.util.Set<java.net.InetSocketAddress> expected,
-                com.hazelcast.cluster.Address address) {
-            java.net.InetAddress a;
+        private static boolean listed(Set<InetSocketAddress> expected,
+                Address address) {
+            InetAddress a;
             try {
                 a = address.getInetAddress();
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return true; // cannot tell
             }
-            return expected.contains(new java.net.InetSocketAddress(a, address.getPort()))
-                    || expected.contains(new java.net.InetSocketAddress(a, 0));
+            return expected.contains(new InetSocketAddress(a, address.getPort()))
+                    || expected.contains(new InetSocketAddress(a, 0));
         }
     }
 
@@ -182,8 +199,8 @@ public final class Store implements AutoCloseable {
         if (cluster.publicAddress() != null && cluster.clustered()) {
             String host = HostPort.parse(cluster.publicAddress()).host();
             try {
-                java.net.InetAddress.getByName(host);
-            } catch (java.net.UnknownHostException e) {
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
                 // not a SettingException: a name may resolve once DNS is up
                 throw new IllegalStateException("--cluster-public-address: " + host + " does not resolve", e);
             }
@@ -198,15 +215,15 @@ public final class Store implements AutoCloseable {
             throw new SettingException("--cluster-interface", "'" + iface + "' is not an address or a pattern such "
                     + "as 10.0.*.* or 10.0.1-9.*");
         }
-        java.util.List<String> local = new java.util.ArrayList<>();
+        List<String> local = new ArrayList<>();
         try {
-            for (java.net.NetworkInterface ni : java.util.Collections.list(
-                    java.net.NetworkInterface.getNetworkInterfaces())) {
-                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+            for (NetworkInterface ni : Collections.list(
+                    NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
                     local.add(withoutZone(a));
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return; // cannot tell: Hazelcast will say
         }
         for (String address : local) {
@@ -223,7 +240,7 @@ public final class Store implements AutoCloseable {
                 : " is not an address of this host") + hostAddresses());
     }
 
-    private static String withoutZone(java.net.InetAddress a) {
+    private static String withoutZone(InetAddress a) {
         String address = a.getHostAddress();
         int zone = address.indexOf('%');
         return zone < 0 ? address : address.substring(0, zone);
@@ -231,17 +248,17 @@ public final class Store implements AutoCloseable {
 
     /** " (it has A, B)": a few of the host's IPv4 addresses other nodes could reach; "" when it has none. */
     private static String hostAddresses() {
-        java.util.List<String> shown = new java.util.ArrayList<>();
+        List<String> shown = new ArrayList<>();
         try {
-            for (java.net.NetworkInterface ni : java.util.Collections.list(
-                    java.net.NetworkInterface.getNetworkInterfaces())) {
-                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && shown.size() < 4) {
+            for (NetworkInterface ni : Collections.list(
+                    NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && shown.size() < 4) {
                         shown.add(withoutZone(a));
                     }
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return "";
         }
         return shown.isEmpty() ? "" : " (it has " + String.join(", ", shown) + ")";
@@ -251,17 +268,17 @@ public final class Store implements AutoCloseable {
      * The addresses of the listed members (port 0 where the list gives none); warns about names that do not resolve
      * (Hazelcast keeps trying them).
      */
-    private static java.util.Set<java.net.InetSocketAddress> resolveMembers(ClusterSettings cluster) {
-        java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
+    private static Set<InetSocketAddress> resolveMembers(ClusterSettings cluster) {
+        Set<InetSocketAddress> addresses = new HashSet<>();
         for (String member : cluster.members()) {
             HostPort hp = HostPort.parse(member);
             String host = hp.host();
             int port = hp.portOr(0);
             try {
-                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
-                    addresses.add(new java.net.InetSocketAddress(a, port));
+                for (InetAddress a : InetAddress.getAllByName(host)) {
+                    addresses.add(new InetSocketAddress(a, port));
                 }
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 LOG.warn("Cluster member '{}' does not resolve (yet); starting anyway, the others are tried as they "
                         + "come", host);
             }
@@ -439,10 +456,10 @@ public final class Store implements AutoCloseable {
     }
 
     /** The member's own address (the cluster port it took). */
-    public java.net.InetSocketAddress memberAddress() {
+    public InetSocketAddress memberAddress() {
         try {
             return hz.getCluster().getLocalMember().getAddress().getInetSocketAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import com.hazelcast.query.Predicates;
 
 /**
  * DNSTT state: sessions with when they were first and last seen (bounded, removed after the retention), the
@@ -34,7 +35,7 @@ public final class TunnelStore {
         this.sessions = hz.getMap(sessionsMap);
         this.peaks = hz.getMap(peaksMap);
         this.counters = new CounterMap<>(hz, countersMap);
-        sessions.addLocalEntryListener(new RemovalCounter(), com.hazelcast.query.Predicates.alwaysTrue(), true);
+        sessions.addLocalEntryListener(new RemovalCounter(), Predicates.alwaysTrue(), true);
     }
 
     /** Name of the sessions map. */

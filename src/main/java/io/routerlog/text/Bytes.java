@@ -1,6 +1,7 @@
 package io.routerlog.text;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Helpers for the byte-oriented parsers: log lines are ASCII in practice, so the receive path works on
@@ -33,7 +34,7 @@ public final class Bytes {
         if (aLen != bLen) {
             return false;
         }
-        return java.util.Arrays.equals(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
+        return Arrays.equals(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
     }
 
     /** True when {@code b[off..off+len)} equals the ASCII text {@code s} exactly. */

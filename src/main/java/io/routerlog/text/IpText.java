@@ -1,5 +1,8 @@
 package io.routerlog.text;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * IP address literals as text, without lookups or allocation: checks them, reads them into their bytes and writes
  * the one canonical form every stage stores (dotted IPv4; IPv6 as RFC 5952 recommends, lower case with the longest
@@ -21,7 +24,7 @@ public final class IpText {
 
     /** True when {@code text} is an IPv4 or IPv6 literal (IPv6 with an optional zone). */
     public static boolean isAddress(String text) {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
         return parse(b, 0, b.length, null) > 0;
     }
 
@@ -251,7 +254,7 @@ public final class IpText {
             // move the groups after "::" to the end and zero the ones it stands for
             int tail = groups - gap;
             System.arraycopy(out, 2 * gap, out, 16 - 2 * tail, 2 * tail);
-            java.util.Arrays.fill(out, 2 * gap, 16 - 2 * tail, (byte) 0);
+            Arrays.fill(out, 2 * gap, 16 - 2 * tail, (byte) 0);
         }
         return true;
     }

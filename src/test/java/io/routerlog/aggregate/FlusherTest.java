@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.routerlog.event.FirewallPacket;
 
 /** Local aggregation and flushing into a real single-member store. */
 class FlusherTest {
@@ -153,7 +154,7 @@ class FlusherTest {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < 4096; i++) {
                 String host = "10." + r + "." + (i >> 8) + "." + (i & 0xff);
-                a.firewallPacket(new io.routerlog.event.FirewallPacket("drop:", host, "192.0.2.1", "TCP", "22"));
+                a.firewallPacket(new FirewallPacket("drop:", host, "192.0.2.1", "TCP", "22"));
             }
             for (int i = 0; i < LocalAggregator.MAX_DHCP_EVENTS; i++) {
                 a.lease(new DhcpLease("fd00::" + r + ":" + Integer.toHexString(i), "aa:bb:cc:dd:ee:ff", "", 1, 0));

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
 
 /**
  * Basic authentication as an unauthenticated client on the LAN sees it: the answer (401 or 200) and how long it
@@ -75,7 +76,7 @@ class BasicAuthTest {
 
     private static HttpResponse<String> get(String path, @Nullable String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-                .timeout(java.time.Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(20));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

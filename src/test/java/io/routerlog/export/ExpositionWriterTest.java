@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 /** The streamed exposition says the same as the Prometheus client library would, in both text formats. */
 class ExpositionWriterTest {
@@ -50,7 +51,7 @@ class ExpositionWriterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             w.writeTo(out);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertThat(out.size()).isEqualTo(w.size());

@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.io.ByteArrayInputStream;
+import java.io.PushbackInputStream;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.ArrayList;
 
 /**
  * The HTTP side against clients that do not play along, as an attacker on the LAN would run them: slow readers of
@@ -107,7 +112,7 @@ class HttpEndpointsTest {
         HttpResponse<byte[]> r;
         try {
             r = client.send(HttpRequest.newBuilder(uri).timeout(limit).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             throw new AssertionError(uri + " took longer than " + limit, e);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -153,7 +158,7 @@ class HttpEndpointsTest {
             s.getOutputStream().flush();
             List<Response> r = Response.readAll(s.getInputStream());
             assertThat(r).extracting(Response::status).containsExactly(200);
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw new AssertionError("/healthz took longer than 2 s", e);
         }
         return (System.nanoTime() - t0) / 1_000_000;
@@ -178,7 +183,7 @@ class HttpEndpointsTest {
             assertThat(new String(responses.get(0).body(), StandardCharsets.US_ASCII)).isEqualTo("ok\n");
             assertThat(new String(responses.get(1).body(), StandardCharsets.US_ASCII)).isEqualTo("a\tb\n");
             assertThat(responses.get(2).headers()).containsIgnoringCase("content-encoding: gzip");
-            assertThat(new String(new GZIPInputStream(new java.io.ByteArrayInputStream(responses.get(2).body()))
+            assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(responses.get(2).body()))
                     .readAllBytes(), StandardCharsets.US_ASCII)).contains("test_series_99999 99999\n");
             assertThat(new String(responses.get(3).body(), StandardCharsets.US_ASCII)).isEqualTo("ok\n");
         }
@@ -273,8 +278,8 @@ class HttpEndpointsTest {
         private static final Pattern CHUNKED = Pattern.compile("(?im)^transfer-encoding:\\s*chunked");
 
         static List<Response> readAll(InputStream in) throws IOException {
-            java.io.PushbackInputStream pin = new java.io.PushbackInputStream(in, 1);
-            List<Response> all = new java.util.ArrayList<>();
+            PushbackInputStream pin = new PushbackInputStream(in, 1);
+            List<Response> all = new ArrayList<>();
             while (true) {
                 int first = pin.read();
                 if (first < 0) {

@@ -16,6 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import java.util.Random;
 
 @ExtendWith(NettyLeakCheck.class)
 class SyslogFrameDecoderTest {
@@ -240,7 +243,7 @@ class SyslogFrameDecoderTest {
             });
         }
         List<String> parts = new ArrayList<>();
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         for (int p = 0; p < s.length(); ) {
             int n = Math.min(s.length() - p, 1 + random.nextInt(3000));
             parts.add(s.substring(p, p + n));
@@ -271,9 +274,9 @@ class SyslogFrameDecoderTest {
             }
         };
         int[] reads = {0};
-        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
             @Override
-            public void read(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+            public void read(ChannelHandlerContext ctx) throws Exception {
                 reads[0]++;
                 super.read(ctx);
             }

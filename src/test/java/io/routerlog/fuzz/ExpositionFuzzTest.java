@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.List;
 
 /**
  * Whatever names arrive from the network, /metrics stays valid exposition format: arbitrary bytes, decoded as the
@@ -36,7 +37,7 @@ class ExpositionFuzzTest {
         store = Store.start(StoreSettings.singleNode(2710, 2710, Duration.ofHours(1)));
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new DhcpIdentitiesCollector(store.identities()));
-        metrics = new MetricsExposition(registry, java.util.List.of(new DnsPairsCollector(store.pairs())));
+        metrics = new MetricsExposition(registry, List.of(new DnsPairsCollector(store.pairs())));
     }
 
     @AfterAll

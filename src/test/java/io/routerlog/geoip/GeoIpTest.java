@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** GeoIP lookups on databases the test writes itself. */
 class GeoIpTest {
@@ -54,7 +55,7 @@ class GeoIpTest {
                 .hasMessageContaining("--geoip-country-db").hasMessageContaining("cannot read");
         Path corrupt = dir.resolve("corrupt.mmdb");
         byte[] good = Files.readAllBytes(db[0]);
-        Files.write(corrupt, java.util.Arrays.copyOf(good, good.length / 2));
+        Files.write(corrupt, Arrays.copyOf(good, good.length / 2));
         assertThatThrownBy(() -> GeoIp.open(corrupt, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a MaxMind DB file");
         Path text = dir.resolve("notes.txt");

@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.routerlog.testing.Http;
+import io.routerlog.testing.PcapWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Three routerlog processes (separate JVMs) in one cluster on loopback, fed over real TCP, with members killed,
@@ -122,15 +126,15 @@ class ClusterIT {
     @Test
     void anIngestNodeIsNotTakenForAStranger() throws Exception {
         try (Cluster c = new Cluster(2).startAll()) {
-            io.routerlog.testing.PcapWriter pcap = new io.routerlog.testing.PcapWriter(
-                    io.routerlog.testing.PcapWriter.Format.PCAP_LE, io.routerlog.testing.PcapWriter.ETHERNET);
+            PcapWriter pcap = new PcapWriter(
+                    PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET);
             for (int i = 0; i < 5; i++) {
-                pcap.ip(io.routerlog.testing.PcapWriter.udp("192.168.1.20", 40000 + i, "192.168.1.1", 53,
-                        io.routerlog.testing.PcapWriter.query(i, "ingested.example.com", org.xbill.DNS.Type.A)));
+                pcap.ip(PcapWriter.udp("192.168.1.20", 40000 + i, "192.168.1.1", 53,
+                        PcapWriter.query(i, "ingested.example.com", org.xbill.DNS.Type.A)));
             }
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("ingest", ".pcap");
+            Path file = Files.createTempFile("ingest", ".pcap");
             try {
-                java.nio.file.Files.write(file, pcap.bytes());
+                Files.write(file, pcap.bytes());
                 // the recipe of the README: the cluster's options and a free cluster port of its own
                 String members = "127.0.0.1:" + c.member[0] + ",127.0.0.1:" + c.member[1];
                 int port = RouterLogProcess.freePortForUdpAndTcp();
@@ -150,12 +154,12 @@ class ClusterIT {
                     assertThat(node.output()).doesNotContain("is not in --cluster-members").doesNotContain("ERROR");
                 }
                 for (int http : c.http) {
-                    assertThat(io.routerlog.testing.Http.metrics(http)
+                    assertThat(Http.metrics(http)
                             .value("routerlog_cluster_unexpected_members_total")).isZero();
                 }
                 assertThat(c.clusterTotal(0)).as("what the ingest node flushed stays").isEqualTo(5);
             } finally {
-                java.nio.file.Files.deleteIfExists(file);
+                Files.deleteIfExists(file);
             }
         }
     }
@@ -177,9 +181,9 @@ class ClusterIT {
                             "--cluster-members", "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
                 c.awaitMembers(3);
                 assertThat(stranger.output()).contains("Cluster member 'no-such-member.invalid' does not resolve");
-                Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> io.routerlog.testing.Http
+                Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Http
                         .metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total") >= 1);
-                double reported = io.routerlog.testing.Http.metrics(c.http[0])
+                double reported = Http.metrics(c.http[0])
                         .value("routerlog_cluster_unexpected_members_total");
                 assertThat(reported).isEqualTo(1.0);
                 assertThat(c.nodes[0].output()).contains("is not in --cluster-members");

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Live capture with a real tcpdump: a veth pair between two network namespaces the test creates, a real dnsmasq
@@ -44,7 +46,7 @@ class LiveCaptureIT {
         try {
             Netns.run("sh", "-c", "command -v " + program);
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -78,7 +80,7 @@ class LiveCaptureIT {
             for (String n : ns) {
                 try {
                     Netns.run("ip", "netns", "del", n);
-                } catch (java.io.IOException gone) {
+                } catch (IOException gone) {
                     // not created
                 }
             }
@@ -121,7 +123,7 @@ class LiveCaptureIT {
             try {
                 return Netns.runIn(ns[0], "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9514/healthz")
                         .contains("ok");
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 return false; // not up
             }
         });
@@ -212,7 +214,7 @@ class LiveCaptureIT {
 
     private Result exec(List<String> prefix, Map<String, String> env, String... args) throws Exception {
         Path jar = Files.createTempFile("routerlog-capture", ".jar");
-        Files.copy(RouterLogProcess.jar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(RouterLogProcess.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
         jar.toFile().setReadable(true, false);
         try {
             List<String> cmd = new ArrayList<>(prefix);
@@ -231,7 +233,7 @@ class LiveCaptureIT {
     private static String read(Path log) {
         try {
             return Files.readString(log);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }

@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A real network partition: two routerlog members on two hosts (network namespaces joined by a veth pair that this
@@ -64,7 +68,7 @@ class PartitionIT {
             }
             try {
                 Netns.run("ip", "netns", "del", ns[i]);
-            } catch (java.io.IOException gone) {
+            } catch (IOException gone) {
                 // not created
             }
         }
@@ -94,7 +98,7 @@ class PartitionIT {
                 try {
                     Double m = scrape(i, "/metrics").value("routerlog_cluster_members");
                     all &= m != null && m == n;
-                } catch (java.io.IOException notUp) {
+                } catch (IOException notUp) {
                     all = false;
                 }
             }
@@ -153,10 +157,10 @@ class PartitionIT {
     /** "pair: got X, expected Y" for every pair that differs. */
     private static List<String> difference(Map<String, Long> got, Map<String, Long> expected) {
         List<String> diff = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>(got.keySet());
+        Set<String> keys = new TreeSet<>(got.keySet());
         keys.addAll(expected.keySet());
         for (String k : keys) {
-            if (!java.util.Objects.equals(got.get(k), expected.get(k))) {
+            if (!Objects.equals(got.get(k), expected.get(k))) {
                 diff.add(k + ": got " + got.get(k) + ", expected " + expected.get(k));
             }
         }

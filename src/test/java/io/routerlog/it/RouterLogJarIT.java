@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import io.routerlog.testing.PcapWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.TreeMap;
 
 /** The packaged jar, started as a user starts it, fed by real syslog clients. */
 class RouterLogJarIT {
@@ -56,7 +60,7 @@ class RouterLogJarIT {
                     "logger", "--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", port,
                     "-t", "dnsmasq", "--id=1", "-p", "daemon.info");
             Exposition m = r.settle(80);
-            Map<String, Long> expected = new java.util.TreeMap<>();
+            Map<String, Long> expected = new TreeMap<>();
             expected.put("192.168.5.1 logger5424.example.test A", 40L);
             for (int i = 0; i < 5; i++) {
                 expected.put("192.168.5." + i + " logger3164.test AAAA", 5L);
@@ -151,7 +155,7 @@ class RouterLogJarIT {
 
     @Test
     void portInUseIsAClearStartUpError() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Command.Result r = Command.of(RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(),
                     "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
                     "--http-port", Integer.toString(RouterLogProcess.freePortForUdpAndTcp()),
@@ -171,9 +175,9 @@ class RouterLogJarIT {
         try (RouterLogProcess appliance = RouterLogProcess.start("--cluster-port", Integer.toString(clusterPort))) {
             Path capture = Files.createTempFile("ingest", ".pcap");
             try {
-                Files.write(capture, new io.routerlog.testing.PcapWriter(io.routerlog.testing.PcapWriter.Format.PCAP_LE,
-                        io.routerlog.testing.PcapWriter.ETHERNET).ip(io.routerlog.testing.PcapWriter.udp("192.168.1.20",
-                        40000, "192.168.1.1", 53, io.routerlog.testing.PcapWriter.query(1, "a.example",
+                Files.write(capture, new PcapWriter(PcapWriter.Format.PCAP_LE,
+                        PcapWriter.ETHERNET).ip(PcapWriter.udp("192.168.1.20",
+                        40000, "192.168.1.1", 53, PcapWriter.query(1, "a.example",
                         org.xbill.DNS.Type.A))).bytes());
                 // the ingest node takes the next free cluster port, as asked: no warning about it
                 String out = exec("", RouterLogProcess.javaBin(), "-jar", RouterLogProcess.jar().toString(), "ingest",
@@ -238,7 +242,7 @@ class RouterLogJarIT {
             Senders.tcp(r.syslogPort, lines.toString());
             r.settle(3000);
             for (int i = 0; i < 20; i++) {
-                try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.httpPort)) {
+                try (Socket s = new Socket("127.0.0.1", r.httpPort)) {
                     s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     s.getInputStream().readNBytes(200);
                     s.setSoLinger(true, 0); // reset, not a polite close

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The packaged jar meeting settings that only fail when a component starts (Netty, the JDK's HTTP server,
@@ -38,7 +40,7 @@ class StartFailuresIT {
     @BeforeAll
     static void copyJar() throws IOException {
         jar = Files.createTempFile("routerlog-start", ".jar");
-        Files.copy(RouterLogProcess.jar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(RouterLogProcess.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
         jar.toFile().setReadable(true, false);
     }
 
@@ -167,11 +169,11 @@ class StartFailuresIT {
                 "--inh-caps=-all");
         Path shared = Files.createTempDirectory("routerlog-files");
         try {
-            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path conf = Files.writeString(shared.resolve("routerlog.conf"), "max-pairs = 20000\n");
             Path leases = Files.writeString(shared.resolve("dhcp.leases"), "");
             for (Path f : List.of(conf, leases)) {
-                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
             }
             Result r = run(nobody, Map.of(), "--config", conf.toString());
             assertThat(r.oneLine()).isEqualTo("routerlog: cannot read config file " + conf

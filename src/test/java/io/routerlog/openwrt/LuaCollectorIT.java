@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 /**
  * The router side in {@code openwrt-config/}: the prometheus-node-exporter-lua collector {@code routerlog.lua}, run
@@ -324,7 +325,7 @@ class LuaCollectorIT {
                     '\t', '1', '\t', '\t', '\n'})));
         h.put("/binary", x -> {
             byte[] b = new byte[4096];
-            new java.util.Random(42).nextBytes(b);
+            new Random(42).nextBytes(b);
             reply(x, 200, b);
         });
         h.put("/big", x -> reply(x, 200, bigTable()));

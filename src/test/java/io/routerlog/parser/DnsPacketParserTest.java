@@ -21,6 +21,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 class DnsPacketParserTest {
     private static final String TUNNEL = "t.example.com";
@@ -89,7 +92,7 @@ class DnsPacketParserTest {
     @Test
     void tunnelQueriesAndResponsesCarryTheirRealSizes() throws IOException {
         String poll = DnsttClientNames.poll(0x0123456789abcdefL, TUNNEL);
-        byte[] q = PcapWriter.query(1, poll.toUpperCase(java.util.Locale.ROOT), Type.TXT);
+        byte[] q = PcapWriter.query(1, poll.toUpperCase(Locale.ROOT), Type.TXT);
         byte[] r = PcapWriter.response(q, Rcode.NOERROR, 1);
         byte[] bad = PcapWriter.query(2, "www." + TUNNEL, Type.A);
         read(new PcapWriter(PcapWriter.Format.PCAP_BE, PcapWriter.RAW)
@@ -125,12 +128,12 @@ class DnsPacketParserTest {
 
     /** A query (or, with {@code rcode} >= 0, a response) for a name DNS does not allow: built by hand. */
     private static byte[] overlong(String name, int type, int rcode) {
-        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
         int flags = rcode < 0 ? 0x0100 : 0x8180 | rcode;
         m.writeBytes(new byte[] {0x12, 0x34, (byte) (flags >> 8), (byte) flags, 0, 1, 0, 0, 0, 0, 0, 0});
         for (String label : name.split("\\.")) {
             m.write(label.length());
-            m.writeBytes(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            m.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
         }
         m.writeBytes(new byte[] {0, (byte) (type >> 8), (byte) type, 0, 1});
         return m.toByteArray();

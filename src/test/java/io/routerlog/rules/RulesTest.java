@@ -15,11 +15,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.nio.charset.StandardCharsets;
 
 /** The rules every source shares, seen through log lines (packets go through the same class). */
 class RulesTest {
     private static final ClientAnonymizer HASH = new ClientAnonymizer(ClientAnonymizer.Mode.HASH,
-            "a-key-of-16-chars".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            "a-key-of-16-chars".getBytes(StandardCharsets.US_ASCII));
 
     private static String pseudonym(String address) {
         return HASH.copy().anonymize(address);
@@ -97,7 +98,7 @@ class RulesTest {
     @Test
     void qtypesAndDhcpTextAreEscaped() {
         DnsmasqChain c = new DnsmasqChain()
-                .line("9 <30>dnsmasq[1]: query[A\u0001] a.test from 10.0.0.1".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .line("9 <30>dnsmasq[1]: query[A\u0001] a.test from 10.0.0.1".getBytes(StandardCharsets.UTF_8))
                 .dhcp("DHCPACK(br-lan) 10.0.0.2 aa:bb:cc:dd:ee:ff K\u00fcche");
 
         assertThat(c.sink.leases).extracting(DhcpLease::hostname).containsExactly("K\\195\\188che");

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.Type;
+import java.nio.charset.StandardCharsets;
 
 class PcapReaderTest {
     private final List<String> seen = new ArrayList<>();
@@ -172,7 +173,7 @@ class PcapReaderTest {
     @Test
     void notACaptureAtAllIsSaidSoAndNotCountedAsTruncated() throws IOException {
         PcapReader reader = new PcapReader(sink, counters, 53);
-        byte[] text = "hello, this is not a capture\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = "hello, this is not a capture\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(reader.read(new ByteArrayInputStream(text))).isEqualTo(PcapReader.Result.NOT_A_CAPTURE);
         assertThat(reader.read(new ByteArrayInputStream(PcapWriter.gzip(text))))
                 .isEqualTo(PcapReader.Result.NOT_A_CAPTURE);

@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
+import java.util.Map;
 
 /** What a local process can do with a single node's cluster port. */
 class ClusterPortTest {
@@ -27,7 +29,7 @@ class ClusterPortTest {
     @Test
     void aHazelcastClientCannotConnectToASingleNode() throws Exception {
         try (Store store = Store.start(StoreSettings.singleNode(10_000, 1000, Duration.ofHours(1)))) {
-            store.pairs().add(new java.util.HashMap<>(java.util.Map.of(new PairKey("192.168.1.20", "private.example",
+            store.pairs().add(new HashMap<>(Map.of(new PairKey("192.168.1.20", "private.example",
                     "A"), 1L)), 10_000);
             InetSocketAddress member = store.memberAddress();
             assertThat(member.getAddress().isLoopbackAddress()).isTrue();

@@ -7,6 +7,10 @@ import com.hazelcast.config.JoinConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.instance.EndpointQualifier;
+import java.util.Objects;
+import java.util.UUID;
 
 /** The Hazelcast configuration the store builds from routerlog's settings. */
 class StoreConfigTest {
@@ -14,9 +18,9 @@ class StoreConfigTest {
         return Store.config(new StoreSettings(10_000, 1000, 1000, Duration.ofHours(24), backups, cluster));
     }
 
-    private static com.hazelcast.config.ServerSocketEndpointConfig memberEndpoint(Config c) {
-        return (com.hazelcast.config.ServerSocketEndpointConfig) java.util.Objects.requireNonNull(
-                c.getAdvancedNetworkConfig().getEndpointConfigs().get(com.hazelcast.instance.EndpointQualifier.MEMBER));
+    private static ServerSocketEndpointConfig memberEndpoint(Config c) {
+        return (ServerSocketEndpointConfig) Objects.requireNonNull(
+                c.getAdvancedNetworkConfig().getEndpointConfigs().get(EndpointQualifier.MEMBER));
     }
 
     @Test
@@ -26,7 +30,7 @@ class StoreConfigTest {
             Config c = config(cluster, 1);
             assertThat(c.getAdvancedNetworkConfig().isEnabled()).isTrue();
             assertThat(c.getAdvancedNetworkConfig().getEndpointConfigs().keySet())
-                    .containsExactly(com.hazelcast.instance.EndpointQualifier.MEMBER);
+                    .containsExactly(EndpointQualifier.MEMBER);
         }
     }
 
@@ -107,8 +111,8 @@ class StoreConfigTest {
 
     @Test
     void mergePoliciesCombineBothSides() {
-        java.util.UUID a = new java.util.UUID(0, 1);
-        java.util.UUID b = new java.util.UUID(0, 2);
+        UUID a = new UUID(0, 1);
+        UUID b = new UUID(0, 2);
         MemberCounts left = MemberCounts.of(a, 10, 3).plus(b, 4, 1);
         MemberCounts right = MemberCounts.of(a, 7, 2).plus(b, 9, 2);
         assertThat(((MemberCounts) new MergePolicies.CountersByMember().combine(left, right)).sum()).isEqualTo(19);

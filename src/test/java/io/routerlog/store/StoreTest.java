@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.Objects;
 
 /** The store on a real (single) Hazelcast member. */
 class StoreTest {
@@ -121,7 +123,7 @@ class StoreTest {
     @Test
     void leastRecentlyUpdatedPairsAreEvictedFirst() {
         try (Store store = start(27_100, Duration.ofHours(1))) {
-            List<PairKey> hot = new java.util.ArrayList<>();
+            List<PairKey> hot = new ArrayList<>();
             for (int i = 0; i < 271; i++) {
                 hot.add(new PairKey("192.168.1." + (i % 250), "hot" + i + ".test", "AAAA"));
             }
@@ -181,7 +183,7 @@ class StoreTest {
             // an older update does not undo a newer one
             ids.update(Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
                     TIMEOUT);
-            assertThat(java.util.Objects.requireNonNull(ids.get("192.168.1.10")).hostname()).isEqualTo("laptop");
+            assertThat(Objects.requireNonNull(ids.get("192.168.1.10")).hostname()).isEqualTo("laptop");
             // a release by another MAC leaves the address alone; by its own MAC removes it
             ids.update(Map.of("192.168.1.10", UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)), TIMEOUT);
             assertThat(ids.get("192.168.1.10")).isNotNull();

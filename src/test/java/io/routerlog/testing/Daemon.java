@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
+import java.io.File;
+import java.util.ArrayList;
 
 /**
  * A program a relay fixture runs in the foreground for the length of a test: standard output and error go to a file
@@ -80,8 +82,8 @@ final class Daemon implements AutoCloseable {
      * null.
      */
     static Path onPath(String program) {
-        List<Path> candidates = new java.util.ArrayList<>();
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        List<Path> candidates = new ArrayList<>();
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 candidates.add(Path.of(dir, program));
             }

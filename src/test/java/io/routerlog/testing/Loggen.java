@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
 
 /**
  * syslog-ng's load generator {@code loggen} (from the same syslog-ng-core as {@link SyslogNg}), sending over UDP to
@@ -14,7 +15,7 @@ public final class Loggen {
     }
 
     public static boolean available() {
-        return SyslogNg.available() && java.nio.file.Files.isExecutable(SyslogNg.home().resolve("usr/bin/loggen"));
+        return SyslogNg.available() && Files.isExecutable(SyslogNg.home().resolve("usr/bin/loggen"));
     }
 
     private static List<String> command(int port, int count, String... options) {

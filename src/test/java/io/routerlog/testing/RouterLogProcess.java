@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** routerlog started from its jar as a separate process, on free loopback ports. */
 public final class RouterLogProcess implements AutoCloseable {
@@ -48,12 +49,12 @@ public final class RouterLogProcess implements AutoCloseable {
      */
     public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs)
             throws Exception {
-        return start(syslog, http, jvmArgs, extraArgs, java.util.Map.of());
+        return start(syslog, http, jvmArgs, extraArgs, Map.of());
     }
 
     /** As {@link #start(int, int, List, List)}, with {@code env} added to the process's environment. */
     public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs,
-            java.util.Map<String, String> env) throws Exception {
+            Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar().toString(),

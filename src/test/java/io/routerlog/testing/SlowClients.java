@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import java.net.SocketTimeoutException;
 
 /**
  * HTTP clients that do not play along, as an attacker on the LAN would run them against the HTTP port: readers
@@ -111,7 +112,7 @@ public final class SlowClients implements AutoCloseable {
                 }
             }
             return false;
-        } catch (java.net.SocketTimeoutException stillOpen) {
+        } catch (SocketTimeoutException stillOpen) {
             return false;
         } catch (IOException reset) {
             return true;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * A throw-away syslog-ng that relays what programs log into a unix datagram socket of its own to a syslog receiver
@@ -117,7 +118,7 @@ public final class SyslogNg extends LocalRelay {
                 "--pidfile", dir.resolve("syslog-ng.pid").toString(),
                 "--control", dir.resolve("syslog-ng.ctl").toString()), environment(), dir);
         SyslogNg s = new SyslogNg(daemon, socket, "syslog-ng " + destination.driver + " over "
-                + destination.transport.toUpperCase(java.util.Locale.ROOT));
+                + destination.transport.toUpperCase(Locale.ROOT));
         s.awaitSocket();
         return s;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.Arrays;
 
 class IpTextTest {
     private static String canonical(String text) {
@@ -59,7 +60,7 @@ class IpTextTest {
             byte[] a = new byte[r.nextBoolean() ? 4 : 16];
             r.nextBytes(a);
             if (a.length == 16 && r.nextInt(3) == 0) {
-                java.util.Arrays.fill(a, 2 + r.nextInt(6), 10 + r.nextInt(6), (byte) 0); // runs of zeros
+                Arrays.fill(a, 2 + r.nextInt(6), 10 + r.nextInt(6), (byte) 0); // runs of zeros
             }
             String jdk = InetAddress.getByAddress(a).getHostAddress();
             String ours = new String(out, 0, IpText.format(a, a.length, out, 0), StandardCharsets.ISO_8859_1);
