@@ -9,6 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 offline=${MVN_OFFLINE--o}
+# the benchmarks are compiled afresh: the compiler does not notice when a main class they use moved
+rm -rf target/jmh-classes
 mvn -q -B ${offline:+"$offline"} -Pbench -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/jmh.classpath >/dev/null
 [[ $# -gt 0 ]] || set -- -prof gc
