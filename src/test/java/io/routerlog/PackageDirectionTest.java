@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the receive path's imports pointing down the flow: a stage may use the stages after it (and the shared
- * packages event, stats, text, config), never one before it. The interface a stage receives data through lives in
+ * packages event, stats, bytes, config), never one before it. The interface a stage receives data through lives in
  * that stage's package, so handing data on never needs an import upstream. A compile-time rule would need a module
  * per stage; reading the sources is enough to stop a cycle from creeping back in.
  */

@@ -2,8 +2,8 @@ package io.routerlog.aggregate;
 
 import io.routerlog.event.DnsQuery;
 import io.routerlog.store.PairKey;
-import io.routerlog.text.Bytes;
-import io.routerlog.text.BytesTable;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
 import java.util.Arrays;
 import java.util.Map;
 

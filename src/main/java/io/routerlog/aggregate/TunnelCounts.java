@@ -1,8 +1,8 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.event.TunnelQuery;
-import io.routerlog.text.Bytes;
-import io.routerlog.text.BytesTable;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,4 @@
-package io.routerlog.text;
+package io.routerlog.bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.routerlog.event;
 
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 
 /**
  * One DNS query (or, from a packet, a response) as ranges of a buffer: who asked ({@code client}, an IPv4 or IPv6

@@ -1,6 +1,6 @@
 package io.routerlog.event;
 
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 
 /**
  * A query under a DNSTT tunnel domain: which tunnel, which address sent it to the resolver (usually a recursive

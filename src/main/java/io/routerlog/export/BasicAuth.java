@@ -1,7 +1,7 @@
 package io.routerlog.export;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

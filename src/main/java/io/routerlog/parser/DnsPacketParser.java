@@ -4,7 +4,7 @@ import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.PacketCounters;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.IpText;
 import java.io.IOException;
 import java.util.Arrays;
 import org.xbill.DNS.Flags;

@@ -6,8 +6,8 @@ import io.routerlog.event.EventSink;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.text.Bytes;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 import java.util.function.LongSupplier;
 
 /**

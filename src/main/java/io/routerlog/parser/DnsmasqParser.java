@@ -4,7 +4,7 @@ import io.routerlog.event.EventSink;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 import java.util.function.LongSupplier;
 
 /**

@@ -6,8 +6,8 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.text.Bytes;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 
 /**
  * dnsmasq's DNS lines, once {@link DnsmasqParser} has skipped their prefixes: queries, and the lines that tell how

@@ -4,8 +4,8 @@ import io.routerlog.event.EventSink;
 import io.routerlog.event.FirewallPacket;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.text.Bytes;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 
 /**
  * Reads the kernel's firewall LOG lines as OpenWrt sends them:

@@ -4,7 +4,7 @@ import io.routerlog.event.EventSink;
 import io.routerlog.event.HttpRequest;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 
 /**
  * Reads HAProxy's HTTP request logs ({@code option httplog}):

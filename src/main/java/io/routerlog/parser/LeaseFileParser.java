@@ -1,7 +1,7 @@
 package io.routerlog.parser;
 
 import io.routerlog.event.DhcpLease;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.IpText;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.routerlog.parser;
 
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 
 /**
  * A parsed syslog message as ranges of the line it was parsed from. The parser fills one instance per receive

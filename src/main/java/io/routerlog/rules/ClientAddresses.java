@@ -1,8 +1,8 @@
 package io.routerlog.rules;
 
-import io.routerlog.text.Bytes;
-import io.routerlog.text.BytesTable;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
+import io.routerlog.bytes.IpText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package io.routerlog.rules;
 
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.IpText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;

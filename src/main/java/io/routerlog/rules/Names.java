@@ -1,7 +1,7 @@
 package io.routerlog.rules;
 
 import com.google.common.net.InternetDomainName;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,6 +1,6 @@
 package io.routerlog.rules;
 
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

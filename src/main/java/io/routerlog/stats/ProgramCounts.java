@@ -1,7 +1,7 @@
 package io.routerlog.stats;
 
-import io.routerlog.text.Bytes;
-import io.routerlog.text.BytesTable;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

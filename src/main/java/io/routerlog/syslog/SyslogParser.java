@@ -2,7 +2,7 @@ package io.routerlog.syslog;
 
 import io.routerlog.parser.SyslogMessage;
 import io.routerlog.stats.DropReason;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 
 /**
  * Parses one syslog message, RFC 3164 as OpenWrt's logd sends it or RFC 5424, without allocating.

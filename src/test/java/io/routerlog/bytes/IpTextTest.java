@@ -1,4 +1,4 @@
-package io.routerlog.text;
+package io.routerlog.bytes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

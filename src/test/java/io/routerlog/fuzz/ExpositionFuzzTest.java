@@ -14,7 +14,7 @@ import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
 import io.routerlog.store.UpdateIdentity;
 import io.routerlog.testing.Exposition;
-import io.routerlog.text.Bytes;
+import io.routerlog.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

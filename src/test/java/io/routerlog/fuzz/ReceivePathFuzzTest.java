@@ -14,7 +14,7 @@ import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.Names;
-import io.routerlog.text.IpText;
+import io.routerlog.bytes.IpText;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.syslog.FrameSink;
