@@ -1,5 +1,6 @@
 package io.routerlog.aggregate;
 
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.PairKey;
@@ -54,7 +55,7 @@ public final class Flusher implements AutoCloseable {
     private final CounterMapPart<PairKey> pairs;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
-    private long lastFailureLog;
+    private final LogThrottle failureLog = LogThrottle.perMinute();
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -146,9 +147,7 @@ public final class Flusher implements AutoCloseable {
             stats.lastSuccessEpochMillis = clock.getAsLong();
         } catch (StoreException e) {
             stats.failures.increment();
-            long now = System.nanoTime();
-            if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
-                lastFailureLog = now;
+            if (failureLog.permits()) {
                 LOG.warn("Could not write counts to the store, keeping them for the next flush: {}", e.getMessage());
             }
             giveUpIfTooMuchPending();

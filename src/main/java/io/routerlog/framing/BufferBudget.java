@@ -1,5 +1,6 @@
 package io.routerlog.framing;
 
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import java.util.Set;
@@ -19,13 +20,12 @@ import org.apache.logging.log4j.Logger;
  */
 public final class BufferBudget {
     private static final Logger LOG = LogManager.getLogger(BufferBudget.class);
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final long limit;
     private final PipelineCounters counters;
     private final AtomicLong held = new AtomicLong();
     private final Set<SyslogFrameDecoder> holders = ConcurrentHashMap.newKeySet();
-    private volatile long lastLogged;
+    private final LogThrottle shedLog = LogThrottle.perMinute();
 
     /** @param limit bytes all connections together may hold */
     public BufferBudget(long limit, PipelineCounters counters) {
@@ -78,9 +78,7 @@ public final class BufferBudget {
             holders.remove(victim);
             held.addAndGet(-victim.budgeted.getAndSet(0));
             counters.dropped(DropReason.BUFFER_LIMIT);
-            long now = System.nanoTime();
-            if (now - lastLogged > LOG_EVERY_NANOS || lastLogged == 0) {
-                lastLogged = now;
+            if (shedLog.permits()) {
                 LOG.warn("Closed the syslog connection from {}: it held {} bytes of an unfinished message when "
                         + "all connections together held more than {} (--max-buffered; logged once a minute, "
                         + "counted in routerlog_syslog_dropped_total)", victim.remoteAddress(), most, limit);

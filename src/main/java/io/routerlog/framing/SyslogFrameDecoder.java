@@ -1,5 +1,6 @@
 package io.routerlog.framing;
 
+import io.routerlog.stats.LogThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,8 +48,7 @@ import org.apache.logging.log4j.Logger;
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG =
             LogManager.getLogger(SyslogFrameDecoder.class);
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static volatile long lastTimeoutLogged;
+    private static final LogThrottle TIMEOUT_LOG = LogThrottle.perMinute();
 
     /** How often (in frames) to ask the next stages whether they are nearly full. */
     private static final int OVERLOAD_CHECK_EVERY = 32;
@@ -197,9 +197,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         counters.dropped(DropReason.FRAME_TIMEOUT);
-        long now = System.nanoTime();
-        if (now - lastTimeoutLogged > LOG_EVERY_NANOS || lastTimeoutLogged == 0) {
-            lastTimeoutLogged = now;
+        if (TIMEOUT_LOG.permits()) {
             LOG.warn("Closed the syslog connection from {}: a frame did not end within {} ms of its first byte "
                     + "(--frame-timeout; logged once a minute, counted in routerlog_syslog_dropped_total)",
                     ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(

@@ -1,5 +1,6 @@
 package io.routerlog.source;
 
+import io.routerlog.stats.LogThrottle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,7 +54,6 @@ import javax.net.ssl.SSLException;
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter implements ConnectionStats {
     private static final Logger LOG = LogManager.getLogger(ConnectionTracker.class);
     private static final AttributeKey<Long> LAST_READ = AttributeKey.valueOf("routerlog.lastRead");
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("routerlog.connection");
 
@@ -105,8 +105,9 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     private final LongAdder accepted = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
-    private volatile long lastRefusalLogged;
-    private volatile long lastEvictionLogged;
+    private final LogThrottle refusalLog = LogThrottle.perMinute();
+    private final LogThrottle evictionLog = LogThrottle.perMinute();
+    private final LogThrottle tlsFailureLog = LogThrottle.perMinute();
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -232,9 +233,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
             return;
         }
         counters.dropped(DropReason.CONNECTION_EVICTED);
-        long now = System.nanoTime();
-        if (now - lastEvictionLogged > LOG_EVERY_NANOS || lastEvictionLogged == 0) {
-            lastEvictionLogged = now;
+        if (evictionLog.permits()) {
             LOG.warn("Closed the idle or slow syslog connection from {} to make room for {} (connection limits; "
                     + "logged once a minute, counted in routerlog_syslog_dropped_total)", c.channel.remoteAddress(),
                     forWhom.remoteAddress());
@@ -256,9 +255,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     }
 
     private void logRefusal(Channel child, String why) {
-        long now = System.nanoTime();
-        if (now - lastRefusalLogged > LOG_EVERY_NANOS || lastRefusalLogged == 0) {
-            lastRefusalLogged = now;
+        if (refusalLog.permits()) {
             LOG.warn("Refused a syslog connection from {}: {} (logged once a minute; counted in "
                     + "routerlog_syslog_dropped_total)", child.remoteAddress(), why);
         }
@@ -326,7 +323,10 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
                 ? cause.getCause() : cause;
         if (root instanceof SSLException) {
             counters.dropped(DropReason.TLS_HANDSHAKE_FAILED);
-            LOG.warn("TLS with {} failed: {}", ctx.channel().remoteAddress(), root.getMessage());
+            if (tlsFailureLog.permits()) {
+                LOG.warn("TLS with {} failed: {} (logged once a minute; counted in routerlog_syslog_dropped_total)",
+                        ctx.channel().remoteAddress(), root.getMessage());
+            }
         } else if (cause instanceof IOException) {
             LOG.debug("Syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

@@ -1,5 +1,6 @@
 package io.routerlog.syslog;
 
+import io.routerlog.stats.LogThrottle;
 import io.netty.buffer.ByteBuf;
 import io.routerlog.parser.SyslogMessage;
 import io.routerlog.parser.SyslogMessageSink;
@@ -15,13 +16,12 @@ import org.apache.logging.log4j.Logger;
  */
 public final class SyslogFrameParser implements FrameSink {
     private static final Logger LOG = LogManager.getLogger(SyslogFrameParser.class);
-    private static final long ERROR_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final SyslogMessageSink next;
     private final PipelineCounters counters;
     private final SyslogMessage message = new SyslogMessage();
     private byte[] line = new byte[2048];
-    private long lastErrorLog = System.nanoTime() - ERROR_LOG_INTERVAL_NANOS;
+    private final LogThrottle errorLog = LogThrottle.perMinute();
 
     public SyslogFrameParser(SyslogMessageSink next, PipelineCounters counters) {
         this.next = next;
@@ -48,9 +48,7 @@ public final class SyslogFrameParser implements FrameSink {
             next.message(message);
         } catch (RuntimeException e) {
             counters.dropped(DropReason.INTERNAL_ERROR);
-            long now = System.nanoTime();
-            if (now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
-                lastErrorLog = now;
+            if (errorLog.permits()) {
                 LOG.error("Dropped a message that could not be processed (further errors within a minute are only"
                         + " counted in routerlog_syslog_dropped_total, reason internal_error)", e);
             }
