@@ -5,14 +5,16 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import java.util.Arrays;
 
 /** {@code routerlog hash-password}: reads a password and prints its bcrypt hash for --http-password-hash. */
-@Command(name = "hash-password", mixinStandardHelpOptions = true,
+@Command(
+        name = "hash-password",
+        mixinStandardHelpOptions = true,
         description = "Read a password (from the terminal, or the first line of standard input) and print its bcrypt "
                 + "hash, for --http-password-hash.")
 final class HashPassword implements Callable<Integer> {
@@ -37,8 +39,10 @@ final class HashPassword implements Callable<Integer> {
         int bytes = BasicAuth.utf8Length(password);
         if (bytes > BasicAuth.MAX_PASSWORD_BYTES) {
             // bcrypt reads only the first 72 bytes: a longer password would be a shorter one in disguise
-            spec.commandLine().getErr().println("routerlog: the password has " + bytes + " bytes in UTF-8; bcrypt "
-                    + "takes at most " + BasicAuth.MAX_PASSWORD_BYTES + ", so choose a shorter one");
+            spec.commandLine()
+                    .getErr()
+                    .println("routerlog: the password has " + bytes + " bytes in UTF-8; bcrypt " + "takes at most "
+                            + BasicAuth.MAX_PASSWORD_BYTES + ", so choose a shorter one");
             Arrays.fill(password, '\0');
             return 2;
         }

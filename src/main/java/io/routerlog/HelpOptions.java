@@ -8,10 +8,17 @@ import picocli.CommandLine.Option;
  * first.
  */
 final class HelpOptions {
-    @Option(names = {"-h", "--help"}, usageHelp = true, order = 1000, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            order = 1000,
+            description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, order = 1001,
+    @Option(
+            names = {"-V", "--version"},
+            versionHelp = true,
+            order = 1001,
             description = "Print version information and exit.")
     boolean version;
 }

@@ -1,9 +1,10 @@
 package io.routerlog;
 
-import io.routerlog.config.FileReasons;
 import io.routerlog.config.Converters;
+import io.routerlog.config.FileReasons;
 import io.routerlog.config.Units;
 import io.routerlog.source.PcapReader;
+import io.routerlog.source.PortTally;
 import io.routerlog.stats.PacketCounters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import io.routerlog.source.PortTally;
 
 /**
  * {@code routerlog ingest FILE...}: counts the DNS packets of pcap/pcapng files (gzip-compressed or not) into the
@@ -32,8 +32,12 @@ import io.routerlog.source.PortTally;
  * files, flushes, prints a summary and exits. A lone node keeps its counts only while it runs: with
  * {@code --serve-after} it serves {@code /metrics} for that long before exiting.
  */
-@Command(name = "ingest", sortOptions = false, usageHelpAutoWidth = true,
-        customSynopsis = "routerlog ingest [OPTION]... FILE...", descriptionHeading = "%n",
+@Command(
+        name = "ingest",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        customSynopsis = "routerlog ingest [OPTION]... FILE...",
+        descriptionHeading = "%n",
         // one element per paragraph: picocli wraps each to the width; the first is the summary in routerlog --help
         description = {
             "Count the DNS packets of capture files (pcap or pcapng, gzip-compressed or not) like query log lines.",
@@ -42,7 +46,8 @@ import io.routerlog.source.PortTally;
                     + "to the cluster given by the cluster options (the node joins, flushes and leaves); without a "
                     + "cluster use --serve-after to scrape /metrics before the node exits. Exit code 1 when a file "
                     + "could not be read or is not a capture.",
-            ""})
+            ""
+        })
 public final class Ingest implements Callable<Integer> {
     @Mixin
     RunOptions options;
@@ -56,13 +61,21 @@ public final class Ingest implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files; - reads standard input.")
     List<String> files;
 
-    @Option(names = "--serve-after", paramLabel = "DURATION", defaultValue = "0s", order = 50,
+    @Option(
+            names = "--serve-after",
+            paramLabel = "DURATION",
+            defaultValue = "0s",
+            order = 50,
             converter = Converters.DurationValue.class,
             description = "After reading, keep serving /metrics on --http-port for this long (0: do not serve at "
                     + "all). Default: ${DEFAULT-VALUE}.")
     Duration serve;
 
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto", order = 51,
+    @Option(
+            names = "--progress",
+            paramLabel = "WHEN",
+            defaultValue = "auto",
+            order = 51,
             description = "Progress bar on standard error: auto (when it is a terminal), always or never. "
                     + "Default: ${DEFAULT-VALUE}.")
     String progress;
@@ -73,15 +86,13 @@ public final class Ingest implements Callable<Integer> {
         Settings settings = options.toSettings(spec);
         String when = progress.strip().toLowerCase(Locale.ROOT);
         if (!List.of("auto", "always", "never").contains(when)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--progress must be auto, always or never: " + progress);
+            throw new ParameterException(spec.commandLine(), "--progress must be auto, always or never: " + progress);
         }
         boolean showProgress = when.equals("always") || (when.equals("auto") && System.console() != null);
         // a command's output is its summary: routerlog's own info lines only when asked for
         boolean levelGiven = spec.commandLine().getParseResult().hasMatchedOption("--log-level")
                 || System.getenv("ROUTERLOG_LOG_LEVEL") != null;
-        Configurator.setLevel("io.routerlog", levelGiven ? Level.toLevel(settings.logLevel(), Level.WARN)
-                : Level.WARN);
+        Configurator.setLevel("io.routerlog", levelGiven ? Level.toLevel(settings.logLevel(), Level.WARN) : Level.WARN);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int status = 0;
@@ -122,8 +133,9 @@ public final class Ingest implements Callable<Integer> {
                 }
             }
             node.flush();
-            out.println("ingested " + (read == files.size() ? read + " file(s)" : read + " of " + files.size()
-                    + " file(s)") + ", " + (c.bytes.sum() - skippedBytes) + " bytes: " + c);
+            out.println(
+                    "ingested " + (read == files.size() ? read + " file(s)" : read + " of " + files.size() + " file(s)")
+                            + ", " + (c.bytes.sum() - skippedBytes) + " bytes: " + c);
             out.flush();
             err.flush();
             if (!serve.isZero()) {
@@ -159,7 +171,8 @@ public final class Ingest implements Callable<Integer> {
             case NOT_A_CAPTURE -> {
                 return name + ": not a pcap or pcapng file (plain or gzip-compressed)";
             }
-            case TRUNCATED -> err.println("routerlog ingest: " + name + ": truncated or corrupt, read up to the damage");
+            case TRUNCATED ->
+                err.println("routerlog ingest: " + name + ": truncated or corrupt, read up to the damage");
             case READ -> {
                 // nothing to say
             }
@@ -173,7 +186,9 @@ public final class Ingest implements Callable<Integer> {
 
     /** What to say about a capture with packets but no DNS message on the DNS port. */
     static String noDns(long packets, int dnsPort, PortTally ports) {
-        StringBuilder s = new StringBuilder().append(packets).append(" packet(s), none to or from port ")
+        StringBuilder s = new StringBuilder()
+                .append(packets)
+                .append(" packet(s), none to or from port ")
                 .append(dnsPort);
         List<Integer> top = ports.top(3);
         if (top.isEmpty()) {
@@ -181,10 +196,14 @@ public final class Ingest implements Callable<Integer> {
         }
         s.append("; the ports seen most: ");
         for (int i = 0; i < top.size(); i++) {
-            s.append(i == 0 ? "" : ", ").append(top.get(i)).append(" (").append(ports.count(top.get(i)))
+            s.append(i == 0 ? "" : ", ")
+                    .append(top.get(i))
+                    .append(" (")
+                    .append(ports.count(top.get(i)))
                     .append(')');
         }
-        return s.append(". Was DNS on another port? Then read it with --capture-port ").append(top.get(0))
+        return s.append(". Was DNS on another port? Then read it with --capture-port ")
+                .append(top.get(0))
                 .toString();
     }
 
@@ -226,13 +245,24 @@ public final class Ingest implements Callable<Integer> {
             if (total > 0) {
                 double f = Math.min(1.0, (double) bytes / total);
                 int filled = (int) Math.round(f * width);
-                s.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ")
+                s.append('[')
+                        .append("#".repeat(filled))
+                        .append(" ".repeat(width - filled))
+                        .append("] ")
                         .append(String.format(Locale.ROOT, "%3d%% ", (int) (f * 100)))
-                        .append(mib(bytes)).append('/').append(mib(total)).append(" MiB");
+                        .append(mib(bytes))
+                        .append('/')
+                        .append(mib(total))
+                        .append(" MiB");
             } else {
                 s.append(mib(bytes)).append(" MiB");
             }
-            return s.append("  ").append(packets).append(" packets  ").append(queries).append(" queries").toString();
+            return s.append("  ")
+                    .append(packets)
+                    .append(" packets  ")
+                    .append(queries)
+                    .append(" queries")
+                    .toString();
         }
 
         private static String mib(long n) {

@@ -3,13 +3,19 @@ package io.routerlog;
 import io.routerlog.config.ConfigSources;
 import io.routerlog.config.Converters;
 import io.routerlog.config.SettingException;
+import io.routerlog.tools.LoadGen;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -20,12 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
-import io.routerlog.tools.LoadGen;
-import java.io.Writer;
-import java.nio.file.InvalidPathException;
-import java.util.concurrent.CompletionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code routerlog}: runs the appliance. Exit codes: 0 after a clean stop, 2 for a bad setting (a value that does
@@ -33,11 +33,15 @@ import java.util.regex.Pattern;
  * {@link SettingException}), 1 when it cannot start for another reason (a port in use, say). Either way the reason
  * is one line on standard error.
  */
-@Command(name = "routerlog", versionProvider = VersionInfo.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "routerlog",
+        versionProvider = VersionInfo.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         subcommands = {HashPassword.class, Ingest.class, LoadGen.class},
         customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
-        descriptionHeading = "%n", commandListHeading = "%nCommands:%n",
+        descriptionHeading = "%n",
+        commandListHeading = "%nCommands:%n",
         // one element per paragraph: picocli wraps each to the width
         description = {
             "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which "
@@ -46,7 +50,8 @@ import java.util.regex.Pattern;
             "",
             "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in "
                     + "the --config file (max-pairs = 20000).",
-            ""})
+            ""
+        })
 public final class Main implements Callable<Integer> {
     @Mixin
     RunOptions options;
@@ -62,10 +67,13 @@ public final class Main implements Callable<Integer> {
         Settings settings = options.toSettings(spec);
         Configurator.setLevel("io.routerlog", Level.toLevel(settings.logLevel(), Level.INFO));
         RouterLog node = RouterLog.start(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            LogManager.shutdown();
-        }, "routerlog-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            LogManager.shutdown();
+                        },
+                        "routerlog-shutdown"));
         node.awaitStop();
         return 0;
     }
@@ -78,7 +86,10 @@ public final class Main implements Callable<Integer> {
 
     /** Parses {@code args} (with settings from {@code env} and the config file) and runs; returns the exit code. */
     static int run(String[] args, Map<String, String> env) {
-        return run(args, env, new PrintWriter(System.out, true, Charset.defaultCharset()),
+        return run(
+                args,
+                env,
+                new PrintWriter(System.out, true, Charset.defaultCharset()),
                 new PrintWriter(System.err, true, Charset.defaultCharset()));
     }
 
@@ -103,8 +114,7 @@ public final class Main implements Callable<Integer> {
         return main.options.toSettings(main.spec);
     }
 
-    private static CommandLine commandLine(String[] args, Map<String, String> env, PrintWriter out,
-            PrintWriter err) {
+    private static CommandLine commandLine(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         // a flag given twice takes the last value, so wrappers can put defaults before the user's own flags
         cl.setOverwrittenOptionsAllowed(true);
@@ -112,8 +122,8 @@ public final class Main implements Callable<Integer> {
         cl.setErr(err);
         cl.setHelpFactory(FlagsWithoutValues::new);
         String configPath = configPath(args, env);
-        ConfigSources sources = ConfigSources.of(env, readConfigFile(configPath, cl.getCommandSpec()),
-                configPath == null ? null : Path.of(configPath));
+        ConfigSources sources = ConfigSources.of(
+                env, readConfigFile(configPath, cl.getCommandSpec()), configPath == null ? null : Path.of(configPath));
         cl.setDefaultValueProvider(sources);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("routerlog: " + oneLine(message(ex)) + valueSource(optionOf(ex), args, sources)
@@ -152,8 +162,10 @@ public final class Main implements Callable<Integer> {
             CommandLine.Help.IParamLabelRenderer labels = super.parameterLabelRenderer();
             return new CommandLine.Help.IParamLabelRenderer() {
                 @Override
-                public CommandLine.Help.Ansi.Text renderParameterLabel(CommandLine.Model.ArgSpec arg,
-                        CommandLine.Help.Ansi ansi, List<CommandLine.Help.Ansi.IStyle> styles) {
+                public CommandLine.Help.Ansi.Text renderParameterLabel(
+                        CommandLine.Model.ArgSpec arg,
+                        CommandLine.Help.Ansi ansi,
+                        List<CommandLine.Help.Ansi.IStyle> styles) {
                     if (arg.isOption() && (arg.type() == boolean.class || arg.type() == Boolean.class)) {
                         return ansi.new Text("");
                     }
@@ -185,11 +197,15 @@ public final class Main implements Callable<Integer> {
             return Map.of();
         }
         List<OptionSpec> settable = spec.options().stream()
-                .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config"))
+                .filter(o ->
+                        !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config"))
                 .toList();
-        Set<String> known = settable.stream().map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
-        Set<String> repeatable = settable.stream().filter(OptionSpec::isMultiValue)
-                .map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Set<String> known =
+                settable.stream().map(o -> o.longestName().substring(2)).collect(Collectors.toSet());
+        Set<String> repeatable = settable.stream()
+                .filter(OptionSpec::isMultiValue)
+                .map(o -> o.longestName().substring(2))
+                .collect(Collectors.toSet());
         Path file;
         try {
             file = Path.of(path);
@@ -235,7 +251,9 @@ public final class Main implements Callable<Integer> {
     }
 
     private static void warnUnknownEnv(Map<String, String> env, CommandSpec spec, PrintWriter err) {
-        Set<String> known = spec.options().stream().map(OptionSpec::longestName).map(ConfigSources::envName)
+        Set<String> known = spec.options().stream()
+                .map(OptionSpec::longestName)
+                .map(ConfigSources::envName)
                 .collect(Collectors.toSet());
         for (String name : env.keySet()) {
             if (name.startsWith("ROUTERLOG_") && !known.contains(name) && !name.equals("ROUTERLOG_JAVA_OPTS")) {

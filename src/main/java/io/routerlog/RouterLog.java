@@ -13,7 +13,6 @@ import io.routerlog.export.ClientTables;
 import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.DnsRepliesCollector;
-import io.routerlog.export.TunnelCollector;
 import io.routerlog.export.HttpEndpoints;
 import io.routerlog.export.HttpSettings;
 import io.routerlog.export.LabelCountsCollector;
@@ -22,7 +21,7 @@ import io.routerlog.export.PacketsCollector;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
 import io.routerlog.export.StreamedCollector;
-import io.routerlog.syslog.FrameSink;
+import io.routerlog.export.TunnelCollector;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.parser.DnsPacketParser;
 import io.routerlog.parser.DnsmasqParser;
@@ -39,6 +38,7 @@ import io.routerlog.source.WaitForRoom;
 import io.routerlog.stats.PacketCounters;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.Store;
+import io.routerlog.syslog.FrameSink;
 import io.routerlog.syslog.SyslogFrameParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -82,6 +82,7 @@ public final class RouterLog implements AutoCloseable {
     private volatile SyslogListeners listeners;
     /** The node captures live: its packet counts are shown from the start. */
     private final boolean capturing;
+
     private volatile boolean ready;
     private boolean closed;
 
@@ -138,12 +139,17 @@ public final class RouterLog implements AutoCloseable {
         }
         ready = true;
         List<String> dnstt = settings.rules().dnsttDomains();
-        LOG.info("routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}", VersionInfo.version(),
-                (System.nanoTime() - t0) / 1_000_000, store.pairCapacity(),
-                Units.format(settings.store().retention()), Units.format(settings.flush().interval()),
+        LOG.info(
+                "routerlog {} ready in {} ms: max {} pairs kept {}, flushed every {}{}, {}",
+                VersionInfo.version(),
+                (System.nanoTime() - t0) / 1_000_000,
+                store.pairCapacity(),
+                Units.format(settings.store().retention()),
+                Units.format(settings.flush().interval()),
                 dnstt.isEmpty() ? "" : ", DNSTT domains " + dnstt,
-                settings.store().cluster().clustered() ? "cluster '" + settings.store().cluster().name() + "' of "
-                        + store.clusterSize() + " member(s)" : "single node");
+                settings.store().cluster().clustered()
+                        ? "cluster '" + settings.store().cluster().name() + "' of " + store.clusterSize() + " member(s)"
+                        : "single node");
     }
 
     /**
@@ -153,19 +159,26 @@ public final class RouterLog implements AutoCloseable {
      */
     private void startStore(boolean ingest) {
         store = Store.start(settings.store(), ingest);
-        flusher = new Flusher(store, counters, settings.flush().interval(), batchCapacity(settings),
-                System::currentTimeMillis)
+        flusher = new Flusher(
+                        store,
+                        counters,
+                        settings.flush().interval(),
+                        batchCapacity(settings),
+                        System::currentTimeMillis)
                 .withTunnels(settings.rules().dnsttDomains(), settings.flush().dnsttActiveWindow(), geoIp);
     }
 
     private void startHttp() throws Exception {
         HttpSettings s = settings.http();
         ClientTables tables = new ClientTables(store.pairs(), store.identities());
-        http = HttpEndpoints.start(new InetSocketAddress(s.address(), s.port()), metrics(),
-                () -> ready && store.isRunning(), List.of(
+        http = HttpEndpoints.start(
+                new InetSocketAddress(s.address(), s.port()),
+                metrics(),
+                () -> ready && store.isRunning(),
+                List.of(
                         new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
-                        new HttpEndpoints.Table("/clients.tsv", "text/tab-separated-values; charset=utf-8",
-                                tables::tsv)),
+                        new HttpEndpoints.Table(
+                                "/clients.tsv", "text/tab-separated-values; charset=utf-8", tables::tsv)),
                 s.tls() ? settings.tls().httpContext() : null,
                 s.login().map(l -> new BasicAuth(l.user(), l.passwordHash())).orElse(null),
                 HttpEndpoints.Limits.DEFAULT);
@@ -178,24 +191,41 @@ public final class RouterLog implements AutoCloseable {
         streamed.add(new DnsPairsCollector(store.pairs()));
         registry.register(new DnsRepliesCollector(store.replies()));
         registry.register(new DhcpIdentitiesCollector(store.identities()));
-        registry.register(new ReceiverCollector(counters, () -> listeners == null ? null : listeners.connections(),
+        registry.register(new ReceiverCollector(
+                counters,
+                () -> listeners == null ? null : listeners.connections(),
                 () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
-        streamed.add(new LabelCountsCollector("routerlog_firewall_packets", "Packets logged by firewall LOG "
-                + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "
-                + "port; bounded by --max-log-series", List.of("prefix", "src", "dst", "proto", "dport"),
+        streamed.add(new LabelCountsCollector(
+                "routerlog_firewall_packets",
+                "Packets logged by firewall LOG "
+                        + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "
+                        + "port; bounded by --max-log-series",
+                List.of("prefix", "src", "dst", "proto", "dport"),
                 store.firewall()));
-        streamed.add(new LabelCountsCollector("routerlog_http_requests", "HTTP requests logged by HAProxy "
-                + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
-                List.of("client", "frontend", "backend", "status"), store.http()));
-        streamed.add(new LabelCountsCollector("routerlog_dns_long_names", "Queries for names longer than the 253 "
-                + "characters of a DNS name, per client and the suffix stored for them (registrable domain, else last "
-                + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
-                + "--max-log-series", List.of("client", "domain"), store.longNames()));
+        streamed.add(new LabelCountsCollector(
+                "routerlog_http_requests",
+                "HTTP requests logged by HAProxy "
+                        + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
+                List.of("client", "frontend", "backend", "status"),
+                store.http()));
+        streamed.add(new LabelCountsCollector(
+                "routerlog_dns_long_names",
+                "Queries for names longer than the 253 "
+                        + "characters of a DNS name, per client and the suffix stored for them (registrable domain, else last "
+                        + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
+                        + "--max-log-series",
+                List.of("client", "domain"),
+                store.longNames()));
         List<String> dnstt = settings.rules().dnsttDomains();
         if (!dnstt.isEmpty()) {
-            registry.register(new TunnelCollector(store.tunnels(), dnstt, geoIp.hasCountries(), geoIp.hasAsns(),
-                    settings.flush().dnsttActiveWindow(), System::currentTimeMillis));
+            registry.register(new TunnelCollector(
+                    store.tunnels(),
+                    dnstt,
+                    geoIp.hasCountries(),
+                    geoIp.hasAsns(),
+                    settings.flush().dnsttActiveWindow(),
+                    System::currentTimeMillis));
         }
         registry.register(new BuildInfoCollector(VersionInfo.version()));
         registry.register(new PacketsCollector(packetCounters, capturing));
@@ -205,17 +235,23 @@ public final class RouterLog implements AutoCloseable {
 
     private Component leasesWatcher(Path file) {
         LeasesFileWatcher[] watcher = new LeasesFileWatcher[1];
-        return Component.of("LeasesFileWatcher", () -> {
-            FileReasons.requireReadable("--leases-file", file);
-            watcher[0] = new LeasesFileWatcher(file, rules(flusher.newAggregator()), System::currentTimeMillis)
-                    .start(LEASES_CHECK_MILLIS);
-        }, () -> watcher[0].close());
+        return Component.of(
+                "LeasesFileWatcher",
+                () -> {
+                    FileReasons.requireReadable("--leases-file", file);
+                    watcher[0] = new LeasesFileWatcher(file, rules(flusher.newAggregator()), System::currentTimeMillis)
+                            .start(LEASES_CHECK_MILLIS);
+                },
+                () -> watcher[0].close());
     }
 
     private Component capture(String iface) {
         PacketCapture[] capture = new PacketCapture[1];
-        return Component.of("PacketCapture", () -> capture[0] = PacketCapture.start(TCPDUMP, iface,
-                settings.capture().port(), newPacketReader(), packetCounters), () -> capture[0].close());
+        return Component.of(
+                "PacketCapture",
+                () -> capture[0] = PacketCapture.start(
+                        TCPDUMP, iface, settings.capture().port(), newPacketReader(), packetCounters),
+                () -> capture[0].close());
     }
 
     private void startListeners() throws Exception {
@@ -238,8 +274,10 @@ public final class RouterLog implements AutoCloseable {
      */
     public PcapReader newPacketReader() {
         LocalAggregator aggregator = flusher.newAggregator();
-        return new PcapReader(new DnsPacketParser(rules(aggregator), packetCounters), packetCounters,
-                settings.capture().port())
+        return new PcapReader(
+                        new DnsPacketParser(rules(aggregator), packetCounters),
+                        packetCounters,
+                        settings.capture().port())
                 .afterMessage(WaitForRoom.after(aggregator::nearlyFull, aggregator::whenTaken));
     }
 
@@ -254,16 +292,18 @@ public final class RouterLog implements AutoCloseable {
     private FrameSink newReceiveSink() {
         LocalAggregator aggregator = flusher.newAggregator();
         EventSink rules = rules(aggregator);
-        MessageRouter router = new MessageRouter(counters.programs().local(),
+        MessageRouter router = new MessageRouter(
+                counters.programs().local(),
                 new DnsmasqParser(rules, counters, System::currentTimeMillis),
-                new FirewallLogParser(rules, counters), new HaproxyLogParser(rules, counters));
+                new FirewallLogParser(rules, counters),
+                new HaproxyLogParser(rules, counters));
         return new BackPressureSink(new SyslogFrameParser(router, counters), aggregator);
     }
 
     /** The rules every source's events go through on their way to {@code aggregator} (one per reading thread). */
     private Rules rules(LocalAggregator aggregator) {
-        return new Rules(settings.rules().ignoreDomains(), settings.rules().dnsttDomains(), anonymizer, counters,
-                aggregator);
+        return new Rules(
+                settings.rules().ignoreDomains(), settings.rules().dnsttDomains(), anonymizer, counters, aggregator);
     }
 
     /** Distinct pairs one receive thread may collect between two flushes. */

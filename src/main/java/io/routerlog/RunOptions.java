@@ -25,7 +25,10 @@ import picocli.CommandLine.ParameterException;
  * {@code order} each option gives, whichever group it belongs to.
  */
 public final class RunOptions {
-    @Option(names = "--config", paramLabel = "FILE", order = 1,
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            order = 1,
             description = "Read settings from FILE: one 'name = value' per line, names as the long options without "
                     + "dashes. Command-line flags win over ROUTERLOG_* environment variables, which win over the file.")
     Path config;
@@ -57,7 +60,11 @@ public final class RunOptions {
     @Mixin
     CaptureOptions capture;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", order = 49,
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            defaultValue = "info",
+            order = 49,
             description = "error, warn, info, debug or trace. Default: ${DEFAULT-VALUE}.")
     String logLevel;
 
@@ -83,10 +90,19 @@ public final class RunOptions {
         var rulesSettings = rules.settings();
         String level = logLevel.strip().toLowerCase(Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
-            throw SettingException.saying("--log-level", "--log-level must be error, warn, info, debug or trace: "
-                    + logLevel);
+            throw SettingException.saying(
+                    "--log-level", "--log-level must be error, warn, info, debug or trace: " + logLevel);
         }
-        return new Settings(syslogSettings, tlsSettings, httpSettings, storeSettings, flushSettings, rulesSettings,
-                geoIp.settings(), leases.leasesFile(), captureSettings, level);
+        return new Settings(
+                syslogSettings,
+                tlsSettings,
+                httpSettings,
+                storeSettings,
+                flushSettings,
+                rulesSettings,
+                geoIp.settings(),
+                leases.leasesFile(),
+                captureSettings,
+                level);
     }
 }

@@ -27,9 +27,17 @@ import java.util.Optional;
  * @param capture    live capture and the DNS port of packets
  * @param logLevel   routerlog's own log level
  */
-public record Settings(ListenerSettings syslog, TlsSettings tls, HttpSettings http, StoreSettings store,
-        FlushSettings flush, RulesSettings rules, GeoIpSettings geoIp, Optional<Path> leasesFile,
-        CaptureSettings capture, String logLevel) {
+public record Settings(
+        ListenerSettings syslog,
+        TlsSettings tls,
+        HttpSettings http,
+        StoreSettings store,
+        FlushSettings flush,
+        RulesSettings rules,
+        GeoIpSettings geoIp,
+        Optional<Path> leasesFile,
+        CaptureSettings capture,
+        String logLevel) {
 
     @Override
     public String toString() {

@@ -5,30 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.Transport;
+import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
 import io.routerlog.testing.Waiting;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.routerlog.testing.Http;
-import java.io.IOException;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Access control and limits on the receive path, on a whole node over loopback sockets. */
 @ExtendWith(NettyLeakCheck.class)
@@ -71,16 +71,17 @@ class LimitsTest {
 
     @Test
     void udpReceiveBufferIsWhatTheKernelGrantedAndIsExported() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(
-                Path.of("/proc/sys/net/core/rmem_max")), "Linux only");
-        long rmemMax = Long.parseLong(Files.readString(
-                Path.of("/proc/sys/net/core/rmem_max")).trim());
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.exists(Path.of("/proc/sys/net/core/rmem_max")), "Linux only");
+        long rmemMax = Long.parseLong(
+                Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
         int wanted = 24 << 20;
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "24MiB"))) {
-            double granted = Http.metrics(node.httpPort())
-                    .value("routerlog_syslog_udp_receive_buffer_bytes");
+            double granted = Http.metrics(node.httpPort()).value("routerlog_syslog_udp_receive_buffer_bytes");
             if (hasCapNetAdmin()) {
-                assertThat(granted).as("SO_RCVBUFFORCE goes past rmem_max %d", rmemMax).isEqualTo(wanted);
+                assertThat(granted)
+                        .as("SO_RCVBUFFORCE goes past rmem_max %d", rmemMax)
+                        .isEqualTo(wanted);
             } else {
                 assertThat(granted).as("capped at rmem_max").isEqualTo((double) Math.min(wanted, rmemMax));
             }
@@ -89,24 +90,30 @@ class LimitsTest {
             await(() -> node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY) == 1);
         }
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--udp-receive-buffer", "64KiB"))) {
-            assertThat(Http.metrics(node.httpPort())
-                    .value("routerlog_syslog_udp_receive_buffer_bytes")).isEqualTo(64 << 10);
+            assertThat(Http.metrics(node.httpPort()).value("routerlog_syslog_udp_receive_buffer_bytes"))
+                    .isEqualTo(64 << 10);
         }
     }
 
     @Test
     void sendersOutsideAllowFromAreDroppedAndCounted() throws Exception {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--allow-from", "10.0.0.0/8,192.168.1.0/24"))) {
-            Senders.udp(node.syslogPort(), List.of("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 10.0.0.1",
-                    "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] b.test from 10.0.0.1"));
+            Senders.udp(
+                    node.syslogPort(),
+                    List.of(
+                            "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] a.test from 10.0.0.1",
+                            "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] b.test from 10.0.0.1"));
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.syslogPort())) {
                 try {
-                    s.getOutputStream().write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
-                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] c.test from 10.0.0.1\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException reset) {
                     // reset when accepted, which may come before this write
                 }
-                assertThat(closedByServer(s, 5000)).as("connection from 127.0.0.1 closed").isTrue();
+                assertThat(closedByServer(s, 5000))
+                        .as("connection from 127.0.0.1 closed")
+                        .isTrue();
             }
             await(() -> node.counters().dropCount(DropReason.NOT_ALLOWED) == 3);
             node.flush();
@@ -117,16 +124,21 @@ class LimitsTest {
 
     @Test
     void connectionsBeyondTheLimitAreRefusedAndIdleOnesClosed() throws Exception {
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", "2",
-                "--idle-timeout", "1s"))) {
+        try (RouterLog node =
+                RouterLog.start(RouterLogTest.settings("--max-connections", "2", "--idle-timeout", "1s"))) {
             InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
-            try (Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
+            try (Socket a = new Socket();
+                    Socket b = new Socket();
+                    Socket c = new Socket()) {
                 a.connect(at);
                 b.connect(at);
                 await(() -> openConnections(node) == 2);
                 c.connect(at);
-                assertThat(closedByServer(c, 3000)).as("third connection refused").isTrue();
-                assertThat(node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS)).isEqualTo(1);
+                assertThat(closedByServer(c, 3000))
+                        .as("third connection refused")
+                        .isTrue();
+                assertThat(node.counters().dropCount(DropReason.TOO_MANY_CONNECTIONS))
+                        .isEqualTo(1);
                 // a and b send nothing: closed after the idle timeout
                 assertThat(closedByServer(a, 5000)).as("idle connection closed").isTrue();
                 assertThat(closedByServer(b, 5000)).isTrue();
@@ -135,11 +147,14 @@ class LimitsTest {
             try (Socket d = new Socket()) {
                 d.connect(at);
                 for (int i = 0; i < 8; i++) {
-                    d.getOutputStream().write(("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] keep.test from 10.0.0."
-                            + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                    d.getOutputStream()
+                            .write(("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] keep.test from 10.0.0." + i + "\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     Thread.sleep(300);
                 }
-                assertThat(closedByServer(d, 200)).as("busy connection still open").isFalse();
+                assertThat(closedByServer(d, 200))
+                        .as("busy connection still open")
+                        .isFalse();
             }
         }
     }
@@ -155,7 +170,8 @@ class LimitsTest {
             InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.syslogPort());
             int written = 0;
             IOException error = null;
-            try (Socket a = new Socket(); Socket b = new Socket()) {
+            try (Socket a = new Socket();
+                    Socket b = new Socket()) {
                 a.connect(at);
                 await(() -> openConnections(node) == 1);
                 b.connect(at); // the kernel completes the handshake; routerlog refuses the connection at accept
@@ -177,10 +193,13 @@ class LimitsTest {
                 a.getOutputStream().flush();
             }
             assertThat(error).as("the refused sender gets an error").isNotNull();
-            assertThat(written).as("lines the refused connection took without an error").isZero();
+            assertThat(written)
+                    .as("lines the refused connection took without an error")
+                    .isZero();
             await(() -> node.counters().messageCount(Transport.TCP) >= 200);
             node.flush();
-            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).as("every accepted line counted")
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY))
+                    .as("every accepted line counted")
                     .isEqualTo(200);
         }
     }
@@ -212,7 +231,8 @@ class LimitsTest {
     @Test
     void aSenderTricklingAFrameIsClosedAfterTheFrameTimeoutAndWhatItSentIsDropped() throws Exception {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--frame-timeout", "1s"));
-                Socket slow = connectFrom("127.0.0.1", node); Socket steady = connectFrom("127.0.0.1", node)) {
+                Socket slow = connectFrom("127.0.0.1", node);
+                Socket steady = connectFrom("127.0.0.1", node)) {
             byte[] frame = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] slow.test from 10.0.0.1"
                     .getBytes(StandardCharsets.US_ASCII);
             long start = System.nanoTime();
@@ -232,25 +252,34 @@ class LimitsTest {
                 steadyLines++;
                 Thread.sleep(200);
             }
-            assertThat(failedAfter).as("ms until the trickling sender got an error").isBetween(900L, 2500L);
+            assertThat(failedAfter)
+                    .as("ms until the trickling sender got an error")
+                    .isBetween(900L, 2500L);
             assertThat(node.counters().dropCount(DropReason.FRAME_TIMEOUT)).isEqualTo(1);
-            assertThat(closedByServer(steady, 200)).as("the steady sender stays").isFalse();
+            assertThat(closedByServer(steady, 200))
+                    .as("the steady sender stays")
+                    .isFalse();
             int expected = steadyLines;
             await(() -> node.counters().messageCount(Transport.TCP) == expected);
             node.flush();
-            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).as("nothing of the cut frame")
+            assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY))
+                    .as("nothing of the cut frame")
                     .isEqualTo(expected);
         }
     }
 
     @Test
     void aSenderAtItsConnectionLimitMakesRoomWithItsIdleConnectionOrIsRefused() throws Exception {
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections-per-sender", "2",
-                "--frame-timeout", "1s"))) {
-            try (Socket a = connectFrom("127.0.0.1", node); Socket b = connectFrom("127.0.0.1", node)) {
+        try (RouterLog node =
+                RouterLog.start(RouterLogTest.settings("--max-connections-per-sender", "2", "--frame-timeout", "1s"))) {
+            try (Socket a = connectFrom("127.0.0.1", node);
+                    Socket b = connectFrom("127.0.0.1", node)) {
                 await(() -> openConnections(node) == 2);
-                assertThat(refused("127.0.0.1", node, 2000)).as("a third connection, all of them busy").isTrue();
-                assertThat(node.counters().dropCount(DropReason.TOO_MANY_FROM_SENDER)).isEqualTo(1);
+                assertThat(refused("127.0.0.1", node, 2000))
+                        .as("a third connection, all of them busy")
+                        .isTrue();
+                assertThat(node.counters().dropCount(DropReason.TOO_MANY_FROM_SENDER))
+                        .isEqualTo(1);
                 // another sender is not affected
                 try (Socket other = connectFrom("127.0.0.2", node)) {
                     other.getOutputStream().write(query("other", 0));
@@ -265,11 +294,14 @@ class LimitsTest {
                 try (Socket e = connectFrom("127.0.0.1", node)) {
                     e.getOutputStream().write(query("e", 0));
                     e.getOutputStream().flush();
-                    assertThat(closedByServer(a, 2000)).as("the longest idle connection made room").isTrue();
+                    assertThat(closedByServer(a, 2000))
+                            .as("the longest idle connection made room")
+                            .isTrue();
                     assertThat(closedByServer(b, 100)).isFalse();
                     await(() -> node.counters().messageCount(Transport.TCP) == 3);
                 }
-                assertThat(node.counters().dropCount(DropReason.CONNECTION_EVICTED)).isEqualTo(1);
+                assertThat(node.counters().dropCount(DropReason.CONNECTION_EVICTED))
+                        .isEqualTo(1);
             }
         }
     }
@@ -279,25 +311,28 @@ class LimitsTest {
         // slowloris: as many connections as --max-connections, from as many addresses, each sending a byte every
         // 300 ms and never a whole message
         int slots = 20;
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-connections", Integer.toString(slots),
-                "--frame-timeout", "2s"))) {
+        try (RouterLog node = RouterLog.start(
+                RouterLogTest.settings("--max-connections", Integer.toString(slots), "--frame-timeout", "2s"))) {
             List<Socket> slow = new ArrayList<>();
-            ScheduledExecutorService trickle =
-                    Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
             try {
                 for (int i = 0; i < slots; i++) {
                     slow.add(connectFrom("127.0.0." + (10 + i), node));
                 }
                 await(() -> openConnections(node) == slots);
-                var unused = trickle.scheduleAtFixedRate(() -> {
-                    for (Socket s : slow) {
-                        try {
-                            s.getOutputStream().write('<');
-                        } catch (IOException closed) {
-                            // closed by routerlog
-                        }
-                    }
-                }, 0, 300, TimeUnit.MILLISECONDS);
+                var unused = trickle.scheduleAtFixedRate(
+                        () -> {
+                            for (Socket s : slow) {
+                                try {
+                                    s.getOutputStream().write('<');
+                                } catch (IOException closed) {
+                                    // closed by routerlog
+                                }
+                            }
+                        },
+                        0,
+                        300,
+                        TimeUnit.MILLISECONDS);
                 // the router, from 127.0.0.1, retries every 500 ms as logd does
                 long start = System.nanoTime();
                 Socket router = null;
@@ -316,8 +351,8 @@ class LimitsTest {
                     }
                 }
                 assertThat(router).as("the router got a connection").isNotNull();
-                System.out.printf("Router connected after %d ms%n",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                System.out.printf(
+                        "Router connected after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 try (Socket r = router) {
                     for (int i = 0; i < 100; i++) {
                         r.getOutputStream().write(query("router", i));
@@ -326,7 +361,8 @@ class LimitsTest {
                     await(() -> node.counters().messageCount(Transport.TCP) == 100);
                 }
                 assertThat(node.counters().dropCount(DropReason.FRAME_TIMEOUT)
-                        + node.counters().dropCount(DropReason.CONNECTION_EVICTED)).isPositive();
+                                + node.counters().dropCount(DropReason.CONNECTION_EVICTED))
+                        .isPositive();
             } finally {
                 trickle.shutdownNow();
                 for (Socket s : slow) {
@@ -342,7 +378,8 @@ class LimitsTest {
     void unfinishedFramesOfAllConnectionsTogetherStayWithinTheBudget() throws Exception {
         // every frame is within --max-frame, but together they would be more than --max-buffered
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-frame", "1MiB", "--max-buffered", "2MiB"));
-                Socket a = connectFrom("127.0.0.2", node); Socket b = connectFrom("127.0.0.3", node);
+                Socket a = connectFrom("127.0.0.2", node);
+                Socket b = connectFrom("127.0.0.3", node);
                 Socket c = connectFrom("127.0.0.4", node)) {
             byte[] start = "<30>Jan  5 02:03:04 dnsmasq[1]: query[A] big.test from 10.0.0.1 "
                     .getBytes(StandardCharsets.US_ASCII);
@@ -359,7 +396,9 @@ class LimitsTest {
             c.getOutputStream().write(padding); // over the budget once it holds more than a or b: it holds the most
             c.getOutputStream().flush();
             await(() -> node.counters().dropCount(DropReason.BUFFER_LIMIT) == 1);
-            assertThat(closedByServer(c, 2000)).as("the connection holding the most is closed").isTrue();
+            assertThat(closedByServer(c, 2000))
+                    .as("the connection holding the most is closed")
+                    .isTrue();
             // the others finish their frames, which are delivered
             for (Socket s : List.of(a, b)) {
                 s.getOutputStream().write('\n');
@@ -369,7 +408,9 @@ class LimitsTest {
             assertThat(closedByServer(a, 100)).isFalse();
             assertThat(closedByServer(b, 100)).isFalse();
             node.flush();
-            assertThat(node.counters().messageCount(Transport.TCP)).as("nothing of the cut frame").isEqualTo(2);
+            assertThat(node.counters().messageCount(Transport.TCP))
+                    .as("nothing of the cut frame")
+                    .isEqualTo(2);
             assertThat(node.counters().dropCount(DropReason.BUFFER_LIMIT)).isEqualTo(1);
         }
     }
@@ -377,24 +418,34 @@ class LimitsTest {
     @Test
     void aFloodOfNewPairsOverTcpIsSlowedDownNotDropped() throws Exception {
         // the smallest bounds: every flush can take only a few thousand new pairs
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-pairs", "271", "--io-threads", "1",
-                "--flush-interval", "1s"))) {
+        try (RouterLog node = RouterLog.start(
+                RouterLogTest.settings("--max-pairs", "271", "--io-threads", "1", "--flush-interval", "1s"))) {
             int lines = 60_000;
             StringBuilder b = new StringBuilder(lines * 80);
             for (int i = 0; i < lines; i++) {
-                b.append("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] flood").append(i).append(".test from 10.9.")
-                        .append(i % 200).append('.').append(i % 250).append('\n');
+                b.append("<30>Jan  5 02:03:04 dnsmasq[1]: query[A] flood")
+                        .append(i)
+                        .append(".test from 10.9.")
+                        .append(i % 200)
+                        .append('.')
+                        .append(i % 250)
+                        .append('\n');
             }
             Senders.tcp(node.syslogPort(), b.toString());
             await(() -> node.counters().messageCount(Transport.TCP) == lines);
             node.flush();
-            assertThat(node.counters().dropCount(DropReason.AGGREGATION_FULL)).as("nothing dropped").isZero();
+            assertThat(node.counters().dropCount(DropReason.AGGREGATION_FULL))
+                    .as("nothing dropped")
+                    .isZero();
             assertThat(node.counters().dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(lines);
             // the store keeps its bound; the rest was evicted, not lost on the way
             assertThat(node.store().pairs().size()).isLessThanOrEqualTo(271);
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(50),
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(50),
                     () -> node.store().pairs().size() + node.store().pairs().evicted() >= lines);
-            assertThat(node.store().pairs().size() + node.store().pairs().evicted()).isEqualTo(lines);
+            assertThat(node.store().pairs().size() + node.store().pairs().evicted())
+                    .isEqualTo(lines);
         }
     }
 }

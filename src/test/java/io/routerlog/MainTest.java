@@ -3,30 +3,29 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.routerlog.stats.Transport;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import io.routerlog.stats.Transport;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 
 /** Flags, environment and config file, and what the command says about bad values. */
 class MainTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
+    private record Result(int code, String out, String err) {}
 
     private static Result run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
@@ -88,10 +87,25 @@ class MainTest {
         Settings single = Main.parse(new String[0], Map.of());
         assertThat(single.store().cluster().clustered()).isFalse();
         assertThat(single.store().backupCount()).isEqualTo(1);
-        Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1,10.0.0.2:5702",
-            "--cluster-members", "[fd00::3]:5701", "--cluster-name", "home", "--cluster-port", "5801",
-            "--cluster-interface", "10.0.0.*", "--cluster-multicast", "--backup-count", "2",
-            "--shutdown-grace", "2s"}, Map.of());
+        Settings s = Main.parse(
+                new String[] {
+                    "--cluster-members",
+                    "10.0.0.1,10.0.0.2:5702",
+                    "--cluster-members",
+                    "[fd00::3]:5701",
+                    "--cluster-name",
+                    "home",
+                    "--cluster-port",
+                    "5801",
+                    "--cluster-interface",
+                    "10.0.0.*",
+                    "--cluster-multicast",
+                    "--backup-count",
+                    "2",
+                    "--shutdown-grace",
+                    "2s"
+                },
+                Map.of());
         assertThat(s.store().cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5702", "[fd00::3]:5701");
         assertThat(s.store().cluster().name()).isEqualTo("home");
         assertThat(s.store().cluster().port()).isEqualTo(5801);
@@ -100,53 +114,77 @@ class MainTest {
         assertThat(s.store().cluster().clustered()).isTrue();
         assertThat(s.store().backupCount()).isEqualTo(2);
         assertThat(s.syslog().shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
-        Settings env = Main.parse(new String[0], Map.of("ROUTERLOG_CLUSTER_MULTICAST", "true",
-                "ROUTERLOG_CLUSTER_K8S_SERVICE", "routerlog.default.svc.cluster.local"));
+        Settings env = Main.parse(
+                new String[0],
+                Map.of(
+                        "ROUTERLOG_CLUSTER_MULTICAST",
+                        "true",
+                        "ROUTERLOG_CLUSTER_K8S_SERVICE",
+                        "routerlog.default.svc.cluster.local"));
         assertThat(env.store().cluster().multicast()).isTrue();
         assertThat(env.store().cluster().k8sService()).isEqualTo("routerlog.default.svc.cluster.local");
     }
 
     @Test
     void theClusterSecretComesFromTheEnvironmentAndIsWarnedAboutOnTheCommandLine() {
-        Settings s = Main.parse(new String[] {"--cluster-members", "10.0.0.1"},
-                Map.of("ROUTERLOG_CLUSTER_SECRET", "0123456789abcdef"));
+        Settings s = Main.parse(
+                new String[] {"--cluster-members", "10.0.0.1"}, Map.of("ROUTERLOG_CLUSTER_SECRET", "0123456789abcdef"));
         assertThat(s.store().cluster().secret()).isEqualTo("0123456789abcdef");
         assertThat(s.store().cluster().toString()).doesNotContain("0123456789abcdef");
         Result tooShort = run(Map.of("ROUTERLOG_CLUSTER_SECRET", "short"));
         assertThat(tooShort.code()).isEqualTo(2);
-        assertThat(tooShort.err().lines()).singleElement().asString()
+        assertThat(tooShort.err().lines())
+                .singleElement()
+                .asString()
                 .contains("--cluster-secret must be at least 16 characters")
-                .contains("(from environment variable ROUTERLOG_CLUSTER_SECRET)").doesNotContain("short");
+                .contains("(from environment variable ROUTERLOG_CLUSTER_SECRET)")
+                .doesNotContain("short");
         Result onCommandLine = run(Map.of(), "--cluster-secret", "0123456789abcdef", "--log-level", "loud");
-        assertThat(onCommandLine.err()).contains("warning: --cluster-secret on the command line can be read by "
-                + "every local user");
+        assertThat(onCommandLine.err())
+                .contains("warning: --cluster-secret on the command line can be read by " + "every local user");
     }
 
     @Test
     void syslogTransports() {
         assertThat(Main.parse(new String[0], Map.of()).syslog().transports())
                 .containsExactly(Transport.UDP, Transport.TCP);
-        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of()).syslog().transports())
+        assertThat(Main.parse(new String[] {"--syslog-transports", "TCP"}, Map.of())
+                        .syslog()
+                        .transports())
                 .containsExactly(Transport.TCP);
         @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
         Map<String[], String> bad = new LinkedHashMap<>();
         bad.put(new String[] {"--syslog-transports", "smtp"}, "--syslog-transports: 'smtp' is not udp, tcp or tls");
         bad.put(new String[] {"--syslog-transports", ""}, "--syslog-transports is empty");
         bad.put(new String[] {"--syslog-transports", "tcp,tls"}, "--syslog-transports: tls needs --syslog-tls-port");
-        bad.put(new String[] {"--syslog-transports", "tcp", "--syslog-tls-port", "6514"},
+        bad.put(
+                new String[] {"--syslog-transports", "tcp", "--syslog-tls-port", "6514"},
                 "--syslog-transports leaves out tls but --syslog-tls-port is set");
         bad.forEach((args, message) -> {
             Result r = run(Map.of(), args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+            assertThat(r.err().lines())
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
                     .startsWith("routerlog: " + message);
         });
     }
 
     @Test
     void sizesAndDurationsInTheirUsualSpellings() {
-        Settings s = Main.parse(new String[] {"--max-frame", "64k", "--udp-receive-buffer", "16MiB",
-            "--retention", "7d", "--flush-interval", "PT0.5S"}, Map.of());
+        Settings s = Main.parse(
+                new String[] {
+                    "--max-frame",
+                    "64k",
+                    "--udp-receive-buffer",
+                    "16MiB",
+                    "--retention",
+                    "7d",
+                    "--flush-interval",
+                    "PT0.5S"
+                },
+                Map.of());
         assertThat(s.syslog().maxFrame()).isEqualTo(65536);
         assertThat(s.syslog().udpReceiveBuffer()).isEqualTo(16 << 20);
         assertThat(s.store().retention()).isEqualTo(Duration.ofDays(7));
@@ -187,8 +225,12 @@ class MainTest {
         for (String[] args : bad) {
             Result r = run(Map.of(), args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
-                    .startsWith("routerlog: ").contains(args[0]);
+            assertThat(r.err().lines())
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
+                    .startsWith("routerlog: ")
+                    .contains(args[0]);
             assertThat(r.out()).isEmpty();
         }
     }
@@ -199,7 +241,8 @@ class MainTest {
         assertThat(env.code()).isEqualTo(2);
         assertThat(env.err()).contains("--max-pairs").contains("(from environment variable ROUTERLOG_MAX_PAIRS)");
         assertThatThrownBy(() -> Main.parse(new String[0], Map.of("ROUTERLOG_MAX_PAIRS", "lots")))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--max-pairs");
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--max-pairs");
 
         Path f = config("retention = forever\n");
         Result file = run(Map.of(), "--config", f.toString());
@@ -209,7 +252,10 @@ class MainTest {
 
     @Test
     void unknownOrMalformedConfigFileEntriesAreErrorsWithTheLine() throws IOException {
-        Result unknown = run(Map.of(), "--config", config("max-pairs = 20000\nmax-paris = 3\n").toString());
+        Result unknown = run(
+                Map.of(),
+                "--config",
+                config("max-pairs = 20000\nmax-paris = 3\n").toString());
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("line 2").contains("unknown setting 'max-paris'");
 
@@ -233,13 +279,24 @@ class MainTest {
 
     @Test
     void aSettingGivenTwiceInTheConfigFileNamesBothLinesUnlessItIsRepeatable() throws IOException {
-        Result twice = run(Map.of(), "--config", config("max-pairs = 1000\n# more\nmax-pairs = 30000\n").toString());
+        Result twice = run(
+                Map.of(),
+                "--config",
+                config("max-pairs = 1000\n# more\nmax-pairs = 30000\n").toString());
         assertThat(twice.code()).isEqualTo(2);
-        assertThat(twice.err().lines()).singleElement().asString()
-                .startsWith("routerlog: ").contains("line 3").contains("max-pairs is already set on line 1");
+        assertThat(twice.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("routerlog: ")
+                .contains("line 3")
+                .contains("max-pairs is already set on line 1");
         // a repeatable option may be given on several lines
-        Settings s = Main.parse(new String[] {"--config", config("ignore-domain = a.test\nignore-domain = b.test\n")
-                .toString()}, Map.of());
+        Settings s = Main.parse(
+                new String[] {
+                    "--config",
+                    config("ignore-domain = a.test\nignore-domain = b.test\n").toString()
+                },
+                Map.of());
         assertThat(s.rules().ignoreDomains()).containsExactly("a.test", "b.test");
     }
 
@@ -262,7 +319,10 @@ class MainTest {
             }
             Result r = run(Map.of(), "--config", file.toString());
             assertThat(r.code()).as(file.toString()).isEqualTo(2);
-            assertThat(r.err().lines()).as(file.toString()).singleElement().asString()
+            assertThat(r.err().lines())
+                    .as(file.toString())
+                    .singleElement()
+                    .asString()
                     .isEqualTo("routerlog: " + message);
         });
     }
@@ -270,7 +330,8 @@ class MainTest {
     @Test
     void anEmptyAllowFromIsRefusedRatherThanRefusingEverySender() throws IOException {
         // with a bad --log-level too (checked last), so that a node would not start if the empty list passed
-        for (Result r : List.of(run(Map.of(), "--allow-from", "", "--log-level", "loud"),
+        for (Result r : List.of(
+                run(Map.of(), "--allow-from", "", "--log-level", "loud"),
                 run(Map.of("ROUTERLOG_ALLOW_FROM", " "), "--log-level", "loud"),
                 run(Map.of(), "--config", config("allow-from =\n").toString(), "--log-level", "loud"))) {
             assertThat(r.code()).isEqualTo(2);
@@ -285,24 +346,34 @@ class MainTest {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "");
         @SuppressWarnings("ArrayAsKeyOfSetOrMap") // only iterated, in order
         Map<String[], String> cases = new LinkedHashMap<>();
-        cases.put(new String[] {"--config", directory.toString()}, "cannot read config file " + directory
-                + ": is a directory");
-        cases.put(new String[] {"--leases-file", missing.toString()}, "--leases-file: cannot read " + missing
-                + ": no such file");
-        cases.put(new String[] {"--leases-file", directory.toString()}, "--leases-file: cannot read " + directory
-                + ": is a directory");
-        cases.put(new String[] {"--geoip-country-db", missing.toString()}, "--geoip-country-db: cannot read "
-                + missing + ": no such file");
-        cases.put(new String[] {"--geoip-asn-db", directory.toString()}, "--geoip-asn-db: cannot read " + directory
-                + ": is a directory");
-        cases.put(new String[] {"--http-tls", "--tls-cert", missing.toString(), "--tls-key", cert.toString()},
+        cases.put(
+                new String[] {"--config", directory.toString()},
+                "cannot read config file " + directory + ": is a directory");
+        cases.put(
+                new String[] {"--leases-file", missing.toString()},
+                "--leases-file: cannot read " + missing + ": no such file");
+        cases.put(
+                new String[] {"--leases-file", directory.toString()},
+                "--leases-file: cannot read " + directory + ": is a directory");
+        cases.put(
+                new String[] {"--geoip-country-db", missing.toString()},
+                "--geoip-country-db: cannot read " + missing + ": no such file");
+        cases.put(
+                new String[] {"--geoip-asn-db", directory.toString()},
+                "--geoip-asn-db: cannot read " + directory + ": is a directory");
+        cases.put(
+                new String[] {"--http-tls", "--tls-cert", missing.toString(), "--tls-key", cert.toString()},
                 "--tls-cert: cannot read " + missing + ": no such file");
-        cases.put(new String[] {"--http-tls", "--tls-cert", directory.toString(), "--tls-key", cert.toString()},
+        cases.put(
+                new String[] {"--http-tls", "--tls-cert", directory.toString(), "--tls-key", cert.toString()},
                 "--tls-cert: cannot read " + directory + ": is a directory");
         cases.forEach((args, reason) -> {
             Result r = run(Map.of(), args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err().lines()).as(String.join(" ", args)).singleElement().asString()
+            assertThat(r.err().lines())
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
                     .startsWith("routerlog: " + reason);
         });
     }
@@ -311,10 +382,27 @@ class MainTest {
     void helpListsEveryOptionAndItsEnvironmentVariableRule() {
         Result r = run(Map.of(), "--help");
         assertThat(r.code()).isZero();
-        for (String option : List.of("--config", "--listen-address", "--syslog-port", "--http-address",
-                "--http-port", "--max-frame", "--udp-receive-buffer", "--io-threads", "--max-pairs", "--max-leases",
-                "--retention", "--flush-interval", "--dnstt-domain", "--dnstt-active-window", "--max-dnstt-sessions",
-                "--geoip-country-db", "--geoip-asn-db", "--leases-file", "--log-level", "--version")) {
+        for (String option : List.of(
+                "--config",
+                "--listen-address",
+                "--syslog-port",
+                "--http-address",
+                "--http-port",
+                "--max-frame",
+                "--udp-receive-buffer",
+                "--io-threads",
+                "--max-pairs",
+                "--max-leases",
+                "--retention",
+                "--flush-interval",
+                "--dnstt-domain",
+                "--dnstt-active-window",
+                "--max-dnstt-sessions",
+                "--geoip-country-db",
+                "--geoip-asn-db",
+                "--leases-file",
+                "--log-level",
+                "--version")) {
             assertThat(r.out()).contains(option);
         }
         assertThat(r.out()).contains("ROUTERLOG_MAX_PAIRS").contains("CAP_NET_BIND_SERVICE");
@@ -322,25 +410,40 @@ class MainTest {
 
     @Test
     void helpFitsEightyColumnsAndShowsFlagsWithoutAValue() {
-        for (String[] args : List.of(new String[] {"--help"}, new String[] {"ingest", "--help"},
-                new String[] {"hash-password", "--help"}, new String[] {"loadgen", "--help"})) {
+        for (String[] args : List.of(
+                new String[] {"--help"},
+                new String[] {"ingest", "--help"},
+                new String[] {"hash-password", "--help"},
+                new String[] {"loadgen", "--help"})) {
             Result r = run(Map.of("COLUMNS", "80"), args);
             String what = String.join(" ", args);
             assertThat(r.code()).as(what).isZero();
-            assertThat(r.out().lines()).as("lines of %s longer than 80 columns", what)
+            assertThat(r.out().lines())
+                    .as("lines of %s longer than 80 columns", what)
                     .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
             assertThat(r.out()).as(what).doesNotContain("[=<");
         }
         String help = run(Map.of(), "--help").out();
-        assertThat(help).containsPattern("(?m)^ +--http-tls +Serve the HTTP endpoints over HTTPS")
+        assertThat(help)
+                .containsPattern("(?m)^ +--http-tls +Serve the HTTP endpoints over HTTPS")
                 .containsPattern("(?m)^ +--cluster-multicast +Find other nodes by multicast")
                 .startsWith("Usage: routerlog [OPTION]...");
         // the flags still take an explicit value, from the command line and from the environment
-        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of()).store().cluster().multicast()).isTrue();
-        assertThat(Main.parse(new String[] {"--cluster-multicast=false"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
-                "true")).store().cluster().multicast()).isFalse();
-        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST",
-                "true")).store().cluster().multicast()).isTrue();
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of())
+                        .store()
+                        .cluster()
+                        .multicast())
+                .isTrue();
+        assertThat(Main.parse(new String[] {"--cluster-multicast=false"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST", "true"))
+                        .store()
+                        .cluster()
+                        .multicast())
+                .isFalse();
+        assertThat(Main.parse(new String[] {"--cluster-multicast"}, Map.of("ROUTERLOG_CLUSTER_MULTICAST", "true"))
+                        .store()
+                        .cluster()
+                        .multicast())
+                .isTrue();
     }
 
     @Test
@@ -359,7 +462,11 @@ class MainTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("is not a bcrypt hash (" + hash.substring(0, 7) + "...)");
         assertThat(Main.parse(new String[] {"--http-user", "admin", "--http-password-hash", hash}, Map.of())
-                .http().login().orElseThrow().passwordHash()).isEqualTo(hash);
+                        .http()
+                        .login()
+                        .orElseThrow()
+                        .passwordHash())
+                .isEqualTo(hash);
     }
 
     @Test
@@ -369,18 +476,19 @@ class MainTest {
         Result longest;
         try {
             // 73 bytes in UTF-8: bcrypt would silently use only the first 72
-            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "x\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "x\n").getBytes(StandardCharsets.UTF_8)));
             tooLong = run(Map.of(), "hash-password");
-            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(("é".repeat(36) + "\n").getBytes(StandardCharsets.UTF_8)));
             longest = run(Map.of(), "hash-password");
         } finally {
             System.setIn(stdin);
         }
         assertThat(tooLong.code()).isEqualTo(2);
         assertThat(tooLong.out()).isEmpty();
-        assertThat(tooLong.err().strip()).doesNotContain("\n").contains("73 bytes").contains("at most 72");
+        assertThat(tooLong.err().strip())
+                .doesNotContain("\n")
+                .contains("73 bytes")
+                .contains("at most 72");
         assertThat(longest.code()).isZero();
         assertThat(longest.out().strip()).startsWith("$2");
     }

@@ -16,8 +16,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * command line plus {@code ROUTERLOG_*} environment variables give, checked exactly as at start.
  */
 public final class OptionsCheck {
-    private OptionsCheck() {
-    }
+    private OptionsCheck() {}
 
     /**
      * The settings {@code args} and {@code env} give, or the reason they are wrong. Unlike routerlog itself, which
@@ -52,7 +51,9 @@ public final class OptionsCheck {
 
     /** The options whose value is a file (routerlog opens it while checking the settings). */
     public static Set<String> fileOptions() {
-        return options().stream().filter(o -> o.type() == Path.class).map(OptionSpec::longestName)
+        return options().stream()
+                .filter(o -> o.type() == Path.class)
+                .map(OptionSpec::longestName)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -68,8 +69,9 @@ public final class OptionsCheck {
     }
 
     private static List<OptionSpec> options() {
-        return new CommandLine(new Main()).getCommandSpec().options().stream()
-                .filter(o -> !o.usageHelp() && !o.versionHelp())
-                .toList();
+        return new CommandLine(new Main())
+                .getCommandSpec().options().stream()
+                        .filter(o -> !o.usageHelp() && !o.versionHelp())
+                        .toList();
     }
 }

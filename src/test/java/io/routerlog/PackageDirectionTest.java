@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class PackageDirectionTest {
     /** The stages of the receive path, in the order data passes through them. */
-    private static final List<String> FLOW = List.of(
-            "source", "framing", "syslog", "parser", "rules", "aggregate", "store");
+    private static final List<String> FLOW =
+            List.of("source", "framing", "syslog", "parser", "rules", "aggregate", "store");
+
     private static final Path MAIN = Path.of("src", "main", "java", "io", "routerlog");
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.routerlog\\.(\\w+)\\.[A-Z]");
 
@@ -31,7 +32,8 @@ class PackageDirectionTest {
         List<String> upstream = new ArrayList<>();
         for (String stage : FLOW) {
             try (Stream<Path> files = Files.list(MAIN.resolve(stage))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher m = REFERENCE.matcher(Files.readString(file, StandardCharsets.UTF_8));
                     while (m.find()) {
                         int target = FLOW.indexOf(m.group(1));

@@ -4,33 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
+import io.routerlog.testing.GeoFixtures;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.PcapWriter;
 import io.routerlog.testing.Waiting;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
-import io.routerlog.testing.GeoFixtures;
-import java.net.InetAddress;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /** Packet captures through the store to exact values on /metrics, and the {@code ingest} subcommand. */
 class PacketIngestTest {
@@ -71,10 +71,13 @@ class PacketIngestTest {
                     w.ip(PcapWriter.udp(client, 40000 + round, server, 53, q));
                     w.ip(PcapWriter.udp(server, 53, client, 40000 + round, r));
                 }
-                e.queries.merge(client.replace("fd00::20", "fd00::20") + " "
-                        + name.toLowerCase(Locale.ROOT) + " " + Type.string(type), 1L, Long::sum);
-                e.outcomes.merge(rcode == Rcode.NXDOMAIN ? "nxdomain" : answers > 0 ? "answered" : "nodata", 1L,
+                e.queries.merge(
+                        client.replace("fd00::20", "fd00::20") + " " + name.toLowerCase(Locale.ROOT) + " "
+                                + Type.string(type),
+                        1L,
                         Long::sum);
+                e.outcomes.merge(
+                        rcode == Rcode.NXDOMAIN ? "nxdomain" : answers > 0 ? "answered" : "nodata", 1L, Long::sum);
             }
         }
         // DNSTT: three sessions through two resolvers; the tunnel server (203.0.113.1) answers each
@@ -85,8 +88,7 @@ class PacketIngestTest {
                 String resolver = resolvers[(round + s) % 2];
                 String server = resolver.contains(":") ? "2001:db8::1" : "203.0.113.1";
                 String name = round % 3 == 0
-                        ? DnsttClientNames.data(sessions[s], ("data " + round).getBytes(StandardCharsets.UTF_8),
-                                DOMAIN)
+                        ? DnsttClientNames.data(sessions[s], ("data " + round).getBytes(StandardCharsets.UTF_8), DOMAIN)
                         : DnsttClientNames.poll(sessions[s], DOMAIN);
                 byte[] q = PcapWriter.query(++id, name, Type.TXT);
                 byte[] r = PcapWriter.response(q, Rcode.NOERROR, 1 + round % 3);
@@ -106,7 +108,8 @@ class PacketIngestTest {
     private static void assertCounted(Exposition m, Expected e, long bytesOut) {
         assertThat(m.queryCounts()).isEqualTo(e.queries);
         for (Map.Entry<String, Long> o : e.outcomes.entrySet()) {
-            assertThat(m.value("routerlog_dns_replies_total", "outcome", o.getKey())).as(o.getKey())
+            assertThat(m.value("routerlog_dns_replies_total", "outcome", o.getKey()))
+                    .as(o.getKey())
                     .isEqualTo(o.getValue().doubleValue());
         }
         assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) e.tunnelQueries);
@@ -130,11 +133,15 @@ class PacketIngestTest {
             }
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
-            assertCounted(m, e, e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
+            assertCounted(
+                    m,
+                    e,
+                    e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
             long messages = 2L * (7 * 3 + 10 * 3);
             assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(messages / 2.0);
             assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(messages / 2.0);
-            assertThat(m.value("routerlog_packets_total", "result", "malformed")).isZero();
+            assertThat(m.value("routerlog_packets_total", "result", "malformed"))
+                    .isZero();
             assertThat(node.packetCounters().truncatedFiles.sum()).isZero();
         }
     }
@@ -145,19 +152,25 @@ class PacketIngestTest {
         int pairs = 6_000;
         PcapWriter w = new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.RAW);
         for (int i = 0; i < pairs; i++) {
-            w.ip(PcapWriter.udp("10.0." + (i % 7) + ".1", 1000, "10.0.0.254", 53,
+            w.ip(PcapWriter.udp(
+                    "10.0." + (i % 7) + ".1",
+                    1000,
+                    "10.0.0.254",
+                    53,
                     PcapWriter.query(i, "host" + i + ".example", Type.A)));
         }
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--max-pairs", "4096",
-                "--flush-interval", "5s"))) {
+        try (RouterLog node =
+                RouterLog.start(RouterLogTest.settings("--max-pairs", "4096", "--flush-interval", "5s"))) {
             node.newPacketReader().read(new ByteArrayInputStream(w.bytes()));
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
-            assertThat(m.value("routerlog_syslog_dropped_total", "reason", "aggregation_full")).isZero();
+            assertThat(m.value("routerlog_syslog_dropped_total", "reason", "aggregation_full"))
+                    .isZero();
             assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(pairs);
             // the store keeps its bound (floor(4096 / 271) per partition) by evicting, not by losing counts early
             assertThat(m.queryCounts().size()).isLessThanOrEqualTo(4096 / 271 * 271);
-            assertThat(m.queryCounts().size() + m.value("routerlog_dns_pairs_evicted_total")).isEqualTo(pairs);
+            assertThat(m.queryCounts().size() + m.value("routerlog_dns_pairs_evicted_total"))
+                    .isEqualTo(pairs);
         }
     }
 
@@ -166,18 +179,26 @@ class PacketIngestTest {
         Expected e = new Expected();
         byte[][] files = traffic(e);
         Path[] db = GeoFixtures.write(dir);
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--dnstt-domain", DOMAIN,
-                "--geoip-country-db", db[0].toString(), "--geoip-asn-db", db[1].toString()))) {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings(
+                "--dnstt-domain",
+                DOMAIN,
+                "--geoip-country-db",
+                db[0].toString(),
+                "--geoip-asn-db",
+                db[1].toString()))) {
             for (byte[] f : files) {
                 node.newPacketReader().read(new ByteArrayInputStream(f));
             }
             node.flush();
             Exposition m = Http.metrics(node.httpPort());
             // neither resolver is in the GeoIP fixtures: both under ZZ/0, so compare the sum per label set
-            double sum = m.samples("dnstt_bytes_out_total").stream().mapToDouble(Exposition.Sample::value).sum();
-            assertThat(sum).isEqualTo((double) e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
-            assertThat(m.samples("dnstt_bytes_out_total")).allSatisfy(s ->
-                    assertThat(s.labels()).containsOnlyKeys("domain", "country", "asn"));
+            double sum = m.samples("dnstt_bytes_out_total").stream()
+                    .mapToDouble(Exposition.Sample::value)
+                    .sum();
+            assertThat(sum).isEqualTo((double)
+                    e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
+            assertThat(m.samples("dnstt_bytes_out_total"))
+                    .allSatisfy(s -> assertThat(s.labels()).containsOnlyKeys("domain", "country", "asn"));
         }
     }
 
@@ -192,38 +213,57 @@ class PacketIngestTest {
         int[] ports = freePorts(2);
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
         String name = "ingest-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        List<String> cluster = List.of("--cluster-name", name, "--cluster-interface", "127.0.0.1",
-                "--cluster-members", members, "--dnstt-domain", DOMAIN, "--backup-count", "0");
+        List<String> cluster = List.of(
+                "--cluster-name",
+                name,
+                "--cluster-interface",
+                "127.0.0.1",
+                "--cluster-members",
+                members,
+                "--dnstt-domain",
+                DOMAIN,
+                "--backup-count",
+                "0");
         List<String> nodeArgs = new ArrayList<>(cluster);
         nodeArgs.addAll(List.of("--cluster-port", Integer.toString(ports[0])));
         try (RouterLog node = RouterLog.start(RouterLogTest.settings(nodeArgs.toArray(String[]::new)))) {
-            List<String> args = new ArrayList<>(List.of("ingest", plain.toString(), zipped.toString(),
-                    "--progress", "always", "--cluster-port", Integer.toString(ports[1]), "--log-level", "warn"));
+            List<String> args = new ArrayList<>(List.of(
+                    "ingest",
+                    plain.toString(),
+                    zipped.toString(),
+                    "--progress",
+                    "always",
+                    "--cluster-port",
+                    Integer.toString(ports[1]),
+                    "--log-level",
+                    "warn"));
             args.addAll(cluster);
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int code = Main.run(args.toArray(String[]::new), Map.of(), new PrintWriter(out, true),
-                    new PrintWriter(err, true));
+            int code = Main.run(
+                    args.toArray(String[]::new), Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
             assertThat(code).as(err.toString()).isZero();
             assertThat(out.toString()).contains("ingested 2 file(s)").contains((7 * 3 + 10 * 3) + " queries");
             assertThat(err.toString()).contains("] 100% ").contains(" packets ");
             Exposition m = Http.metrics(node.httpPort(), "/metrics?scope=cluster");
             // the ingesting member has left; what it flushed is in the cluster's maps, its sessions too
-            assertCounted(m, e, e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
+            assertCounted(
+                    m,
+                    e,
+                    e.bytesOut.values().stream().mapToLong(Long::longValue).sum());
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run ingest(String... args) {
-        List<String> all = new ArrayList<>(List.of("ingest", "--http-port", "0", "--progress", "never",
-                "--log-level", "warn"));
+        List<String> all =
+                new ArrayList<>(List.of("ingest", "--http-port", "0", "--progress", "never", "--log-level", "warn"));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), Map.of(), new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        int code =
+                Main.run(all.toArray(String[]::new), Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -239,14 +279,16 @@ class PacketIngestTest {
         Path missing = dir.resolve("missing.pcap");
         Run r = ingest(cut.toString(), missing.toString(), text.toString(), empty.toString(), directory.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().lines()).containsExactly(
-                "routerlog ingest: " + cut + ": truncated or corrupt, read up to the damage",
-                "routerlog ingest: cannot read " + missing + ": no such file",
-                "routerlog ingest: " + text + ": not a pcap or pcapng file (plain or gzip-compressed)",
-                "routerlog ingest: " + empty + ": empty, not a capture",
-                "routerlog ingest: cannot read " + directory + ": is a directory");
+        assertThat(r.err().lines())
+                .containsExactly(
+                        "routerlog ingest: " + cut + ": truncated or corrupt, read up to the damage",
+                        "routerlog ingest: cannot read " + missing + ": no such file",
+                        "routerlog ingest: " + text + ": not a pcap or pcapng file (plain or gzip-compressed)",
+                        "routerlog ingest: " + empty + ": empty, not a capture",
+                        "routerlog ingest: cannot read " + directory + ": is a directory");
         // the summary counts the files read, and their bytes
-        assertThat(r.out()).contains("ingested 1 of 5 file(s), " + Files.size(cut) + " bytes: ")
+        assertThat(r.out())
+                .contains("ingested 1 of 5 file(s), " + Files.size(cut) + " bytes: ")
                 .contains("1 truncated files");
     }
 
@@ -270,9 +312,10 @@ class PacketIngestTest {
         Path f = Files.write(dir.resolve("dns-5353.pcap"), w.bytes());
         Run r = ingest(f.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err().lines()).containsExactly("routerlog ingest: " + f + ": 28 packet(s), none to or from "
-                + "port 53; the ports seen most: 5353 (28), 40000 (2), 40001 (2). Was DNS on another port? Then read "
-                + "it with --capture-port 5353");
+        assertThat(r.err().lines())
+                .containsExactly("routerlog ingest: " + f + ": 28 packet(s), none to or from "
+                        + "port 53; the ports seen most: 5353 (28), 40000 (2), 40001 (2). Was DNS on another port? Then read "
+                        + "it with --capture-port 5353");
         assertThat(r.out()).contains("ingested 1 file(s)").contains("28 not DNS");
 
         r = ingest(f.toString(), "--capture-port", "5353");
@@ -289,14 +332,30 @@ class PacketIngestTest {
         Files.write(f, files[1]);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() ->
-                Main.run(new String[] {"ingest", f.toString(), "--dnstt-domain", DOMAIN, "--http-address",
-                    "127.0.0.1", "--http-port", "0", "--serve-after", "3s", "--progress", "never"}, Map.of(),
-                        new PrintWriter(out, true), new PrintWriter(err, true)));
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.run(
+                new String[] {
+                    "ingest",
+                    f.toString(),
+                    "--dnstt-domain",
+                    DOMAIN,
+                    "--http-address",
+                    "127.0.0.1",
+                    "--http-port",
+                    "0",
+                    "--serve-after",
+                    "3s",
+                    "--progress",
+                    "never"
+                },
+                Map.of(),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true)));
         Pattern serving = Pattern.compile("serving /metrics on port (\\d+) for 3s");
         Waiting.atMost(Duration.ofSeconds(60), Duration.ofMillis(50))
                 .failFast(() -> assertThat(code).as(err.toString()).isNotDone())
-                .untilAsserted(() -> assertThat(serving.matcher(out.toString()).find()).as(out + "\n" + err).isTrue());
+                .untilAsserted(() -> assertThat(serving.matcher(out.toString()).find())
+                        .as(out + "\n" + err)
+                        .isTrue());
         Matcher matcher = serving.matcher(out.toString());
         assertThat(matcher.find()).isTrue();
         Exposition m = Http.metrics(Integer.parseInt(matcher.group(1)));

@@ -29,11 +29,14 @@ class PrivacyTest {
             lines.append("<30>Nov 22 01:59:47 OpenWrt ").append(l).append('\n');
         }
         Senders.tcp(node.syslogPort(), lines.toString());
-        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+        Waiting.upTo(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(10),
                 () -> node.counters().messageCount(Transport.TCP) >= LINES.size());
         node.flush();
         return Http.get(node.httpPort(), "/metrics?scope=cluster").body()
-                + Http.get(node.httpPort(), "/clients.csv").body() + Http.get(node.httpPort(), "/clients.tsv").body();
+                + Http.get(node.httpPort(), "/clients.csv").body()
+                + Http.get(node.httpPort(), "/clients.tsv").body();
     }
 
     @Test
@@ -41,48 +44,66 @@ class PrivacyTest {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--anonymize-clients", "truncate"))) {
             String everything = scrapeEverything(node);
             Exposition m = Http.metrics(node.httpPort());
-            assertThat(m.queryCounts()).containsEntry("192.168.1.0 www.example.com A", 2L)
+            assertThat(m.queryCounts())
+                    .containsEntry("192.168.1.0 www.example.com A", 2L)
                     .containsEntry("2001:db8:1234:: www.example.com AAAA", 1L);
             assertThat(m.samples("routerlog_dhcp_lease_info")).isEmpty();
-            assertThat(everything).doesNotContain("192.168.1.23").doesNotContain("192.168.1.45")
-                    .doesNotContain("5678").doesNotContain("aa:bb:cc:dd:ee:23").doesNotContain("annas-phone");
+            assertThat(everything)
+                    .doesNotContain("192.168.1.23")
+                    .doesNotContain("192.168.1.45")
+                    .doesNotContain("5678")
+                    .doesNotContain("aa:bb:cc:dd:ee:23")
+                    .doesNotContain("annas-phone");
         }
     }
 
     @Test
     void hashedClientsAreStableAndDistinctAndRevealNothing() throws Exception {
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--anonymize-clients", "hash",
-                "--anonymize-key", "correct horse battery staple"))) {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings(
+                "--anonymize-clients", "hash", "--anonymize-key", "correct horse battery staple"))) {
             String everything = scrapeEverything(node);
             Map<String, Long> counts = Http.metrics(node.httpPort()).queryCounts();
-            List<String> clients = counts.keySet().stream().map(k -> k.split(" ")[0]).distinct().toList();
+            List<String> clients = counts.keySet().stream()
+                    .map(k -> k.split(" ")[0])
+                    .distinct()
+                    .toList();
             assertThat(clients).hasSize(3).allMatch(c -> c.matches("anon-[0-9a-f]{16}"));
-            assertThat(counts.keySet().stream().filter(k -> k.endsWith(" www.example.com A"))).hasSize(2);
-            assertThat(everything).doesNotContain("192.168.1.23").doesNotContain("2001:db8")
-                    .doesNotContain("annas-phone").doesNotContain("correct horse");
+            assertThat(counts.keySet().stream().filter(k -> k.endsWith(" www.example.com A")))
+                    .hasSize(2);
+            assertThat(everything)
+                    .doesNotContain("192.168.1.23")
+                    .doesNotContain("2001:db8")
+                    .doesNotContain("annas-phone")
+                    .doesNotContain("correct horse");
         }
-        try (RouterLog again = RouterLog.start(RouterLogTest.settings("--anonymize-clients", "hash",
-                "--anonymize-key", "correct horse battery staple"));
-                RouterLog otherKey = RouterLog.start(RouterLogTest.settings("--anonymize-clients", "hash",
-                        "--anonymize-key", "another sixteen characters"))) {
+        try (RouterLog again = RouterLog.start(RouterLogTest.settings(
+                        "--anonymize-clients", "hash", "--anonymize-key", "correct horse battery staple"));
+                RouterLog otherKey = RouterLog.start(RouterLogTest.settings(
+                        "--anonymize-clients", "hash", "--anonymize-key", "another sixteen characters"))) {
             scrapeEverything(again);
             scrapeEverything(otherKey);
             // the same key gives the same names across restarts; another key gives others
             assertThat(Http.metrics(again.httpPort()).queryCounts().keySet())
-                    .isNotEqualTo(Http.metrics(otherKey.httpPort()).queryCounts().keySet());
+                    .isNotEqualTo(
+                            Http.metrics(otherKey.httpPort()).queryCounts().keySet());
         }
     }
 
     @Test
     void ignoredNamesAreNeverStored() throws Exception {
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--ignore-domain", "health.test",
-                "--ignore-domain", "*.tracker?.net,*.cdn.*"))) {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings(
+                "--ignore-domain", "health.test", "--ignore-domain", "*.tracker?.net,*.cdn.*"))) {
             String everything = scrapeEverything(node);
             Exposition m = Http.metrics(node.httpPort());
-            assertThat(m.queryCounts()).containsOnlyKeys("192.168.1.23 www.example.com A",
-                    "192.168.1.45 www.example.com A", "2001:db8:1234:5678::1 www.example.com AAAA");
+            assertThat(m.queryCounts())
+                    .containsOnlyKeys(
+                            "192.168.1.23 www.example.com A",
+                            "192.168.1.45 www.example.com A",
+                            "2001:db8:1234:5678::1 www.example.com AAAA");
             assertThat(m.value("routerlog_dns_queries_ignored_total")).isEqualTo(3.0);
-            assertThat(everything).doesNotContain("health.test").doesNotContain("tracker7")
+            assertThat(everything)
+                    .doesNotContain("health.test")
+                    .doesNotContain("tracker7")
                     .doesNotContain("cdn.example.org");
         }
     }

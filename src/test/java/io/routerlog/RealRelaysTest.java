@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.function.Supplier;
 
 /**
  * dnsmasq's log forwarded through real syslog relays, as users set them up: Debian's rsyslog ({@code omfwd}) and
@@ -94,12 +94,51 @@ class RealRelaysTest {
     static void certificates() throws Exception {
         assumeRelays();
         Files.writeString(pki.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=routerlog relay test CA");
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "server.pem", "-days", "2", "-extfile", "server.ext");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=routerlog relay test CA");
+        openssl(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext");
     }
 
     /**
@@ -109,8 +148,8 @@ class RealRelaysTest {
     private static void assumeRelays() {
         boolean required = System.getenv("RELAY_TESTS_REQUIRED") != null;
         String rsyslog = "needs rsyslogd (scripts/prepare-relays.sh installs it)";
-        String syslogNg = "needs syslog-ng and loggen in " + SyslogNg.home()
-                + " (scripts/prepare-relays.sh unpacks them)";
+        String syslogNg =
+                "needs syslog-ng and loggen in " + SyslogNg.home() + " (scripts/prepare-relays.sh unpacks them)";
         if (required) {
             assertThat(Rsyslog.available()).as(rsyslog).isTrue();
             assertThat(SyslogNg.available() && Loggen.available()).as(syslogNg).isTrue();
@@ -122,9 +161,15 @@ class RealRelaysTest {
     private static void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Command.Result r = Command.of(cmd).in(pki).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        Command.Result r = Command.of(cmd)
+                .in(pki)
+                .mergeStderr()
+                .deadline(Duration.ofSeconds(60))
+                .run();
         assertThat(r.finished()).isTrue();
-        assertThat(r.exitCode()).as("openssl %s: %s", String.join(" ", args), r.out()).isZero();
+        assertThat(r.exitCode())
+                .as("openssl %s: %s", String.join(" ", args), r.out())
+                .isZero();
     }
 
     // ---- rsyslog omfwd ---------------------------------------------------------------------------------------
@@ -163,8 +208,8 @@ class RealRelaysTest {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings());
                 Rsyslog relay = Rsyslog.start(dir, transport, template, node.syslogPort())) {
             logThrough(relay::log);
-            checkDnsmasqCounts(node, relay.toString(), transport == Rsyslog.Transport.UDP ? "udp" : "tcp",
-                    relay::output);
+            checkDnsmasqCounts(
+                    node, relay.toString(), transport == Rsyslog.Transport.UDP ? "udp" : "tcp", relay::output);
         }
     }
 
@@ -193,15 +238,26 @@ class RealRelaysTest {
     private void syslogNg(Path dir, SyslogNg.Destination destination) throws Exception {
         boolean tls = destination == SyslogNg.Destination.SYSLOG_TLS;
         Settings settings = tls
-                ? RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert", pki.resolve("server.pem").toString(),
-                        "--tls-key", pki.resolve("server.key").toString())
+                ? RouterLogTest.settings(
+                        "--syslog-tls-port",
+                        "0",
+                        "--tls-cert",
+                        pki.resolve("server.pem").toString(),
+                        "--tls-key",
+                        pki.resolve("server.key").toString())
                 : RouterLogTest.settings();
         try (RouterLog node = RouterLog.start(settings);
-                SyslogNg relay = SyslogNg.start(dir, destination, tls ? node.syslogTlsPort() : node.syslogPort(),
+                SyslogNg relay = SyslogNg.start(
+                        dir,
+                        destination,
+                        tls ? node.syslogTlsPort() : node.syslogPort(),
                         tls ? pki.resolve("ca.pem") : null)) {
             logThrough(relay::log);
-            checkDnsmasqCounts(node, relay.toString(), tls ? "tls"
-                    : destination == SyslogNg.Destination.NETWORK_UDP ? "udp" : "tcp", relay::output);
+            checkDnsmasqCounts(
+                    node,
+                    relay.toString(),
+                    tls ? "tls" : destination == SyslogNg.Destination.NETWORK_UDP ? "udp" : "tcp",
+                    relay::output);
         }
     }
 
@@ -213,8 +269,13 @@ class RealRelaysTest {
         // the line's \n, the current time without an offset, and a BOM before the message
         StringBuilder file = new StringBuilder();
         for (LoggedLine l : loggedLines()) {
-            file.append("<30>1 2026-12-02T10:00:00+00:00 router ").append(l.program()).append(' ').append(l.pid())
-                    .append(" - - ").append(l.line()).append('\n');
+            file.append("<30>1 2026-12-02T10:00:00+00:00 router ")
+                    .append(l.program())
+                    .append(' ')
+                    .append(l.pid())
+                    .append(" - - ")
+                    .append(l.line())
+                    .append('\n');
         }
         Path lines = dir.resolve("dnsmasq.log");
         Files.writeString(lines, file);
@@ -232,19 +293,22 @@ class RealRelaysTest {
             String relay = "loggen --inet --dgram --syslog-proto (generated messages)";
             Exposition m = settle(node, count);
             String ctx = relay + " -> routerlog " + summary(m) + "; loggen: " + output.strip();
-            assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp")).as("datagrams received from "
-                    + ctx).isEqualTo((double) count);
-            assertThat(nonZero(m, "routerlog_syslog_dropped_total", "reason")).as("drops of " + ctx).isEmpty();
+            assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp"))
+                    .as("datagrams received from " + ctx)
+                    .isEqualTo((double) count);
+            assertThat(nonZero(m, "routerlog_syslog_dropped_total", "reason"))
+                    .as("drops of " + ctx)
+                    .isEmpty();
             assertThat(m.value("routerlog_syslog_program_messages_total", "program", "prg00000"))
-                    .as("messages of loggen's program prg00000 from " + ctx).isEqualTo((double) count);
+                    .as("messages of loggen's program prg00000 from " + ctx)
+                    .isEqualTo((double) count);
         }
     }
 
     // ---- sending and checking --------------------------------------------------------------------------------
 
     /** A line as a program logs it: the program (tag), its process id and the message. */
-    record LoggedLine(String program, int pid, String line) {
-    }
+    record LoggedLine(String program, int pid, String line) {}
 
     /** Everything logged, in order: DHCP first, then the DNS blocks, each {@link #REPEAT} times. */
     static List<LoggedLine> loggedLines() {
@@ -267,9 +331,12 @@ class RealRelaysTest {
         List<LoggedLine> all = loggedLines();
         int start = 0;
         for (int i = 1; i <= all.size(); i++) {
-            if (i == all.size() || !all.get(i).program().equals(all.get(start).program())
+            if (i == all.size()
+                    || !all.get(i).program().equals(all.get(start).program())
                     || all.get(i).pid() != all.get(start).pid()) {
-                relay.log(all.get(start).program(), all.get(start).pid(),
+                relay.log(
+                        all.get(start).program(),
+                        all.get(start).pid(),
                         all.subList(start, i).stream().map(LoggedLine::line).toList());
                 start = i;
             }
@@ -282,7 +349,8 @@ class RealRelaysTest {
         for (LoggedLine l : loggedLines()) {
             Matcher m = QUERY.matcher(l.line());
             if (m.find()) {
-                String qtype = m.group(1).startsWith("type=") ? "TYPE" + m.group(1).substring(5) : m.group(1);
+                String qtype =
+                        m.group(1).startsWith("type=") ? "TYPE" + m.group(1).substring(5) : m.group(1);
                 String domain = m.group(2).toLowerCase(Locale.ROOT);
                 if (domain.endsWith(".")) {
                     domain = domain.substring(0, domain.length() - 1);
@@ -311,7 +379,9 @@ class RealRelaysTest {
 
     /** Waits (at most 10 s) until the node has received {@code messages} messages, then flushes and scrapes. */
     private static Exposition settle(RouterLog node, long messages) throws Exception {
-        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(20),
+        Waiting.upTo(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(20),
                 () -> received(Http.metrics(node.httpPort())) >= messages);
         Thread.sleep(100); // the last message's parse, on the receive thread, after its count
         node.flush();
@@ -319,7 +389,8 @@ class RealRelaysTest {
     }
 
     private static long received(Exposition m) {
-        return (long) m.samples("routerlog_syslog_messages_total").stream().mapToDouble(Exposition.Sample::value)
+        return (long) m.samples("routerlog_syslog_messages_total").stream()
+                .mapToDouble(Exposition.Sample::value)
                 .sum();
     }
 
@@ -370,8 +441,8 @@ class RealRelaysTest {
      * Waits until the node has received one message per line logged over {@code transport}, then checks every
      * count against the ground truth.
      */
-    private static void checkDnsmasqCounts(RouterLog node, String relay, String transport,
-            Supplier<String> relayOutput) throws Exception {
+    private static void checkDnsmasqCounts(RouterLog node, String relay, String transport, Supplier<String> relayOutput)
+            throws Exception {
         List<LoggedLine> logged = loggedLines();
         Exposition m = settle(node, logged.size());
         String ctx = relay + " -> routerlog " + summary(m);
@@ -379,45 +450,62 @@ class RealRelaysTest {
         assertThat(m.value("routerlog_syslog_messages_total", "transport", transport))
                 .as("messages received over %s from %s; relay output:%n%s", transport, ctx, relayOutput.get())
                 .isEqualTo((double) logged.size());
-        assertThat(nonZero(m, "routerlog_syslog_dropped_total", "reason")).as("drops of " + ctx).isEmpty();
+        assertThat(nonZero(m, "routerlog_syslog_dropped_total", "reason"))
+                .as("drops of " + ctx)
+                .isEmpty();
         Map<String, Long> programs = new TreeMap<>();
         logged.forEach(l -> programs.merge(l.program(), 1L, Long::sum));
         assertThat(nonZero(m, "routerlog_syslog_program_messages_total", "program"))
-                .as("messages by program (tag) from " + ctx).isEqualTo(programs);
+                .as("messages by program (tag) from " + ctx)
+                .isEqualTo(programs);
         assertThat(m.value("routerlog_dnsmasq_lines_total", "kind", "other"))
-                .as("dnsmasq lines of kind other from " + ctx).isZero();
+                .as("dnsmasq lines of kind other from " + ctx)
+                .isZero();
         assertThat(m.value("routerlog_dnsmasq_lines_total", "kind", "query"))
-                .as("dnsmasq query lines from " + ctx).isEqualTo((double) count(QUERY));
+                .as("dnsmasq query lines from " + ctx)
+                .isEqualTo((double) count(QUERY));
 
         Map<String, Long> series = new TreeMap<>();
         List<String> unclean = new ArrayList<>();
         for (Exposition.Sample s : m.samples("routerlog_dns_queries_total")) {
             String client = s.labels().get("client");
             String domain = s.labels().get("domain");
-            series.put(escape(client) + " " + escape(domain) + " " + escape(s.labels().get("qtype")),
+            series.put(
+                    escape(client) + " " + escape(domain) + " "
+                            + escape(s.labels().get("qtype")),
                     (long) s.value());
             if (!clean(client) || !clean(domain)) {
                 unclean.add("client=\"" + escape(client) + "\" domain=\"" + escape(domain) + "\"");
             }
         }
         assertThat(series).as("query series (client domain qtype) from " + ctx).isEqualTo(expectedQueries());
-        assertThat(unclean).as("query labels with white space or control characters from " + ctx).isEmpty();
+        assertThat(unclean)
+                .as("query labels with white space or control characters from " + ctx)
+                .isEmpty();
 
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain"))
-                .as("NXDOMAIN replies from " + ctx).isEqualTo((double) count(NXDOMAIN));
+                .as("NXDOMAIN replies from " + ctx)
+                .isEqualTo((double) count(NXDOMAIN));
 
         Map<String, String> leases = new TreeMap<>();
         for (Exposition.Sample s : m.samples("routerlog_dhcp_lease_info")) {
-            leases.put(escape(s.labels().get("client")),
+            leases.put(
+                    escape(s.labels().get("client")),
                     escape(s.labels().get("mac")) + " " + escape(s.labels().get("hostname")));
         }
-        assertThat(leases).as("DHCP identities (client -> mac hostname) from " + ctx).isEqualTo(expectedLeases());
+        assertThat(leases)
+                .as("DHCP identities (client -> mac hostname) from " + ctx)
+                .isEqualTo(expectedLeases());
         // a device's identity and its queries meet on the same client label
         List<String> leaseClients = m.samples("routerlog_dhcp_lease_info").stream()
-                .map(s -> escape(s.labels().get("client"))).toList();
+                .map(s -> escape(s.labels().get("client")))
+                .toList();
         List<String> queryClients = m.samples("routerlog_dns_queries_total").stream()
-                .map(s -> escape(s.labels().get("client"))).distinct().toList();
-        assertThat(queryClients).as("clients of the query series, which must include every DHCP client's label, from "
-                + ctx).containsAll(leaseClients);
+                .map(s -> escape(s.labels().get("client")))
+                .distinct()
+                .toList();
+        assertThat(queryClients)
+                .as("clients of the query series, which must include every DHCP client's label, from " + ctx)
+                .containsAll(leaseClients);
     }
 }

@@ -12,8 +12,12 @@ import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
 import io.routerlog.testing.Waiting;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,10 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 
 /** A whole node in this JVM, fed over real loopback sockets, read back through /metrics. */
 @ExtendWith(NettyLeakCheck.class)
@@ -33,8 +33,19 @@ class RouterLogTest {
 
     /** Settings for a node on free loopback ports, flushing every 100 ms, plus {@code args}. */
     static Settings settings(String... args) {
-        List<String> all = new ArrayList<>(List.of("--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
-                "--syslog-port", "0", "--http-port", "0", "--flush-interval", "100ms", "--io-threads", "2"));
+        List<String> all = new ArrayList<>(List.of(
+                "--listen-address",
+                "127.0.0.1",
+                "--http-address",
+                "127.0.0.1",
+                "--syslog-port",
+                "0",
+                "--http-port",
+                "0",
+                "--flush-interval",
+                "100ms",
+                "--io-threads",
+                "2"));
         all.addAll(List.of(args));
         return Main.parse(all.toArray(String[]::new), Map.of());
     }
@@ -51,8 +62,11 @@ class RouterLogTest {
 
     /** Waits until the node has seen {@code messages} frames, flushes, and scrapes. */
     private Exposition settle(long messages) throws Exception {
-        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
-                () -> node.counters().messageCount(Transport.TCP) + node.counters().messageCount(Transport.UDP)
+        Waiting.upTo(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(10),
+                () -> node.counters().messageCount(Transport.TCP)
+                                + node.counters().messageCount(Transport.UDP)
                         >= messages);
         node.flush();
         return Http.metrics(node.httpPort());
@@ -63,32 +77,47 @@ class RouterLogTest {
         int port = node.syslogPort();
         String q = "query[A] example.com from 192.168.1.10";
         // TCP, newline trailer; with hostname, without, with log_prefix, with prefix and no hostname
-        Senders.tcp(port, "<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: " + q + "\n"
-                + "<30>Jan  5 12:34:56 dnsmasq[1]: " + q + "\n"
-                + "<30>Jan  5 12:34:56 OpenWrt r1: dnsmasq[1]: " + q + "\n"
-                + "<30>Jan  5 12:34:56 r1: dnsmasq[1]: " + q + "\n");
+        Senders.tcp(
+                port,
+                "<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: " + q + "\n"
+                        + "<30>Jan  5 12:34:56 dnsmasq[1]: " + q + "\n"
+                        + "<30>Jan  5 12:34:56 OpenWrt r1: dnsmasq[1]: " + q + "\n"
+                        + "<30>Jan  5 12:34:56 r1: dnsmasq[1]: " + q + "\n");
         // TCP, NUL trailer (log_trailer_null), extra and proto layouts, other programs in between
-        Senders.tcp(port, "<30>Sep  3 15:54:12 OpenWrt dnsmasq[1]: 12 192.168.1.10/52226 " + q + "\0"
-                + "<30>Sep  3 15:54:12 OpenWrt netifd: Interface 'wan' is now up\0"
-                + "<30>Sep  3 15:54:12 OpenWrt dnsmasq[17]: UDP 13 192.168.1.10/52227 " + q + "\0"
-                + "<6>Sep  3 15:54:12 OpenWrt kernel: [ 12.345678] br-lan: port 1 entered forwarding state\0");
+        Senders.tcp(
+                port,
+                "<30>Sep  3 15:54:12 OpenWrt dnsmasq[1]: 12 192.168.1.10/52226 " + q + "\0"
+                        + "<30>Sep  3 15:54:12 OpenWrt netifd: Interface 'wan' is now up\0"
+                        + "<30>Sep  3 15:54:12 OpenWrt dnsmasq[17]: UDP 13 192.168.1.10/52227 " + q + "\0"
+                        + "<6>Sep  3 15:54:12 OpenWrt kernel: [ 12.345678] br-lan: port 1 entered forwarding state\0");
         // UDP, with and without trailing newline
-        Senders.udp(port, List.of("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q,
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q + "\n",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: 3689 fd00::5/52226 query[AAAA] IPv6.Example.COM. from fd00::5\n"));
+        Senders.udp(
+                port,
+                List.of(
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q,
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + q + "\n",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: 3689 fd00::5/52226 query[AAAA] IPv6.Example.COM. from fd00::5\n"));
         // RFC 5424, octet counted, structured data before a message that contains [A]
-        Senders.tcp(port, octet("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 - [timeQuality tzKnown=\"1\" "
-                + "isSynced=\"0\"] 1 192.168.1.10/36096 " + q)
-                + octet("<30>1 2026-11-22T01:59:45Z - dnsmasq - - - TCP -4 192.168.1.10/36097 " + q));
+        Senders.tcp(
+                port,
+                octet("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 - [timeQuality tzKnown=\"1\" "
+                                + "isSynced=\"0\"] 1 192.168.1.10/36096 " + q)
+                        + octet("<30>1 2026-11-22T01:59:45Z - dnsmasq - - - TCP -4 192.168.1.10/36097 " + q));
         Exposition m = settle(13);
-        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "192.168.1.10 example.com A", 10L,
-                "fd00::5 ipv6.example.com AAAA", 1L));
-        assertThat(m.value("routerlog_syslog_messages_total", "transport", "tcp")).isEqualTo(10.0);
-        assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp")).isEqualTo(3.0);
-        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "dnsmasq")).isEqualTo(11.0);
-        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "netifd")).isEqualTo(1.0);
-        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "kernel")).isEqualTo(1.0);
+        assertThat(m.queryCounts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "192.168.1.10 example.com A", 10L,
+                        "fd00::5 ipv6.example.com AAAA", 1L));
+        assertThat(m.value("routerlog_syslog_messages_total", "transport", "tcp"))
+                .isEqualTo(10.0);
+        assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp"))
+                .isEqualTo(3.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "dnsmasq"))
+                .isEqualTo(11.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "netifd"))
+                .isEqualTo(1.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "kernel"))
+                .isEqualTo(1.0);
         assertThat(m.value("routerlog_dns_pairs")).isEqualTo(2.0);
         for (Exposition.Sample s : m.samples("routerlog_syslog_dropped_total")) {
             assertThat(s.value()).as(s.labels().toString()).isZero();
@@ -116,18 +145,23 @@ class RouterLogTest {
         }
         Senders.tcp(port, s.toString());
         Exposition m = settle(12);
-        assertThat(m.samples("routerlog_dhcp_lease_info")).extracting(Exposition.Sample::labels)
+        assertThat(m.samples("routerlog_dhcp_lease_info"))
+                .extracting(Exposition.Sample::labels)
                 .containsExactlyInAnyOrder(
                         Map.of("client", "192.168.1.100", "mac", "aa:bb:cc:dd:ee:ff", "hostname", "laptop"),
                         Map.of("client", "192.168.1.101", "mac", "aa:bb:cc:dd:ee:01", "hostname", ""));
-        assertThat(m.value("routerlog_dns_replies_total", "outcome", "forwarded")).isEqualTo(1.0);
-        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered")).isEqualTo(1.0);
-        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain")).isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "forwarded"))
+                .isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered"))
+                .isEqualTo(1.0);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain"))
+                .isEqualTo(1.0);
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "blocked")).isEqualTo(1.0);
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(1.0);
-        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "10.0.0.53 t.example.com TXT", 2L,
-                "10.0.0.53 xt.example.com A", 1L));
+        assertThat(m.queryCounts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "10.0.0.53 t.example.com TXT", 2L,
+                        "10.0.0.53 xt.example.com A", 1L));
     }
 
     @Test
@@ -147,34 +181,41 @@ class RouterLogTest {
         chunks.add(Arrays.copyOfRange(bytes, 200, bytes.length));
         Senders.tcp(node.syslogPort(), chunks, 1);
         Exposition m = settle(7);
-        assertThat(m.queryCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "10.1.0.1 one.test A", 1L,
-                "10.1.0.2 two.test MX", 1L,
-                "10.1.0.4 three.test TYPE65", 1L));
+        assertThat(m.queryCounts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "10.1.0.1 one.test A", 1L,
+                        "10.1.0.2 two.test MX", 1L,
+                        "10.1.0.4 three.test TYPE65", 1L));
         Map<String, Long> drops = new TreeMap<>();
         for (DropReason r : List.of(DropReason.BAD_PRI, DropReason.FRAME_TOO_LARGE, DropReason.BAD_DNSMASQ_LINE)) {
             drops.put(r.label(), node.counters().dropCount(r));
         }
-        assertThat(drops).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "bad_pri", 2L, "frame_too_large", 1L, "bad_dnsmasq_line", 1L));
-        assertThat(m.value("routerlog_syslog_dropped_total", "reason", "bad_pri")).isEqualTo(2.0);
+        assertThat(drops)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("bad_pri", 2L, "frame_too_large", 1L, "bad_dnsmasq_line", 1L));
+        assertThat(m.value("routerlog_syslog_dropped_total", "reason", "bad_pri"))
+                .isEqualTo(2.0);
     }
 
     @Test
     void textFromTheNetworkIsStoredEscapedAndReadBackUnchanged() throws Exception {
         // octet counting carries a newline inside a message; names are stored with unprintable bytes as \DDD
         String weird = "We\"ird\\name\nwith.NEWLINE.test";
-        Senders.tcp(node.syslogPort(), octet("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] " + weird
-                + " from 10.2.0.1"));
-        Senders.udp(node.syslogPort(), List.of(
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.2.0.2 aa:bb:cc:dd:ee:03 h\"o\\st",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] caf\u00e9.test from 10.2.0.3",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] CAF\u00c9.test from 10.2.0.3"));
+        Senders.tcp(
+                node.syslogPort(),
+                octet("<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] " + weird + " from 10.2.0.1"));
+        Senders.udp(
+                node.syslogPort(),
+                List.of(
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 10.2.0.2 aa:bb:cc:dd:ee:03 h\"o\\st",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] caf\u00e9.test from 10.2.0.3",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] CAF\u00c9.test from 10.2.0.3"));
         Exposition m = settle(4);
-        assertThat(m.queryCounts()).containsOnly(
-                entry("10.2.0.1 we\"ird\\092name\\010with.newline.test A", 1L),
-                entry("10.2.0.3 caf\\195\\169.test A", 1L),
-                entry("10.2.0.3 caf\\195\\137.test A", 1L));
+        assertThat(m.queryCounts())
+                .containsOnly(
+                        entry("10.2.0.1 we\"ird\\092name\\010with.newline.test A", 1L),
+                        entry("10.2.0.3 caf\\195\\169.test A", 1L),
+                        entry("10.2.0.3 caf\\195\\137.test A", 1L));
         assertThat(m.samples("routerlog_dhcp_lease_info").get(0).labels()).containsEntry("hostname", "h\"o\\092st");
     }
 
@@ -183,80 +224,119 @@ class RouterLogTest {
             throws Exception {
         Path leases = dir.resolve("dhcp.leases");
         long future = System.currentTimeMillis() / 1000 + 3600;
-        Files.writeString(leases, future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
-                + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
-                + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
+        Files.writeString(
+                leases,
+                future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
+                        + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
+                        + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
         try (RouterLog withLeases = RouterLog.start(settings("--leases-file", leases.toString()))) {
             withLeases.flush();
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
-                    .extracting(Exposition.Sample::labels).containsExactlyInAnyOrder(
+                    .extracting(Exposition.Sample::labels)
+                    .containsExactlyInAnyOrder(
                             Map.of("client", "192.168.9.10", "mac", "aa:bb:cc:00:00:01", "hostname", "nas"),
                             Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:02", "hostname", ""));
-            Senders.tcp(withLeases.syslogPort(),
+            Senders.tcp(
+                    withLeases.syslogPort(),
                     "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.9.10\n"
-                    + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 192.168.9.11\n");
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+                            + "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 192.168.9.11\n");
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(10),
                     () -> withLeases.counters().messageCount(Transport.TCP) >= 2);
             withLeases.flush();
-            assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines()).containsExactly(
-                    "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
-                    "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,");
+            assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines())
+                    .containsExactly(
+                            "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
+                            "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,");
             Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
-            Files.setLastModifiedTime(leases,
-                    FileTime.fromMillis(System.currentTimeMillis() + 5000));
-            Map<String, String> printer = Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04",
-                    "hostname", "printer");
-            Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Http.metrics(withLeases.httpPort())
-                    .samples("routerlog_dhcp_lease_info").stream().anyMatch(x -> x.labels().equals(printer)));
+            Files.setLastModifiedTime(leases, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Map<String, String> printer =
+                    Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04", "hostname", "printer");
+            Waiting.upTo(
+                    Duration.ofSeconds(20),
+                    Duration.ofMillis(200),
+                    () -> Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info").stream()
+                            .anyMatch(x -> x.labels().equals(printer)));
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
-                    .extracting(Exposition.Sample::labels).contains(printer);
+                    .extracting(Exposition.Sample::labels)
+                    .contains(printer);
         }
     }
 
     @Test
     void clientTablesForTheLuaCollectorAndForMigratingFromTheCsvExporter() throws Exception {
-        Senders.udp(node.syslogPort(), List.of(
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[AAAA] example.com from 192.168.1.10",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] odd,\"name\"\tand%.test from 192.168.1.11",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.10 aa:bb:cc:dd:ee:10 laptop",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] =cmd|' /c calc'!a0.test from 192.168.1.12",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] @sum.test from 192.168.1.12",
-                "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.12 aa:bb:cc:dd:ee:12 "
-                        + "=cmd|' /C calc'!A0"));
+        Senders.udp(
+                node.syslogPort(),
+                List.of(
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[AAAA] example.com from 192.168.1.10",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] example.com from 192.168.1.10",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] odd,\"name\"\tand%.test from 192.168.1.11",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.10 aa:bb:cc:dd:ee:10 laptop",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] =cmd|' /c calc'!a0.test from 192.168.1.12",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] @sum.test from 192.168.1.12",
+                        "<30>Nov 22 01:59:47 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.12 aa:bb:cc:dd:ee:12 "
+                                + "=cmd|' /C calc'!A0"));
         settle(8);
         String csv = Http.get(node.httpPort(), "/clients.csv").body();
-        assertThat(csv.lines()).containsExactly(
-                "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
-                "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,",
-                "192.168.1.12,\"'=cmd|' /c calc'!a0.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,",
-                "192.168.1.12,\"'@sum.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,");
+        assertThat(csv.lines())
+                .containsExactly(
+                        "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
+                        "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,",
+                        "192.168.1.12,\"'=cmd|' /c calc'!a0.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,",
+                        "192.168.1.12,\"'@sum.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,");
         String tsv = Http.get(node.httpPort(), "/clients.tsv").body();
-        assertThat(tsv.lines()).containsExactlyInAnyOrder(
-                "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
-                "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
-                "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t",
-                "192.168.1.12\t%3Dcmd|' /c calc'!a0.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0",
-                "192.168.1.12\t%40sum.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0");
-        assertThat(Http.get(node.httpPort(), "/").body()).contains("/clients.csv").contains("/clients.tsv");
+        assertThat(tsv.lines())
+                .containsExactlyInAnyOrder(
+                        "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
+                        "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
+                        "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t",
+                        "192.168.1.12\t%3Dcmd|' /c calc'!a0.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0",
+                        "192.168.1.12\t%40sum.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0");
+        assertThat(Http.get(node.httpPort(), "/").body())
+                .contains("/clients.csv")
+                .contains("/clients.tsv");
     }
 
     @Test
     void firewallAndProxyLogsBecomeTheirOwnCounters() throws Exception {
-        Senders.udp(node.syslogPort(), List.of(
-                "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.1] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
-                        + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51515 DPT=22 SYN",
-                "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.2] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
-                        + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51516 DPT=22 SYN",
-                "<134>Nov 22 01:59:47 proxy haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in "
-                        + "static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\""));
+        Senders.udp(
+                node.syslogPort(),
+                List.of(
+                        "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.1] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
+                                + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51515 DPT=22 SYN",
+                        "<4>Nov 22 01:59:47 OpenWrt kernel: [ 8452.2] drop wan in: IN=eth1 OUT= SRC=203.0.113.9 "
+                                + "DST=198.51.100.2 LEN=60 PROTO=TCP SPT=51516 DPT=22 SYN",
+                        "<134>Nov 22 01:59:47 proxy haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in "
+                                + "static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\""));
         Exposition m = settle(3);
-        assertThat(m.value("routerlog_firewall_packets_total", "prefix", "drop wan in:", "src", "203.0.113.9",
-                "dst", "198.51.100.2", "proto", "TCP", "dport", "22")).isEqualTo(2.0);
-        assertThat(m.value("routerlog_http_requests_total", "client", "10.0.1.2", "frontend", "http-in",
-                "backend", "static", "status", "200")).isEqualTo(1.0);
-        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "haproxy")).isEqualTo(1.0);
+        assertThat(m.value(
+                        "routerlog_firewall_packets_total",
+                        "prefix",
+                        "drop wan in:",
+                        "src",
+                        "203.0.113.9",
+                        "dst",
+                        "198.51.100.2",
+                        "proto",
+                        "TCP",
+                        "dport",
+                        "22"))
+                .isEqualTo(2.0);
+        assertThat(m.value(
+                        "routerlog_http_requests_total",
+                        "client",
+                        "10.0.1.2",
+                        "frontend",
+                        "http-in",
+                        "backend",
+                        "static",
+                        "status",
+                        "200"))
+                .isEqualTo(1.0);
+        assertThat(m.value("routerlog_syslog_program_messages_total", "program", "haproxy"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -267,14 +347,19 @@ class RouterLogTest {
                 + "c".repeat(62) + ".t.example.com";
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < 3; i++) {
-            s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ").append(data).append("x").append(i)
+            s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ")
+                    .append(data)
+                    .append("x")
+                    .append(i)
                     .append(".exfil.example.org from 192.168.1.66\n");
         }
-        s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ").append(tunnelName).append(" from 192.168.1.67\n");
+        s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[TXT] ")
+                .append(tunnelName)
+                .append(" from 192.168.1.67\n");
         Senders.tcp(node.syslogPort(), s.toString());
         Exposition m = settle(4);
-        assertThat(m.queryCounts()).containsOnly(entry("192.168.1.66 example.org TXT", 3L),
-                entry("192.168.1.67 t.example.com TXT", 1L));
+        assertThat(m.queryCounts())
+                .containsOnly(entry("192.168.1.66 example.org TXT", 3L), entry("192.168.1.67 t.example.com TXT", 1L));
         assertThat(m.value("routerlog_dns_long_names_total", "client", "192.168.1.66", "domain", "example.org"))
                 .isEqualTo(3.0);
         assertThat(m.samples("routerlog_dns_long_names_total")).hasSize(1);

@@ -28,15 +28,19 @@ class SyslogTransportsTest {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--syslog-transports", "tcp"))) {
             int port = node.syslogPort();
             assertThat(ListeningSockets.tcp(port)).isNotEmpty();
-            assertThat(ListeningSockets.udp(port)).as("UDP sockets on port %d", port).isEmpty();
+            assertThat(ListeningSockets.udp(port))
+                    .as("UDP sockets on port %d", port)
+                    .isEmpty();
             // the port is free for anyone else's UDP socket
-            try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    port))) {
+            try (DatagramSocket other =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                 assertThat(other.getLocalPort()).isEqualTo(port);
             }
             Senders.udp(port, List.of(LINE));
             Senders.tcp(port, LINE + "\n");
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(10),
                     () -> node.counters().messageCount(Transport.TCP) >= 1);
             node.flush();
             assertThat(node.counters().messageCount(Transport.UDP)).isZero();

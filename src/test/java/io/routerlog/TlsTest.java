@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.routerlog.config.TlsFiles;
 import io.routerlog.export.BasicAuth;
+import io.routerlog.stats.DropReason;
 import io.routerlog.stats.Transport;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
@@ -21,17 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import io.routerlog.stats.DropReason;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /** Syslog over TLS (RFC 5425) with client certificates, and HTTPS with basic authentication. */
 @ExtendWith(NettyLeakCheck.class)
@@ -43,29 +43,86 @@ class TlsTest {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "openssl";
         System.arraycopy(args, 0, cmd, 1, args.length);
-        Command.Result r = Command.of(cmd).in(dir).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        Command.Result r = Command.of(cmd)
+                .in(dir)
+                .mergeStderr()
+                .deadline(Duration.ofSeconds(60))
+                .run();
         assertThat(r.finished()).isTrue();
-        assertThat(r.exitCode()).as("openssl %s: %s", String.join(" ", args), r.out()).isZero();
+        assertThat(r.exitCode())
+                .as("openssl %s: %s", String.join(" ", args), r.out())
+                .isZero();
     }
 
     /** A key and a certificate for {@code name}, signed by the test CA ({@code ca.pem}) or by itself. */
     private void certificate(String name, String subjectAltName, boolean selfSigned) throws Exception {
         Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + subjectAltName + "\n");
         if (selfSigned) {
-            openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
-                    name + ".pem", "-days", "2", "-subj", "/CN=" + name);
+            openssl(
+                    dir,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    name + ".key",
+                    "-out",
+                    name + ".pem",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=" + name);
             return;
         }
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-                "-subj", "/CN=" + name);
-        openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".csr",
+                "-subj",
+                "/CN=" + name);
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                name + ".pem",
+                "-days",
+                "2",
+                "-extfile",
+                name + ".ext");
     }
 
     @BeforeEach
     void pki() throws Exception {
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days",
-                "2", "-subj", "/CN=routerlog test CA");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=routerlog test CA");
         certificate("server", "IP:127.0.0.1,DNS:localhost", false);
         certificate("router", "DNS:router.lan", false);
         certificate("stranger", "DNS:stranger", true);
@@ -73,9 +130,13 @@ class TlsTest {
 
     private SSLContext client(String name) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(name == null ? null
-                        : TlsFiles.keyManagers(dir.resolve(name + ".pem"), dir.resolve(name + ".key")).getKeyManagers(),
-                TlsFiles.trustManagers(dir.resolve("ca.pem")).getTrustManagers(), null);
+        ctx.init(
+                name == null
+                        ? null
+                        : TlsFiles.keyManagers(dir.resolve(name + ".pem"), dir.resolve(name + ".key"))
+                                .getKeyManagers(),
+                TlsFiles.trustManagers(dir.resolve("ca.pem")).getTrustManagers(),
+                null);
         return ctx;
     }
 
@@ -91,58 +152,98 @@ class TlsTest {
     @Test
     void syslogOverTlsFromARouterWithACertificateAndHttpsWithBasicAuth() throws Exception {
         String hash = BasicAuth.hash("s3cret pass".toCharArray());
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0",
-                "--tls-cert", dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("server.key").toString(),
-                "--tls-client-ca", dir.resolve("ca.pem").toString(), "--http-tls", "--http-user", "prometheus",
-                "--http-password-hash", hash))) {
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings(
+                "--syslog-tls-port",
+                "0",
+                "--tls-cert",
+                dir.resolve("server.pem").toString(),
+                "--tls-key",
+                dir.resolve("server.key").toString(),
+                "--tls-client-ca",
+                dir.resolve("ca.pem").toString(),
+                "--http-tls",
+                "--http-user",
+                "prometheus",
+                "--http-password-hash",
+                hash))) {
             assertThat(node.syslogTlsPort()).isPositive();
-            sendTls(client("router"), node.syslogTlsPort(),
+            sendTls(
+                    client("router"),
+                    node.syslogTlsPort(),
                     octet("<30>1 2026-11-22T01:59:45Z OpenWrt dnsmasq 1 - - query[A] tls.example from 192.168.1.5")
-                    + octet("<30>1 2026-11-22T01:59:45Z OpenWrt dnsmasq 1 - - query[A] tls.example from 192.168.1.5"));
+                            + octet(
+                                    "<30>1 2026-11-22T01:59:45Z OpenWrt dnsmasq 1 - - query[A] tls.example from 192.168.1.5"));
             // no client certificate, or one the CA did not sign: the handshake fails on the server, nothing counts
             // (with TLS 1.3 the client may only notice later, if at all)
             for (String stranger : new String[] {null, "stranger"}) {
                 try {
-                    sendTls(client(stranger), node.syslogTlsPort(),
+                    sendTls(
+                            client(stranger),
+                            node.syslogTlsPort(),
                             octet("<30>1 - - dnsmasq - - - query[A] not.counted from 10.0.0.1"));
                 } catch (IOException refused) {
                     // the server said no during the handshake
                 }
             }
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(10),
                     () -> node.counters().messageCount(Transport.TLS) >= 2
                             && node.counters().dropCount(DropReason.TLS_HANDSHAKE_FAILED) >= 2);
-            assertThat(node.counters().dropCount(DropReason.TLS_HANDSHAKE_FAILED)).isEqualTo(2);
+            assertThat(node.counters().dropCount(DropReason.TLS_HANDSHAKE_FAILED))
+                    .isEqualTo(2);
             node.flush();
 
             HttpClient https = HttpClient.newBuilder().sslContext(client(null)).build();
             URI metrics = URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics");
             assertThat(https.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(401);
-            String wrong = "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes(StandardCharsets.UTF_8));
-            assertThat(https.send(HttpRequest.newBuilder(metrics).header("Authorization", wrong).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-            String right = "Basic " + Base64.getEncoder().encodeToString("prometheus:s3cret pass".getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> ok = https.send(HttpRequest.newBuilder(metrics).header("Authorization", right).build(),
+                            .statusCode())
+                    .isEqualTo(401);
+            String wrong =
+                    "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes(StandardCharsets.UTF_8));
+            assertThat(https.send(
+                                    HttpRequest.newBuilder(metrics)
+                                            .header("Authorization", wrong)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
+            String right = "Basic "
+                    + Base64.getEncoder().encodeToString("prometheus:s3cret pass".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> ok = https.send(
+                    HttpRequest.newBuilder(metrics)
+                            .header("Authorization", right)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
             Exposition m = Exposition.parse(ok.body());
-            assertThat(m.value("routerlog_syslog_messages_total", "transport", "tls")).isEqualTo(2.0);
+            assertThat(m.value("routerlog_syslog_messages_total", "transport", "tls"))
+                    .isEqualTo(2.0);
             assertThat(m.queryCounts()).containsExactly(Map.entry("192.168.1.5 tls.example A", 2L));
-            assertThat(https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
-                    + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                    .as("health checks need no password").isEqualTo(200);
-            assertThat(https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
-                    + "/clients.csv")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(https.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("https://127.0.0.1:" + node.httpPort() + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("health checks need no password")
+                    .isEqualTo(200);
+            assertThat(https.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("https://127.0.0.1:" + node.httpPort() + "/clients.csv"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
         }
     }
 
     /** Runs {@code openssl s_client} against {@code port}; true when the handshake succeeded. */
     private boolean handshakes(int port, String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-                "127.0.0.1:" + port, "-brief"));
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-brief"));
         cmd.addAll(List.of(options));
-        Command.Result r = Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
+        Command.Result r =
+                Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
         assertThat(r.finished()).isTrue();
         String out = r.out();
         boolean ok = r.exitCode() == 0 && out.contains("CONNECTION ESTABLISHED");
@@ -154,22 +255,41 @@ class TlsTest {
 
     @Test
     void onlyForwardSecretAeadSuitesAreOfferedOnHttpsAndSyslog() throws Exception {
-        try (RouterLog node = RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0",
-                "--tls-cert", dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("server.key").toString(),
+        try (RouterLog node = RouterLog.start(RouterLogTest.settings(
+                "--syslog-tls-port",
+                "0",
+                "--tls-cert",
+                dir.resolve("server.pem").toString(),
+                "--tls-key",
+                dir.resolve("server.key").toString(),
                 "--http-tls"))) {
             for (int port : new int[] {node.httpPort(), node.syslogTlsPort()}) {
                 // static RSA key exchange (no forward secrecy), with CBC or GCM; ECDHE with CBC; TLS 1.1
-                for (String weak : new String[] {"AES128-SHA", "AES256-SHA256", "AES128-GCM-SHA256",
-                    "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384"}) {
-                    assertThat(handshakes(port, "-tls1_2", "-cipher", weak)).as("%s on port %d", weak, port).isFalse();
+                for (String weak : new String[] {
+                    "AES128-SHA",
+                    "AES256-SHA256",
+                    "AES128-GCM-SHA256",
+                    "AES256-GCM-SHA384",
+                    "ECDHE-RSA-AES128-SHA",
+                    "ECDHE-RSA-AES256-SHA384"
+                }) {
+                    assertThat(handshakes(port, "-tls1_2", "-cipher", weak))
+                            .as("%s on port %d", weak, port)
+                            .isFalse();
                 }
-                assertThat(handshakes(port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")).as("TLS 1.1").isFalse();
-                for (String modern : new String[] {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
-                    "ECDHE-RSA-CHACHA20-POLY1305"}) {
-                    assertThat(handshakes(port, "-tls1_2", "-cipher", modern)).as("%s on port %d", modern, port)
+                assertThat(handshakes(port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"))
+                        .as("TLS 1.1")
+                        .isFalse();
+                for (String modern : new String[] {
+                    "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305"
+                }) {
+                    assertThat(handshakes(port, "-tls1_2", "-cipher", modern))
+                            .as("%s on port %d", modern, port)
                             .isTrue();
                 }
-                assertThat(handshakes(port, "-tls1_3")).as("TLS 1.3 on port %d", port).isTrue();
+                assertThat(handshakes(port, "-tls1_3"))
+                        .as("TLS 1.3 on port %d", port)
+                        .isTrue();
             }
             // and a JSSE client that offers only what the JDK would have accepted before: refused
             SSLContext ctx = client(null);
@@ -193,13 +313,27 @@ class TlsTest {
         assertThatThrownBy(() -> Main.parse(new String[] {"--syslog-tls-port", "6514"}, Map.of()))
                 .hasMessageContaining("needs --tls-cert and --tls-key");
         // the files are read when the listener starts
-        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert",
-            dir.resolve("garbage.pem").toString(), "--tls-key", dir.resolve("server.key").toString())).close())
+        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings(
+                                "--syslog-tls-port",
+                                "0",
+                                "--tls-cert",
+                                dir.resolve("garbage.pem").toString(),
+                                "--tls-key",
+                                dir.resolve("server.key").toString()))
+                        .close())
                 .hasMessageContaining("no PEM certificate");
-        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings("--syslog-tls-port", "0", "--tls-cert",
-            dir.resolve("server.pem").toString(), "--tls-key", dir.resolve("router.key").toString())).close())
-                .hasMessageContaining("--tls-key: ").hasMessageContaining("is not the private key");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"},
-                Map.of())).hasMessageContaining("not a bcrypt hash");
+        assertThatThrownBy(() -> RouterLog.start(RouterLogTest.settings(
+                                "--syslog-tls-port",
+                                "0",
+                                "--tls-cert",
+                                dir.resolve("server.pem").toString(),
+                                "--tls-key",
+                                dir.resolve("router.key").toString()))
+                        .close())
+                .hasMessageContaining("--tls-key: ")
+                .hasMessageContaining("is not the private key");
+        assertThatThrownBy(
+                        () -> Main.parse(new String[] {"--http-user", "p", "--http-password-hash", "plain"}, Map.of()))
+                .hasMessageContaining("not a bcrypt hash");
     }
 }

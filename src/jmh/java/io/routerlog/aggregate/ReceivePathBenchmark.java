@@ -14,6 +14,8 @@ import io.routerlog.syslog.SyslogFrameParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import java.util.Arrays;
-import java.util.HashMap;
 
 /**
  * The receive path of one thread on realistic OpenWrt logd lines whose (client, domain, qtype) pairs are already
@@ -53,7 +53,9 @@ import java.util.HashMap;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx256m", "-XX:+UseSerialGC"})
 public class ReceivePathBenchmark {
     static final int LINES = 4096;
     private static final String[] TYPES = {"A", "A", "A", "AAAA", "AAAA", "HTTPS", "PTR", "TXT", "MX", "SRV"};
@@ -79,7 +81,7 @@ public class ReceivePathBenchmark {
     public void setUp() {
         lines = realisticLines(LINES, clients, 1);
         counters = new PipelineCounters();
-        aggregator = new LocalAggregator(100_000, counters, () -> { });
+        aggregator = new LocalAggregator(100_000, counters, () -> {});
         Rules rules = new Rules(List.of(), List.of(), ClientAnonymizer.none(), counters, aggregator);
         dnsmasq = new DnsmasqParser(rules, counters, System::currentTimeMillis);
         parser = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);

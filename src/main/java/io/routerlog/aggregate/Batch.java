@@ -2,11 +2,11 @@ package io.routerlog.aggregate;
 
 import io.routerlog.event.DhcpEvent;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.store.LabelValuesKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.routerlog.store.LabelValuesKey;
 
 /** What one receive thread saw between two flushes. */
 final class Batch {
@@ -16,6 +16,7 @@ final class Batch {
     final List<DhcpEvent> dhcp = new ArrayList<>();
     /** Firewall packets and HTTP requests, per label values (rarer than DNS queries: plain maps will do). */
     final Map<LabelValuesKey, long[]> firewall = new HashMap<>();
+
     final Map<LabelValuesKey, long[]> http = new HashMap<>();
     /** Queries for over-long names, per (client, stored suffix of the name). */
     final Map<LabelValuesKey, long[]> longNames = new HashMap<>();

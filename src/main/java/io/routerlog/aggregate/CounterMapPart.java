@@ -32,13 +32,20 @@ final class CounterMapPart<K> implements FlushPart {
     }
 
     /** A part for counts the batch keeps per label values in a plain map (firewall, HTTP, long names). */
-    static CounterMapPart<LabelValuesKey> ofLabels(CounterMap<LabelValuesKey> map,
-            Function<Batch, Map<LabelValuesKey, long[]>> counts, int bound, boolean countsMessages) {
-        return new CounterMapPart<>(map, (batch, pending) -> {
-            Map<LabelValuesKey, long[]> c = counts.apply(batch);
-            c.forEach((k, n) -> pending.merge(k, n[0], Long::sum));
-            c.clear();
-        }, bound, countsMessages);
+    static CounterMapPart<LabelValuesKey> ofLabels(
+            CounterMap<LabelValuesKey> map,
+            Function<Batch, Map<LabelValuesKey, long[]>> counts,
+            int bound,
+            boolean countsMessages) {
+        return new CounterMapPart<>(
+                map,
+                (batch, pending) -> {
+                    Map<LabelValuesKey, long[]> c = counts.apply(batch);
+                    c.forEach((k, n) -> pending.merge(k, n[0], Long::sum));
+                    c.clear();
+                },
+                bound,
+                countsMessages);
     }
 
     /** Keys waiting for the store. */

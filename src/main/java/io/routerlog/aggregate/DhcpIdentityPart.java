@@ -44,8 +44,16 @@ final class DhcpIdentityPart implements FlushPart {
         for (DhcpEvent e : pending.values()) {
             if (e instanceof DhcpLease lease) {
                 long ttl = lease.expiresAtMillis() > 0 ? Math.max(1, lease.expiresAtMillis() - nowMillis) : 0;
-                updates.put(e.ip(), UpdateIdentity.set(new DhcpIdentity(lease.mac(), lease.hostname(),
-                        lease.clientId(), lease.expiresAtMillis(), lease.seenAtMillis()), ttl));
+                updates.put(
+                        e.ip(),
+                        UpdateIdentity.set(
+                                new DhcpIdentity(
+                                        lease.mac(),
+                                        lease.hostname(),
+                                        lease.clientId(),
+                                        lease.expiresAtMillis(),
+                                        lease.seenAtMillis()),
+                                ttl));
             } else {
                 updates.put(e.ip(), UpdateIdentity.release(e.mac(), e.seenAtMillis()));
             }

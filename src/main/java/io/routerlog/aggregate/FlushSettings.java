@@ -8,5 +8,4 @@ import java.time.Duration;
  * @param interval          time between two flushes
  * @param dnsttActiveWindow a DNSTT session is active while it sent a query within this time
  */
-public record FlushSettings(Duration interval, Duration dnsttActiveWindow) {
-}
+public record FlushSettings(Duration interval, Duration dnsttActiveWindow) {}

@@ -1,18 +1,19 @@
 package io.routerlog.aggregate;
 
-import io.routerlog.stats.LogThrottle;
+import io.routerlog.geoip.GeoIp;
 import io.routerlog.stats.DropReason;
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
-import io.routerlog.geoip.GeoIp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Moves what the {@link LocalAggregator}s counted into the store, every flush interval, on its own thread
@@ -55,6 +55,7 @@ public final class Flusher implements AutoCloseable {
     private final CounterMapPart<PairKey> pairs;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
+
     private final LogThrottle failureLog = LogThrottle.perMinute();
 
     /**
@@ -72,8 +73,7 @@ public final class Flusher implements AutoCloseable {
             return t;
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
-        this.pairs = new CounterMapPart<>(store.pairs(), (b, pending) -> b.pairs.drainTo(pending), counterBound,
-                true);
+        this.pairs = new CounterMapPart<>(store.pairs(), (b, pending) -> b.pairs.drainTo(pending), counterBound, true);
         parts.add(pairs);
         parts.add(new ReplyOutcomePart(store.replies()));
         parts.add(new DhcpIdentityPart(store.identities()));
@@ -189,7 +189,10 @@ public final class Flusher implements AutoCloseable {
         if (messages > 0) {
             counters.dropped(DropReason.STORE_UNAVAILABLE, messages);
         }
-        LOG.error("The store has not taken updates for too long; gave up {} pending entries of {}{}", entries, map,
+        LOG.error(
+                "The store has not taken updates for too long; gave up {} pending entries of {}{}",
+                entries,
+                map,
                 messages > 0 ? " (" + messages + " messages)" : "");
     }
 

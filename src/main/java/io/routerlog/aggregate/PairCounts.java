@@ -1,9 +1,9 @@
 package io.routerlog.aggregate;
 
-import io.routerlog.event.DnsQuery;
-import io.routerlog.store.PairKey;
 import io.routerlog.bytes.Bytes;
 import io.routerlog.bytes.BytesTable;
+import io.routerlog.event.DnsQuery;
+import io.routerlog.store.PairKey;
 import java.util.Arrays;
 import java.util.Map;
 

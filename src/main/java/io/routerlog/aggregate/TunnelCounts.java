@@ -1,8 +1,8 @@
 package io.routerlog.aggregate;
 
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.bytes.Bytes;
 import io.routerlog.bytes.BytesTable;
+import io.routerlog.event.TunnelQuery;
 import java.util.Arrays;
 
 /**

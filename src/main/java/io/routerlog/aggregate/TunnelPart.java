@@ -60,8 +60,8 @@ final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
 
     private TunnelLabels labels(int domainIndex, String sender) {
         String country = geoIp.country(sender);
-        return new TunnelLabels(domains.get(domainIndex), country == null ? TunnelLabels.NO_COUNTRY : country,
-                geoIp.asn(sender));
+        return new TunnelLabels(
+                domains.get(domainIndex), country == null ? TunnelLabels.NO_COUNTRY : country, geoIp.asn(sender));
     }
 
     private void add(String counter, TunnelLabels labels, long n) {

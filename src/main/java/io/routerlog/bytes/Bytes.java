@@ -8,8 +8,7 @@ import java.util.Arrays;
  * {@code byte[]} ranges and only turns them into {@link String}s when something new must be stored.
  */
 public final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     /** FNV-1a over a range, continuing from {@code seed}. */
     public static int hash(int seed, byte[] b, int off, int len) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: each receive thread owns its own tables.
  */
 public final class BytesTable {
-    private int[] buckets;      // entry number + 1, 0 = empty
+    private int[] buckets; // entry number + 1, 0 = empty
     private byte[][] keys;
     private int[] hashes;
     private int size;

@@ -12,10 +12,10 @@ import java.util.Arrays;
 public final class IpText {
     /** The longest canonical text: a full IPv6 address with an embedded IPv4 tail, plus a zone. */
     private static final int ZONE_LIMIT = 64;
+
     public static final int MAX_TEXT = 45 + 1 + ZONE_LIMIT;
 
-    private IpText() {
-    }
+    private IpText() {}
 
     /** True when {@code b[off, off+len)} is an IPv4 or IPv6 literal (IPv6 with an optional zone). */
     public static boolean isAddress(byte[] b, int off, int len) {

@@ -25,8 +25,7 @@ public final class BindFailures {
     /** CAP_NET_BIND_SERVICE's bit in the capability sets of /proc/self/status. */
     private static final int CAP_NET_BIND_SERVICE = 10;
 
-    private BindFailures() {
-    }
+    private BindFailures() {}
 
     /**
      * Explains a failed bind.
@@ -37,23 +36,26 @@ public final class BindFailures {
      * @return the exception to throw when the setting itself is fine (a port in use, say)
      * @throws SettingException when the address is not on this host or the port needs a privilege routerlog lacks
      */
-    public static BindException explain(String doing, String addressOption, String portOption,
-            InetSocketAddress where, Throwable cause) {
+    public static BindException explain(
+            String doing, String addressOption, String portOption, InetSocketAddress where, Throwable cause) {
         InetAddress address = where.getAddress();
         int port = where.getPort();
         if (!isLocal(address)) {
-            throw new SettingException(addressOption, address.getHostAddress() + " is not an address of this host",
-                    cause);
+            throw new SettingException(
+                    addressOption, address.getHostAddress() + " is not an address of this host", cause);
         }
         if (needsPrivilege(port)) {
-            throw new SettingException(portOption, "port " + port + " needs root or the CAP_NET_BIND_SERVICE "
-                    + "capability (or use a port from " + unprivilegedPortStart() + " up)", cause);
+            throw new SettingException(
+                    portOption,
+                    "port " + port + " needs root or the CAP_NET_BIND_SERVICE " + "capability (or use a port from "
+                            + unprivilegedPortStart() + " up)",
+                    cause);
         }
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         // Netty's native transport says "bind(..) failed with error(-98): Address already in use"
         reason = reason.replaceFirst("^bind\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
-        BindException e = new BindException("cannot " + doing + " " + address.getHostAddress() + " port " + port + ": "
-                + reason);
+        BindException e =
+                new BindException("cannot " + doing + " " + address.getHostAddress() + " port " + port + ": " + reason);
         e.initCause(cause);
         return e;
     }
@@ -66,8 +68,10 @@ public final class BindFailures {
      */
     public static void checkPortAllowed(String portOption, int port) {
         if (needsPrivilege(port)) {
-            throw new SettingException(portOption, "port " + port + " needs root or the CAP_NET_BIND_SERVICE "
-                    + "capability (or use a port from " + unprivilegedPortStart() + " up)");
+            throw new SettingException(
+                    portOption,
+                    "port " + port + " needs root or the CAP_NET_BIND_SERVICE " + "capability (or use a port from "
+                            + unprivilegedPortStart() + " up)");
         }
     }
 
@@ -92,8 +96,10 @@ public final class BindFailures {
     static int unprivilegedPortStart() {
         try {
             // (Files.readString trusts the size /proc reports and reads too little)
-            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"),
-                    StandardCharsets.US_ASCII).get(0).strip());
+            return Integer.parseInt(Files.readAllLines(
+                            Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"), StandardCharsets.US_ASCII)
+                    .get(0)
+                    .strip());
         } catch (IOException | RuntimeException e) {
             return 1024;
         }
@@ -104,7 +110,8 @@ public final class BindFailures {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
                 if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+                    long caps = Long.parseUnsignedLong(
+                            line.substring("CapEff:".length()).strip(), 16);
                     return (caps & (1L << bit)) != 0;
                 }
             }

@@ -4,11 +4,10 @@ import java.util.regex.Pattern;
 
 /** Checks that options of several components share. */
 public final class Checks {
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** True when {@code name} is written like a DNS name (labels of letters, digits, - and _; a final dot). */
     public static boolean isDnsName(String name) {

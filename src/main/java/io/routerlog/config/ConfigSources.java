@@ -1,10 +1,16 @@
 package io.routerlog.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,12 +20,6 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.util.HashMap;
 
 /**
  * Settings from outside the command line, looked up for every option that the command line leaves out:
@@ -47,8 +47,7 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
      *
      * @param filePath where {@code file} was read from, or null
      */
-    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file,
-            @Nullable Path filePath) {
+    public static ConfigSources of(Map<String, String> env, Map<String, List<String>> file, @Nullable Path filePath) {
         return new ConfigSources(env, file, filePath);
     }
 
@@ -68,7 +67,8 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
 
     /** The environment variable that sets an option. */
     public static String envName(String longOption) {
-        return ENV_PREFIX + longOption.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        return ENV_PREFIX
+                + longOption.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     @Override
@@ -112,8 +112,9 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             }
             String name = line.substring(0, eq).strip().replaceFirst("^--", "");
             String value = line.substring(eq + 1).strip();
-            if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
-                    || (value.startsWith("'") && value.endsWith("'")))) {
+            if (value.length() >= 2
+                    && ((value.startsWith("\"") && value.endsWith("\""))
+                            || (value.startsWith("'") && value.endsWith("'")))) {
                 value = value.substring(1, value.length() - 1);
             }
             if (!known.contains(name)) {
@@ -121,8 +122,8 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             }
             Integer earlier = firstLine.putIfAbsent(name, i + 1);
             if (earlier != null && !repeatable.contains(name)) {
-                throw new IllegalArgumentException(where + ": " + name + " is already set on line " + earlier
-                        + " (it takes one value)");
+                throw new IllegalArgumentException(
+                        where + ": " + name + " is already set on line " + earlier + " (it takes one value)");
             }
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
@@ -138,21 +139,21 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         try (InputStream in = Files.newInputStream(path)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": "
-                    + FileReasons.reason(path, e));
+            throw new IllegalArgumentException("cannot read config file " + path + ": " + FileReasons.reason(path, e));
         }
         if (bytes.length > MAX_FILE_BYTES) {
             throw new IllegalArgumentException("config file " + path + " is larger than 1 MiB: not a settings file");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+        CoderResult result = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(in, out, true);
         if (result.isError()) {
-            throw new IllegalArgumentException("config file " + path + " is not text (not UTF-8, line "
-                    + lineOf(bytes, in.position()) + ")");
+            throw new IllegalArgumentException(
+                    "config file " + path + " is not text (not UTF-8, line " + lineOf(bytes, in.position()) + ")");
         }
         String text = out.flip().toString();
         int nul = text.indexOf('\0');

@@ -13,8 +13,7 @@ import picocli.CommandLine.TypeConversionException;
  * checks of the option groups word theirs.
  */
 public final class Converters {
-    private Converters() {
-    }
+    private Converters() {}
 
     /**
      * A value a converter refuses. {@link #problem} follows the option's name directly ({@code ": 'x' is not a

@@ -18,8 +18,7 @@ import org.jspecify.annotations.Nullable;
  * files, GeoIP databases, the lease file and capture files. The JDK's own messages often only repeat the path.
  */
 public final class FileReasons {
-    private FileReasons() {
-    }
+    private FileReasons() {}
 
     /** "cannot read FILE: REASON". */
     public static String cannotRead(Path file, IOException e) {

@@ -2,6 +2,7 @@ package io.routerlog.config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -21,8 +23,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.nio.charset.CharacterCodingException;
-import java.security.Signature;
 
 /**
  * Certificates and keys from PEM files, for the TLS syslog listener and the HTTPS endpoints. A file that cannot be
@@ -30,8 +30,8 @@ import java.security.Signature;
  * {@code --tls-client-ca}). The files are read when a TLS server starts ({@link TlsSettings}).
  */
 public final class TlsFiles {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
     private static final char[] NO_PASSWORD = new char[0];
 
     /** The TLS versions routerlog speaks, on the syslog listener and on HTTPS alike. */
@@ -45,14 +45,17 @@ public final class TlsFiles {
      * with OpenSSL or GnuTLS) speaks at least one of these.
      */
     public static final List<String> CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    private TlsFiles() {
-    }
+    private TlsFiles() {}
 
     /** The certificates in a PEM file, in order (leaf first for a chain). */
     static List<X509Certificate> certificates(String option, Path file) {
@@ -75,8 +78,10 @@ public final class TlsFiles {
     static PrivateKey privateKey(Path file) {
         List<byte[]> keys = blocks("--tls-key", file, "PRIVATE KEY");
         if (keys.isEmpty()) {
-            throw new SettingException("--tls-key", file + ": no unencrypted PKCS#8 private key ('BEGIN PRIVATE KEY') "
-                    + "in it; convert one with: openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW");
+            throw new SettingException(
+                    "--tls-key",
+                    file + ": no unencrypted PKCS#8 private key ('BEGIN PRIVATE KEY') "
+                            + "in it; convert one with: openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW");
         }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
@@ -97,8 +102,8 @@ public final class TlsFiles {
         List<X509Certificate> chain = certificates("--tls-cert", certFile);
         PrivateKey key = privateKey(keyFile);
         if (!matches(chain.get(0), key)) {
-            throw new SettingException("--tls-key", keyFile + " is not the private key of the certificate in "
-                    + certFile);
+            throw new SettingException(
+                    "--tls-key", keyFile + " is not the private key of the certificate in " + certFile);
         }
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -108,8 +113,8 @@ public final class TlsFiles {
             kmf.init(ks, NO_PASSWORD);
             return kmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new SettingException("--tls-key", certFile + " and " + keyFile + " do not form a key pair: "
-                    + e.getMessage(), e);
+            throw new SettingException(
+                    "--tls-key", certFile + " and " + keyFile + " do not form a key pair: " + e.getMessage(), e);
         }
     }
 
@@ -152,8 +157,8 @@ public final class TlsFiles {
             tmf.init(ks);
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new SettingException("--tls-client-ca", caFile + ": cannot use as CA certificates: "
-                    + e.getMessage(), e);
+            throw new SettingException(
+                    "--tls-client-ca", caFile + ": cannot use as CA certificates: " + e.getMessage(), e);
         }
     }
 

@@ -9,15 +9,24 @@ import picocli.CommandLine.Option;
  * they are needed is for the options that ask for TLS ({@code --syslog-tls-port}, {@code --http-tls}) to say.
  */
 public final class TlsOptions {
-    @Option(names = "--tls-cert", paramLabel = "FILE", order = 8,
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            order = 8,
             description = "PEM certificate (chain) for the TLS syslog listener and --http-tls.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", order = 9,
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            order = 9,
             description = "PEM private key (unencrypted PKCS#8) of --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--tls-client-ca", paramLabel = "FILE", order = 10,
+    @Option(
+            names = "--tls-client-ca",
+            paramLabel = "FILE",
+            order = 10,
             description = "Accept TLS syslog only from senders with a certificate signed by these CAs (PEM).")
     Path tlsClientCa;
 
@@ -39,8 +48,8 @@ public final class TlsOptions {
         if (tlsClientCa != null && !syslogTls) {
             throw SettingException.saying("--tls-client-ca", "--tls-client-ca needs --syslog-tls-port");
         }
-        Optional<TlsSettings.KeyPair> pair = tlsCert == null ? Optional.empty()
-                : Optional.of(new TlsSettings.KeyPair(tlsCert, tlsKey));
+        Optional<TlsSettings.KeyPair> pair =
+                tlsCert == null ? Optional.empty() : Optional.of(new TlsSettings.KeyPair(tlsCert, tlsKey));
         return new TlsSettings(pair, Optional.ofNullable(tlsClientCa));
     }
 }

@@ -6,7 +6,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -21,8 +20,7 @@ import javax.net.ssl.SSLException;
 public record TlsSettings(Optional<KeyPair> keyPair, Optional<Path> clientCa) {
 
     /** {@code --tls-cert} and {@code --tls-key}. */
-    public record KeyPair(Path cert, Path key) {
-    }
+    public record KeyPair(Path cert, Path key) {}
 
     /** No TLS at all. */
     public static TlsSettings none() {
@@ -49,8 +47,10 @@ public record TlsSettings(Optional<KeyPair> keyPair, Optional<Path> clientCa) {
         try {
             return b.build();
         } catch (SSLException e) {
-            throw new SettingException("--tls-cert", pair.cert() + ": cannot serve TLS with it and " + pair.key()
-                    + ": " + e.getMessage(), e);
+            throw new SettingException(
+                    "--tls-cert",
+                    pair.cert() + ": cannot serve TLS with it and " + pair.key() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -11,8 +11,7 @@ public final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
-    private Units() {
-    }
+    private Units() {}
 
     public static Duration duration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);

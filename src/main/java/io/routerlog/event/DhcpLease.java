@@ -7,8 +7,9 @@ import java.util.Objects;
  * client id, empty when unknown. {@code expiresAtMillis} is 0 when unknown (log lines), else the lease end from a
  * lease file; {@code seenAtMillis} orders updates for the same address.
  */
-public record DhcpLease(String ip, String mac, String hostname, String clientId, long seenAtMillis,
-        long expiresAtMillis) implements DhcpEvent {
+public record DhcpLease(
+        String ip, String mac, String hostname, String clientId, long seenAtMillis, long expiresAtMillis)
+        implements DhcpEvent {
     public DhcpLease {
         Objects.requireNonNull(ip, "ip");
         Objects.requireNonNull(mac, "mac");

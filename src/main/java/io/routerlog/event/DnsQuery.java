@@ -24,8 +24,8 @@ public final class DnsQuery {
     private int wireBytes;
     private boolean shortened;
 
-    public DnsQuery set(byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff,
-            int qtypeLen) {
+    public DnsQuery set(
+            byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff, int qtypeLen) {
         return set(buf, clientOff, clientLen, domainOff, domainLen, qtypeOff, qtypeLen, 0, false);
     }
 
@@ -35,8 +35,16 @@ public final class DnsQuery {
      * @param wireBytes size of the DNS message on the wire, 0 when the source does not know it (a log line)
      * @param shortened the name was longer than a DNS name can be and is stored as a suffix of it
      */
-    public DnsQuery set(byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff,
-            int qtypeLen, int wireBytes, boolean shortened) {
+    public DnsQuery set(
+            byte[] buf,
+            int clientOff,
+            int clientLen,
+            int domainOff,
+            int domainLen,
+            int qtypeOff,
+            int qtypeLen,
+            int wireBytes,
+            boolean shortened) {
         this.buf = buf;
         this.clientOff = clientOff;
         this.clientLen = clientLen;

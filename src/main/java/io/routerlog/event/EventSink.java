@@ -17,21 +17,18 @@ public interface EventSink {
      * to, {@link DnsQuery#wireBytes()} the size of the message. Its outcome is reported by {@link #reply}; this
      * call only feeds the DNSTT bytes out. The flyweight is only valid during the call.
      */
-    default void response(DnsQuery response) {
-    }
+    default void response(DnsQuery response) {}
 
     /** A query under a DNSTT tunnel domain (reported in addition to {@link #query}). The flyweight is only valid
      * during the call. */
-    default void tunnelQuery(TunnelQuery query) {
-    }
+    default void tunnelQuery(TunnelQuery query) {}
 
     /**
      * A DNS response under a DNSTT tunnel domain: {@link TunnelQuery#sender()} is the address the response was sent
      * to (usually a recursive resolver), {@link TunnelQuery#wireBytes()} the size of the response message. The
      * flyweight is only valid during the call.
      */
-    default void tunnelResponse(TunnelQuery response) {
-    }
+    default void tunnelResponse(TunnelQuery response) {}
 
     /** One answer, forward or other outcome line of the resolver. */
     void reply(ReplyOutcome outcome);
@@ -43,10 +40,8 @@ public interface EventSink {
     void release(DhcpRelease release);
 
     /** A packet a firewall rule logged. Sinks that do not keep firewall data ignore it. */
-    default void firewallPacket(FirewallPacket packet) {
-    }
+    default void firewallPacket(FirewallPacket packet) {}
 
     /** An HTTP request a reverse proxy logged. Sinks that do not keep proxy data ignore it. */
-    default void httpRequest(HttpRequest request) {
-    }
+    default void httpRequest(HttpRequest request) {}
 }

@@ -20,8 +20,14 @@ public final class TunnelQuery {
     private long clientId;
     private int wireBytes;
 
-    public TunnelQuery set(int domainIndex, byte[] buf, int senderOff, int senderLen, boolean hasSession,
-            long clientId, int wireBytes) {
+    public TunnelQuery set(
+            int domainIndex,
+            byte[] buf,
+            int senderOff,
+            int senderLen,
+            boolean hasSession,
+            long clientId,
+            int wireBytes) {
         this.domainIndex = domainIndex;
         this.buf = buf;
         this.senderOff = senderOff;
@@ -70,7 +76,7 @@ public final class TunnelQuery {
 
     @Override
     public String toString() {
-        return "TunnelQuery{domain#" + domainIndex + ' ' + sender() + (hasSession ? " " + Long.toHexString(clientId)
-                : " invalid") + ' ' + wireBytes + "B}";
+        return "TunnelQuery{domain#" + domainIndex + ' ' + sender()
+                + (hasSession ? " " + Long.toHexString(clientId) : " invalid") + ' ' + wireBytes + "B}";
     }
 }

@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 public final class BasicAuth {
     /** The most bytes of a password bcrypt reads. */
     public static final int MAX_PASSWORD_BYTES = 72;
+
     private static final int REMEMBERED = 64;
 
     private final byte[] userDigest;
@@ -103,8 +104,11 @@ public final class BasicAuth {
 
     private static boolean validUtf8(byte[] b) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -118,8 +122,8 @@ public final class BasicAuth {
      */
     public static String hash(char[] password) {
         if (utf8Length(password) > MAX_PASSWORD_BYTES) {
-            throw new IllegalArgumentException("a password for bcrypt has at most " + MAX_PASSWORD_BYTES
-                    + " bytes in UTF-8");
+            throw new IllegalArgumentException(
+                    "a password for bcrypt has at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
         return BCrypt.withDefaults().hashToString(10, password);
     }

@@ -15,7 +15,8 @@ public final class BuildInfoCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        return new MetricSnapshots(InfoSnapshot.builder().name("routerlog_build")
+        return new MetricSnapshots(InfoSnapshot.builder()
+                .name("routerlog_build")
                 .help("routerlog's version; always 1")
                 .dataPoint(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", version)))
                 .build());

@@ -43,18 +43,28 @@ public final class ClientTables {
     public byte[] csv() {
         Map<String, DhcpIdentity> ids = identities();
         Map<String, Map<String, Long>> byClient = new TreeMap<>();
-        pairs.forEachAll((k, n) -> byClient.computeIfAbsent(k.client(), c -> new TreeMap<>())
-                .merge(k.domain(), n, Long::sum));
+        pairs.forEachAll((k, n) ->
+                byClient.computeIfAbsent(k.client(), c -> new TreeMap<>()).merge(k.domain(), n, Long::sum));
         StringBuilder out = new StringBuilder();
         byClient.forEach((client, domains) -> {
             DhcpIdentity id = ids.get(client);
             domains.forEach((domain, count) -> {
-                out.append(csvField(client)).append(',').append(csvField(domain)).append(',').append(count)
-                        .append(',').append(csvField(id == null ? "" : id.mac()))
-                        .append(',').append(csvField(id == null ? "" : id.hostname()))
-                        .append(',').append(csvField(id == null ? "" : id.clientId()))
-                        .append(',').append(id == null || id.expiresAtMillis() == 0 ? ""
-                                : Long.toString(id.expiresAtMillis() / 1000))
+                out.append(csvField(client))
+                        .append(',')
+                        .append(csvField(domain))
+                        .append(',')
+                        .append(count)
+                        .append(',')
+                        .append(csvField(id == null ? "" : id.mac()))
+                        .append(',')
+                        .append(csvField(id == null ? "" : id.hostname()))
+                        .append(',')
+                        .append(csvField(id == null ? "" : id.clientId()))
+                        .append(',')
+                        .append(
+                                id == null || id.expiresAtMillis() == 0
+                                        ? ""
+                                        : Long.toString(id.expiresAtMillis() / 1000))
                         .append('\n');
             });
         });
@@ -66,10 +76,18 @@ public final class ClientTables {
         StringBuilder out = new StringBuilder();
         pairs.forEachAll((k, n) -> {
             DhcpIdentity id = ids.get(k.client());
-            out.append(tsvField(k.client())).append('\t').append(tsvField(k.domain())).append('\t')
-                    .append(tsvField(k.qtype())).append('\t').append(n).append('\t')
-                    .append(tsvField(id == null ? "" : id.mac())).append('\t')
-                    .append(tsvField(id == null ? "" : id.hostname())).append('\n');
+            out.append(tsvField(k.client()))
+                    .append('\t')
+                    .append(tsvField(k.domain()))
+                    .append('\t')
+                    .append(tsvField(k.qtype()))
+                    .append('\t')
+                    .append(n)
+                    .append('\t')
+                    .append(tsvField(id == null ? "" : id.mac()))
+                    .append('\t')
+                    .append(tsvField(id == null ? "" : id.hostname()))
+                    .append('\n');
         });
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -87,9 +105,11 @@ public final class ClientTables {
         if (!formula && s.indexOf('%') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }
-        String escaped = s.replace("%", "%25").replace("\t", "%09").replace("\r", "%0D").replace("\n", "%0A");
+        String escaped =
+                s.replace("%", "%25").replace("\t", "%09").replace("\r", "%0D").replace("\n", "%0A");
         return formula && escaped.charAt(0) != '%'
-                ? String.format("%%%02X", (int) escaped.charAt(0)) + escaped.substring(1) : escaped;
+                ? String.format("%%%02X", (int) escaped.charAt(0)) + escaped.substring(1)
+                : escaped;
     }
 
     /** True for a cell a spreadsheet would take for a formula: it starts with =, +, -, @, tab or CR. */

@@ -15,6 +15,7 @@ import java.util.List;
 public final class DhcpIdentitiesCollector implements MultiCollector {
     /** Exposed as {@code routerlog_dhcp_lease_info}; the metric names stay as dashboards know them. */
     static final String LEASE = "routerlog_dhcp_lease";
+
     static final String LEASES = "routerlog_dhcp_leases";
 
     private final IdentityMap identities;
@@ -25,17 +26,18 @@ public final class DhcpIdentitiesCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        InfoSnapshot.Builder info = InfoSnapshot.builder().name(LEASE)
+        InfoSnapshot.Builder info = InfoSnapshot.builder()
+                .name(LEASE)
                 .help("MAC address and hostname of a client address, from DHCPACK lines (and --leases-file); "
                         + "always 1. Join it to query counts with: * on(client) group_left(mac, hostname)");
         int[] n = {0};
         identities.forEach((ip, id) -> {
             n[0]++;
-            info.dataPoint(new InfoDataPointSnapshot(
-                    Labels.of("client", ip, "mac", id.mac(), "hostname", id.hostname())));
+            info.dataPoint(
+                    new InfoDataPointSnapshot(Labels.of("client", ip, "mac", id.mac(), "hostname", id.hostname())));
         });
-        return new MetricSnapshots(info.build(),
-                Families.gauge(LEASES, "Client addresses with a known DHCP identity", n[0]));
+        return new MetricSnapshots(
+                info.build(), Families.gauge(LEASES, "Client addresses with a known DHCP identity", n[0]));
     }
 
     @Override

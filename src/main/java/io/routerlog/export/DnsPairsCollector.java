@@ -25,12 +25,21 @@ public final class DnsPairsCollector implements StreamedCollector {
     @Override
     public void write(PrometheusScrapeRequest request, ExpositionWriter out) {
         PackedCounters packed = Scope.of(request) == Scope.CLUSTER ? pairs.packAll() : pairs.packOwned();
-        int shown = out.counter(QUERIES, "DNS queries seen in the resolver log, per client address, queried domain "
-                + "and query type (pairs this node holds; bounded by --max-pairs, least recently queried evicted "
-                + "first)", LABELS, packed);
-        out.gauge(PAIRS, "(client, domain, qtype) pairs this node holds in the store (the whole cluster's with "
-                + "scope=cluster)", shown);
-        out.counter(EVICTED, "Pairs removed from the store to stay within --max-pairs, least recently queried first",
+        int shown = out.counter(
+                QUERIES,
+                "DNS queries seen in the resolver log, per client address, queried domain "
+                        + "and query type (pairs this node holds; bounded by --max-pairs, least recently queried evicted "
+                        + "first)",
+                LABELS,
+                packed);
+        out.gauge(
+                PAIRS,
+                "(client, domain, qtype) pairs this node holds in the store (the whole cluster's with "
+                        + "scope=cluster)",
+                shown);
+        out.counter(
+                EVICTED,
+                "Pairs removed from the store to stay within --max-pairs, least recently queried first",
                 pairs.evicted());
         out.counter(EXPIRED, "Pairs removed from the store after --retention without a query", pairs.expired());
     }

@@ -36,12 +36,14 @@ public final class DnsRepliesCollector implements MultiCollector {
         } else {
             replies.forEachOwned(values::put);
         }
-        return new MetricSnapshots(Families.counter(REPLIES,
+        return new MetricSnapshots(Families.counter(
+                REPLIES,
                 "Resolver log lines about how a query was answered, by outcome: forwarded upstream, answered, "
                         + "nxdomain, nodata, servfail, refused, error, cached, cached_stale, blocked (address=/name/ "
                         + "rules answering 0.0.0.0, ::, NXDOMAIN or NODATA), local (hosts files, DHCP names, other "
                         + "address= rules), truncated, duplicate, bogus (DNSSEC)",
-                "outcome", values));
+                "outcome",
+                values));
     }
 
     @Override

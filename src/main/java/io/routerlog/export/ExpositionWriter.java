@@ -1,12 +1,12 @@
 package io.routerlog.export;
 
 import io.routerlog.store.PackedCounters;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes metric families in the Prometheus text format (0.0.4) or OpenMetrics 1.0 text into a byte buffer: the

@@ -8,11 +8,16 @@ import io.routerlog.config.TlsFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -28,11 +33,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
-import java.net.BindException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Objects;
 
 /**
  * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
@@ -63,8 +63,8 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public record Limits(int maxConnections, Duration headerTimeout, Duration idleTimeout, Duration pressureTimeout) {
         /** The limits routerlog runs with. */
-        public static final Limits DEFAULT = new Limits(32, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(5));
+        public static final Limits DEFAULT =
+                new Limits(32, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(5));
 
         /** Threads of the pool: one per connection that may be writing a response, plus Jetty's own few. */
         int threads() {
@@ -80,19 +80,19 @@ public final class HttpEndpoints implements AutoCloseable {
     private @Nullable ServerConnector connector;
 
     /** A plain-text resource served on {@code path}. */
-    public record Table(String path, String contentType, Supplier<byte[]> body) {
-    }
+    public record Table(String path, String contentType, Supplier<byte[]> body) {}
 
-    private HttpEndpoints(MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables,
-            @Nullable BasicAuth auth) {
+    private HttpEndpoints(
+            MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables, @Nullable BasicAuth auth) {
         this.metrics = metrics;
         this.healthy = healthy;
         this.auth = auth;
         tables.forEach(t -> this.tables.put(t.path(), t));
     }
 
-    public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
-            BooleanSupplier healthy, List<Table> tables) throws IOException {
+    public static HttpEndpoints start(
+            InetSocketAddress address, MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables)
+            throws IOException {
         return start(address, metrics, healthy, tables, null, null, Limits.DEFAULT);
     }
 
@@ -106,8 +106,13 @@ public final class HttpEndpoints implements AutoCloseable {
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
      *                                             CAP_NET_BIND_SERVICE
      */
-    public static HttpEndpoints start(InetSocketAddress address, MetricsExposition metrics,
-            BooleanSupplier healthy, List<Table> tables, @Nullable SSLContext tls, @Nullable BasicAuth auth,
+    public static HttpEndpoints start(
+            InetSocketAddress address,
+            MetricsExposition metrics,
+            BooleanSupplier healthy,
+            List<Table> tables,
+            @Nullable SSLContext tls,
+            @Nullable BasicAuth auth,
             Limits limits)
             throws IOException {
         HttpEndpoints endpoints = new HttpEndpoints(metrics, healthy, tables, auth);
@@ -121,14 +126,22 @@ public final class HttpEndpoints implements AutoCloseable {
             while (!(cause instanceof BindException) && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            throw BindFailures.explain("serve HTTP on", "--http-address", "--http-port", address,
+            throw BindFailures.explain(
+                    "serve HTTP on",
+                    "--http-address",
+                    "--http-port",
+                    address,
                     cause instanceof BindException ? cause : io);
         } catch (RuntimeException | Error e) {
             endpoints.close();
             throw e;
         }
-        LOG.info("Serving /metrics and /healthz on {}://{}:{}/{}", tls == null ? "http" : "https",
-                address.getAddress().getHostAddress(), endpoints.port(), auth == null ? "" : " (basic auth)");
+        LOG.info(
+                "Serving /metrics and /healthz on {}://{}:{}/{}",
+                tls == null ? "http" : "https",
+                address.getAddress().getHostAddress(),
+                endpoints.port(),
+                auth == null ? "" : " (basic auth)");
         return endpoints;
     }
 
@@ -137,46 +150,55 @@ public final class HttpEndpoints implements AutoCloseable {
         threads.setName("routerlog-http");
         threads.setDaemon(true);
         app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.startup.startupWatcherEnabled = false;
-            config.jetty.threadPool = threads;
-            config.http.prefer405over404 = true;
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setSendServerVersion(false);
-                http.setSendXPoweredBy(false);
-                http.setIdleTimeout(limits.idleTimeout().toMillis());
-                // the exposition's pieces are copied into Jetty's pooled direct buffers and written from there
-                http.setOutputBufferSize(ExpositionWriter.PIECE);
-                http.setOutputAggregationSize(ExpositionWriter.PIECE);
-            });
-            config.jetty.modifyServer(server -> {
-                NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
-                limit.setEndPointIdleTimeout(limits.pressureTimeout().toMillis());
-                server.addBean(limit);
-                server.setStopTimeout(0); // at stop, scrapes in flight are cut: the counts are flushed by then
-            });
-            config.jetty.addConnector((server, http) -> connector(server, http, address, tls, limits));
-            config.routes.before(this::authorize);
-            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(index()));
-            config.routes.get("/healthz", ctx -> {
-                boolean ok = healthy.getAsBoolean();
-                ctx.status(ok ? 200 : 503).contentType(TEXT).result(ok ? "ok\n" : "not ready\n");
-            });
-            config.routes.get("/metrics", this::metrics);
-            for (Table t : tables.values()) {
-                config.routes.get(t.path(), ctx -> ctx.contentType(t.contentType()).result(t.body().get()));
-            }
-            config.routes.exception(Exception.class, (e, ctx) -> failed(e, ctx));
-            config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
-            config.routes.error(405, ctx -> ctx.header("Allow", "GET, HEAD").contentType(TEXT)
-                    .result("method not allowed\n"));
-        }).start();
+                    config.startup.showJavalinBanner = false;
+                    config.startup.showOldJavalinVersionWarning = false;
+                    config.startup.startupWatcherEnabled = false;
+                    config.jetty.threadPool = threads;
+                    config.http.prefer405over404 = true;
+                    config.jetty.modifyHttpConfiguration(http -> {
+                        http.setSendServerVersion(false);
+                        http.setSendXPoweredBy(false);
+                        http.setIdleTimeout(limits.idleTimeout().toMillis());
+                        // the exposition's pieces are copied into Jetty's pooled direct buffers and written from there
+                        http.setOutputBufferSize(ExpositionWriter.PIECE);
+                        http.setOutputAggregationSize(ExpositionWriter.PIECE);
+                    });
+                    config.jetty.modifyServer(server -> {
+                        NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
+                        limit.setEndPointIdleTimeout(limits.pressureTimeout().toMillis());
+                        server.addBean(limit);
+                        server.setStopTimeout(0); // at stop, scrapes in flight are cut: the counts are flushed by then
+                    });
+                    config.jetty.addConnector((server, http) -> connector(server, http, address, tls, limits));
+                    config.routes.before(this::authorize);
+                    config.routes.get(
+                            "/",
+                            ctx -> ctx.contentType("text/html; charset=utf-8").result(index()));
+                    config.routes.get("/healthz", ctx -> {
+                        boolean ok = healthy.getAsBoolean();
+                        ctx.status(ok ? 200 : 503).contentType(TEXT).result(ok ? "ok\n" : "not ready\n");
+                    });
+                    config.routes.get("/metrics", this::metrics);
+                    for (Table t : tables.values()) {
+                        config.routes.get(
+                                t.path(),
+                                ctx -> ctx.contentType(t.contentType())
+                                        .result(t.body().get()));
+                    }
+                    config.routes.exception(Exception.class, (e, ctx) -> failed(e, ctx));
+                    config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
+                    config.routes.error(
+                            405,
+                            ctx -> ctx.header("Allow", "GET, HEAD")
+                                    .contentType(TEXT)
+                                    .result("method not allowed\n"));
+                })
+                .start();
     }
 
     /** The one connector: HTTP or HTTPS, with the timeouts; bound here so that a failed bind can be explained. */
-    private ServerConnector connector(Server server, HttpConfiguration http, InetSocketAddress address,
-            @Nullable SSLContext tls, Limits limits) {
+    private ServerConnector connector(
+            Server server, HttpConfiguration http, InetSocketAddress address, @Nullable SSLContext tls, Limits limits) {
         HttpConnectionFactory plain = new HttpConnectionFactory(http);
         if (tls == null) {
             connector = new ServerConnector(server, 1, 1, plain);

@@ -17,8 +17,7 @@ public final class LabelCountsCollector implements StreamedCollector {
     private final CounterMap<LabelValuesKey> counts;
 
     /** @param name the metric name without {@code _total} */
-    public LabelCountsCollector(String name, String help, List<String> labelNames,
-            CounterMap<LabelValuesKey> counts) {
+    public LabelCountsCollector(String name, String help, List<String> labelNames, CounterMap<LabelValuesKey> counts) {
         this.name = name;
         this.help = help;
         this.labelNames = labelNames.toArray(String[]::new);
@@ -27,7 +26,6 @@ public final class LabelCountsCollector implements StreamedCollector {
 
     @Override
     public void write(PrometheusScrapeRequest request, ExpositionWriter out) {
-        out.counter(name, help, labelNames,
-                Scope.of(request) == Scope.CLUSTER ? counts.packAll() : counts.packOwned());
+        out.counter(name, help, labelNames, Scope.of(request) == Scope.CLUSTER ? counts.packAll() : counts.packOwned());
     }
 }

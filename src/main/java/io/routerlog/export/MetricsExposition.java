@@ -6,10 +6,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The body of {@code /metrics}: the client library's registry (small families: receiver, store, JVM) followed by
@@ -29,8 +29,7 @@ public final class MetricsExposition {
     }
 
     /** A scrape's body and its content type. */
-    public record Body(String contentType, byte[] bytes) {
-    }
+    public record Body(String contentType, byte[] bytes) {}
 
     /** The content type of the format answered for the scraper's Accept header (null: the Prometheus text format). */
     public String contentType(String accept) {

@@ -28,7 +28,8 @@ public final class PacketsCollector implements MultiCollector {
         if (c.packets.sum() == 0 && !capturing) {
             return new MetricSnapshots();
         }
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name("routerlog_packets")
+        CounterSnapshot.Builder b = CounterSnapshot.builder()
+                .name("routerlog_packets")
                 .help("Captured packets by what became of them: query and response (DNS messages counted), "
                         + "not_dns, tcp_incomplete (a DNS message split over TCP segments) and malformed");
         Map<String, Long> v = new LinkedHashMap<>();
@@ -38,7 +39,9 @@ public final class PacketsCollector implements MultiCollector {
         v.put("tcp_incomplete", c.tcpIncomplete.sum());
         v.put("malformed", c.malformed.sum());
         v.forEach((k, n) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                .labels(Labels.of("result", k)).value(n).build()));
+                .labels(Labels.of("result", k))
+                .value(n)
+                .build()));
         return new MetricSnapshots(b.build());
     }
 }

@@ -7,8 +7,8 @@ import io.routerlog.stats.PipelineCounters;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /** What this node's receive path saw: messages, drops, dnsmasq lines, programs, connections. */
 public final class ReceiverCollector implements MultiCollector {
@@ -29,8 +29,8 @@ public final class ReceiverCollector implements MultiCollector {
      * @param connections      the TCP connection counts, or null before the listeners are up
      * @param udpReceiveBuffer the UDP socket receive buffer the kernel granted (0 without UDP listeners)
      */
-    public ReceiverCollector(PipelineCounters counters, Supplier<? extends ConnectionStats> connections,
-            IntSupplier udpReceiveBuffer) {
+    public ReceiverCollector(
+            PipelineCounters counters, Supplier<? extends ConnectionStats> connections, IntSupplier udpReceiveBuffer) {
         this.counters = counters;
         this.connections = connections;
         this.udpReceiveBuffer = udpReceiveBuffer;
@@ -47,24 +47,35 @@ public final class ReceiverCollector implements MultiCollector {
         ConnectionStats c = connections.get();
         return new MetricSnapshots(
                 Families.counter(MESSAGES, "Syslog messages received (frames), by transport", "transport", messages),
-                Families.counter(DROPPED, "Messages (or connections) not used, by reason: " + DropReason.labels(),
-                        "reason", drops),
-                Families.counter(PROGRAMS, "Syslog messages that parsed, by sending program (tag or APP-NAME; _none "
-                        + "without one, _other beyond 100 distinct programs)", "program", counters.programs().snapshot()),
+                Families.counter(
+                        DROPPED,
+                        "Messages (or connections) not used, by reason: " + DropReason.labels(),
+                        "reason",
+                        drops),
+                Families.counter(
+                        PROGRAMS,
+                        "Syslog messages that parsed, by sending program (tag or APP-NAME; _none "
+                                + "without one, _other beyond 100 distinct programs)",
+                        "program",
+                        counters.programs().snapshot()),
                 Families.counter(DNSMASQ_LINES, "dnsmasq log lines, by kind", "kind", lines),
-                Families.counter(IGNORED, "Queries for names in --ignore-domain, counted here and stored nowhere",
-                        (double) counters.ignoredQueries()),
+                Families.counter(
+                        IGNORED, "Queries for names in --ignore-domain, counted here and stored nowhere", (double)
+                                counters.ignoredQueries()),
                 Families.gauge(CONNECTIONS, "Syslog TCP connections open now", c == null ? 0 : c.open()),
-                Families.counter(CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted",
-                        c == null ? 0 : (double) c.accepted()),
-                Families.gauge(UDP_BUFFER, "Receive buffer of each syslog UDP socket as granted by the kernel; below "
-                        + "--udp-receive-buffer when net.core.rmem_max capped it", udpReceiveBuffer.getAsInt()));
+                Families.counter(
+                        CONNECTIONS_ACCEPTED, "Syslog TCP connections accepted", c == null ? 0 : (double) c.accepted()),
+                Families.gauge(
+                        UDP_BUFFER,
+                        "Receive buffer of each syslog UDP socket as granted by the kernel; below "
+                                + "--udp-receive-buffer when net.core.rmem_max capped it",
+                        udpReceiveBuffer.getAsInt()));
     }
 
     @Override
     @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
-        return List.of(MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED,
-                UDP_BUFFER);
+        return List.of(
+                MESSAGES, DROPPED, PROGRAMS, DNSMASQ_LINES, IGNORED, CONNECTIONS, CONNECTIONS_ACCEPTED, UDP_BUFFER);
     }
 }

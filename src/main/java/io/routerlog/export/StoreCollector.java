@@ -28,20 +28,28 @@ public final class StoreCollector implements MultiCollector {
     public MetricSnapshots collect() {
         return new MetricSnapshots(
                 Families.counter(FLUSHES, "Batches of counts written to the store", (double) flushes.flushes()),
-                Families.counter(FAILURES, "Flushes the store did not take (their counts are retried)",
-                        (double) flushes.failures()),
+                Families.counter(FAILURES, "Flushes the store did not take (their counts are retried)", (double)
+                        flushes.failures()),
                 Families.gauge(DURATION, "How long the last flush took", flushes.lastDurationSeconds()),
-                Families.gauge(LAST_FLUSH, "When the last successful flush ended, in Unix seconds",
+                Families.gauge(
+                        LAST_FLUSH,
+                        "When the last successful flush ended, in Unix seconds",
                         flushes.lastSuccessEpochMillis() / 1000.0),
-                Families.gauge(PENDING, "Pairs whose counts wait for the store after a failed flush",
-                        flushes.pendingPairs()),
-                Families.gauge(MEMBERS, "Members of the routerlog cluster this node sees (1 when single)",
+                Families.gauge(
+                        PENDING, "Pairs whose counts wait for the store after a failed flush", flushes.pendingPairs()),
+                Families.gauge(
+                        MEMBERS,
+                        "Members of the routerlog cluster this node sees (1 when single)",
                         store.clusterSize()),
-                Families.counter(UNEXPECTED, "Members that joined although they are not in --cluster-members",
-                        (double) store.unexpectedMembers()),
-                Families.counter(GIVEN_UP, "Pending updates given up because the store did not take them for too "
-                        + "long, by map (the messages behind them count in routerlog_syslog_dropped_total, reason "
-                        + "store_unavailable)", "map", flushes.givenUp()));
+                Families.counter(UNEXPECTED, "Members that joined although they are not in --cluster-members", (double)
+                        store.unexpectedMembers()),
+                Families.counter(
+                        GIVEN_UP,
+                        "Pending updates given up because the store did not take them for too "
+                                + "long, by map (the messages behind them count in routerlog_syslog_dropped_total, reason "
+                                + "store_unavailable)",
+                        "map",
+                        flushes.givenUp()));
     }
 
     @Override

@@ -18,9 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
-import java.util.function.BiConsumer;
 
 /**
  * DNSTT tunnel metrics with the names and meaning of dnstt_exporter's, so its queries work unchanged:
@@ -52,8 +52,13 @@ public final class TunnelCollector implements MultiCollector {
     private final Duration window;
     private final LongSupplier clock;
 
-    public TunnelCollector(TunnelStore tunnels, List<String> domains, boolean countryLabel, boolean asnLabel,
-            Duration window, LongSupplier clock) {
+    public TunnelCollector(
+            TunnelStore tunnels,
+            List<String> domains,
+            boolean countryLabel,
+            boolean asnLabel,
+            Duration window,
+            LongSupplier clock) {
         this.tunnels = tunnels;
         this.domains = List.copyOf(domains);
         this.countryLabel = countryLabel;
@@ -82,8 +87,12 @@ public final class TunnelCollector implements MultiCollector {
             active.putAll(tunnels.ownedActiveCounts(cutoff));
         }
         Map<String, Map<TunnelLabels, Long>> counters = new HashMap<>();
-        for (String c : List.of(TunnelCounterKey.QUERIES, TunnelCounterKey.BYTES_IN, TunnelCounterKey.INVALID,
-                TunnelCounterKey.SESSIONS_REMOVED, TunnelCounterKey.BYTES_OUT)) {
+        for (String c : List.of(
+                TunnelCounterKey.QUERIES,
+                TunnelCounterKey.BYTES_IN,
+                TunnelCounterKey.INVALID,
+                TunnelCounterKey.SESSIONS_REMOVED,
+                TunnelCounterKey.BYTES_OUT)) {
             counters.put(c, new HashMap<>());
         }
         BiConsumer<TunnelCounterKey, Long> add =
@@ -94,26 +103,42 @@ public final class TunnelCollector implements MultiCollector {
             tunnels.counters().forEachOwned(add);
         }
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> snapshots = new ArrayList<>(List.of(
-                gauge(ACTIVE, "DNSTT sessions with a query within the last " + window.toSeconds() + " s "
-                        + "(--dnstt-active-window); this node's share unless scraped with scope=cluster",
+                gauge(
+                        ACTIVE,
+                        "DNSTT sessions with a query within the last " + window.toSeconds() + " s "
+                                + "(--dnstt-active-window); this node's share unless scraped with scope=cluster",
                         withZeros(active)),
-                gauge(PEAK, "Highest number of active DNSTT sessions seen at once since the store started "
-                        + "(cluster-wide)", withZeros(tunnels.peaks())),
-                counter(QUERIES, "DNSTT queries (names under the tunnel domain that decode to a session)",
+                gauge(
+                        PEAK,
+                        "Highest number of active DNSTT sessions seen at once since the store started "
+                                + "(cluster-wide)",
+                        withZeros(tunnels.peaks())),
+                counter(
+                        QUERIES,
+                        "DNSTT queries (names under the tunnel domain that decode to a session)",
                         withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.QUERIES)))),
-                counter(BYTES_IN, "Bytes of DNSTT queries (DNS message size): measured in packet captures, "
-                        + "reconstructed from the name for query log lines (12 + name + 4 + 11 for the EDNS0 record "
-                        + "a dnstt client adds)",
+                counter(
+                        BYTES_IN,
+                        "Bytes of DNSTT queries (DNS message size): measured in packet captures, "
+                                + "reconstructed from the name for query log lines (12 + name + 4 + 11 for the EDNS0 record "
+                                + "a dnstt client adds)",
                         withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.BYTES_IN)))),
-                counter(SESSIONS, "Distinct DNSTT sessions (ClientIDs) seen, cluster-wide (the same on every node); "
-                        + "one idle for longer than --retention counts again when it returns",
+                counter(
+                        SESSIONS,
+                        "Distinct DNSTT sessions (ClientIDs) seen, cluster-wide (the same on every node); "
+                                + "one idle for longer than --retention counts again when it returns",
                         withZeros(tunnels.distinctSessions())),
-                counter(INVALID, "Queries under a DNSTT domain whose name does not decode to a session",
+                counter(
+                        INVALID,
+                        "Queries under a DNSTT domain whose name does not decode to a session",
                         withZeros(Objects.requireNonNull(counters.get(TunnelCounterKey.INVALID))))));
         Map<TunnelLabels, Long> out = Objects.requireNonNull(counters.get(TunnelCounterKey.BYTES_OUT));
         if (!out.isEmpty()) {
-            snapshots.add(counter(BYTES_OUT, "Bytes of DNSTT responses (DNS message size) per address they were sent "
-                    + "to, measured in packet captures (pcap files, --capture-interface); absent without them", out));
+            snapshots.add(counter(
+                    BYTES_OUT,
+                    "Bytes of DNSTT responses (DNS message size) per address they were sent "
+                            + "to, measured in packet captures (pcap files, --capture-interface); absent without them",
+                    out));
         }
         return new MetricSnapshots(snapshots);
     }
@@ -145,13 +170,15 @@ public final class TunnelCollector implements MultiCollector {
 
     private GaugeSnapshot gauge(String name, String help, Map<TunnelLabels, Long> values) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
-        values.forEach((l, v) -> b.dataPoint(GaugeDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
+        values.forEach((l, v) -> b.dataPoint(
+                GaugeDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
         return b.build();
     }
 
     private CounterSnapshot counter(String name, String help, Map<TunnelLabels, Long> values) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-        values.forEach((l, v) -> b.dataPoint(CounterDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
+        values.forEach((l, v) -> b.dataPoint(
+                CounterDataPointSnapshot.builder().labels(labels(l)).value(v).build()));
         return b.build();
     }
 

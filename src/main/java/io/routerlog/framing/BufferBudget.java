@@ -1,11 +1,10 @@
 package io.routerlog.framing;
 
-import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.DropReason;
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -79,9 +78,13 @@ public final class BufferBudget {
             held.addAndGet(-victim.budgeted.getAndSet(0));
             counters.dropped(DropReason.BUFFER_LIMIT);
             if (shedLog.permits()) {
-                LOG.warn("Closed the syslog connection from {}: it held {} bytes of an unfinished message when "
-                        + "all connections together held more than {} (--max-buffered; logged once a minute, "
-                        + "counted in routerlog_syslog_dropped_total)", victim.remoteAddress(), most, limit);
+                LOG.warn(
+                        "Closed the syslog connection from {}: it held {} bytes of an unfinished message when "
+                                + "all connections together held more than {} (--max-buffered; logged once a minute, "
+                                + "counted in routerlog_syslog_dropped_total)",
+                        victim.remoteAddress(),
+                        most,
+                        limit);
             }
             victim.closeFromAnyThread();
         }

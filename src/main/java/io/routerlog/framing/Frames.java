@@ -20,8 +20,7 @@ final class Frames {
     /** {@link #octetCountHeader} when the range ends inside what may still become a header. */
     static final long NEED_MORE = -2;
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /**
      * Reads an RFC 6587 octet-count header ({@code LEN SP}, LEN a decimal number of at most nine digits; leading

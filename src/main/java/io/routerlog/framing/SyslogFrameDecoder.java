@@ -1,18 +1,18 @@
 package io.routerlog.framing;
 
-import io.routerlog.stats.LogThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.routerlog.stats.DropReason;
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
 import io.routerlog.syslog.FrameSink;
-import java.util.List;
-import io.netty.channel.ChannelOption;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,8 +46,7 @@ import org.apache.logging.log4j.Logger;
  * connection to close when a new one needs its place.
  */
 public final class SyslogFrameDecoder extends ByteToMessageDecoder {
-    private static final Logger LOG =
-            LogManager.getLogger(SyslogFrameDecoder.class);
+    private static final Logger LOG = LogManager.getLogger(SyslogFrameDecoder.class);
     private static final LogThrottle TIMEOUT_LOG = LogThrottle.perMinute();
 
     /** How often (in frames) to ask the next stages whether they are nearly full. */
@@ -69,6 +68,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private boolean discarding;
     /** True while reading is paused for back-pressure. */
     private volatile boolean paused;
+
     private int framesSinceCheck;
     /** Frames finished (delivered, oversized or empty), to tell whether a read completed any. */
     private int framesDone;
@@ -78,6 +78,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private volatile long unfinishedSince;
     /** True once the connection is being closed for good: nothing more is decoded, its rest is dropped. */
     private boolean abandoned;
+
     private ScheduledFuture<?> frameTimer;
     private volatile ChannelHandlerContext context;
     /** The memory of all connections together, or null for no bound. */
@@ -100,8 +101,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
      * @param transport    what the frames are counted as ({@code tcp}, or {@code tls} behind a TLS handler)
      * @param frameTimeout how long a frame may take from its first byte to its end; zero for no limit
      */
-    public SyslogFrameDecoder(int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport,
-            Duration frameTimeout) {
+    public SyslogFrameDecoder(
+            int maxFrame, FrameSink sink, PipelineCounters counters, Transport transport, Duration frameTimeout) {
         if (maxFrame < 1) {
             throw new IllegalArgumentException("maxFrame must be positive: " + maxFrame);
         }
@@ -169,7 +170,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (completedFrames) {
             lastFrameNanos = now;
         }
-        boolean unfinished = !abandoned && !paused && (discarding || internalBuffer().isReadable());
+        boolean unfinished =
+                !abandoned && !paused && (discarding || internalBuffer().isReadable());
         if (!unfinished) {
             unfinishedSince = 0;
             return;
@@ -178,8 +180,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             unfinishedSince = now;
         }
         if (frameTimeoutNanos > 0 && frameTimer == null) {
-            frameTimer = ctx.executor().schedule(() -> checkFrame(ctx),
-                    frameTimeoutNanos - (now - unfinishedSince), TimeUnit.NANOSECONDS);
+            frameTimer = ctx.executor()
+                    .schedule(() -> checkFrame(ctx), frameTimeoutNanos - (now - unfinishedSince), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -192,16 +194,16 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         long left = frameTimeoutNanos - (System.nanoTime() - since);
         if (left > 0) {
-            frameTimer = ctx.executor().schedule(() -> checkFrame(ctx), left,
-                    TimeUnit.NANOSECONDS);
+            frameTimer = ctx.executor().schedule(() -> checkFrame(ctx), left, TimeUnit.NANOSECONDS);
             return;
         }
         counters.dropped(DropReason.FRAME_TIMEOUT);
         if (TIMEOUT_LOG.permits()) {
-            LOG.warn("Closed the syslog connection from {}: a frame did not end within {} ms of its first byte "
-                    + "(--frame-timeout; logged once a minute, counted in routerlog_syslog_dropped_total)",
-                    ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(
-                            frameTimeoutNanos));
+            LOG.warn(
+                    "Closed the syslog connection from {}: a frame did not end within {} ms of its first byte "
+                            + "(--frame-timeout; logged once a minute, counted in routerlog_syslog_dropped_total)",
+                    ctx.channel().remoteAddress(),
+                    TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos));
         }
         closeAbandoning(ctx);
     }

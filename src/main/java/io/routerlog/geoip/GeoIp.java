@@ -67,15 +67,18 @@ public final class GeoIp implements AutoCloseable {
         FileReasons.requireReadable(option, file);
         DatabaseReader r;
         try {
-            r = new DatabaseReader.Builder(file.toFile()).fileMode(Reader.FileMode.MEMORY).build();
+            r = new DatabaseReader.Builder(file.toFile())
+                    .fileMode(Reader.FileMode.MEMORY)
+                    .build();
         } catch (IOException | RuntimeException e) {
             throw new SettingException(option, file + " is not a MaxMind DB file (" + e.getMessage() + ")", e);
         }
         String type = r.metadata().databaseType();
         if (type == null || !type.contains(kind)) {
             closeQuietly(r);
-            throw new SettingException(option, file + " is a " + type + " database, not a " + kind
-                    + " database (such as GeoLite2-" + kind + ")");
+            throw new SettingException(
+                    option,
+                    file + " is a " + type + " database, not a " + kind + " database (such as GeoLite2-" + kind + ")");
         }
         return r;
     }

@@ -1,10 +1,10 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.IpText;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.PacketCounters;
-import io.routerlog.bytes.IpText;
 import java.io.IOException;
 import java.util.Arrays;
 import org.xbill.DNS.Flags;
@@ -38,6 +38,7 @@ public final class DnsPacketParser implements DnsMessageSink {
     private static final int MAX_WIRE_NAME = 1025;
     /** Longest name DNS allows, in wire bytes (RFC 1035). */
     private static final int DNS_MAX_WIRE_NAME = 255;
+
     private static final int HEADER = 12;
 
     private final EventSink sink;
@@ -45,6 +46,7 @@ public final class DnsPacketParser implements DnsMessageSink {
     private final DnsQuery query = new DnsQuery();
     /** address text, name, type */
     private final byte[] line = new byte[IpText.MAX_TEXT + MAX_WIRE_NAME + 32];
+
     private final byte[] address = new byte[16];
 
     // the message being read

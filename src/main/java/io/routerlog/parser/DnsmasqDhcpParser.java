@@ -1,13 +1,13 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.EventSink;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.bytes.Bytes;
-import io.routerlog.bytes.IpText;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,8 +44,7 @@ final class DnsmasqDhcpParser {
      * @param rest the hostname, or on a DHCPv6 reply possibly a status ({@code deprecated}, {@code address
      *     invalid}, ...); empty when there is none
      */
-    record Fields(String address, String clientId, String rest) {
-    }
+    record Fields(String address, String clientId, String rest) {}
 
     /**
      * Reports or counts {@code b[p, end)} when it is one of dnsmasq's DHCP lines.
@@ -81,7 +80,8 @@ final class DnsmasqDhcpParser {
         }
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_ACK);
         String hostname = fields.rest();
-        if (fields.address().isEmpty() || fields.clientId().isEmpty()
+        if (fields.address().isEmpty()
+                || fields.clientId().isEmpty()
                 || (dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated")))) {
             return;
         }
@@ -118,7 +118,10 @@ final class DnsmasqDhcpParser {
             if (!Duids.isHexOctets(parts[0])) {
                 return null;
             }
-            return new Fields("", parts[0], parts.length > 1 ? rest.substring(parts[0].length()).trim() : "");
+            return new Fields(
+                    "",
+                    parts[0],
+                    parts.length > 1 ? rest.substring(parts[0].length()).trim() : "");
         }
         String mac = parts.length > 1 ? parts[1] : "";
         String hostname = parts.length > 2 ? parts[2].trim() : "";

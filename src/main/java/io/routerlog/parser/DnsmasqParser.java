@@ -1,10 +1,10 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.Bytes;
 import io.routerlog.event.EventSink;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.bytes.Bytes;
 import java.util.function.LongSupplier;
 
 /**
@@ -94,8 +94,13 @@ public final class DnsmasqParser {
         }
         for (int i = p; i < slash; i++) {
             byte c = b[i];
-            if (!(Bytes.isDigit(c) || c == '.' || c == ':' || c == '%' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                    || c == '-' || c == '_')) {
+            if (!(Bytes.isDigit(c)
+                    || c == '.'
+                    || c == ':'
+                    || c == '%'
+                    || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                    || c == '-'
+                    || c == '_')) {
                 return false;
             }
         }

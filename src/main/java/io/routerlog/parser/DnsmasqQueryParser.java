@@ -1,13 +1,13 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.bytes.Bytes;
-import io.routerlog.bytes.IpText;
 
 /**
  * dnsmasq's DNS lines, once {@link DnsmasqParser} has skipped their prefixes: queries, and the lines that tell how
@@ -60,8 +60,9 @@ final class DnsmasqQueryParser {
             outcome(DnsmasqLineKind.CACHED, ReplyOutcome.CACHED);
         } else if (Bytes.startsWith(b, p, end, "config ")) {
             int value = valueAfterIs(b, p + 7, end);
-            outcome(DnsmasqLineKind.CONFIG, value >= 0 && isBlockAnswer(b, value, end)
-                    ? ReplyOutcome.BLOCKED : ReplyOutcome.LOCAL);
+            outcome(
+                    DnsmasqLineKind.CONFIG,
+                    value >= 0 && isBlockAnswer(b, value, end) ? ReplyOutcome.BLOCKED : ReplyOutcome.LOCAL);
         } else if (p < end && b[p] == '/' && valueAfterIs(b, p, end) >= 0) {
             outcome(DnsmasqLineKind.HOSTS, ReplyOutcome.LOCAL);
         } else if (Bytes.startsWith(b, p, end, "DHCP ")) {
@@ -102,7 +103,9 @@ final class DnsmasqQueryParser {
             return;
         }
         int typeLen = close - p;
-        if (typeLen > MAX_QTYPE_LENGTH || end - client > IpText.MAX_TEXT || !IpText.isAddress(b, client, end - client)) {
+        if (typeLen > MAX_QTYPE_LENGTH
+                || end - client > IpText.MAX_TEXT
+                || !IpText.isAddress(b, client, end - client)) {
             counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             return;
         }
@@ -149,8 +152,10 @@ final class DnsmasqQueryParser {
 
     private static boolean isBlockAnswer(byte[] b, int value, int end) {
         int n = end - value;
-        return Bytes.equalsAscii(b, value, n, "0.0.0.0") || Bytes.equalsAscii(b, value, n, "::")
-                || Bytes.equalsAscii(b, value, n, "NXDOMAIN") || Bytes.startsWith(b, value, end, "NODATA");
+        return Bytes.equalsAscii(b, value, n, "0.0.0.0")
+                || Bytes.equalsAscii(b, value, n, "::")
+                || Bytes.equalsAscii(b, value, n, "NXDOMAIN")
+                || Bytes.startsWith(b, value, end, "NODATA");
     }
 
     /** Start of the value after the first {@code " is "} in {@code [p, end)}, or -1. */

@@ -1,12 +1,11 @@
 package io.routerlog.parser;
 
-import java.util.Locale;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Turns the client identifiers dnsmasq logs into MAC addresses where they contain one. */
 final class Duids {
-    private Duids() {
-    }
+    private Duids() {}
 
     /**
      * The MAC address in a DHCPv6 DUID-LLT (type 1) or DUID-LL (type 3) of Ethernet hardware; any other
@@ -18,11 +17,17 @@ final class Duids {
         if (octets.length < 10 || !allOctets(octets)) {
             return s;
         }
-        if (octets.length == 14 && octets[0].equals("00") && octets[1].equals("01") && octets[2].equals("00")
+        if (octets.length == 14
+                && octets[0].equals("00")
+                && octets[1].equals("01")
+                && octets[2].equals("00")
                 && octets[3].equals("01")) {
             return String.join(":", Arrays.copyOfRange(octets, 8, 14));
         }
-        if (octets.length == 10 && octets[0].equals("00") && octets[1].equals("03") && octets[2].equals("00")
+        if (octets.length == 10
+                && octets[0].equals("00")
+                && octets[1].equals("03")
+                && octets[2].equals("00")
                 && octets[3].equals("01")) {
             return String.join(":", Arrays.copyOfRange(octets, 4, 10));
         }

@@ -1,11 +1,11 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.IpText;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.FirewallPacket;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.bytes.Bytes;
-import io.routerlog.bytes.IpText;
 
 /**
  * Reads the kernel's firewall LOG lines as OpenWrt sends them:
@@ -16,6 +16,7 @@ import io.routerlog.bytes.IpText;
 public final class FirewallLogParser {
     /** Longer than any prefix iptables or nftables allows (29 and 127 characters). */
     static final int MAX_PREFIX = 128;
+
     static final int MAX_FIELD = 64;
 
     private final EventSink sink;
@@ -54,14 +55,22 @@ public final class FirewallLogParser {
                 case "DST" -> dst = value;
                 case "PROTO" -> proto = value;
                 case "DPT" -> dport = value;
-                default -> {
-                }
+                default -> {}
             }
         }
-        if (src == null || dst == null || proto == null || src.isEmpty() || dst.isEmpty() || proto.isEmpty()
-                || head.length() > MAX_PREFIX || src.length() > MAX_FIELD || dst.length() > MAX_FIELD
-                || proto.length() > MAX_FIELD || dport.length() > MAX_FIELD
-                || !IpText.isAddress(src) || !IpText.isAddress(dst)) {
+        if (src == null
+                || dst == null
+                || proto == null
+                || src.isEmpty()
+                || dst.isEmpty()
+                || proto.isEmpty()
+                || head.length() > MAX_PREFIX
+                || src.length() > MAX_FIELD
+                || dst.length() > MAX_FIELD
+                || proto.length() > MAX_FIELD
+                || dport.length() > MAX_FIELD
+                || !IpText.isAddress(src)
+                || !IpText.isAddress(dst)) {
             counters.dropped(DropReason.BAD_FIREWALL_LINE);
             return;
         }

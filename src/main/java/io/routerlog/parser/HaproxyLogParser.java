@@ -1,10 +1,10 @@
 package io.routerlog.parser;
 
+import io.routerlog.bytes.Bytes;
 import io.routerlog.event.EventSink;
 import io.routerlog.event.HttpRequest;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.bytes.Bytes;
 
 /**
  * Reads HAProxy's HTTP request logs ({@code option httplog}):
@@ -32,7 +32,10 @@ public final class HaproxyLogParser {
         if (t.length >= 5 && t[4].split("/").length == 3) {
             return; // option tcplog: no HTTP status
         }
-        if (t.length < 7 || !t[1].endsWith("]") || t[3].indexOf('/') <= 0 || t[4].split("/").length != 5
+        if (t.length < 7
+                || !t[1].endsWith("]")
+                || t[3].indexOf('/') <= 0
+                || t[4].split("/").length != 5
                 || !t[5].matches("-1|\\d{3}")) {
             counters.dropped(DropReason.BAD_HTTP_LINE);
             return;

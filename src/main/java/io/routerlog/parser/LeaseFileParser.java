@@ -1,7 +1,7 @@
 package io.routerlog.parser;
 
-import io.routerlog.event.DhcpLease;
 import io.routerlog.bytes.IpText;
+import io.routerlog.event.DhcpLease;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +11,7 @@ import java.util.List;
  * IPv6 lease. Expiry is a Unix time, 0 for an infinite lease. Expired leases and lines that do not fit are skipped.
  */
 public final class LeaseFileParser {
-    private LeaseFileParser() {
-    }
+    private LeaseFileParser() {}
 
     /**
      * The leases in the lines of a dnsmasq lease file.

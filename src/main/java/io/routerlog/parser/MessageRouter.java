@@ -24,8 +24,8 @@ public final class MessageRouter implements SyslogMessageSink {
      * @param firewall kernel LOG lines, or null
      * @param haproxy  HAProxy request logs, or null
      */
-    public MessageRouter(ProgramCounts.Local programs, DnsmasqParser dnsmasq, FirewallLogParser firewall,
-            HaproxyLogParser haproxy) {
+    public MessageRouter(
+            ProgramCounts.Local programs, DnsmasqParser dnsmasq, FirewallLogParser firewall, HaproxyLogParser haproxy) {
         this.programs = programs;
         this.dnsmasq = dnsmasq;
         this.firewall = firewall;

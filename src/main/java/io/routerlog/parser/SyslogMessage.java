@@ -14,7 +14,10 @@ import io.routerlog.bytes.Bytes;
  */
 public final class SyslogMessage {
     /** The two header formats routerlog reads. */
-    public enum Format { RFC3164, RFC5424 }
+    public enum Format {
+        RFC3164,
+        RFC5424
+    }
 
     private byte[] buf;
     private Format format;
@@ -48,11 +51,26 @@ public final class SyslogMessage {
     /** Sets RFC 5424 header field {@code index}: 0 TIMESTAMP, 1 HOSTNAME, 2 APP-NAME, 3 PROCID, 4 MSGID. */
     public void setHeaderField(int index, int off, int len) {
         switch (index) {
-            case 0 -> { timestampOff = off; timestampLen = len; }
-            case 1 -> { hostnameOff = off; hostnameLen = len; }
-            case 2 -> { programOff = off; programLen = len; }
-            case 3 -> { procIdOff = off; procIdLen = len; }
-            case 4 -> { msgIdOff = off; msgIdLen = len; }
+            case 0 -> {
+                timestampOff = off;
+                timestampLen = len;
+            }
+            case 1 -> {
+                hostnameOff = off;
+                hostnameLen = len;
+            }
+            case 2 -> {
+                programOff = off;
+                programLen = len;
+            }
+            case 3 -> {
+                procIdOff = off;
+                procIdLen = len;
+            }
+            case 4 -> {
+                msgIdOff = off;
+                msgIdLen = len;
+            }
             default -> throw new IllegalArgumentException("no RFC 5424 header field " + index);
         }
     }

@@ -52,7 +52,9 @@ final class ClientAddresses {
         byte[] c = Arrays.copyOf(text, n);
         canonical[e] = c;
         stored[e] = anonymizer.active()
-                ? anonymizer.anonymize(new String(c, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1)
+                ? anonymizer
+                        .anonymize(new String(c, StandardCharsets.ISO_8859_1))
+                        .getBytes(StandardCharsets.ISO_8859_1)
                 : c;
         return e;
     }

@@ -3,10 +3,10 @@ package io.routerlog.rules;
 import io.routerlog.bytes.IpText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.Arrays;
 
 /**
  * How addresses of devices are stored ({@code --anonymize-clients}): {@code none} as they are, {@code truncate}
@@ -18,7 +18,11 @@ import java.util.Arrays;
  */
 public final class ClientAnonymizer {
     /** How client addresses are stored. */
-    public enum Mode { NONE, TRUNCATE, HASH }
+    public enum Mode {
+        NONE,
+        TRUNCATE,
+        HASH
+    }
 
     private static final String UNKNOWN = "unknown";
 

@@ -12,8 +12,7 @@ public final class DnsttNames {
     /** Unpadded base32 can end with 0, 2, 4, 5 or 7 characters after the last full group of 8; not 1, 3 or 6. */
     private static final boolean[] VALID_TAIL = {true, false, true, false, true, true, false, true};
 
-    private DnsttNames() {
-    }
+    private DnsttNames() {}
 
     /**
      * True when the labels in {@code b[off, off+len)} (the name without the tunnel domain and the dot before it)

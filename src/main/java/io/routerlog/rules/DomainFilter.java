@@ -2,9 +2,9 @@ package io.routerlog.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Arrays;
 
 /**
  * Names that are never stored ({@code --ignore-domain}). A plain name matches itself and every name under it
@@ -46,7 +46,8 @@ public final class DomainFilter {
     public boolean matches(byte[] b, int off, int len) {
         for (byte[] s : suffixes) {
             int n = s.length;
-            if (len >= n && Arrays.equals(b, off + len - n, off + len, s, 0, n)
+            if (len >= n
+                    && Arrays.equals(b, off + len - n, off + len, s, 0, n)
                     && (len == n || b[off + len - n - 1] == '.')) {
                 return true;
             }

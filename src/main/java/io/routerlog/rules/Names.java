@@ -22,8 +22,7 @@ public final class Names {
     /** The longest name DNS allows in presentation form, without the trailing dot. */
     public static final int MAX_NAME_LENGTH = 253;
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Room {@link #normalize} may need for a name of {@code length} bytes. */
     static int capacity(int length) {
@@ -78,8 +77,8 @@ public final class Names {
         if (i == text.length()) {
             return text;
         }
-        byte[] b = text.getBytes(text.chars().allMatch(c -> c <= 0xff) ? StandardCharsets.ISO_8859_1
-                : StandardCharsets.UTF_8);
+        byte[] b = text.getBytes(
+                text.chars().allMatch(c -> c <= 0xff) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         byte[] out = new byte[capacity(b.length)];
         int p = 0;
         for (byte c : b) {

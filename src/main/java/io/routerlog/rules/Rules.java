@@ -46,8 +46,12 @@ public final class Rules implements EventSink {
      * @param tunnelDomains {@code --dnstt-domain} domains, in the order the DNSTT metrics number them
      * @param anonymizer how device addresses are stored (this instance keeps a copy of its own)
      */
-    public Rules(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer,
-            PipelineCounters counters, EventSink next) {
+    public Rules(
+            List<String> ignoreDomains,
+            List<String> tunnelDomains,
+            ClientAnonymizer anonymizer,
+            PipelineCounters counters,
+            EventSink next) {
         this.next = next;
         this.counters = counters;
         this.ignored = DomainFilter.of(ignoreDomains);
@@ -76,8 +80,8 @@ public final class Rules implements EventSink {
         int tunnel = anyTunnel ? tunnels.indexOf(buf, name, nameLen) : -1;
         boolean shortened = false;
         if (tunnel >= 0) {
-            int wireBytes = q.wireBytes() > 0 ? q.wireBytes()
-                    : TunnelQuery.FIXED_QUERY_BYTES + DnsttNames.wireLength(nameLen);
+            int wireBytes =
+                    q.wireBytes() > 0 ? q.wireBytes() : TunnelQuery.FIXED_QUERY_BYTES + DnsttNames.wireLength(nameLen);
             setTunnel(tunnel, clients.canonical(client), name, nameLen, wireBytes);
             name = end - tunnels.length(tunnel);
         } else if (nameLen > Names.MAX_NAME_LENGTH) {
@@ -113,7 +117,13 @@ public final class Rules implements EventSink {
     private void setTunnel(int tunnel, byte[] sender, int name, int nameLen, int wireBytes) {
         int labels = Math.max(0, nameLen - tunnels.length(tunnel) - 1);
         boolean session = DnsttNames.hasClientId(buf, name, labels);
-        tunnelOut.set(tunnel, sender, 0, sender.length, session, session ? DnsttNames.clientId(buf, name, labels) : 0,
+        tunnelOut.set(
+                tunnel,
+                sender,
+                0,
+                sender.length,
+                session,
+                session ? DnsttNames.clientId(buf, name, labels) : 0,
                 wireBytes);
     }
 
@@ -142,8 +152,13 @@ public final class Rules implements EventSink {
     @Override
     public void lease(DhcpLease l) {
         if (!clients.anonymizing()) {
-            next.lease(new DhcpLease(clients.stored(l.ip()), Names.escape(l.mac()), Names.escape(l.hostname()),
-                    Names.escape(l.clientId()), l.seenAtMillis(), l.expiresAtMillis()));
+            next.lease(new DhcpLease(
+                    clients.stored(l.ip()),
+                    Names.escape(l.mac()),
+                    Names.escape(l.hostname()),
+                    Names.escape(l.clientId()),
+                    l.seenAtMillis(),
+                    l.expiresAtMillis()));
         }
     }
 
@@ -160,13 +175,20 @@ public final class Rules implements EventSink {
      */
     @Override
     public void firewallPacket(FirewallPacket p) {
-        next.firewallPacket(new FirewallPacket(Names.escape(p.prefix()), clients.stored(p.src()),
-                clients.stored(p.dst()), Names.escape(p.proto()), Names.escape(p.dport())));
+        next.firewallPacket(new FirewallPacket(
+                Names.escape(p.prefix()),
+                clients.stored(p.src()),
+                clients.stored(p.dst()),
+                Names.escape(p.proto()),
+                Names.escape(p.dport())));
     }
 
     @Override
     public void httpRequest(HttpRequest r) {
-        next.httpRequest(new HttpRequest(clients.stored(r.client()), Names.escape(r.frontend()),
-                Names.escape(r.backend()), Names.escape(r.status())));
+        next.httpRequest(new HttpRequest(
+                clients.stored(r.client()),
+                Names.escape(r.frontend()),
+                Names.escape(r.backend()),
+                Names.escape(r.status())));
     }
 }

@@ -15,24 +15,40 @@ import picocli.CommandLine.Option;
 public final class RulesOptions {
     private static final int MAX_DNSTT_DOMAINS = 64;
 
-    @Option(names = "--dnstt-domain", paramLabel = "DOMAIN", split = ",", order = 28,
+    @Option(
+            names = "--dnstt-domain",
+            paramLabel = "DOMAIN",
+            split = ",",
+            order = 28,
             description = "A DNSTT tunnel domain (repeatable): names under it count as the domain itself.")
     List<String> dnsttDomains = new ArrayList<>();
 
-    @Option(names = "--ignore-domain", paramLabel = "PATTERN", split = ",", order = 29,
+    @Option(
+            names = "--ignore-domain",
+            paramLabel = "PATTERN",
+            split = ",",
+            order = 29,
             description = "Never count or store queries for these names (repeatable): a name matches itself and "
                     + "all names under it; * and ? make a pattern for the whole name (*.cdn.*, tracker?.net).")
     List<String> ignoreDomains = new ArrayList<>();
 
-    @Option(names = "--anonymize-clients", paramLabel = "MODE", defaultValue = "none", order = 30,
+    @Option(
+            names = "--anonymize-clients",
+            paramLabel = "MODE",
+            defaultValue = "none",
+            order = 30,
             description = "Store client addresses as: none (as they are), truncate (IPv4 /24, IPv6 /48) or hash "
                     + "(keyed with --anonymize-key). With truncate or hash no DHCP identities are kept. "
                     + "Default: ${DEFAULT-VALUE}.")
     String anonymizeClients;
 
-    @Option(names = "--anonymize-key", paramLabel = "SECRET", order = 31,
-            description = "Secret for --anonymize-clients hash (at least 16 characters; better in ROUTERLOG_ANONYMIZE_KEY "
-                    + "or the config file than on the command line).")
+    @Option(
+            names = "--anonymize-key",
+            paramLabel = "SECRET",
+            order = 31,
+            description =
+                    "Secret for --anonymize-clients hash (at least 16 characters; better in ROUTERLOG_ANONYMIZE_KEY "
+                            + "or the config file than on the command line).")
     String anonymizeKey;
 
     /**
@@ -61,12 +77,14 @@ public final class RulesOptions {
         try {
             anonymize = ClientAnonymizer.Mode.valueOf(anonymizeClients.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw SettingException.saying("--anonymize-clients", "--anonymize-clients must be none, truncate or "
-                    + "hash: " + anonymizeClients);
+            throw SettingException.saying(
+                    "--anonymize-clients",
+                    "--anonymize-clients must be none, truncate or " + "hash: " + anonymizeClients);
         }
         if (anonymize == ClientAnonymizer.Mode.HASH && (anonymizeKey == null || anonymizeKey.length() < 16)) {
-            throw SettingException.saying("--anonymize-clients", "--anonymize-clients hash needs --anonymize-key "
-                    + "of at least 16 characters");
+            throw SettingException.saying(
+                    "--anonymize-clients",
+                    "--anonymize-clients hash needs --anonymize-key " + "of at least 16 characters");
         }
         for (String d : ignoreDomains) {
             if (d.isBlank() || d.strip().contains(" ")) {

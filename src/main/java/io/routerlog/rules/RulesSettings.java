@@ -12,7 +12,10 @@ import java.util.Optional;
  * @param anonymize     how client addresses are stored
  * @param anonymizeKey  the key of {@link ClientAnonymizer.Mode#HASH}, when one is given
  */
-public record RulesSettings(List<String> dnsttDomains, List<String> ignoreDomains, ClientAnonymizer.Mode anonymize,
+public record RulesSettings(
+        List<String> dnsttDomains,
+        List<String> ignoreDomains,
+        ClientAnonymizer.Mode anonymize,
         Optional<String> anonymizeKey) {
 
     public RulesSettings {
@@ -22,7 +25,8 @@ public record RulesSettings(List<String> dnsttDomains, List<String> ignoreDomain
 
     /** The anonymizer these settings ask for. */
     public ClientAnonymizer anonymizer() {
-        return new ClientAnonymizer(anonymize,
+        return new ClientAnonymizer(
+                anonymize,
                 anonymizeKey.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null));
     }
 

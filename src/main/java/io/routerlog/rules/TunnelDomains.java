@@ -27,7 +27,8 @@ final class TunnelDomains {
         for (int i = 0; i < domains.length; i++) {
             byte[] domain = domains[i];
             int d = domain.length;
-            if (len >= d && Bytes.equals(b, name + len - d, d, domain, 0, d)
+            if (len >= d
+                    && Bytes.equals(b, name + len - d, d, domain, 0, d)
                     && (len == d || b[name + len - d - 1] == '.')
                     && (found < 0 || d > domains[found].length)) {
                 found = i;

@@ -4,9 +4,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Arrays;
 
 /**
  * A set of address ranges (CIDR blocks) to test senders against. Besides CIDRs it knows three words:
@@ -15,8 +15,14 @@ import java.util.Arrays;
  */
 public final class AddressRanges {
     private static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
-    private static final List<String> PRIVATE = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-            "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10");
+    private static final List<String> PRIVATE = List.of(
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+            "169.254.0.0/16",
+            "fc00::/7",
+            "fe80::/10");
 
     private record Range(byte[] network, int prefix) {
         boolean contains(byte[] address) {
@@ -59,8 +65,7 @@ public final class AddressRanges {
         for (String raw : entries) {
             String e = raw.strip().toLowerCase(Locale.ROOT);
             switch (e) {
-                case "" -> {
-                }
+                case "" -> {}
                 case "any" -> any = true;
                 case "loopback" -> LOOPBACK.forEach(c -> ranges.add(cidr(c)));
                 case "private" -> PRIVATE.forEach(c -> ranges.add(cidr(c)));

@@ -10,14 +10,22 @@ import picocli.CommandLine.Option;
  * option is its place in {@code routerlog --help}, which lists the options of all components in one sequence.
  */
 public final class CaptureOptions {
-    @Option(names = "--capture-interface", paramLabel = "IF", order = 45,
+    @Option(
+            names = "--capture-interface",
+            paramLabel = "IF",
+            order = 45,
             description = "Also count DNS packets captured live on this interface (Linux; runs tcpdump, which needs "
                     + "CAP_NET_RAW): queries like query log lines, DNSTT bytes in and out.")
     String captureInterface;
 
-    @Option(names = "--capture-port", paramLabel = "PORT", defaultValue = "53", order = 46,
+    @Option(
+            names = "--capture-port",
+            paramLabel = "PORT",
+            defaultValue = "53",
+            order = 46,
             converter = Converters.PortValue.class,
-            description = "The DNS port of --capture-interface and of pcap files (UDP and TCP). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "The DNS port of --capture-interface and of pcap files (UDP and TCP). Default: ${DEFAULT-VALUE}.")
     int capturePort;
 
     /**

@@ -8,5 +8,4 @@ import java.util.Optional;
  * @param iface the interface captured live, when there is one
  * @param port  the DNS port, in live capture and in files
  */
-public record CaptureSettings(Optional<String> iface, int port) {
-}
+public record CaptureSettings(Optional<String> iface, int port) {}

@@ -1,26 +1,22 @@
 package io.routerlog.source;
 
-import io.routerlog.stats.LogThrottle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.routerlog.export.ConnectionStats;
-import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.stats.DropReason;
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,8 +24,11 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Admits syslog TCP connections and watches them. {@link #admission} sits on each TCP listener and decides on
@@ -73,8 +72,12 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
      * @param maxPerSender   connections open at once from one address
      * @param evictableAfter a connection that completed no frame for this long may be closed for a new one
      */
-    public ConnectionTracker(PipelineCounters counters, SenderFilter filter, int maxConnections,
-            int maxPerSender, Duration evictableAfter) {
+    public ConnectionTracker(
+            PipelineCounters counters,
+            SenderFilter filter,
+            int maxConnections,
+            int maxPerSender,
+            Duration evictableAfter) {
         this.counters = counters;
         this.filter = filter;
         this.maxConnections = maxConnections;
@@ -102,6 +105,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     private final Map<InetAddress, Integer> perSender = new HashMap<>();
     /** The size of {@link #admitted}, readable without the lock. */
     private final AtomicInteger open = new AtomicInteger();
+
     private final LongAdder accepted = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
@@ -131,8 +135,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         if (!filter.acceptConnection(child.remoteAddress())) {
             return false;
         }
-        InetAddress sender = child.remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress() : null;
+        InetAddress sender = child.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         Conn conn = new Conn(child, sender);
         Conn evicted = null;
         Conn evictedToo = null;
@@ -142,8 +145,9 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
                 evicted = victim(now, sender);
                 if (evicted == null) {
                     counters.dropped(DropReason.TOO_MANY_FROM_SENDER);
-                    logRefusal(child, "it has " + maxPerSender + " open, none idle or slow "
-                            + "(--max-connections-per-sender)");
+                    logRefusal(
+                            child,
+                            "it has " + maxPerSender + " open, none idle or slow " + "(--max-connections-per-sender)");
                     return false;
                 }
                 forget(evicted);
@@ -234,8 +238,10 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
         }
         counters.dropped(DropReason.CONNECTION_EVICTED);
         if (evictionLog.permits()) {
-            LOG.warn("Closed the idle or slow syslog connection from {} to make room for {} (connection limits; "
-                    + "logged once a minute, counted in routerlog_syslog_dropped_total)", c.channel.remoteAddress(),
+            LOG.warn(
+                    "Closed the idle or slow syslog connection from {} to make room for {} (connection limits; "
+                            + "logged once a minute, counted in routerlog_syslog_dropped_total)",
+                    c.channel.remoteAddress(),
                     forWhom.remoteAddress());
         }
         SyslogFrameDecoder d = c.decoder;
@@ -256,8 +262,11 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
 
     private void logRefusal(Channel child, String why) {
         if (refusalLog.permits()) {
-            LOG.warn("Refused a syslog connection from {}: {} (logged once a minute; counted in "
-                    + "routerlog_syslog_dropped_total)", child.remoteAddress(), why);
+            LOG.warn(
+                    "Refused a syslog connection from {}: {} (logged once a minute; counted in "
+                            + "routerlog_syslog_dropped_total)",
+                    child.remoteAddress(),
+                    why);
         }
     }
 
@@ -306,7 +315,9 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             idleClosed.increment();
-            LOG.debug("Closing idle syslog connection from {} (--idle-timeout)", ctx.channel().remoteAddress());
+            LOG.debug(
+                    "Closing idle syslog connection from {} (--idle-timeout)",
+                    ctx.channel().remoteAddress());
             var unused = ctx.close(); // nothing to do when a close fails
             return;
         }
@@ -319,18 +330,22 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     }
 
     private void closeAfter(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable root = cause instanceof DecoderException && cause.getCause() != null
-                ? cause.getCause() : cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof SSLException) {
             counters.dropped(DropReason.TLS_HANDSHAKE_FAILED);
             if (tlsFailureLog.permits()) {
-                LOG.warn("TLS with {} failed: {} (logged once a minute; counted in routerlog_syslog_dropped_total)",
-                        ctx.channel().remoteAddress(), root.getMessage());
+                LOG.warn(
+                        "TLS with {} failed: {} (logged once a minute; counted in routerlog_syslog_dropped_total)",
+                        ctx.channel().remoteAddress(),
+                        root.getMessage());
             }
         } else if (cause instanceof IOException) {
             LOG.debug("Syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            LOG.warn("Closing syslog connection from {} after an error", ctx.channel().remoteAddress(), cause);
+            LOG.warn(
+                    "Closing syslog connection from {} after an error",
+                    ctx.channel().remoteAddress(),
+                    cause);
         }
         var unused = ctx.close(); // nothing to do when a close fails
     }

@@ -43,8 +43,8 @@ public final class LeasesFileWatcher implements AutoCloseable {
     public LeasesFileWatcher start(long checkEveryMillis) {
         readIfChanged();
         // runs until close(); readIfChanged catches and logs what a read throws, so the future never fails
-        var unused = thread.scheduleWithFixedDelay(this::readIfChanged, checkEveryMillis, checkEveryMillis,
-                TimeUnit.MILLISECONDS);
+        var unused = thread.scheduleWithFixedDelay(
+                this::readIfChanged, checkEveryMillis, checkEveryMillis, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -56,8 +56,8 @@ public final class LeasesFileWatcher implements AutoCloseable {
                 return -1;
             }
             lastModified = modified;
-            List<DhcpLease> leases = LeaseFileParser.parse(Files.readAllLines(file, StandardCharsets.UTF_8),
-                    modified, clock.getAsLong());
+            List<DhcpLease> leases = LeaseFileParser.parse(
+                    Files.readAllLines(file, StandardCharsets.UTF_8), modified, clock.getAsLong());
             leases.forEach(sink::lease);
             LOG.info("Read {} DHCP leases from {}", leases.size(), file);
             return leases.size();

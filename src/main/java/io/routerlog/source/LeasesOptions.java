@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
  * lists the options of all components in one sequence. The file is read when the watcher starts.
  */
 public final class LeasesOptions {
-    @Option(names = "--leases-file", paramLabel = "FILE", order = 36,
+    @Option(
+            names = "--leases-file",
+            paramLabel = "FILE",
+            order = 36,
             description = "A dnsmasq lease file (such as /tmp/dhcp.leases) to learn DHCP identities from at start "
                     + "and whenever it changes.")
     Path leasesFile;

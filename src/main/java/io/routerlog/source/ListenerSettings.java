@@ -26,9 +26,20 @@ import java.util.Set;
  * @param frameTimeout      a TCP frame must end within this time of its first byte; zero for no limit
  * @param shutdownGrace     on close, how long open TCP connections are read until their senders are quiet
  */
-public record ListenerSettings(InetAddress address, int port, Set<Transport> transports, OptionalInt tlsPort,
-        int maxFrame, long maxBuffered, int udpReceiveBuffer, int ioThreads, AddressRanges allowFrom,
-        int maxConnections, int maxConnectionsPerSender, Duration idleTimeout, Duration frameTimeout,
+public record ListenerSettings(
+        InetAddress address,
+        int port,
+        Set<Transport> transports,
+        OptionalInt tlsPort,
+        int maxFrame,
+        long maxBuffered,
+        int udpReceiveBuffer,
+        int ioThreads,
+        AddressRanges allowFrom,
+        int maxConnections,
+        int maxConnectionsPerSender,
+        Duration idleTimeout,
+        Duration frameTimeout,
         Duration shutdownGrace) {
 
     public ListenerSettings {

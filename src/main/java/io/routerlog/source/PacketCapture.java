@@ -8,11 +8,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Live capture of DNS packets on one interface: runs {@code tcpdump -i IF -U -w - -s 0 'port N'} as a child
@@ -48,41 +48,45 @@ public final class PacketCapture implements AutoCloseable {
      * @throws SettingException when tcpdump is missing, the interface does not exist or capturing is not permitted
      * @throws IllegalStateException with tcpdump's one-line reason when it does not start otherwise
      */
-    public static PacketCapture start(String tcpdump, String iface, int port, PcapReader pcapReader,
-            PacketCounters counters) throws InterruptedException {
+    public static PacketCapture start(
+            String tcpdump, String iface, int port, PcapReader pcapReader, PacketCounters counters)
+            throws InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(command(tcpdump, iface, port)).start();
         } catch (IOException e) {
-            throw new SettingException("--capture-interface", iface + ": cannot run tcpdump (" + e.getMessage()
-                    + "); install it (apt-get install tcpdump)");
+            throw new SettingException(
+                    "--capture-interface",
+                    iface + ": cannot run tcpdump (" + e.getMessage() + "); install it (apt-get install tcpdump)");
         }
         CompletableFuture<String> listening = new CompletableFuture<>();
         StringBuilder lastError = new StringBuilder();
-        Thread errors = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (line.contains("listening on")) {
-                        listening.complete(line);
-                    } else if (!line.isBlank()) {
-                        synchronized (lastError) {
-                            // tcpdump's reason is its "tcpdump: ..." line; details may follow in parentheses
-                            if (lastError.indexOf("tcpdump:") != 0) {
-                                lastError.setLength(0);
-                                lastError.append(line.strip());
-                            } else if (lastError.length() < 300) {
-                                lastError.append(' ').append(line.strip());
+        Thread errors = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            if (line.contains("listening on")) {
+                                listening.complete(line);
+                            } else if (!line.isBlank()) {
+                                synchronized (lastError) {
+                                    // tcpdump's reason is its "tcpdump: ..." line; details may follow in parentheses
+                                    if (lastError.indexOf("tcpdump:") != 0) {
+                                        lastError.setLength(0);
+                                        lastError.append(line.strip());
+                                    } else if (lastError.length() < 300) {
+                                        lastError.append(' ').append(line.strip());
+                                    }
+                                }
+                                LOG.debug("tcpdump: {}", line);
                             }
                         }
-                        LOG.debug("tcpdump: {}", line);
+                    } catch (IOException e) {
+                        // the process is gone
                     }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-            listening.complete(null);
-        }, "routerlog-capture-stderr");
+                    listening.complete(null);
+                },
+                "routerlog-capture-stderr");
         errors.setDaemon(true);
         errors.start();
         String started;
@@ -108,18 +112,20 @@ public final class PacketCapture implements AutoCloseable {
             throw new IllegalStateException("--capture-interface " + iface + ": " + why);
         }
         PacketCapture[] self = new PacketCapture[1];
-        Thread t = new Thread(() -> {
-            try {
-                pcapReader.read(p.getInputStream());
-            } catch (IOException e) {
-                if (!self[0].closing) {
-                    LOG.warn("Capture on {} stopped: {}", iface, e.toString());
-                }
-            }
-            if (!self[0].closing) {
-                LOG.warn("tcpdump on {} ended (exit {}): {}", iface, exitValue(p), lastError);
-            }
-        }, "routerlog-capture");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        pcapReader.read(p.getInputStream());
+                    } catch (IOException e) {
+                        if (!self[0].closing) {
+                            LOG.warn("Capture on {} stopped: {}", iface, e.toString());
+                        }
+                    }
+                    if (!self[0].closing) {
+                        LOG.warn("tcpdump on {} ended (exit {}): {}", iface, exitValue(p), lastError);
+                    }
+                },
+                "routerlog-capture");
         t.setDaemon(true);
         self[0] = new PacketCapture(iface, p, t);
         t.start();

@@ -23,6 +23,7 @@ import io.routerlog.stats.PacketCounters;
 public final class PacketDecoder {
     /** Link types of the pcap and pcapng headers (tcpdump.org's LINKTYPE_ values). */
     static final int LINK_NULL = 0;
+
     static final int LINK_ETHERNET = 1;
     static final int LINK_RAW = 101;
     static final int LINK_RAW_OPENBSD = 12;
@@ -44,18 +45,22 @@ public final class PacketDecoder {
 
     /** Where the EtherType of an untagged Ethernet frame is: after the destination and source MAC. */
     private static final int ETHERNET_TYPE_OFFSET = 12;
+
     private static final int ETHERTYPE_LENGTH = 2;
     /** A VLAN tag: its EtherType and the tag control information. */
     private static final int VLAN_TAG_LENGTH = 4;
+
     private static final int SLL_HEADER_LENGTH = 16;
     private static final int SLL_PROTOCOL_OFFSET = 14;
     private static final int SLL2_HEADER_LENGTH = 20;
     private static final int SLL2_PROTOCOL_OFFSET = 0;
     /** BSD loopback: the address family as a 4-byte integer in the capturing host's byte order. */
     private static final int NULL_HEADER_LENGTH = 4;
+
     private static final int BSD_AF_INET = 2;
     /** AF_INET6 of NetBSD/OpenBSD, FreeBSD and macOS, in that order. */
     private static final int BSD_AF_INET6 = 24;
+
     private static final int FREEBSD_AF_INET6 = 28;
     private static final int DARWIN_AF_INET6 = 30;
 
@@ -80,6 +85,7 @@ public final class PacketDecoder {
     private static final int IPV6_DESTINATION_OPTIONS = 60;
     /** Options headers count their length in 8-byte units, not counting the first 8. */
     private static final int IPV6_EXTENSION_UNIT = 8;
+
     private static final int IPV6_FRAGMENT_HEADER_LENGTH = 8;
     private static final int IPV6_FRAGMENT_OFFSET_MASK = 0xfff8;
     /** More extension headers than this before the transport is taken as no DNS. */
@@ -93,21 +99,24 @@ public final class PacketDecoder {
     private static final int TCP_DATA_OFFSET_OFFSET = 12;
     /** DNS over TCP: each message follows its length as 2 bytes. */
     private static final int TCP_DNS_LENGTH_PREFIX = 2;
+
     private static final int DNS_HEADER_LENGTH = 12;
 
     /** In {@link #addrs} and in front of each message handed on: the source address here, the destination next. */
     private static final int SOURCE_AT = 0;
+
     private static final int DESTINATION_AT = IPV6_ADDRESS_LENGTH;
     private static final int ADDRESSES_LENGTH = 2 * IPV6_ADDRESS_LENGTH;
 
     private final DnsMessageSink sink;
     private final PacketCounters counters;
     private final int port;
-    private Runnable afterMessage = () -> { };
+    private Runnable afterMessage = () -> {};
     /** Addresses of the current packet: source at 0, destination at 16. */
     private final byte[] addrs = new byte[ADDRESSES_LENGTH];
     /** The ports of UDP and TCP packets that were not on the DNS port. */
     private final PortTally otherPorts = new PortTally();
+
     private byte[] messageBuffer = new byte[ADDRESSES_LENGTH + 4096];
 
     /** @param port the DNS port: UDP and TCP packets from or to it are read, the others counted as not DNS */
@@ -182,9 +191,15 @@ public final class PacketDecoder {
                 }
                 // host byte order: the family is in one of the ends, zeros in the rest
                 int family = (b[0] & 0xff) | (b[3] & 0xff);
-                network(b, NULL_HEADER_LENGTH, len, family == BSD_AF_INET ? ETHERTYPE_IPV4
-                        : family == BSD_AF_INET6 || family == FREEBSD_AF_INET6 || family == DARWIN_AF_INET6
-                                ? ETHERTYPE_IPV6 : ETHERTYPE_NONE);
+                network(
+                        b,
+                        NULL_HEADER_LENGTH,
+                        len,
+                        family == BSD_AF_INET
+                                ? ETHERTYPE_IPV4
+                                : family == BSD_AF_INET6 || family == FREEBSD_AF_INET6 || family == DARWIN_AF_INET6
+                                        ? ETHERTYPE_IPV6
+                                        : ETHERTYPE_NONE);
             }
             default -> counters.notDns.increment();
         }

@@ -33,6 +33,7 @@ public final class PcapReader {
 
     /** The classic pcap magic as read big-endian: written by a big-endian host, or swapped by a little-endian one. */
     private static final int PCAP_MICROS = 0xa1b2c3d4;
+
     private static final int PCAP_NANOS = 0xa1b23c4d;
     private static final int PCAP_MICROS_SWAPPED = 0xd4c3b2a1;
     private static final int PCAP_NANOS_SWAPPED = 0x4d3cb2a1;
@@ -45,6 +46,7 @@ public final class PcapReader {
 
     /** The section header block's type reads the same in either byte order, so it also serves as the magic. */
     private static final int PCAPNG_SECTION_HEADER = 0x0a0d0d0a;
+
     private static final int PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
     private static final int PCAPNG_INTERFACE_DESCRIPTION = 1;
     private static final int PCAPNG_OBSOLETE_PACKET = 2;
@@ -58,6 +60,7 @@ public final class PcapReader {
     private static final int PCAPNG_SECTION_HEADER_MIN = 28;
     /** Link type, reserved, snapshot length. */
     private static final int PCAPNG_INTERFACE_BODY_MIN = 8;
+
     private static final int PCAPNG_LINK_TYPE_LENGTH = 2;
     /**
      * Interface (4 bytes, or 2 and a drop count of 2 in the obsolete block), timestamp, captured and original
@@ -309,8 +312,7 @@ public final class PcapReader {
         private final byte[] scratch = new byte[8];
 
         Input(InputStream in) {
-            this.in = new FilterInputStream(in) {
-            };
+            this.in = new FilterInputStream(in) {};
         }
 
         void unread(int b) {

@@ -1,9 +1,9 @@
 package io.routerlog.source;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Arrays;
 
 /**
  * How often each UDP/TCP port was seen, for a hint when a capture holds no DNS: one counter per port, allocated on

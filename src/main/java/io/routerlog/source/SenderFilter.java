@@ -63,7 +63,8 @@ public final class SenderFilter extends ChannelInboundHandlerAdapter {
 
     private boolean allows(SocketAddress remote) {
         return allowed.allowsAll()
-                || (remote instanceof InetSocketAddress a && a.getAddress() != null
+                || (remote instanceof InetSocketAddress a
+                        && a.getAddress() != null
                         && allowed.contains(a.getAddress()));
     }
 
@@ -78,8 +79,11 @@ public final class SenderFilter extends ChannelInboundHandlerAdapter {
                 lastLogged.clear();
             }
             lastLogged.put(a.getAddress(), now);
-            LOG.warn("Refused syslog over {} from {}: not in --allow-from ({})", transport,
-                    a.getAddress().getHostAddress(), allowed);
+            LOG.warn(
+                    "Refused syslog over {} from {}: not in --allow-from ({})",
+                    transport,
+                    a.getAddress().getHostAddress(),
+                    allowed);
         }
     }
 }

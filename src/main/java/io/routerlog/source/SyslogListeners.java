@@ -2,6 +2,8 @@ package io.routerlog.source;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -20,32 +22,30 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.PlatformDependent;
+import io.routerlog.config.BindFailures;
 import io.routerlog.config.TlsSettings;
+import io.routerlog.framing.BufferBudget;
 import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.stats.PipelineCounters;
+import io.routerlog.stats.Transport;
 import io.routerlog.syslog.FrameSink;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.internal.PlatformDependent;
-import io.routerlog.config.BindFailures;
-import io.routerlog.framing.BufferBudget;
-import io.routerlog.stats.Transport;
-import java.time.Duration;
 
 /**
  * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
@@ -95,8 +95,9 @@ public final class SyslogListeners implements AutoCloseable {
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
      *                                             CAP_NET_BIND_SERVICE
      */
-    public static SyslogListeners start(ListenerSettings settings, TlsSettings tls, Supplier<FrameSink> sinks,
-            PipelineCounters counters) throws BindException, InterruptedException {
+    public static SyslogListeners start(
+            ListenerSettings settings, TlsSettings tls, Supplier<FrameSink> sinks, PipelineCounters counters)
+            throws BindException, InterruptedException {
         // the TLS files are read before any port is bound: a file that cannot be used is a setting to fix
         SslContext context = settings.tlsPort().isPresent() ? tls.syslogContext() : null;
         SyslogListeners l = new SyslogListeners(settings.ioThreads());
@@ -114,7 +115,11 @@ public final class SyslogListeners implements AutoCloseable {
             throws BindException, InterruptedException {
         filter = new SenderFilter(s.allowFrom(), counters);
         budget = new BufferBudget(s.maxBuffered(), counters);
-        connections = new ConnectionTracker(counters, filter, s.maxConnections(), s.maxConnectionsPerSender(),
+        connections = new ConnectionTracker(
+                counters,
+                filter,
+                s.maxConnections(),
+                s.maxConnectionsPerSender(),
                 s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
         if (s.tcp() && s.udp()) {
@@ -147,9 +152,13 @@ public final class SyslogListeners implements AutoCloseable {
             LOG.info("Listening for syslog over TLS on {} port {}", s.address().getHostAddress(), tlsPort);
         }
         if (s.udp() || s.tcp()) {
-            LOG.info("Listening for syslog on {} port {} ({}, {} transport, {} receive threads)",
-                    s.address().getHostAddress(), port, s.udp() && s.tcp() ? "udp and tcp" : s.udp() ? "udp only"
-                            : "tcp only", epoll ? "epoll" : "nio", s.ioThreads());
+            LOG.info(
+                    "Listening for syslog on {} port {} ({}, {} transport, {} receive threads)",
+                    s.address().getHostAddress(),
+                    port,
+                    s.udp() && s.tcp() ? "udp and tcp" : s.udp() ? "udp only" : "tcp only",
+                    epoll ? "epoll" : "nio",
+                    s.ioThreads());
         }
     }
 
@@ -159,10 +168,10 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /** A TCP listener; with {@code tls}, every connection starts with a TLS handshake (RFC 5425). */
-    private Channel bindStream(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port,
-            SslContext tls) throws BindException, InterruptedException {
-        Transport transport = tls == null ? Transport.TCP
-                : Transport.TLS;
+    private Channel bindStream(
+            ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port, SslContext tls)
+            throws BindException, InterruptedException {
+        Transport transport = tls == null ? Transport.TCP : Transport.TLS;
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -176,15 +185,19 @@ public final class SyslogListeners implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (!s.idleTimeout().isZero()) {
-                            ch.pipeline().addLast("idle", new IdleStateHandler(
-                                    s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                            ch.pipeline()
+                                    .addLast(
+                                            "idle",
+                                            new IdleStateHandler(
+                                                    s.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         }
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("connections", connections);
-                        SyslogFrameDecoder framing = new SyslogFrameDecoder(s.maxFrame(), sinks.get(), counters,
-                                transport, s.frameTimeout()).withBudget(budget);
+                        SyslogFrameDecoder framing = new SyslogFrameDecoder(
+                                        s.maxFrame(), sinks.get(), counters, transport, s.frameTimeout())
+                                .withBudget(budget);
                         ch.pipeline().addLast("framing", framing);
                         connections.watch(ch, framing);
                         ch.pipeline().addLast("errors", connections.errors);
@@ -212,8 +225,10 @@ public final class SyslogListeners implements AutoCloseable {
                                 if (!filter.allowsAll()) {
                                     ch.pipeline().addLast("senders", filter);
                                 }
-                                ch.pipeline().addLast("framing",
-                                        new DatagramFrameHandler(s.maxFrame(), sinks.get(), counters));
+                                ch.pipeline()
+                                        .addLast(
+                                                "framing",
+                                                new DatagramFrameHandler(s.maxFrame(), sinks.get(), counters));
                             }
                         });
                 if (epoll) {
@@ -266,9 +281,13 @@ public final class SyslogListeners implements AutoCloseable {
         }
         granted = granted(ch);
         if (granted < wanted) {
-            LOG.warn("The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
-                    + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap with "
-                    + "'sysctl -w net.core.rmem_max={}' or give routerlog CAP_NET_ADMIN.", granted, wanted, wanted);
+            LOG.warn(
+                    "The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
+                            + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap with "
+                            + "'sysctl -w net.core.rmem_max={}' or give routerlog CAP_NET_ADMIN.",
+                    granted,
+                    wanted,
+                    wanted);
         }
         udpReceiveBuffer = granted;
     }
@@ -299,9 +318,12 @@ public final class SyslogListeners implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw BindFailures.explain("listen on " + protocol, "--listen-address",
+            throw BindFailures.explain(
+                    "listen on " + protocol,
+                    "--listen-address",
                     protocol.equals("tls") ? "--syslog-tls-port" : "--syslog-port",
-                    new InetSocketAddress(s.address(), port), e);
+                    new InetSocketAddress(s.address(), port),
+                    e);
         }
     }
 
@@ -313,7 +335,7 @@ public final class SyslogListeners implements AutoCloseable {
         List<Future<?>> done = new ArrayList<>();
         for (EventExecutor loop : group) {
             if (!loop.inEventLoop() && !loop.isShuttingDown()) {
-                done.add(loop.submit(() -> { }));
+                done.add(loop.submit(() -> {}));
             }
         }
         for (Future<?> f : done) {

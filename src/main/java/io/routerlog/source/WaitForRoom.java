@@ -13,8 +13,7 @@ import java.util.function.Consumer;
 public final class WaitForRoom {
     static final long MAX_WAIT_SECONDS = 30;
 
-    private WaitForRoom() {
-    }
+    private WaitForRoom() {}
 
     /**
      * The action to run after each message.

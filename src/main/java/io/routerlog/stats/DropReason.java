@@ -76,7 +76,6 @@ public enum DropReason {
 
     /** Every label, comma-separated, for help texts. */
     public static String labels() {
-        return Arrays.stream(values()).map(DropReason::label)
-                .collect(Collectors.joining(", "));
+        return Arrays.stream(values()).map(DropReason::label).collect(Collectors.joining(", "));
     }
 }

@@ -13,6 +13,7 @@ public final class PacketCounters {
     public final LongAdder packets = new LongAdder();
     /** DNS messages found on the DNS port (UDP payloads, complete TCP messages). */
     public final LongAdder dnsMessages = new LongAdder();
+
     public final LongAdder queries = new LongAdder();
     public final LongAdder responses = new LongAdder();
     /** Packets that are not DNS lookups: other link types or protocols, other ports, IP fragments after the first,

@@ -2,11 +2,11 @@ package io.routerlog.stats;
 
 import io.routerlog.bytes.Bytes;
 import io.routerlog.bytes.BytesTable;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.Arrays;
 
 /**
  * Messages per sending program (the syslog tag or APP-NAME), bounded: program names come from the network, so

@@ -20,8 +20,7 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public AddToMemberCounts() {
-    }
+    public AddToMemberCounts() {}
 
     /** @param flush this member's flush number, increasing; a repeated number is applied only once */
     public AddToMemberCounts(UUID member, long flush, Map<K, Long> deltas) {
@@ -42,7 +41,8 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         }
         // in place: with the OBJECT in-memory format this is the stored object itself, so an update allocates
         // nothing; setValue stores it and marks the entry as updated (for eviction and expiry)
-        entry.setValue(current == null ? MemberCounts.of(member, delta, flush) : current.addInPlace(member, delta, flush));
+        entry.setValue(
+                current == null ? MemberCounts.of(member, delta, flush) : current.addInPlace(member, delta, flush));
         return null;
     }
 

@@ -1,12 +1,12 @@
 package io.routerlog.store;
 
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a member finds and talks to the others. With no members, no multicast and no Kubernetes service the node
@@ -22,8 +22,15 @@ import javax.crypto.spec.SecretKeySpec;
  * @param secret        shared secret every member must have to join ({@code --cluster-secret}), or null; see
  *                      {@link #joinName()}
  */
-public record ClusterSettings(List<String> members, int port, String name, @Nullable String iface,
-        @Nullable String publicAddress, boolean multicast, @Nullable String k8sService, @Nullable String secret) {
+public record ClusterSettings(
+        List<String> members,
+        int port,
+        String name,
+        @Nullable String iface,
+        @Nullable String publicAddress,
+        boolean multicast,
+        @Nullable String k8sService,
+        @Nullable String secret) {
     public static final int DEFAULT_PORT = 5701;
     public static final String DEFAULT_NAME = "routerlog";
 
@@ -31,8 +38,14 @@ public record ClusterSettings(List<String> members, int port, String name, @Null
         members = List.copyOf(members);
     }
 
-    public ClusterSettings(List<String> members, int port, String name, @Nullable String iface,
-            @Nullable String publicAddress, boolean multicast, @Nullable String k8sService) {
+    public ClusterSettings(
+            List<String> members,
+            int port,
+            String name,
+            @Nullable String iface,
+            @Nullable String publicAddress,
+            boolean multicast,
+            @Nullable String k8sService) {
         this(members, port, name, iface, publicAddress, multicast, k8sService, null);
     }
 
@@ -59,8 +72,7 @@ public record ClusterSettings(List<String> members, int port, String name, @Null
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
-                    "HmacSHA256"));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] tag = mac.doFinal(("routerlog cluster " + name).getBytes(StandardCharsets.UTF_8));
             return name + "-" + HexFormat.of().formatHex(tag, 0, 16);
         } catch (GeneralSecurityException e) {

@@ -1,12 +1,17 @@
 package io.routerlog.store;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.query.Predicates;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,15 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import org.jspecify.annotations.Nullable;
-import com.hazelcast.cluster.Member;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.partition.Partition;
-import com.hazelcast.query.Predicates;
-import java.util.HashSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
@@ -121,7 +121,8 @@ public final class CounterMap<K> {
         // each key again to find its own (271 x keys hashes: seconds for 100,000 pairs).
         Map<Integer, Set<K>> byPartition = new HashMap<>();
         for (K k : keys) {
-            byPartition.computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new HashSet<>())
+            byPartition
+                    .computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new HashSet<>())
                     .add(k);
         }
         for (Set<K> part : byPartition.values()) {
@@ -153,8 +154,8 @@ public final class CounterMap<K> {
         if (owned.isEmpty()) {
             return new PackedCounters();
         }
-        return map.aggregate(new PackingAggregator<>(),
-                Predicates.multiPartitionPredicate(owned, Predicates.alwaysTrue()));
+        return map.aggregate(
+                new PackingAggregator<>(), Predicates.multiPartitionPredicate(owned, Predicates.alwaysTrue()));
     }
 
     /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
@@ -209,8 +210,8 @@ public final class CounterMap<K> {
         return expired.sum();
     }
 
-    private final class EvictionCounter implements EntryEvictedListener<K, MemberCounts>,
-            EntryExpiredListener<K, MemberCounts> {
+    private final class EvictionCounter
+            implements EntryEvictedListener<K, MemberCounts>, EntryExpiredListener<K, MemberCounts> {
         @Override
         public void entryEvicted(EntryEvent<K, MemberCounts> event) {
             evicted.increment();

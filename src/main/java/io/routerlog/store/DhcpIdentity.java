@@ -23,8 +23,7 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public DhcpIdentity() {
-    }
+    public DhcpIdentity() {}
 
     public DhcpIdentity(String mac, String hostname, long seenAtMillis) {
         this(mac, hostname, "", 0, seenAtMillis);
@@ -88,8 +87,11 @@ public final class DhcpIdentity implements IdentifiedDataSerializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DhcpIdentity d && mac.equals(d.mac) && hostname.equals(d.hostname)
-                && clientId.equals(d.clientId) && expiresAtMillis == d.expiresAtMillis
+        return o instanceof DhcpIdentity d
+                && mac.equals(d.mac)
+                && hostname.equals(d.hostname)
+                && clientId.equals(d.clientId)
+                && expiresAtMillis == d.expiresAtMillis
                 && seenAtMillis == d.seenAtMillis;
     }
 

@@ -34,8 +34,8 @@ public final class IdentityMap {
         } catch (RuntimeException e) {
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
-        CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
-                map.getName());
+        CounterMap.await(
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
     }
 
     /** Every known identity, from every member: the same answer on each node. */

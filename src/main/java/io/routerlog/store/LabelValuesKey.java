@@ -17,8 +17,7 @@ public final class LabelValuesKey implements IdentifiedDataSerializable, Labelle
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public LabelValuesKey() {
-    }
+    public LabelValuesKey() {}
 
     public LabelValuesKey(String... values) {
         this.values = values.clone();

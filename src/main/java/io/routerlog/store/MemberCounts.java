@@ -193,7 +193,9 @@ public final class MemberCounts implements IdentifiedDataSerializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MemberCounts m && Arrays.equals(members, m.members) && Arrays.equals(counts, m.counts)
+        return o instanceof MemberCounts m
+                && Arrays.equals(members, m.members)
+                && Arrays.equals(counts, m.counts)
                 && Arrays.equals(flushes, m.flushes);
     }
 

@@ -10,8 +10,7 @@ import com.hazelcast.spi.merge.SplitBrainMergePolicy;
  * value; these combine both sides so that nothing either side counted is lost.
  */
 public final class MergePolicies {
-    private MergePolicies() {
-    }
+    private MergePolicies() {}
 
     /** Base: a stateless policy that picks or builds the merged value from the two deserialized values. */
     abstract static class Stateless<V> implements SplitBrainMergePolicy<V, MergingValue<V>, Object> {
@@ -58,8 +57,8 @@ public final class MergePolicies {
         Object combine(TunnelSession merging, TunnelSession existing) {
             TunnelSession later = merging.lastSeenMillis() > existing.lastSeenMillis() ? merging : existing;
             TunnelSession first = merging.firstSeenMillis() < existing.firstSeenMillis() ? merging : existing;
-            return new TunnelSession(first.firstSeenMillis(), first.firstLabels(), later.lastSeenMillis(),
-                    later.labels());
+            return new TunnelSession(
+                    first.firstSeenMillis(), first.firstLabels(), later.lastSeenMillis(), later.labels());
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Map;
  * packs the entries of its partitions, and the caller joins the packs. One aggregation replaces a lookup per key.
  * This class does the packing; {@link PackedCounters} is what it produces.
  */
-final class PackingAggregator<K> implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>,
-        IdentifiedDataSerializable {
+final class PackingAggregator<K>
+        implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private transient PackedCounters packed = new PackedCounters(64 * 1024);
 

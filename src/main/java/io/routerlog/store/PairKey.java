@@ -14,8 +14,7 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public PairKey() {
-    }
+    public PairKey() {}
 
     public PairKey(String client, String domain, String qtype) {
         this.client = Objects.requireNonNull(client);

@@ -12,8 +12,7 @@ public final class RaiseTo implements EntryProcessor<Object, Long, Void>, Identi
     private long value;
 
     /** For deserialization. */
-    public RaiseTo() {
-    }
+    public RaiseTo() {}
 
     public RaiseTo(long value) {
         this.value = value;

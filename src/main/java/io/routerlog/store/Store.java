@@ -1,11 +1,16 @@
 package io.routerlog.store;
 
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
@@ -16,15 +21,6 @@ import com.hazelcast.internal.util.AddressUtil;
 import io.routerlog.config.BindFailures;
 import io.routerlog.config.HostPort;
 import io.routerlog.config.SettingException;
-import java.util.UUID;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.jspecify.annotations.Nullable;
-import com.hazelcast.cluster.Address;
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.ListenerConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +32,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
@@ -97,6 +97,7 @@ public final class Store implements AutoCloseable {
      * the others do not take it for a stranger (see {@link Membership}).
      */
     static final String ROLE = "routerlog.role";
+
     static final String INGEST = "ingest";
 
     /** Starts the member; returns when it is ready to take writes. */
@@ -112,10 +113,12 @@ public final class Store implements AutoCloseable {
     public static Store start(StoreSettings settings, boolean ingest) {
         checkNetwork(settings.cluster());
         if (settings.cluster().clustered() && settings.cluster().secret() == null) {
-            LOG.warn("The cluster has no --cluster-secret: any host that can reach the cluster port and knows the "
-                    + "cluster name '{}' can join and read or change every entry. Set the same "
-                    + "ROUTERLOG_CLUSTER_SECRET on every node, and firewall the cluster port from all but the other "
-                    + "nodes.", settings.cluster().name());
+            LOG.warn(
+                    "The cluster has no --cluster-secret: any host that can reach the cluster port and knows the "
+                            + "cluster name '{}' can join and read or change every entry. Set the same "
+                            + "ROUTERLOG_CLUSTER_SECRET on every node, and firewall the cluster port from all but the other "
+                            + "nodes.",
+                    settings.cluster().name());
         }
         Config config = config(settings);
         if (ingest) {
@@ -129,10 +132,13 @@ public final class Store implements AutoCloseable {
         int port = hz.getCluster().getLocalMember().getAddress().getPort();
         if (port != settings.cluster().port()) {
             // instead of Hazelcast's "ports seem occupied" warning (log4j2.xml): expected, but worth knowing
-            LOG.info("Cluster port {} is in use; this node took {}", settings.cluster().port(), port);
+            LOG.info(
+                    "Cluster port {} is in use; this node took {}",
+                    settings.cluster().port(),
+                    port);
         }
-        Store store = new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS,
-                membership.unexpected);
+        Store store =
+                new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS, membership.unexpected);
         return store;
     }
 
@@ -159,25 +165,32 @@ public final class Store implements AutoCloseable {
                 return; // this node's own start: its ready line says it
             }
             boolean ingest = INGEST.equals(member.getAttribute(ROLE));
-            LOG.info("Member {}{} joined (cluster of {})", member.getAddress(), ingest ? " (ingest)" : "",
+            LOG.info(
+                    "Member {}{} joined (cluster of {})",
+                    member.getAddress(),
+                    ingest ? " (ingest)" : "",
                     event.getMembers().size());
             if (expected != null && !ingest && !listed(expected, member.getAddress())) {
                 unexpected.increment();
-                LOG.error("Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
-                        + "source edition admits any member that knows the cluster name (and --cluster-secret); "
-                        + "firewall the cluster port", member.getAddress());
+                LOG.error(
+                        "Member {} joined the cluster but is not in --cluster-members: Hazelcast's open "
+                                + "source edition admits any member that knows the cluster name (and --cluster-secret); "
+                                + "firewall the cluster port",
+                        member.getAddress());
             }
         }
 
         @Override
         public void memberRemoved(MembershipEvent event) {
             Member member = event.getMember();
-            LOG.info("Member {}{} left (cluster of {})", member.getAddress(),
-                    INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "", event.getMembers().size());
+            LOG.info(
+                    "Member {}{} left (cluster of {})",
+                    member.getAddress(),
+                    INGEST.equals(member.getAttribute(ROLE)) ? " (ingest)" : "",
+                    event.getMembers().size());
         }
 
-        private static boolean listed(Set<InetSocketAddress> expected,
-                Address address) {
+        private static boolean listed(Set<InetSocketAddress> expected, Address address) {
             InetAddress a;
             try {
                 a = address.getInetAddress();
@@ -212,13 +225,13 @@ public final class Store implements AutoCloseable {
         try {
             AddressUtil.getAddressMatcher(iface);
         } catch (RuntimeException e) {
-            throw new SettingException("--cluster-interface", "'" + iface + "' is not an address or a pattern such "
-                    + "as 10.0.*.* or 10.0.1-9.*");
+            throw new SettingException(
+                    "--cluster-interface",
+                    "'" + iface + "' is not an address or a pattern such " + "as 10.0.*.* or 10.0.1-9.*");
         }
         List<String> local = new ArrayList<>();
         try {
-            for (NetworkInterface ni : Collections.list(
-                    NetworkInterface.getNetworkInterfaces())) {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(ni.getInetAddresses())) {
                     local.add(withoutZone(a));
                 }
@@ -236,8 +249,11 @@ public final class Store implements AutoCloseable {
             }
         }
         boolean pattern = iface.contains("*") || iface.contains("-");
-        throw new SettingException("--cluster-interface", iface + (pattern ? " matches no address of this host"
-                : " is not an address of this host") + hostAddresses());
+        throw new SettingException(
+                "--cluster-interface",
+                iface
+                        + (pattern ? " matches no address of this host" : " is not an address of this host")
+                        + hostAddresses());
     }
 
     private static String withoutZone(InetAddress a) {
@@ -250,8 +266,7 @@ public final class Store implements AutoCloseable {
     private static String hostAddresses() {
         List<String> shown = new ArrayList<>();
         try {
-            for (NetworkInterface ni : Collections.list(
-                    NetworkInterface.getNetworkInterfaces())) {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(ni.getInetAddresses())) {
                     if (a instanceof Inet4Address && !a.isLoopbackAddress() && shown.size() < 4) {
                         shown.add(withoutZone(a));
@@ -279,8 +294,10 @@ public final class Store implements AutoCloseable {
                     addresses.add(new InetSocketAddress(a, port));
                 }
             } catch (UnknownHostException e) {
-                LOG.warn("Cluster member '{}' does not resolve (yet); starting anyway, the others are tried as they "
-                        + "come", host);
+                LOG.warn(
+                        "Cluster member '{}' does not resolve (yet); starting anyway, the others are tried as they "
+                                + "come",
+                        host);
             }
         }
         return addresses;
@@ -344,24 +361,30 @@ public final class Store implements AutoCloseable {
             member.setPublicAddress(cluster.publicAddress());
         }
 
-        int retentionSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
+        int retentionSeconds =
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
         int backups = s.backupCount();
-        c.addMapConfig(merged(boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups),
-                MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups),
-                MergePolicies.LatestIdentity.class));
+        c.addMapConfig(merged(
+                boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups), MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(
+                boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups), MergePolicies.LatestIdentity.class));
         c.addMapConfig(merged(new MapConfig(REPLIES).setBackupCount(backups), MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(boundedMap(TUNNEL_SESSIONS, s.maxTunnelSessions(), retentionSeconds, backups),
+        c.addMapConfig(merged(
+                boundedMap(TUNNEL_SESSIONS, s.maxTunnelSessions(), retentionSeconds, backups),
                 MergePolicies.LatestSession.class));
         // one counter per (counter, domain, country, AS): never more label sets than sessions
-        c.addMapConfig(merged(boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
+        c.addMapConfig(merged(
+                boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(new MapConfig(TUNNEL_PEAKS).setBackupCount(backups), MergePolicies.Highest.class));
-        c.addMapConfig(merged(boundedCounters(FIREWALL, s.maxLogSeries(), retentionSeconds, backups),
+        c.addMapConfig(merged(
+                boundedCounters(FIREWALL, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(boundedCounters(HTTP, s.maxLogSeries(), retentionSeconds, backups),
+        c.addMapConfig(merged(
+                boundedCounters(HTTP, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(boundedCounters(LONG_NAMES, s.maxLogSeries(), retentionSeconds, backups),
+        c.addMapConfig(merged(
+                boundedCounters(LONG_NAMES, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         return c;
     }
@@ -384,8 +407,7 @@ public final class Store implements AutoCloseable {
      * generation with a dead value per counter per flush and caused the long collections).
      */
     private static MapConfig boundedCounters(String name, int max, int retentionSeconds, int backupCount) {
-        return boundedMap(name, max, retentionSeconds, backupCount)
-                .setInMemoryFormat(InMemoryFormat.OBJECT);
+        return boundedMap(name, max, retentionSeconds, backupCount).setInMemoryFormat(InMemoryFormat.OBJECT);
     }
 
     private static MapConfig boundedMap(String name, int max, int retentionSeconds, int backupCount) {

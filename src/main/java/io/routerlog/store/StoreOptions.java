@@ -16,31 +16,55 @@ public final class StoreOptions {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "10000", order = 23,
+    @Option(
+            names = "--max-pairs",
+            paramLabel = "N",
+            defaultValue = "10000",
+            order = 23,
             description = "Most (client, domain, qtype) pairs kept; the least recently queried are evicted first. "
                     + "At least 271. Default: ${DEFAULT-VALUE}.")
     int maxPairs;
 
-    @Option(names = "--max-leases", paramLabel = "N", defaultValue = "10000", order = 24,
+    @Option(
+            names = "--max-leases",
+            paramLabel = "N",
+            defaultValue = "10000",
+            order = 24,
             description = "Most DHCP identities kept. At least 271. Default: ${DEFAULT-VALUE}.")
     int maxLeases;
 
-    @Option(names = "--max-log-series", paramLabel = "N", defaultValue = "10000", order = 25,
+    @Option(
+            names = "--max-log-series",
+            paramLabel = "N",
+            defaultValue = "10000",
+            order = 25,
             description = "Most firewall packet series, and most HTTP request series, kept (least recently seen "
                     + "evicted first). At least 271. Default: ${DEFAULT-VALUE}.")
     int maxLogSeries;
 
-    @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "24h", order = 26,
+    @Option(
+            names = "--retention",
+            paramLabel = "DURATION",
+            defaultValue = "24h",
+            order = 26,
             converter = Converters.DurationValue.class,
             description = "Forget a pair or DHCP identity not seen for this long. Default: ${DEFAULT-VALUE}.")
     Duration retention;
 
-    @Option(names = "--max-dnstt-sessions", paramLabel = "N", defaultValue = "10000", order = 33,
+    @Option(
+            names = "--max-dnstt-sessions",
+            paramLabel = "N",
+            defaultValue = "10000",
+            order = 33,
             description = "Most DNSTT sessions kept (least recently seen evicted first). At least 271. "
                     + "Default: ${DEFAULT-VALUE}.")
     int maxDnsttSessions;
 
-    @Option(names = "--backup-count", paramLabel = "N", defaultValue = "1", order = 47,
+    @Option(
+            names = "--backup-count",
+            paramLabel = "N",
+            defaultValue = "1",
+            order = 47,
             description = "Copies of every entry on other nodes (0 to 6), so that losing a node loses no flushed "
                     + "counts. Default: ${DEFAULT-VALUE}.")
     int backupCount;
@@ -56,20 +80,21 @@ public final class StoreOptions {
         atLeastPartitions("--max-leases", maxLeases);
         atLeastPartitions("--max-log-series", maxLogSeries);
         if (retention.toSeconds() < 1) {
-            throw SettingException.saying("--retention", "--retention must be at least 1s: "
-                    + text.of("--retention"));
+            throw SettingException.saying("--retention", "--retention must be at least 1s: " + text.of("--retention"));
         }
         atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
         ClusterSettings clusterSettings = cluster.settings();
         Checks.between("--backup-count", backupCount, 0, 6);
-        return new StoreSettings(maxPairs, maxLeases, maxDnsttSessions, retention, backupCount, clusterSettings,
-                maxLogSeries);
+        return new StoreSettings(
+                maxPairs, maxLeases, maxDnsttSessions, retention, backupCount, clusterSettings, maxLogSeries);
     }
 
     private static void atLeastPartitions(String option, int value) {
         if (value < StoreSettings.PARTITIONS) {
-            throw SettingException.saying(option, option + " must be at least " + StoreSettings.PARTITIONS
-                    + " (the store keeps at most max/271 entries in each of its 271 partitions): " + value);
+            throw SettingException.saying(
+                    option,
+                    option + " must be at least " + StoreSettings.PARTITIONS
+                            + " (the store keeps at most max/271 entries in each of its 271 partitions): " + value);
         }
     }
 }

@@ -13,8 +13,14 @@ import java.time.Duration;
  * @param cluster       how to find the other members
  * @param maxLogSeries  upper bound of firewall and of HTTP request series, each
  */
-public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
-        ClusterSettings cluster, int maxLogSeries) {
+public record StoreSettings(
+        int maxPairs,
+        int maxLeases,
+        int maxTunnelSessions,
+        Duration retention,
+        int backupCount,
+        ClusterSettings cluster,
+        int maxLogSeries) {
 
     /** Hazelcast's partition count; bounds are enforced per partition. */
     public static final int PARTITIONS = 271;
@@ -30,12 +36,17 @@ public record StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, 
             throw new IllegalArgumentException("maxLogSeries must be at least " + PARTITIONS + ": " + maxLogSeries);
         }
         if (maxTunnelSessions < PARTITIONS) {
-            throw new IllegalArgumentException("maxTunnelSessions must be at least " + PARTITIONS + ": "
-                    + maxTunnelSessions);
+            throw new IllegalArgumentException(
+                    "maxTunnelSessions must be at least " + PARTITIONS + ": " + maxTunnelSessions);
         }
     }
 
-    public StoreSettings(int maxPairs, int maxLeases, int maxTunnelSessions, Duration retention, int backupCount,
+    public StoreSettings(
+            int maxPairs,
+            int maxLeases,
+            int maxTunnelSessions,
+            Duration retention,
+            int backupCount,
             ClusterSettings cluster) {
         this(maxPairs, maxLeases, maxTunnelSessions, retention, backupCount, cluster, 10_000);
     }

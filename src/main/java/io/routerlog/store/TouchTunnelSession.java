@@ -11,15 +11,14 @@ import java.util.Map;
  * Records that a session was seen at a time with some labels. A time older than the stored one (a late flush
  * from another member) changes nothing.
  */
-public final class TouchTunnelSession implements EntryProcessor<TunnelSessionKey, TunnelSession, Void>,
-        IdentifiedDataSerializable {
+public final class TouchTunnelSession
+        implements EntryProcessor<TunnelSessionKey, TunnelSession, Void>, IdentifiedDataSerializable {
     private long seenMillis;
     private TunnelLabels labels;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public TouchTunnelSession() {
-    }
+    public TouchTunnelSession() {}
 
     public TouchTunnelSession(long seenMillis, TunnelLabels labels) {
         this.seenMillis = seenMillis;

@@ -21,8 +21,7 @@ public final class TunnelCounterKey implements IdentifiedDataSerializable {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public TunnelCounterKey() {
-    }
+    public TunnelCounterKey() {}
 
     public TunnelCounterKey(String counter, TunnelLabels labels) {
         this.counter = Objects.requireNonNull(counter);

@@ -20,8 +20,7 @@ public final class TunnelLabels implements IdentifiedDataSerializable {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public TunnelLabels() {
-    }
+    public TunnelLabels() {}
 
     public TunnelLabels(String domain, String country, long asn) {
         this.domain = Objects.requireNonNull(domain);

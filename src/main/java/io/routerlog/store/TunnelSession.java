@@ -17,8 +17,7 @@ public final class TunnelSession implements IdentifiedDataSerializable {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public TunnelSession() {
-    }
+    public TunnelSession() {}
 
     public TunnelSession(long firstSeenMillis, TunnelLabels firstLabels, long lastSeenMillis, TunnelLabels labels) {
         this.firstSeenMillis = firstSeenMillis;

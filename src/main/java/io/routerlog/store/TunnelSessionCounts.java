@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class TunnelSessionCounts
         implements Aggregator<Map.Entry<TunnelSessionKey, TunnelSession>, Map<TunnelCounterKey, Long>>,
-        IdentifiedDataSerializable {
+                IdentifiedDataSerializable {
     public static final String ACTIVE = "active";
     public static final String STORED = "stored";
 
@@ -22,8 +22,7 @@ public final class TunnelSessionCounts
     private Map<TunnelCounterKey, Long> counts = new HashMap<>();
 
     /** For deserialization. */
-    public TunnelSessionCounts() {
-    }
+    public TunnelSessionCounts() {}
 
     public TunnelSessionCounts(long cutoffMillis) {
         this.cutoffMillis = cutoffMillis;

@@ -13,8 +13,7 @@ public final class TunnelSessionKey implements IdentifiedDataSerializable {
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public TunnelSessionKey() {
-    }
+    public TunnelSessionKey() {}
 
     public TunnelSessionKey(String domain, long clientId) {
         this.domain = Objects.requireNonNull(domain);

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.query.Predicates;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import com.hazelcast.query.Predicates;
 
 /**
  * DNSTT state: sessions with when they were first and last seen (bounded, removed after the retention), the
@@ -60,8 +60,8 @@ public final class TunnelStore {
         } catch (RuntimeException e) {
             throw new StoreException("writing " + sessions.getName() + " failed: " + e, e);
         }
-        CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
-                sessions.getName());
+        CounterMap.await(
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, sessions.getName());
     }
 
     /**
@@ -103,12 +103,13 @@ public final class TunnelStore {
     public void raisePeaks(Map<TunnelLabels, Long> active, long timeoutMillis) {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         try {
-            active.forEach((labels, n) -> pending.add(peaks.submitToKey(labels, new RaiseTo(n)).toCompletableFuture()));
+            active.forEach((labels, n) ->
+                    pending.add(peaks.submitToKey(labels, new RaiseTo(n)).toCompletableFuture()));
         } catch (RuntimeException e) {
             throw new StoreException("writing " + peaks.getName() + " failed: " + e, e);
         }
-        CounterMap.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis,
-                peaks.getName());
+        CounterMap.await(
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, peaks.getName());
     }
 
     /** The highest active count seen per labels (the same on every member). */
@@ -147,8 +148,9 @@ public final class TunnelStore {
     }
 
     /** Counts sessions that leave the store, so that the number ever seen survives their removal. */
-    private final class RemovalCounter implements EntryEvictedListener<TunnelSessionKey, TunnelSession>,
-            EntryExpiredListener<TunnelSessionKey, TunnelSession> {
+    private final class RemovalCounter
+            implements EntryEvictedListener<TunnelSessionKey, TunnelSession>,
+                    EntryExpiredListener<TunnelSessionKey, TunnelSession> {
         @Override
         public void entryEvicted(EntryEvent<TunnelSessionKey, TunnelSession> event) {
             count(event);

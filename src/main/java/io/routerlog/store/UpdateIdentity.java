@@ -24,8 +24,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
-    public UpdateIdentity() {
-    }
+    public UpdateIdentity() {}
 
     private UpdateIdentity(boolean release, DhcpIdentity identity, long ttlMillis) {
         this.release = release;

@@ -1,10 +1,10 @@
 package io.routerlog.syslog;
 
-import io.routerlog.stats.LogThrottle;
 import io.netty.buffer.ByteBuf;
 import io.routerlog.parser.SyslogMessage;
 import io.routerlog.parser.SyslogMessageSink;
 import io.routerlog.stats.DropReason;
+import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -49,8 +49,10 @@ public final class SyslogFrameParser implements FrameSink {
         } catch (RuntimeException e) {
             counters.dropped(DropReason.INTERNAL_ERROR);
             if (errorLog.permits()) {
-                LOG.error("Dropped a message that could not be processed (further errors within a minute are only"
-                        + " counted in routerlog_syslog_dropped_total, reason internal_error)", e);
+                LOG.error(
+                        "Dropped a message that could not be processed (further errors within a minute are only"
+                                + " counted in routerlog_syslog_dropped_total, reason internal_error)",
+                        e);
             }
         }
     }

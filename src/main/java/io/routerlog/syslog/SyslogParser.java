@@ -1,8 +1,8 @@
 package io.routerlog.syslog;
 
+import io.routerlog.bytes.Bytes;
 import io.routerlog.parser.SyslogMessage;
 import io.routerlog.stats.DropReason;
-import io.routerlog.bytes.Bytes;
 
 /**
  * Parses one syslog message, RFC 3164 as OpenWrt's logd sends it or RFC 5424, without allocating.
@@ -25,8 +25,7 @@ public final class SyslogParser {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
     };
 
-    private SyslogParser() {
-    }
+    private SyslogParser() {}
 
     /**
      * Parses {@code b[off, off+len)} into {@code m}.
@@ -121,8 +120,12 @@ public final class SyslogParser {
      * RFC 3339 timestamp.
      */
     static int timestampLength(byte[] b, int p, int end) {
-        if (end - p >= 15 && isMonth(b, p) && b[p + 3] == SP
-                && (b[p + 4] == SP || Bytes.isDigit(b[p + 4])) && Bytes.isDigit(b[p + 5]) && b[p + 6] == SP) {
+        if (end - p >= 15
+                && isMonth(b, p)
+                && b[p + 3] == SP
+                && (b[p + 4] == SP || Bytes.isDigit(b[p + 4]))
+                && Bytes.isDigit(b[p + 5])
+                && b[p + 6] == SP) {
             int t = p + 7;
             if (end - t >= 5 && allDigits(b, t, 4) && b[t + 4] == SP) {
                 t += 5; // "Mmm dd yyyy hh:mm:ss", as some network devices send
@@ -152,7 +155,11 @@ public final class SyslogParser {
     }
 
     private static boolean isTime(byte[] b, int t, int end) {
-        return end - t >= 8 && allDigits(b, t, 2) && b[t + 2] == ':' && allDigits(b, t + 3, 2) && b[t + 5] == ':'
+        return end - t >= 8
+                && allDigits(b, t, 2)
+                && b[t + 2] == ':'
+                && allDigits(b, t + 3, 2)
+                && b[t + 5] == ':'
                 && allDigits(b, t + 6, 2);
     }
 

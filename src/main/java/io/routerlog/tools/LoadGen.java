@@ -1,36 +1,35 @@
 package io.routerlog.tools;
 
+import io.routerlog.config.Converters;
+import io.routerlog.config.HostPort;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.routerlog.config.Converters;
-import io.routerlog.config.HostPort;
-import io.routerlog.config.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import java.io.ByteArrayOutputStream;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 
 /**
  * {@code routerlog loadgen}: sends dnsmasq log lines in OpenWrt's logd format to a syslog receiver at a fixed or
@@ -38,7 +37,10 @@ import java.util.Arrays;
  * and block-list lines) or replayed from a dnsmasq log file; prints a progress line every second and, with
  * {@code --metrics}, compares what the receiver counted with what was sent.
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "loadgen",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Send dnsmasq log lines in OpenWrt's syslog format at a given rate, and check what the "
                 + "receiver counted.")
 public final class LoadGen implements Callable<Integer> {
@@ -47,62 +49,101 @@ public final class LoadGen implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:5514",
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:5514",
             converter = Converters.HostPortValue.class,
             description = "Syslog receiver. Default: ${DEFAULT-VALUE}.")
     HostPort target;
 
-    @Option(names = "--protocol", paramLabel = "tcp|udp", defaultValue = "tcp", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--protocol",
+            paramLabel = "tcp|udp",
+            defaultValue = "tcp",
+            description = "Default: ${DEFAULT-VALUE}.")
     String protocol;
 
-    @Option(names = "--rate", paramLabel = "LINES/S", split = ",", defaultValue = "1000",
+    @Option(
+            names = "--rate",
+            paramLabel = "LINES/S",
+            split = ",",
+            defaultValue = "1000",
             description = "Lines per second (0: as fast as the receiver takes them); several (comma-separated) make "
                     + "steps of --duration each. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<Integer> rates;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
             converter = Converters.DurationValue.class,
             description = "How long each rate is sent. Default: ${DEFAULT-VALUE}.")
     Duration step;
 
-    @Option(names = "--clients", defaultValue = "200", description = "Distinct clients at a time. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--clients",
+            defaultValue = "200",
+            description = "Distinct clients at a time. Default: ${DEFAULT-VALUE}.")
     int clients;
 
-    @Option(names = "--domains", defaultValue = "20000", description = "Distinct domains at a time. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--domains",
+            defaultValue = "20000",
+            description = "Distinct domains at a time. Default: ${DEFAULT-VALUE}.")
     int domains;
 
-    @Option(names = "--zipf", defaultValue = "1.1", description = "Zipf exponent of domain popularity. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--zipf",
+            defaultValue = "1.1",
+            description = "Zipf exponent of domain popularity. Default: ${DEFAULT-VALUE}.")
     double zipf;
 
-    @Option(names = "--churn", paramLabel = "N/MIN", defaultValue = "0",
+    @Option(
+            names = "--churn",
+            paramLabel = "N/MIN",
+            defaultValue = "0",
             description = "Clients and domains replaced by new ones per minute. Default: ${DEFAULT-VALUE}.")
     int churn;
 
-    @Option(names = "--replay", paramLabel = "FILE",
+    @Option(
+            names = "--replay",
+            paramLabel = "FILE",
             description = "Send the lines of this dnsmasq log file (log-facility format) instead of generated ones, "
                     + "over and over.")
     Path replay;
 
-    @Option(names = "--metrics", paramLabel = "URL",
+    @Option(
+            names = "--metrics",
+            paramLabel = "URL",
             description = "The receiver's /metrics: compare what it counted with what was sent.")
     String metrics;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--pool", paramLabel = "LINES", defaultValue = "262144",
+    @Option(
+            names = "--pool",
+            paramLabel = "LINES",
+            defaultValue = "262144",
             description = "Generated lines rendered ahead into memory and sent over and over (re-rendered after "
                     + "each --churn); a larger pool offers more distinct pairs. Default: ${DEFAULT-VALUE}.")
     int pool;
 
-    @Option(names = "--distinct", defaultValue = "false",
-            description = "Make every pass over the pool new pairs: each domain gets a generation label "
-                    + "(g00000000.site1.example.com, then g00000001...) that changes whenever the pool starts over, so "
-                    + "the receiver keeps seeing pairs it has never seen (memory and eviction tests). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--distinct",
+            defaultValue = "false",
+            description =
+                    "Make every pass over the pool new pairs: each domain gets a generation label "
+                            + "(g00000000.site1.example.com, then g00000001...) that changes whenever the pool starts over, so "
+                            + "the receiver keeps seeing pairs it has never seen (memory and eviction tests). Default: ${DEFAULT-VALUE}.")
     boolean distinct;
 
-    @Option(names = "--tcp-connections", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--tcp-connections",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "TCP connections to send over, taking turns (routerlog takes at most "
                     + "--max-connections-per-sender, default 8, from one address). Default: ${DEFAULT-VALUE}.")
     int tcpConnections;
@@ -113,8 +154,8 @@ public final class LoadGen implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String host = target.host();
-        int port = target.port().orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--target needs a port: " + target));
+        int port = target.port()
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--target needs a port: " + target));
         boolean udp = protocol.toLowerCase(Locale.ROOT).equals("udp");
         if (pool < 1 || tcpConnections < 1) {
             throw new ParameterException(spec.commandLine(), "--pool and --tcp-connections must be positive");
@@ -122,8 +163,9 @@ public final class LoadGen implements Callable<Integer> {
         if (distinct && replay != null) {
             throw new ParameterException(spec.commandLine(), "--distinct works on generated lines, not --replay");
         }
-        Lines lines = replay != null ? new Replay(Files.readAllLines(replay)) : new Generated(
-                new TrafficModel(clients, domains, zipf, seed, distinct ? GENERATION_LABEL : ""));
+        Lines lines = replay != null
+                ? new Replay(Files.readAllLines(replay))
+                : new Generated(new TrafficModel(clients, domains, zipf, seed, distinct ? GENERATION_LABEL : ""));
         LinePool rendered = LinePool.render(lines, replay != null ? ((Replay) lines).size() : pool);
         double[] before = metrics == null ? null : counted();
         long start = System.nanoTime();
@@ -133,17 +175,31 @@ public final class LoadGen implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        spec.commandLine().getOut().printf(Locale.ROOT, "loadgen: sent %d lines (%d queries) in %.1f s, %.0f lines/s%n",
-                sent, queries, seconds, sent / seconds);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        Locale.ROOT,
+                        "loadgen: sent %d lines (%d queries) in %.1f s, %.0f lines/s%n",
+                        sent,
+                        queries,
+                        seconds,
+                        sent / seconds);
         if (metrics == null) {
             return 0;
         }
         double[] after = waitForCounts(before);
         long received = (long) (after[0] - before[0]);
         long counted = (long) (after[1] - before[1]);
-        spec.commandLine().getOut().printf(Locale.ROOT,
-                "loadgen: receiver counted %d of %d lines (%d lost) and %d of %d queries%n",
-                received, sent, sent - received, counted, queries);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        Locale.ROOT,
+                        "loadgen: receiver counted %d of %d lines (%d lost) and %d of %d queries%n",
+                        received,
+                        sent,
+                        sent - received,
+                        counted,
+                        queries);
         return received == sent && counted == queries ? 0 : 1;
     }
 
@@ -199,8 +255,14 @@ public final class LoadGen implements Callable<Integer> {
             }
             if (now >= nextProgress) {
                 nextProgress += TimeUnit.SECONDS.toNanos(1);
-                spec.commandLine().getErr().printf(Locale.ROOT, "loadgen: %4.0f s at %s lines/s: %d lines sent%n",
-                        (now - start) / 1e9, rate <= 0 ? "max" : Integer.toString(rate), sent);
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                Locale.ROOT,
+                                "loadgen: %4.0f s at %s lines/s: %d lines sent%n",
+                                (now - start) / 1e9,
+                                rate <= 0 ? "max" : Integer.toString(rate),
+                                sent);
             }
             if (churn > 0 && now >= nextChurn) {
                 nextChurn += TimeUnit.MINUTES.toNanos(1);
@@ -218,8 +280,12 @@ public final class LoadGen implements Callable<Integer> {
 
     /** [syslog messages, dnsmasq query lines] the receiver reports. */
     private double[] counted() throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metrics))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(metrics))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         double messages = 0;
         double queryLines = 0;
         for (String l : r.body().split("\n")) {
@@ -325,10 +391,12 @@ public final class LoadGen implements Callable<Integer> {
         final int[] starts;
         /** Query lines among the first i lines. */
         final int[] queriesBefore;
+
         int next;
 
         /** Where the hex digits of each generation label are in {@code bytes}. */
         private int[] labels;
+
         private int labelCount = -1;
         private int generation;
 

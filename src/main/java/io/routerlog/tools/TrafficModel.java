@@ -74,8 +74,11 @@ final class TrafficModel {
         String query = prefix + "query[" + type + "] " + domain + " from " + client;
         int outcome = random.nextInt(10);
         if (outcome < 6) {
-            return new String[] {query, prefix + "forwarded " + domain + " to 192.0.2.1#53",
-                prefix + "reply " + domain + " is 198.51.100." + random.nextInt(256)};
+            return new String[] {
+                query,
+                prefix + "forwarded " + domain + " to 192.0.2.1#53",
+                prefix + "reply " + domain + " is 198.51.100." + random.nextInt(256)
+            };
         }
         if (outcome < 9) {
             return new String[] {query, prefix + "cached " + domain + " is 198.51.100." + random.nextInt(256)};

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
+import io.routerlog.event.FirewallPacket;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
@@ -21,7 +22,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.routerlog.event.FirewallPacket;
 
 /** Local aggregation and flushing into a real single-member store. */
 class FlusherTest {
@@ -74,7 +74,9 @@ class FlusherTest {
         Map<PairKey, Long> expected = new HashMap<>();
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
-                expected.merge(new PairKey("10.9." + t + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"), 1L,
+                expected.merge(
+                        new PairKey("10.9." + t + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"),
+                        1L,
                         Long::sum);
             }
         }
@@ -89,8 +91,8 @@ class FlusherTest {
 
     @Test
     void dhcpChangesAreAppliedInTheOrderTheyWereSeen() {
-        Flusher flusher = new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096,
-                System::currentTimeMillis);
+        Flusher flusher =
+                new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096, System::currentTimeMillis);
         LocalAggregator a = flusher.newAggregator();
         LocalAggregator b = flusher.newAggregator();
         a.lease(new DhcpLease("192.168.7.2", "aa:00:00:00:00:02", "phone", 1000, 0));
@@ -117,12 +119,16 @@ class FlusherTest {
         a.query(query("10.8.0.1", "full0.test", "A")); // known pair: still counted
         a.query(query("10.8.0.1", "overflow.test", "A")); // new pair: dropped, early flush requested
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
-        Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(10),
+        Waiting.upTo(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(10),
                 () -> store.pairs().get(new PairKey("10.8.0.1", "full9.test", "A")) != 0);
-        assertThat(store.pairs().get(new PairKey("10.8.0.1", "full0.test", "A"))).isEqualTo(2);
+        assertThat(store.pairs().get(new PairKey("10.8.0.1", "full0.test", "A")))
+                .isEqualTo(2);
         a.query(query("10.8.0.1", "overflow.test", "A")); // room again after the flush
         flusher.close();
-        assertThat(store.pairs().get(new PairKey("10.8.0.1", "overflow.test", "A"))).isEqualTo(1);
+        assertThat(store.pairs().get(new PairKey("10.8.0.1", "overflow.test", "A")))
+                .isEqualTo(1);
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
     }
 
@@ -130,8 +136,8 @@ class FlusherTest {
     void countsTheStoreDidNotTakeAreKeptAndTheFailureCounted() {
         Store stopped = Store.start(StoreSettings.singleNode(2710, 1000, Duration.ofHours(1)));
         stopped.close();
-        Flusher flusher = new Flusher(stopped, new PipelineCounters(), Duration.ofHours(1), 4096,
-                System::currentTimeMillis);
+        Flusher flusher =
+                new Flusher(stopped, new PipelineCounters(), Duration.ofHours(1), 4096, System::currentTimeMillis);
         LocalAggregator a = flusher.newAggregator();
         a.query(query("10.7.0.1", "kept.test", "A"));
         a.query(query("10.7.0.2", "kept.test", "A"));
@@ -140,7 +146,9 @@ class FlusherTest {
         assertThat(flusher.stats().pendingPairs()).isEqualTo(2);
         assertThat(flusher.stats().lastSuccessEpochMillis()).isZero();
         flusher.close();
-        assertThat(flusher.stats().pendingPairs()).as("still kept after the last try").isEqualTo(2);
+        assertThat(flusher.stats().pendingPairs())
+                .as("still kept after the last try")
+                .isEqualTo(2);
     }
 
     @Test
@@ -163,7 +171,8 @@ class FlusherTest {
         }
         flusher.close();
         // bound: four times what one flush brings (4 x 4096 series, 4 x 65536 DHCP changes); beyond it, given up
-        assertThat(flusher.stats().givenUp()).containsEntry(Store.FIREWALL, (long) rounds * 4096)
+        assertThat(flusher.stats().givenUp())
+                .containsEntry(Store.FIREWALL, (long) rounds * 4096)
                 .containsEntry(Store.IDENTITIES, (long) rounds * LocalAggregator.MAX_DHCP_EVENTS);
         assertThat(counters.dropCount(DropReason.STORE_UNAVAILABLE))
                 .isEqualTo((long) rounds * (4096 + LocalAggregator.MAX_DHCP_EVENTS));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** DNSTT sessions through local aggregation into a real store, on a clock the test moves. */
 class TunnelWindowTest {
-    private static final TunnelLabels T = new TunnelLabels("t.example.com", TunnelLabels.NO_COUNTRY, TunnelLabels.NO_ASN);
+    private static final TunnelLabels T =
+            new TunnelLabels("t.example.com", TunnelLabels.NO_COUNTRY, TunnelLabels.NO_ASN);
 
     private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
     private Store store;
@@ -41,8 +42,8 @@ class TunnelWindowTest {
                 .withTunnels(List.of("t.example.com"), Duration.ofSeconds(30), GeoIp.none());
         aggregator = flusher.newAggregator();
         registry = new PrometheusRegistry();
-        registry.register(new TunnelCollector(store.tunnels(), List.of("t.example.com"), false, false,
-                Duration.ofSeconds(30), clock::get));
+        registry.register(new TunnelCollector(
+                store.tunnels(), List.of("t.example.com"), false, false, Duration.ofSeconds(30), clock::get));
     }
 
     @AfterEach
@@ -129,11 +130,15 @@ class TunnelWindowTest {
         assertThat(m.value("dnstt_queries_total", "domain", "t.example.com")).isEqualTo(12);
         assertThat(m.value("dnstt_bytes_in_total", "domain", "t.example.com")).isEqualTo(1200);
         assertThat(m.value("dnstt_sessions_total", "domain", "t.example.com")).isEqualTo(2);
-        assertThat(m.value("routerlog_dnstt_invalid_queries_total", "domain", "t.example.com")).isEqualTo(1);
-        assertThat(m.samples("dnstt_bytes_out_total")).as("not known from a query log").isEmpty();
+        assertThat(m.value("routerlog_dnstt_invalid_queries_total", "domain", "t.example.com"))
+                .isEqualTo(1);
+        assertThat(m.samples("dnstt_bytes_out_total"))
+                .as("not known from a query log")
+                .isEmpty();
         assertThat(store.tunnels().distinctSessions()).isEqualTo(Map.of(T, 2L));
-        assertThat(store.tunnels().sessionCounts(clock.get() - 30_000)).isEqualTo(Map.of(
-                new TunnelCounterKey(TunnelSessionCounts.ACTIVE, T), 2L,
-                new TunnelCounterKey(TunnelSessionCounts.STORED, T), 2L));
+        assertThat(store.tunnels().sessionCounts(clock.get() - 30_000))
+                .isEqualTo(Map.of(
+                        new TunnelCounterKey(TunnelSessionCounts.ACTIVE, T), 2L,
+                        new TunnelCounterKey(TunnelSessionCounts.STORED, T), 2L));
     }
 }

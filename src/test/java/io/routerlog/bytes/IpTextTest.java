@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.Arrays;
 
 class IpTextTest {
     private static String canonical(String text) {
@@ -44,9 +44,33 @@ class IpTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "not-an-ip", "1.2\"}", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4",
-        "1..2.3", "1.2.3.4%eth0", "1:2:3:4:5:6:7:8:9", "1:::2", ":1::2", "1::2::3", "12345::", "1:", "::g",
-        "fe80::1%", "fe80::1%a b", "fe80::1%a/b", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3", "1.2.3.4/24", "localhost"})
+    @ValueSource(
+            strings = {
+                "",
+                "not-an-ip",
+                "1.2\"}",
+                "1.2.3",
+                "1.2.3.4.5",
+                "256.1.1.1",
+                "1.2.3.4 ",
+                " 1.2.3.4",
+                "1..2.3",
+                "1.2.3.4%eth0",
+                "1:2:3:4:5:6:7:8:9",
+                "1:::2",
+                ":1::2",
+                "1::2::3",
+                "12345::",
+                "1:",
+                "::g",
+                "fe80::1%",
+                "fe80::1%a b",
+                "fe80::1%a/b",
+                "1:2:3:4:5:6:7:1.2.3.4",
+                "::1.2.3",
+                "1.2.3.4/24",
+                "localhost"
+            })
     void notAddresses(String text) {
         assertThat(canonical(text)).isNull();
         assertThat(IpText.isAddress(text)).isFalse();

@@ -42,8 +42,8 @@ class FileReasonsTest {
         Path d = Files.createDirectory(dir.resolve("GeoLite2-ASN.mmdb"));
         assertThat(FileReasons.whyUnreadable(d)).isEqualTo("is a directory");
         assertThat(readFailure(d)).isEqualTo("is a directory");
-        assertThat(FileReasons.cannotRead(d, new IOException("Is a directory"))).isEqualTo("cannot read " + d
-                + ": is a directory");
+        assertThat(FileReasons.cannotRead(d, new IOException("Is a directory")))
+                .isEqualTo("cannot read " + d + ": is a directory");
     }
 
     @Test
@@ -78,7 +78,8 @@ class FileReasonsTest {
         assumeFalse("root".equals(System.getProperty("user.name")), "root can read any file");
         Path secret = Files.writeString(dir.resolve("key.pem"), "secret");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
-        assertThat(FileReasons.whyUnreadable(secret)).startsWith("permission denied (owner ")
+        assertThat(FileReasons.whyUnreadable(secret))
+                .startsWith("permission denied (owner ")
                 .endsWith(", mode ---------)");
         assertThat(readFailure(secret)).startsWith("permission denied");
     }

@@ -49,13 +49,14 @@ import org.junit.jupiter.api.Test;
  * are known are compared with them, so a query that counts the cluster's nodes twice fails.
  */
 class DashboardIT {
-    private static final Path DASHBOARD = Path.of(System.getProperty("basedir", "."))
-            .resolve("deploy/grafana/dashboards/routerlog-dns.json");
+    private static final Path DASHBOARD =
+            Path.of(System.getProperty("basedir", ".")).resolve("deploy/grafana/dashboards/routerlog-dns.json");
     private static final String DS_UID = "prometheus";
     private static final String DOMAIN = "t.example.com";
 
     /** The client the {@code $client} variable is set to: it has a DHCP identity with a hostname. */
     private static final String CLIENT = "192.168.1.20";
+
     private static final String CLIENT_MAC = "02:00:00:00:00:20";
     private static final String CLIENT_HOSTNAME = "laptop-anna";
     /** A client that never sends DHCP: it must still be listed among the top clients. */
@@ -70,6 +71,7 @@ class DashboardIT {
             "__interval", "15s",
             "__range", "1h",
             "__range_s", "3600");
+
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)");
 
     // ------------------------------------------------------------------------------------------------ structure
@@ -79,11 +81,19 @@ class DashboardIT {
         String text = Files.readString(DASHBOARD, StandardCharsets.UTF_8);
         Map<String, Object> d = Json.object(Json.parse(text), "dashboard");
 
-        assertThat(text).as("file provisioning has no inputs to fill in").doesNotContain("${DS").doesNotContain(
-                "__inputs");
+        assertThat(text)
+                .as("file provisioning has no inputs to fill in")
+                .doesNotContain("${DS")
+                .doesNotContain("__inputs");
         assertThat(d.get("uid")).as("uid").isInstanceOf(String.class).asString().isNotBlank();
-        assertThat(d.get("title")).as("title").isInstanceOf(String.class).asString().isNotBlank();
-        assertThat(number(d.get("schemaVersion"), "schemaVersion")).as("schemaVersion").isBetween(36L, 41L);
+        assertThat(d.get("title"))
+                .as("title")
+                .isInstanceOf(String.class)
+                .asString()
+                .isNotBlank();
+        assertThat(number(d.get("schemaVersion"), "schemaVersion"))
+                .as("schemaVersion")
+                .isBetween(36L, 41L);
 
         List<Map<String, Object>> all = flatten(d);
         assertThat(all).as("panels").isNotEmpty();
@@ -94,7 +104,8 @@ class DashboardIT {
             String title = String.valueOf(p.get("title"));
             assertThat(p.get("title")).as("a panel without a title: %s", p).isInstanceOf(String.class);
             assertThat(titles.add(title)).as("title '%s' used twice", title).isTrue();
-            assertThat(ids.add(number(p.get("id"), "id of '" + title + "'"))).as("id of '%s' used twice", title)
+            assertThat(ids.add(number(p.get("id"), "id of '" + title + "'")))
+                    .as("id of '%s' used twice", title)
                     .isTrue();
             assertDatasource(p.get("datasource"), "panel '" + title + "'");
 
@@ -111,8 +122,11 @@ class DashboardIT {
             for (int i = 0; i < boxes.size(); i++) {
                 long[] o = boxes.get(i);
                 boolean overlap = x < o[0] + o[2] && o[0] < x + w && y < o[1] + o[3] && o[1] < y + h;
-                assertThat(overlap).as("'%s' overlaps '%s' (with every row expanded)", title,
-                        all.get(i).get("title")).isFalse();
+                assertThat(overlap)
+                        .as(
+                                "'%s' overlaps '%s' (with every row expanded)",
+                                title, all.get(i).get("title"))
+                        .isFalse();
             }
             boxes.add(new long[] {x, y, w, h});
 
@@ -125,12 +139,16 @@ class DashboardIT {
             Set<String> refIds = new HashSet<>();
             for (Object o : targets) {
                 Map<String, Object> t = Json.object(o, "target of " + title);
-                assertThat(refIds.add(String.valueOf(t.get("refId")))).as("refId %s of '%s' used twice",
-                        t.get("refId"), title).isTrue();
+                assertThat(refIds.add(String.valueOf(t.get("refId"))))
+                        .as("refId %s of '%s' used twice", t.get("refId"), title)
+                        .isTrue();
                 if (t.containsKey("datasource")) {
                     assertDatasource(t.get("datasource"), "query " + t.get("refId") + " of '" + title + "'");
                 }
-                assertThat(t.get("expr")).as("expr of '%s'", title).isInstanceOf(String.class).asString()
+                assertThat(t.get("expr"))
+                        .as("expr of '%s'", title)
+                        .isInstanceOf(String.class)
+                        .asString()
                         .isNotBlank();
             }
         }
@@ -139,32 +157,38 @@ class DashboardIT {
         for (Object o : Json.array(d.get("panels"), "panels")) {
             Map<String, Object> p = Json.object(o, "panel");
             if (!"row".equals(p.get("type"))) {
-                assertThat(p).as("panel '%s' nests panels but is no row", p.get("title")).doesNotContainKey(
-                        "panels");
+                assertThat(p)
+                        .as("panel '%s' nests panels but is no row", p.get("title"))
+                        .doesNotContainKey("panels");
                 continue;
             }
-            List<Object> nested = Json.array(p.getOrDefault("panels", List.of()), "panels of row " + p.get(
-                    "title"));
+            List<Object> nested = Json.array(p.getOrDefault("panels", List.of()), "panels of row " + p.get("title"));
             if (!Boolean.TRUE.equals(p.get("collapsed"))) {
-                assertThat(nested).as("expanded row '%s' keeps its panels at the top level", p.get("title"))
+                assertThat(nested)
+                        .as("expanded row '%s' keeps its panels at the top level", p.get("title"))
                         .isEmpty();
             }
             long rowY = number(Json.object(p.get("gridPos"), "gridPos").get("y"), "row y");
             for (Object n : nested) {
                 Map<String, Object> c = Json.object(n, "panel");
-                assertThat(number(Json.object(c.get("gridPos"), "gridPos").get("y"), "y")).as(
-                        "'%s' lies below its row", c.get("title")).isGreaterThan(rowY);
+                assertThat(number(Json.object(c.get("gridPos"), "gridPos").get("y"), "y"))
+                        .as("'%s' lies below its row", c.get("title"))
+                        .isGreaterThan(rowY);
             }
         }
-        assertThat(all.stream().filter(p -> "row".equals(p.get("type")) && Boolean.TRUE.equals(p.get("collapsed"))
-                && "DNSTT".equals(p.get("title")))).as("a collapsed row titled DNSTT").hasSize(1);
+        assertThat(all.stream()
+                        .filter(p -> "row".equals(p.get("type"))
+                                && Boolean.TRUE.equals(p.get("collapsed"))
+                                && "DNSTT".equals(p.get("title"))))
+                .as("a collapsed row titled DNSTT")
+                .hasSize(1);
 
         // variables: job and instance (which every query selects by, see DeployFilesTest) and the client; every
         // variable a query uses is defined
         Map<String, Map<String, Object>> variables = variables(d);
         assertThat(variables.keySet()).as("template variables").containsExactly("job", "instance", "client");
-        assertThat(variableQuery(variables.get("client"))).isEqualTo(
-                "label_values(routerlog_dns_queries_total{job=~\"$job\", instance=~\"$instance\"}, client)");
+        assertThat(variableQuery(variables.get("client")))
+                .isEqualTo("label_values(routerlog_dns_queries_total{job=~\"$job\", instance=~\"$instance\"}, client)");
         for (Map<String, Object> v : variables.values()) {
             assertDatasource(v.get("datasource"), "variable " + v.get("name"));
         }
@@ -173,10 +197,12 @@ class DashboardIT {
                 Matcher m = VARIABLE.matcher(expr);
                 while (m.find()) {
                     String name = m.group(1) != null ? m.group(1) : m.group(2);
-                    assertThat(variables.containsKey(name) || name.startsWith("__")).as(
-                            "'%s' uses $%s, which is not defined", p.get("title"), name).isTrue();
+                    assertThat(variables.containsKey(name) || name.startsWith("__"))
+                            .as("'%s' uses $%s, which is not defined", p.get("title"), name)
+                            .isTrue();
                 }
-                assertThat(expr).as("'%s' uses the deprecated [[variable]] syntax", p.get("title"))
+                assertThat(expr)
+                        .as("'%s' uses the deprecated [[variable]] syntax", p.get("title"))
                         .doesNotContain("[[");
             }
         }
@@ -193,24 +219,36 @@ class DashboardIT {
     @Test
     void everyPanelShowsDataFromARealPrometheusScrapingTwoNodes() throws Exception {
         long started = System.nanoTime();
-        Map<String, Object> dashboard = Json.object(Json.parse(Files.readString(DASHBOARD, StandardCharsets.UTF_8)),
-                "dashboard");
+        Map<String, Object> dashboard =
+                Json.object(Json.parse(Files.readString(DASHBOARD, StandardCharsets.UTF_8)), "dashboard");
         List<Map<String, Object>> panels = flatten(dashboard).stream()
-                .filter(p -> !"row".equals(p.get("type"))).toList();
+                .filter(p -> !"row".equals(p.get("type")))
+                .toList();
         Path prometheusBinary = Prometheus.binary();
         Path tmp = Files.createTempDirectory("routerlog-dashboard-it");
         try {
             Path[] geo = GeoFixtures.write(tmp);
             // --max-pairs 271 keeps one pair per partition, so the traffic below keeps evicting pairs; no DNSTT
             // session becomes inactive during the test, so the active ones are all those sent
-            try (Cluster nodes = new Cluster(2, Map.of(), List.of("--dnstt-domain", DOMAIN,
-                    "--geoip-country-db", geo[0].toString(), "--geoip-asn-db", geo[1].toString(),
-                    "--max-pairs", "271", "--dnstt-active-window", "10m")).startAll();
+            try (Cluster nodes = new Cluster(
+                                    2,
+                                    Map.of(),
+                                    List.of(
+                                            "--dnstt-domain",
+                                            DOMAIN,
+                                            "--geoip-country-db",
+                                            geo[0].toString(),
+                                            "--geoip-asn-db",
+                                            geo[1].toString(),
+                                            "--max-pairs",
+                                            "271",
+                                            "--dnstt-active-window",
+                                            "10m"))
+                            .startAll();
                     Feeder feeder = new Feeder(nodes.syslog[0], nodes.syslog[1]);
-                    Prometheus prometheus = Prometheus.start(prometheusBinary, tmp.resolve("prometheus"),
-                            List.of(nodes.http[0], nodes.http[1]))) {
-                System.out.printf("DashboardIT: cluster, feeder and Prometheus up after %d ms%n",
-                        millisSince(started));
+                    Prometheus prometheus = Prometheus.start(
+                            prometheusBinary, tmp.resolve("prometheus"), List.of(nodes.http[0], nodes.http[1]))) {
+                System.out.printf("DashboardIT: cluster, feeder and Prometheus up after %d ms%n", millisSince(started));
                 prometheus.awaitTargetsUp(3, Duration.ofSeconds(60)); // two nodes, and one with ?scope=cluster
 
                 // the job variable offers both jobs (the nodes, and one of them again with ?scope=cluster), the
@@ -222,15 +260,17 @@ class DashboardIT {
                 assertThat(prometheus.labelValues(substitute(variableQuery(variables.get("instance")))))
                         .containsExactlyInAnyOrder("127.0.0.1:" + nodes.http[0], "127.0.0.1:" + nodes.http[1]);
                 String variable = substitute(variableQuery(variables.get("client")));
-                assertThat(prometheus.labelValues(variable)).as("values of $client (%s)", variable)
+                assertThat(prometheus.labelValues(variable))
+                        .as("values of $client (%s)", variable)
                         .contains(CLIENT, UNLEASED);
 
                 Map<String, String> problems = awaitEveryPanel(prometheus, panels, Duration.ofSeconds(60));
                 assertThat(feeder.failure()).as("feeding routerlog failed").isNull();
-                assertThat(problems).as("panels without data (title -> expr and what Prometheus answered)")
+                assertThat(problems)
+                        .as("panels without data (title -> expr and what Prometheus answered)")
                         .isEmpty();
-                System.out.printf("DashboardIT: all %d panels have data after %d ms%n", panels.size(),
-                        millisSince(started));
+                System.out.printf(
+                        "DashboardIT: all %d panels have data after %d ms%n", panels.size(), millisSince(started));
 
                 checkTopClients(prometheus, panel(panels, "Top clients"));
 
@@ -249,8 +289,8 @@ class DashboardIT {
      * Evaluates every query of every panel until each query returns a sample and each panel has a value other
      * than 0, or {@code timeout} passes (rates need two scrapes). Returns what is still wrong, by panel title.
      */
-    private static Map<String, String> awaitEveryPanel(Prometheus prometheus, List<Map<String, Object>> panels,
-            Duration timeout) throws Exception {
+    private static Map<String, String> awaitEveryPanel(
+            Prometheus prometheus, List<Map<String, Object>> panels, Duration timeout) throws Exception {
         Map<String, String> problems = new TreeMap<>();
         Set<String> done = new HashSet<>();
         Waiting.upTo(timeout, Duration.ofSeconds(1), () -> {
@@ -302,18 +342,30 @@ class DashboardIT {
     private static void checkTopClients(Prometheus prometheus, Map<String, Object> panel) throws Exception {
         String expr = substitute(exprs(panel).get(0));
         List<Sample> rows = prometheus.query(expr);
-        List<Sample> client = rows.stream().filter(s -> CLIENT.equals(s.labels().get("client"))).toList();
-        assertThat(client).as("rows for %s in %s: %s", CLIENT, expr, rows).hasSize(1);
-        assertThat(client.get(0).labels()).as("labels of %s", CLIENT)
-                .containsEntry("hostname", CLIENT_HOSTNAME).containsEntry("mac", CLIENT_MAC);
-        assertThat(client.get(0).value()).as("queries of %s", CLIENT).isPositive();
-        List<Sample> unleased = rows.stream().filter(s -> UNLEASED.equals(s.labels().get("client"))).toList();
-        assertThat(unleased).as("a client without DHCP identity is listed once: %s", rows).hasSize(1);
-        assertThat(unleased.get(0).labels()).as("labels of %s", UNLEASED).doesNotContainKeys("hostname", "mac");
-        List<Sample> noHostname = rows.stream().filter(s -> Feeder.NO_HOSTNAME.equals(s.labels().get("client")))
+        List<Sample> client = rows.stream()
+                .filter(s -> CLIENT.equals(s.labels().get("client")))
                 .toList();
-        assertThat(noHostname).as("a client whose DHCP request had no hostname: %s", rows).hasSize(1);
-        assertThat(noHostname.get(0).labels()).containsEntry("mac", Feeder.NO_HOSTNAME_MAC)
+        assertThat(client).as("rows for %s in %s: %s", CLIENT, expr, rows).hasSize(1);
+        assertThat(client.get(0).labels())
+                .as("labels of %s", CLIENT)
+                .containsEntry("hostname", CLIENT_HOSTNAME)
+                .containsEntry("mac", CLIENT_MAC);
+        assertThat(client.get(0).value()).as("queries of %s", CLIENT).isPositive();
+        List<Sample> unleased = rows.stream()
+                .filter(s -> UNLEASED.equals(s.labels().get("client")))
+                .toList();
+        assertThat(unleased)
+                .as("a client without DHCP identity is listed once: %s", rows)
+                .hasSize(1);
+        assertThat(unleased.get(0).labels()).as("labels of %s", UNLEASED).doesNotContainKeys("hostname", "mac");
+        List<Sample> noHostname = rows.stream()
+                .filter(s -> Feeder.NO_HOSTNAME.equals(s.labels().get("client")))
+                .toList();
+        assertThat(noHostname)
+                .as("a client whose DHCP request had no hostname: %s", rows)
+                .hasSize(1);
+        assertThat(noHostname.get(0).labels())
+                .containsEntry("mac", Feeder.NO_HOSTNAME_MAC)
                 .doesNotContainKey("hostname");
     }
 
@@ -322,11 +374,12 @@ class DashboardIT {
      * each node for its share. The panels must show each once, not once per node and not one node's share:
      * compared with what was sent and with the nodes' own /metrics.
      */
-    private static void checkClusterWideValues(Prometheus prometheus, List<Map<String, Object>> panels,
-            Feeder feeder, Cluster nodes) throws Exception {
+    private static void checkClusterWideValues(
+            Prometheus prometheus, List<Map<String, Object>> panels, Feeder feeder, Cluster nodes) throws Exception {
         String sessions = substitute(exprs(panel(panels, "DNSTT sessions")).get(0));
         String peaks = substitute(exprs(panel(panels, "DNSTT peak clients")).get(0));
-        String active = substitute(exprs(panel(panels, "DNSTT active clients now")).get(0));
+        String active =
+                substitute(exprs(panel(panels, "DNSTT active clients now")).get(0));
         String devices = substitute(exprs(panel(panels, "Known devices")).get(0));
         long sent = feeder.sessionsSent();
         AtomicReference<String> last = new AtomicReference<>("");
@@ -345,14 +398,27 @@ class DashboardIT {
             double panelSessions = sum(prometheus.query(sessions));
             double panelActive = sum(prometheus.query(active));
             double clusterActive = cluster.samples("dnstt_active_clients").stream()
-                    .mapToDouble(Exposition.Sample::value).sum();
+                    .mapToDouble(Exposition.Sample::value)
+                    .sum();
             double panelDevices = sum(prometheus.query(devices));
-            last.set(String.format("sessions: panel %s, sent %d; peaks: panel %s, node %s; active: panel %s, "
-                    + "cluster %s, sent %d; devices: panel %s, sent %d", panelSessions, sent, panelPeaks, nodePeaks,
-                    panelActive, clusterActive, sent, panelDevices, Feeder.LEASES));
+            last.set(String.format(
+                    "sessions: panel %s, sent %d; peaks: panel %s, node %s; active: panel %s, "
+                            + "cluster %s, sent %d; devices: panel %s, sent %d",
+                    panelSessions,
+                    sent,
+                    panelPeaks,
+                    nodePeaks,
+                    panelActive,
+                    clusterActive,
+                    sent,
+                    panelDevices,
+                    Feeder.LEASES));
             settledPeaks.set(nodePeaks);
-            return panelSessions == sent && panelPeaks.equals(nodePeaks) && panelActive == sent
-                    && clusterActive == sent && panelDevices == Feeder.LEASES;
+            return panelSessions == sent
+                    && panelPeaks.equals(nodePeaks)
+                    && panelActive == sent
+                    && clusterActive == sent
+                    && panelDevices == Feeder.LEASES;
         });
         if (!settled) {
             fail("cluster-wide values on the dashboard differ from what was sent: " + last.get());
@@ -366,7 +432,9 @@ class DashboardIT {
     }
 
     private static Map<String, Object> panel(List<Map<String, Object>> panels, String title) {
-        return panels.stream().filter(p -> title.equals(p.get("title"))).findFirst()
+        return panels.stream()
+                .filter(p -> title.equals(p.get("title")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the dashboard has no panel titled '" + title + "'"));
     }
 
@@ -452,15 +520,14 @@ class DashboardIT {
     }
 
     /** One sample of an instant query. */
-    record Sample(Map<String, String> labels, double value) {
-    }
+    record Sample(Map<String, String> labels, double value) {}
 
     // ------------------------------------------------------------------------------------------------ Prometheus
 
     /** A Prometheus server on a free loopback port with its own data directory, scraping every second. */
     static final class Prometheus implements AutoCloseable {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                .build();
+        private static final HttpClient HTTP =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final Process process;
         private final int port;
         private final Path log;
@@ -500,8 +567,12 @@ class DashboardIT {
                         static_configs:
                     """);
             for (int i = 0; i < httpPorts.size(); i++) {
-                config.append("      - targets: ['127.0.0.1:").append(httpPorts.get(i)).append("']\n")
-                        .append("        labels: {node: n").append(i).append("}\n");
+                config.append("      - targets: ['127.0.0.1:")
+                        .append(httpPorts.get(i))
+                        .append("']\n")
+                        .append("        labels: {node: n")
+                        .append(i)
+                        .append("}\n");
             }
             config.append("""
                       - job_name: routerlog-cluster
@@ -516,11 +587,13 @@ class DashboardIT {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Process p = Command.of(binary.toString(),
-                    "--config.file=" + configFile,
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn").start(log);
+            Process p = Command.of(
+                            binary.toString(),
+                            "--config.file=" + configFile,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--log.level=warn")
+                    .start(log);
             Prometheus prometheus = new Prometheus(p, port, log);
             boolean ready = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
                 if (!p.isAlive()) {
@@ -555,14 +628,17 @@ class DashboardIT {
         }
 
         HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         /** Evaluates an instant query now; a query Prometheus rejects fails the test. */
         List<Sample> query(String expr) throws IOException, InterruptedException {
-            Map<String, Object> data = data(get("/api/v1/query?query=" + URLEncoder.encode(expr,
-                    StandardCharsets.UTF_8)), expr);
+            Map<String, Object> data =
+                    data(get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)), expr);
             List<Sample> out = new ArrayList<>();
             String type = String.valueOf(data.get("resultType"));
             if (type.equals("scalar")) {
@@ -582,10 +658,15 @@ class DashboardIT {
 
         /** Values of a {@code label_values(metric, label)} variable query, as Grafana asks for them. */
         List<String> labelValues(String variableQuery) throws IOException, InterruptedException {
-            Matcher m = Pattern.compile("label_values\\(\\s*(.+)\\s*,\\s*(\\w+)\\s*\\)").matcher(variableQuery);
-            assertThat(m.matches()).as("a label_values(metric, label) query: %s", variableQuery).isTrue();
-            Object result = data(get("/api/v1/label/" + m.group(2) + "/values?match[]="
-                    + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)), variableQuery);
+            Matcher m = Pattern.compile("label_values\\(\\s*(.+)\\s*,\\s*(\\w+)\\s*\\)")
+                    .matcher(variableQuery);
+            assertThat(m.matches())
+                    .as("a label_values(metric, label) query: %s", variableQuery)
+                    .isTrue();
+            Object result = data(
+                    get("/api/v1/label/" + m.group(2) + "/values?match[]="
+                            + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)),
+                    variableQuery);
             List<String> out = new ArrayList<>();
             for (Object o : Json.array(result, "label values")) {
                 out.add(String.valueOf(o));
@@ -599,13 +680,13 @@ class DashboardIT {
             try {
                 body = Json.parse(r.body());
             } catch (IllegalArgumentException e) {
-                throw new AssertionError("Prometheus answered " + r.statusCode() + " with no JSON for: " + what
-                        + "\n" + r.body(), e);
+                throw new AssertionError(
+                        "Prometheus answered " + r.statusCode() + " with no JSON for: " + what + "\n" + r.body(), e);
             }
             Map<String, Object> m = Json.object(body, "answer");
             if (r.statusCode() != 200 || !"success".equals(m.get("status"))) {
-                throw new AssertionError("Prometheus rejected: " + what + "\n" + m.get("errorType") + ": "
-                        + m.get("error"));
+                throw new AssertionError(
+                        "Prometheus rejected: " + what + "\n" + m.get("errorType") + ": " + m.get("error"));
             }
             return (T) m.get("data");
         }
@@ -642,9 +723,18 @@ class DashboardIT {
         private static final String DHCP = "<30>Jan  5 02:03:04 OpenWrt dnsmasq-dhcp[1234]: ";
         private static final String[] TCP_CLIENTS = {CLIENT, "192.168.1.21", NO_HOSTNAME};
         private static final String[] UDP_CLIENTS = {UNLEASED, "fd00::99"};
-        private static final String[] DOMAINS = {"example.com", "www.example.org", "api.example.net",
-            "cdn.example.test", "mail.example.com", "ads.doubleclick.test", "printer.lan", "nope.invalid.test",
-            "broken.example.test", "refused.example.test"};
+        private static final String[] DOMAINS = {
+            "example.com",
+            "www.example.org",
+            "api.example.net",
+            "cdn.example.test",
+            "mail.example.com",
+            "ads.doubleclick.test",
+            "printer.lan",
+            "nope.invalid.test",
+            "broken.example.test",
+            "refused.example.test"
+        };
         private static final String[] QTYPES = {"A", "AAAA", "HTTPS"};
         private static final String[] RESOLVERS = {"81.2.69.160", "1.128.0.53"};
 
@@ -698,18 +788,39 @@ class DashboardIT {
                 }
             }
             lines.append(query(CLIENT, "video.example.com", "HTTPS")).append('\n');
-            for (String reply : List.of("forwarded example.com to 1.1.1.1", "reply example.com is 93.184.216.34",
-                    "cached www.example.org is 198.51.100.7", "cached-stale api.example.net is 198.51.100.8",
-                    "config ads.doubleclick.test is 0.0.0.0", "config ads.doubleclick.test is ::",
-                    "config printer.lan is 192.168.1.5", "reply nope.invalid.test is NXDOMAIN",
-                    "reply www.example.org is NODATA-IPv6", "reply broken.example.test is SERVFAIL",
-                    "reply refused.example.test is REFUSED", "reply mail.example.com is 4")) {
-                lines.append(DNS).append(queryId++).append(" 192.168.1.21/40000 ").append(reply).append('\n');
+            for (String reply : List.of(
+                    "forwarded example.com to 1.1.1.1",
+                    "reply example.com is 93.184.216.34",
+                    "cached www.example.org is 198.51.100.7",
+                    "cached-stale api.example.net is 198.51.100.8",
+                    "config ads.doubleclick.test is 0.0.0.0",
+                    "config ads.doubleclick.test is ::",
+                    "config printer.lan is 192.168.1.5",
+                    "reply nope.invalid.test is NXDOMAIN",
+                    "reply www.example.org is NODATA-IPv6",
+                    "reply broken.example.test is SERVFAIL",
+                    "reply refused.example.test is REFUSED",
+                    "reply mail.example.com is 4")) {
+                lines.append(DNS)
+                        .append(queryId++)
+                        .append(" 192.168.1.21/40000 ")
+                        .append(reply)
+                        .append('\n');
             }
-            lines.append(DHCP).append("DHCPACK(br-lan) ").append(CLIENT).append(' ').append(CLIENT_MAC).append(' ')
-                    .append(CLIENT_HOSTNAME).append('\n');
+            lines.append(DHCP)
+                    .append("DHCPACK(br-lan) ")
+                    .append(CLIENT)
+                    .append(' ')
+                    .append(CLIENT_MAC)
+                    .append(' ')
+                    .append(CLIENT_HOSTNAME)
+                    .append('\n');
             lines.append(DHCP).append("DHCPACK(br-lan) 192.168.1.21 02:00:00:00:00:21 phone\n");
-            lines.append(DHCP).append("DHCPACK(br-lan) ").append(NO_HOSTNAME).append(' ').append(NO_HOSTNAME_MAC)
+            lines.append(DHCP)
+                    .append("DHCPACK(br-lan) ")
+                    .append(NO_HOSTNAME)
+                    .append(' ')
+                    .append(NO_HOSTNAME_MAC)
                     .append('\n');
 
             // DNSTT: four long-lived sessions, two per resolver, and a new one each round

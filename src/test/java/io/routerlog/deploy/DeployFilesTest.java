@@ -58,6 +58,7 @@ class DeployFilesTest {
 
     /** The command line the unit runs; the install steps in its header put the jar there. */
     private static final String EXEC_START = "/usr/bin/java $JAVA_OPTS -jar /opt/routerlog/routerlog.jar";
+
     private static final List<String> ROUTERLOG_SERVICES = List.of("routerlog-1", "routerlog-2");
     /** Room the JVM needs beside its heap (metaspace, code cache, thread stacks, direct buffers). */
     private static final long NON_HEAP_ROOM = 128L << 20;
@@ -69,7 +70,9 @@ class DeployFilesTest {
 
     @Test
     void everyYamlFileUnderDeployParsesAsMappings() throws IOException {
-        assertThat(ROOT.resolve("pom.xml")).as("tests run from the repository root").isRegularFile();
+        assertThat(ROOT.resolve("pom.xml"))
+                .as("tests run from the repository root")
+                .isRegularFile();
         List<Path> yamlFiles;
         try (Stream<Path> files = Files.walk(DEPLOY)) {
             yamlFiles = files.filter(Files::isRegularFile)
@@ -81,7 +84,8 @@ class DeployFilesTest {
         for (Path f : yamlFiles) {
             List<Object> docs = loadAll(f);
             assertThat(docs).as("%s: YAML documents", ROOT.relativize(f)).isNotEmpty();
-            assertThat(docs).as("%s: every document is a mapping", ROOT.relativize(f))
+            assertThat(docs)
+                    .as("%s: every document is a mapping", ROOT.relativize(f))
                     .allSatisfy(d -> assertThat(d).isInstanceOf(Map.class));
         }
     }
@@ -89,7 +93,7 @@ class DeployFilesTest {
     @Test
     void yamlLoaderRejectsDuplicateKeys() {
         // the loader used above must be strict enough to catch a key written twice (the later one would win)
-        assertThatThrownBy(() -> yaml().loadAll("a: 1\nb: 2\na: 3\n").forEach(d -> { }))
+        assertThatThrownBy(() -> yaml().loadAll("a: 1\nb: 2\na: 3\n").forEach(d -> {}))
                 .hasMessageContaining("duplicate key");
     }
 
@@ -106,41 +110,57 @@ class DeployFilesTest {
             Map<String, Object> service = map(services.get(name));
             Map<String, Object> build = map(service.get("build"));
             assertThat(COMPOSE.getParent().resolve(str(build.get("context"))).normalize())
-                    .as("%s: build context is the repository root", name).isEqualTo(ROOT);
-            assertThat(ROOT.resolve(str(build.get("dockerfile"))).normalize()).as("%s: dockerfile", name)
+                    .as("%s: build context is the repository root", name)
+                    .isEqualTo(ROOT);
+            assertThat(ROOT.resolve(str(build.get("dockerfile"))).normalize())
+                    .as("%s: dockerfile", name)
                     .isEqualTo(DOCKERFILE);
 
-            Settings settings = parseOptions(name, strings(service.get("command")),
-                    environment(service.get("environment")));
+            Settings settings =
+                    parseOptions(name, strings(service.get("command")), environment(service.get("environment")));
             nodes.put(name, settings);
 
-            List<PortMapping> ports = list(service.get("ports")).stream().map(p -> PortMapping.parse(str(p)))
+            List<PortMapping> ports = list(service.get("ports")).stream()
+                    .map(p -> PortMapping.parse(str(p)))
                     .toList();
-            List<PortMapping> syslog = ports.stream().filter(p -> p.container() == settings.syslog().port()).toList();
-            assertThat(syslog).as("%s: syslog port %d published", name, settings.syslog().port())
-                    .extracting(PortMapping::protocol).containsExactlyInAnyOrder("udp", "tcp");
-            assertThat(syslog).as("%s: UDP and TCP on the same host port", name)
-                    .extracting(PortMapping::host).containsOnly(syslog.get(0).host());
+            List<PortMapping> syslog = ports.stream()
+                    .filter(p -> p.container() == settings.syslog().port())
+                    .toList();
+            assertThat(syslog)
+                    .as("%s: syslog port %d published", name, settings.syslog().port())
+                    .extracting(PortMapping::protocol)
+                    .containsExactlyInAnyOrder("udp", "tcp");
+            assertThat(syslog)
+                    .as("%s: UDP and TCP on the same host port", name)
+                    .extracting(PortMapping::host)
+                    .containsOnly(syslog.get(0).host());
             syslogHostPorts.put(name, syslog.get(0).host());
 
             Duration stopGrace = duration(str(service.get("stop_grace_period")));
-            assertThat(stopGrace).as("%s: stop_grace_period leaves time to drain, flush and leave", name)
+            assertThat(stopGrace)
+                    .as("%s: stop_grace_period leaves time to drain, flush and leave", name)
                     .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(10));
         }
-        assertThat(Set.copyOf(syslogHostPorts.values())).as("each node's syslog on its own host port").hasSize(2);
+        assertThat(Set.copyOf(syslogHostPorts.values()))
+                .as("each node's syslog on its own host port")
+                .hasSize(2);
 
         Settings one = nodes.get("routerlog-1");
         Settings two = nodes.get("routerlog-2");
-        assertThat(one.store().cluster().name()).as("cluster names").isEqualTo(two.store().cluster().name());
+        assertThat(one.store().cluster().name())
+                .as("cluster names")
+                .isEqualTo(two.store().cluster().name());
         assertThat(memberHosts(one)).as("routerlog-1 --cluster-members").contains("routerlog-2");
         assertThat(memberHosts(two)).as("routerlog-2 --cluster-members").contains("routerlog-1");
         for (Settings node : nodes.values()) {
             for (String member : node.store().cluster().members()) {
                 String host = host(member);
-                assertThat(ROUTERLOG_SERVICES).as("cluster member %s is a routerlog service", member).contains(host);
-                int port = member.contains(":") ? Integer.parseInt(member.substring(member.indexOf(':') + 1))
-                        : 5701;
-                assertThat(port).as("cluster member %s: port", member)
+                assertThat(ROUTERLOG_SERVICES)
+                        .as("cluster member %s is a routerlog service", member)
+                        .contains(host);
+                int port = member.contains(":") ? Integer.parseInt(member.substring(member.indexOf(':') + 1)) : 5701;
+                assertThat(port)
+                        .as("cluster member %s: port", member)
                         .isEqualTo(nodes.get(host).store().cluster().port());
             }
         }
@@ -153,9 +173,12 @@ class DeployFilesTest {
         Map<String, Object> prometheus = map(services.get("prometheus"));
         Map<String, String> promMounts = bindMounts(prometheus);
         assertThat(promMounts).as("prometheus volumes").containsKey("/etc/prometheus/prometheus.yml");
-        assertThat(COMPOSE.getParent().resolve(promMounts.get("/etc/prometheus/prometheus.yml")).normalize())
+        assertThat(COMPOSE.getParent()
+                        .resolve(promMounts.get("/etc/prometheus/prometheus.yml"))
+                        .normalize())
                 .isEqualTo(PROMETHEUS);
-        assertThat(strings(prometheus.get("command"))).as("prometheus command")
+        assertThat(strings(prometheus.get("command")))
+                .as("prometheus command")
                 .contains("--config.file=/etc/prometheus/prometheus.yml");
 
         // the routerlog job scrapes every routerlog service on the HTTP port it really listens on
@@ -176,20 +199,28 @@ class DeployFilesTest {
         Map<String, Object> grafana = map(services.get("grafana"));
         Map<String, String> mounts = bindMounts(grafana);
         assertThat(mounts).containsKeys("/etc/grafana/provisioning", "/var/lib/grafana/dashboards");
-        assertThat(COMPOSE.getParent().resolve(mounts.get("/etc/grafana/provisioning")).normalize())
+        assertThat(COMPOSE.getParent()
+                        .resolve(mounts.get("/etc/grafana/provisioning"))
+                        .normalize())
                 .isEqualTo(DEPLOY.resolve("grafana/provisioning"));
-        assertThat(COMPOSE.getParent().resolve(mounts.get("/var/lib/grafana/dashboards")).normalize())
+        assertThat(COMPOSE.getParent()
+                        .resolve(mounts.get("/var/lib/grafana/dashboards"))
+                        .normalize())
                 .isEqualTo(DEPLOY.resolve("grafana/dashboards"));
 
-        Map<String, Object> datasource = map(list(loadOne(GRAFANA_DATASOURCE).get("datasources")).get(0));
+        Map<String, Object> datasource =
+                map(list(loadOne(GRAFANA_DATASOURCE).get("datasources")).get(0));
         assertThat(datasource).containsEntry("uid", "prometheus").containsEntry("type", "prometheus");
-        assertThat(str(datasource.get("url"))).as("datasource url: the compose service, Prometheus' port")
+        assertThat(str(datasource.get("url")))
+                .as("datasource url: the compose service, Prometheus' port")
                 .isEqualTo("http://prometheus:9090");
         assertThat(strings(map(services.get("grafana")).get("depends_on"))).contains("prometheus");
 
-        Map<String, Object> provider = map(list(loadOne(GRAFANA_DASHBOARDS).get("providers")).get(0));
+        Map<String, Object> provider =
+                map(list(loadOne(GRAFANA_DASHBOARDS).get("providers")).get(0));
         assertThat(provider).containsEntry("type", "file");
-        assertThat(map(provider.get("options"))).as("dashboard provider reads what compose mounts")
+        assertThat(map(provider.get("options")))
+                .as("dashboard provider reads what compose mounts")
                 .containsEntry("path", "/var/lib/grafana/dashboards");
     }
 
@@ -207,7 +238,9 @@ class DeployFilesTest {
         Files.writeString(broken, Files.readString(PROMETHEUS).replace("scrape_interval: 15s", "scrape_interval: 15x"));
         assertThat(Files.readString(broken)).contains("15x");
         Result bad = run(tmp, promtool, "check", "config", broken.toString());
-        assertThat(bad.code()).as("promtool on a broken config: %s", bad.output()).isNotZero();
+        assertThat(bad.code())
+                .as("promtool on a broken config: %s", bad.output())
+                .isNotZero();
     }
 
     @Test
@@ -216,7 +249,8 @@ class DeployFilesTest {
         assertThat(map(config.get("global"))).containsEntry("scrape_interval", "15s");
         assertThat(config).doesNotContainKeys("rule_files", "scrape_config_files");
         for (Object job : list(config.get("scrape_configs"))) {
-            assertThat(map(job)).as("job %s uses static targets only", map(job).get("job_name"))
+            assertThat(map(job))
+                    .as("job %s uses static targets only", map(job).get("job_name"))
                     .doesNotContainKey("file_sd_configs");
         }
     }
@@ -246,7 +280,8 @@ class DeployFilesTest {
         expected.put("ProtectControlGroups", "yes");
         expected.put("SystemCallFilter", "@system-service");
         expected.put("Restart", "on-failure");
-        expected.forEach((key, value) -> assertThat(service.get(key)).as("%s=", key).containsExactly(value));
+        expected.forEach(
+                (key, value) -> assertThat(service.get(key)).as("%s=", key).containsExactly(value));
         assertThat(service.get("RestrictAddressFamilies")).hasSize(1);
         assertThat(service.get("RestrictAddressFamilies").get(0).split("\\s+"))
                 .contains("AF_INET", "AF_INET6")
@@ -257,25 +292,40 @@ class DeployFilesTest {
         // memory: the unit's limit leaves room beside the JVM heap it sets
         String javaOpts = unitJavaOpts(service);
         assertThat(systemdBytes(service.get("MemoryMax").get(0)))
-                .as("MemoryMax against %s", javaOpts).isGreaterThanOrEqualTo(xmx(javaOpts) + NON_HEAP_ROOM);
+                .as("MemoryMax against %s", javaOpts)
+                .isGreaterThanOrEqualTo(xmx(javaOpts) + NON_HEAP_ROOM);
         // and the comments about it speak of the heap the unit sets
-        List<String> heapsInComments = Files.readAllLines(UNIT).stream().filter(l -> l.startsWith("#"))
-                .flatMap(l -> Pattern.compile("-Xmx\\w+|\\(\\d+[mMgG]\\)").matcher(l).results().map(r -> r.group()))
+        List<String> heapsInComments = Files.readAllLines(UNIT).stream()
+                .filter(l -> l.startsWith("#"))
+                .flatMap(l -> Pattern.compile("-Xmx\\w+|\\(\\d+[mMgG]\\)")
+                        .matcher(l)
+                        .results()
+                        .map(r -> r.group()))
                 .toList();
-        assertThat(heapsInComments).as("heap sizes named in the unit's comments").isNotEmpty()
+        assertThat(heapsInComments)
+                .as("heap sizes named in the unit's comments")
+                .isNotEmpty()
                 .allSatisfy(h -> assertThat(xmx(h.startsWith("(") ? "-Xmx" + h.substring(1, h.length() - 1) : h))
-                        .as(h).isEqualTo(xmx(javaOpts)));
+                        .as(h)
+                        .isEqualTo(xmx(javaOpts)));
 
         // stop: longer than the drain routerlog does with the installed settings
         Settings settings = parseOptions("routerlog.env", List.of(), envFile().active());
-        assertThat(duration(service.get("TimeoutStopSec").get(0))).as("TimeoutStopSec")
+        assertThat(duration(service.get("TimeoutStopSec").get(0)))
+                .as("TimeoutStopSec")
                 .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(30));
 
-        String header = Files.readAllLines(UNIT).stream().takeWhile(l -> l.startsWith("#"))
+        String header = Files.readAllLines(UNIT).stream()
+                .takeWhile(l -> l.startsWith("#"))
                 .collect(Collectors.joining("\n"));
-        assertThat(header).as("install instructions").contains("/opt/routerlog/routerlog.jar",
-                "/etc/systemd/system/routerlog.service", "/etc/default/routerlog", "systemctl daemon-reload",
-                "systemctl enable --now routerlog");
+        assertThat(header)
+                .as("install instructions")
+                .contains(
+                        "/opt/routerlog/routerlog.jar",
+                        "/etc/systemd/system/routerlog.service",
+                        "/etc/default/routerlog",
+                        "systemctl daemon-reload",
+                        "systemctl enable --now routerlog");
     }
 
     /**
@@ -287,15 +337,22 @@ class DeployFilesTest {
         String analyze = tool("systemd-analyze", "systemd");
         Path copy = unitCopyWithThisJava(tmp.resolve("routerlog.service"));
         Result verify = run(tmp, analyze, "verify", copy.toString());
-        assertThat(verify.code()).as("systemd-analyze verify: %s", verify.output()).isZero();
-        assertThat(complaints(verify.output(), "routerlog.service")).as("systemd-analyze verify output").isEmpty();
+        assertThat(verify.code())
+                .as("systemd-analyze verify: %s", verify.output())
+                .isZero();
+        assertThat(complaints(verify.output(), "routerlog.service"))
+                .as("systemd-analyze verify output")
+                .isEmpty();
 
         // the check above can fail: the same systemd-analyze reports a misspelt setting
         Path broken = tmp.resolve("broken.service");
-        Files.writeString(broken, Files.readString(copy).replace("ProtectKernelTunables=yes",
-                "ProtectKernelTunables=yes\nProtectKernelTunabels=yes"));
+        Files.writeString(
+                broken,
+                Files.readString(copy)
+                        .replace("ProtectKernelTunables=yes", "ProtectKernelTunables=yes\nProtectKernelTunabels=yes"));
         Result bad = run(tmp, analyze, "verify", broken.toString());
-        assertThat(complaints(bad.output(), "broken.service")).as("verify on a misspelt key: %s", bad.output())
+        assertThat(complaints(bad.output(), "broken.service"))
+                .as("verify on a misspelt key: %s", bad.output())
                 .anySatisfy(l -> assertThat(l).contains("ProtectKernelTunabels"));
     }
 
@@ -304,7 +361,9 @@ class DeployFilesTest {
         String analyze = tool("systemd-analyze", "systemd");
         Path copy = unitCopyWithThisJava(tmp.resolve("routerlog.service"));
         Result security = run(tmp, analyze, "security", "--offline=true", "--no-pager", copy.toString());
-        assertThat(security.code()).as("systemd-analyze security: %s", security.output()).isZero();
+        assertThat(security.code())
+                .as("systemd-analyze security: %s", security.output())
+                .isZero();
         Matcher m = Pattern.compile("Overall exposure level for routerlog\\.service: (\\d+\\.\\d+)")
                 .matcher(security.output());
         assertThat(m.find()).as("exposure level in: %s", security.output()).isTrue();
@@ -320,11 +379,15 @@ class DeployFilesTest {
         names.addAll(env.commented().keySet());
         for (String name : names) {
             if (!name.equals("JAVA_OPTS")) {
-                assertThat(known).as("%s in routerlog.env is a routerlog option", name).containsKey(name);
+                assertThat(known)
+                        .as("%s in routerlog.env is a routerlog option", name)
+                        .containsKey(name);
             }
         }
 
-        Set<String> documented = names.stream().filter(known::containsKey).map(known::get)
+        Set<String> documented = names.stream()
+                .filter(known::containsKey)
+                .map(known::get)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> missing = new TreeSet<>(OptionsCheck.optionNames());
         missing.removeAll(documented);
@@ -335,7 +398,8 @@ class DeployFilesTest {
         env.commented().forEach((name, value) -> {
             String option = known.get(name);
             if (option != null && defaults.containsKey(option)) {
-                assertThat(value).as("%s: commented value is the default of %s", name, option)
+                assertThat(value)
+                        .as("%s: commented value is the default of %s", name, option)
                         .isEqualTo(defaults.get(option));
             }
         });
@@ -357,11 +421,14 @@ class DeployFilesTest {
             }
         }
         Settings settings = parseOptions("routerlog.env (all values)", List.of(), all);
-        assertThat(settings.store().cluster().members()).as("the example member list is used").isNotEmpty();
+        assertThat(settings.store().cluster().members())
+                .as("the example member list is used")
+                .isNotEmpty();
 
         String unitOpts = unitJavaOpts(parseUnit(UNIT).get("Service"));
         if (env.commented().containsKey("JAVA_OPTS")) {
-            assertThat(env.commented().get("JAVA_OPTS")).as("JAVA_OPTS shown as the unit's default")
+            assertThat(env.commented().get("JAVA_OPTS"))
+                    .as("JAVA_OPTS shown as the unit's default")
                     .isEqualTo(unitOpts);
         }
     }
@@ -406,13 +473,18 @@ class DeployFilesTest {
         assertThat(from).as("build stage is named").hasSize(3);
         assertThat(from[1]).isEqualToIgnoringCase("AS");
         String buildStage = from[2];
-        assertThat(build).filteredOn(i -> i.keyword().equals("RUN")).extracting(Instruction::args)
+        assertThat(build)
+                .filteredOn(i -> i.keyword().equals("RUN"))
+                .extracting(Instruction::args)
                 .anySatisfy(r -> assertThat(r).contains("mvn -B -DskipTests package"));
-        for (Instruction copy : build.stream().filter(i -> i.keyword().equals("COPY")).toList()) {
+        for (Instruction copy :
+                build.stream().filter(i -> i.keyword().equals("COPY")).toList()) {
             String[] words = copy.args().split("\\s+");
             for (int k = 0; k < words.length - 1; k++) {
                 if (!words[k].startsWith("--")) {
-                    assertThat(ROOT.resolve(words[k])).as("COPY source %s in the build context", words[k]).exists();
+                    assertThat(ROOT.resolve(words[k]))
+                            .as("COPY source %s in the build context", words[k])
+                            .exists();
                 }
             }
         }
@@ -420,8 +492,11 @@ class DeployFilesTest {
         // runtime stage
         List<Instruction> runtime = stages.get(stages.size() - 1);
         String base = runtime.get(0).args().split("\\s+")[0];
-        assertThat(base).as("runtime base: a Java 17 JRE image that ships curl (the Ubuntu-based Temurin)")
-                .startsWith("eclipse-temurin:17-jre").doesNotContain("alpine").doesNotContain("ubi");
+        assertThat(base)
+                .as("runtime base: a Java 17 JRE image that ships curl (the Ubuntu-based Temurin)")
+                .startsWith("eclipse-temurin:17-jre")
+                .doesNotContain("alpine")
+                .doesNotContain("ubi");
         String jar = null;
         for (Instruction i : runtime) {
             if (i.keyword().equals("COPY") && i.args().startsWith("--from=" + buildStage + " ")) {
@@ -456,11 +531,18 @@ class DeployFilesTest {
                 exposed.add(port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp");
             }
         }
-        assertThat(exposed).as("EXPOSE").contains(settings.syslog().port() + "/udp", settings.syslog().port() + "/tcp",
-                settings.http().port() + "/tcp", settings.store().cluster().port() + "/tcp");
+        assertThat(exposed)
+                .as("EXPOSE")
+                .contains(
+                        settings.syslog().port() + "/udp",
+                        settings.syslog().port() + "/tcp",
+                        settings.http().port() + "/tcp",
+                        settings.store().cluster().port() + "/tcp");
 
         String health = single(runtime, "HEALTHCHECK");
-        assertThat(health).as("HEALTHCHECK").contains(" CMD ")
+        assertThat(health)
+                .as("HEALTHCHECK")
+                .contains(" CMD ")
                 .contains("http://127.0.0.1:" + settings.http().port() + "/healthz");
         assertThat(health).as("HEALTHCHECK fails on an HTTP error").containsPattern("curl -f\\S*\\s");
     }
@@ -482,7 +564,8 @@ class DeployFilesTest {
         String namespace = str(map(sts.get("metadata")).getOrDefault("namespace", "default"));
         for (Map<String, Object> o : objects.values()) {
             if (!str(o.get("kind")).equals("Namespace")) {
-                assertThat(map(o.get("metadata")).get("namespace")).as("namespace of %s", o.get("kind"))
+                assertThat(map(o.get("metadata")).get("namespace"))
+                        .as("namespace of %s", o.get("kind"))
                         .isEqualTo(map(sts.get("metadata")).get("namespace"));
             }
         }
@@ -499,21 +582,29 @@ class DeployFilesTest {
         // args and env, with $(VAR) expanded as the kubelet does
         Map<String, String> env = containerEnv(container, namespace);
         List<String> args = strings(container.getOrDefault("args", List.of())).stream()
-                .map(a -> expand(a, env)).toList();
+                .map(a -> expand(a, env))
+                .toList();
         Settings settings = parseOptions("StatefulSet container", args, env);
 
         // the headless service Hazelcast finds the members through
         String headlessName = str(spec.get("serviceName"));
         Map<String, Object> headless = map(objects.get("Service/" + headlessName));
-        assertThat(headless).as("Service/%s (the StatefulSet's serviceName)", headlessName).isNotNull();
+        assertThat(headless)
+                .as("Service/%s (the StatefulSet's serviceName)", headlessName)
+                .isNotNull();
         Map<String, Object> headlessSpec = map(headless.get("spec"));
         assertThat(headlessSpec).containsEntry("clusterIP", "None").containsEntry("publishNotReadyAddresses", true);
-        assertThat(settings.store().cluster().k8sService()).as("--cluster-k8s-service")
+        assertThat(settings.store().cluster().k8sService())
+                .as("--cluster-k8s-service")
                 .isEqualTo(headlessName + "." + namespace + ".svc.cluster.local");
         Map<String, Object> hazelcastPort = map(list(headlessSpec.get("ports")).get(0));
-        assertThat(hazelcastPort.get("port")).isEqualTo(5701).isEqualTo(settings.store().cluster().port());
-        assertThat(targetPort(container, hazelcastPort)).isEqualTo(settings.store().cluster().port());
-        assertThat(podLabels).as("headless service selects the pods")
+        assertThat(hazelcastPort.get("port"))
+                .isEqualTo(5701)
+                .isEqualTo(settings.store().cluster().port());
+        assertThat(targetPort(container, hazelcastPort))
+                .isEqualTo(settings.store().cluster().port());
+        assertThat(podLabels)
+                .as("headless service selects the pods")
                 .containsAllEntriesOf(map(headlessSpec.get("selector")));
 
         // syslog for the routers, UDP and TCP
@@ -525,7 +616,9 @@ class DeployFilesTest {
         for (Object p : list(syslogSpec.get("ports"))) {
             Map<String, Object> port = map(p);
             syslogPorts.put(str(port.getOrDefault("protocol", "TCP")), (Integer) port.get("port"));
-            assertThat(targetPort(container, port)).as("syslog target port").isEqualTo(settings.syslog().port());
+            assertThat(targetPort(container, port))
+                    .as("syslog target port")
+                    .isEqualTo(settings.syslog().port());
         }
         assertThat(syslogPorts).containsExactlyInAnyOrderEntriesOf(Map.of("UDP", 5514, "TCP", 5514));
 
@@ -533,7 +626,8 @@ class DeployFilesTest {
         Map<String, Object> metrics = map(objects.get("Service/routerlog-metrics"));
         assertThat(map(map(metrics.get("metadata")).get("annotations")))
                 .containsEntry("prometheus.io/scrape", "true")
-                .containsEntry("prometheus.io/port", Integer.toString(settings.http().port()))
+                .containsEntry(
+                        "prometheus.io/port", Integer.toString(settings.http().port()))
                 .containsEntry("prometheus.io/path", "/metrics");
         Map<String, Object> metricsSpec = map(metrics.get("spec"));
         assertThat(podLabels).containsAllEntriesOf(map(metricsSpec.get("selector")));
@@ -546,7 +640,8 @@ class DeployFilesTest {
             if (container.containsKey(probe)) {
                 Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
                 assertThat(get).as(probe).containsEntry("path", "/healthz");
-                assertThat(containerPort(container, get.get("port"), "TCP")).as("%s port", probe)
+                assertThat(containerPort(container, get.get("port"), "TCP"))
+                        .as("%s port", probe)
                         .isEqualTo(settings.http().port());
             }
         }
@@ -556,7 +651,8 @@ class DeployFilesTest {
         long limit = k8sBytes(str(map(resources.get("limits")).get("memory")));
         long request = k8sBytes(str(map(resources.get("requests")).get("memory")));
         assertThat(request).isLessThanOrEqualTo(limit);
-        assertThat(limit).as("memory limit against JAVA_TOOL_OPTIONS %s", env.get("JAVA_TOOL_OPTIONS"))
+        assertThat(limit)
+                .as("memory limit against JAVA_TOOL_OPTIONS %s", env.get("JAVA_TOOL_OPTIONS"))
                 .isGreaterThanOrEqualTo(xmx(env.get("JAVA_TOOL_OPTIONS")) + NON_HEAP_ROOM);
         assertThat(Duration.ofSeconds(((Number) pod.get("terminationGracePeriodSeconds")).longValue()))
                 .isGreaterThanOrEqualTo(settings.syslog().shutdownGrace().plusSeconds(30));
@@ -572,17 +668,25 @@ class DeployFilesTest {
         }
         injected.retainAll(OptionsCheck.environmentNames().keySet());
         if (!injected.isEmpty()) {
-            assertThat(pod.get("enableServiceLinks")).as("enableServiceLinks, since service links would set %s",
-                    injected).isEqualTo(false);
+            assertThat(pod.get("enableServiceLinks"))
+                    .as("enableServiceLinks, since service links would set %s", injected)
+                    .isEqualTo(false);
         }
     }
 
     @Test
     void serviceLinkNamesAreComputedAsKubernetesDoes() {
-        Map<String, Object> service = Map.of("metadata", Map.of("name", "routerlog-syslog"),
-                "spec", Map.of("ports", List.of(Map.of("port", 5514, "protocol", "UDP"))));
-        assertThat(serviceLinkVariables(service)).contains("ROUTERLOG_SYSLOG_SERVICE_HOST",
-                "ROUTERLOG_SYSLOG_SERVICE_PORT", "ROUTERLOG_SYSLOG_PORT", "ROUTERLOG_SYSLOG_PORT_5514_UDP_ADDR");
+        Map<String, Object> service = Map.of(
+                "metadata",
+                Map.of("name", "routerlog-syslog"),
+                "spec",
+                Map.of("ports", List.of(Map.of("port", 5514, "protocol", "UDP"))));
+        assertThat(serviceLinkVariables(service))
+                .contains(
+                        "ROUTERLOG_SYSLOG_SERVICE_HOST",
+                        "ROUTERLOG_SYSLOG_SERVICE_PORT",
+                        "ROUTERLOG_SYSLOG_PORT",
+                        "ROUTERLOG_SYSLOG_PORT_5514_UDP_ADDR");
         assertThat(OptionsCheck.environmentNames()).containsKey("ROUTERLOG_SYSLOG_PORT");
     }
 
@@ -590,6 +694,7 @@ class DeployFilesTest {
 
     /** A metric the dashboard reads, with the selector after it if any. */
     private static final Pattern DASHBOARD_METRIC = Pattern.compile("\\b((?:routerlog|dnstt)_[a-z_]+)(\\{[^}]*})?");
+
     private static final String JOB_AND_INSTANCE = "job=~\"$job\", instance=~\"$instance\"";
 
     /**
@@ -606,8 +711,12 @@ class DeployFilesTest {
         }
         assertThat(variables).containsKeys("job", "instance", "client");
         assertThat(variables.get("job").path("query").asText()).isEqualTo("label_values(routerlog_build_info, job)");
-        assertThat(variables.get("job").path("multi").asBoolean()).as("one job at a time").isFalse();
-        assertThat(variables.get("job").path("includeAll").asBoolean()).as("no All for job").isFalse();
+        assertThat(variables.get("job").path("multi").asBoolean())
+                .as("one job at a time")
+                .isFalse();
+        assertThat(variables.get("job").path("includeAll").asBoolean())
+                .as("no All for job")
+                .isFalse();
         assertThat(variables.get("instance").path("query").asText())
                 .isEqualTo("label_values(routerlog_build_info{job=~\"$job\"}, instance)");
         assertThat(variables.get("instance").path("allValue").asText()).isEqualTo(".*");
@@ -623,12 +732,15 @@ class DeployFilesTest {
         for (com.fasterxml.jackson.databind.JsonNode p : panels) {
             for (com.fasterxml.jackson.databind.JsonNode t : p.path("targets")) {
                 String expr = t.path("expr").asText();
-                String where = "'" + p.path("title").asText() + "' " + t.path("refId").asText() + ": " + expr;
+                String where =
+                        "'" + p.path("title").asText() + "' " + t.path("refId").asText() + ": " + expr;
                 Matcher m = DASHBOARD_METRIC.matcher(expr);
                 int metrics = 0;
                 while (m.find()) {
                     metrics++;
-                    assertThat(m.group(2)).as("selector of %s in %s", m.group(1), where).isNotNull()
+                    assertThat(m.group(2))
+                            .as("selector of %s in %s", m.group(1), where)
+                            .isNotNull()
                             .startsWith("{" + JOB_AND_INSTANCE);
                 }
                 assertThat(metrics).as("metrics read by %s", where).isPositive();
@@ -643,9 +755,10 @@ class DeployFilesTest {
     @Test
     void readmeExplainsEveryDeploymentFile() throws IOException {
         String readme = Files.readString(README);
-        for (Path f : List.of(UNIT, ENV_FILE, DOCKERFILE, COMPOSE, PROMETHEUS, GRAFANA_DATASOURCE,
-                GRAFANA_DASHBOARDS, K8S)) {
-            assertThat(readme).as("deploy/README.md mentions %s", DEPLOY.relativize(f))
+        for (Path f :
+                List.of(UNIT, ENV_FILE, DOCKERFILE, COMPOSE, PROMETHEUS, GRAFANA_DATASOURCE, GRAFANA_DASHBOARDS, K8S)) {
+            assertThat(readme)
+                    .as("deploy/README.md mentions %s", DEPLOY.relativize(f))
                     .contains(DEPLOY.relativize(f).toString());
         }
         assertThat(readme).contains("docker build -f deploy/docker/Dockerfile -t routerlog .");
@@ -756,8 +869,8 @@ class DeployFilesTest {
             }
             String[] parts = ports.split(":");
             assertThat(parts.length).as("port %s: [IP:]HOST:CONTAINER", spec).isBetween(2, 3);
-            return new PortMapping(Integer.parseInt(parts[parts.length - 2]),
-                    Integer.parseInt(parts[parts.length - 1]), protocol);
+            return new PortMapping(
+                    Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1]), protocol);
         }
     }
 
@@ -781,8 +894,10 @@ class DeployFilesTest {
             if (var.containsKey("value")) {
                 env.put(name, expand(str(var.get("value")), env));
             } else {
-                String field = str(map(map(var.get("valueFrom")).get("fieldRef")).get("fieldPath"));
-                assertThat(field).as("env %s: fieldRef this test resolves", name)
+                String field =
+                        str(map(map(var.get("valueFrom")).get("fieldRef")).get("fieldPath"));
+                assertThat(field)
+                        .as("env %s: fieldRef this test resolves", name)
                         .isIn("metadata.namespace", "metadata.name");
                 env.put(name, field.equals("metadata.namespace") ? namespace : "routerlog-0");
             }
@@ -809,13 +924,16 @@ class DeployFilesTest {
 
     /** The variables the kubelet sets in every pod of the namespace for a Service (docker-link style). */
     private static Set<String> serviceLinkVariables(Map<String, Object> service) {
-        String prefix = str(map(service.get("metadata")).get("name")).toUpperCase(Locale.ROOT).replace('-', '_');
-        Set<String> names = new TreeSet<>(
-                List.of(prefix + "_SERVICE_HOST", prefix + "_SERVICE_PORT", prefix + "_PORT"));
+        String prefix = str(map(service.get("metadata")).get("name"))
+                .toUpperCase(Locale.ROOT)
+                .replace('-', '_');
+        Set<String> names =
+                new TreeSet<>(List.of(prefix + "_SERVICE_HOST", prefix + "_SERVICE_PORT", prefix + "_PORT"));
         for (Object p : list(map(service.get("spec")).get("ports"))) {
             Map<String, Object> port = map(p);
             if (port.containsKey("name")) {
-                names.add(prefix + "_SERVICE_PORT_" + str(port.get("name")).toUpperCase(Locale.ROOT).replace('-', '_'));
+                names.add(prefix + "_SERVICE_PORT_"
+                        + str(port.get("name")).toUpperCase(Locale.ROOT).replace('-', '_'));
             }
             String base = prefix + "_PORT_" + port.get("port") + "_"
                     + str(port.getOrDefault("protocol", "TCP")).toUpperCase(Locale.ROOT);
@@ -837,7 +955,8 @@ class DeployFilesTest {
         for (Object p : list(container.get("ports"))) {
             Map<String, Object> cp = map(p);
             if (str(port).equals(cp.get("name"))) {
-                assertThat(str(cp.getOrDefault("protocol", "TCP"))).as("protocol of port %s", port)
+                assertThat(str(cp.getOrDefault("protocol", "TCP")))
+                        .as("protocol of port %s", port)
                         .isEqualTo(protocol);
                 return (Integer) cp.get("containerPort");
             }
@@ -886,8 +1005,7 @@ class DeployFilesTest {
         return fail("the unit sets no JAVA_OPTS");
     }
 
-    private record EnvFile(Map<String, String> active, Map<String, String> commented) {
-    }
+    private record EnvFile(Map<String, String> active, Map<String, String> commented) {}
 
     /** The EnvironmentFile: active KEY=value lines, and commented-out #KEY=value lines. */
     private static EnvFile envFile() throws IOException {
@@ -907,8 +1025,13 @@ class DeployFilesTest {
                 continue;
             }
             Matcher m = assignment.matcher(line);
-            assertThat(m.matches()).as("routerlog.env line '%s': KEY=value", line).isTrue();
-            assertThat(m.group(2)).as("%s: plain value", m.group(1)).doesNotStartWith("\"").doesNotStartWith("'");
+            assertThat(m.matches())
+                    .as("routerlog.env line '%s': KEY=value", line)
+                    .isTrue();
+            assertThat(m.group(2))
+                    .as("%s: plain value", m.group(1))
+                    .doesNotStartWith("\"")
+                    .doesNotStartWith("'");
             active.put(m.group(1), m.group(2));
         }
         return new EnvFile(active, commented);
@@ -918,11 +1041,30 @@ class DeployFilesTest {
     private Map<String, Path> tlsFixtures() throws Exception {
         String openssl = tool("openssl", "openssl");
         Path dir = Files.createDirectories(tmp.resolve("tls"));
-        Result r = run(dir, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem",
-                "-out", "cert.pem", "-subj", "/CN=routerlog", "-days", "2");
+        Result r = run(
+                dir,
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-subj",
+                "/CN=routerlog",
+                "-days",
+                "2");
         assertThat(r.code()).as("openssl req: %s", r.output()).isZero();
-        return Map.of("--tls-cert", dir.resolve("cert.pem"), "--tls-key", dir.resolve("key.pem"),
-                "--tls-client-ca", dir.resolve("cert.pem"));
+        return Map.of(
+                "--tls-cert",
+                dir.resolve("cert.pem"),
+                "--tls-key",
+                dir.resolve("key.pem"),
+                "--tls-client-ca",
+                dir.resolve("cert.pem"));
     }
 
     private Path unitCopyWithThisJava(Path copy) throws IOException {
@@ -944,8 +1086,7 @@ class DeployFilesTest {
 
     // --- helpers: Dockerfile -----------------------------------------------------------------------------------------
 
-    private record Instruction(String keyword, String args) {
-    }
+    private record Instruction(String keyword, String args) {}
 
     /** Instructions, continuation lines joined, comments and parser directives left out. */
     private static List<Instruction> dockerInstructions(Path f) throws IOException {
@@ -967,16 +1108,24 @@ class DeployFilesTest {
                 continue;
             }
             int space = text.indexOf(' ');
-            assertThat(space).as("Dockerfile instruction '%s' has arguments", text).isPositive();
-            out.add(new Instruction(text.substring(0, space).toUpperCase(Locale.ROOT),
+            assertThat(space)
+                    .as("Dockerfile instruction '%s' has arguments", text)
+                    .isPositive();
+            out.add(new Instruction(
+                    text.substring(0, space).toUpperCase(Locale.ROOT),
                     text.substring(space + 1).strip().replaceAll("\\s+", " ")));
         }
-        assertThat(current.toString()).as("Dockerfile ends inside a continued line").isBlank();
+        assertThat(current.toString())
+                .as("Dockerfile ends inside a continued line")
+                .isBlank();
         return out;
     }
 
     private static List<String> values(List<Instruction> stage, String keyword) {
-        return stage.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+        return stage.stream()
+                .filter(i -> i.keyword().equals(keyword))
+                .map(Instruction::args)
+                .toList();
     }
 
     private static String single(List<Instruction> stage, String keyword) {
@@ -994,7 +1143,8 @@ class DeployFilesTest {
     /** ENV KEY=value KEY2="value two" (the legacy 'ENV KEY value' form is not used). */
     private static Map<String, String> dockerEnv(String args) {
         Map<String, String> env = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)\\s*").matcher(args);
+        Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)\\s*")
+                .matcher(args);
         int end = 0;
         while (m.find() && m.start() == end) {
             String v = m.group(2);
@@ -1063,12 +1213,13 @@ class DeployFilesTest {
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s", "sec" -> Duration.ofSeconds(n);
-                case "min", "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s", "sec" -> Duration.ofSeconds(n);
+                        case "min", "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
             end = m.end();
         }
         assertThat(end).as("duration '%s'", v).isEqualTo(s.length()).isPositive();
@@ -1077,8 +1228,7 @@ class DeployFilesTest {
 
     // --- helpers: processes ------------------------------------------------------------------------------------------
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     /** The path of an executable on PATH; fails naming the Debian package to install when it is missing. */
     private static String tool(String name, String debianPackage) {
@@ -1088,13 +1238,19 @@ class DeployFilesTest {
                 return p.toString();
             }
         }
-        return fail("%s not found on PATH: install the Debian package %s (apt-get install -y %s)", name,
-                debianPackage, debianPackage);
+        return fail(
+                "%s not found on PATH: install the Debian package %s (apt-get install -y %s)",
+                name, debianPackage, debianPackage);
     }
 
     private static Result run(Path dir, String... command) throws IOException {
-        Command.Result r = Command.of(command).in(dir).env("SYSTEMD_COLORS", "0").env("SYSTEMD_PAGER", "")
-                .mergeStderr().deadline(Duration.ofMinutes(2)).run();
+        Command.Result r = Command.of(command)
+                .in(dir)
+                .env("SYSTEMD_COLORS", "0")
+                .env("SYSTEMD_PAGER", "")
+                .mergeStderr()
+                .deadline(Duration.ofMinutes(2))
+                .run();
         if (!r.finished()) {
             fail("%s did not finish within 120 s", String.join(" ", command));
         }

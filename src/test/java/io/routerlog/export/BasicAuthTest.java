@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -25,7 +26,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
 
 /**
  * Basic authentication as an unauthenticated client on the LAN sees it: the answer (401 or 200) and how long it
@@ -55,9 +55,14 @@ class BasicAuthTest {
         ctx.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
         ctx.getConfiguration().getLoggerConfig("io.routerlog").addAppender(capture, Level.ALL, null);
         ctx.updateLoggers();
-        http = HttpEndpoints.start(new InetSocketAddress("127.0.0.1", 0),
-                new MetricsExposition(new PrometheusRegistry(), List.of()), () -> true, List.of(), null,
-                new BasicAuth("prometheus", HASH), HttpEndpoints.Limits.DEFAULT);
+        http = HttpEndpoints.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                new MetricsExposition(new PrometheusRegistry(), List.of()),
+                () -> true,
+                List.of(),
+                null,
+                new BasicAuth("prometheus", HASH),
+                HttpEndpoints.Limits.DEFAULT);
     }
 
     @AfterAll
@@ -112,8 +117,11 @@ class BasicAuthTest {
             password.add(refusedIn(wrongPassword));
         }
         double ratio = (double) median(user) / median(password);
-        assertThat(ratio).as("median time of a wrong user / of a wrong password (%d / %d us)",
-                median(user) / 1000, median(password) / 1000).isBetween(0.5, 2.0);
+        assertThat(ratio)
+                .as(
+                        "median time of a wrong user / of a wrong password (%d / %d us)",
+                        median(user) / 1000, median(password) / 1000)
+                .isBetween(0.5, 2.0);
         assertThat(ERRORS).isEmpty();
     }
 
@@ -140,18 +148,24 @@ class BasicAuthTest {
 
     @Test
     void theRightCredentialsPassAndHealthChecksNeedNone() throws Exception {
-        assertThat(get("/metrics", basic("prometheus:" + PASSWORD)).statusCode()).isEqualTo(200);
-        assertThat(get("/metrics", basic("prometheus:" + PASSWORD)).statusCode()).as("remembered").isEqualTo(200);
+        assertThat(get("/metrics", basic("prometheus:" + PASSWORD)).statusCode())
+                .isEqualTo(200);
+        assertThat(get("/metrics", basic("prometheus:" + PASSWORD)).statusCode())
+                .as("remembered")
+                .isEqualTo(200);
         assertThat(get("/", basic("prometheus:" + PASSWORD)).statusCode()).isEqualTo(200);
         assertThat(get("/", null).statusCode()).isEqualTo(401);
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
-        assertThat(get("/nope", null).statusCode()).as("no route is revealed without credentials").isEqualTo(401);
+        assertThat(get("/nope", null).statusCode())
+                .as("no route is revealed without credentials")
+                .isEqualTo(401);
     }
 
     @Test
     void hashRefusesPasswordsLongerThan72Bytes() {
         assertThat(BasicAuth.hash("é".repeat(36).toCharArray())).startsWith("$2a$10$"); // 72 bytes in UTF-8
         assertThatThrownBy(() -> BasicAuth.hash("é".repeat(36).concat("x").toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("72 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("72 bytes");
     }
 }

@@ -12,13 +12,13 @@ import io.routerlog.store.PackedCountersTest;
 import io.routerlog.store.PairKey;
 import io.routerlog.testing.Exposition;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
 
 /** The streamed exposition says the same as the Prometheus client library would, in both text formats. */
 class ExpositionWriterTest {
@@ -59,12 +59,15 @@ class ExpositionWriterTest {
     }
 
     private static String library(boolean openMetrics) throws Exception {
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name("routerlog_dns_queries")
-                .help("Queries \"per\" pair \\ with\nhelp");
+        CounterSnapshot.Builder b =
+                CounterSnapshot.builder().name("routerlog_dns_queries").help("Queries \"per\" pair \\ with\nhelp");
         PAIRS.forEach((k, v) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                .labels(Labels.of("client", k.client(), "domain", k.domain(), "qtype", k.qtype())).value(v).build()));
+                .labels(Labels.of("client", k.client(), "domain", k.domain(), "qtype", k.qtype()))
+                .value(v)
+                .build()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MetricSnapshots s = new MetricSnapshots(b.build(), Families.gauge("routerlog_dns_pairs", "Pairs", PAIRS.size()));
+        MetricSnapshots s =
+                new MetricSnapshots(b.build(), Families.gauge("routerlog_dns_pairs", "Pairs", PAIRS.size()));
         if (openMetrics) {
             new OpenMetricsTextFormatWriter(false, false).write(out, s);
         } else {
@@ -85,23 +88,41 @@ class ExpositionWriterTest {
     void textFormatSaysWhatTheLibrarySays() throws Exception {
         Exposition mine = Exposition.parse(ours(false));
         Exposition theirs = Exposition.parse(library(false));
-        assertThat(series(mine, "routerlog_dns_queries_total")).hasSize(PAIRS.size())
+        assertThat(series(mine, "routerlog_dns_queries_total"))
+                .hasSize(PAIRS.size())
                 .isEqualTo(series(theirs, "routerlog_dns_queries_total"));
         assertThat(mine.value("routerlog_dns_pairs")).isEqualTo(PAIRS.size());
         assertThat(mine.types()).isEqualTo(theirs.types());
-        assertThat(mine.value("routerlog_dns_queries_total", "client", "10.0.0.1", "domain", "bücher.例え.テスト",
-                "qtype", "HTTPS")).isEqualTo(1234567890123.0);
-        assertThat(mine.value("routerlog_dns_queries_total", "client", "fd00::1", "domain", "line\nfeed.example",
-                "qtype", "TYPE65")).isEqualTo(7.0);
+        assertThat(mine.value(
+                        "routerlog_dns_queries_total",
+                        "client",
+                        "10.0.0.1",
+                        "domain",
+                        "bücher.例え.テスト",
+                        "qtype",
+                        "HTTPS"))
+                .isEqualTo(1234567890123.0);
+        assertThat(mine.value(
+                        "routerlog_dns_queries_total",
+                        "client",
+                        "fd00::1",
+                        "domain",
+                        "line\nfeed.example",
+                        "qtype",
+                        "TYPE65"))
+                .isEqualTo(7.0);
     }
 
     @Test
     void openMetricsSaysWhatTheLibrarySays() throws Exception {
         String text = ours(true);
-        assertThat(text).contains("# TYPE routerlog_dns_queries counter\n# HELP routerlog_dns_queries Queries \\\"per\\\" pair \\\\ with\\nhelp\n");
+        assertThat(text)
+                .contains(
+                        "# TYPE routerlog_dns_queries counter\n# HELP routerlog_dns_queries Queries \\\"per\\\" pair \\\\ with\\nhelp\n");
         Exposition mine = Exposition.parse(text);
         Exposition theirs = Exposition.parse(library(true));
-        assertThat(series(mine, "routerlog_dns_queries_total")).hasSize(PAIRS.size())
+        assertThat(series(mine, "routerlog_dns_queries_total"))
+                .hasSize(PAIRS.size())
                 .isEqualTo(series(theirs, "routerlog_dns_queries_total"));
     }
 
@@ -110,10 +131,15 @@ class ExpositionWriterTest {
         for (boolean om : new boolean[] {false, true}) {
             // the library orders families by name, the writer as asked; within a family the lines are the same
             List<String> mine = ours(om).lines().filter(l -> l.startsWith("#")).toList();
-            List<String> theirs = library(om).lines().filter(l -> l.startsWith("#") && !l.equals("# EOF")).toList();
+            List<String> theirs = library(om)
+                    .lines()
+                    .filter(l -> l.startsWith("#") && !l.equals("# EOF"))
+                    .toList();
             assertThat(mine).as(om ? "OpenMetrics" : "text").containsExactlyInAnyOrderElementsOf(theirs);
-            assertThat(mine.get(0)).startsWith(om ? "# TYPE routerlog_dns_queries " : "# HELP routerlog_dns_queries_total ");
-            assertThat(mine.get(1)).startsWith(om ? "# HELP routerlog_dns_queries " : "# TYPE routerlog_dns_queries_total ");
+            assertThat(mine.get(0))
+                    .startsWith(om ? "# TYPE routerlog_dns_queries " : "# HELP routerlog_dns_queries_total ");
+            assertThat(mine.get(1))
+                    .startsWith(om ? "# HELP routerlog_dns_queries " : "# TYPE routerlog_dns_queries_total ");
         }
     }
 
@@ -123,13 +149,15 @@ class ExpositionWriterTest {
         int written = w.counter("routerlog_http_requests", "Requests", new String[] {"client", "status"}, packed());
         assertThat(written).isZero();
         String text = new String(bytes(w), StandardCharsets.UTF_8);
-        assertThat(Exposition.parse(text).samples("routerlog_http_requests_total")).isEmpty();
+        assertThat(Exposition.parse(text).samples("routerlog_http_requests_total"))
+                .isEmpty();
     }
 
     @Test
     void anEmptyFamilyIsJustItsHeader() {
         ExpositionWriter w = new ExpositionWriter(true);
-        assertThat(w.counter("routerlog_dns_queries", "Queries", LABELS, new PackedCounters())).isZero();
+        assertThat(w.counter("routerlog_dns_queries", "Queries", LABELS, new PackedCounters()))
+                .isZero();
         assertThat(new String(bytes(w), StandardCharsets.UTF_8))
                 .isEqualTo("# TYPE routerlog_dns_queries counter\n# HELP routerlog_dns_queries Queries\n");
     }

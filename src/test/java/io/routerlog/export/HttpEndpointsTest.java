@@ -7,19 +7,24 @@ import io.routerlog.config.TlsFiles;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.SlowClients;
 import io.routerlog.testing.Waiting;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,11 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.io.ByteArrayInputStream;
-import java.io.PushbackInputStream;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.util.ArrayList;
 
 /**
  * The HTTP side against clients that do not play along, as an attacker on the LAN would run them: slow readers of
@@ -60,9 +60,27 @@ class HttpEndpointsTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        Command.Result r = Command.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                "server.key", "-out", "server.pem", "-days", "2", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=IP:127.0.0.1").in(dir).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+        Command.Result r = Command.of(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-keyout",
+                        "server.key",
+                        "-out",
+                        "server.pem",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1")
+                .in(dir)
+                .mergeStderr()
+                .deadline(Duration.ofSeconds(60))
+                .run();
         assertThat(r.finished()).isTrue();
         assertThat(r.exitCode()).as(r.out()).isZero();
         serverTls = TlsFiles.serverContext(dir.resolve("server.pem"), dir.resolve("server.key"));
@@ -80,10 +98,17 @@ class HttpEndpointsTest {
     }
 
     private HttpEndpoints start(boolean https, HttpEndpoints.Limits limits) throws IOException {
-        http = HttpEndpoints.start(new InetSocketAddress("127.0.0.1", 0), bigExposition(), () -> true,
-                List.of(new HttpEndpoints.Table("/table.tsv", "text/tab-separated-values; charset=utf-8",
+        http = HttpEndpoints.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                bigExposition(),
+                () -> true,
+                List.of(new HttpEndpoints.Table(
+                        "/table.tsv",
+                        "text/tab-separated-values; charset=utf-8",
                         () -> "a\tb\n".getBytes(StandardCharsets.UTF_8))),
-                https ? serverTls : null, null, limits);
+                https ? serverTls : null,
+                null,
+                limits);
         return http;
     }
 
@@ -111,7 +136,8 @@ class HttpEndpointsTest {
         long t0 = System.nanoTime();
         HttpResponse<byte[]> r;
         try {
-            r = client.send(HttpRequest.newBuilder(uri).timeout(limit).build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = client.send(
+                    HttpRequest.newBuilder(uri).timeout(limit).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw new AssertionError(uri + " took longer than " + limit, e);
         }
@@ -138,7 +164,9 @@ class HttpEndpointsTest {
                 // a scraper's kept-alive connection, and a new connection for each health check
                 long metrics = timedGet(client, uri(https, port, "/metrics"), Duration.ofSeconds(5));
                 long healthz = timedFreshHealthz(https, port);
-                assertThat(healthz).as("/healthz on a new connection during the attack, ms").isLessThan(2000);
+                assertThat(healthz)
+                        .as("/healthz on a new connection during the attack, ms")
+                        .isLessThan(2000);
                 assertThat(metrics).as("/metrics (9 MB) during the attack, ms").isLessThan(5000);
                 rounds++;
             }
@@ -153,8 +181,9 @@ class HttpEndpointsTest {
         plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         try (Socket s = https ? clientTls.getSocketFactory().createSocket(plain, "127.0.0.1", port, true) : plain) {
             s.setSoTimeout(2000);
-            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: routerlog\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: routerlog\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             List<Response> r = Response.readAll(s.getInputStream());
             assertThat(r).extracting(Response::status).containsExactly(200);
@@ -169,23 +198,31 @@ class HttpEndpointsTest {
     void pipelinedRequestsOnOneConnectionAreAllAnswered(boolean https) throws Exception {
         start(https, HttpEndpoints.Limits.DEFAULT);
         Socket plain = new Socket("127.0.0.1", http.port());
-        try (Socket s = https ? clientTls.getSocketFactory().createSocket(plain, "127.0.0.1", http.port(), true)
-                : plain) {
+        try (Socket s =
+                https ? clientTls.getSocketFactory().createSocket(plain, "127.0.0.1", http.port(), true) : plain) {
             s.setSoTimeout(10_000);
             String request = "GET %s HTTP/1.1\r\nHost: routerlog\r\n%s\r\n";
-            String all = String.format(request, "/healthz", "") + String.format(request, "/table.tsv", "")
+            String all = String.format(request, "/healthz", "")
+                    + String.format(request, "/table.tsv", "")
                     + String.format(request, "/metrics", "Accept-Encoding: gzip\r\n")
                     + String.format(request, "/healthz", "Connection: close\r\n");
             s.getOutputStream().write(all.getBytes(StandardCharsets.US_ASCII)); // one write: all four at once
             s.getOutputStream().flush();
             List<Response> responses = Response.readAll(s.getInputStream());
             assertThat(responses).extracting(Response::status).containsExactly(200, 200, 200, 200);
-            assertThat(new String(responses.get(0).body(), StandardCharsets.US_ASCII)).isEqualTo("ok\n");
-            assertThat(new String(responses.get(1).body(), StandardCharsets.US_ASCII)).isEqualTo("a\tb\n");
+            assertThat(new String(responses.get(0).body(), StandardCharsets.US_ASCII))
+                    .isEqualTo("ok\n");
+            assertThat(new String(responses.get(1).body(), StandardCharsets.US_ASCII))
+                    .isEqualTo("a\tb\n");
             assertThat(responses.get(2).headers()).containsIgnoringCase("content-encoding: gzip");
-            assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(responses.get(2).body()))
-                    .readAllBytes(), StandardCharsets.US_ASCII)).contains("test_series_99999 99999\n");
-            assertThat(new String(responses.get(3).body(), StandardCharsets.US_ASCII)).isEqualTo("ok\n");
+            assertThat(new String(
+                            new GZIPInputStream(new ByteArrayInputStream(
+                                            responses.get(2).body()))
+                                    .readAllBytes(),
+                            StandardCharsets.US_ASCII))
+                    .contains("test_series_99999 99999\n");
+            assertThat(new String(responses.get(3).body(), StandardCharsets.US_ASCII))
+                    .isEqualTo("ok\n");
         }
     }
 
@@ -197,8 +234,8 @@ class HttpEndpointsTest {
     @ParameterizedTest(name = "https={0}")
     @ValueSource(booleans = {false, true})
     void moreConnectionsThanTheLimitWaitUntilTheSlowOnesAreCut(boolean https) throws Exception {
-        HttpEndpoints.Limits limits = new HttpEndpoints.Limits(6, Duration.ofSeconds(2), Duration.ofSeconds(4),
-                Duration.ofSeconds(1));
+        HttpEndpoints.Limits limits =
+                new HttpEndpoints.Limits(6, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(1));
         start(https, limits);
         int port = http.port();
         try (SlowClients attack = new SlowClients(port, https ? clientTls : null)) {
@@ -218,8 +255,9 @@ class HttpEndpointsTest {
 
     @Test
     void headersSentAByteAtATimeAreCutAtTheHeaderTimeout() throws Exception {
-        start(false, new HttpEndpoints.Limits(32, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(5)));
+        start(
+                false,
+                new HttpEndpoints.Limits(32, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5)));
         try (SlowClients attack = new SlowClients(http.port(), null);
                 Socket silent = new Socket("127.0.0.1", http.port())) {
             attack.headerDrips(2, 300);
@@ -238,8 +276,9 @@ class HttpEndpointsTest {
         start(false, HttpEndpoints.Limits.DEFAULT);
         try (Socket s = new Socket("127.0.0.1", http.port())) { // no URI class lets this through
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET /metrics?scope=%zz HTTP/1.1\r\nHost: routerlog\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /metrics?scope=%zz HTTP/1.1\r\nHost: routerlog\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             List<Response> r = Response.readAll(s.getInputStream());
             assertThat(r).extracting(Response::status).containsExactly(400);
             assertThat(new String(r.get(0).body(), StandardCharsets.UTF_8))
@@ -252,23 +291,36 @@ class HttpEndpointsTest {
         start(false, HttpEndpoints.Limits.DEFAULT);
         HttpClient client = client(false);
         URI metrics = uri(false, http.port(), "/metrics");
-        HttpResponse<InputStream> zipped = client.send(HttpRequest.newBuilder(metrics)
-                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> zipped = client.send(
+                HttpRequest.newBuilder(metrics)
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
         byte[] body = new GZIPInputStream(zipped.body()).readAllBytes();
-        assertThat(new String(body, StandardCharsets.UTF_8)).startsWith("# HELP test_series_0 ")
+        assertThat(new String(body, StandardCharsets.UTF_8))
+                .startsWith("# HELP test_series_0 ")
                 .endsWith("test_series_99999 99999\n");
-        HttpResponse<String> om = client.send(HttpRequest.newBuilder(metrics)
-                .header("Accept", "application/openmetrics-text; version=1.0.0").build(),
+        HttpResponse<String> om = client.send(
+                HttpRequest.newBuilder(metrics)
+                        .header("Accept", "application/openmetrics-text; version=1.0.0")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
         assertThat(om.body()).endsWith("# EOF\n");
-        HttpResponse<String> post = client.send(HttpRequest.newBuilder(metrics)
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = client.send(
+                HttpRequest.newBuilder(metrics)
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
-        assertThat(client.send(HttpRequest.newBuilder(uri(false, http.port(), "/nope")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(client.send(
+                                HttpRequest.newBuilder(uri(false, http.port(), "/nope"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     /** One HTTP/1.1 response read off a connection: status, header block, body (by length or chunks). */
@@ -335,12 +387,10 @@ class HttpEndpointsTest {
     /** The test's own self-signed certificate is all there is to trust. */
     private static final class TrustAll implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

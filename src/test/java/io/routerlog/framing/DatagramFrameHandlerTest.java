@@ -29,8 +29,8 @@ class DatagramFrameHandlerTest {
             ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer();
             b.writeBytes(d.getBytes(StandardCharsets.ISO_8859_1));
             sent.add(b);
-            ch.writeInbound(new DatagramPacket(b, new InetSocketAddress("127.0.0.1", 514),
-                    new InetSocketAddress("127.0.0.2", 40000)));
+            ch.writeInbound(new DatagramPacket(
+                    b, new InetSocketAddress("127.0.0.1", 514), new InetSocketAddress("127.0.0.2", 40000)));
         }
         ch.finish();
         for (ByteBuf b : sent) {
@@ -41,10 +41,17 @@ class DatagramFrameHandlerTest {
 
     @Test
     void oneMessagePerDatagramWithoutTheLineEndsAfterIt() {
-        assertThat(receive(1024, "<30>plain", "<30>newline\n", "<30>nul\0", "<30>two newlines\n\n", "<30>cr\r",
-                "<30>crlf\r\n", "<30>crlfnul\r\n\0"))
-                .containsExactly("<30>plain", "<30>newline", "<30>nul", "<30>two newlines", "<30>cr", "<30>crlf",
-                        "<30>crlfnul");
+        assertThat(receive(
+                        1024,
+                        "<30>plain",
+                        "<30>newline\n",
+                        "<30>nul\0",
+                        "<30>two newlines\n\n",
+                        "<30>cr\r",
+                        "<30>crlf\r\n",
+                        "<30>crlfnul\r\n\0"))
+                .containsExactly(
+                        "<30>plain", "<30>newline", "<30>nul", "<30>two newlines", "<30>cr", "<30>crlf", "<30>crlfnul");
         assertThat(counters.messageCount(Transport.UDP)).isEqualTo(7);
     }
 
@@ -64,8 +71,7 @@ class DatagramFrameHandlerTest {
     @Test
     void octetCountInsideADatagramIsHonoured() {
         String msg = "<38>1 2026-12-02T10:00:00+00:00 host prg00000 1234 - - seq: 0000000000";
-        assertThat(receive(1024, msg.length() + " " + msg, (msg.length() + 1) + " " + msg + "\n",
-                "5 <30>a5 <30>b"))
+        assertThat(receive(1024, msg.length() + " " + msg, (msg.length() + 1) + " " + msg + "\n", "5 <30>a5 <30>b"))
                 .containsExactly(msg, msg, "<30>a", "<30>b");
         assertThat(counters.messageCount(Transport.UDP)).isEqualTo(4);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
@@ -13,12 +15,10 @@ import io.routerlog.testing.NettyLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import java.util.Random;
 
 @ExtendWith(NettyLeakCheck.class)
 class SyslogFrameDecoderTest {
@@ -58,7 +58,9 @@ class SyslogFrameDecoderTest {
     @AfterEach
     void everyBufferReleased() {
         for (ByteBuf b : written) {
-            assertThat(b.refCnt()).as("buffer passed to the decoder was released").isZero();
+            assertThat(b.refCnt())
+                    .as("buffer passed to the decoder was released")
+                    .isZero();
         }
     }
 
@@ -104,10 +106,15 @@ class SyslogFrameDecoderTest {
     @Test
     void lineEndsCountedInsideAnOctetCountedFrameAreNotPartOfTheMessage() {
         // syslog-ng's syslog() driver and rsyslog's octet-counted omfwd count the newline that ends the message
-        assertThat(frames(MAX, octet("<30>a from 10.3.0.1\n") + octet("<30>b is NXDOMAIN\r\n") + octet("<30>c\0")
-                + octet("\n")))
+        assertThat(frames(
+                        MAX,
+                        octet("<30>a from 10.3.0.1\n")
+                                + octet("<30>b is NXDOMAIN\r\n")
+                                + octet("<30>c\0")
+                                + octet("\n")))
                 .containsExactly("<30>a from 10.3.0.1", "<30>b is NXDOMAIN", "<30>c");
-        assertThat(counters.messageCount(Transport.TCP)).as("a frame of line ends alone carries no message")
+        assertThat(counters.messageCount(Transport.TCP))
+                .as("a frame of line ends alone carries no message")
                 .isEqualTo(3);
     }
 
@@ -129,7 +136,9 @@ class SyslogFrameDecoderTest {
             "<30>1 2026-11-22T01:59:45Z vm dnsmasq 1 - - query[A] a.test from ::1",
             "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] b.test from 10.0.0.2",
             "<30>Nov 22 01:59:48 dnsmasq[1]: query[AAAA] c.test from 10.0.0.3",
-            "<30>d", "<30>e", "<30>f");
+            "<30>d",
+            "<30>e",
+            "<30>f");
 
     @Test
     void framingsMixedOnOneConnection() {
@@ -140,7 +149,8 @@ class SyslogFrameDecoderTest {
     void aStreamSplitAtEveryByteGivesTheSameFrames() {
         for (int i = 1; i < MIXED.length(); i++) {
             assertThat(frames(MAX, MIXED.substring(0, i), MIXED.substring(i)))
-                    .as("split at %d", i).containsExactlyElementsOf(MIXED_FRAMES);
+                    .as("split at %d", i)
+                    .containsExactlyElementsOf(MIXED_FRAMES);
         }
     }
 
@@ -151,7 +161,8 @@ class SyslogFrameDecoderTest {
         for (int i = 1; i < s.length(); i++) {
             for (int j = i + 1; j < s.length(); j++) {
                 assertThat(frames(MAX, s.substring(0, i), s.substring(i, j), s.substring(j)))
-                        .as("split at %d and %d", i, j).containsExactlyElementsOf(expected);
+                        .as("split at %d and %d", i, j)
+                        .containsExactlyElementsOf(expected);
             }
         }
     }
@@ -236,11 +247,12 @@ class SyslogFrameDecoderTest {
             String msg = "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: " + i + " 10.0.0." + (i % 250) + "/5353 query[A] n"
                     + i + ".test from 10.0.0." + (i % 250);
             expected.add(msg);
-            s.append(switch (i % 3) {
-                case 0 -> msg + "\n";
-                case 1 -> msg + "\0";
-                default -> octet(msg);
-            });
+            s.append(
+                    switch (i % 3) {
+                        case 0 -> msg + "\n";
+                        case 1 -> msg + "\0";
+                        default -> octet(msg);
+                    });
         }
         List<String> parts = new ArrayList<>();
         Random random = new Random(42);
@@ -274,13 +286,15 @@ class SyslogFrameDecoderTest {
             }
         };
         int[] reads = {0};
-        EmbeddedChannel ch = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void read(ChannelHandlerContext ctx) throws Exception {
-                reads[0]++;
-                super.read(ctx);
-            }
-        }, new SyslogFrameDecoder(MAX, fullSink, counters));
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void read(ChannelHandlerContext ctx) throws Exception {
+                        reads[0]++;
+                        super.read(ctx);
+                    }
+                },
+                new SyslogFrameDecoder(MAX, fullSink, counters));
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 100; i++) {
             lines.append("<13>m").append(i).append('\n');

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.routerlog.bytes.Bytes;
 import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.MetricsExposition;
@@ -14,14 +15,13 @@ import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
 import io.routerlog.store.UpdateIdentity;
 import io.routerlog.testing.Exposition;
-import io.routerlog.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import java.util.List;
 
 /**
  * Whatever names arrive from the network, /metrics stays valid exposition format: arbitrary bytes, decoded as the

@@ -8,17 +8,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.routerlog.bytes.IpText;
 import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.Names;
-import io.routerlog.bytes.IpText;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.syslog.FrameSink;
-import io.routerlog.syslog.SyslogFrameParser;
 import io.routerlog.testing.DnsmasqChain;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.RecordingSink;
@@ -100,7 +98,9 @@ class ReceivePathFuzzTest {
         written.add(tail);
         ch.writeInbound(tail);
         ch.finishAndReleaseAll();
-        assertThat(checkEvents(sink)).as("the message after the garbage was parsed").isTrue();
+        assertThat(checkEvents(sink))
+                .as("the message after the garbage was parsed")
+                .isTrue();
         assertThat(counters.dropCount(DropReason.INTERNAL_ERROR)).isZero();
         for (ByteBuf b : written) {
             assertThat(b.refCnt()).isZero();

@@ -7,9 +7,9 @@ import io.routerlog.testing.GeoFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 
 /** GeoIP lookups on databases the test writes itself. */
 class GeoIpTest {
@@ -52,21 +52,25 @@ class GeoIpTest {
         Path[] db = GeoFixtures.write(dir);
         assertThatThrownBy(() -> GeoIp.open(dir.resolve("missing.mmdb"), null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--geoip-country-db").hasMessageContaining("cannot read");
+                .hasMessageContaining("--geoip-country-db")
+                .hasMessageContaining("cannot read");
         Path corrupt = dir.resolve("corrupt.mmdb");
         byte[] good = Files.readAllBytes(db[0]);
         Files.write(corrupt, Arrays.copyOf(good, good.length / 2));
         assertThatThrownBy(() -> GeoIp.open(corrupt, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a MaxMind DB file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a MaxMind DB file");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "not a database\n");
         assertThatThrownBy(() -> GeoIp.open(null, text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--geoip-asn-db").hasMessageContaining("is not a MaxMind DB file");
+                .hasMessageContaining("--geoip-asn-db")
+                .hasMessageContaining("is not a MaxMind DB file");
         assertThatThrownBy(() -> GeoIp.open(db[1], null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is a GeoLite2-ASN database, not a Country database");
         assertThatThrownBy(() -> GeoIp.open(db[0], db[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--geoip-asn-db");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--geoip-asn-db");
     }
 }

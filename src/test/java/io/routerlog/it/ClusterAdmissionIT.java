@@ -29,10 +29,12 @@ class ClusterAdmissionIT {
     @Test
     void onlyMembersWithTheSecretJoinAndNoClientConnects() throws Exception {
         try (Cluster c = new Cluster(2, Map.of("ROUTERLOG_CLUSTER_SECRET", SECRET)).startAll()) {
-            String joinName = new ClusterSettings(List.of(), 5701, c.name(), null, null, false, null, SECRET)
-                    .joinName();
+            String joinName =
+                    new ClusterSettings(List.of(), 5701, c.name(), null, null, false, null, SECRET).joinName();
             for (RouterLogProcess node : c.nodes) {
-                assertThat(node.output()).doesNotContain(SECRET).doesNotContain(joinName)
+                assertThat(node.output())
+                        .doesNotContain(SECRET)
+                        .doesNotContain(joinName)
                         .doesNotContain("has no --cluster-secret");
             }
 
@@ -43,26 +45,42 @@ class ClusterAdmissionIT {
             client.getNetworkConfig().addAddress("127.0.0.1:" + c.member[0]);
             client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(3000);
             assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(client).shutdown())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("Unable to connect");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Unable to connect");
 
             // a plain Hazelcast member that knows the cluster name and the members, but not the secret
             HazelcastInstance stranger = Hazelcast.newHazelcastInstance(stranger(c));
             try {
-                assertThat(stranger.getCluster().getMembers()).as("the stranger is alone").hasSize(1);
+                assertThat(stranger.getCluster().getMembers())
+                        .as("the stranger is alone")
+                        .hasSize(1);
                 // a routerlog node with another secret
-                try (RouterLogProcess wrong = RouterLogProcess.start(RouterLogProcess.freePortForUdpAndTcp(),
-                        RouterLogProcess.freePortForUdpAndTcp(), List.of(), List.of("--cluster-name", c.name(),
-                                "--cluster-port", Integer.toString(RouterLogProcess.freePortForUdpAndTcp()),
-                                "--cluster-interface", "127.0.0.1", "--cluster-members", c.members()),
+                try (RouterLogProcess wrong = RouterLogProcess.start(
+                        RouterLogProcess.freePortForUdpAndTcp(),
+                        RouterLogProcess.freePortForUdpAndTcp(),
+                        List.of(),
+                        List.of(
+                                "--cluster-name",
+                                c.name(),
+                                "--cluster-port",
+                                Integer.toString(RouterLogProcess.freePortForUdpAndTcp()),
+                                "--cluster-interface",
+                                "127.0.0.1",
+                                "--cluster-members",
+                                c.members()),
                         Map.of("ROUTERLOG_CLUSTER_SECRET", "another secret 0123456789"))) {
                     Thread.sleep(3000); // heartbeats and a split-brain check have come and gone
-                    assertThat(Http.metrics(wrong.httpPort).value("routerlog_cluster_members")).isEqualTo(1.0);
+                    assertThat(Http.metrics(wrong.httpPort).value("routerlog_cluster_members"))
+                            .isEqualTo(1.0);
                     assertThat(stranger.getCluster().getMembers()).hasSize(1);
                     for (int http : c.http) {
-                        assertThat(Http.metrics(http).value("routerlog_cluster_members")).isEqualTo(2.0);
-                        assertThat(Http.metrics(http).value("routerlog_cluster_unexpected_members_total")).isZero();
+                        assertThat(Http.metrics(http).value("routerlog_cluster_members"))
+                                .isEqualTo(2.0);
+                        assertThat(Http.metrics(http).value("routerlog_cluster_unexpected_members_total"))
+                                .isZero();
                     }
-                    assertThat(c.nodes[0].output() + c.nodes[1].output()).contains("invalid join request")
+                    assertThat(c.nodes[0].output() + c.nodes[1].output())
+                            .contains("invalid join request")
                             .doesNotContain("is not in --cluster-members");
                 }
             } finally {
@@ -75,7 +93,9 @@ class ClusterAdmissionIT {
     void aClusterWithoutASecretIsWarnedAbout() throws Exception {
         try (Cluster c = new Cluster(1)) {
             c.start(0);
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(100),
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(100),
                     () -> c.nodes[0].output().contains("has no --cluster-secret"));
             assertThat(c.nodes[0].output()).contains("The cluster has no --cluster-secret");
         }
@@ -89,7 +109,9 @@ class ClusterAdmissionIT {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.getJetConfig().setEnabled(false);
-        config.getNetworkConfig().setPort(RouterLogProcess.freePortForUdpAndTcp()).setPortAutoIncrement(false);
+        config.getNetworkConfig()
+                .setPort(RouterLogProcess.freePortForUdpAndTcp())
+                .setPortAutoIncrement(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);

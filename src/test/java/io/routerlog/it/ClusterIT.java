@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.routerlog.testing.Cluster;
 import io.routerlog.testing.Command;
+import io.routerlog.testing.Http;
+import io.routerlog.testing.PcapWriter;
 import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import io.routerlog.testing.Http;
-import io.routerlog.testing.PcapWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Three routerlog processes (separate JVMs) in one cluster on loopback, fed over real TCP, with members killed,
@@ -43,8 +43,9 @@ class ClusterIT {
             c.awaitMembers(2);
             long total = c.settledTotal();
             long lost = sent - total;
-            System.out.printf("SIGKILL: sent %d, counted %d, lost %d, bound (lines B got in its last %d ms and "
-                    + "after) %d%n", sent, total, lost, FLUSH_MILLIS + 500, window);
+            System.out.printf(
+                    "SIGKILL: sent %d, counted %d, lost %d, bound (lines B got in its last %d ms and " + "after) %d%n",
+                    sent, total, lost, FLUSH_MILLIS + 500, window);
             assertThat(lost).as("lost lines").isBetween(0L, (long) window);
 
             c.start(1);
@@ -66,7 +67,9 @@ class ClusterIT {
             c.nodes[2].process.destroy(); // SIGTERM while C is receiving
             toC.await();
             toA.await();
-            assertThat(toC.failure()).as("C keeps reading until its sender is done").isNull();
+            assertThat(toC.failure())
+                    .as("C keeps reading until its sender is done")
+                    .isNull();
             assertThat(c.nodes[2].process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(c.nodes[2].output()).contains("Stopped");
             c.awaitMembers(2);
@@ -84,13 +87,14 @@ class ClusterIT {
                 List<LoadSender> load = new ArrayList<>();
                 for (int other = 0; other < 3; other++) {
                     if (other != restarting) {
-                        load.add(new LoadSender(c.syslog[other], 1000, 300, "10." + (10 + restarting * 3 + other),
-                                100_000));
+                        load.add(new LoadSender(
+                                c.syslog[other], 1000, 300, "10." + (10 + restarting * 3 + other), 100_000));
                     }
                 }
                 Thread.sleep(500);
                 c.nodes[restarting].process.destroy(); // SIGTERM
-                assertThat(c.nodes[restarting].process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(c.nodes[restarting].process.waitFor(60, TimeUnit.SECONDS))
+                        .isTrue();
                 c.awaitMembers(2);
                 c.start(restarting);
                 c.awaitMembers(3);
@@ -126,10 +130,13 @@ class ClusterIT {
     @Test
     void anIngestNodeIsNotTakenForAStranger() throws Exception {
         try (Cluster c = new Cluster(2).startAll()) {
-            PcapWriter pcap = new PcapWriter(
-                    PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET);
+            PcapWriter pcap = new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET);
             for (int i = 0; i < 5; i++) {
-                pcap.ip(PcapWriter.udp("192.168.1.20", 40000 + i, "192.168.1.1", 53,
+                pcap.ip(PcapWriter.udp(
+                        "192.168.1.20",
+                        40000 + i,
+                        "192.168.1.1",
+                        53,
                         PcapWriter.query(i, "ingested.example.com", org.xbill.DNS.Type.A)));
             }
             Path file = Files.createTempFile("ingest", ".pcap");
@@ -138,10 +145,26 @@ class ClusterIT {
                 // the recipe of the README: the cluster's options and a free cluster port of its own
                 String members = "127.0.0.1:" + c.member[0] + ",127.0.0.1:" + c.member[1];
                 int port = RouterLogProcess.freePortForUdpAndTcp();
-                Command.Result r = Command.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
-                        RouterLogProcess.jar().toString(), "ingest", "--cluster-name", c.name(), "--cluster-members",
-                        members, "--cluster-interface", "127.0.0.1", "--cluster-port", Integer.toString(port),
-                        "--progress", "never", file.toString()).mergeStderr().deadline(Duration.ofMinutes(2)).run();
+                Command.Result r = Command.of(
+                                RouterLogProcess.javaBin(),
+                                "-Xmx256m",
+                                "-jar",
+                                RouterLogProcess.jar().toString(),
+                                "ingest",
+                                "--cluster-name",
+                                c.name(),
+                                "--cluster-members",
+                                members,
+                                "--cluster-interface",
+                                "127.0.0.1",
+                                "--cluster-port",
+                                Integer.toString(port),
+                                "--progress",
+                                "never",
+                                file.toString())
+                        .mergeStderr()
+                        .deadline(Duration.ofMinutes(2))
+                        .run();
                 String out = r.out();
                 assertThat(r.finished()).isTrue();
                 assertThat(r.exitCode()).as(out).isZero();
@@ -151,13 +174,17 @@ class ClusterIT {
                 for (RouterLogProcess node : c.nodes) {
                     awaitOutput(node, ingest + " joined (cluster of 3)");
                     awaitOutput(node, ingest + " left (cluster of 2)");
-                    assertThat(node.output()).doesNotContain("is not in --cluster-members").doesNotContain("ERROR");
+                    assertThat(node.output())
+                            .doesNotContain("is not in --cluster-members")
+                            .doesNotContain("ERROR");
                 }
                 for (int http : c.http) {
-                    assertThat(Http.metrics(http)
-                            .value("routerlog_cluster_unexpected_members_total")).isZero();
+                    assertThat(Http.metrics(http).value("routerlog_cluster_unexpected_members_total"))
+                            .isZero();
                 }
-                assertThat(c.clusterTotal(0)).as("what the ingest node flushed stays").isEqualTo(5);
+                assertThat(c.clusterTotal(0))
+                        .as("what the ingest node flushed stays")
+                        .isEqualTo(5);
             } finally {
                 Files.deleteIfExists(file);
             }
@@ -165,7 +192,10 @@ class ClusterIT {
     }
 
     private static void awaitOutput(RouterLogProcess node, String text) throws Exception {
-        Waiting.upTo(Duration.ofSeconds(30), Duration.ofMillis(100), () -> node.output().contains(text));
+        Waiting.upTo(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100),
+                () -> node.output().contains(text));
         assertThat(node.output()).contains(text);
     }
 
@@ -175,16 +205,26 @@ class ClusterIT {
             c.startAll();
             int strangerPort = RouterLogProcess.freePortForUdpAndTcp();
             // knows the cluster name and one member, and lists a name that does not resolve
-            try (RouterLogProcess stranger = RouterLogProcess.start(RouterLogProcess.freePortForUdpAndTcp(),
-                    RouterLogProcess.freePortForUdpAndTcp(), List.of(), List.of("--cluster-name", c.name(),
-                            "--cluster-port", Integer.toString(strangerPort), "--cluster-interface", "127.0.0.1",
-                            "--cluster-members", "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
+            try (RouterLogProcess stranger = RouterLogProcess.start(
+                    RouterLogProcess.freePortForUdpAndTcp(),
+                    RouterLogProcess.freePortForUdpAndTcp(),
+                    List.of(),
+                    List.of(
+                            "--cluster-name",
+                            c.name(),
+                            "--cluster-port",
+                            Integer.toString(strangerPort),
+                            "--cluster-interface",
+                            "127.0.0.1",
+                            "--cluster-members",
+                            "127.0.0.1:" + c.member[0] + ",no-such-member.invalid"))) {
                 c.awaitMembers(3);
                 assertThat(stranger.output()).contains("Cluster member 'no-such-member.invalid' does not resolve");
-                Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Http
-                        .metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total") >= 1);
-                double reported = Http.metrics(c.http[0])
-                        .value("routerlog_cluster_unexpected_members_total");
+                Waiting.upTo(
+                        Duration.ofSeconds(20),
+                        Duration.ofMillis(200),
+                        () -> Http.metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total") >= 1);
+                double reported = Http.metrics(c.http[0]).value("routerlog_cluster_unexpected_members_total");
                 assertThat(reported).isEqualTo(1.0);
                 assertThat(c.nodes[0].output()).contains("is not in --cluster-members");
             }

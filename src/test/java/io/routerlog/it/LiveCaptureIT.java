@@ -8,9 +8,11 @@ import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Live capture with a real tcpdump: a veth pair between two network namespaces the test creates, a real dnsmasq
@@ -60,8 +60,8 @@ class LiveCaptureIT {
         for (String n : ns) {
             Netns.run("ip", "netns", "add", n);
         }
-        Netns.run("ip", "link", "add", veth[0], "netns", ns[0], "type", "veth", "peer", "name", veth[1], "netns",
-                ns[1]);
+        Netns.run(
+                "ip", "link", "add", veth[0], "netns", ns[0], "type", "veth", "peer", "name", veth[1], "netns", ns[1]);
         String[][] addr = {{SERVER, SERVER6}, {CLIENT, CLIENT6}};
         for (int i = 0; i < 2; i++) {
             Netns.run("ip", "-n", ns[i], "addr", "add", addr[i][0] + "/24", "dev", veth[i]);
@@ -94,8 +94,7 @@ class LiveCaptureIT {
     }
 
     private Exposition scrape() throws Exception {
-        return Exposition.parse(Netns.runIn(ns[0], "curl", "-sf", "--max-time", "10",
-                "http://127.0.0.1:9514/metrics"));
+        return Exposition.parse(Netns.runIn(ns[0], "curl", "-sf", "--max-time", "10", "http://127.0.0.1:9514/metrics"));
     }
 
     private void dig(String server, String name, String type, String... extra) throws Exception {
@@ -109,15 +108,46 @@ class LiveCaptureIT {
     void countsExactlyTheQueriesDigSentToDnsmasq() throws Exception {
         network();
         Path dir = Files.createTempDirectory("routerlog-capture");
-        start(dir.resolve("dnsmasq.log"), Netns.in(ns[0], "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                "--no-resolv", "--no-hosts", "--pid-file=", "--bind-interfaces", "--listen-address=" + SERVER,
-                "--listen-address=" + SERVER6, "--address=/example.test/192.0.2.99",
-                "--address=/example.test/2001:db8::99", "--local=/" + DOMAIN + "/", "--user=root"));
+        start(
+                dir.resolve("dnsmasq.log"),
+                Netns.in(
+                        ns[0],
+                        "dnsmasq",
+                        "--keep-in-foreground",
+                        "--conf-file=/dev/null",
+                        "--no-resolv",
+                        "--no-hosts",
+                        "--pid-file=",
+                        "--bind-interfaces",
+                        "--listen-address=" + SERVER,
+                        "--listen-address=" + SERVER6,
+                        "--address=/example.test/192.0.2.99",
+                        "--address=/example.test/2001:db8::99",
+                        "--local=/" + DOMAIN + "/",
+                        "--user=root"));
         Path log = dir.resolve("routerlog.log");
-        Process node = start(log, Netns.in(ns[0], RouterLogProcess.javaBin(), "-Xmx256m", "-jar",
-                RouterLogProcess.jar().toAbsolutePath().toString(), "--listen-address", "127.0.0.1",
-                "--http-address", "127.0.0.1", "--syslog-port", "5514", "--http-port", "9514",
-                "--flush-interval", "200ms", "--dnstt-domain", DOMAIN, "--capture-interface", veth[0]));
+        Process node = start(
+                log,
+                Netns.in(
+                        ns[0],
+                        RouterLogProcess.javaBin(),
+                        "-Xmx256m",
+                        "-jar",
+                        RouterLogProcess.jar().toAbsolutePath().toString(),
+                        "--listen-address",
+                        "127.0.0.1",
+                        "--http-address",
+                        "127.0.0.1",
+                        "--syslog-port",
+                        "5514",
+                        "--http-port",
+                        "9514",
+                        "--flush-interval",
+                        "200ms",
+                        "--dnstt-domain",
+                        DOMAIN,
+                        "--capture-interface",
+                        veth[0]));
         boolean started = Waiting.upTo(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
             assertThat(node.isAlive()).as(() -> read(log)).isTrue();
             try {
@@ -144,8 +174,11 @@ class LiveCaptureIT {
         }
         expected.put(CLIENT6 + " v6.example.test A", 2L);
         long bytesIn = 0;
-        String[] tunnel = {DnsttClientNames.poll(1, DOMAIN), DnsttClientNames.poll(2, DOMAIN),
-            DnsttClientNames.data(1, "hello".getBytes(StandardCharsets.UTF_8), DOMAIN)};
+        String[] tunnel = {
+            DnsttClientNames.poll(1, DOMAIN),
+            DnsttClientNames.poll(2, DOMAIN),
+            DnsttClientNames.data(1, "hello".getBytes(StandardCharsets.UTF_8), DOMAIN)
+        };
         for (String name : tunnel) {
             dig(SERVER, name, "TXT");
             bytesIn += 12 + name.length() + 2 + 4; // header, name, type and class; no EDNS0 (+noedns)
@@ -163,9 +196,12 @@ class LiveCaptureIT {
         assertThat(m.value("routerlog_packets_total", "result", "query")).isEqualTo(11);
         assertThat(m.value("routerlog_packets_total", "result", "response")).isEqualTo(11);
         assertThat(m.value("routerlog_packets_total", "result", "malformed")).isZero();
-        assertThat(m.value("routerlog_packets_total", "result", "tcp_incomplete")).isZero();
-        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered")).isEqualTo(8);
-        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain")).isEqualTo(3);
+        assertThat(m.value("routerlog_packets_total", "result", "tcp_incomplete"))
+                .isZero();
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered"))
+                .isEqualTo(8);
+        assertThat(m.value("routerlog_dns_replies_total", "outcome", "nxdomain"))
+                .isEqualTo(3);
         assertThat(m.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo(3);
         assertThat(m.value("dnstt_sessions_total", "domain", DOMAIN)).isEqualTo(2);
         assertThat(m.value("dnstt_bytes_in_total", "domain", DOMAIN)).isEqualTo((double) bytesIn);
@@ -175,7 +211,8 @@ class LiveCaptureIT {
         // a clean stop ends tcpdump too
         node.destroy();
         assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(Netns.run("sh", "-c", "ps -eo args | grep -c '[t]cpdump -i " + veth[0] + "' || true").strip())
+        assertThat(Netns.run("sh", "-c", "ps -eo args | grep -c '[t]cpdump -i " + veth[0] + "' || true")
+                        .strip())
                 .isEqualTo("0");
     }
 
@@ -190,26 +227,30 @@ class LiveCaptureIT {
         // no tcpdump on the PATH
         r = run(Map.of("PATH", "/nonexistent"), "--capture-interface", "lo");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.output).contains("routerlog: --capture-interface: lo: cannot run tcpdump")
+        assertThat(r.output)
+                .contains("routerlog: --capture-interface: lo: cannot run tcpdump")
                 .contains("apt-get install tcpdump");
         // without CAP_NET_RAW (as nobody)
         if (Netns.available() && installed("setpriv")) {
             r = runAs("nobody", "--capture-interface", "lo");
             assertThat(r.code).isEqualTo(2);
-            assertThat(r.output).contains("routerlog: --capture-interface: lo: ").contains("CAP_NET_RAW");
+            assertThat(r.output)
+                    .contains("routerlog: --capture-interface: lo: ")
+                    .contains("CAP_NET_RAW");
         }
     }
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     private Result run(Map<String, String> env, String... args) throws Exception {
         return exec(List.of(), env, args);
     }
 
     private Result runAs(String user, String... args) throws Exception {
-        return exec(List.of("setpriv", "--reuid=" + user, "--regid=nogroup", "--clear-groups", "--inh-caps=-all"),
-                Map.of(), args);
+        return exec(
+                List.of("setpriv", "--reuid=" + user, "--regid=nogroup", "--clear-groups", "--inh-caps=-all"),
+                Map.of(),
+                args);
     }
 
     private Result exec(List<String> prefix, Map<String, String> env, String... args) throws Exception {
@@ -218,11 +259,25 @@ class LiveCaptureIT {
         jar.toFile().setReadable(true, false);
         try {
             List<String> cmd = new ArrayList<>(prefix);
-            cmd.addAll(List.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar", jar.toString(),
-                    "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
-                    "--http-port", "0"));
+            cmd.addAll(List.of(
+                    RouterLogProcess.javaBin(),
+                    "-Xmx256m",
+                    "-jar",
+                    jar.toString(),
+                    "--listen-address",
+                    "127.0.0.1",
+                    "--http-address",
+                    "127.0.0.1",
+                    "--syslog-port",
+                    "0",
+                    "--http-port",
+                    "0"));
             cmd.addAll(List.of(args));
-            Command.Result r = Command.of(cmd).env(env).mergeStderr().deadline(Duration.ofSeconds(60)).run();
+            Command.Result r = Command.of(cmd)
+                    .env(env)
+                    .mergeStderr()
+                    .deadline(Duration.ofSeconds(60))
+                    .run();
             assertThat(r.finished()).isTrue();
             return new Result(r.exitCode(), r.out());
         } finally {

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Network namespaces and veth links that a test creates for itself (needs root and iproute2). */
 final class Netns {
-    private Netns() {
-    }
+    private Netns() {}
 
     static boolean available() {
         try {

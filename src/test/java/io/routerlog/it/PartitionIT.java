@@ -9,6 +9,7 @@ import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.RouterLogProcess;
 import io.routerlog.testing.Waiting;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +17,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A real network partition: two routerlog members on two hosts (network namespaces joined by a veth pair that this
@@ -51,8 +51,8 @@ class PartitionIT {
         for (int i = 0; i < 2; i++) {
             Netns.run("ip", "netns", "add", ns[i]);
         }
-        Netns.run("ip", "link", "add", veth[0], "netns", ns[0], "type", "veth", "peer", "name", veth[1], "netns",
-                ns[1]);
+        Netns.run(
+                "ip", "link", "add", veth[0], "netns", ns[0], "type", "veth", "peer", "name", veth[1], "netns", ns[1]);
         for (int i = 0; i < 2; i++) {
             Netns.run("ip", "-n", ns[i], "addr", "add", ADDR[i] + "/24", "dev", veth[i]);
             Netns.run("ip", "-n", ns[i], "link", "set", veth[i], "up");
@@ -76,14 +76,35 @@ class PartitionIT {
 
     private void startNode(int i) throws Exception {
         logs[i] = dir.resolve("node" + i + ".log");
-        List<String> cmd = Netns.in(ns[i], RouterLogProcess.javaBin(), "-Xmx256m",
-                "-Dhazelcast.max.no.heartbeat.seconds=6", "-Dhazelcast.merge.first.run.delay.seconds=5",
+        List<String> cmd = Netns.in(
+                ns[i],
+                RouterLogProcess.javaBin(),
+                "-Xmx256m",
+                "-Dhazelcast.max.no.heartbeat.seconds=6",
+                "-Dhazelcast.merge.first.run.delay.seconds=5",
                 "-Dhazelcast.merge.next.run.delay.seconds=5",
-                "-jar", RouterLogProcess.jar().toAbsolutePath().toString(),
-                "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "5514",
-                "--http-port", "9514", "--flush-interval", "200ms", "--dnstt-domain", DOMAIN,
-                "--cluster-name", "partition-" + tag, "--cluster-port", "5701", "--cluster-interface", ADDR[i],
-                "--cluster-members", ADDR[0] + ":5701," + ADDR[1] + ":5701");
+                "-jar",
+                RouterLogProcess.jar().toAbsolutePath().toString(),
+                "--listen-address",
+                "127.0.0.1",
+                "--http-address",
+                "127.0.0.1",
+                "--syslog-port",
+                "5514",
+                "--http-port",
+                "9514",
+                "--flush-interval",
+                "200ms",
+                "--dnstt-domain",
+                DOMAIN,
+                "--cluster-name",
+                "partition-" + tag,
+                "--cluster-port",
+                "5701",
+                "--cluster-interface",
+                ADDR[i],
+                "--cluster-members",
+                ADDR[0] + ":5701," + ADDR[1] + ":5701");
         nodes[i] = Command.of(cmd).start(logs[i]);
     }
 
@@ -107,8 +128,8 @@ class PartitionIT {
         if (formed) {
             return;
         }
-        throw new AssertionError("members did not reach " + n + ":\n" + Files.readString(logs[0]) + "\n"
-                + Files.readString(logs[1]));
+        throw new AssertionError(
+                "members did not reach " + n + ":\n" + Files.readString(logs[0]) + "\n" + Files.readString(logs[1]));
     }
 
     /** Sends {@code lines} to node i over TCP from inside its namespace and waits until it has flushed them. */
@@ -117,7 +138,8 @@ class PartitionIT {
         Path f = dir.resolve("lines-" + i + "-" + System.nanoTime());
         Files.writeString(f, String.join("", lines), StandardCharsets.US_ASCII);
         Netns.runIn(ns[i], "bash", "-c", "cat \"$0\" > /dev/tcp/127.0.0.1/5514", f.toString());
-        Waiting.atMost(Duration.ofSeconds(30), Duration.ofMillis(100)).alias("node " + i + " received its lines")
+        Waiting.atMost(Duration.ofSeconds(30), Duration.ofMillis(100))
+                .alias("node " + i + " received its lines")
                 .until(() -> scrape(i, "/metrics").value("routerlog_syslog_messages_total", "transport", "tcp")
                         >= before + lines.size());
         Thread.sleep(700); // several flush intervals
@@ -218,12 +240,15 @@ class PartitionIT {
                     && Double.valueOf(6).equals(c.value("dnstt_sessions_total", "domain", DOMAIN));
         });
         Exposition cluster = merged.get();
-        assertThat(difference(cluster.queryCounts(), expected)).as("pairs that are not the sum of both sides")
+        assertThat(difference(cluster.queryCounts(), expected))
+                .as("pairs that are not the sum of both sides")
                 .isEmpty();
-        assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached")).isEqualTo(50.0);
+        assertThat(cluster.value("routerlog_dns_replies_total", "outcome", "cached"))
+                .isEqualTo(50.0);
         assertThat(cluster.value("dnstt_queries_total", "domain", DOMAIN)).isEqualTo((double) tunnelQueries);
         assertThat(cluster.value("dnstt_sessions_total", "domain", DOMAIN))
-                .as("sessions seen on both sides count once").isEqualTo(6.0);
+                .as("sessions seen on both sides count once")
+                .isEqualTo(6.0);
         assertThat(cluster.value("dnstt_peak_clients", "domain", DOMAIN)).isGreaterThanOrEqualTo(3.0);
         // the same, summed over the two members' own shares, once both agree again on who holds which partition
         AtomicLong owned = new AtomicLong(-1);
@@ -231,9 +256,13 @@ class PartitionIT {
             owned.set(Cluster.sum(scrape(0, "/metrics")) + Cluster.sum(scrape(1, "/metrics")));
             return owned.get() == queryLines;
         });
-        assertThat(owned.get()).as("query lines summed over the members' own shares").isEqualTo(queryLines);
-        assertThat(difference(scrape(1, "/metrics?scope=cluster").queryCounts(), expected)).isEmpty();
-        System.out.printf("Partition: %d query lines in %d pairs, %d DNSTT queries: exact after the merge%n",
+        assertThat(owned.get())
+                .as("query lines summed over the members' own shares")
+                .isEqualTo(queryLines);
+        assertThat(difference(scrape(1, "/metrics?scope=cluster").queryCounts(), expected))
+                .isEmpty();
+        System.out.printf(
+                "Partition: %d query lines in %d pairs, %d DNSTT queries: exact after the merge%n",
                 queryLines, expected.size(), tunnelQueries);
     }
 }

@@ -11,6 +11,8 @@ import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The packaged jar meeting settings that only fail when a component starts (Netty, the JDK's HTTP server,
@@ -52,19 +52,36 @@ class StartFailuresIT {
     private record Result(int code, String out, String err) {
         /** Fails unless the run ended with exactly one line on stderr, no stack trace and no ERROR log line. */
         String oneLine() {
-            assertThat(err.lines().toList()).as("stderr of a failed start; stdout:\n%s", out).hasSize(1);
-            assertThat(out).as("stdout").doesNotContain("\tat ").doesNotContain("ERROR").doesNotContain("Exception");
+            assertThat(err.lines().toList())
+                    .as("stderr of a failed start; stdout:\n%s", out)
+                    .hasSize(1);
+            assertThat(out)
+                    .as("stdout")
+                    .doesNotContain("\tat ")
+                    .doesNotContain("ERROR")
+                    .doesNotContain("Exception");
             return err.strip();
         }
     }
 
     private static Result run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(RouterLogProcess.javaBin(), "-Xmx256m", "-jar", jar.toString(),
-                "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1", "--syslog-port", "0",
-                "--http-port", "0"));
+        cmd.addAll(List.of(
+                RouterLogProcess.javaBin(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--listen-address",
+                "127.0.0.1",
+                "--http-address",
+                "127.0.0.1",
+                "--syslog-port",
+                "0",
+                "--http-port",
+                "0"));
         cmd.addAll(List.of(args));
-        Command.Result r = Command.of(cmd).env(env).deadline(Duration.ofSeconds(60)).run();
+        Command.Result r =
+                Command.of(cmd).env(env).deadline(Duration.ofSeconds(60)).run();
         if (!r.finished()) {
             throw new AssertionError("still running after 60 s: " + String.join(" ", args) + "\n" + r.out());
         }
@@ -76,7 +93,8 @@ class StartFailuresIT {
     }
 
     private static void assumeForeign() throws IOException {
-        assumeTrue(NetworkInterface.getByInetAddress(InetAddress.getByName(FOREIGN)) == null,
+        assumeTrue(
+                NetworkInterface.getByInetAddress(InetAddress.getByName(FOREIGN)) == null,
                 FOREIGN + " is an address of this host");
     }
 
@@ -84,8 +102,8 @@ class StartFailuresIT {
     void aClusterInterfaceThatIsNotOnThisHostIsABadSetting() throws Exception {
         assumeForeign();
         Result r = run("--cluster-members", "127.0.0.1", "--cluster-interface", FOREIGN);
-        assertThat(r.oneLine()).startsWith("routerlog: --cluster-interface: " + FOREIGN
-                + " is not an address of this host");
+        assertThat(r.oneLine())
+                .startsWith("routerlog: --cluster-interface: " + FOREIGN + " is not an address of this host");
         assertThat(r.code()).isEqualTo(2);
 
         r = run("--cluster-members", "127.0.0.1", "--cluster-interface", "203.0.113.*");
@@ -98,7 +116,8 @@ class StartFailuresIT {
 
         // from the environment (as in the systemd unit's environment file): said where it came from
         r = run(List.of(), Map.of("ROUTERLOG_CLUSTER_MEMBERS", "127.0.0.1", "ROUTERLOG_CLUSTER_INTERFACE", FOREIGN));
-        assertThat(r.oneLine()).startsWith("routerlog: --cluster-interface: " + FOREIGN)
+        assertThat(r.oneLine())
+                .startsWith("routerlog: --cluster-interface: " + FOREIGN)
                 .endsWith("(from environment variable ROUTERLOG_CLUSTER_INTERFACE)");
         assertThat(r.code()).isEqualTo(2);
     }
@@ -107,7 +126,8 @@ class StartFailuresIT {
     void listenAndHttpAddressesThatAreNotOnThisHostAreBadSettings() throws Exception {
         assumeForeign();
         Result r = run("--listen-address", FOREIGN);
-        assertThat(r.oneLine()).isEqualTo("routerlog: --listen-address: " + FOREIGN + " is not an address of this host");
+        assertThat(r.oneLine())
+                .isEqualTo("routerlog: --listen-address: " + FOREIGN + " is not an address of this host");
         assertThat(r.code()).isEqualTo(2);
 
         r = run("--http-address", FOREIGN);
@@ -120,18 +140,25 @@ class StartFailuresIT {
         List<String> unprivileged;
         if (isRoot()) {
             assumeTrue(installed("setpriv"), "needs setpriv to drop root");
-            unprivileged = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                    "--inh-caps=-all");
+            unprivileged = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all");
         } else {
             unprivileged = List.of();
         }
-        assumeTrue(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).strip()
-                .equals("1024"), "ports below 1024 are privileged here");
-        for (String[] option : List.of(new String[] {"--syslog-port", "514"}, new String[] {"--http-port", "80"},
-                new String[] {"--cluster-port", "700"})) {
+        assumeTrue(
+                Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))
+                        .get(0)
+                        .strip()
+                        .equals("1024"),
+                "ports below 1024 are privileged here");
+        for (String[] option :
+                List.of(new String[] {"--syslog-port", "514"}, new String[] {"--http-port", "80"}, new String[] {
+                    "--cluster-port", "700"
+                })) {
             Result r = run(unprivileged, Map.of(), option);
-            assertThat(r.oneLine()).as(option[0]).isEqualTo("routerlog: " + option[0] + ": port " + option[1]
-                    + " needs root or the CAP_NET_BIND_SERVICE capability (or use a port from 1024 up)");
+            assertThat(r.oneLine())
+                    .as(option[0])
+                    .isEqualTo("routerlog: " + option[0] + ": port " + option[1]
+                            + " needs root or the CAP_NET_BIND_SERVICE capability (or use a port from 1024 up)");
             assertThat(r.code()).as(option[0]).isEqualTo(2);
         }
     }
@@ -140,13 +167,17 @@ class StartFailuresIT {
     void aPortInUseIsExitCode1WithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result r = run("--syslog-port", Integer.toString(taken.getLocalPort()));
-            assertThat(r.oneLine()).startsWith("routerlog: cannot start: cannot listen on tcp 127.0.0.1 port "
-                    + taken.getLocalPort() + ": ").contains("in use");
+            assertThat(r.oneLine())
+                    .startsWith("routerlog: cannot start: cannot listen on tcp 127.0.0.1 port " + taken.getLocalPort()
+                            + ": ")
+                    .contains("in use");
             assertThat(r.code()).isEqualTo(1);
 
             r = run("--http-port", Integer.toString(taken.getLocalPort()));
-            assertThat(r.oneLine()).startsWith("routerlog: cannot start: cannot serve HTTP on 127.0.0.1 port "
-                    + taken.getLocalPort() + ": ").contains("in use");
+            assertThat(r.oneLine())
+                    .startsWith("routerlog: cannot start: cannot serve HTTP on 127.0.0.1 port " + taken.getLocalPort()
+                            + ": ")
+                    .contains("in use");
             assertThat(r.code()).isEqualTo(1);
         }
     }
@@ -154,7 +185,8 @@ class StartFailuresIT {
     @Test
     void tlsFilesThatDoNotParseAreBadSettingsNamingTheirOption() throws Exception {
         Path garbage = dir.resolve("garbage.pem");
-        Files.writeString(garbage, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                garbage, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
         Path key = dir.resolve("key.pem");
         Files.writeString(key, "not a key\n");
         Result r = run("--http-tls", "--tls-cert", garbage.toString(), "--tls-key", key.toString());
@@ -165,8 +197,8 @@ class StartFailuresIT {
     @Test
     void filesTheUserCannotReadSayPermissionDenied() throws Exception {
         assumeTrue(isRoot() && installed("setpriv"), "needs root to make files another user cannot read");
-        List<String> nobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--inh-caps=-all");
+        List<String> nobody =
+                List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all");
         Path shared = Files.createTempDirectory("routerlog-files");
         try {
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -176,13 +208,15 @@ class StartFailuresIT {
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
             }
             Result r = run(nobody, Map.of(), "--config", conf.toString());
-            assertThat(r.oneLine()).isEqualTo("routerlog: cannot read config file " + conf
-                    + ": permission denied (owner root, mode rw-------)");
+            assertThat(r.oneLine())
+                    .isEqualTo("routerlog: cannot read config file " + conf
+                            + ": permission denied (owner root, mode rw-------)");
             assertThat(r.code()).isEqualTo(2);
 
             r = run(nobody, Map.of(), "--leases-file", leases.toString());
-            assertThat(r.oneLine()).startsWith("routerlog: --leases-file: cannot read " + leases
-                    + ": permission denied (owner root, mode rw-------)");
+            assertThat(r.oneLine())
+                    .startsWith("routerlog: --leases-file: cannot read " + leases
+                            + ": permission denied (owner root, mode rw-------)");
             assertThat(r.code()).isEqualTo(2);
         } finally {
             for (String f : List.of("routerlog.conf", "dhcp.leases")) {

@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.Random;
 
 /**
  * The router side in {@code openwrt-config/}: the prometheus-node-exporter-lua collector {@code routerlog.lua}, run
@@ -44,7 +44,8 @@ import java.util.Random;
  * garbage, and {@code setup-routerlog.sh} run under dash and busybox ash with a fake {@code uci} and init.d.
  */
 class LuaCollectorIT {
-    private static final Path DIR = Path.of(System.getProperty("user.dir"), "openwrt-config").toAbsolutePath();
+    private static final Path DIR =
+            Path.of(System.getProperty("user.dir"), "openwrt-config").toAbsolutePath();
     private static final Path HARNESS = DIR.resolve("test/harness.lua");
     private static final Path COLLECTOR = DIR.resolve("routerlog.lua");
     private static final Path SETUP = DIR.resolve("setup-routerlog.sh");
@@ -78,11 +79,18 @@ class LuaCollectorIT {
 
     @BeforeAll
     static void toolsAreInstalled() throws Exception {
-        requireTool("lua5.1 with the Lua socket module (Debian packages lua5.1 and lua-socket)",
-                "lua5.1", "-e", "require('socket'); require('socket.http'); require('ltn12')");
+        requireTool(
+                "lua5.1 with the Lua socket module (Debian packages lua5.1 and lua-socket)",
+                "lua5.1",
+                "-e",
+                "require('socket'); require('socket.http'); require('ltn12')");
         requireTool("promtool (Debian package prometheus)", "promtool", "--version");
-        requireTool("busybox (Debian package busybox), the shell OpenWrt runs setup-routerlog.sh with",
-                "busybox", "sh", "-c", "true");
+        requireTool(
+                "busybox (Debian package busybox), the shell OpenWrt runs setup-routerlog.sh with",
+                "busybox",
+                "sh",
+                "-c",
+                "true");
         requireTool("a POSIX sh", "sh", "-c", "true");
         assertThat(HARNESS).as("harness (run from the project directory)").isRegularFile();
         startGarbageServer();
@@ -92,7 +100,10 @@ class LuaCollectorIT {
         int code;
         String out;
         try {
-            Command.Result r = Command.of(cmd).mergeStderr().deadline(Duration.ofSeconds(30)).run();
+            Command.Result r = Command.of(cmd)
+                    .mergeStderr()
+                    .deadline(Duration.ofSeconds(30))
+                    .run();
             out = r.out();
             if (!r.finished()) {
                 throw new AssertionError(String.join(" ", cmd) + " did not finish");
@@ -141,8 +152,14 @@ class LuaCollectorIT {
      * One dnsmasq query line sent {@code times} times (octet-counted when its name holds a line end); {@code stored}
      * and {@code qtype} as exported.
      */
-    private record Query(boolean octetCounted, String client, String domain, String stored, String logType,
-            String qtype, int times) {
+    private record Query(
+            boolean octetCounted,
+            String client,
+            String domain,
+            String stored,
+            String logType,
+            String qtype,
+            int times) {
         Query(String client, String domain, String logType, String qtype, int times) {
             this(false, client, domain, domain, logType, qtype, times);
         }
@@ -197,7 +214,11 @@ class LuaCollectorIT {
         Map<List<String>, Double> m = new TreeMap<>(Comparator.comparing(List::toString));
         for (Exposition.Sample s : e.samples(QUERIES)) {
             assertThat(s.labels()).containsOnlyKeys("client", "domain", "qtype");
-            Double old = m.put(List.of(s.labels().get("client"), s.labels().get("domain"), s.labels().get("qtype")),
+            Double old = m.put(
+                    List.of(
+                            s.labels().get("client"),
+                            s.labels().get("domain"),
+                            s.labels().get("qtype")),
                     s.value());
             assertThat(old).as("duplicate series %s", s.labels()).isNull();
         }
@@ -209,8 +230,9 @@ class LuaCollectorIT {
         for (Exposition.Sample s : e.samples(LEASES)) {
             assertThat(s.labels()).containsOnlyKeys("client", "mac", "hostname");
             assertThat(s.value()).as("value of %s", s.labels()).isEqualTo(1.0);
-            List<String> old = m.put(s.labels().get("client"), List.of(s.labels().get("mac"),
-                    s.labels().get("hostname")));
+            List<String> old = m.put(
+                    s.labels().get("client"),
+                    List.of(s.labels().get("mac"), s.labels().get("hostname")));
             assertThat(old).as("duplicate series %s", s.labels()).isNull();
         }
         return m;
@@ -256,14 +278,20 @@ class LuaCollectorIT {
             Exposition e = Exposition.parse(run.out);
             assertThat(queries(e)).isEqualTo(expectedQueries());
             assertThat(leases(e)).isEqualTo(expectedLeases());
-            assertThat(e.samples()).hasSize(1 + expectedQueries().size() + expectedLeases().size());
+            assertThat(e.samples())
+                    .hasSize(1 + expectedQueries().size() + expectedLeases().size());
             assertThat(e.value(UP)).isEqualTo(1.0);
             assertThat(e.samples(ERROR)).isEmpty();
             assertThat(e.types()).isEqualTo(Map.of(UP, "gauge", QUERIES, "counter", LEASES, "gauge"));
             // one TYPE and one HELP line per metric: the exporter prints TYPE on every metric() call
-            assertThat(run.out.lines().filter(l -> l.startsWith("# TYPE ")).toList()).containsExactly(
-                    "# TYPE " + UP + " gauge", "# TYPE " + QUERIES + " counter", "# TYPE " + LEASES + " gauge");
-            assertThat(run.out.lines().filter(l -> l.startsWith("# HELP ")).map(l -> l.split(" ")[2]).toList())
+            assertThat(run.out.lines().filter(l -> l.startsWith("# TYPE ")).toList())
+                    .containsExactly(
+                            "# TYPE " + UP + " gauge", "# TYPE " + QUERIES + " counter", "# TYPE " + LEASES + " gauge");
+            assertThat(run.out
+                            .lines()
+                            .filter(l -> l.startsWith("# HELP "))
+                            .map(l -> l.split(" ")[2])
+                            .toList())
                     .containsExactly(UP, QUERIES, LEASES);
             // the escapes as they appear on the wire
             assertThat(run.out)
@@ -320,9 +348,30 @@ class LuaCollectorIT {
         h.put("/stray-percent", x -> reply(x, 200, "127.0.0.22\t50%off.test\tA\t1\t\t\n"));
         h.put("/bad-escape", x -> reply(x, 200, "127.0.0.22\tx%zz.test\tA\t1\t\t\n"));
         h.put("/escaped-bad-utf8", x -> reply(x, 200, "127.0.0.22\tx%FF.test\tA\t1\t\t\n"));
-        h.put("/raw-bad-utf8", x -> reply(x, 200, concat(VALID.getBytes(StandardCharsets.UTF_8),
-                new byte[] {'1', '2', '7', '.', '0', '.', '0', '.', '2', '2', '\t', (byte) 0xC3, '(', '\t', 'A',
-                    '\t', '1', '\t', '\t', '\n'})));
+        h.put(
+                "/raw-bad-utf8",
+                x -> reply(x, 200, concat(VALID.getBytes(StandardCharsets.UTF_8), new byte[] {
+                    '1',
+                    '2',
+                    '7',
+                    '.',
+                    '0',
+                    '.',
+                    '0',
+                    '.',
+                    '2',
+                    '2',
+                    '\t',
+                    (byte) 0xC3,
+                    '(',
+                    '\t',
+                    'A',
+                    '\t',
+                    '1',
+                    '\t',
+                    '\t',
+                    '\n'
+                })));
         h.put("/binary", x -> {
             byte[] b = new byte[4096];
             new Random(42).nextBytes(b);
@@ -416,8 +465,12 @@ class LuaCollectorIT {
         Run run = harness("--url", garbageUrl("/valid"));
         assertValidSamples(run);
         assertThat(promtool(run.out)).isEqualTo(new Run(0, "", ""));
-        assertThat(harness("--url", garbageUrl("/big")).out.lines()
-                .filter(l -> l.startsWith(QUERIES + "{")).count()).isEqualTo(200);
+        assertThat(harness("--url", garbageUrl("/big"))
+                        .out
+                        .lines()
+                        .filter(l -> l.startsWith(QUERIES + "{"))
+                        .count())
+                .isEqualTo(200);
     }
 
     @Test
@@ -427,9 +480,23 @@ class LuaCollectorIT {
         reasons.put("/status404", "http_404");
         reasons.put("/no-such-path", "http_404");
         reasons.put("/redirect", "http_302");
-        for (String path : List.of("/html", "/metrics-format", "/bad-count", "/negative-count", "/huge-count",
-                "/five-fields", "/seven-fields", "/no-client", "/blank-line", "/cut-short", "/crlf", "/stray-percent",
-                "/bad-escape", "/escaped-bad-utf8", "/raw-bad-utf8", "/binary")) {
+        for (String path : List.of(
+                "/html",
+                "/metrics-format",
+                "/bad-count",
+                "/negative-count",
+                "/huge-count",
+                "/five-fields",
+                "/seven-fields",
+                "/no-client",
+                "/blank-line",
+                "/cut-short",
+                "/crlf",
+                "/stray-percent",
+                "/bad-escape",
+                "/escaped-bad-utf8",
+                "/raw-bad-utf8",
+                "/binary")) {
             reasons.put(path, "malformed");
         }
         Map<String, Run> runs = new LinkedHashMap<>();
@@ -443,8 +510,7 @@ class LuaCollectorIT {
 
         // an empty table is a routerlog that counted nothing yet: up, and no series
         Run empty = harness("--url", garbageUrl("/empty"));
-        assertThat(Exposition.parse(empty.out).samples()).containsExactly(
-                new Exposition.Sample(UP, Map.of(), 1.0));
+        assertThat(Exposition.parse(empty.out).samples()).containsExactly(new Exposition.Sample(UP, Map.of(), 1.0));
     }
 
     @Test
@@ -471,17 +537,17 @@ class LuaCollectorIT {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
 
         assertThat(harness("--url", "not a url")).isEqualTo(downRun("bad_url"));
-        assertThat(harness("--url", "https://127.0.0.1:" + closed + "/clients.tsv")).isEqualTo(downRun("bad_url"));
+        assertThat(harness("--url", "https://127.0.0.1:" + closed + "/clients.tsv"))
+                .isEqualTo(downRun("bad_url"));
     }
 
     @Test
     void otherCollectorsKeepWorkingWhenRouterlogAnswersGarbage() throws Exception {
         Path other = tmp.resolve("other.lua");
         Files.writeString(other, "return { scrape = function() metric('other_up', 'gauge', { a = 'b' }, 1) end }\n");
-        Run run = harness("--url", garbageUrl("/binary"), "--collector", COLLECTOR.toString(),
-                "--collector", other.toString());
-        assertThat(run).isEqualTo(new Run(0, down("malformed") + "# TYPE other_up gauge\nother_up{a=\"b\"} 1\n",
-                ""));
+        Run run = harness(
+                "--url", garbageUrl("/binary"), "--collector", COLLECTOR.toString(), "--collector", other.toString());
+        assertThat(run).isEqualTo(new Run(0, down("malformed") + "# TYPE other_up gauge\nother_up{a=\"b\"} 1\n", ""));
     }
 
     @Test
@@ -500,8 +566,10 @@ class LuaCollectorIT {
         Files.copy(FAKE_UCI, bin.resolve("uci"));
         executable(bin.resolve("uci"));
         Path state = tmp.resolve("uci-state");
-        Files.writeString(state, "prometheus-node-exporter-lua.routerlog=routerlog\n"
-                + "prometheus-node-exporter-lua.routerlog.url=" + garbageUrl("/valid") + "\n");
+        Files.writeString(
+                state,
+                "prometheus-node-exporter-lua.routerlog=routerlog\n" + "prometheus-node-exporter-lua.routerlog.url="
+                        + garbageUrl("/valid") + "\n");
         Map<String, String> env = new TreeMap<>(Map.of(
                 "PATH", bin + ":" + System.getenv("PATH"),
                 "FAKE_UCI_STATE", state.toString(),
@@ -537,8 +605,12 @@ class LuaCollectorIT {
     private static final String SYS = "system.@system[0]";
     private static final String DNSMASQ = "dhcp.@dnsmasq[0]";
     private static final List<String> PLAIN = List.of(
-            SYS + "=system", SYS + ".hostname=OpenWrt", SYS + ".timezone=UTC",
-            DNSMASQ + "=dnsmasq", DNSMASQ + ".domain=lan", DNSMASQ + ".authoritative=1");
+            SYS + "=system",
+            SYS + ".hostname=OpenWrt",
+            SYS + ".timezone=UTC",
+            DNSMASQ + "=dnsmasq",
+            DNSMASQ + ".domain=lan",
+            DNSMASQ + ".authoritative=1");
 
     /** A router: fake uci state, fake init.d, a mount table; runs the script and returns what it changed. */
     private final class Router {
@@ -557,13 +629,15 @@ class LuaCollectorIT {
             initd = Files.createDirectories(dir.resolve("init.d"));
             mounts = dir.resolve("mounts");
             Files.write(state, initial);
-            Files.writeString(mounts, "/dev/root /rom squashfs ro,relatime 0 0\n"
-                    + "proc /proc proc rw 0 0\n"
-                    + "tmpfs /tmp tmpfs rw,nosuid,nodev 0 0\n"
-                    + "/dev/ubi0_1 /overlay ubifs rw 0 0\n"
-                    + "overlayfs:/overlay / overlay rw,noatime 0 0\n"
-                    + "tmpfs /dev tmpfs rw 0 0\n"
-                    + "/dev/sda1 /mnt/usb ext4 rw 0 0\n");
+            Files.writeString(
+                    mounts,
+                    "/dev/root /rom squashfs ro,relatime 0 0\n"
+                            + "proc /proc proc rw 0 0\n"
+                            + "tmpfs /tmp tmpfs rw,nosuid,nodev 0 0\n"
+                            + "/dev/ubi0_1 /overlay ubifs rw 0 0\n"
+                            + "overlayfs:/overlay / overlay rw,noatime 0 0\n"
+                            + "tmpfs /dev tmpfs rw 0 0\n"
+                            + "/dev/sda1 /mnt/usb ext4 rw 0 0\n");
             for (String service : List.of("log", "dnsmasq")) {
                 Path s = initd.resolve(service);
                 Files.writeString(s, "#!/bin/sh\necho \"init.d/" + service + " $*\" >>\"$FAKE_UCI_LOG\"\n");
@@ -574,8 +648,16 @@ class LuaCollectorIT {
         Run setup(Map<String, String> extraEnv, String... args) throws Exception {
             Files.deleteIfExists(log);
             Map<String, String> env = new TreeMap<>(Map.of(
-                    "UCI", FAKE_UCI.toString(), "INITD", initd.toString(), "MOUNTS", mounts.toString(),
-                    "FAKE_UCI_STATE", state.toString(), "FAKE_UCI_LOG", log.toString()));
+                    "UCI",
+                    FAKE_UCI.toString(),
+                    "INITD",
+                    initd.toString(),
+                    "MOUNTS",
+                    mounts.toString(),
+                    "FAKE_UCI_STATE",
+                    state.toString(),
+                    "FAKE_UCI_LOG",
+                    log.toString()));
             env.putAll(extraEnv);
             List<String> cmd = new ArrayList<>(Arrays.asList(shell.split(" ")));
             cmd.add(SETUP.toString());
@@ -615,11 +697,14 @@ class LuaCollectorIT {
     }
 
     private static final List<String> SYSTEM_RESTART = List.of("uci commit system", "init.d/log restart");
-    private static final List<String> DNSMASQ_ON = List.of("uci set " + DNSMASQ + ".logqueries=1",
-            "uci commit dhcp", "init.d/dnsmasq restart");
+    private static final List<String> DNSMASQ_ON =
+            List.of("uci set " + DNSMASQ + ".logqueries=1", "uci commit dhcp", "init.d/dnsmasq restart");
 
     private static List<String> seq(List<?>... parts) {
-        return Arrays.stream(parts).flatMap(List::stream).map(String.class::cast).toList();
+        return Arrays.stream(parts)
+                .flatMap(List::stream)
+                .map(String.class::cast)
+                .toList();
     }
 
     @Test
@@ -629,10 +714,18 @@ class LuaCollectorIT {
 
             Run tcp = r.setup("127.0.0.1");
             assertThat(tcp.code).as("%s: %s", shell, tcp).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"), SYSTEM_RESTART, DNSMASQ_ON));
-            List<String> tcpState = plus(PLAIN, SYS + ".log_ip=127.0.0.1", SYS + ".log_port=5514",
-                    SYS + ".log_proto=tcp", DNSMASQ + ".logqueries=1");
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(
+                            systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"),
+                            SYSTEM_RESTART,
+                            DNSMASQ_ON));
+            List<String> tcpState = plus(
+                    PLAIN,
+                    SYS + ".log_ip=127.0.0.1",
+                    SYS + ".log_port=5514",
+                    SYS + ".log_proto=tcp",
+                    DNSMASQ + ".logqueries=1");
             assertThat(r.state()).as(shell).isEqualTo(tcpState);
             assertThat(tcp.out).contains("127.0.0.1 port 5514 over tcp").contains("logdhcp");
 
@@ -644,33 +737,50 @@ class LuaCollectorIT {
             assertThat(again.out).contains("is already '127.0.0.1'").contains("not restarted");
 
             // udp on port 514, from the environment
-            Run udp = r.setup(Map.of("ROUTERLOG_HOST", "127.0.0.1", "ROUTERLOG_PORT", "514",
-                    "ROUTERLOG_PROTO", "udp"));
+            Run udp = r.setup(Map.of("ROUTERLOG_HOST", "127.0.0.1", "ROUTERLOG_PORT", "514", "ROUTERLOG_PROTO", "udp"));
             assertThat(udp.code).as("%s: %s", shell, udp).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_port=514", "log_proto=udp"), SYSTEM_RESTART));
-            assertThat(r.state()).isEqualTo(plus(PLAIN, SYS + ".log_ip=127.0.0.1", SYS + ".log_port=514",
-                    SYS + ".log_proto=udp", DNSMASQ + ".logqueries=1"));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(systemSet("log_port=514", "log_proto=udp"), SYSTEM_RESTART));
+            assertThat(r.state())
+                    .isEqualTo(plus(
+                            PLAIN,
+                            SYS + ".log_ip=127.0.0.1",
+                            SYS + ".log_port=514",
+                            SYS + ".log_proto=udp",
+                            DNSMASQ + ".logqueries=1"));
 
             // tcp with the NUL trailer
             Run nul = r.setup("--port", "5514", "--tcp", "--null", "127.0.0.1");
             assertThat(nul.code).as("%s: %s", shell, nul).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_port=5514", "log_proto=tcp", "log_trailer_null=1"), SYSTEM_RESTART));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(systemSet("log_port=5514", "log_proto=tcp", "log_trailer_null=1"), SYSTEM_RESTART));
 
             // back to udp: the NUL trailer (tcp only) goes
             Run udpAgain = r.setup("--proto", "udp", "127.0.0.1");
             assertThat(udpAgain.code).as("%s: %s", shell, udpAgain).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(systemSet("log_proto=udp"),
-                    List.of("uci -q delete " + SYS + ".log_trailer_null"), SYSTEM_RESTART));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(
+                            systemSet("log_proto=udp"),
+                            List.of("uci -q delete " + SYS + ".log_trailer_null"),
+                            SYSTEM_RESTART));
 
             // undo restores the plain configuration
             Run undo = r.setup("--undo");
             assertThat(undo.code).as("%s: %s", shell, undo).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(List.of(
-                    "uci -q delete " + SYS + ".log_ip", "uci -q delete " + SYS + ".log_port",
-                    "uci -q delete " + SYS + ".log_proto", "uci commit system", "init.d/log restart",
-                    "uci -q delete " + DNSMASQ + ".logqueries", "uci commit dhcp", "init.d/dnsmasq restart"));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(List.of(
+                            "uci -q delete " + SYS + ".log_ip",
+                            "uci -q delete " + SYS + ".log_port",
+                            "uci -q delete " + SYS + ".log_proto",
+                            "uci commit system",
+                            "init.d/log restart",
+                            "uci -q delete " + DNSMASQ + ".logqueries",
+                            "uci commit dhcp",
+                            "init.d/dnsmasq restart"));
             assertThat(r.state()).as(shell).isEqualTo(plus(PLAIN));
 
             Run undoAgain = r.setup("--undo");
@@ -685,14 +795,22 @@ class LuaCollectorIT {
             Router r = new Router(shell, PLAIN);
             Run udp = r.setup("--udp", "-p", "5514", "127.0.0.1");
             assertThat(udp.code).as("%s: %s", shell, udp).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=udp"), SYSTEM_RESTART, DNSMASQ_ON));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(
+                            systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=udp"),
+                            SYSTEM_RESTART,
+                            DNSMASQ_ON));
 
             Router n = new Router(shell, PLAIN);
-            assertThat(n.setup(Map.of("ROUTERLOG_TRAILER_NULL", "1"), "127.0.0.1").code).isZero();
-            assertThat(n.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp", "log_trailer_null=1"),
-                    SYSTEM_RESTART, DNSMASQ_ON));
+            assertThat(n.setup(Map.of("ROUTERLOG_TRAILER_NULL", "1"), "127.0.0.1").code)
+                    .isZero();
+            assertThat(n.changes())
+                    .as(shell)
+                    .isEqualTo(seq(
+                            systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp", "log_trailer_null=1"),
+                            SYSTEM_RESTART,
+                            DNSMASQ_ON));
             assertThat(n.setup("--undo").code).isZero();
             assertThat(n.changes()).as(shell).contains("uci -q delete " + SYS + ".log_trailer_null");
             assertThat(n.state()).as(shell).isEqualTo(plus(PLAIN));
@@ -702,13 +820,21 @@ class LuaCollectorIT {
     @Test
     void setupTurnsRemoteLoggingBackOnAndReplacesAnotherTarget() throws Exception {
         for (String shell : SHELLS) {
-            Router r = new Router(shell, plus(PLAIN, SYS + ".log_remote=0", SYS + ".log_ip=127.0.0.99",
-                    DNSMASQ + ".logqueries=1", DNSMASQ + ".logdhcp=1"));
+            Router r = new Router(
+                    shell,
+                    plus(
+                            PLAIN,
+                            SYS + ".log_remote=0",
+                            SYS + ".log_ip=127.0.0.99",
+                            DNSMASQ + ".logqueries=1",
+                            DNSMASQ + ".logdhcp=1"));
             Run run = r.setup("127.0.0.1");
             assertThat(run.code).as("%s: %s", shell, run).isZero();
-            assertThat(r.changes()).as(shell).isEqualTo(seq(
-                    systemSet("log_remote=1", "log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"),
-                    SYSTEM_RESTART));
+            assertThat(r.changes())
+                    .as(shell)
+                    .isEqualTo(seq(
+                            systemSet("log_remote=1", "log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"),
+                            SYSTEM_RESTART));
             assertThat(run.out).contains("'127.0.0.99' -> '127.0.0.1'").contains("logdhcp is on");
         }
     }
@@ -721,17 +847,23 @@ class LuaCollectorIT {
                 Router r = new Router(shell, initial);
                 Run refused = r.setup("127.0.0.1");
                 assertThat(refused.code).as("%s %s: %s", shell, file, refused).isEqualTo(3);
-                assertThat(refused.err).contains("refusing").contains("log_file='" + file + "'")
-                        .contains("not in RAM").contains("--allow-log-file");
+                assertThat(refused.err)
+                        .contains("refusing")
+                        .contains("log_file='" + file + "'")
+                        .contains("not in RAM")
+                        .contains("--allow-log-file");
                 assertThat(r.changes()).as("%s %s", shell, file).isEmpty();
                 assertThat(r.state()).isEqualTo(initial);
 
                 Run allowed = r.setup("--allow-log-file", "127.0.0.1");
                 assertThat(allowed.code).as("%s %s: %s", shell, file, allowed).isZero();
                 assertThat(allowed.out).contains("WARNING").contains(file);
-                assertThat(r.changes()).as(shell).isEqualTo(seq(
-                        systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"), SYSTEM_RESTART,
-                        DNSMASQ_ON));
+                assertThat(r.changes())
+                        .as(shell)
+                        .isEqualTo(seq(
+                                systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"),
+                                SYSTEM_RESTART,
+                                DNSMASQ_ON));
             }
 
             // a log file in RAM (tmpfs) is fine
@@ -740,8 +872,11 @@ class LuaCollectorIT {
             Run run = r.setup("127.0.0.1");
             assertThat(run.code).as("%s: %s", shell, run).isZero();
             assertThat(run.out).contains("is in RAM");
-            assertThat(r.changes()).isEqualTo(seq(
-                    systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"), SYSTEM_RESTART, DNSMASQ_ON));
+            assertThat(r.changes())
+                    .isEqualTo(seq(
+                            systemSet("log_ip=127.0.0.1", "log_port=5514", "log_proto=tcp"),
+                            SYSTEM_RESTART,
+                            DNSMASQ_ON));
         }
     }
 
@@ -756,17 +891,23 @@ class LuaCollectorIT {
                 assertThat(r.changes()).isEmpty();
             }
 
-            Router noDnsmasq = new Router(shell, PLAIN.stream().filter(l -> !l.startsWith("dhcp.")).toList());
+            Router noDnsmasq = new Router(
+                    shell, PLAIN.stream().filter(l -> !l.startsWith("dhcp.")).toList());
             Run run = noDnsmasq.setup("127.0.0.1");
             assertThat(run.code).as("%s: %s", shell, run).isEqualTo(1);
             assertThat(run.err).contains("config dnsmasq");
             assertThat(noDnsmasq.changes()).isEmpty();
 
             Router r = new Router(shell, PLAIN);
-            for (List<String> args : List.<List<String>>of(List.of(), List.of("--udp", "--null", "127.0.0.1"),
-                    List.of("--port", "70000", "127.0.0.1"), List.of("--port", "0", "127.0.0.1"),
-                    List.of("--port", "x", "127.0.0.1"), List.of("--proto", "tls", "127.0.0.1"),
-                    List.of("127.0.0.1;reboot"), List.of("--bogus", "127.0.0.1"))) {
+            for (List<String> args : List.<List<String>>of(
+                    List.of(),
+                    List.of("--udp", "--null", "127.0.0.1"),
+                    List.of("--port", "70000", "127.0.0.1"),
+                    List.of("--port", "0", "127.0.0.1"),
+                    List.of("--port", "x", "127.0.0.1"),
+                    List.of("--proto", "tls", "127.0.0.1"),
+                    List.of("127.0.0.1;reboot"),
+                    List.of("--bogus", "127.0.0.1"))) {
                 Run bad = r.setup(args.toArray(String[]::new));
                 assertThat(bad.code).as("%s %s: %s", shell, args, bad).isEqualTo(2);
                 assertThat(bad.err).as("%s %s", shell, args).startsWith("setup-routerlog: ");
@@ -775,7 +916,10 @@ class LuaCollectorIT {
 
             Run dry = r.setup("--dry-run", "127.0.0.1");
             assertThat(dry.code).isZero();
-            assertThat(dry.out).contains("would run: ").contains("log_ip=127.0.0.1").contains("init.d/log restart");
+            assertThat(dry.out)
+                    .contains("would run: ")
+                    .contains("log_ip=127.0.0.1")
+                    .contains("init.d/log restart");
             assertThat(r.changes()).isEmpty();
             assertThat(r.state()).isEqualTo(plus(PLAIN));
 
@@ -787,8 +931,7 @@ class LuaCollectorIT {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private static List<String> harnessCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of("lua5.1", HARNESS.toString()));
@@ -812,8 +955,13 @@ class LuaCollectorIT {
 
     /** Runs {@code cmd} with ROUTERLOG_* and FAKE_UCI_* cleared and {@code env} added; at most 60 s. */
     private Run run(Map<String, String> env, List<String> cmd, Path stdin) throws Exception {
-        Command command = Command.of(cmd).unsetEnv(k -> k.startsWith("ROUTERLOG_") || k.startsWith("FAKE_UCI_")
-                || k.equals("UCI") || k.equals("INITD") || k.equals("MOUNTS")).env(env)
+        Command command = Command.of(cmd)
+                .unsetEnv(k -> k.startsWith("ROUTERLOG_")
+                        || k.startsWith("FAKE_UCI_")
+                        || k.equals("UCI")
+                        || k.equals("INITD")
+                        || k.equals("MOUNTS"))
+                .env(env)
                 .deadline(Duration.ofSeconds(60));
         if (stdin != null) {
             command.stdin(stdin);
@@ -834,7 +982,8 @@ class LuaCollectorIT {
         Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
             Exposition m = Http.metrics(r.httpPort);
             double seen = m.samples("routerlog_syslog_messages_total").stream()
-                    .mapToDouble(Exposition.Sample::value).sum();
+                    .mapToDouble(Exposition.Sample::value)
+                    .sum();
             return seen >= frames && m.samples(QUERIES).size() >= series;
         });
         Thread.sleep(600); // more than two flush intervals

@@ -7,8 +7,8 @@ import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.rules.DnsttNames;
 import io.routerlog.rules.Rules;
 import io.routerlog.source.PcapReader;
-import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.PacketCounters;
+import io.routerlog.stats.PipelineCounters;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.PcapWriter;
 import io.routerlog.testing.RecordingSink;
@@ -16,14 +16,14 @@ import io.routerlog.testing.RecordingSink.Query;
 import io.routerlog.testing.RecordingSink.Tunnel;
 import io.routerlog.testing.RecordingSink.TunnelResponse;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 class DnsPacketParserTest {
     private static final String TUNNEL = "t.example.com";
@@ -33,30 +33,32 @@ class DnsPacketParserTest {
 
     /** What reached the sink, in order, one line an event. */
     private List<String> events() {
-        return sink.inOrder.stream().map(e -> {
-            if (e instanceof Query q) {
-                return "query " + q.client() + " " + q.domain() + " " + q.qtype();
-            } else if (e instanceof Tunnel t) {
-                return "tunnel " + t.sender() + " " + (t.hasSession() ? DnsttNames.hex(t.clientId()) : "invalid")
-                        + " " + t.wireBytes();
-            } else if (e instanceof TunnelResponse r) {
-                return "tunnel-out " + r.sender() + " " + r.wireBytes();
-            } else if (e instanceof ReplyOutcome outcome) {
-                return "reply " + outcome.label();
-            }
-            return String.valueOf(e);
-        }).toList();
+        return sink.inOrder.stream()
+                .map(e -> {
+                    if (e instanceof Query q) {
+                        return "query " + q.client() + " " + q.domain() + " " + q.qtype();
+                    } else if (e instanceof Tunnel t) {
+                        return "tunnel " + t.sender() + " "
+                                + (t.hasSession() ? DnsttNames.hex(t.clientId()) : "invalid") + " " + t.wireBytes();
+                    } else if (e instanceof TunnelResponse r) {
+                        return "tunnel-out " + r.sender() + " " + r.wireBytes();
+                    } else if (e instanceof ReplyOutcome outcome) {
+                        return "reply " + outcome.label();
+                    }
+                    return String.valueOf(e);
+                })
+                .toList();
     }
 
     private void read(PcapWriter w) throws IOException {
-        Rules rules = new Rules(List.of("ignored.test"), List.of("T.Example.COM."), ClientAnonymizer.none(),
-                pipeline, sink);
+        Rules rules =
+                new Rules(List.of("ignored.test"), List.of("T.Example.COM."), ClientAnonymizer.none(), pipeline, sink);
         new PcapReader(new DnsPacketParser(rules, counters), counters, 53).read(new ByteArrayInputStream(w.bytes()));
     }
 
     private static byte[] udpQuery(String client, String name, int type) {
-        return PcapWriter.udp(client, 33333, client.contains(":") ? "fd00::1" : "192.168.1.1", 53,
-                PcapWriter.query(7, name, type));
+        return PcapWriter.udp(
+                client, 33333, client.contains(":") ? "fd00::1" : "192.168.1.1", 53, PcapWriter.query(7, name, type));
     }
 
     @Test
@@ -67,11 +69,12 @@ class DnsPacketParserTest {
                 .ip(udpQuery("fd00:0:0:1::5", "x.example.org", 65280)) // unassigned: TYPE65280
                 .ip(udpQuery("192.168.1.20", "a.ignored.test", Type.A))
                 .ip(PcapWriter.udp("192.168.1.20", 1, "192.168.1.1", 53, PcapWriter.query(1, ".", Type.NS))));
-        assertThat(events()).containsExactly(
-                "query 192.168.1.20 www.example.com A",
-                "query 2001:db8::1:0:0:20 example.org HTTPS",
-                "query fd00:0:0:1::5 x.example.org TYPE65280",
-                "query 192.168.1.20 . NS");
+        assertThat(events())
+                .containsExactly(
+                        "query 192.168.1.20 www.example.com A",
+                        "query 2001:db8::1:0:0:20 example.org HTTPS",
+                        "query fd00:0:0:1::5 x.example.org TYPE65280",
+                        "query 192.168.1.20 . NS");
         assertThat(counters.queries.sum()).isEqualTo(5);
     }
 
@@ -79,13 +82,25 @@ class DnsPacketParserTest {
     void responsesBecomeReplyOutcomes() throws IOException {
         byte[] q = PcapWriter.query(9, "example.net", Type.A);
         PcapWriter w = new PcapWriter(PcapWriter.Format.PCAPNG_LE, PcapWriter.SLL2);
-        for (int[] r : new int[][] {{Rcode.NOERROR, 2}, {Rcode.NOERROR, 0}, {Rcode.NXDOMAIN, 0},
-                {Rcode.SERVFAIL, 0}, {Rcode.REFUSED, 0}, {Rcode.NOTIMP, 0}}) {
+        for (int[] r : new int[][] {
+            {Rcode.NOERROR, 2},
+            {Rcode.NOERROR, 0},
+            {Rcode.NXDOMAIN, 0},
+            {Rcode.SERVFAIL, 0},
+            {Rcode.REFUSED, 0},
+            {Rcode.NOTIMP, 0}
+        }) {
             w.ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.20", 40000, PcapWriter.response(q, r[0], r[1])));
         }
         read(w);
-        assertThat(events()).containsExactly("reply answered", "reply nodata", "reply nxdomain", "reply servfail",
-                "reply refused", "reply error");
+        assertThat(events())
+                .containsExactly(
+                        "reply answered",
+                        "reply nodata",
+                        "reply nxdomain",
+                        "reply servfail",
+                        "reply refused",
+                        "reply error");
         assertThat(counters.responses.sum()).isEqualTo(6);
     }
 
@@ -99,13 +114,14 @@ class DnsPacketParserTest {
                 .ip(PcapWriter.udp("198.51.100.7", 4444, "203.0.113.1", 53, q))
                 .ip(PcapWriter.udp("203.0.113.1", 53, "198.51.100.7", 4444, r))
                 .ip(PcapWriter.tcp("2001:db8::53", 4445, "2001:db8::1", 53, PcapWriter.tcpDns(bad))));
-        assertThat(events()).containsExactly(
-                "query 198.51.100.7 " + TUNNEL + " TXT",
-                "tunnel 198.51.100.7 0123456789abcdef " + q.length,
-                "reply answered",
-                "tunnel-out 198.51.100.7 " + r.length,
-                "query 2001:db8::53 " + TUNNEL + " A",
-                "tunnel 2001:db8::53 invalid " + bad.length);
+        assertThat(events())
+                .containsExactly(
+                        "query 198.51.100.7 " + TUNNEL + " TXT",
+                        "tunnel 198.51.100.7 0123456789abcdef " + q.length,
+                        "reply answered",
+                        "tunnel-out 198.51.100.7 " + r.length,
+                        "query 2001:db8::53 " + TUNNEL + " A",
+                        "tunnel 2001:db8::53 invalid " + bad.length);
     }
 
     @Test
@@ -151,12 +167,13 @@ class DnsPacketParserTest {
                 .ip(PcapWriter.udp("192.168.1.30", 5000, "192.168.1.1", 53, exfil))
                 .ip(PcapWriter.udp("192.168.1.30", 5001, "192.168.1.1", 53, tunnel))
                 .ip(PcapWriter.udp("192.168.1.1", 53, "192.168.1.30", 5001, tunnelReply)));
-        assertThat(events()).containsExactly(
-                "query 192.168.1.30 example.org TXT",
-                "query 192.168.1.30 " + TUNNEL + " TXT",
-                "tunnel 192.168.1.30 0123456789abcdef " + tunnel.length,
-                "reply nxdomain",
-                "tunnel-out 192.168.1.30 " + tunnelReply.length);
+        assertThat(events())
+                .containsExactly(
+                        "query 192.168.1.30 example.org TXT",
+                        "query 192.168.1.30 " + TUNNEL + " TXT",
+                        "tunnel 192.168.1.30 0123456789abcdef " + tunnel.length,
+                        "reply nxdomain",
+                        "tunnel-out 192.168.1.30 " + tunnelReply.length);
         assertThat(counters.malformed.sum()).isZero();
     }
 
@@ -172,7 +189,11 @@ class DnsPacketParserTest {
     @Test
     void anIpv4MappedSourceIsTheIpv4Client() throws IOException {
         read(new PcapWriter(PcapWriter.Format.PCAP_LE, PcapWriter.ETHERNET)
-                .ip(PcapWriter.udp("::ffff:192.168.1.23", 5000, "::ffff:192.168.1.1", 53,
+                .ip(PcapWriter.udp(
+                        "::ffff:192.168.1.23",
+                        5000,
+                        "::ffff:192.168.1.1",
+                        53,
                         PcapWriter.query(3, "a.example", Type.A))));
         assertThat(events()).containsExactly("query 192.168.1.23 a.example A");
     }

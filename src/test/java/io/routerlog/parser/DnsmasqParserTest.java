@@ -9,7 +9,6 @@ import io.routerlog.event.DhcpLease;
 import io.routerlog.event.DhcpRelease;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.event.ReplyOutcome;
-import io.routerlog.event.TunnelQuery;
 import io.routerlog.rules.ClientAnonymizer;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
@@ -17,13 +16,9 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.testing.DnsmasqChain;
 import io.routerlog.testing.RecordingSink;
 import io.routerlog.testing.RecordingSink.Query;
-import io.routerlog.testing.RecordingSink.Tunnel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -51,14 +46,16 @@ class DnsmasqParserTest {
     static final List<String> TAGS = List.of("dnsmasq[1]", "dnsmasq-dhcp[1]", "dnsmasq[2345]");
 
     private static Stream<Arguments> withLayoutsAndTags(List<Arguments> cases) {
-        return cases.stream().flatMap(c -> LAYOUTS.stream().flatMap(layout -> TAGS.stream().map(tag -> {
-            Object[] base = c.get();
-            Object[] args = new Object[base.length + 2];
-            args[0] = layout;
-            args[1] = tag;
-            System.arraycopy(base, 0, args, 2, base.length);
-            return Arguments.of(args);
-        })));
+        return cases.stream()
+                .flatMap(c -> LAYOUTS.stream()
+                        .flatMap(layout -> TAGS.stream().map(tag -> {
+                            Object[] base = c.get();
+                            Object[] args = new Object[base.length + 2];
+                            args[0] = layout;
+                            args[1] = tag;
+                            System.arraycopy(base, 0, args, 2, base.length);
+                            return Arguments.of(args);
+                        })));
     }
 
     @Nested
@@ -69,23 +66,31 @@ class DnsmasqParserTest {
                     Arguments.of("query[AAAA] example.com from ::1", "::1", "example.com", "AAAA"),
                     Arguments.of("query[HTTPS] example.com from fe80::1", "fe80::1", "example.com", "HTTPS"),
                     Arguments.of("query[A] WwW.ExAmPlE.CoM from 192.168.1.10", "192.168.1.10", "www.example.com", "A"),
-                    Arguments.of("query[PTR] 34.216.184.93.in-addr.arpa. from 192.168.1.10", "192.168.1.10",
-                            "34.216.184.93.in-addr.arpa", "PTR"),
-                    Arguments.of("query[type=65] example.com from 192.168.1.10", "192.168.1.10", "example.com",
-                            "TYPE65"),
-                    Arguments.of("query[type=12345] example.com from 192.168.1.10", "192.168.1.10", "example.com",
+                    Arguments.of(
+                            "query[PTR] 34.216.184.93.in-addr.arpa. from 192.168.1.10",
+                            "192.168.1.10",
+                            "34.216.184.93.in-addr.arpa",
+                            "PTR"),
+                    Arguments.of(
+                            "query[type=65] example.com from 192.168.1.10", "192.168.1.10", "example.com", "TYPE65"),
+                    Arguments.of(
+                            "query[type=12345] example.com from 192.168.1.10",
+                            "192.168.1.10",
+                            "example.com",
                             "TYPE12345"),
                     Arguments.of("query[NS] . from 192.168.1.10", "192.168.1.10", ".", "NS"),
-                    Arguments.of("query[A] <name unprintable> from 192.168.1.10", "192.168.1.10",
-                            "<name unprintable>", "A"),
-                    Arguments.of("query[TXT] AERUKZ4JVPG672FBUKR2JJNGU6UA.T.EXAMPLE.COM from 10.0.0.5", "10.0.0.5",
-                            "aerukz4jvpg672fbukr2jjngu6ua.t.example.com", "TXT")));
+                    Arguments.of(
+                            "query[A] <name unprintable> from 192.168.1.10", "192.168.1.10", "<name unprintable>", "A"),
+                    Arguments.of(
+                            "query[TXT] AERUKZ4JVPG672FBUKR2JJNGU6UA.T.EXAMPLE.COM from 10.0.0.5",
+                            "10.0.0.5",
+                            "aerukz4jvpg672fbukr2jjngu6ua.t.example.com",
+                            "TXT")));
         }
 
         @ParameterizedTest(name = "[{index}] {0}|{1}|{2}")
         @MethodSource("queryLines")
-        void queryInEveryLayout(String layout, String tag, String message, String client, String domain,
-                String qtype) {
+        void queryInEveryLayout(String layout, String tag, String message, String client, String domain, String qtype) {
             DnsmasqChain c = new DnsmasqChain().from(tag, layout + message);
 
             assertThat(c.onlyQuery()).isEqualTo(new Query(client, domain, qtype));
@@ -121,17 +126,19 @@ class DnsmasqParserTest {
                     .dns("4 192.168.1.11/1001 query[AAAA] TWO.example. from 192.168.1.11")
                     .dhcp("query[type=65] three.example from ::1");
 
-            assertThat(c.sink.queries).containsExactly(
-                    new Query("192.168.1.10", "one.example", "A"),
-                    new Query("192.168.1.11", "two.example", "AAAA"),
-                    new Query("::1", "three.example", "TYPE65"));
+            assertThat(c.sink.queries)
+                    .containsExactly(
+                            new Query("192.168.1.10", "one.example", "A"),
+                            new Query("192.168.1.11", "two.example", "AAAA"),
+                            new Query("::1", "three.example", "TYPE65"));
             assertThat(c.counters.dnsmasqLineCount(DnsmasqLineKind.QUERY)).isEqualTo(3);
         }
 
         @Test
         void nameOf253CharactersIsAccepted() {
             String name = longName(253);
-            DnsmasqChain c = new DnsmasqChain().dns("query[A] " + name.toUpperCase(Locale.ROOT) + ". from 192.168.1.10");
+            DnsmasqChain c =
+                    new DnsmasqChain().dns("query[A] " + name.toUpperCase(Locale.ROOT) + ". from 192.168.1.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("192.168.1.10", name, "A"));
             c.assertOnlyLine(DnsmasqLineKind.QUERY);
@@ -155,8 +162,8 @@ class DnsmasqParserTest {
                     .dns("query[A] " + longName(300) + ".nas.home.lan from fd00::7")
                     .dns("query[A] " + "b".repeat(260) + " from fd00::7");
 
-            assertThat(c.sink.queries).containsExactly(new Query("fd00::7", "home.lan", "A"),
-                    new Query("fd00::7", "b".repeat(253), "A"));
+            assertThat(c.sink.queries)
+                    .containsExactly(new Query("fd00::7", "home.lan", "A"), new Query("fd00::7", "b".repeat(253), "A"));
             assertThat(c.sink.shortened).hasSize(2);
         }
 
@@ -168,20 +175,21 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "query[A] google.com",
-            "query[A] google.com from",
-            "query[A] google.com from ",
-            "query[A google.com from 192.168.1.10",
-            "query[] google.com from 192.168.1.10",
-            "query[A]google.com from 192.168.1.10",
-            "query[A] google.com from 192.168.1.10 extra",
-            "query[A]",
-            "query[",
-            "3689 192.168.2.198/52226 query[A] google.com",
-            "UDP 3689 192.168.2.198/52226 query[A] google.com to 192.168.1.10",
-            "query[AVERYVERYVERYVERYLONGTYPEMNEMONIC] google.com from 192.168.1.10",
-        })
+        @ValueSource(
+                strings = {
+                    "query[A] google.com",
+                    "query[A] google.com from",
+                    "query[A] google.com from ",
+                    "query[A google.com from 192.168.1.10",
+                    "query[] google.com from 192.168.1.10",
+                    "query[A]google.com from 192.168.1.10",
+                    "query[A] google.com from 192.168.1.10 extra",
+                    "query[A]",
+                    "query[",
+                    "3689 192.168.2.198/52226 query[A] google.com",
+                    "UDP 3689 192.168.2.198/52226 query[A] google.com to 192.168.1.10",
+                    "query[AVERYVERYVERYVERYLONGTYPEMNEMONIC] google.com from 192.168.1.10",
+                })
         void malformedQueryLinesAreDropped(String message) {
             DnsmasqChain c = new DnsmasqChain().dns(message);
 
@@ -212,7 +220,8 @@ class DnsmasqParserTest {
                         .dns("query[TXT] ABCDEFGHIJ.TUNNEL.EXAMPLE.IO from 192.168.1.10")
                         .dns("query[TXT] abcdefghij.tunnel.example.io from 192.168.1.10");
 
-                assertThat(c.sink.queries).extracting(Query::domain)
+                assertThat(c.sink.queries)
+                        .extracting(Query::domain)
                         .containsExactly("instagram.com", "tunnel.example.io", "tunnel.example.io");
             } finally {
                 Locale.setDefault(saved);
@@ -227,13 +236,14 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "aerukz4jvpg672fbukr2jjngu6ua.t.example.com",
-            "aerukz4jvpg67y5rwkzqk2dfnrwg6.t.example.com",
-            "AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM",
-            "AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM.",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbb.t.example.com",
-        })
+        @ValueSource(
+                strings = {
+                    "aerukz4jvpg672fbukr2jjngu6ua.t.example.com",
+                    "aerukz4jvpg67y5rwkzqk2dfnrwg6.t.example.com",
+                    "AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM",
+                    "AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM.",
+                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbb.t.example.com",
+                })
         void namesUnderTheTunnelDomainCountAsTheDomain(String name) {
             DnsmasqChain c = chain().dns("5 10.0.0.5/41000 query[TXT] " + name + " from 10.0.0.5");
 
@@ -256,8 +266,15 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"xt.example.com", "abc.xt.example.com", "example.com", "t.example.com.evil.org",
-            "t-example.com", "www.example.com"})
+        @ValueSource(
+                strings = {
+                    "xt.example.com",
+                    "abc.xt.example.com",
+                    "example.com",
+                    "t.example.com.evil.org",
+                    "t-example.com",
+                    "www.example.com"
+                })
         void otherNamesAreNotFolded(String name) {
             DnsmasqChain c = chain().dns("query[A] " + name + " from 10.0.0.5");
 
@@ -266,7 +283,8 @@ class DnsmasqParserTest {
 
         @Test
         void withoutTunnelDomainsNothingIsFolded() {
-            DnsmasqChain c = new DnsmasqChain().dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5");
+            DnsmasqChain c =
+                    new DnsmasqChain().dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5");
 
             assertThat(c.onlyQuery().domain()).isEqualTo("aerukz4jvpg672fbukr2jjngu6ua.t.example.com");
         }
@@ -276,12 +294,18 @@ class DnsmasqParserTest {
     class Replies {
         static Stream<Arguments> outcomeLines() {
             return withLayoutsAndTags(List.of(
-                    Arguments.of("forwarded example.com to 127.0.0.2#5300", DnsmasqLineKind.FORWARDED,
+                    Arguments.of(
+                            "forwarded example.com to 127.0.0.2#5300",
+                            DnsmasqLineKind.FORWARDED,
                             ReplyOutcome.FORWARDED),
-                    Arguments.of("forwarded example.com to 2001:4860:4860::8888", DnsmasqLineKind.FORWARDED,
+                    Arguments.of(
+                            "forwarded example.com to 2001:4860:4860::8888",
+                            DnsmasqLineKind.FORWARDED,
                             ReplyOutcome.FORWARDED),
                     Arguments.of("reply example.com is 93.184.216.34", DnsmasqLineKind.REPLY, ReplyOutcome.ANSWERED),
-                    Arguments.of("reply example.com is 2606:2800:220:1:248:1893:25c8:1946", DnsmasqLineKind.REPLY,
+                    Arguments.of(
+                            "reply example.com is 2606:2800:220:1:248:1893:25c8:1946",
+                            DnsmasqLineKind.REPLY,
                             ReplyOutcome.ANSWERED),
                     Arguments.of("reply example.com is <MX>", DnsmasqLineKind.REPLY, ReplyOutcome.ANSWERED),
                     Arguments.of("reply alias.example.com is <CNAME>", DnsmasqLineKind.REPLY, ReplyOutcome.ANSWERED),
@@ -289,8 +313,7 @@ class DnsmasqParserTest {
                     Arguments.of("reply www.example.com is NODATA-IPv4", DnsmasqLineKind.REPLY, ReplyOutcome.NODATA),
                     Arguments.of("reply www.example.com is NODATA-IPv6", DnsmasqLineKind.REPLY, ReplyOutcome.NODATA),
                     Arguments.of("reply www.example.com is NODATA", DnsmasqLineKind.REPLY, ReplyOutcome.NODATA),
-                    Arguments.of("reply nope.invalid.test is NXDOMAIN", DnsmasqLineKind.REPLY,
-                            ReplyOutcome.NXDOMAIN),
+                    Arguments.of("reply nope.invalid.test is NXDOMAIN", DnsmasqLineKind.REPLY, ReplyOutcome.NXDOMAIN),
                     Arguments.of("reply error is REFUSED", DnsmasqLineKind.REPLY, ReplyOutcome.REFUSED),
                     Arguments.of("reply error is SERVFAIL", DnsmasqLineKind.REPLY, ReplyOutcome.SERVFAIL),
                     Arguments.of("reply error is not implemented", DnsmasqLineKind.REPLY, ReplyOutcome.ERROR),
@@ -299,31 +322,36 @@ class DnsmasqParserTest {
                     Arguments.of("reply query is duplicate", DnsmasqLineKind.REPLY, ReplyOutcome.DUPLICATE),
                     Arguments.of("cached google.com is 142.250.74.46", DnsmasqLineKind.CACHED, ReplyOutcome.CACHED),
                     Arguments.of("cached google.com is NXDOMAIN", DnsmasqLineKind.CACHED, ReplyOutcome.CACHED),
-                    Arguments.of("cached-stale google.com is 142.250.74.46", DnsmasqLineKind.CACHED,
+                    Arguments.of(
+                            "cached-stale google.com is 142.250.74.46",
+                            DnsmasqLineKind.CACHED,
                             ReplyOutcome.CACHED_STALE),
-                    Arguments.of("config ads.doubleclick.test is 0.0.0.0", DnsmasqLineKind.CONFIG,
-                            ReplyOutcome.BLOCKED),
+                    Arguments.of(
+                            "config ads.doubleclick.test is 0.0.0.0", DnsmasqLineKind.CONFIG, ReplyOutcome.BLOCKED),
                     Arguments.of("config ads.doubleclick.test is ::", DnsmasqLineKind.CONFIG, ReplyOutcome.BLOCKED),
-                    Arguments.of("config ads.doubleclick.test is NXDOMAIN", DnsmasqLineKind.CONFIG,
-                            ReplyOutcome.BLOCKED),
-                    Arguments.of("config ads.doubleclick.test is NODATA-IPv6", DnsmasqLineKind.CONFIG,
-                            ReplyOutcome.BLOCKED),
-                    Arguments.of("config printer.example.test is 192.168.1.5", DnsmasqLineKind.CONFIG,
-                            ReplyOutcome.LOCAL),
-                    Arguments.of("config printer.example.test is fd00::5", DnsmasqLineKind.CONFIG,
-                            ReplyOutcome.LOCAL),
+                    Arguments.of(
+                            "config ads.doubleclick.test is NXDOMAIN", DnsmasqLineKind.CONFIG, ReplyOutcome.BLOCKED),
+                    Arguments.of(
+                            "config ads.doubleclick.test is NODATA-IPv6", DnsmasqLineKind.CONFIG, ReplyOutcome.BLOCKED),
+                    Arguments.of(
+                            "config printer.example.test is 192.168.1.5", DnsmasqLineKind.CONFIG, ReplyOutcome.LOCAL),
+                    Arguments.of("config printer.example.test is fd00::5", DnsmasqLineKind.CONFIG, ReplyOutcome.LOCAL),
                     Arguments.of("/etc/hosts localhost is 127.0.0.1", DnsmasqLineKind.HOSTS, ReplyOutcome.LOCAL),
-                    Arguments.of("/tmp/hosts/dhcp.cfg01411c openwrt.lan is 192.168.1.1", DnsmasqLineKind.HOSTS,
+                    Arguments.of(
+                            "/tmp/hosts/dhcp.cfg01411c openwrt.lan is 192.168.1.1",
+                            DnsmasqLineKind.HOSTS,
                             ReplyOutcome.LOCAL),
                     Arguments.of("DHCP laptop.lan is 192.168.1.100", DnsmasqLineKind.DHCP_NAME, ReplyOutcome.LOCAL),
-                    Arguments.of("validation example.com is BOGUS (EDE: DNSSEC bogus)", DnsmasqLineKind.DNSSEC,
+                    Arguments.of(
+                            "validation example.com is BOGUS (EDE: DNSSEC bogus)",
+                            DnsmasqLineKind.DNSSEC,
                             ReplyOutcome.BOGUS)));
         }
 
         @ParameterizedTest(name = "[{index}] {0}|{1}|{2}")
         @MethodSource("outcomeLines")
-        void outcomeInEveryLayout(String layout, String tag, String message, DnsmasqLineKind kind,
-                ReplyOutcome outcome) {
+        void outcomeInEveryLayout(
+                String layout, String tag, String message, DnsmasqLineKind kind, ReplyOutcome outcome) {
             DnsmasqChain c = new DnsmasqChain().from(tag, layout + message);
 
             assertThat(c.sink.replies).containsExactly(outcome);
@@ -368,18 +396,21 @@ class DnsmasqParserTest {
                     .dns("6 127.0.0.12/36611 query[A] ads.doubleclick.test from 127.0.0.12")
                     .dns("6 127.0.0.12/36611 config ads.doubleclick.test is 0.0.0.0");
 
-            assertThat(c.sink.queries).containsExactly(
-                    new Query("127.0.0.11", "example.com", "MX"),
-                    new Query("127.0.0.11", "www.example.com", "A"),
-                    new Query("127.0.0.12", "ads.doubleclick.test", "A"));
-            assertThat(c.sink.replies).containsExactly(ReplyOutcome.FORWARDED, ReplyOutcome.ANSWERED,
-                    ReplyOutcome.CACHED, ReplyOutcome.BLOCKED);
-            assertThat(c.lines()).containsOnly(
-                    entry(DnsmasqLineKind.QUERY, 3L),
-                    entry(DnsmasqLineKind.FORWARDED, 1L),
-                    entry(DnsmasqLineKind.REPLY, 1L),
-                    entry(DnsmasqLineKind.CACHED, 1L),
-                    entry(DnsmasqLineKind.CONFIG, 1L));
+            assertThat(c.sink.queries)
+                    .containsExactly(
+                            new Query("127.0.0.11", "example.com", "MX"),
+                            new Query("127.0.0.11", "www.example.com", "A"),
+                            new Query("127.0.0.12", "ads.doubleclick.test", "A"));
+            assertThat(c.sink.replies)
+                    .containsExactly(
+                            ReplyOutcome.FORWARDED, ReplyOutcome.ANSWERED, ReplyOutcome.CACHED, ReplyOutcome.BLOCKED);
+            assertThat(c.lines())
+                    .containsOnly(
+                            entry(DnsmasqLineKind.QUERY, 3L),
+                            entry(DnsmasqLineKind.FORWARDED, 1L),
+                            entry(DnsmasqLineKind.REPLY, 1L),
+                            entry(DnsmasqLineKind.CACHED, 1L),
+                            entry(DnsmasqLineKind.CONFIG, 1L));
             assertThat(c.drops()).isEmpty();
         }
     }
@@ -387,19 +418,20 @@ class DnsmasqParserTest {
     @Nested
     class StartUpLines {
         @ParameterizedTest
-        @ValueSource(strings = {
-            "started, version 2.90 cachesize 150",
-            "compile time options: IPv6 GNU-getopt no-DBus UBus no-i18n no-IDN DHCP DHCPv6 no-Lua TFTP",
-            "using nameserver 8.8.8.8#53",
-            "using nameserver 127.0.0.2#5300 for domain example.com",
-            "using only locally-known addresses for lan",
-            "read /etc/hosts - 4 names",
-            "DHCP, IP range 192.168.1.100 -- 192.168.1.249, lease time 12h",
-            "DHCPv6 stateless on br-lan",
-            "DHCP, sockets bound exclusively to interface br-lan",
-            "cleared cache",
-            "exiting on receipt of SIGTERM",
-        })
+        @ValueSource(
+                strings = {
+                    "started, version 2.90 cachesize 150",
+                    "compile time options: IPv6 GNU-getopt no-DBus UBus no-i18n no-IDN DHCP DHCPv6 no-Lua TFTP",
+                    "using nameserver 8.8.8.8#53",
+                    "using nameserver 127.0.0.2#5300 for domain example.com",
+                    "using only locally-known addresses for lan",
+                    "read /etc/hosts - 4 names",
+                    "DHCP, IP range 192.168.1.100 -- 192.168.1.249, lease time 12h",
+                    "DHCPv6 stateless on br-lan",
+                    "DHCP, sockets bound exclusively to interface br-lan",
+                    "cleared cache",
+                    "exiting on receipt of SIGTERM",
+                })
         void areCountedAsOtherWithoutEvent(String message) {
             DnsmasqChain c = new DnsmasqChain().dns(message).dhcp(message);
 
@@ -415,8 +447,8 @@ class DnsmasqParserTest {
         void ackWithHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
             assertThat(c.sink.eventCount()).isEqualTo(1);
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
@@ -425,8 +457,7 @@ class DnsmasqParserTest {
         void ackWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases).containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -434,16 +465,16 @@ class DnsmasqParserTest {
         void ackWithTrailingSpaceAsDnsmasqWritesItWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff ");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases).containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
         }
 
         @Test
         void ackWithTransactionId() {
-            DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 laptop-anna");
+            DnsmasqChain c =
+                    new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 laptop-anna");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "laptop-anna", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "laptop-anna", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -451,8 +482,7 @@ class DnsmasqParserTest {
         void ackWithTransactionIdWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "", NOW, 0));
+            assertThat(c.sink.leases).containsExactly(new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -460,7 +490,8 @@ class DnsmasqParserTest {
         void ackMacIsLowerCased() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 AA:BB:CC:DD:EE:0F Laptop");
 
-            assertThat(c.sink.leases).extracting(DhcpLease::mac, DhcpLease::hostname)
+            assertThat(c.sink.leases)
+                    .extracting(DhcpLease::mac, DhcpLease::hostname)
                     .containsExactly(tuple("aa:bb:cc:dd:ee:0f", "Laptop"));
         }
 
@@ -473,9 +504,14 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"DHCPACK(br-lan)", "DHCPACK(br-lan) not-an-address aa:bb:cc:dd:ee:ff",
-            "DHCPACK(br-lan 192.168.1.100 aa:bb:cc:dd:ee:ff", "DHCPRELEASE(br-lan) 192.168.1.300 aa:bb:cc:dd:ee:ff",
-            "DHCPREPLY(br-lan)x fd00::1 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff"})
+        @ValueSource(
+                strings = {
+                    "DHCPACK(br-lan)",
+                    "DHCPACK(br-lan) not-an-address aa:bb:cc:dd:ee:ff",
+                    "DHCPACK(br-lan 192.168.1.100 aa:bb:cc:dd:ee:ff",
+                    "DHCPRELEASE(br-lan) 192.168.1.300 aa:bb:cc:dd:ee:ff",
+                    "DHCPREPLY(br-lan)x fd00::1 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff"
+                })
         void malformedAckOrReleaseIsDropped(String message) {
             DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
@@ -484,7 +520,8 @@ class DnsmasqParserTest {
 
         @Test
         void overlongHostnameOrClientIdIsNotAnIdentity() {
-            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff " + "h".repeat(256))
+            DnsmasqChain c = new DnsmasqChain()
+                    .dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff " + "h".repeat(256))
                     .dhcp("DHCPACK(br-lan) 192.168.1.101 " + "aa:".repeat(300) + "ff laptop");
             assertThat(c.sink.eventCount()).isZero();
             assertThat(c.counters.dropCount(DropReason.BAD_DNSMASQ_LINE)).isEqualTo(2);
@@ -508,21 +545,22 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "DHCPDISCOVER(br-lan) aa:bb:cc:dd:ee:ff",
-            "DHCPOFFER(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
-            "DHCPREQUEST(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
-            "DHCPNAK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff wrong address",
-            "DHCPINFORM(br-lan) 192.168.1.20 aa:bb:cc:dd:ee:ff",
-            "DHCPDECLINE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
-            "DHCPSOLICIT(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff",
-            "DHCPADVERTISE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop",
-            "381195086 DHCPDISCOVER(veth-r) ce:35:af:a2:2b:95",
-            "381195086 DHCPOFFER(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
-            "381195086 DHCPREQUEST(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
-            "381195086 DHCPNAK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 wrong address",
-            "381195086 DHCPINFORM(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
-        })
+        @ValueSource(
+                strings = {
+                    "DHCPDISCOVER(br-lan) aa:bb:cc:dd:ee:ff",
+                    "DHCPOFFER(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
+                    "DHCPREQUEST(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
+                    "DHCPNAK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff wrong address",
+                    "DHCPINFORM(br-lan) 192.168.1.20 aa:bb:cc:dd:ee:ff",
+                    "DHCPDECLINE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff",
+                    "DHCPSOLICIT(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff",
+                    "DHCPADVERTISE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop",
+                    "381195086 DHCPDISCOVER(veth-r) ce:35:af:a2:2b:95",
+                    "381195086 DHCPOFFER(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
+                    "381195086 DHCPREQUEST(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
+                    "381195086 DHCPNAK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 wrong address",
+                    "381195086 DHCPINFORM(veth-r) 10.77.0.53 ce:35:af:a2:2b:95",
+                })
         void otherDhcpMessagesAreCountedWithoutEvent(String message) {
             DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
@@ -531,16 +569,17 @@ class DnsmasqParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "381195086 sent size:  4 option: 54 server-identifier  10.77.0.1",
-            "381195086 sent size:  1 option: 53 message-type  5",
-            "381195086 client provides name: laptop-anna",
-            "381195086 requested options: 1:netmask, 3:router, 6:dns-server",
-            "381195086 tags: lan, known, br-lan",
-            "381195086 available DHCP range: 10.77.0.50 -- 10.77.0.150",
-            "381195086 vendor class: MSFT 5.0",
-            "381195086 broadcast response",
-        })
+        @ValueSource(
+                strings = {
+                    "381195086 sent size:  4 option: 54 server-identifier  10.77.0.1",
+                    "381195086 sent size:  1 option: 53 message-type  5",
+                    "381195086 client provides name: laptop-anna",
+                    "381195086 requested options: 1:netmask, 3:router, 6:dns-server",
+                    "381195086 tags: lan, known, br-lan",
+                    "381195086 available DHCP range: 10.77.0.50 -- 10.77.0.150",
+                    "381195086 vendor class: MSFT 5.0",
+                    "381195086 broadcast response",
+                })
         void logDhcpDetailLinesAreCountedAsDetail(String message) {
             DnsmasqChain c = new DnsmasqChain().dhcp(message);
 
@@ -550,29 +589,29 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReplyWithDuidLltGivesTheMac() {
-            DnsmasqChain c = new DnsmasqChain().dhcp(
-                    "DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop");
+            DnsmasqChain c = new DnsmasqChain()
+                    .dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
         @Test
         void dhcpv6ReplyWithTransactionIdAndUpperCaseDuid() {
-            DnsmasqChain c = new DnsmasqChain().dhcp(
-                    "6183742 DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2A:3B:4C:5D:AA:BB:CC:DD:EE:FF");
+            DnsmasqChain c = new DnsmasqChain()
+                    .dhcp("6183742 DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2A:3B:4C:5D:AA:BB:CC:DD:EE:FF");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases).containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
         }
 
         @Test
         void dhcpv6ReplyWithDuidLlGivesTheMac() {
-            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:03:00:01:aa:bb:cc:dd:ee:ff phone");
+            DnsmasqChain c =
+                    new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:03:00:01:aa:bb:cc:dd:ee:ff phone");
 
-            assertThat(c.sink.leases).containsExactly(
-                    new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "phone", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "phone", NOW, 0));
         }
 
         @Test
@@ -586,7 +625,8 @@ class DnsmasqParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"deprecated", "address invalid", "lease not found", "confirm failed"})
         void dhcpv6ReplyWithAStatusInsteadOfAHostnameTeachesNothing(String status) {
-            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff " + status);
+            DnsmasqChain c = new DnsmasqChain()
+                    .dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff " + status);
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
@@ -594,19 +634,21 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6LinesWithoutAnAddressAreCountedNotDropped() {
-            DnsmasqChain reply = new DnsmasqChain().dhcp(
-                    "DHCPREPLY(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff no addresses available");
+            DnsmasqChain reply = new DnsmasqChain()
+                    .dhcp("DHCPREPLY(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff no addresses available");
             assertThat(reply.sink.eventCount()).isZero();
             reply.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
 
-            DnsmasqChain release = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain release =
+                    new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
             assertThat(release.sink.eventCount()).isZero();
             release.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
         }
 
         @Test
         void dhcpv6InformationRequestIsADhcpMessage() {
-            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPINFORMATION-REQUEST(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c = new DnsmasqChain()
+                    .dhcp("DHCPINFORMATION-REQUEST(br-lan) 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.eventCount()).isZero();
             c.assertOnlyLine(DnsmasqLineKind.DHCP_OTHER);
@@ -614,7 +656,8 @@ class DnsmasqParserTest {
 
         @Test
         void dhcpv6ReleaseGivesTheMac() {
-            DnsmasqChain c = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
+            DnsmasqChain c =
+                    new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
 
             assertThat(c.sink.releases).containsExactly(new DhcpRelease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", NOW));
         }
@@ -647,22 +690,24 @@ class DnsmasqParserTest {
             assertThat(c.sink.queries).containsExactly(new Query("192.168.1.10", "real.example", "A"));
             assertThat(c.sink.leases).hasSize(1);
             assertThat(c.sink.eventCount()).isEqualTo(2);
-            assertThat(new TreeMap<>(c.counters.programs().snapshot())).containsExactly(
-                    entry("_none", 1L),
-                    entry("dnsmasq", 1L),
-                    entry("dnsmasq-dhcp", 1L),
-                    entry("dnsmasqx", 1L),
-                    entry("kernel", 2L),
-                    entry("netifd", 1L),
-                    entry("odhcpd", 1L));
+            assertThat(new TreeMap<>(c.counters.programs().snapshot()))
+                    .containsExactly(
+                            entry("_none", 1L),
+                            entry("dnsmasq", 1L),
+                            entry("dnsmasq-dhcp", 1L),
+                            entry("dnsmasqx", 1L),
+                            entry("kernel", 2L),
+                            entry("netifd", 1L),
+                            entry("odhcpd", 1L));
             assertThat(c.lines()).containsOnly(entry(DnsmasqLineKind.QUERY, 1L), entry(DnsmasqLineKind.DHCP_ACK, 1L));
         }
 
         @Test
         void rfc5424LoggerLineReachesTheDnsmasqParser() {
-            DnsmasqChain c = new DnsmasqChain().line("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 -"
-                    + " [timeQuality tzKnown=\"1\" isSynced=\"0\"] 1 127.0.0.10/36096 query[A] google.com from"
-                    + " 127.0.0.10");
+            DnsmasqChain c = new DnsmasqChain()
+                    .line("<30>1 2026-11-22T01:59:45.999048+00:00 vm dnsmasq 5533 -"
+                            + " [timeQuality tzKnown=\"1\" isSynced=\"0\"] 1 127.0.0.10/36096 query[A] google.com from"
+                            + " 127.0.0.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("127.0.0.10", "google.com", "A"));
             assertThat(c.counters.programs().snapshot()).containsExactly(entry("dnsmasq", 1L));
@@ -670,7 +715,8 @@ class DnsmasqParserTest {
 
         @Test
         void lineWithoutHostnameReachesTheDnsmasqParser() {
-            DnsmasqChain c = new DnsmasqChain().line("<30>Nov 22 01:59:47 dnsmasq[5533]: query[A] google.com from 127.0.0.10");
+            DnsmasqChain c =
+                    new DnsmasqChain().line("<30>Nov 22 01:59:47 dnsmasq[5533]: query[A] google.com from 127.0.0.10");
 
             assertThat(c.onlyQuery()).isEqualTo(new Query("127.0.0.10", "google.com", "A"));
         }
@@ -684,8 +730,11 @@ class DnsmasqParserTest {
                     .line("<30>1 - vm dnsmasq - - [x@1 a=\"unterminated query[A] a.example from 1.2.3.4");
 
             assertThat(c.sink.eventCount()).isZero();
-            assertThat(c.drops()).containsOnly(entry(DropReason.BAD_PRI, 2L), entry(DropReason.BAD_HEADER, 1L),
-                    entry(DropReason.BAD_STRUCTURED_DATA, 1L));
+            assertThat(c.drops())
+                    .containsOnly(
+                            entry(DropReason.BAD_PRI, 2L),
+                            entry(DropReason.BAD_HEADER, 1L),
+                            entry(DropReason.BAD_STRUCTURED_DATA, 1L));
             assertThat(c.counters.programs().snapshot()).isEmpty();
         }
 

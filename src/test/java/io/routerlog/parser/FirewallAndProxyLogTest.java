@@ -30,10 +30,11 @@ class FirewallAndProxyLogTest {
                 + "DST=2001:db8:1::2 LEN=104 TC=0 HOPLIMIT=60 FLOWLBL=0 PROTO=ICMPv6 TYPE=128 CODE=0 ID=1 SEQ=1");
         line("<4>Nov 22 01:59:47 OpenWrt kernel: IN=br-lan OUT=eth1 SRC=192.168.1.5 DST=1.1.1.1 LEN=84 PROTO=UDP "
                 + "SPT=5353 DPT=53 LEN=64");
-        assertThat(packets).containsExactly(
-                new FirewallPacket("drop wan in:", "203.0.113.9", "198.51.100.2", "TCP", "22"),
-                new FirewallPacket("reject wan in:", "2001:db8::9", "2001:db8:1::2", "ICMPv6", ""),
-                new FirewallPacket("", "192.168.1.5", "1.1.1.1", "UDP", "53"));
+        assertThat(packets)
+                .containsExactly(
+                        new FirewallPacket("drop wan in:", "203.0.113.9", "198.51.100.2", "TCP", "22"),
+                        new FirewallPacket("reject wan in:", "2001:db8::9", "2001:db8:1::2", "ICMPv6", ""),
+                        new FirewallPacket("", "192.168.1.5", "1.1.1.1", "UDP", "53"));
     }
 
     @Test
@@ -48,16 +49,18 @@ class FirewallAndProxyLogTest {
 
     @Test
     void haproxyHttpLogs() {
-        line("<134>Nov 22 01:59:47 proxy haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in "
-                + "static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} \"GET /index.html HTTP/1.1\"");
+        line(
+                "<134>Nov 22 01:59:47 proxy haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in "
+                        + "static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} \"GET /index.html HTTP/1.1\"");
         line("<134>Nov 22 01:59:47 proxy haproxy[14389]: 2001:db8::5:40022 [06/Feb/2009:12:14:15.001] https-in~ "
                 + "api/app2 0/0/1/12/13 503 212 - - SC-- 3/3/0/0/0 0/0 \"POST /v1 HTTP/2.0\"");
         line("<134>1 2026-11-22T01:59:47Z proxy haproxy 14389 - - 192.168.1.7:1234 [22/Nov/2026:01:59:47.000] "
                 + "http-in http-in/<NOSRV> -1/-1/-1/-1/0 -1 0 - - PR-- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"");
-        assertThat(requests).containsExactly(
-                new HttpRequest("10.0.1.2", "http-in", "static", "200"),
-                new HttpRequest("2001:db8::5", "https-in", "api", "503"),
-                new HttpRequest("192.168.1.7", "http-in", "http-in", "-1"));
+        assertThat(requests)
+                .containsExactly(
+                        new HttpRequest("10.0.1.2", "http-in", "static", "200"),
+                        new HttpRequest("2001:db8::5", "https-in", "api", "503"),
+                        new HttpRequest("192.168.1.7", "http-in", "http-in", "-1"));
         assertThat(counters.dropCount(DropReason.BAD_HTTP_LINE)).isZero();
     }
 
@@ -69,6 +72,8 @@ class FirewallAndProxyLogTest {
         line("<134>Nov 22 01:59:47 proxy haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 "
                 + "10/0/30/69/109");
         assertThat(requests).isEmpty();
-        assertThat(counters.dropCount(DropReason.BAD_HTTP_LINE)).as("only the cut request").isEqualTo(1);
+        assertThat(counters.dropCount(DropReason.BAD_HTTP_LINE))
+                .as("only the cut request")
+                .isEqualTo(1);
     }
 }

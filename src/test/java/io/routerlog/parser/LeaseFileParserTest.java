@@ -13,6 +13,7 @@ class LeaseFileParserTest {
     private static final long SEEN = 1_767_225_000_000L;
     /** 2026-01-01T00:00:00Z. */
     private static final long NOW = 1_767_225_600_000L;
+
     private static final long LATER = 1_767_268_800L; // NOW + 12 h, in seconds as in the file
 
     private static List<DhcpLease> parse(String... lines) {
@@ -22,19 +23,24 @@ class LeaseFileParserTest {
     @Test
     void ipv4Lease() {
         assertThat(parse(LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:ff"))
-                .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff",
-                        SEEN, LATER * 1000));
+                .containsExactly(new DhcpLease(
+                        "192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff", SEEN, LATER * 1000));
     }
 
     @Test
     void ipv4LeasesInFileOrder() {
         assertThat(parse(
-                LATER + " aa:bb:cc:dd:ee:01 192.168.1.101 one *",
-                (LATER + 60) + " aa:bb:cc:dd:ee:02 192.168.1.102 two 01:aa:bb:cc:dd:ee:02",
-                (LATER + 120) + " AA:BB:CC:DD:EE:03 192.168.1.103 Three *"))
+                        LATER + " aa:bb:cc:dd:ee:01 192.168.1.101 one *",
+                        (LATER + 60) + " aa:bb:cc:dd:ee:02 192.168.1.102 two 01:aa:bb:cc:dd:ee:02",
+                        (LATER + 120) + " AA:BB:CC:DD:EE:03 192.168.1.103 Three *"))
                 .containsExactly(
                         new DhcpLease("192.168.1.101", "aa:bb:cc:dd:ee:01", "one", SEEN, LATER * 1000),
-                        new DhcpLease("192.168.1.102", "aa:bb:cc:dd:ee:02", "two", "01:aa:bb:cc:dd:ee:02", SEEN,
+                        new DhcpLease(
+                                "192.168.1.102",
+                                "aa:bb:cc:dd:ee:02",
+                                "two",
+                                "01:aa:bb:cc:dd:ee:02",
+                                SEEN,
                                 (LATER + 60) * 1000),
                         new DhcpLease("192.168.1.103", "aa:bb:cc:dd:ee:03", "Three", SEEN, (LATER + 120) * 1000));
     }
@@ -47,8 +53,8 @@ class LeaseFileParserTest {
 
     @Test
     void expiryZeroIsAnInfiniteLease() {
-        List<DhcpLease> leases = LeaseFileParser.parse(List.of("0 aa:bb:cc:dd:ee:ff 192.168.1.2 nas *"), SEEN,
-                Long.MAX_VALUE);
+        List<DhcpLease> leases =
+                LeaseFileParser.parse(List.of("0 aa:bb:cc:dd:ee:ff 192.168.1.2 nas *"), SEEN, Long.MAX_VALUE);
 
         assertThat(leases).containsExactly(new DhcpLease("192.168.1.2", "aa:bb:cc:dd:ee:ff", "nas", SEEN, 0));
     }
@@ -60,9 +66,9 @@ class LeaseFileParserTest {
         long justAfter = NOW / 1000 + 1;
 
         assertThat(parse(
-                past + " aa:bb:cc:dd:ee:01 192.168.1.101 old *",
-                exactlyNow + " aa:bb:cc:dd:ee:02 192.168.1.102 ending *",
-                justAfter + " aa:bb:cc:dd:ee:03 192.168.1.103 current *"))
+                        past + " aa:bb:cc:dd:ee:01 192.168.1.101 old *",
+                        exactlyNow + " aa:bb:cc:dd:ee:02 192.168.1.102 ending *",
+                        justAfter + " aa:bb:cc:dd:ee:03 192.168.1.103 current *"))
                 .extracting(DhcpLease::hostname)
                 .containsExactly("current");
     }
@@ -70,20 +76,40 @@ class LeaseFileParserTest {
     @Test
     void dhcpv6LeasesAfterDuidLine() {
         assertThat(parse(
-                LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:ff",
-                "duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55",
-                LATER + " 305419896 fd00::1a2b laptop 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff",
-                LATER + " 17 fd00::77 phone 00:03:00:01:12:34:56:78:9A:BC",
-                "0 T99 fd00::99 * 00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11"))
+                        LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:ff",
+                        "duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55",
+                        LATER + " 305419896 fd00::1a2b laptop 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff",
+                        LATER + " 17 fd00::77 phone 00:03:00:01:12:34:56:78:9A:BC",
+                        "0 T99 fd00::99 * 00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11"))
                 .containsExactly(
-                        new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff", SEEN,
+                        new DhcpLease(
+                                "192.168.1.100",
+                                "aa:bb:cc:dd:ee:ff",
+                                "laptop",
+                                "01:aa:bb:cc:dd:ee:ff",
+                                SEEN,
                                 LATER * 1000),
-                        new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop",
-                                "00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff", SEEN, LATER * 1000),
-                        new DhcpLease("fd00::77", "12:34:56:78:9a:bc", "phone", "00:03:00:01:12:34:56:78:9A:BC", SEEN,
+                        new DhcpLease(
+                                "fd00::1a2b",
+                                "aa:bb:cc:dd:ee:ff",
+                                "laptop",
+                                "00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff",
+                                SEEN,
                                 LATER * 1000),
-                        new DhcpLease("fd00::99", "66:55:44:33:22:11", "",
-                                "00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11", SEEN, 0));
+                        new DhcpLease(
+                                "fd00::77",
+                                "12:34:56:78:9a:bc",
+                                "phone",
+                                "00:03:00:01:12:34:56:78:9A:BC",
+                                SEEN,
+                                LATER * 1000),
+                        new DhcpLease(
+                                "fd00::99",
+                                "66:55:44:33:22:11",
+                                "",
+                                "00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11",
+                                SEEN,
+                                0));
     }
 
     @Test
@@ -101,26 +127,29 @@ class LeaseFileParserTest {
 
     @Test
     void duidLineIsNotALease() {
-        assertThat(parse("duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55",
-                "duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55 extra field here")).isEmpty();
+        assertThat(parse(
+                        "duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55",
+                        "duid 00:01:00:01:2a:00:00:01:00:11:22:33:44:55 extra field here"))
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "   ",
-        "# comment line here",
-        "hello world foo bar",
-        "soon aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
-        "1.5e9 aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
-        "1767268800 aa:bb:cc:dd:ee:ff",
-        "1767268800 aa:bb:cc:dd:ee:ff 192.168.1.100",
-        "1767268800 aa:bb:cc:dd:ee:ff not-an-ip laptop *",
-        "1767268800 aa:bb:cc:dd:ee:ff 192.168.1.300 laptop *",
-        "1767268800 aa:bb:cc:dd:ee:ff 192.168.1 laptop *",
-        "1767268800 aa:bb:cc:dd:ee:ff fd00::1::2 laptop *",
-        "99999999999999999999 aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "# comment line here",
+                "hello world foo bar",
+                "soon aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
+                "1.5e9 aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
+                "1767268800 aa:bb:cc:dd:ee:ff",
+                "1767268800 aa:bb:cc:dd:ee:ff 192.168.1.100",
+                "1767268800 aa:bb:cc:dd:ee:ff not-an-ip laptop *",
+                "1767268800 aa:bb:cc:dd:ee:ff 192.168.1.300 laptop *",
+                "1767268800 aa:bb:cc:dd:ee:ff 192.168.1 laptop *",
+                "1767268800 aa:bb:cc:dd:ee:ff fd00::1::2 laptop *",
+                "99999999999999999999 aa:bb:cc:dd:ee:ff 192.168.1.100 laptop *",
+            })
     void garbageLinesAreSkipped(String garbage) {
         List<DhcpLease> leases = parse(
                 LATER + " aa:bb:cc:dd:ee:01 192.168.1.101 before *",

@@ -29,9 +29,11 @@ class ClientAnonymizerTest {
 
     @Test
     void hashingIsKeyedStableAndShort() {
-        ClientAnonymizer a = new ClientAnonymizer(ClientAnonymizer.Mode.HASH, "k1-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
+        ClientAnonymizer a = new ClientAnonymizer(
+                ClientAnonymizer.Mode.HASH, "k1-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
         ClientAnonymizer b = a.copy();
-        ClientAnonymizer other = new ClientAnonymizer(ClientAnonymizer.Mode.HASH, "k2-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
+        ClientAnonymizer other = new ClientAnonymizer(
+                ClientAnonymizer.Mode.HASH, "k2-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
         String h = stored(a, "192.168.1.23");
         assertThat(h).matches("anon-[0-9a-f]{16}");
         assertThat(stored(b, "192.168.1.23")).isEqualTo(h);
@@ -43,7 +45,8 @@ class ClientAnonymizerTest {
 
     @Test
     void everySpellingOfAnAddressGetsOnePseudonym() {
-        ClientAnonymizer a = new ClientAnonymizer(ClientAnonymizer.Mode.HASH, "k1-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
+        ClientAnonymizer a = new ClientAnonymizer(
+                ClientAnonymizer.Mode.HASH, "k1-sixteen-chars".getBytes(StandardCharsets.US_ASCII));
         String h = stored(a, "192.168.1.23");
         assertThat(stored(a, "::ffff:192.168.1.23")).isEqualTo(h);
         assertThat(stored(a, "::FFFF:C0A8:0117")).isEqualTo(h);

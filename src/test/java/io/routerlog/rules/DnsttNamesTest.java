@@ -39,7 +39,8 @@ class DnsttNamesTest {
         assertThat(id("AERUKZ4JVPG672FBUKR2JJNGU6UA")).isEqualTo(CLIENT_ID);
         assertThat(id("AeRuKz4JvPg672fBuKr2JjNgU6uA")).isEqualTo(CLIENT_ID);
         assertThat(id("aerukz.4jvpg6.72fbukr2jjngu6ua")).isEqualTo(CLIENT_ID);
-        assertThat(id("a.e.r.u.k.z.4.j.v.p.g.6.7.2.f.b.u.k.r.2.j.j.n.g.u.6.u.a")).isEqualTo(CLIENT_ID);
+        assertThat(id("a.e.r.u.k.z.4.j.v.p.g.6.7.2.f.b.u.k.r.2.j.j.n.g.u.6.u.a"))
+                .isEqualTo(CLIENT_ID);
     }
 
     @Test
@@ -53,9 +54,18 @@ class DnsttNamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "aerukz4jvpg672fbukr2jjngu6u1", "aerukz4jvpg672fbukr2jjngu6u8",
-        "aerukz4jvpg672fbukr2jjngu6u=", "aerukz4jvpg672fbukr2jjngu6u-", "aerukz4jvpg672fbukr2jjngu6uaaa",
-        "www", "aerukz4jvpg672fbukr2jjngu6u", "aerukz.4jvpg672fbukr2jjngu"})
+    @ValueSource(
+            strings = {
+                "",
+                "aerukz4jvpg672fbukr2jjngu6u1",
+                "aerukz4jvpg672fbukr2jjngu6u8",
+                "aerukz4jvpg672fbukr2jjngu6u=",
+                "aerukz4jvpg672fbukr2jjngu6u-",
+                "aerukz4jvpg672fbukr2jjngu6uaaa",
+                "www",
+                "aerukz4jvpg672fbukr2jjngu6u",
+                "aerukz.4jvpg672fbukr2jjngu"
+            })
     void notDnsttNames(String labels) {
         // a character outside A-Z2-7, or a length of 1, 3 or 6 characters past a group of 8 (25, 27, 30)
         assertThat(has(labels)).isFalse();
@@ -64,7 +74,8 @@ class DnsttNamesTest {
     @Test
     void wireLengthCountsALengthBytePerLabelAndTheRoot() {
         // aerukz4jvpg672fbukr2jjngu6ua.t.example.com: 28+1 + 1+1 + 7+1 + 3+1 + 1 = 44
-        assertThat(DnsttNames.wireLength("aerukz4jvpg672fbukr2jjngu6ua.t.example.com".length())).isEqualTo(44);
+        assertThat(DnsttNames.wireLength("aerukz4jvpg672fbukr2jjngu6ua.t.example.com".length()))
+                .isEqualTo(44);
     }
 
     @Test
@@ -72,11 +83,11 @@ class DnsttNamesTest {
         DnsmasqChain c = new DnsmasqChain("other.test", "t.example.com")
                 .dns("5 10.0.0.5/41000 query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.5")
                 .dns("query[TXT] AERUKZ4JVPG67Y5RWKZQK2DFNRWG6.T.EXAMPLE.COM. from 2001:db8::53");
-        assertThat(c.sink.tunnels).containsExactly(
-                new Tunnel(1, "10.0.0.5", true, CLIENT_ID, 12 + 44 + 4 + 11),
-                new Tunnel(1, "2001:db8::53", true, CLIENT_ID, 12 + 45 + 4 + 11));
-        assertThat(c.sink.queries).extracting(Query::domain)
-                .containsExactly("t.example.com", "t.example.com");
+        assertThat(c.sink.tunnels)
+                .containsExactly(
+                        new Tunnel(1, "10.0.0.5", true, CLIENT_ID, 12 + 44 + 4 + 11),
+                        new Tunnel(1, "2001:db8::53", true, CLIENT_ID, 12 + 45 + 4 + 11));
+        assertThat(c.sink.queries).extracting(Query::domain).containsExactly("t.example.com", "t.example.com");
     }
 
     @Test
@@ -101,7 +112,10 @@ class DnsttNamesTest {
     void theLongestMatchingTunnelDomainWins() {
         DnsmasqChain c = new DnsmasqChain("example.com", "t.example.com")
                 .dns("query[TXT] aerukz4jvpg672fbukr2jjngu6ua.t.example.com from 10.0.0.8");
-        assertThat(c.sink.tunnels).singleElement().extracting(Tunnel::domainIndex).isEqualTo(1);
+        assertThat(c.sink.tunnels)
+                .singleElement()
+                .extracting(Tunnel::domainIndex)
+                .isEqualTo(1);
         assertThat(c.sink.queries.get(0).domain()).isEqualTo("t.example.com");
     }
 }

@@ -18,15 +18,17 @@ class NamesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "WWW.Example.COM|www.example.com",
-        "example.org.|example.org",
-        ".|.",
-        "''|.",
-        "<name unprintable>|<name unprintable>",
-        "_dmarc.Example.com|_dmarc.example.com",
-        "a\\b.test|a\\092b.test",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "WWW.Example.COM|www.example.com",
+                "example.org.|example.org",
+                ".|.",
+                "''|.",
+                "<name unprintable>|<name unprintable>",
+                "_dmarc.Example.com|_dmarc.example.com",
+                "a\\b.test|a\\092b.test",
+            })
     void storedForm(String name, String stored) {
         assertThat(stored(name)).isEqualTo(stored);
     }
@@ -34,8 +36,11 @@ class NamesTest {
     @Test
     void everyByteThatIsNotPrintableAsciiIsEscaped() {
         assertThat(stored("caf\u00e9.test")).isEqualTo("caf\\195\\169.test");
-        assertThat(stored("b\u00dccher.de")).as("only ASCII is lower-cased (RFC 4343)").isEqualTo("b\\195\\156cher.de");
-        assertThat(stored(new byte[] {'a', 0, 'b', '\n', 'c', 0x7f, (byte) 0xff})).isEqualTo("a\\000b\\010c\\127\\255");
+        assertThat(stored("b\u00dccher.de"))
+                .as("only ASCII is lower-cased (RFC 4343)")
+                .isEqualTo("b\\195\\156cher.de");
+        assertThat(stored(new byte[] {'a', 0, 'b', '\n', 'c', 0x7f, (byte) 0xff}))
+                .isEqualTo("a\\000b\\010c\\127\\255");
     }
 
     @Test
@@ -68,7 +73,8 @@ class NamesTest {
     @Test
     void overLongNamesKeepTheirRegistrableDomain() {
         assertThat(shortened(labels(5) + "t.exfil.Example.co.uk")).isEqualTo("example.co.uk");
-        assertThat(shortened(labels(5) + "tunnel.someone.duckdns.org")).as("private suffixes count")
+        assertThat(shortened(labels(5) + "tunnel.someone.duckdns.org"))
+                .as("private suffixes count")
                 .isEqualTo("someone.duckdns.org");
         assertThat(shortened(labels(5) + "x.example.com")).isEqualTo("example.com");
     }
@@ -79,7 +85,8 @@ class NamesTest {
         assertThat(shortened(labels(5) + "a\u0001b.example.com")).isEqualTo("example.com");
         assertThat(shortened("z".repeat(300))).isEqualTo("z".repeat(253));
         assertThat(shortened(labels(4) + "y".repeat(300))).hasSize(253);
-        assertThat(shortened("q".repeat(100) + "." + labels(4) + "x.example.com")).as("labels over 63 characters")
+        assertThat(shortened("q".repeat(100) + "." + labels(4) + "x.example.com"))
+                .as("labels over 63 characters")
                 .isEqualTo("example.com");
     }
 }

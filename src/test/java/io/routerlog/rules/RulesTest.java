@@ -11,16 +11,16 @@ import io.routerlog.stats.DropReason;
 import io.routerlog.testing.DnsmasqChain;
 import io.routerlog.testing.RecordingSink.Query;
 import io.routerlog.testing.RecordingSink.Tunnel;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.nio.charset.StandardCharsets;
 
 /** The rules every source shares, seen through log lines (packets go through the same class). */
 class RulesTest {
-    private static final ClientAnonymizer HASH = new ClientAnonymizer(ClientAnonymizer.Mode.HASH,
-            "a-key-of-16-chars".getBytes(StandardCharsets.US_ASCII));
+    private static final ClientAnonymizer HASH =
+            new ClientAnonymizer(ClientAnonymizer.Mode.HASH, "a-key-of-16-chars".getBytes(StandardCharsets.US_ASCII));
 
     private static String pseudonym(String address) {
         return HASH.copy().anonymize(address);
@@ -42,8 +42,7 @@ class RulesTest {
                 .dns("3 FD00:0:0:0:0:0:0:5/4000 query[A] a.test from FD00:0:0:0:0:0:0:5")
                 .dhcp("DHCPACK(br-lan) ::FFFF:192.168.1.23 aa:bb:cc:dd:ee:ff laptop");
 
-        assertThat(c.sink.queries).extracting(Query::client)
-                .containsExactly("192.168.1.23", "192.168.1.23", "fd00::5");
+        assertThat(c.sink.queries).extracting(Query::client).containsExactly("192.168.1.23", "192.168.1.23", "fd00::5");
         assertThat(c.sink.leases).extracting(DhcpLease::ip).containsExactly("192.168.1.23");
     }
 
@@ -53,17 +52,21 @@ class RulesTest {
                 .dns("query[A] a.test from ::ffff:192.168.1.23")
                 .dhcp("DHCPACK(br-lan) 192.168.1.23 aa:bb:cc:dd:ee:ff laptop")
                 .dhcp("DHCPRELEASE(br-lan) 192.168.1.23 aa:bb:cc:dd:ee:ff")
-                .from("kernel", "[ 1.0] fwd lan: IN=br-lan OUT=wan SRC=192.168.1.23 DST=203.0.113.9 LEN=60 "
-                        + "PROTO=TCP SPT=5555 DPT=443")
-                .from("haproxy[1]", "192.168.1.23:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 "
-                        + "10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"");
+                .from(
+                        "kernel",
+                        "[ 1.0] fwd lan: IN=br-lan OUT=wan SRC=192.168.1.23 DST=203.0.113.9 LEN=60 "
+                                + "PROTO=TCP SPT=5555 DPT=443")
+                .from(
+                        "haproxy[1]",
+                        "192.168.1.23:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 "
+                                + "10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"");
 
         String device = pseudonym("192.168.1.23");
         assertThat(c.sink.queries).containsExactly(new Query(device, "a.test", "A"));
         assertThat(c.sink.leases).isEmpty();
         assertThat(c.sink.releases).isEmpty();
-        assertThat(c.sink.firewall).containsExactly(
-                new FirewallPacket("fwd lan:", device, pseudonym("203.0.113.9"), "TCP", "443"));
+        assertThat(c.sink.firewall)
+                .containsExactly(new FirewallPacket("fwd lan:", device, pseudonym("203.0.113.9"), "TCP", "443"));
         assertThat(c.sink.http).containsExactly(new HttpRequest(device, "http-in", "static", "200"));
     }
 
@@ -91,8 +94,8 @@ class RulesTest {
 
         assertThat(c.onlyQuery()).isEqualTo(new Query("10.0.0.5", "t.example.com", "TXT"));
         assertThat(c.sink.shortened).as("folded, not shortened").isEmpty();
-        assertThat(c.sink.tunnels).containsExactly(
-                new Tunnel(0, "10.0.0.5", true, 0x0123456789abcdefL, 12 + name.length() + 2 + 4 + 11));
+        assertThat(c.sink.tunnels)
+                .containsExactly(new Tunnel(0, "10.0.0.5", true, 0x0123456789abcdefL, 12 + name.length() + 2 + 4 + 11));
     }
 
     @Test

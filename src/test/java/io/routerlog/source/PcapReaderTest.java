@@ -10,6 +10,7 @@ import io.routerlog.testing.PcapWriter.Format;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,16 +20,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.Type;
-import java.nio.charset.StandardCharsets;
 
 class PcapReaderTest {
     private final List<String> seen = new ArrayList<>();
     private final PacketCounters counters = new PacketCounters();
     private final DnsMessageSink sink = (buf, src, dst, addrLen, off, len) -> {
         try {
-            seen.add(InetAddress.getByAddress(Arrays.copyOfRange(buf, src, src + addrLen)).getHostAddress() + ">"
-                    + InetAddress.getByAddress(Arrays.copyOfRange(buf, dst, dst + addrLen)).getHostAddress() + " "
-                    + new org.xbill.DNS.Message(Arrays.copyOfRange(buf, off, off + len)).getQuestion().getName()
+            seen.add(InetAddress.getByAddress(Arrays.copyOfRange(buf, src, src + addrLen))
+                            .getHostAddress() + ">"
+                    + InetAddress.getByAddress(Arrays.copyOfRange(buf, dst, dst + addrLen))
+                            .getHostAddress() + " "
+                    + new org.xbill.DNS.Message(Arrays.copyOfRange(buf, off, off + len))
+                            .getQuestion()
+                            .getName()
                     + " " + len);
         } catch (IOException e) {
             seen.add("undecodable " + len);
@@ -65,7 +69,8 @@ class PcapReaderTest {
         assertThat(seen).containsExactlyElementsOf(SAMPLE);
         assertThat(counters.packets.sum()).isEqualTo(4);
         assertThat(counters.dnsMessages.sum()).isEqualTo(4);
-        assertThat(counters.truncatedFiles.sum() + counters.malformed.sum() + counters.notDns.sum()).isZero();
+        assertThat(counters.truncatedFiles.sum() + counters.malformed.sum() + counters.notDns.sum())
+                .isZero();
     }
 
     @ParameterizedTest
@@ -76,8 +81,10 @@ class PcapReaderTest {
         w.frame(PcapWriter.link(writeAs, PcapWriter.udp("10.0.0.2", 1234, "10.0.0.1", 53, Q)));
         w.frame(PcapWriter.link(writeAs, PcapWriter.udp("2001:db8::2", 1234, "2001:db8::1", 53, Q)));
         read(w.bytes());
-        assertThat(seen).containsExactly("10.0.0.2>10.0.0.1 www.example.com. " + Q.length,
-                "2001:db8:0:0:0:0:0:2>2001:db8:0:0:0:0:0:1 www.example.com. " + Q.length);
+        assertThat(seen)
+                .containsExactly(
+                        "10.0.0.2>10.0.0.1 www.example.com. " + Q.length,
+                        "2001:db8:0:0:0:0:0:2>2001:db8:0:0:0:0:0:1 www.example.com. " + Q.length);
     }
 
     @Test
@@ -97,8 +104,11 @@ class PcapReaderTest {
                 .frame(PcapWriter.vlanEthernet(PcapWriter.udp("10.1.1.1", 5, "10.1.1.2", 53, Q)))
                 .ip(PcapWriter.tcp("10.1.1.1", 5000, "10.1.1.2", 53, PcapWriter.tcpDns(Q, q2)))
                 .bytes());
-        assertThat(seen).containsExactly("10.1.1.1>10.1.1.2 www.example.com. " + Q.length,
-                "10.1.1.1>10.1.1.2 www.example.com. " + Q.length, "10.1.1.1>10.1.1.2 b.example. " + q2.length);
+        assertThat(seen)
+                .containsExactly(
+                        "10.1.1.1>10.1.1.2 www.example.com. " + Q.length,
+                        "10.1.1.1>10.1.1.2 www.example.com. " + Q.length,
+                        "10.1.1.1>10.1.1.2 b.example. " + q2.length);
     }
 
     @Test
@@ -164,9 +174,14 @@ class PcapReaderTest {
                 b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
             }
             byte[] input = b;
-            assertThatCode(() -> new PcapReader((buf, s, d, a, off, len) -> {
-                assertThat(off + len).isLessThanOrEqualTo(buf.length);
-            }, new PacketCounters(), 53).read(new ByteArrayInputStream(input))).doesNotThrowAnyException();
+            assertThatCode(() -> new PcapReader(
+                                    (buf, s, d, a, off, len) -> {
+                                        assertThat(off + len).isLessThanOrEqualTo(buf.length);
+                                    },
+                                    new PacketCounters(),
+                                    53)
+                            .read(new ByteArrayInputStream(input)))
+                    .doesNotThrowAnyException();
         }
     }
 

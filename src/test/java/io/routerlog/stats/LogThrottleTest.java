@@ -2,14 +2,14 @@ package io.routerlog.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogThrottleTest {
@@ -19,7 +19,9 @@ class LogThrottleTest {
         assertThat(throttle.permits()).isTrue();
         assertThat(throttle.permits()).isFalse();
         assertThat(throttle.permits()).isFalse();
-        assertThat(LogThrottle.perMinute().permits()).as("each throttle counts on its own").isTrue();
+        assertThat(LogThrottle.perMinute().permits())
+                .as("each throttle counts on its own")
+                .isTrue();
     }
 
     @Test

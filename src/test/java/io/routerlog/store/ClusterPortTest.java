@@ -9,10 +9,10 @@ import io.routerlog.testing.ListeningSockets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /** What a local process can do with a single node's cluster port. */
 class ClusterPortTest {
@@ -29,12 +29,13 @@ class ClusterPortTest {
     @Test
     void aHazelcastClientCannotConnectToASingleNode() throws Exception {
         try (Store store = Store.start(StoreSettings.singleNode(10_000, 1000, Duration.ofHours(1)))) {
-            store.pairs().add(new HashMap<>(Map.of(new PairKey("192.168.1.20", "private.example",
-                    "A"), 1L)), 10_000);
+            store.pairs().add(new HashMap<>(Map.of(new PairKey("192.168.1.20", "private.example", "A"), 1L)), 10_000);
             InetSocketAddress member = store.memberAddress();
             assertThat(member.getAddress().isLoopbackAddress()).isTrue();
             assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(client(store.hazelcastClusterName(), member))
-                    .shutdown()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Unable to connect");
+                            .shutdown())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Unable to connect");
             assertThat(store.pairs().size()).as("nothing read or cleared").isEqualTo(1);
         }
     }
@@ -44,7 +45,8 @@ class ClusterPortTest {
         Assumptions.assumeTrue(ListeningSockets.available(), "reads /proc/net (Linux)");
         try (Store store = Store.start(StoreSettings.singleNode(10_000, 1000, Duration.ofHours(1)))) {
             assertThat(ListeningSockets.tcp(store.memberAddress().getPort()))
-                    .isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+                    .isNotEmpty()
+                    .allMatch(InetAddress::isLoopbackAddress);
         }
     }
 }

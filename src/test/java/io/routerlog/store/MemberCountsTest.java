@@ -32,7 +32,7 @@ class MemberCountsTest {
     void mergingTwoDivergedCopiesGivesWhatBothSidesCounted() {
         // before a split both sides hold A=10, B=4
         MemberCounts before = MemberCounts.of(A, 10).plus(B, 4);
-        MemberCounts sideA = before.plus(A, 6);          // A kept counting on its side
+        MemberCounts sideA = before.plus(A, 6); // A kept counting on its side
         MemberCounts sideB = before.plus(B, 5).plus(C, 2); // B and a new member C on the other
         MemberCounts merged = sideA.mergeMax(sideB);
         assertThat(merged.sum()).isEqualTo(10 + 4 + 6 + 5 + 2);

@@ -41,8 +41,12 @@ public class PackedCountersTest {
         p.add("forwarded", 0);
         p.add(new PairKey("::1", "😀.example", "A"), 1);
         assertThat(p.entries()).isEqualTo(4);
-        assertThat(read(p)).containsExactly("192.168.1.2|bücher.example|AAAA|5",
-                "wan-drop|10.0.0.1|10.0.0.2|TCP|22|" + Long.MAX_VALUE, "forwarded|0", "::1|😀.example|A|1");
+        assertThat(read(p))
+                .containsExactly(
+                        "192.168.1.2|bücher.example|AAAA|5",
+                        "wan-drop|10.0.0.1|10.0.0.2|TCP|22|" + Long.MAX_VALUE,
+                        "forwarded|0",
+                        "::1|😀.example|A|1");
     }
 
     @Test
@@ -82,7 +86,8 @@ public class PackedCountersTest {
         assertThat(read(a)).isEqualTo(read(pack(pairs)));
 
         InternalSerializationService ss = new DefaultSerializationServiceBuilder()
-                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization()).build();
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+                .build();
         Data data = ss.toData(a);
         PackedCounters back = ss.toObject(data);
         assertThat(back.entries()).isEqualTo(5000);

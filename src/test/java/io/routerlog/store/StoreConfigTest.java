@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.instance.EndpointQualifier;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** The Hazelcast configuration the store builds from routerlog's settings. */
 class StoreConfigTest {
@@ -25,8 +25,9 @@ class StoreConfigTest {
 
     @Test
     void theClusterPortSpeaksTheMemberProtocolOnly() {
-        for (ClusterSettings cluster : List.of(ClusterSettings.single(), new ClusterSettings(List.of("10.0.0.1"),
-                5701, "lab", null, null, false, null))) {
+        for (ClusterSettings cluster : List.of(
+                ClusterSettings.single(),
+                new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null))) {
             Config c = config(cluster, 1);
             assertThat(c.getAdvancedNetworkConfig().isEnabled()).isTrue();
             assertThat(c.getAdvancedNetworkConfig().getEndpointConfigs().keySet())
@@ -37,16 +38,21 @@ class StoreConfigTest {
     @Test
     void theSecretChangesTheNameMembersJoinWithAndNoOneKnowsASingleNodesName() {
         ClusterSettings plain = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null);
-        ClusterSettings secret = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null,
-                "correct horse battery staple");
-        ClusterSettings other = new ClusterSettings(List.of("10.0.0.1"), 5701, "lab", null, null, false, null,
-                "correct horse battery stable");
+        ClusterSettings secret = new ClusterSettings(
+                List.of("10.0.0.1"), 5701, "lab", null, null, false, null, "correct horse battery staple");
+        ClusterSettings other = new ClusterSettings(
+                List.of("10.0.0.1"), 5701, "lab", null, null, false, null, "correct horse battery stable");
         assertThat(config(plain, 1).getClusterName()).isEqualTo("lab");
-        assertThat(config(secret, 1).getClusterName()).isEqualTo(secret.joinName()).matches("lab-[0-9a-f]{32}")
-                .isNotEqualTo(other.joinName()).doesNotContain("horse");
-        assertThat(config(secret, 1).getProperty("hazelcast.logging.details.enabled")).isEqualTo("false");
+        assertThat(config(secret, 1).getClusterName())
+                .isEqualTo(secret.joinName())
+                .matches("lab-[0-9a-f]{32}")
+                .isNotEqualTo(other.joinName())
+                .doesNotContain("horse");
+        assertThat(config(secret, 1).getProperty("hazelcast.logging.details.enabled"))
+                .isEqualTo("false");
         assertThat(secret.toString()).doesNotContain("horse");
-        assertThat(config(ClusterSettings.single(), 1).getClusterName()).startsWith("routerlog-single-")
+        assertThat(config(ClusterSettings.single(), 1).getClusterName())
+                .startsWith("routerlog-single-")
                 .isNotEqualTo(config(ClusterSettings.single(), 1).getClusterName());
     }
 
@@ -65,8 +71,10 @@ class StoreConfigTest {
 
     @Test
     void memberListInterfaceAndPublicAddress() {
-        Config c = config(new ClusterSettings(List.of("10.0.0.1", "10.0.0.2:5702"), 5710, "lab", "10.0.*.*",
-                "203.0.113.5:5710", false, null), 2);
+        Config c = config(
+                new ClusterSettings(
+                        List.of("10.0.0.1", "10.0.0.2:5702"), 5710, "lab", "10.0.*.*", "203.0.113.5:5710", false, null),
+                2);
         JoinConfig join = c.getAdvancedNetworkConfig().getJoin();
         assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
         assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.1", "10.0.0.2:5702");
@@ -74,16 +82,29 @@ class StoreConfigTest {
         assertThat(memberEndpoint(c).getPort()).isEqualTo(5710);
         assertThat(memberEndpoint(c).getInterfaces().getInterfaces()).containsExactly("10.0.*.*");
         assertThat(memberEndpoint(c).getPublicAddress()).isEqualTo("203.0.113.5:5710");
-        for (String map : List.of(Store.PAIRS, Store.REPLIES, Store.IDENTITIES, Store.TUNNEL_SESSIONS,
-                Store.TUNNEL_COUNTERS, Store.TUNNEL_PEAKS)) {
+        for (String map : List.of(
+                Store.PAIRS,
+                Store.REPLIES,
+                Store.IDENTITIES,
+                Store.TUNNEL_SESSIONS,
+                Store.TUNNEL_COUNTERS,
+                Store.TUNNEL_PEAKS)) {
             assertThat(c.getMapConfig(map).getBackupCount()).as(map).isEqualTo(2);
         }
     }
 
     @Test
     void multicastAndKubernetesAreHazelcastsOwnDiscovery() {
-        Config c = config(new ClusterSettings(List.of(), 5701, "routerlog", null, null, true,
-                "routerlog-cluster.monitoring.svc.cluster.local"), 1);
+        Config c = config(
+                new ClusterSettings(
+                        List.of(),
+                        5701,
+                        "routerlog",
+                        null,
+                        null,
+                        true,
+                        "routerlog-cluster.monitoring.svc.cluster.local"),
+                1);
         JoinConfig join = c.getAdvancedNetworkConfig().getJoin();
         assertThat(join.getMulticastConfig().isEnabled()).isTrue();
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
@@ -115,12 +136,13 @@ class StoreConfigTest {
         UUID b = new UUID(0, 2);
         MemberCounts left = MemberCounts.of(a, 10, 3).plus(b, 4, 1);
         MemberCounts right = MemberCounts.of(a, 7, 2).plus(b, 9, 2);
-        assertThat(((MemberCounts) new MergePolicies.CountersByMember().combine(left, right)).sum()).isEqualTo(19);
+        assertThat(((MemberCounts) new MergePolicies.CountersByMember().combine(left, right)).sum())
+                .isEqualTo(19);
         assertThat(new MergePolicies.Highest().combine(5L, 8L)).isEqualTo(8L);
         TunnelLabels gb = new TunnelLabels("t", "GB", 1);
         TunnelLabels de = new TunnelLabels("t", "DE", 2);
-        TunnelSession s = (TunnelSession) new MergePolicies.LatestSession().combine(
-                new TunnelSession(100, gb, 500, gb), new TunnelSession(50, de, 400, de));
+        TunnelSession s = (TunnelSession) new MergePolicies.LatestSession()
+                .combine(new TunnelSession(100, gb, 500, gb), new TunnelSession(50, de, 400, de));
         assertThat(s.firstSeenMillis()).isEqualTo(50);
         assertThat(s.firstLabels()).isEqualTo(de);
         assertThat(s.lastSeenMillis()).isEqualTo(500);

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.Objects;
 
 /** The store on a real (single) Hazelcast member. */
 class StoreTest {
@@ -49,7 +49,9 @@ class StoreTest {
             assertThat(size).isLessThanOrEqualTo(2710).isGreaterThanOrEqualTo(2700);
             assertThat(owned(store.pairs())).hasSize(size);
             assertThat(store.pairs().ownedSize()).isEqualTo(size);
-            Waiting.upTo(Duration.ofSeconds(10), Duration.ofMillis(50),
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(50),
                     () -> store.pairs().evicted() >= offered - size);
             assertThat(store.pairs().evicted()).isEqualTo(offered - size);
         }
@@ -60,7 +62,9 @@ class StoreTest {
         PackedCounters.Cursor c = p.cursor();
         while (c.next()) {
             assertThat(c.labels()).isEqualTo(3);
-            assertThat(m.put(new PairKey(c.label(0), c.label(1), c.label(2)), c.value())).as("listed once").isNull();
+            assertThat(m.put(new PairKey(c.label(0), c.label(1), c.label(2)), c.value()))
+                    .as("listed once")
+                    .isNull();
         }
         assertThat(m).hasSize(p.entries());
         return m;
@@ -112,7 +116,9 @@ class StoreTest {
                     expected.merge(pair(i), delta, Long::sum);
                 }
                 store.pairs().add(batch, TIMEOUT);
-                assertThat(batch).as("every partition confirmed, nothing left to retry").isEmpty();
+                assertThat(batch)
+                        .as("every partition confirmed, nothing left to retry")
+                        .isEmpty();
             }
             assertThat(owned(store.pairs())).isEqualTo(expected);
             assertThat(store.pairs().get(pair(42))).isEqualTo(expected.get(pair(42)));
@@ -176,14 +182,19 @@ class StoreTest {
     void identitiesFollowTheLatestLeaseAndReleasesOnlyTheirOwnMac() {
         try (Store store = start(2710, Duration.ofHours(1))) {
             IdentityMap ids = store.identities();
-            ids.update(Map.of(
-                    "192.168.1.10", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000), 0),
-                    "192.168.1.11", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:02", "", 1000), 0)), TIMEOUT);
+            ids.update(
+                    Map.of(
+                            "192.168.1.10",
+                                    UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000), 0),
+                            "192.168.1.11", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:02", "", 1000), 0)),
+                    TIMEOUT);
             assertThat(ids.get("192.168.1.10")).isEqualTo(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000));
             // an older update does not undo a newer one
-            ids.update(Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
+            ids.update(
+                    Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
                     TIMEOUT);
-            assertThat(Objects.requireNonNull(ids.get("192.168.1.10")).hostname()).isEqualTo("laptop");
+            assertThat(Objects.requireNonNull(ids.get("192.168.1.10")).hostname())
+                    .isEqualTo("laptop");
             // a release by another MAC leaves the address alone; by its own MAC removes it
             ids.update(Map.of("192.168.1.10", UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)), TIMEOUT);
             assertThat(ids.get("192.168.1.10")).isNotNull();
@@ -198,9 +209,13 @@ class StoreTest {
     @Test
     void identityWithALeaseEndExpiresThen() throws Exception {
         try (Store store = start(2710, Duration.ofHours(1))) {
-            store.identities().update(Map.of(
-                    "10.0.0.5", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:05", "tv", 1), 1000),
-                    "10.0.0.6", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:06", "nas", 1), 0)), TIMEOUT);
+            store.identities()
+                    .update(
+                            Map.of(
+                                    "10.0.0.5",
+                                            UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:05", "tv", 1), 1000),
+                                    "10.0.0.6", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:06", "nas", 1), 0)),
+                            TIMEOUT);
             Thread.sleep(2500);
             assertThat(store.identities().get("10.0.0.5")).isNull();
             assertThat(store.identities().get("10.0.0.6")).isNotNull();

@@ -37,8 +37,17 @@ class SyslogParserTest {
 
     /** All String fields, to compare whole parse results. */
     private static List<String> fields(SyslogMessage m) {
-        return List.of(String.valueOf(m.format()), Integer.toString(m.pri()), m.timestamp(), m.hostname(),
-                m.prefix(), m.program(), m.procId(), m.msgId(), m.structuredData(), m.message());
+        return List.of(
+                String.valueOf(m.format()),
+                Integer.toString(m.pri()),
+                m.timestamp(),
+                m.hostname(),
+                m.prefix(),
+                m.program(),
+                m.procId(),
+                m.msgId(),
+                m.structuredData(),
+                m.message());
     }
 
     @Nested
@@ -77,7 +86,8 @@ class SyslogParserTest {
 
         @Test
         void logPrefixAfterHostname() {
-            SyslogMessage m = parse("<30>Jan  5 12:34:56 OpenWrt r1: dnsmasq[1]: query[A] example.com from 192.168.1.10");
+            SyslogMessage m =
+                    parse("<30>Jan  5 12:34:56 OpenWrt r1: dnsmasq[1]: query[A] example.com from 192.168.1.10");
 
             assertThat(m.hostname()).isEqualTo("OpenWrt");
             assertThat(m.prefix()).isEqualTo("r1");
@@ -145,8 +155,10 @@ class SyslogParserTest {
 
         @Test
         void spacePaddedAndTwoDigitDays() {
-            assertThat(parse("<30>Jan  5 12:34:56 OpenWrt netifd: x").timestamp()).isEqualTo("Jan  5 12:34:56");
-            assertThat(parse("<30>Dec 31 23:59:59 OpenWrt netifd: x").timestamp()).isEqualTo("Dec 31 23:59:59");
+            assertThat(parse("<30>Jan  5 12:34:56 OpenWrt netifd: x").timestamp())
+                    .isEqualTo("Jan  5 12:34:56");
+            assertThat(parse("<30>Dec 31 23:59:59 OpenWrt netifd: x").timestamp())
+                    .isEqualTo("Dec 31 23:59:59");
             SyslogMessage m = parse("<30>Feb 15 01:02:03 OpenWrt netifd: x");
             assertThat(m.timestamp()).isEqualTo("Feb 15 01:02:03");
             assertThat(m.hostname()).isEqualTo("OpenWrt");
@@ -217,8 +229,8 @@ class SyslogParserTest {
 
         @Test
         void rfc3339TimestampInRfc3164Position() {
-            SyslogMessage m = parse("<30>2026-01-05T12:34:56.123456+01:00 OpenWrt dnsmasq[7]: query[AAAA] example.com"
-                    + " from ::1");
+            SyslogMessage m = parse(
+                    "<30>2026-01-05T12:34:56.123456+01:00 OpenWrt dnsmasq[7]: query[AAAA] example.com" + " from ::1");
 
             assertThat(m.format()).isEqualTo(SyslogMessage.Format.RFC3164);
             assertThat(m.timestamp()).isEqualTo("2026-01-05T12:34:56.123456+01:00");
@@ -300,9 +312,11 @@ class SyslogParserTest {
 
         @Test
         void blanksAroundTheMessageAreNotPartOfIt() {
-            assertThat(parse("<30>1 - - dnsmasq - - - \t query[A] x from ::1 \t ").message())
+            assertThat(parse("<30>1 - - dnsmasq - - - \t query[A] x from ::1 \t ")
+                            .message())
                     .isEqualTo("query[A] x from ::1");
-            assertThat(parse("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]:   query[A] x from ::1  ").message())
+            assertThat(parse("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]:   query[A] x from ::1  ")
+                            .message())
                     .isEqualTo("query[A] x from ::1");
         }
 
@@ -386,8 +400,10 @@ class SyslogParserTest {
 
         @Test
         void byteOrderMarkBeforeMessageIsSkipped() {
-            byte[] bytes = concat("<30>1 - host app - - - ".getBytes(UTF_8), new byte[] {(byte) 0xEF, (byte) 0xBB,
-                (byte) 0xBF}, "h\u00e9llo".getBytes(UTF_8));
+            byte[] bytes = concat(
+                    "<30>1 - host app - - - ".getBytes(UTF_8),
+                    new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                    "h\u00e9llo".getBytes(UTF_8));
             SyslogMessage m = parse(bytes);
 
             assertThat(m.message()).isEqualTo("h\u00e9llo");
@@ -396,8 +412,8 @@ class SyslogParserTest {
 
         @Test
         void byteOrderMarkOnly() {
-            byte[] bytes = concat("<30>1 - host app - - - ".getBytes(UTF_8),
-                    new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+            byte[] bytes = concat(
+                    "<30>1 - host app - - - ".getBytes(UTF_8), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
 
             assertThat(parse(bytes).message()).isEmpty();
         }
@@ -426,13 +442,14 @@ class SyslogParserTest {
     @Nested
     class Errors {
         @ParameterizedTest
-        @ValueSource(strings = {
-            "",
-            "<3",
-            "30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
-            "Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
-            " <30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
-        })
+        @ValueSource(
+                strings = {
+                    "",
+                    "<3",
+                    "30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
+                    "Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
+                    " <30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: x",
+                })
         void missingOpeningBracket(String line) {
             assertThat(drop(line)).isEqualTo(DropReason.BAD_PRI);
         }
@@ -468,29 +485,31 @@ class SyslogParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "<30>1 2026-11-22T01:59:45Z vm dnsmasq",
-            "<30>1 2026-11-22T01:59:45Z vm dnsmasq 5533 -",
-            "<30>1 -",
-            "<30>1 - - - - -",
-            "<30>1 - - - - - ",
-            "<30>1 -  - - - - -",
-        })
+        @ValueSource(
+                strings = {
+                    "<30>1 2026-11-22T01:59:45Z vm dnsmasq",
+                    "<30>1 2026-11-22T01:59:45Z vm dnsmasq 5533 -",
+                    "<30>1 -",
+                    "<30>1 - - - - -",
+                    "<30>1 - - - - - ",
+                    "<30>1 -  - - - - -",
+                })
         void rfc5424HeaderWithMissingFields(String line) {
             assertThat(drop(line)).isEqualTo(DropReason.BAD_HEADER);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "<30>1 - host app - - [x@1 a=\"1\"",
-            "<30>1 - host app - - [x@1 a=\"1]\"",
-            "<30>1 - host app - - [x@1 a=\"1\\\"] msg",
-            "<30>1 - host app - - [x@1 a=\"1\"][y@2 b=\"2\" msg",
-            "<30>1 - host app - - [",
-            "<30>1 - host app - - [] msg",
-            "<30>1 - host app - - [x@1]msg",
-            "<30>1 - host app - - nosd msg",
-        })
+        @ValueSource(
+                strings = {
+                    "<30>1 - host app - - [x@1 a=\"1\"",
+                    "<30>1 - host app - - [x@1 a=\"1]\"",
+                    "<30>1 - host app - - [x@1 a=\"1\\\"] msg",
+                    "<30>1 - host app - - [x@1 a=\"1\"][y@2 b=\"2\" msg",
+                    "<30>1 - host app - - [",
+                    "<30>1 - host app - - [] msg",
+                    "<30>1 - host app - - [x@1]msg",
+                    "<30>1 - host app - - nosd msg",
+                })
         void badStructuredData(String line) {
             assertThat(drop(line)).isEqualTo(DropReason.BAD_STRUCTURED_DATA);
         }
@@ -543,7 +562,9 @@ class SyslogParserTest {
     }
 
     static List<Arguments> locales() {
-        return List.of(Arguments.of(Locale.forLanguageTag("tr-TR")), Arguments.of(Locale.GERMANY),
+        return List.of(
+                Arguments.of(Locale.forLanguageTag("tr-TR")),
+                Arguments.of(Locale.GERMANY),
                 Arguments.of(Locale.forLanguageTag("ar-EG")));
     }
 
@@ -564,7 +585,8 @@ class SyslogParserTest {
             }
             assertThat(actual).isEqualTo(expected);
             // every sample has a timestamp under any locale (month names are matched in English)
-            assertThat(actual.subList(0, 5)).allSatisfy(f -> assertThat(f.get(2)).isNotEmpty());
+            assertThat(actual.subList(0, 5))
+                    .allSatisfy(f -> assertThat(f.get(2)).isNotEmpty());
         } finally {
             Locale.setDefault(saved);
         }

@@ -79,8 +79,15 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts node {@code i} (again) on its own ports and returns once it is healthy. */
     public void start(int i) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--cluster-name", name, "--cluster-port",
-                Integer.toString(member[i]), "--cluster-interface", "127.0.0.1", "--cluster-members", members()));
+        List<String> all = new ArrayList<>(List.of(
+                "--cluster-name",
+                name,
+                "--cluster-port",
+                Integer.toString(member[i]),
+                "--cluster-interface",
+                "127.0.0.1",
+                "--cluster-members",
+                members()));
         all.addAll(args);
         nodes[i] = RouterLogProcess.start(syslog[i], http[i], List.of(), all, env);
     }
@@ -125,7 +132,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     public static long sum(Exposition m) {
-        return (long) m.samples("routerlog_dns_queries_total").stream().mapToDouble(Exposition.Sample::value).sum();
+        return (long) m.samples("routerlog_dns_queries_total").stream()
+                .mapToDouble(Exposition.Sample::value)
+                .sum();
     }
 
     /**
@@ -145,8 +154,8 @@ public final class Cluster implements AutoCloseable {
             });
             return previous.get();
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("totals did not settle: owned " + ownedTotal() + ", cluster "
-                    + clusterTotal(alive().get(0)));
+            throw new AssertionError(
+                    "totals did not settle: owned " + ownedTotal() + ", cluster " + clusterTotal(alive().get(0)));
         }
     }
 

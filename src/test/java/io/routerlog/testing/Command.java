@@ -127,7 +127,8 @@ public final class Command {
         }
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), IO);
-        CompletableFuture<String> err = mergeStderr ? CompletableFuture.completedFuture("")
+        CompletableFuture<String> err = mergeStderr
+                ? CompletableFuture.completedFuture("")
                 : CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), IO);
         if (inputFile == null) {
             IO.execute(() -> write(p));
@@ -157,7 +158,10 @@ public final class Command {
      * {@link #stdin} is for {@link #run} only.
      */
     public Process start(Path output) throws IOException {
-        return builder().redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return builder()
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
     }
 
     /**

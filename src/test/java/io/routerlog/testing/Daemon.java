@@ -1,16 +1,16 @@
 package io.routerlog.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
-import java.io.File;
-import java.util.ArrayList;
 
 /**
  * A program a relay fixture runs in the foreground for the length of a test: standard output and error go to a file
@@ -47,14 +47,14 @@ final class Daemon implements AutoCloseable {
                     return true;
                 }
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + process.exitValue()
-                            + " before creating " + file + ":\n" + output());
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + " before creating "
+                            + file + ":\n" + output());
                 }
                 return false;
             });
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException(name + " did not create " + file + " within " + timeout + ":\n"
-                    + output(), e);
+            throw new IllegalStateException(
+                    name + " did not create " + file + " within " + timeout + ":\n" + output(), e);
         }
     }
 
@@ -90,7 +90,9 @@ final class Daemon implements AutoCloseable {
         }
         candidates.add(Path.of("/usr/sbin", program));
         candidates.add(Path.of("/sbin", program));
-        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst()
+        return candidates.stream()
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                .findFirst()
                 .orElse(null);
     }
 }

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.routerlog.syslog.FrameSink;
 import io.routerlog.parser.DnsmasqParser;
 import io.routerlog.parser.FirewallLogParser;
 import io.routerlog.parser.HaproxyLogParser;
@@ -14,6 +13,7 @@ import io.routerlog.rules.Rules;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
+import io.routerlog.syslog.FrameSink;
 import io.routerlog.syslog.SyslogFrameParser;
 import io.routerlog.testing.RecordingSink.Query;
 import java.util.List;
@@ -43,13 +43,17 @@ public final class DnsmasqChain {
     }
 
     /** A chain ending in {@code sink}: a subclass that fails shows how the receive path takes a fault. */
-    public DnsmasqChain(List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer,
-            RecordingSink sink) {
+    public DnsmasqChain(
+            List<String> ignoreDomains, List<String> tunnelDomains, ClientAnonymizer anonymizer, RecordingSink sink) {
         this.sink = sink;
         Rules rules = new Rules(ignoreDomains, tunnelDomains, anonymizer, counters, sink);
-        syslog = new SyslogFrameParser(new MessageRouter(counters.programs().local(),
-                new DnsmasqParser(rules, counters, () -> NOW), new FirewallLogParser(rules, counters),
-                new HaproxyLogParser(rules, counters)), counters);
+        syslog = new SyslogFrameParser(
+                new MessageRouter(
+                        counters.programs().local(),
+                        new DnsmasqParser(rules, counters, () -> NOW),
+                        new FirewallLogParser(rules, counters),
+                        new HaproxyLogParser(rules, counters)),
+                counters);
     }
 
     /** The head of the chain, for a framing stage (or a channel) to feed frames to; it counts in {@link #counters}. */
@@ -105,7 +109,8 @@ public final class DnsmasqChain {
     }
 
     private static <K> Map<K, Long> nonZero(Map<K, Long> m) {
-        return m.entrySet().stream().filter(e -> e.getValue() != 0)
+        return m.entrySet().stream()
+                .filter(e -> e.getValue() != 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

@@ -6,8 +6,7 @@ import java.util.Locale;
 public final class DnsttClientNames {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-    private DnsttClientNames() {
-    }
+    private DnsttClientNames() {}
 
     /** An empty poll: ClientID, 0xE0 + 8, eight padding bytes. */
     public static String poll(long clientId, String domain) {

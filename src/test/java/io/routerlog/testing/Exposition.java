@@ -13,14 +13,12 @@ import java.util.TreeMap;
  */
 public final class Exposition {
     /** One sample: metric name, labels (sorted by name) and value. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, String> types = new LinkedHashMap<>();
 
-    private Exposition() {
-    }
+    private Exposition() {}
 
     public static Exposition parse(String text) {
         Exposition e = new Exposition();
@@ -42,8 +40,21 @@ public final class Exposition {
     private void line(String line) {
         if (line.startsWith("# TYPE ")) {
             String[] f = line.substring(7).split(" ");
-            require(f.length == 2 && validName(f[0]) && List.of("counter", "gauge", "histogram", "summary", "untyped",
-                    "info", "stateset", "gaugehistogram", "unknown").contains(f[1]), "bad TYPE line");
+            require(
+                    f.length == 2
+                            && validName(f[0])
+                            && List.of(
+                                            "counter",
+                                            "gauge",
+                                            "histogram",
+                                            "summary",
+                                            "untyped",
+                                            "info",
+                                            "stateset",
+                                            "gaugehistogram",
+                                            "unknown")
+                                    .contains(f[1]),
+                    "bad TYPE line");
             types.put(f[0], f[1]);
             return;
         }
@@ -71,12 +82,13 @@ public final class Exposition {
                     char c = line.charAt(j);
                     if (c == '\\') {
                         char n = line.charAt(++j);
-                        value.append(switch (n) {
-                            case 'n' -> '\n';
-                            case '\\' -> '\\';
-                            case '"' -> '"';
-                            default -> throw new IllegalArgumentException("bad escape \\" + n);
-                        });
+                        value.append(
+                                switch (n) {
+                                    case 'n' -> '\n';
+                                    case '\\' -> '\\';
+                                    case '"' -> '"';
+                                    default -> throw new IllegalArgumentException("bad escape \\" + n);
+                                });
                     } else {
                         value.append(c);
                     }
@@ -92,8 +104,10 @@ public final class Exposition {
         require(line.charAt(i) == ' ', "no space before value");
         String[] rest = line.substring(i + 1).split(" ");
         require(rest.length <= 2, "trailing text");
-        samples.add(new Sample(name, labels, Double.parseDouble(rest[0].replace("+Inf", "Infinity")
-                .replace("-Inf", "-Infinity"))));
+        samples.add(new Sample(
+                name,
+                labels,
+                Double.parseDouble(rest[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity"))));
     }
 
     private static boolean validName(String name) {
@@ -137,7 +151,9 @@ public final class Exposition {
     public Map<String, Long> queryCounts() {
         Map<String, Long> m = new TreeMap<>();
         for (Sample s : samples("routerlog_dns_queries_total")) {
-            m.put(s.labels().get("client") + " " + s.labels().get("domain") + " " + s.labels().get("qtype"),
+            m.put(
+                    s.labels().get("client") + " " + s.labels().get("domain") + " "
+                            + s.labels().get("qtype"),
                     (long) s.value());
         }
         return m;

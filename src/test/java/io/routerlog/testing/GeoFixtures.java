@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Small country and ASN databases for tests, written on the fly. */
 public final class GeoFixtures {
-    private GeoFixtures() {
-    }
+    private GeoFixtures() {}
 
     /**
      * Writes {@code country.mmdb} (81.2.69.0/24 GB, 1.128.0.0/11 AU, 2a02:d000::/29 DE) and {@code asn.mmdb}

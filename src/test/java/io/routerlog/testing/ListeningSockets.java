@@ -15,8 +15,7 @@ import java.util.List;
 public final class ListeningSockets {
     private static final String TCP_LISTEN = "0A";
 
-    private ListeningSockets() {
-    }
+    private ListeningSockets() {}
 
     /** True when the tables can be read (Linux). */
     public static boolean available() {
@@ -40,7 +39,8 @@ public final class ListeningSockets {
             if (!Files.isReadable(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            for (String line :
+                    Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
                 String[] f = line.trim().split("\\s+");
                 String[] local = f[1].split(":");
                 if (Integer.parseInt(local[1], 16) != port || (listenOnly && !f[3].equals(TCP_LISTEN))) {

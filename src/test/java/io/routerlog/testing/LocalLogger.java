@@ -9,8 +9,7 @@ import java.util.List;
  * syslog(3): facility daemon, severity info ({@code <30>}), tag {@code NAME[PID]:}, one datagram per line.
  */
 public final class LocalLogger {
-    private LocalLogger() {
-    }
+    private LocalLogger() {}
 
     /** Sends {@code lines} to the unix datagram socket {@code socket} as program {@code program} with {@code pid}. */
     public static void send(Path socket, String program, int pid, List<String> lines) throws IOException {
@@ -21,8 +20,19 @@ public final class LocalLogger {
             }
             stdin.append(line).append('\n');
         }
-        Command.of("logger", "--socket", socket.toString(), "--udp", "--socket-errors=on",
-                        "--priority", "daemon.info", "--tag", program, "--id=" + pid)
-                .stdin(stdin.toString()).mergeStderr().runOrThrow();
+        Command.of(
+                        "logger",
+                        "--socket",
+                        socket.toString(),
+                        "--udp",
+                        "--socket-errors=on",
+                        "--priority",
+                        "daemon.info",
+                        "--tag",
+                        program,
+                        "--id=" + pid)
+                .stdin(stdin.toString())
+                .mergeStderr()
+                .runOrThrow();
     }
 }

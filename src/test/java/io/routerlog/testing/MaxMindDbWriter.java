@@ -72,7 +72,8 @@ public final class MaxMindDbWriter {
 
     /** Marks the start of the metadata section; readers search for its last occurrence. */
     private static final byte[] METADATA_MARKER = {
-        (byte) 0xAB, (byte) 0xCD, (byte) 0xEF, 'M', 'a', 'x', 'M', 'i', 'n', 'd', '.', 'c', 'o', 'm'};
+        (byte) 0xAB, (byte) 0xCD, (byte) 0xEF, 'M', 'a', 'x', 'M', 'i', 'n', 'd', '.', 'c', 'o', 'm'
+    };
 
     /** Zero bytes between the search tree and the data section. */
     private static final int DATA_SECTION_SEPARATOR_SIZE = 16;
@@ -120,8 +121,8 @@ public final class MaxMindDbWriter {
         this.ipVersion = builder.ipVersion;
         this.recordSize = builder.recordSize;
         this.description = builder.description.isEmpty()
-            ? Map.of("en", builder.databaseType + " test database")
-            : Collections.unmodifiableMap(new LinkedHashMap<>(builder.description));
+                ? Map.of("en", builder.databaseType + " test database")
+                : Collections.unmodifiableMap(new LinkedHashMap<>(builder.description));
         this.languages = List.copyOf(builder.languages);
         this.buildEpoch = builder.buildEpoch;
         this.ipv4Aliases = builder.ipv4Aliases && builder.ipVersion == 6;
@@ -138,12 +139,16 @@ public final class MaxMindDbWriter {
 
     /** An empty database of type {@code GeoLite2-Country}, readable with {@code DatabaseReader.country(...)}. */
     public static MaxMindDbWriter geoLite2Country() {
-        return builder("GeoLite2-Country").description("en", "GeoLite2 Country test database").build();
+        return builder("GeoLite2-Country")
+                .description("en", "GeoLite2 Country test database")
+                .build();
     }
 
     /** An empty database of type {@code GeoLite2-ASN}, readable with {@code DatabaseReader.asn(...)}. */
     public static MaxMindDbWriter geoLite2Asn() {
-        return builder("GeoLite2-ASN").description("en", "GeoLite2 ASN test database").build();
+        return builder("GeoLite2-ASN")
+                .description("en", "GeoLite2 ASN test database")
+                .build();
     }
 
     /** Settings of a database; everything except the type has a default. */
@@ -216,7 +221,11 @@ public final class MaxMindDbWriter {
     // ------------------------------------------------------------------------------------------------------------
 
     /** The integer kinds whose MaxMind DB type does not follow from a plain Java number type. */
-    public enum IntegerType { UINT16, UINT32, INT32 }
+    public enum IntegerType {
+        UINT16,
+        UINT32,
+        INT32
+    }
 
     /** An integer written with an explicit MaxMind DB type; create with {@link #uint16}, {@link #uint32}, {@link #int32}. */
     public record TypedInteger(IntegerType type, long value) {
@@ -253,40 +262,40 @@ public final class MaxMindDbWriter {
     private record CountryInfo(long geonameId, String continentCode, boolean inEuropeanUnion) {}
 
     private static final Map<String, CountryInfo> COUNTRIES = Map.ofEntries(
-        Map.entry("AT", new CountryInfo(2782113, "EU", true)),
-        Map.entry("BE", new CountryInfo(2802361, "EU", true)),
-        Map.entry("CH", new CountryInfo(2658434, "EU", false)),
-        Map.entry("CN", new CountryInfo(1814991, "AS", false)),
-        Map.entry("CZ", new CountryInfo(3077311, "EU", true)),
-        Map.entry("DE", new CountryInfo(2921044, "EU", true)),
-        Map.entry("DK", new CountryInfo(2623032, "EU", true)),
-        Map.entry("ES", new CountryInfo(2510769, "EU", true)),
-        Map.entry("FI", new CountryInfo(660013, "EU", true)),
-        Map.entry("FR", new CountryInfo(3017382, "EU", true)),
-        Map.entry("GB", new CountryInfo(2635167, "EU", false)),
-        Map.entry("HK", new CountryInfo(1819730, "AS", false)),
-        Map.entry("IE", new CountryInfo(2963597, "EU", true)),
-        Map.entry("IT", new CountryInfo(3175395, "EU", true)),
-        Map.entry("JP", new CountryInfo(1861060, "AS", false)),
-        Map.entry("KR", new CountryInfo(1835841, "AS", false)),
-        Map.entry("NL", new CountryInfo(2750405, "EU", true)),
-        Map.entry("NO", new CountryInfo(3144096, "EU", false)),
-        Map.entry("PL", new CountryInfo(798544, "EU", true)),
-        Map.entry("RU", new CountryInfo(2017370, "EU", false)),
-        Map.entry("SE", new CountryInfo(2661886, "EU", true)),
-        Map.entry("TW", new CountryInfo(1668284, "AS", false)),
-        Map.entry("UA", new CountryInfo(690791, "EU", false)),
-        Map.entry("US", new CountryInfo(6252001, "NA", false)));
+            Map.entry("AT", new CountryInfo(2782113, "EU", true)),
+            Map.entry("BE", new CountryInfo(2802361, "EU", true)),
+            Map.entry("CH", new CountryInfo(2658434, "EU", false)),
+            Map.entry("CN", new CountryInfo(1814991, "AS", false)),
+            Map.entry("CZ", new CountryInfo(3077311, "EU", true)),
+            Map.entry("DE", new CountryInfo(2921044, "EU", true)),
+            Map.entry("DK", new CountryInfo(2623032, "EU", true)),
+            Map.entry("ES", new CountryInfo(2510769, "EU", true)),
+            Map.entry("FI", new CountryInfo(660013, "EU", true)),
+            Map.entry("FR", new CountryInfo(3017382, "EU", true)),
+            Map.entry("GB", new CountryInfo(2635167, "EU", false)),
+            Map.entry("HK", new CountryInfo(1819730, "AS", false)),
+            Map.entry("IE", new CountryInfo(2963597, "EU", true)),
+            Map.entry("IT", new CountryInfo(3175395, "EU", true)),
+            Map.entry("JP", new CountryInfo(1861060, "AS", false)),
+            Map.entry("KR", new CountryInfo(1835841, "AS", false)),
+            Map.entry("NL", new CountryInfo(2750405, "EU", true)),
+            Map.entry("NO", new CountryInfo(3144096, "EU", false)),
+            Map.entry("PL", new CountryInfo(798544, "EU", true)),
+            Map.entry("RU", new CountryInfo(2017370, "EU", false)),
+            Map.entry("SE", new CountryInfo(2661886, "EU", true)),
+            Map.entry("TW", new CountryInfo(1668284, "AS", false)),
+            Map.entry("UA", new CountryInfo(690791, "EU", false)),
+            Map.entry("US", new CountryInfo(6252001, "NA", false)));
 
     /** Continent code to GeoNames id and English name. */
     private static final Map<String, Map.Entry<Long, String>> CONTINENTS = Map.of(
-        "AF", Map.entry(6255146L, "Africa"),
-        "AN", Map.entry(6255152L, "Antarctica"),
-        "AS", Map.entry(6255147L, "Asia"),
-        "EU", Map.entry(6255148L, "Europe"),
-        "NA", Map.entry(6255149L, "North America"),
-        "OC", Map.entry(6255151L, "Oceania"),
-        "SA", Map.entry(6255150L, "South America"));
+            "AF", Map.entry(6255146L, "Africa"),
+            "AN", Map.entry(6255152L, "Antarctica"),
+            "AS", Map.entry(6255147L, "Asia"),
+            "EU", Map.entry(6255148L, "Europe"),
+            "NA", Map.entry(6255149L, "North America"),
+            "OC", Map.entry(6255151L, "Oceania"),
+            "SA", Map.entry(6255150L, "South America"));
 
     /**
      * A record shaped like a GeoLite2-Country entry: {@code continent}, {@code country} and
@@ -362,8 +371,8 @@ public final class MaxMindDbWriter {
             for (String alias : IPV4_ALIASES) {
                 if (prefix.startsWith(Prefix.parse(alias, 128))) {
                     throw new IllegalArgumentException(cidr + " lies in " + alias
-                        + ", which this database points at the IPv4 networks; insert the IPv4 network instead"
-                        + " or build the writer with ipv4Aliases(false)");
+                            + ", which this database points at the IPv4 networks; insert the IPv4 network instead"
+                            + " or build the writer with ipv4Aliases(false)");
                 }
             }
         }
@@ -474,7 +483,7 @@ public final class MaxMindDbWriter {
             long right = recordValue(node.right, nodeCount, nodeNumbers, dataOffsets);
             if (Math.max(left, right) > maxRecordValue) {
                 throw new IllegalStateException("a record value of " + Math.max(left, right) + " does not fit in "
-                    + recordSize + " bits; use a larger record size");
+                        + recordSize + " bits; use a larger record size");
             }
             writeNode(file, left, right);
         }
@@ -497,7 +506,10 @@ public final class MaxMindDbWriter {
     }
 
     /** What a record stores: a node number, {@code node_count} for "no data", or a pointer past the separator. */
-    private static long recordValue(Object record, long nodeCount, IdentityHashMap<Node, Integer> nodeNumbers,
+    private static long recordValue(
+            Object record,
+            long nodeCount,
+            IdentityHashMap<Node, Integer> nodeNumbers,
             IdentityHashMap<Data, Long> dataOffsets) {
         if (record == null) {
             return nodeCount;
@@ -615,9 +627,10 @@ public final class MaxMindDbWriter {
             writeControl(out, TYPE_BYTES, bytes.length);
             out.writeBytes(bytes);
         } else {
-            throw new IllegalArgumentException("cannot store " + (value == null ? "null" : value.getClass().getName())
-                + " in a MaxMind DB; use String, Map, List, Boolean, Double, Float, Integer, Long, BigInteger, byte[]"
-                + " or uint16()/uint32()/int32()");
+            throw new IllegalArgumentException(
+                    "cannot store " + (value == null ? "null" : value.getClass().getName())
+                            + " in a MaxMind DB; use String, Map, List, Boolean, Double, Float, Integer, Long, BigInteger, byte[]"
+                            + " or uint16()/uint32()/int32()");
         }
     }
 
@@ -625,7 +638,7 @@ public final class MaxMindDbWriter {
     private static void writeUnsigned(ByteArrayOutputStream out, int type, BigInteger value, int maxBits) {
         if (value.signum() < 0 || value.bitLength() > maxBits) {
             throw new IllegalArgumentException(value + " does not fit an unsigned " + maxBits + "-bit integer"
-                + (value.signum() < 0 ? " (use int32() for negative numbers)" : ""));
+                    + (value.signum() < 0 ? " (use int32() for negative numbers)" : ""));
         }
         byte[] bytes = value.toByteArray(); // two's complement: may carry one leading zero byte for the sign
         int start = 0;
@@ -789,7 +802,7 @@ public final class MaxMindDbWriter {
             for (int i = length; i < maxLength; i++) {
                 if (prefix.bit(i) != 0) {
                     throw new IllegalArgumentException(
-                        cidr + " has host bits set (the bits after the first " + length + " must be zero)");
+                            cidr + " has host bits set (the bits after the first " + length + " must be zero)");
                 }
             }
             return prefix;

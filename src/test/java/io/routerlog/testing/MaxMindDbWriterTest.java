@@ -46,8 +46,8 @@ class MaxMindDbWriterTest {
     @Test
     void ipv4NetworksCoverTheirFirstMiddleAndLastAddressAndNothingOutside() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("89.160.0.0/16", country("SE", "Sweden"));
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("89.160.0.0/16", country("SE", "Sweden"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(isoCode(reader, "81.2.69.0")).contains("GB");
@@ -67,10 +67,10 @@ class MaxMindDbWriterTest {
     @Test
     void countryRecordHasTheShapeOfGeoLite2Country() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("89.160.0.0/16", country("SE", "Sweden"))
-            .insert("203.0.113.0/24", country("NZ", "New Zealand", "OC"))
-            .insert("198.51.100.0/24", country("XK", "Kosovo"));
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("89.160.0.0/16", country("SE", "Sweden"))
+                .insert("203.0.113.0/24", country("NZ", "New Zealand", "OC"))
+                .insert("198.51.100.0/24", country("XK", "Kosovo"));
 
         try (DatabaseReader reader = open(writer)) {
             CountryResponse gb = reader.country(ip("81.2.69.160"));
@@ -85,7 +85,8 @@ class MaxMindDbWriterTest {
             assertNetwork(gb.traits().network(), "81.2.69.0", 24);
             assertThat(gb.traits().ipAddress()).isEqualTo(ip("81.2.69.160"));
 
-            assertThat(reader.country(ip("89.160.1.1")).country().isInEuropeanUnion()).isTrue();
+            assertThat(reader.country(ip("89.160.1.1")).country().isInEuropeanUnion())
+                    .isTrue();
 
             CountryResponse nz = reader.country(ip("203.0.113.7"));
             assertThat(nz.country().isoCode()).isEqualTo("NZ");
@@ -104,23 +105,27 @@ class MaxMindDbWriterTest {
     @Test
     void ipv6NetworksCoverTheirFirstMiddleAndLastAddressAndNothingOutside() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("2a02:d300::/29", country("UA", "Ukraine"))
-            .insert("2001:218::/32", country("JP", "Japan"))
-            .insert("2001:db8:1234:5678::/64", country("DE", "Germany"));
+                .insert("2a02:d300::/29", country("UA", "Ukraine"))
+                .insert("2001:218::/32", country("JP", "Japan"))
+                .insert("2001:db8:1234:5678::/64", country("DE", "Germany"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(isoCode(reader, "2a02:d300::")).contains("UA");
             assertThat(isoCode(reader, "2a02:d304:1:2::3")).contains("UA");
-            assertThat(isoCode(reader, "2a02:d307:ffff:ffff:ffff:ffff:ffff:ffff")).contains("UA");
-            assertThat(isoCode(reader, "2a02:d2ff:ffff:ffff:ffff:ffff:ffff:ffff")).isEmpty();
+            assertThat(isoCode(reader, "2a02:d307:ffff:ffff:ffff:ffff:ffff:ffff"))
+                    .contains("UA");
+            assertThat(isoCode(reader, "2a02:d2ff:ffff:ffff:ffff:ffff:ffff:ffff"))
+                    .isEmpty();
             assertThat(isoCode(reader, "2a02:d308::")).isEmpty();
 
             assertThat(isoCode(reader, "2001:218::")).contains("JP");
-            assertThat(isoCode(reader, "2001:218:ffff:ffff:ffff:ffff:ffff:ffff")).contains("JP");
+            assertThat(isoCode(reader, "2001:218:ffff:ffff:ffff:ffff:ffff:ffff"))
+                    .contains("JP");
             assertThat(isoCode(reader, "2001:219::")).isEmpty();
 
             assertThat(isoCode(reader, "2001:db8:1234:5678::")).contains("DE");
-            assertThat(isoCode(reader, "2001:db8:1234:5678:ffff:ffff:ffff:ffff")).contains("DE");
+            assertThat(isoCode(reader, "2001:db8:1234:5678:ffff:ffff:ffff:ffff"))
+                    .contains("DE");
             assertThat(isoCode(reader, "2001:db8:1234:5679::")).isEmpty();
 
             assertNetwork(reader.country(ip("2a02:d304::1")).traits().network(), "2a02:d300::", 29);
@@ -131,8 +136,8 @@ class MaxMindDbWriterTest {
 
     @Test
     void ipv4MappedAndSixToFourAddressesReachTheIpv4Networks() throws Exception {
-        MaxMindDbWriter withAliases = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"));
+        MaxMindDbWriter withAliases =
+                MaxMindDbWriter.geoLite2Country().insert("81.2.69.0/24", country("GB", "United Kingdom"));
         try (DatabaseReader reader = open(withAliases)) {
             // 2002:5102:45a0:: is the 6to4 prefix of 81.2.69.160 (0x51 0x02 0x45 0xa0)
             assertThat(isoCode(reader, "2002:5102:45a0::")).contains("GB");
@@ -141,15 +146,17 @@ class MaxMindDbWriterTest {
             assertThat(isoCode(reader, "::ffff:81.2.69.160")).contains("GB");
         }
         assertThatThrownBy(() -> withAliases.insert("2002:5102:4500::/40", country("DE", "Germany")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("2002::/16");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2002::/16");
         assertThatThrownBy(() -> withAliases.insert("::ffff:10.0.0.0/104", country("DE", "Germany")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("::ffff:0:0/96");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("::ffff:0:0/96");
 
-        MaxMindDbWriter withoutAliases = MaxMindDbWriter.builder("GeoLite2-Country").ipv4Aliases(false).build()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("2002:5102:4500::/40", country("DE", "Germany"));
+        MaxMindDbWriter withoutAliases = MaxMindDbWriter.builder("GeoLite2-Country")
+                .ipv4Aliases(false)
+                .build()
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("2002:5102:4500::/40", country("DE", "Germany"));
         try (DatabaseReader reader = open(withoutAliases)) {
             assertThat(isoCode(reader, "81.2.69.160")).contains("GB");
             assertThat(isoCode(reader, "2002:5102:45a0::")).contains("DE");
@@ -162,11 +169,11 @@ class MaxMindDbWriterTest {
     @Test
     void moreSpecificNetworksInsertedLaterCarveHolesInBroaderOnes() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("1.0.0.0/8", country("AU", "Australia", "OC"))
-            .insert("1.2.3.0/24", country("CN", "China"))
-            .insert("1.2.3.128/25", country("JP", "Japan"))
-            .insert("2001:db8::/32", country("US", "United States"))
-            .insert("2001:db8:ff::/48", country("CA", "Canada", "NA"));
+                .insert("1.0.0.0/8", country("AU", "Australia", "OC"))
+                .insert("1.2.3.0/24", country("CN", "China"))
+                .insert("1.2.3.128/25", country("JP", "Japan"))
+                .insert("2001:db8::/32", country("US", "United States"))
+                .insert("2001:db8:ff::/48", country("CA", "Canada", "NA"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(isoCode(reader, "1.0.0.0")).contains("AU");
@@ -193,9 +200,11 @@ class MaxMindDbWriterTest {
 
     @Test
     void aBroaderNetworkInsertedLaterReplacesMoreSpecificOnes() throws Exception {
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").ipv4Aliases(false).build()
-            .insert("5.5.5.0/24", country("DE", "Germany"))
-            .insert("5.0.0.0/8", country("FR", "France"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .ipv4Aliases(false)
+                .build()
+                .insert("5.5.5.0/24", country("DE", "Germany"))
+                .insert("5.0.0.0/8", country("FR", "France"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(isoCode(reader, "5.5.5.5")).contains("FR");
@@ -210,16 +219,24 @@ class MaxMindDbWriterTest {
     @Test
     void addressesOutsideEveryNetworkAreNotFound() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("2a02:d300::/29", country("UA", "Ukraine"));
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("2a02:d300::/29", country("UA", "Ukraine"));
 
         try (DatabaseReader reader = open(writer)) {
-            for (String address : List.of("127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.1.1", "0.0.0.0",
-                    "255.255.255.255", "::1", "fe80::1", "fd00::1", "::")) {
+            for (String address : List.of(
+                    "127.0.0.1",
+                    "10.0.0.1",
+                    "172.16.0.1",
+                    "192.168.1.1",
+                    "0.0.0.0",
+                    "255.255.255.255",
+                    "::1",
+                    "fe80::1",
+                    "fd00::1",
+                    "::")) {
                 assertThat(isoCode(reader, address)).as(address).isEmpty();
             }
-            assertThatThrownBy(() -> reader.country(ip("192.168.1.1")))
-                .isInstanceOf(AddressNotFoundException.class);
+            assertThatThrownBy(() -> reader.country(ip("192.168.1.1"))).isInstanceOf(AddressNotFoundException.class);
         }
     }
 
@@ -227,7 +244,8 @@ class MaxMindDbWriterTest {
     void anEmptyDatabaseFindsNothing() throws Exception {
         try (DatabaseReader reader = open(new MaxMindDbWriter("GeoLite2-Country"))) {
             assertThat(reader.metadata().nodeCount()).isEqualTo(1);
-            assertThat(reader.metadata().description()).containsExactly(Map.entry("en", "GeoLite2-Country test database"));
+            assertThat(reader.metadata().description())
+                    .containsExactly(Map.entry("en", "GeoLite2-Country test database"));
             assertThat(isoCode(reader, "81.2.69.160")).isEmpty();
             assertThat(isoCode(reader, "2a02:d300::")).isEmpty();
         }
@@ -239,13 +257,13 @@ class MaxMindDbWriterTest {
     void metadataDescribesTheDatabase() throws Exception {
         long epoch = 1_700_000_000L;
         MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
-            .description("en", "routerlog test countries")
-            .description("de", "routerlog Testländer")
-            .languages("en", "de")
-            .buildEpoch(epoch)
-            .ipv4Aliases(false)
-            .build()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"));
+                .description("en", "routerlog test countries")
+                .description("de", "routerlog Testländer")
+                .languages("en", "de")
+                .buildEpoch(epoch)
+                .ipv4Aliases(false)
+                .build()
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"));
 
         try (DatabaseReader reader = open(writer)) {
             Metadata metadata = reader.metadata();
@@ -255,7 +273,8 @@ class MaxMindDbWriterTest {
             assertThat(metadata.buildTime()).isEqualTo(Instant.ofEpochSecond(epoch));
             assertThat(metadata.databaseType()).isEqualTo("GeoLite2-Country");
             assertThat(metadata.description())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("en", "routerlog test countries", "de", "routerlog Testländer"));
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("en", "routerlog test countries", "de", "routerlog Testländer"));
             assertThat(metadata.languages()).containsExactly("en", "de");
             assertThat(metadata.ipVersion()).isEqualTo(6);
             assertThat(metadata.recordSize()).isEqualTo(24);
@@ -265,8 +284,8 @@ class MaxMindDbWriterTest {
 
         // The IPv4 aliases add the nodes on the way to ::ffff:0:0/96 (bits 81..95 leave the ::/96 path: 15 nodes)
         // and to 2002::/16 (bits 3..15 after leaving it at bit 2: 13 nodes).
-        try (DatabaseReader reader = open(MaxMindDbWriter.geoLite2Country()
-                .insert("81.2.69.0/24", country("GB", "United Kingdom")))) {
+        try (DatabaseReader reader =
+                open(MaxMindDbWriter.geoLite2Country().insert("81.2.69.0/24", country("GB", "United Kingdom")))) {
             assertThat(reader.metadata().nodeCount()).isEqualTo(120 + 15 + 13);
             assertThat(reader.metadata().buildTime()).isBetween(Instant.now().minusSeconds(60), Instant.now());
             assertThat(reader.metadata().description()).containsEntry("en", "GeoLite2 Country test database");
@@ -277,10 +296,12 @@ class MaxMindDbWriterTest {
     @ParameterizedTest
     @ValueSource(ints = {24, 28, 32})
     void everyRecordSizeIsReadable(int recordSize) throws Exception {
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").recordSize(recordSize).build()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("81.2.70.0/24", country("SE", "Sweden"))
-            .insert("2a02:d300::/29", country("UA", "Ukraine"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .recordSize(recordSize)
+                .build()
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("81.2.70.0/24", country("SE", "Sweden"))
+                .insert("2a02:d300::/29", country("UA", "Ukraine"));
         byte[] bytes = writer.toByteArray();
 
         try (DatabaseReader reader = open(bytes)) {
@@ -304,12 +325,14 @@ class MaxMindDbWriterTest {
         // Data is laid out in insert order, so the 16.8 MB record pushes the data pointer of every record inserted
         // after it past 2^24. Each of the two nodes above the /25 pairs then holds one record below 2^24 and one
         // above, left in one node and right in the other, so a misplaced high nibble shows up on either side.
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").recordSize(recordSize).build()
-            .insert("1.2.3.0/25", country("GB", "United Kingdom"))
-            .insert("9.0.0.0/8", Map.of("padding", new byte[16_800_000]))
-            .insert("1.2.3.128/25", country("SE", "Sweden"))
-            .insert("1.2.4.0/25", country("SE", "Sweden"))
-            .insert("1.2.4.128/25", country("GB", "United Kingdom"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .recordSize(recordSize)
+                .build()
+                .insert("1.2.3.0/25", country("GB", "United Kingdom"))
+                .insert("9.0.0.0/8", Map.of("padding", new byte[16_800_000]))
+                .insert("1.2.3.128/25", country("SE", "Sweden"))
+                .insert("1.2.4.0/25", country("SE", "Sweden"))
+                .insert("1.2.4.128/25", country("GB", "United Kingdom"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(isoCode(reader, "1.2.3.1")).contains("GB");
@@ -322,24 +345,28 @@ class MaxMindDbWriterTest {
 
     @Test
     void aRecordSizeTooSmallForTheDataIsRefused() {
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").recordSize(24).build()
-            .insert("9.0.0.0/8", Map.of("padding", new byte[16_800_000]))
-            .insert("1.2.3.0/24", country("GB", "United Kingdom"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .recordSize(24)
+                .build()
+                .insert("9.0.0.0/8", Map.of("padding", new byte[16_800_000]))
+                .insert("1.2.3.0/24", country("GB", "United Kingdom"));
 
         assertThatThrownBy(() -> writer.write(dir.resolve("too-big.mmdb")))
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("24 bits");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("24 bits");
     }
 
     @Test
     void ipv4DatabasesHoldOnlyIpv4Networks() throws Exception {
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").ipVersion(4).build()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"))
-            .insert("1.128.0.0/11", country("AU", "Australia", "OC"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .ipVersion(4)
+                .build()
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .insert("1.128.0.0/11", country("AU", "Australia", "OC"));
 
         assertThatThrownBy(() -> writer.insert("2a02:d300::/29", country("UA", "Ukraine")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("IPv4 database");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("IPv4 database");
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(reader.metadata().ipVersion()).isEqualTo(4);
@@ -359,9 +386,9 @@ class MaxMindDbWriterTest {
     @Test
     void asnDatabasesAnswerAsnLookups() throws Exception {
         MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Asn()
-            .insert("1.128.0.0/11", asn(1221, "Telstra Pty Ltd"))
-            .insert("2600:1700::/28", asn(7018, "AT&T Services, Inc."))
-            .insert("100.64.0.0/10", asn(4_200_000_000L, "Private use, 32-bit"));
+                .insert("1.128.0.0/11", asn(1221, "Telstra Pty Ltd"))
+                .insert("2600:1700::/28", asn(7018, "AT&T Services, Inc."))
+                .insert("100.64.0.0/10", asn(4_200_000_000L, "Private use, 32-bit"));
 
         try (DatabaseReader reader = open(writer)) {
             assertThat(reader.metadata().databaseType()).isEqualTo("GeoLite2-ASN");
@@ -370,24 +397,26 @@ class MaxMindDbWriterTest {
             assertThat(telstra.autonomousSystemNumber()).isEqualTo(1221L);
             assertThat(telstra.autonomousSystemOrganization()).isEqualTo("Telstra Pty Ltd");
             assertNetwork(telstra.network(), "1.128.0.0", 11);
-            assertThat(reader.tryAsn(ip("1.159.255.255")).map(AsnResponse::autonomousSystemNumber)).contains(1221L);
+            assertThat(reader.tryAsn(ip("1.159.255.255")).map(AsnResponse::autonomousSystemNumber))
+                    .contains(1221L);
             assertThat(reader.tryAsn(ip("1.160.0.0"))).isEmpty();
 
             assertThat(reader.asn(ip("2600:1700:1:2::3")).autonomousSystemOrganization())
-                .isEqualTo("AT&T Services, Inc.");
-            assertThat(reader.asn(ip("100.127.255.255")).autonomousSystemNumber()).isEqualTo(4_200_000_000L);
+                    .isEqualTo("AT&T Services, Inc.");
+            assertThat(reader.asn(ip("100.127.255.255")).autonomousSystemNumber())
+                    .isEqualTo(4_200_000_000L);
             assertThat(reader.tryAsn(ip("192.168.0.1"))).isEmpty();
 
             // the database type decides which lookups the reader allows
             assertThatThrownBy(() -> reader.country(ip("1.128.0.0")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("GeoLite2-ASN");
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("GeoLite2-ASN");
         }
-        try (DatabaseReader reader = open(MaxMindDbWriter.geoLite2Country()
-                .insert("1.128.0.0/11", country("AU", "Australia", "OC")))) {
+        try (DatabaseReader reader =
+                open(MaxMindDbWriter.geoLite2Country().insert("1.128.0.0/11", country("AU", "Australia", "OC")))) {
             assertThatThrownBy(() -> reader.asn(ip("1.128.0.0")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("GeoLite2-Country");
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("GeoLite2-Country");
         }
     }
 
@@ -424,39 +453,44 @@ class MaxMindDbWriterTest {
         record.put("many_keys", manyKeys(40)); // map size needs an extra byte
 
         Path file = dir.resolve("types.mmdb");
-        MaxMindDbWriter.builder("routerlog-types").build().insert("192.0.2.0/24", record).write(file);
+        MaxMindDbWriter.builder("routerlog-types")
+                .build()
+                .insert("192.0.2.0/24", record)
+                .write(file);
 
         try (Reader reader = new Reader(file.toFile())) {
             @SuppressWarnings("unchecked")
             Map<String, Object> read = reader.get(ip("192.0.2.1"), Map.class);
             assertThat(read).containsOnlyKeys(record.keySet());
             assertThat(read)
-                .containsEntry("string", "Zürich 東京")
-                .containsEntry("empty_string", "")
-                .containsEntry("string_80", "x".repeat(80))
-                .containsEntry("string_300", "y".repeat(300))
-                .containsEntry("string_70000", "z".repeat(70_000))
-                .containsEntry("double", -12.5e3)
-                .containsEntry("float", 1.25f)
-                .containsEntry("uint16", 65_535)
-                .containsEntry("uint32_from_integer", 123_456L)
-                .containsEntry("uint32_zero", 0L)
-                .containsEntry("uint32_max", 4_294_967_295L)
-                .containsEntry("uint64_from_long", BigInteger.valueOf(Long.MAX_VALUE))
-                .containsEntry("uint64_max", BigInteger.TWO.pow(64).subtract(BigInteger.ONE))
-                .containsEntry("uint128", BigInteger.TWO.pow(100).add(BigInteger.ONE))
-                .containsEntry("int32_negative", -5)
-                .containsEntry("int32_min", Integer.MIN_VALUE)
-                .containsEntry("int32_positive", 1_000_000)
-                .containsEntry("true", true)
-                .containsEntry("false", false)
-                .containsEntry("array", List.of(1L, "two", List.of(3), Map.of("four", 4.0)))
-                .containsEntry("empty_array", List.of())
-                .containsEntry("object_array", List.of("a", "b"))
-                .containsEntry("map", Map.of("nested", Map.of("deeper", "value")))
-                .containsEntry("empty_map", Map.of())
-                .containsEntry("many_keys", manyKeys(40).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> (long) (int) e.getValue())));
+                    .containsEntry("string", "Zürich 東京")
+                    .containsEntry("empty_string", "")
+                    .containsEntry("string_80", "x".repeat(80))
+                    .containsEntry("string_300", "y".repeat(300))
+                    .containsEntry("string_70000", "z".repeat(70_000))
+                    .containsEntry("double", -12.5e3)
+                    .containsEntry("float", 1.25f)
+                    .containsEntry("uint16", 65_535)
+                    .containsEntry("uint32_from_integer", 123_456L)
+                    .containsEntry("uint32_zero", 0L)
+                    .containsEntry("uint32_max", 4_294_967_295L)
+                    .containsEntry("uint64_from_long", BigInteger.valueOf(Long.MAX_VALUE))
+                    .containsEntry("uint64_max", BigInteger.TWO.pow(64).subtract(BigInteger.ONE))
+                    .containsEntry("uint128", BigInteger.TWO.pow(100).add(BigInteger.ONE))
+                    .containsEntry("int32_negative", -5)
+                    .containsEntry("int32_min", Integer.MIN_VALUE)
+                    .containsEntry("int32_positive", 1_000_000)
+                    .containsEntry("true", true)
+                    .containsEntry("false", false)
+                    .containsEntry("array", List.of(1L, "two", List.of(3), Map.of("four", 4.0)))
+                    .containsEntry("empty_array", List.of())
+                    .containsEntry("object_array", List.of("a", "b"))
+                    .containsEntry("map", Map.of("nested", Map.of("deeper", "value")))
+                    .containsEntry("empty_map", Map.of())
+                    .containsEntry(
+                            "many_keys",
+                            manyKeys(40).entrySet().stream()
+                                    .collect(Collectors.toMap(Map.Entry::getKey, e -> (long) (int) e.getValue())));
             assertThat((byte[]) read.get("bytes")).containsExactly(0, 1, 0xFF);
         }
     }
@@ -466,10 +500,18 @@ class MaxMindDbWriterTest {
         // Same tree shape either way; only the second database needs a second (equally long) record.
         Map<String, Object> a = Map.of("v", "AA");
         Map<String, Object> b = Map.of("v", "BB");
-        byte[] shared = MaxMindDbWriter.builder("t").buildEpoch(1).build()
-            .insert("1.0.0.0/24", a).insert("1.0.1.0/24", a).toByteArray();
-        byte[] distinct = MaxMindDbWriter.builder("t").buildEpoch(1).build()
-            .insert("1.0.0.0/24", a).insert("1.0.1.0/24", b).toByteArray();
+        byte[] shared = MaxMindDbWriter.builder("t")
+                .buildEpoch(1)
+                .build()
+                .insert("1.0.0.0/24", a)
+                .insert("1.0.1.0/24", a)
+                .toByteArray();
+        byte[] distinct = MaxMindDbWriter.builder("t")
+                .buildEpoch(1)
+                .build()
+                .insert("1.0.0.0/24", a)
+                .insert("1.0.1.0/24", b)
+                .toByteArray();
 
         // {"v": "AA"}: map control byte, key control byte + 1 byte, value control byte + 2 bytes
         assertThat(distinct.length - shared.length).isEqualTo(6);
@@ -485,12 +527,13 @@ class MaxMindDbWriterTest {
 
     @Test
     void writingDoesNotStopLaterInserts() throws Exception {
-        MaxMindDbWriter writer = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"));
+        MaxMindDbWriter writer =
+                MaxMindDbWriter.geoLite2Country().insert("81.2.69.0/24", country("GB", "United Kingdom"));
         byte[] first = writer.toByteArray();
         writer.insert("81.2.70.0/24", country("SE", "Sweden"));
 
-        try (DatabaseReader before = open(first); DatabaseReader after = open(writer)) {
+        try (DatabaseReader before = open(first);
+                DatabaseReader after = open(writer)) {
             assertThat(isoCode(before, "81.2.70.1")).isEmpty();
             assertThat(isoCode(after, "81.2.70.1")).contains("SE");
             assertThat(isoCode(after, "81.2.69.1")).contains("GB");
@@ -504,27 +547,35 @@ class MaxMindDbWriterTest {
         Map<String, Object> gb = country("GB", "United Kingdom");
 
         assertThatThrownBy(() -> writer.insert("81.2.69.1/24", gb))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host bits");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host bits");
         assertThatThrownBy(() -> writer.insert("81.2.69.0/33", gb))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix length");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefix length");
         assertThatThrownBy(() -> writer.insert("81.2.69.0/x", gb))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix length");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefix length");
         assertThatThrownBy(() -> writer.insert("localhost", gb))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an IP network");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an IP network");
         assertThatThrownBy(() -> writer.insert("1.2.3/24", gb))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an IP network");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an IP network");
         assertThatThrownBy(() -> writer.insert("1.0.0.0/8", Map.of("n", -1)))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int32()");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("int32()");
         assertThatThrownBy(() -> writer.insert("1.0.0.0/8", Map.of("n", (short) 1)))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Short");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Short");
         assertThatThrownBy(() -> writer.insert("1.0.0.0/8", Map.of("n", BigInteger.TWO.pow(128))))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("128-bit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("128-bit");
         assertThatThrownBy(() -> uint16(65_536)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> uint32(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MaxMindDbWriter.builder("t").recordSize(26))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MaxMindDbWriter.builder("t").ipVersion(5))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- damaged files -------------------------------------------------------------------------------------------
@@ -532,34 +583,36 @@ class MaxMindDbWriterTest {
     @Test
     void filesWithoutMetadataAreRejectedWhenOpened() throws Exception {
         byte[] valid = MaxMindDbWriter.geoLite2Country()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom")).toByteArray();
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"))
+                .toByteArray();
 
         assertThatThrownBy(() -> open(Arrays.copyOf(valid, valid.length / 2)).close())
-            .isInstanceOf(InvalidDatabaseException.class);
-        assertThatThrownBy(() -> open(new byte[0]).close())
-            .isInstanceOf(InvalidDatabaseException.class);
-        assertThatThrownBy(() -> open("not a MaxMind database\n".getBytes(StandardCharsets.US_ASCII)).close())
-            .isInstanceOf(InvalidDatabaseException.class);
+                .isInstanceOf(InvalidDatabaseException.class);
+        assertThatThrownBy(() -> open(new byte[0]).close()).isInstanceOf(InvalidDatabaseException.class);
+        assertThatThrownBy(() -> open("not a MaxMind database\n".getBytes(StandardCharsets.US_ASCII))
+                        .close())
+                .isInstanceOf(InvalidDatabaseException.class);
     }
 
     @Test
     void damageBehindTheMetadataMarkerStillMakesTheReaderThrow() throws Exception {
-        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country").ipv4Aliases(false).build()
-            .insert("81.2.69.0/24", country("GB", "United Kingdom"));
+        MaxMindDbWriter writer = MaxMindDbWriter.builder("GeoLite2-Country")
+                .ipv4Aliases(false)
+                .build()
+                .insert("81.2.69.0/24", country("GB", "United Kingdom"));
         byte[] valid = writer.toByteArray();
         int treeSize = 120 * 6; // 120 nodes of two 24-bit records
 
         // Metadata map cut short. MaxMind's reader does not always wrap such damage in an IOException (it has
         // thrown IllegalArgumentException from ByteBuffer.limit), so callers have to be ready for both.
         assertThatThrownBy(() -> open(Arrays.copyOf(valid, valid.length - 20)).close())
-            .isInstanceOfAny(IOException.class, RuntimeException.class);
+                .isInstanceOfAny(IOException.class, RuntimeException.class);
 
         // Every tree record pointing far past the end of the file.
         byte[] badTree = valid.clone();
         Arrays.fill(badTree, 0, treeSize, (byte) 0xFF);
         try (DatabaseReader reader = open(badTree)) {
-            assertThatThrownBy(() -> reader.tryCountry(ip("81.2.69.160")))
-                .isInstanceOf(InvalidDatabaseException.class);
+            assertThatThrownBy(() -> reader.tryCountry(ip("81.2.69.160"))).isInstanceOf(InvalidDatabaseException.class);
         }
 
         // The record's map announcing 28 pairs where it has 3: decoding runs into the metadata (the reader has
@@ -569,7 +622,7 @@ class MaxMindDbWriterTest {
         badData[treeSize + 16] = (byte) (7 << 5 | 28);
         try (DatabaseReader reader = open(badData)) {
             assertThatThrownBy(() -> reader.tryCountry(ip("81.2.69.160")))
-                .isInstanceOfAny(IOException.class, RuntimeException.class);
+                    .isInstanceOfAny(IOException.class, RuntimeException.class);
         }
     }
 
@@ -588,8 +641,7 @@ class MaxMindDbWriterTest {
     }
 
     /** {@code Network.equals} also compares the looked-up address, so compare the network part only. */
-    private static void assertNetwork(Network network, String address, int prefixLength)
-            throws UnknownHostException {
+    private static void assertNetwork(Network network, String address, int prefixLength) throws UnknownHostException {
         assertThat(network.networkAddress()).isEqualTo(ip(address));
         assertThat(network.prefixLength()).isEqualTo(prefixLength);
     }

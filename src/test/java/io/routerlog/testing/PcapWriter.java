@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.GZIPOutputStream;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -15,7 +16,6 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.ARecord;
 
 /**
  * Writes packet captures for tests: classic pcap (either byte order, micro- or nanosecond magic) and pcapng (either
@@ -23,7 +23,14 @@ import org.xbill.DNS.ARecord;
  * IPv4/IPv6; UDP/TCP) around DNS messages built with dnsjava.
  */
 public final class PcapWriter {
-    public enum Format { PCAP_BE, PCAP_LE, PCAP_NS_LE, PCAPNG_LE, PCAPNG_BE, PCAPNG_SIMPLE }
+    public enum Format {
+        PCAP_BE,
+        PCAP_LE,
+        PCAP_NS_LE,
+        PCAPNG_LE,
+        PCAPNG_BE,
+        PCAPNG_SIMPLE
+    }
 
     public static final int ETHERNET = 1;
     public static final int RAW = 101;
@@ -39,27 +46,46 @@ public final class PcapWriter {
     public PcapWriter(Format format, int linkType) {
         this.format = format;
         this.linkType = linkType;
-        this.order = format == Format.PCAP_BE || format == Format.PCAPNG_BE ? ByteOrder.BIG_ENDIAN
-                : ByteOrder.LITTLE_ENDIAN;
+        this.order =
+                format == Format.PCAP_BE || format == Format.PCAPNG_BE ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         switch (format) {
             case PCAP_BE, PCAP_LE, PCAP_NS_LE -> {
                 ByteBuffer b = buf(24);
-                b.putInt(format == Format.PCAP_NS_LE ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2)
-                        .putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(linkType);
+                b.putInt(format == Format.PCAP_NS_LE ? 0xa1b23c4d : 0xa1b2c3d4)
+                        .putShort((short) 2)
+                        .putShort((short) 4)
+                        .putInt(0)
+                        .putInt(0)
+                        .putInt(262144)
+                        .putInt(linkType);
                 write(b);
             }
             default -> {
                 // section header: no options, unknown section length
                 ByteBuffer b = buf(28);
-                b.putInt(0x0a0d0d0a).putInt(28).putInt(0x1a2b3c4d).putShort((short) 1).putShort((short) 0)
-                        .putLong(-1).putInt(28);
+                b.putInt(0x0a0d0d0a)
+                        .putInt(28)
+                        .putInt(0x1a2b3c4d)
+                        .putShort((short) 1)
+                        .putShort((short) 0)
+                        .putLong(-1)
+                        .putInt(28);
                 write(b);
                 // a custom block before the interface, which readers must skip
                 ByteBuffer c = buf(20);
-                c.putInt(0x00000bad).putInt(20).putInt(0x01020304).putInt(0x05060708).putInt(20);
+                c.putInt(0x00000bad)
+                        .putInt(20)
+                        .putInt(0x01020304)
+                        .putInt(0x05060708)
+                        .putInt(20);
                 write(c);
                 ByteBuffer i = buf(20);
-                i.putInt(1).putInt(20).putShort((short) linkType).putShort((short) 0).putInt(262144).putInt(20);
+                i.putInt(1)
+                        .putInt(20)
+                        .putShort((short) linkType)
+                        .putShort((short) 0)
+                        .putInt(262144)
+                        .putInt(20);
                 write(i);
             }
         }
@@ -79,22 +105,39 @@ public final class PcapWriter {
         switch (format) {
             case PCAP_BE, PCAP_LE, PCAP_NS_LE -> {
                 ByteBuffer b = buf(16 + frame.length);
-                b.putInt(1_700_000_000 + packets).putInt(packets).putInt(frame.length).putInt(frame.length).put(frame);
+                b.putInt(1_700_000_000 + packets)
+                        .putInt(packets)
+                        .putInt(frame.length)
+                        .putInt(frame.length)
+                        .put(frame);
                 write(b);
             }
             case PCAPNG_SIMPLE -> {
                 int pad = (4 - frame.length % 4) % 4;
                 int total = 16 + frame.length + pad;
                 ByteBuffer b = buf(total);
-                b.putInt(3).putInt(total).putInt(frame.length).put(frame).put(new byte[pad]).putInt(total);
+                b.putInt(3)
+                        .putInt(total)
+                        .putInt(frame.length)
+                        .put(frame)
+                        .put(new byte[pad])
+                        .putInt(total);
                 write(b);
             }
             default -> {
                 int pad = (4 - frame.length % 4) % 4;
                 int total = 32 + frame.length + pad;
                 ByteBuffer b = buf(total);
-                b.putInt(6).putInt(total).putInt(0).putInt(0).putInt(packets).putInt(frame.length)
-                        .putInt(frame.length).put(frame).put(new byte[pad]).putInt(total);
+                b.putInt(6)
+                        .putInt(total)
+                        .putInt(0)
+                        .putInt(0)
+                        .putInt(packets)
+                        .putInt(frame.length)
+                        .putInt(frame.length)
+                        .put(frame)
+                        .put(new byte[pad])
+                        .putInt(total);
                 write(b);
             }
         }
@@ -131,13 +174,21 @@ public final class PcapWriter {
             }
             case SLL -> {
                 b = ByteBuffer.allocate(16 + ip.length);
-                b.putShort((short) 0).putShort((short) 1).putShort((short) 6).put(new byte[8])
+                b.putShort((short) 0)
+                        .putShort((short) 1)
+                        .putShort((short) 6)
+                        .put(new byte[8])
                         .putShort((short) ethType);
             }
             case SLL2 -> {
                 b = ByteBuffer.allocate(20 + ip.length);
-                b.putShort((short) ethType).putShort((short) 0).putInt(2).putShort((short) 1).put((byte) 0)
-                        .put((byte) 6).put(new byte[8]);
+                b.putShort((short) ethType)
+                        .putShort((short) 0)
+                        .putInt(2)
+                        .putShort((short) 1)
+                        .put((byte) 0)
+                        .put((byte) 6)
+                        .put(new byte[8]);
             }
             case RAW -> b = ByteBuffer.allocate(ip.length);
             default -> throw new IllegalArgumentException("link type " + linkType);
@@ -149,13 +200,20 @@ public final class PcapWriter {
     public static byte[] vlanEthernet(byte[] ip) {
         int ethType = (ip[0] & 0xf0) == 0x60 ? 0x86dd : 0x0800;
         ByteBuffer b = ByteBuffer.allocate(18 + ip.length);
-        b.put(new byte[12]).putShort((short) 0x8100).putShort((short) 42).putShort((short) ethType).put(ip);
+        b.put(new byte[12])
+                .putShort((short) 0x8100)
+                .putShort((short) 42)
+                .putShort((short) ethType)
+                .put(ip);
         return b.array();
     }
 
     public static byte[] udp(String src, int sport, String dst, int dport, byte[] payload) {
         ByteBuffer u = ByteBuffer.allocate(8 + payload.length);
-        u.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0)
+        u.putShort((short) sport)
+                .putShort((short) dport)
+                .putShort((short) (8 + payload.length))
+                .putShort((short) 0)
                 .put(payload);
         return ip(src, dst, 17, u.array());
     }
@@ -163,8 +221,16 @@ public final class PcapWriter {
     /** A TCP segment (PSH ACK) carrying {@code payload} as it is (add the length prefixes with {@link #tcpDns}). */
     public static byte[] tcp(String src, int sport, String dst, int dport, byte[] payload) {
         ByteBuffer t = ByteBuffer.allocate(20 + payload.length);
-        t.putShort((short) sport).putShort((short) dport).putInt(1000).putInt(2000).put((byte) 0x50)
-                .put((byte) 0x18).putShort((short) 65535).putShort((short) 0).putShort((short) 0).put(payload);
+        t.putShort((short) sport)
+                .putShort((short) dport)
+                .putInt(1000)
+                .putInt(2000)
+                .put((byte) 0x50)
+                .put((byte) 0x18)
+                .putShort((short) 65535)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .put(payload);
         return ip(src, dst, 6, t.array());
     }
 
@@ -184,13 +250,26 @@ public final class PcapWriter {
         byte[] d = address(dst);
         if (s.length == 4) {
             ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
-            b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + payload.length)).putShort((short) 1)
-                    .putShort((short) 0x4000).put((byte) 64).put((byte) protocol).putShort((short) 0).put(s).put(d)
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) (20 + payload.length))
+                    .putShort((short) 1)
+                    .putShort((short) 0x4000)
+                    .put((byte) 64)
+                    .put((byte) protocol)
+                    .putShort((short) 0)
+                    .put(s)
+                    .put(d)
                     .put(payload);
             return b.array();
         }
         ByteBuffer b = ByteBuffer.allocate(40 + payload.length);
-        b.putInt(0x60000000).putShort((short) payload.length).put((byte) protocol).put((byte) 64).put(s).put(d)
+        b.putInt(0x60000000)
+                .putShort((short) payload.length)
+                .put((byte) protocol)
+                .put((byte) 64)
+                .put(s)
+                .put(d)
                 .put(payload);
         return b.array();
     }
@@ -238,7 +317,8 @@ public final class PcapWriter {
                 Record a = question.getType() == org.xbill.DNS.Type.TXT
                         ? new TXTRecord(question.getName(), DClass.IN, 60, "answer data " + i)
                         : new ARecord(question.getName(), DClass.IN, 60, InetAddress.getByAddress(new byte[] {
-                            (byte) 192, 0, 2, (byte) (i + 1)}));
+                            (byte) 192, 0, 2, (byte) (i + 1)
+                        }));
                 r.addRecord(a, Section.ANSWER);
             }
             return r.toWire();

@@ -20,20 +20,18 @@ import java.util.List;
  */
 public class RecordingSink implements EventSink {
     /** A DNS query as reported, copied out of the flyweight. */
-    public record Query(String client, String domain, String qtype) {
-    }
+    public record Query(String client, String domain, String qtype) {}
 
     /** A DNSTT query as reported, copied out of the flyweight. */
-    public record Tunnel(int domainIndex, String sender, boolean hasSession, long clientId, int wireBytes) {
-    }
+    public record Tunnel(int domainIndex, String sender, boolean hasSession, long clientId, int wireBytes) {}
 
     /** A DNS response under a DNSTT domain as reported, copied out of the flyweight. */
-    public record TunnelResponse(int domainIndex, String sender, int wireBytes) {
-    }
+    public record TunnelResponse(int domainIndex, String sender, int wireBytes) {}
 
     public final List<Query> queries = new ArrayList<>();
     /** The queries whose over-long names were shortened. */
     public final List<Query> shortened = new ArrayList<>();
+
     public final List<ReplyOutcome> replies = new ArrayList<>();
     public final List<DhcpLease> leases = new ArrayList<>();
     public final List<DhcpRelease> releases = new ArrayList<>();

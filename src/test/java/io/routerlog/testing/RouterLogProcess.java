@@ -53,14 +53,24 @@ public final class RouterLogProcess implements AutoCloseable {
     }
 
     /** As {@link #start(int, int, List, List)}, with {@code env} added to the process's environment. */
-    public static RouterLogProcess start(int syslog, int http, List<String> jvmArgs, List<String> extraArgs,
-            Map<String, String> env) throws Exception {
+    public static RouterLogProcess start(
+            int syslog, int http, List<String> jvmArgs, List<String> extraArgs, Map<String, String> env)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-jar", jar().toString(),
-                "--listen-address", "127.0.0.1", "--http-address", "127.0.0.1",
-                "--syslog-port", Integer.toString(syslog), "--http-port", Integer.toString(http),
-                "--flush-interval", "200ms"));
+        cmd.addAll(List.of(
+                "-jar",
+                jar().toString(),
+                "--listen-address",
+                "127.0.0.1",
+                "--http-address",
+                "127.0.0.1",
+                "--syslog-port",
+                Integer.toString(syslog),
+                "--http-port",
+                Integer.toString(http),
+                "--flush-interval",
+                "200ms"));
         cmd.addAll(extraArgs);
         Path log = Files.createTempFile("routerlog-it", ".log");
         Process p = Command.of(cmd).env(env).start(log);
@@ -110,9 +120,13 @@ public final class RouterLogProcess implements AutoCloseable {
 
     /** Polls /metrics until {@code messages} frames were received, waits for a flush, and returns a scrape. */
     public Exposition settle(long messages) throws Exception {
-        Waiting.upTo(Duration.ofSeconds(20), Duration.ofMillis(50), () -> metrics()
-                .samples("routerlog_syslog_messages_total").stream().mapToDouble(Exposition.Sample::value).sum()
-                >= messages);
+        Waiting.upTo(
+                Duration.ofSeconds(20),
+                Duration.ofMillis(50),
+                () -> metrics().samples("routerlog_syslog_messages_total").stream()
+                                .mapToDouble(Exposition.Sample::value)
+                                .sum()
+                        >= messages);
         Thread.sleep(600); // more than two flush intervals
         return metrics();
     }

@@ -71,20 +71,33 @@ public final class Rsyslog extends LocalRelay {
             action.append(" template=\"").append(template).append('"');
         }
         action.append(')');
-        Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                // its own messages into this config's rules (else rsyslog sends them to the system's /dev/log)
-                "global(workDirectory=\"" + work + "\" processInternalMessages=\"on\")",
-                // a socket of its own: never /dev/log
-                "module(load=\"imuxsock\" SysSock.Use=\"off\")",
-                "input(type=\"imuxsock\" Socket=\"" + socket + "\" RateLimit.Interval=\"0\" Ruleset=\"forward\")",
-                "ruleset(name=\"forward\") {",
-                "    " + action,
-                "}",
-                // rsyslog's own messages (start, errors) go to a file, not to the receiver
-                "action(type=\"omfile\" file=\"" + internalLog + "\")",
-                ""));
-        Daemon daemon = Daemon.start("rsyslogd", List.of(rsyslogd.toString(), "-n", "-f",
-                dir.resolve("rsyslog.conf").toString(), "-i", dir.resolve("rsyslogd.pid").toString()), Map.of(), dir);
+        Files.writeString(
+                dir.resolve("rsyslog.conf"),
+                String.join(
+                        "\n",
+                        // its own messages into this config's rules (else rsyslog sends them to the system's /dev/log)
+                        "global(workDirectory=\"" + work + "\" processInternalMessages=\"on\")",
+                        // a socket of its own: never /dev/log
+                        "module(load=\"imuxsock\" SysSock.Use=\"off\")",
+                        "input(type=\"imuxsock\" Socket=\"" + socket
+                                + "\" RateLimit.Interval=\"0\" Ruleset=\"forward\")",
+                        "ruleset(name=\"forward\") {",
+                        "    " + action,
+                        "}",
+                        // rsyslog's own messages (start, errors) go to a file, not to the receiver
+                        "action(type=\"omfile\" file=\"" + internalLog + "\")",
+                        ""));
+        Daemon daemon = Daemon.start(
+                "rsyslogd",
+                List.of(
+                        rsyslogd.toString(),
+                        "-n",
+                        "-f",
+                        dir.resolve("rsyslog.conf").toString(),
+                        "-i",
+                        dir.resolve("rsyslogd.pid").toString()),
+                Map.of(),
+                dir);
         String description = "rsyslog omfwd " + transport.protocol
                 + (transport.framing == null ? "" : " TCP_Framing=" + transport.framing)
                 + " template=" + (template == null ? "(default)" : template);

@@ -12,8 +12,7 @@ import java.util.List;
 
 /** Raw syslog senders over loopback sockets. */
 public final class Senders {
-    private Senders() {
-    }
+    private Senders() {}
 
     /** Writes {@code chunks} one after the other on one TCP connection, flushing (and pausing) between them. */
     public static void tcp(int port, List<byte[]> chunks, long pauseMillis) throws IOException, InterruptedException {

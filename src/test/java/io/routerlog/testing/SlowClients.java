@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import java.net.SocketTimeoutException;
 
 /**
  * HTTP clients that do not play along, as an attacker on the LAN would run them against the HTTP port: readers
@@ -56,8 +56,9 @@ public final class SlowClients implements AutoCloseable {
     public SlowClients readers(int n, String path) throws IOException {
         for (int i = 0; i < n; i++) {
             Socket s = connect();
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: routerlog\r\nAccept-Encoding: identity\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: routerlog\r\nAccept-Encoding: identity\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
         }
         return this;
@@ -70,17 +71,21 @@ public final class SlowClients implements AutoCloseable {
     public SlowClients headerDrips(int n, long everyMillis) throws IOException {
         for (int i = 0; i < n; i++) {
             Socket s = connect();
-            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: routerlog\r\nX-Slow: "
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: routerlog\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            var unused = drip.scheduleWithFixedDelay(() -> { // runs until the exception below ends it
-                try {
-                    s.getOutputStream().write('a');
-                    s.getOutputStream().flush();
-                } catch (IOException closed) {
-                    throw new IllegalStateException("closed"); // ends this drip
-                }
-            }, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+            var unused = drip.scheduleWithFixedDelay(
+                    () -> { // runs until the exception below ends it
+                        try {
+                            s.getOutputStream().write('a');
+                            s.getOutputStream().flush();
+                        } catch (IOException closed) {
+                            throw new IllegalStateException("closed"); // ends this drip
+                        }
+                    },
+                    everyMillis,
+                    everyMillis,
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }

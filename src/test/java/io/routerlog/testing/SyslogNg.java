@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.Locale;
 
 /**
  * A throw-away syslog-ng that relays what programs log into a unix datagram socket of its own to a syslog receiver
@@ -77,16 +77,21 @@ public final class SyslogNg extends LocalRelay {
     /** The environment syslog-ng's programs need to find their private libraries (and loggen its plugins). */
     static Map<String, String> environment() {
         Path home = home();
-        return Map.of("LD_LIBRARY_PATH", home.resolve("usr/lib/syslog-ng").toString(),
-                "SYSLOGNG_PREFIX", home.resolve("usr").toString());
+        return Map.of(
+                "LD_LIBRARY_PATH",
+                home.resolve("usr/lib/syslog-ng").toString(),
+                "SYSLOGNG_PREFIX",
+                home.resolve("usr").toString());
     }
 
     /** The plugin directory, usr/lib/syslog-ng/MAJOR.MINOR. */
     static Path modulePath() throws IOException {
         Path lib = home().resolve("usr/lib/syslog-ng");
         try (Stream<Path> dirs = Files.list(lib)) {
-            return dirs.filter(d -> Files.isDirectory(d) && d.getFileName().toString().matches("\\d+\\.\\d+"))
-                    .findFirst().orElseThrow(() -> new IOException("no plugin directory in " + lib));
+            return dirs.filter(d ->
+                            Files.isDirectory(d) && d.getFileName().toString().matches("\\d+\\.\\d+"))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no plugin directory in " + lib));
         }
     }
 
@@ -97,28 +102,46 @@ public final class SyslogNg extends LocalRelay {
      */
     public static SyslogNg start(Path dir, Destination destination, int port, Path caFile) throws Exception {
         if (!available()) {
-            throw new IllegalStateException("syslog-ng is not unpacked in " + home()
-                    + " (scripts/prepare-relays.sh does it)");
+            throw new IllegalStateException(
+                    "syslog-ng is not unpacked in " + home() + " (scripts/prepare-relays.sh does it)");
         }
         Path socket = dir.resolve("log.sock");
         String version = modulePath().getFileName().toString();
-        Files.writeString(dir.resolve("syslog-ng.conf"), String.join("\n",
-                "@version: " + version,
-                // no name lookups; retry a failed connection after a second, not a minute
-                "options { keep-hostname(yes); use-dns(no); dns-cache(no); time-reopen(1); };",
-                "source s_local { unix-dgram(\"" + socket + "\"); };",
-                "destination d_receiver { " + destination.config(port, caFile) + "; };",
-                "log { source(s_local); destination(d_receiver); };",
-                ""));
+        Files.writeString(
+                dir.resolve("syslog-ng.conf"),
+                String.join(
+                        "\n",
+                        "@version: " + version,
+                        // no name lookups; retry a failed connection after a second, not a minute
+                        "options { keep-hostname(yes); use-dns(no); dns-cache(no); time-reopen(1); };",
+                        "source s_local { unix-dgram(\"" + socket + "\"); };",
+                        "destination d_receiver { " + destination.config(port, caFile) + "; };",
+                        "log { source(s_local); destination(d_receiver); };",
+                        ""));
         // in the foreground, its own messages on stderr, no capabilities, every file of its own in dir
-        Daemon daemon = Daemon.start("syslog-ng", List.of(home().resolve("usr/sbin/syslog-ng").toString(),
-                "--foreground", "--stderr", "--no-caps", "--cfgfile", dir.resolve("syslog-ng.conf").toString(),
-                "--module-path", modulePath().toString(),
-                "--persist-file", dir.resolve("syslog-ng.persist").toString(),
-                "--pidfile", dir.resolve("syslog-ng.pid").toString(),
-                "--control", dir.resolve("syslog-ng.ctl").toString()), environment(), dir);
-        SyslogNg s = new SyslogNg(daemon, socket, "syslog-ng " + destination.driver + " over "
-                + destination.transport.toUpperCase(Locale.ROOT));
+        Daemon daemon = Daemon.start(
+                "syslog-ng",
+                List.of(
+                        home().resolve("usr/sbin/syslog-ng").toString(),
+                        "--foreground",
+                        "--stderr",
+                        "--no-caps",
+                        "--cfgfile",
+                        dir.resolve("syslog-ng.conf").toString(),
+                        "--module-path",
+                        modulePath().toString(),
+                        "--persist-file",
+                        dir.resolve("syslog-ng.persist").toString(),
+                        "--pidfile",
+                        dir.resolve("syslog-ng.pid").toString(),
+                        "--control",
+                        dir.resolve("syslog-ng.ctl").toString()),
+                environment(),
+                dir);
+        SyslogNg s = new SyslogNg(
+                daemon,
+                socket,
+                "syslog-ng " + destination.driver + " over " + destination.transport.toUpperCase(Locale.ROOT));
         s.awaitSocket();
         return s;
     }

@@ -13,12 +13,15 @@ import org.awaitility.core.ConditionTimeoutException;
  * itself) does not end the wait.
  */
 public final class Waiting {
-    private Waiting() {
-    }
+    private Waiting() {}
 
     /** Fails with a {@link ConditionTimeoutException} if the condition does not hold within {@code timeout}. */
     public static ConditionFactory atMost(Duration timeout, Duration every) {
-        return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(every).pollInSameThread()
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(every)
+                .pollInSameThread()
                 .dontCatchUncaughtExceptions();
     }
 
