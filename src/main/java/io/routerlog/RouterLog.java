@@ -196,27 +196,9 @@ public final class RouterLog implements AutoCloseable {
                 () -> listeners == null ? null : listeners.connections(),
                 () -> listeners == null ? 0 : listeners.udpReceiveBuffer()));
         registry.register(new StoreCollector(store, flusher.stats()));
-        streamed.add(new LabelCountsCollector(
-                "routerlog_firewall_packets",
-                "Packets logged by firewall LOG "
-                        + "rules (kernel: ... IN=... SRC=...), per rule prefix, source, destination, protocol and destination "
-                        + "port; bounded by --max-log-series",
-                List.of("prefix", "src", "dst", "proto", "dport"),
-                store.firewall()));
-        streamed.add(new LabelCountsCollector(
-                "routerlog_http_requests",
-                "HTTP requests logged by HAProxy "
-                        + "(option httplog), per client address, frontend, backend and status; bounded by --max-log-series",
-                List.of("client", "frontend", "backend", "status"),
-                store.http()));
-        streamed.add(new LabelCountsCollector(
-                "routerlog_dns_long_names",
-                "Queries for names longer than the 253 "
-                        + "characters of a DNS name, per client and the suffix stored for them (registrable domain, else last "
-                        + "two labels); they count in routerlog_dns_queries_total under that suffix too; bounded by "
-                        + "--max-log-series",
-                List.of("client", "domain"),
-                store.longNames()));
+        streamed.add(LabelCountsCollector.firewallPackets(store.firewall()));
+        streamed.add(LabelCountsCollector.httpRequests(store.http()));
+        streamed.add(LabelCountsCollector.longNames(store.longNames()));
         List<String> dnstt = settings.rules().dnsttDomains();
         if (!dnstt.isEmpty()) {
             registry.register(new TunnelCollector(
