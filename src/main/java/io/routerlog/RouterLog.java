@@ -1,5 +1,6 @@
 package io.routerlog;
 
+import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.aggregate.Flusher;
@@ -47,6 +48,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -55,7 +57,8 @@ import org.apache.logging.log4j.Logger;
  * One routerlog node: an ordered list of {@link Component}s, started in order and closed in the reverse order, so
  * that a clean shutdown stops receiving, flushes every count to the store and only then leaves the cluster.
  *
- * <p>The order: GeoIP databases, store, HTTP, flusher, then the inputs (lease file, live capture, syslog
+ * <p>The order: the TLS and lease files (read first, so that a bad one stops the node before anything started),
+ * GeoIP databases, store, HTTP, flusher, then the inputs (lease file, live capture, syslog
  * listeners), then ready; so a stop closes the listeners first, flushes once every input has stopped, then stops
  * HTTP and leaves the cluster. A node of {@code routerlog ingest} has no inputs of its
  * own (it reads files through {@link #newPacketReader()}) and HTTP only when asked for.
@@ -75,6 +78,8 @@ public final class RouterLog implements AutoCloseable {
     private final List<Component> components = new ArrayList<>();
     private final Deque<Component> started = new ArrayDeque<>();
     // each set by its component's start, and used by the components after it
+    private SslContext syslogTls;
+    private SSLContext httpTls;
     private GeoIp geoIp;
     private Store store;
     private Flusher flusher;
@@ -94,6 +99,7 @@ public final class RouterLog implements AutoCloseable {
         this.settings = settings;
         this.anonymizer = settings.rules().anonymizer();
         this.capturing = receive && settings.capture().iface().isPresent();
+        components.add(Component.of("Files", () -> readFiles(receive, serveHttp), () -> {}));
         components.add(Component.of("GeoIp", () -> geoIp = settings.geoIp().open(), () -> geoIp.close()));
         components.add(Component.of("Store", () -> startStore(!receive), () -> store.close()));
         if (serveHttp) {
@@ -104,6 +110,22 @@ public final class RouterLog implements AutoCloseable {
             settings.leasesFile().ifPresent(file -> components.add(leasesWatcher(file)));
             settings.capture().iface().ifPresent(iface -> components.add(capture(iface)));
             components.add(Component.of("SyslogListeners", this::startListeners, this::closeListeners));
+        }
+    }
+
+    /**
+     * Reads the TLS files and checks the lease file before anything starts, so that a file that cannot be used
+     * stops the node at once, with nothing to undo (the GeoIP databases are read by the next component).
+     */
+    private void readFiles(boolean receive, boolean serveHttp) {
+        if (receive && settings.syslog().tlsPort().isPresent()) {
+            syslogTls = settings.tls().syslogContext();
+        }
+        if (serveHttp && settings.http().tls()) {
+            httpTls = settings.tls().httpContext();
+        }
+        if (receive) {
+            settings.leasesFile().ifPresent(file -> FileReasons.requireReadable("--leases-file", file));
         }
     }
 
@@ -179,7 +201,7 @@ public final class RouterLog implements AutoCloseable {
                         new HttpEndpoints.Table("/clients.csv", "text/csv; charset=utf-8", tables::csv),
                         new HttpEndpoints.Table(
                                 "/clients.tsv", "text/tab-separated-values; charset=utf-8", tables::tsv)),
-                s.tls() ? settings.tls().httpContext() : null,
+                httpTls,
                 s.login().map(l -> new BasicAuth(l.user(), l.passwordHash())).orElse(null),
                 HttpEndpoints.Limits.DEFAULT);
     }
@@ -220,7 +242,6 @@ public final class RouterLog implements AutoCloseable {
         return Component.of(
                 "LeasesFileWatcher",
                 () -> {
-                    FileReasons.requireReadable("--leases-file", file);
                     watcher[0] = new LeasesFileWatcher(file, rules(flusher.newAggregator()), System::currentTimeMillis)
                             .start(LEASES_CHECK_MILLIS);
                 },
@@ -238,7 +259,7 @@ public final class RouterLog implements AutoCloseable {
 
     private void startListeners() throws Exception {
         ThreadLocal<FrameSink> perThread = ThreadLocal.withInitial(this::newReceiveSink);
-        listeners = SyslogListeners.start(settings.syslog(), settings.tls(), perThread::get, counters);
+        listeners = SyslogListeners.start(settings.syslog(), syslogTls, perThread::get, counters);
     }
 
     private void closeListeners() {

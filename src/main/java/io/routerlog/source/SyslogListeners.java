@@ -30,7 +30,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.PlatformDependent;
 import io.routerlog.config.BindFailures;
-import io.routerlog.config.TlsSettings;
 import io.routerlog.framing.BufferBudget;
 import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
@@ -91,18 +90,22 @@ public final class SyslogListeners implements AutoCloseable {
      * Binds TCP, then UDP on the same port number (those of the two asked for), and TLS on its own, and returns
      * once all listen.
      *
+     * @param tls the context of the TLS listener, built from its files before anything started; null without
+     *     {@code --syslog-tls-port}
+     *
      * @throws BindException when the port is taken
      * @throws io.routerlog.config.SettingException when the address is not on this host or the port needs
      *                                             CAP_NET_BIND_SERVICE
      */
     public static SyslogListeners start(
-            ListenerSettings settings, TlsSettings tls, Supplier<FrameSink> sinks, PipelineCounters counters)
+            ListenerSettings settings, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
-        // the TLS files are read before any port is bound: a file that cannot be used is a setting to fix
-        SslContext context = settings.tlsPort().isPresent() ? tls.syslogContext() : null;
+        if (settings.tlsPort().isPresent() != (tls != null)) {
+            throw new IllegalArgumentException("a TLS context goes with --syslog-tls-port, and only with it");
+        }
         SyslogListeners l = new SyslogListeners(settings.ioThreads());
         try {
-            l.bind(settings, context, sinks, counters);
+            l.bind(settings, tls, sinks, counters);
             return l;
         } catch (BindException | InterruptedException | RuntimeException e) {
             l.close();
