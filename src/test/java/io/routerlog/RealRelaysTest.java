@@ -3,7 +3,7 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.routerlog.testing.Command;
+import io.routerlog.testing.Certificates;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Loggen;
@@ -93,52 +93,9 @@ class RealRelaysTest {
     @BeforeAll
     static void certificates() throws Exception {
         assumeRelays();
-        Files.writeString(pki.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        openssl(
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=routerlog relay test CA");
-        openssl(
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-                "-subj",
-                "/CN=127.0.0.1");
-        openssl(
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-out",
-                "server.pem",
-                "-days",
-                "2",
-                "-extfile",
-                "server.ext");
+        Certificates certificates = Certificates.in(pki, Certificates.Key.EC_P256);
+        Certificates.Issued ca = certificates.ca("ca", "routerlog relay test CA");
+        certificates.signed("server", "127.0.0.1", "IP:127.0.0.1,DNS:localhost", ca);
     }
 
     /**
@@ -156,20 +113,6 @@ class RealRelaysTest {
         }
         assumeTrue(Rsyslog.available(), rsyslog);
         assumeTrue(SyslogNg.available() && Loggen.available(), syslogNg);
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Command.Result r = Command.of(cmd)
-                .in(pki)
-                .mergeStderr()
-                .deadline(Duration.ofSeconds(60))
-                .run();
-        assertThat(r.finished()).isTrue();
-        assertThat(r.exitCode())
-                .as("openssl %s: %s", String.join(" ", args), r.out())
-                .isZero();
     }
 
     // ---- rsyslog omfwd ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io.routerlog.config.TlsFiles;
 import io.routerlog.export.BasicAuth;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.Transport;
+import io.routerlog.testing.Certificates;
 import io.routerlog.testing.Command;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.NettyLeakCheck;
@@ -39,93 +40,14 @@ class TlsTest {
     @TempDir
     Path dir;
 
-    private static void openssl(Path dir, String... args) throws Exception {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = "openssl";
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        Command.Result r = Command.of(cmd)
-                .in(dir)
-                .mergeStderr()
-                .deadline(Duration.ofSeconds(60))
-                .run();
-        assertThat(r.finished()).isTrue();
-        assertThat(r.exitCode())
-                .as("openssl %s: %s", String.join(" ", args), r.out())
-                .isZero();
-    }
-
-    /** A key and a certificate for {@code name}, signed by the test CA ({@code ca.pem}) or by itself. */
-    private void certificate(String name, String subjectAltName, boolean selfSigned) throws Exception {
-        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + subjectAltName + "\n");
-        if (selfSigned) {
-            openssl(
-                    dir,
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-keyout",
-                    name + ".key",
-                    "-out",
-                    name + ".pem",
-                    "-days",
-                    "2",
-                    "-subj",
-                    "/CN=" + name);
-            return;
-        }
-        openssl(
-                dir,
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".csr",
-                "-subj",
-                "/CN=" + name);
-        openssl(
-                dir,
-                "x509",
-                "-req",
-                "-in",
-                name + ".csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-out",
-                name + ".pem",
-                "-days",
-                "2",
-                "-extfile",
-                name + ".ext");
-    }
-
+    /** A test CA ({@code ca.pem}), certificates it signed for the server and a router, and a self-signed one. */
     @BeforeEach
     void pki() throws Exception {
-        openssl(
-                dir,
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=routerlog test CA");
-        certificate("server", "IP:127.0.0.1,DNS:localhost", false);
-        certificate("router", "DNS:router.lan", false);
-        certificate("stranger", "DNS:stranger", true);
+        Certificates pki = Certificates.in(dir);
+        Certificates.Issued ca = pki.ca("ca", "routerlog test CA");
+        pki.signed("server", "server", "IP:127.0.0.1,DNS:localhost", ca);
+        pki.signed("router", "router", "DNS:router.lan", ca);
+        pki.selfSigned("stranger", "stranger");
     }
 
     private SSLContext client(String name) throws Exception {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routerlog.OptionsCheck;
 import io.routerlog.Settings;
 import io.routerlog.config.ConfigSources;
+import io.routerlog.testing.Certificates;
 import io.routerlog.testing.Command;
 import java.io.File;
 import java.io.IOException;
@@ -1039,32 +1040,10 @@ class DeployFilesTest {
 
     /** A self-signed certificate and its key (unencrypted PKCS#8 PEM), made with openssl. */
     private Map<String, Path> tlsFixtures() throws Exception {
-        String openssl = tool("openssl", "openssl");
-        Path dir = Files.createDirectories(tmp.resolve("tls"));
-        Result r = run(
-                dir,
-                openssl,
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                "key.pem",
-                "-out",
-                "cert.pem",
-                "-subj",
-                "/CN=routerlog",
-                "-days",
-                "2");
-        assertThat(r.code()).as("openssl req: %s", r.output()).isZero();
-        return Map.of(
-                "--tls-cert",
-                dir.resolve("cert.pem"),
-                "--tls-key",
-                dir.resolve("key.pem"),
-                "--tls-client-ca",
-                dir.resolve("cert.pem"));
+        Certificates.Issued tls = Certificates.in(Files.createDirectories(tmp.resolve("tls")))
+                .openssl(tool("openssl", "openssl"))
+                .selfSigned("routerlog", "routerlog");
+        return Map.of("--tls-cert", tls.cert(), "--tls-key", tls.key(), "--tls-client-ca", tls.cert());
     }
 
     private Path unitCopyWithThisJava(Path copy) throws IOException {

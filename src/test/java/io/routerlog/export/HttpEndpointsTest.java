@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.routerlog.config.TlsFiles;
-import io.routerlog.testing.Command;
+import io.routerlog.testing.Certificates;
 import io.routerlog.testing.SlowClients;
 import io.routerlog.testing.Waiting;
 import java.io.ByteArrayInputStream;
@@ -60,30 +60,8 @@ class HttpEndpointsTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        Command.Result r = Command.of(
-                        "openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-keyout",
-                        "server.key",
-                        "-out",
-                        "server.pem",
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=localhost",
-                        "-addext",
-                        "subjectAltName=IP:127.0.0.1")
-                .in(dir)
-                .mergeStderr()
-                .deadline(Duration.ofSeconds(60))
-                .run();
-        assertThat(r.finished()).isTrue();
-        assertThat(r.exitCode()).as(r.out()).isZero();
-        serverTls = TlsFiles.serverContext(dir.resolve("server.pem"), dir.resolve("server.key"));
+        Certificates.Issued server = Certificates.in(dir).selfSigned("server", "localhost", "IP:127.0.0.1");
+        serverTls = TlsFiles.serverContext(server.cert(), server.key());
         clientTls = SSLContext.getInstance("TLS");
         clientTls.init(null, new TrustManager[] {new TrustAll()}, null);
     }
