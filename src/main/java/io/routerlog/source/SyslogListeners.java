@@ -73,18 +73,26 @@ public final class SyslogListeners implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private ConnectionTracker connections;
-    private SenderFilter filter;
-    private BufferBudget budget;
+    private final ConnectionTracker connections;
+    private final SenderFilter filter;
+    private final BufferBudget budget;
     private final boolean epoll;
     private int port;
     private int tlsPort;
     private int udpReceiveBuffer;
 
-    private SyslogListeners(int ioThreads) {
+    private SyslogListeners(ListenerSettings s, PipelineCounters counters) {
+        this.filter = new SenderFilter(s.allowFrom(), counters);
+        this.budget = new BufferBudget(s.maxBuffered(), counters);
+        this.connections = new ConnectionTracker(
+                counters,
+                filter,
+                s.maxConnections(),
+                s.maxConnectionsPerSender(),
+                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("routerlog-io", true), io);
+        this.group = new MultiThreadIoEventLoopGroup(s.ioThreads(), new DefaultThreadFactory("routerlog-io", true), io);
     }
 
     /**
@@ -100,7 +108,7 @@ public final class SyslogListeners implements AutoCloseable {
             throws BindException, InterruptedException {
         // the TLS files are read before any port is bound: a file that cannot be used is a setting to fix
         SslContext context = settings.tlsPort().isPresent() ? tls.syslogContext() : null;
-        SyslogListeners l = new SyslogListeners(settings.ioThreads());
+        SyslogListeners l = new SyslogListeners(settings, counters);
         try {
             l.bind(settings, context, sinks, counters);
             return l;
@@ -113,14 +121,6 @@ public final class SyslogListeners implements AutoCloseable {
     /** @param tls the TLS listener's context, null without one */
     private void bind(ListenerSettings s, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
-        filter = new SenderFilter(s.allowFrom(), counters);
-        budget = new BufferBudget(s.maxBuffered(), counters);
-        connections = new ConnectionTracker(
-                counters,
-                filter,
-                s.maxConnections(),
-                s.maxConnectionsPerSender(),
-                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
         if (s.tcp() && s.udp()) {
             for (int attempt = 1; ; attempt++) {
