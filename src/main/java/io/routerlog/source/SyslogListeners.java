@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
@@ -119,7 +120,8 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /** @param tls the TLS listener's context, null without one */
-    private void bind(ListenerSettings s, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
+    private void bind(
+            ListenerSettings s, @Nullable SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         int attempts = s.port() == 0 ? 10 : 1;
         if (s.tcp() && s.udp()) {
@@ -169,7 +171,11 @@ public final class SyslogListeners implements AutoCloseable {
 
     /** A TCP listener; with {@code tls}, every connection starts with a TLS handshake (RFC 5425). */
     private Channel bindStream(
-            ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port, SslContext tls)
+            ListenerSettings s,
+            Supplier<FrameSink> sinks,
+            PipelineCounters counters,
+            int port,
+            @Nullable SslContext tls)
             throws BindException, InterruptedException {
         Transport transport = tls == null ? Transport.TCP : Transport.TLS;
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
