@@ -50,6 +50,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One routerlog node: an ordered list of {@link Component}s, started in order and closed in the reverse order, so
@@ -75,11 +76,20 @@ public final class RouterLog implements AutoCloseable {
     private final List<Component> components = new ArrayList<>();
     private final Deque<Component> started = new ArrayDeque<>();
     // each set by its component's start, and used by the components after it
+    @SuppressWarnings("NullAway.Init") // set by the start of the GeoIp component, the first
     private GeoIp geoIp;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of the Store component, before any component uses it
     private Store store;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of the Store component, before any component uses it
     private Flusher flusher;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of HttpEndpoints; a node without it never reads it
     private HttpEndpoints http;
-    private volatile SyslogListeners listeners;
+
+    /** Null until they start, and in a node for ingest; scrapes read it before then. */
+    private volatile @Nullable SyslogListeners listeners;
     /** The node captures live: its packet counts are shown from the start. */
     private final boolean capturing;
 
@@ -243,7 +253,7 @@ public final class RouterLog implements AutoCloseable {
 
     private void closeListeners() {
         try {
-            listeners.close(settings.syslog().shutdownGrace());
+            startedListeners().close(settings.syslog().shutdownGrace());
         } catch (RuntimeException e) {
             LOG.warn("Error while closing the listeners: {}", e.toString());
         }
@@ -294,12 +304,20 @@ public final class RouterLog implements AutoCloseable {
     }
 
     public int syslogPort() {
-        return listeners.port();
+        return startedListeners().port();
     }
 
     /** Port of the TLS syslog listener, 0 without one. */
     public int syslogTlsPort() {
-        return listeners.tlsPort();
+        return startedListeners().tlsPort();
+    }
+
+    private SyslogListeners startedListeners() {
+        SyslogListeners l = listeners;
+        if (l == null) {
+            throw new IllegalStateException("the syslog listeners have not started");
+        }
+        return l;
     }
 
     public int httpPort() {
