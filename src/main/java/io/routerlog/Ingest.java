@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -153,7 +154,7 @@ public final class Ingest implements Callable<Integer> {
      *
      * @return why the file could not be read at all ("FILE: not a pcap or pcapng file"), or null once it was read
      */
-    static String readOne(String f, PcapReader reader, int dnsPort, PacketCounters c, PrintWriter err) {
+    static @Nullable String readOne(String f, PcapReader reader, int dnsPort, PacketCounters c, PrintWriter err) {
         String name = f.equals("-") ? "standard input" : f;
         long packets = c.packets.sum();
         long dns = c.dnsMessages.sum();

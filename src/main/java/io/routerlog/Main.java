@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,7 +137,7 @@ public final class Main implements Callable<Integer> {
             LogManager.getLogger(Main.class).debug("Start-up failed", ex);
             SettingException bad = SettingException.in(ex);
             if (bad != null) {
-                err.println("routerlog: " + oneLine(bad.getMessage()) + valueSource(bad.option(), args, sources));
+                err.println("routerlog: " + oneLine(bad) + valueSource(bad.option(), args, sources));
                 return CommandLine.ExitCode.USAGE;
             }
             err.println("routerlog: cannot start: " + oneLine(ex));
@@ -180,7 +181,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static String configPath(String[] args, Map<String, String> env) {
+    private static @Nullable String configPath(String[] args, Map<String, String> env) {
         String path = env.get(ConfigSources.envName("--config"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -192,7 +193,7 @@ public final class Main implements Callable<Integer> {
         return path;
     }
 
-    private static Map<String, List<String>> readConfigFile(String path, CommandSpec spec) {
+    private static Map<String, List<String>> readConfigFile(@Nullable String path, CommandSpec spec) {
         if (path == null) {
             return Map.of();
         }
@@ -224,20 +225,25 @@ public final class Main implements Callable<Integer> {
         if (ex.getCause() instanceof Converters.BadValue bad && option != null) {
             return option + bad.problem();
         }
-        return ex.getMessage();
+        String m = ex.getMessage();
+        return m != null ? m : oneLine(ex);
     }
 
     /** The option a parameter error is about, or null. */
-    private static String optionOf(CommandLine.ParameterException ex) {
+    private static @Nullable String optionOf(CommandLine.ParameterException ex) {
         if (ex.getArgSpec() instanceof OptionSpec o) {
             return o.longestName();
         }
-        Matcher m = Pattern.compile("--[a-z-]+").matcher(ex.getMessage());
+        String message = ex.getMessage();
+        if (message == null) {
+            return null;
+        }
+        Matcher m = Pattern.compile("--[a-z-]+").matcher(message);
         return m.find() ? m.group() : null;
     }
 
     /** " (from ...)" when the bad value of {@code option} did not come from the command line. */
-    private static String valueSource(String option, String[] args, ConfigSources sources) {
+    private static String valueSource(@Nullable String option, String[] args, ConfigSources sources) {
         if (option == null) {
             return "";
         }

@@ -52,6 +52,7 @@ import javax.net.ssl.SSLContext;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One routerlog node: an ordered list of {@link Component}s, started in order and closed in the reverse order, so
@@ -78,13 +79,23 @@ public final class RouterLog implements AutoCloseable {
     private final List<Component> components = new ArrayList<>();
     private final Deque<Component> started = new ArrayDeque<>();
     // each set by its component's start, and used by the components after it
-    private SslContext syslogTls;
-    private SSLContext httpTls;
+    private @Nullable SslContext syslogTls;
+    private @Nullable SSLContext httpTls;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of the GeoIp component, before anything reads it
     private GeoIp geoIp;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of the Store component, before any component uses it
     private Store store;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of the Store component, before any component uses it
     private Flusher flusher;
+
+    @SuppressWarnings("NullAway.Init") // set by the start of HttpEndpoints; a node without it never reads it
     private HttpEndpoints http;
-    private volatile SyslogListeners listeners;
+
+    /** Null until they start, and in a node for ingest; scrapes read it before then. */
+    private volatile @Nullable SyslogListeners listeners;
     /** The node captures live: its packet counts are shown from the start. */
     private final boolean capturing;
 
@@ -264,7 +275,7 @@ public final class RouterLog implements AutoCloseable {
 
     private void closeListeners() {
         try {
-            listeners.close(settings.syslog().shutdownGrace());
+            startedListeners().close(settings.syslog().shutdownGrace());
         } catch (RuntimeException e) {
             LOG.warn("Error while closing the listeners: {}", e.toString());
         }
@@ -315,12 +326,20 @@ public final class RouterLog implements AutoCloseable {
     }
 
     public int syslogPort() {
-        return listeners.port();
+        return startedListeners().port();
     }
 
     /** Port of the TLS syslog listener, 0 without one. */
     public int syslogTlsPort() {
-        return listeners.tlsPort();
+        return startedListeners().tlsPort();
+    }
+
+    private SyslogListeners startedListeners() {
+        SyslogListeners l = listeners;
+        if (l == null) {
+            throw new IllegalStateException("the syslog listeners have not started");
+        }
+        return l;
     }
 
     public int httpPort() {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -353,7 +354,7 @@ class LimitsTest {
                 assertThat(router).as("the router got a connection").isNotNull();
                 System.out.printf(
                         "Router connected after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                try (Socket r = router) {
+                try (Socket r = Objects.requireNonNull(router)) {
                     for (int i = 0; i < 100; i++) {
                         r.getOutputStream().write(query("router", i));
                     }

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -147,7 +148,8 @@ class RealRelaysTest {
         rsyslog(dir, Rsyslog.Transport.UDP, Rsyslog.SYSLOG_PROTOCOL_23_FORMAT);
     }
 
-    private void rsyslog(Path dir, Rsyslog.Transport transport, String template) throws Exception {
+    /** @param template the rsyslog template to forward with, or null for rsyslog's default */
+    private void rsyslog(Path dir, Rsyslog.Transport transport, @Nullable String template) throws Exception {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings());
                 Rsyslog relay = Rsyslog.start(dir, transport, template, node.syslogPort())) {
             logThrough(relay::log);
@@ -411,12 +413,9 @@ class RealRelaysTest {
         Map<String, Long> series = new TreeMap<>();
         List<String> unclean = new ArrayList<>();
         for (Exposition.Sample s : m.samples("routerlog_dns_queries_total")) {
-            String client = s.labels().get("client");
-            String domain = s.labels().get("domain");
-            series.put(
-                    escape(client) + " " + escape(domain) + " "
-                            + escape(s.labels().get("qtype")),
-                    (long) s.value());
+            String client = s.label("client");
+            String domain = s.label("domain");
+            series.put(escape(client) + " " + escape(domain) + " " + escape(s.label("qtype")), (long) s.value());
             if (!clean(client) || !clean(domain)) {
                 unclean.add("client=\"" + escape(client) + "\" domain=\"" + escape(domain) + "\"");
             }
@@ -432,19 +431,17 @@ class RealRelaysTest {
 
         Map<String, String> leases = new TreeMap<>();
         for (Exposition.Sample s : m.samples("routerlog_dhcp_lease_info")) {
-            leases.put(
-                    escape(s.labels().get("client")),
-                    escape(s.labels().get("mac")) + " " + escape(s.labels().get("hostname")));
+            leases.put(escape(s.label("client")), escape(s.label("mac")) + " " + escape(s.label("hostname")));
         }
         assertThat(leases)
                 .as("DHCP identities (client -> mac hostname) from " + ctx)
                 .isEqualTo(expectedLeases());
         // a device's identity and its queries meet on the same client label
         List<String> leaseClients = m.samples("routerlog_dhcp_lease_info").stream()
-                .map(s -> escape(s.labels().get("client")))
+                .map(s -> escape(s.label("client")))
                 .toList();
         List<String> queryClients = m.samples("routerlog_dns_queries_total").stream()
-                .map(s -> escape(s.labels().get("client")))
+                .map(s -> escape(s.label("client")))
                 .distinct()
                 .toList();
         assertThat(queryClients)

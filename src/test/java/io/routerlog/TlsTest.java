@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,7 +51,8 @@ class TlsTest {
         pki.selfSigned("stranger", "stranger");
     }
 
-    private SSLContext client(String name) throws Exception {
+    /** @param name the client certificate to present, or null for none */
+    private SSLContext client(@Nullable String name) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(
                 name == null

@@ -15,6 +15,7 @@ import io.routerlog.store.LabelValuesKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the events of one receive thread in memory until the {@link Flusher} takes them. Each call is a short
@@ -34,7 +35,9 @@ public final class LocalAggregator implements EventSink {
     private final PipelineCounters counters;
     private final Runnable requestFlush;
     private Batch active;
-    private Batch spare;
+    /** A drained batch given back for reuse, or null while the flusher holds it. */
+    private @Nullable Batch spare;
+
     private boolean flushRequested;
     private final List<Runnable> onTaken = new ArrayList<>();
 

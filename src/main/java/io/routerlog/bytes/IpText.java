@@ -2,6 +2,7 @@ package io.routerlog.bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IP address literals as text, without lookups or allocation: checks them, reads them into their bytes and writes
@@ -32,7 +33,7 @@ public final class IpText {
      * Reads the literal {@code b[off, off+len)} into {@code out} (4 bytes for IPv4, 16 for IPv6; may be null to
      * only check it): returns 4 or 16, or -1 when it is not an address. A zone is checked but not read.
      */
-    public static int parse(byte[] b, int off, int len, byte[] out) {
+    public static int parse(byte[] b, int off, int len, byte @Nullable [] out) {
         int end = off + len;
         if (len <= 0) {
             return -1;
@@ -162,7 +163,7 @@ public final class IpText {
     }
 
     /** Dotted-quad IPv4 into {@code out[at, at+4)} (when out is not null): four numbers of 0-255, up to 3 digits. */
-    private static boolean parseIpv4(byte[] b, int from, int to, byte[] out, int at) {
+    private static boolean parseIpv4(byte[] b, int from, int to, byte @Nullable [] out, int at) {
         int parts = 0;
         int i = from;
         while (true) {
@@ -193,7 +194,7 @@ public final class IpText {
      * IPv6 text (RFC 4291 section 2.2: up to 8 groups of 1-4 hex digits, at most one {@code ::}, optionally an
      * IPv4 address in the last 32 bits) into {@code out[0, 16)} when out is not null.
      */
-    private static boolean parseIpv6(byte[] b, int from, int to, byte[] out) {
+    private static boolean parseIpv6(byte[] b, int from, int to, byte @Nullable [] out) {
         int groups = 0;
         int gap = -1; // group index where "::" stands
         int i = from;

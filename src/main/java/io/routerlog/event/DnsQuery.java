@@ -14,7 +14,7 @@ import io.routerlog.bytes.Bytes;
  * <p>A flyweight: its producer refills one instance per message, so receivers copy what they keep.
  */
 public final class DnsQuery {
-    private byte[] buf;
+    private byte[] buf = new byte[0];
     private int clientOff;
     private int clientLen;
     private int domainOff;

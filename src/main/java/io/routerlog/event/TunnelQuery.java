@@ -13,7 +13,7 @@ public final class TunnelQuery {
     public static final int FIXED_QUERY_BYTES = 12 + 4 + 11;
 
     private int domainIndex;
-    private byte[] buf;
+    private byte[] buf = new byte[0];
     private int senderOff;
     private int senderLen;
     private boolean hasSession;

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a syslog TCP stream into messages. Each frame is recognised on its own, so framings can be mixed on one
@@ -79,10 +80,12 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** True once the connection is being closed for good: nothing more is decoded, its rest is dropped. */
     private boolean abandoned;
 
-    private ScheduledFuture<?> frameTimer;
-    private volatile ChannelHandlerContext context;
+    /** Runs while a frame is unfinished and there is a frame timeout; null otherwise. */
+    private @Nullable ScheduledFuture<?> frameTimer;
+    /** The handler's context, null until it is added to a pipeline. */
+    private volatile @Nullable ChannelHandlerContext context;
     /** The memory of all connections together, or null for no bound. */
-    private BufferBudget budget;
+    private @Nullable BufferBudget budget;
     /** What this decoder counts in the budget now; written by the budget. */
     final AtomicLong budgeted = new AtomicLong();
     /** True once the budget chose this connection to close. */

@@ -9,6 +9,7 @@ import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * dnsmasq's DHCP lines, once {@link DnsmasqParser} has skipped their prefixes: {@code DHCPACK}/{@code DHCPREPLY}
@@ -73,7 +74,7 @@ final class DnsmasqDhcpParser {
      * {@code DHCPACK(iface) IP MAC [HOSTNAME]} or {@code DHCPREPLY(iface) IPV6 DUID [HOSTNAME]}. A DHCPv6 reply may
      * end in a status instead of a hostname or carry no address: then no identity is learnt.
      */
-    private void ack(Fields fields, boolean dhcpv6Reply) {
+    private void ack(@Nullable Fields fields, boolean dhcpv6Reply) {
         if (fields == null) {
             counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             return;
@@ -89,7 +90,7 @@ final class DnsmasqDhcpParser {
     }
 
     /** {@code DHCPRELEASE(iface) IP MAC}; DHCPv6 releases that name no address are only counted. */
-    private void release(Fields fields) {
+    private void release(@Nullable Fields fields) {
         if (fields == null) {
             counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             return;
@@ -104,7 +105,7 @@ final class DnsmasqDhcpParser {
      * The fields of the DHCP line at {@code b[p, end)}; null when it is not what dnsmasq writes (no interface, or
      * starting with neither an address nor a client id, or fields longer than dnsmasq's).
      */
-    static Fields fields(byte[] b, int p, int end) {
+    static @Nullable Fields fields(byte[] b, int p, int end) {
         int close = Bytes.indexOf(b, p, end, (byte) ')');
         if (close < 0 || close + 2 > end || b[close + 1] != ' ') {
             return null;

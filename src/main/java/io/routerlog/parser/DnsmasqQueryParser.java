@@ -8,6 +8,7 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.stats.DnsmasqLineKind;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * dnsmasq's DNS lines, once {@link DnsmasqParser} has skipped their prefixes: queries, and the lines that tell how
@@ -124,7 +125,7 @@ final class DnsmasqQueryParser {
     }
 
     /** What a {@code reply} line says, {@code p} just after {@code reply }; null when it is not dnsmasq's layout. */
-    static ReplyOutcome replyOutcome(byte[] b, int p, int end) {
+    static @Nullable ReplyOutcome replyOutcome(byte[] b, int p, int end) {
         if (Bytes.equalsAscii(b, p, end - p, "is truncated")) {
             return ReplyOutcome.TRUNCATED;
         }

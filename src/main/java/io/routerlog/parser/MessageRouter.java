@@ -1,6 +1,7 @@
 package io.routerlog.parser;
 
 import io.routerlog.stats.ProgramCounts;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts every message by program and gives the ones that have a parser to it: {@code dnsmasq} and
@@ -10,8 +11,8 @@ import io.routerlog.stats.ProgramCounts;
 public final class MessageRouter implements SyslogMessageSink {
     private final ProgramCounts.Local programs;
     private final DnsmasqParser dnsmasq;
-    private final FirewallLogParser firewall;
-    private final HaproxyLogParser haproxy;
+    private final @Nullable FirewallLogParser firewall;
+    private final @Nullable HaproxyLogParser haproxy;
 
     /** Routes dnsmasq messages only. */
     public MessageRouter(ProgramCounts.Local programs, DnsmasqParser dnsmasq) {
@@ -25,7 +26,10 @@ public final class MessageRouter implements SyslogMessageSink {
      * @param haproxy  HAProxy request logs, or null
      */
     public MessageRouter(
-            ProgramCounts.Local programs, DnsmasqParser dnsmasq, FirewallLogParser firewall, HaproxyLogParser haproxy) {
+            ProgramCounts.Local programs,
+            DnsmasqParser dnsmasq,
+            @Nullable FirewallLogParser firewall,
+            @Nullable HaproxyLogParser haproxy) {
         this.programs = programs;
         this.dnsmasq = dnsmasq;
         this.firewall = firewall;

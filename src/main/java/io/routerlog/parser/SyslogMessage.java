@@ -1,6 +1,7 @@
 package io.routerlog.parser;
 
 import io.routerlog.bytes.Bytes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed syslog message as ranges of the line it was parsed from. The parser fills one instance per receive
@@ -19,8 +20,8 @@ public final class SyslogMessage {
         RFC5424
     }
 
-    private byte[] buf;
-    private Format format;
+    private byte[] buf = new byte[0];
+    private @Nullable Format format;
     private int pri;
     private int timestampOff;
     private int timestampLen;
@@ -123,7 +124,8 @@ public final class SyslogMessage {
         return buf;
     }
 
-    public Format format() {
+    /** The header format, or null when the header was not read (yet). */
+    public @Nullable Format format() {
         return format;
     }
 

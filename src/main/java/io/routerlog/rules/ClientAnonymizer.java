@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How addresses of devices are stored ({@code --anonymize-clients}): {@code none} as they are, {@code truncate}
@@ -27,12 +28,15 @@ public final class ClientAnonymizer {
     private static final String UNKNOWN = "unknown";
 
     private final Mode mode;
+    /** The key of {@link Mode#HASH}; empty when there is none. */
     private final byte[] key;
-    private Mac mac;
+    /** Made on the first address hashed. */
+    private @Nullable Mac mac;
 
-    public ClientAnonymizer(Mode mode, byte[] key) {
+    /** @param key the key of {@link Mode#HASH}, or null when there is none */
+    public ClientAnonymizer(Mode mode, byte @Nullable [] key) {
         this.mode = mode;
-        this.key = key == null ? null : key.clone();
+        this.key = key == null ? new byte[0] : key.clone();
         if (mode == Mode.HASH && (key == null || key.length == 0)) {
             throw new IllegalArgumentException("hashing client addresses needs a key");
         }

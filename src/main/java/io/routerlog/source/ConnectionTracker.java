@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Admits syslog TCP connections and watches them. {@link #admission} sits on each TCP listener and decides on
@@ -88,12 +89,14 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     /** An admitted connection, from its admission until it closes or is evicted. */
     private static final class Conn {
         final Channel channel;
-        final InetAddress sender;
+        /** The sender's address, null when the channel has no IP address. */
+        final @Nullable InetAddress sender;
+
         final long admittedNanos = System.nanoTime();
         /** Its frame decoder, once the connection is set up. */
-        volatile SyslogFrameDecoder decoder;
+        volatile @Nullable SyslogFrameDecoder decoder;
 
-        Conn(Channel channel, InetAddress sender) {
+        Conn(Channel channel, @Nullable InetAddress sender) {
             this.channel = channel;
             this.sender = sender;
         }
@@ -204,7 +207,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
      * frame before one that is quiet, then the one that went longest without completing a frame. Under
      * {@code this}.
      */
-    private Conn victim(long now, InetAddress sender) {
+    private @Nullable Conn victim(long now, @Nullable InetAddress sender) {
         Conn best = null;
         boolean bestSlow = false;
         long bestAge = -1;
@@ -232,7 +235,7 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter implem
     }
 
     /** Closes an evicted connection with a reset, dropping what it holds; counts and logs it. */
-    private void evict(Conn c, Channel forWhom) {
+    private void evict(@Nullable Conn c, Channel forWhom) {
         if (c == null) {
             return;
         }

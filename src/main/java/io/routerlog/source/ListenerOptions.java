@@ -191,7 +191,7 @@ public final class ListenerOptions {
         try {
             allowed = AddressRanges.parse(allowFrom);
         } catch (IllegalArgumentException e) {
-            throw new SettingException("--allow-from", e.getMessage());
+            throw new SettingException("--allow-from", String.valueOf(e.getMessage()));
         }
         if (allowed.isEmpty()) {
             throw SettingException.saying(

@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How often each UDP/TCP port was seen, for a hint when a capture holds no DNS: one counter per port, allocated on
  * the first port counted (256 KiB), used by the one thread that reads the capture.
  */
 public final class PortTally {
-    private long[] counts;
+    /** Null until the first port is counted. */
+    private long @Nullable [] counts;
 
     /** Counts the two ports of one packet (once when they are the same). */
     void add(int sourcePort, int destinationPort) {
@@ -31,6 +33,7 @@ public final class PortTally {
     /** The {@code n} ports seen most, most first (fewer when fewer were seen). */
     public List<Integer> top(int n) {
         List<Integer> ports = new ArrayList<>();
+        long[] counts = this.counts;
         if (counts == null) {
             return ports;
         }

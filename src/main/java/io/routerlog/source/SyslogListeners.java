@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
@@ -72,18 +73,26 @@ public final class SyslogListeners implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private ConnectionTracker connections;
-    private SenderFilter filter;
-    private BufferBudget budget;
+    private final ConnectionTracker connections;
+    private final SenderFilter filter;
+    private final BufferBudget budget;
     private final boolean epoll;
     private int port;
     private int tlsPort;
     private int udpReceiveBuffer;
 
-    private SyslogListeners(int ioThreads) {
+    private SyslogListeners(ListenerSettings s, PipelineCounters counters) {
+        this.filter = new SenderFilter(s.allowFrom(), counters);
+        this.budget = new BufferBudget(s.maxBuffered(), counters);
+        this.connections = new ConnectionTracker(
+                counters,
+                filter,
+                s.maxConnections(),
+                s.maxConnectionsPerSender(),
+                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("routerlog-io", true), io);
+        this.group = new MultiThreadIoEventLoopGroup(s.ioThreads(), new DefaultThreadFactory("routerlog-io", true), io);
     }
 
     /**
@@ -98,12 +107,12 @@ public final class SyslogListeners implements AutoCloseable {
      *                                             CAP_NET_BIND_SERVICE
      */
     public static SyslogListeners start(
-            ListenerSettings settings, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
+            ListenerSettings settings, @Nullable SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
         if (settings.tlsPort().isPresent() != (tls != null)) {
             throw new IllegalArgumentException("a TLS context goes with --syslog-tls-port, and only with it");
         }
-        SyslogListeners l = new SyslogListeners(settings.ioThreads());
+        SyslogListeners l = new SyslogListeners(settings, counters);
         try {
             l.bind(settings, tls, sinks, counters);
             return l;
@@ -114,16 +123,9 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /** @param tls the TLS listener's context, null without one */
-    private void bind(ListenerSettings s, SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
+    private void bind(
+            ListenerSettings s, @Nullable SslContext tls, Supplier<FrameSink> sinks, PipelineCounters counters)
             throws BindException, InterruptedException {
-        filter = new SenderFilter(s.allowFrom(), counters);
-        budget = new BufferBudget(s.maxBuffered(), counters);
-        connections = new ConnectionTracker(
-                counters,
-                filter,
-                s.maxConnections(),
-                s.maxConnectionsPerSender(),
-                s.frameTimeout().isZero() ? DEFAULT_EVICTABLE_AFTER : s.frameTimeout());
         int attempts = s.port() == 0 ? 10 : 1;
         if (s.tcp() && s.udp()) {
             for (int attempt = 1; ; attempt++) {
@@ -172,7 +174,11 @@ public final class SyslogListeners implements AutoCloseable {
 
     /** A TCP listener; with {@code tls}, every connection starts with a TLS handshake (RFC 5425). */
     private Channel bindStream(
-            ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port, SslContext tls)
+            ListenerSettings s,
+            Supplier<FrameSink> sinks,
+            PipelineCounters counters,
+            int port,
+            @Nullable SslContext tls)
             throws BindException, InterruptedException {
         Transport transport = tls == null ? Transport.TCP : Transport.TLS;
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -3,6 +3,7 @@ package io.routerlog.syslog;
 import io.routerlog.bytes.Bytes;
 import io.routerlog.parser.SyslogMessage;
 import io.routerlog.stats.DropReason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses one syslog message, RFC 3164 as OpenWrt's logd sends it or RFC 5424, without allocating.
@@ -32,7 +33,7 @@ public final class SyslogParser {
      *
      * @return {@code null} when the message parsed, else why it was dropped
      */
-    public static DropReason parse(byte[] b, int off, int len, SyslogMessage m) {
+    public static @Nullable DropReason parse(byte[] b, int off, int len, SyslogMessage m) {
         m.reset(b);
         int end = off + len;
         if (len < 3 || b[off] != '<') {
@@ -63,7 +64,7 @@ public final class SyslogParser {
         return parse3164(b, i, end, m);
     }
 
-    private static DropReason parse3164(byte[] b, int p, int end, SyslogMessage m) {
+    private static @Nullable DropReason parse3164(byte[] b, int p, int end, SyslogMessage m) {
         m.setFormat(SyslogMessage.Format.RFC3164);
         int ts = timestampLength(b, p, end);
         if (ts > 0) {
@@ -220,7 +221,7 @@ public final class SyslogParser {
         return p;
     }
 
-    private static DropReason parse5424(byte[] b, int p, int end, SyslogMessage m) {
+    private static @Nullable DropReason parse5424(byte[] b, int p, int end, SyslogMessage m) {
         m.setFormat(SyslogMessage.Format.RFC5424);
         for (int field = 0; field < 5; field++) {
             int e = headerField(b, p, end);

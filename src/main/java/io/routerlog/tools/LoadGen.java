@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -167,7 +168,7 @@ public final class LoadGen implements Callable<Integer> {
                 ? new Replay(Files.readAllLines(replay))
                 : new Generated(new TrafficModel(clients, domains, zipf, seed, distinct ? GENERATION_LABEL : ""));
         LinePool rendered = LinePool.render(lines, replay != null ? ((Replay) lines).size() : pool);
-        double[] before = metrics == null ? null : counted();
+        double @Nullable [] before = metrics == null ? null : counted();
         long start = System.nanoTime();
         try (Sender out = udp ? new UdpSender(host, port) : new TcpSender(host, port, tcpConnections)) {
             for (int rate : rates) {
@@ -184,7 +185,7 @@ public final class LoadGen implements Callable<Integer> {
                         queries,
                         seconds,
                         sent / seconds);
-        if (metrics == null) {
+        if (before == null) {
             return 0;
         }
         double[] after = waitForCounts(before);
@@ -395,7 +396,7 @@ public final class LoadGen implements Callable<Integer> {
         int next;
 
         /** Where the hex digits of each generation label are in {@code bytes}. */
-        private int[] labels;
+        private int[] labels = new int[0];
 
         private int labelCount = -1;
         private int generation;
@@ -481,8 +482,8 @@ public final class LoadGen implements Callable<Integer> {
 
     private static final class TcpSender implements Sender {
         private final SocketChannel[] channels;
-        private ByteBuffer view;
-        private LinePool viewOf; // the pool whose bytes view is a duplicate of
+        private @Nullable ByteBuffer view;
+        private @Nullable LinePool viewOf; // the pool whose bytes view is a duplicate of
         private int turn;
 
         TcpSender(String host, int port, int connections) throws IOException {
@@ -497,9 +498,11 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool) {
+            ByteBuffer view = this.view;
+            if (viewOf != pool || view == null) {
                 viewOf = pool;
                 view = pool.bytes.duplicate();
+                this.view = view;
             }
             view.limit(pool.starts[from + count]).position(pool.starts[from]);
             SocketChannel c = channels[turn];
@@ -524,8 +527,8 @@ public final class LoadGen implements Callable<Integer> {
 
     private static final class UdpSender implements Sender {
         private final DatagramChannel channel;
-        private ByteBuffer view;
-        private LinePool viewOf; // the pool whose bytes view is a duplicate of
+        private @Nullable ByteBuffer view;
+        private @Nullable LinePool viewOf; // the pool whose bytes view is a duplicate of
 
         UdpSender(String host, int port) throws IOException {
             channel = DatagramChannel.open();
@@ -535,9 +538,11 @@ public final class LoadGen implements Callable<Integer> {
 
         @Override
         public void send(LinePool pool, int from, int count) throws IOException {
-            if (viewOf != pool) {
+            ByteBuffer view = this.view;
+            if (viewOf != pool || view == null) {
                 viewOf = pool;
                 view = pool.bytes.duplicate();
+                this.view = view;
             }
             int[] starts = pool.starts;
             for (int i = from, end = from + count; i < end; i++) {

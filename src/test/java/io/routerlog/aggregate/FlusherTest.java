@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,8 +103,10 @@ class FlusherTest {
         a.lease(new DhcpLease("192.168.7.4", "aa:00:00:00:00:04", "", 1000, 0));
         flusher.close();
         assertThat(store.identities().get("192.168.7.2")).isNull();
-        assertThat(store.identities().get("192.168.7.3").hostname()).isEqualTo("new-name");
-        assertThat(store.identities().get("192.168.7.4").mac()).isEqualTo("aa:00:00:00:00:04");
+        assertThat(Objects.requireNonNull(store.identities().get("192.168.7.3")).hostname())
+                .isEqualTo("new-name");
+        assertThat(Objects.requireNonNull(store.identities().get("192.168.7.4")).mac())
+                .isEqualTo("aa:00:00:00:00:04");
     }
 
     @Test

@@ -6,13 +6,14 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class IpTextTest {
-    private static String canonical(String text) {
+    private static @Nullable String canonical(String text) {
         byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
         byte[] out = new byte[IpText.MAX_TEXT];
         int n = IpText.canonical(b, 0, b.length, new byte[16], out, 0);

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class SyslogParserTest {
         return m;
     }
 
-    private static DropReason drop(String line) {
+    private static @Nullable DropReason drop(String line) {
         byte[] bytes = line.getBytes(UTF_8);
         return SyslogParser.parse(bytes, 0, bytes.length, new SyslogMessage());
     }

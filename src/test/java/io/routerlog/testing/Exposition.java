@@ -13,7 +13,16 @@ import java.util.TreeMap;
  */
 public final class Exposition {
     /** One sample: metric name, labels (sorted by name) and value. */
-    public record Sample(String name, Map<String, String> labels, double value) {}
+    public record Sample(String name, Map<String, String> labels, double value) {
+        /** The value of label {@code name}; fails when the sample has none. */
+        public String label(String name) {
+            String value = labels.get(name);
+            if (value == null) {
+                throw new AssertionError("no label " + name + " in " + this);
+            }
+            return value;
+        }
+    }
 
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, String> types = new LinkedHashMap<>();
