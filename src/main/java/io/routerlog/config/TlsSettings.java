@@ -22,11 +22,6 @@ public record TlsSettings(Optional<KeyPair> keyPair, Optional<Path> clientCa) {
     /** {@code --tls-cert} and {@code --tls-key}. */
     public record KeyPair(Path cert, Path key) {}
 
-    /** No TLS at all. */
-    public static TlsSettings none() {
-        return new TlsSettings(Optional.empty(), Optional.empty());
-    }
-
     private KeyPair required() {
         return keyPair.orElseThrow(() -> new IllegalStateException("no --tls-cert and --tls-key"));
     }
