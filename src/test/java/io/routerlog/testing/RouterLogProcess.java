@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** routerlog started from its jar as a separate process, on free loopback ports. */
 public final class RouterLogProcess implements AutoCloseable {
@@ -100,12 +101,12 @@ public final class RouterLogProcess implements AutoCloseable {
     @SuppressWarnings("try") // the UDP socket is only held open, to see that the port is free for both
     public static int freePortForUdpAndTcp() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
-                port = s.getLocalPort();
-            }
-            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            // below Linux's ephemeral range (32768-60999 by default): a port the kernel hands out for an outgoing
+            // connection, such as a cluster member's, cannot take it between this check and the node's bind
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
+            try (ServerSocket s = new ServerSocket(port, 1, lo);
+                    DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
                 return port;
             } catch (IOException taken) {
                 // try another
