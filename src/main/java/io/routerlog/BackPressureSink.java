@@ -3,6 +3,7 @@ package io.routerlog;
 import io.netty.buffer.ByteBuf;
 import io.routerlog.aggregate.LocalAggregator;
 import io.routerlog.syslog.FrameSink;
+import java.net.SocketAddress;
 
 /**
  * A frame sink that passes every frame on unchanged and measures back-pressure by the receive thread's
@@ -21,6 +22,11 @@ final class BackPressureSink implements FrameSink {
     @Override
     public void frame(ByteBuf buf, int index, int length) {
         next.frame(buf, index, length);
+    }
+
+    @Override
+    public void sender(SocketAddress sender) {
+        next.sender(sender);
     }
 
     @Override

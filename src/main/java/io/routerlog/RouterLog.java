@@ -118,7 +118,7 @@ public final class RouterLog implements AutoCloseable {
         }
         components.add(Component.of("Flusher", () -> flusher.start(), () -> flusher.close()));
         if (receive) {
-            settings.leasesFile().ifPresent(file -> components.add(leasesWatcher(file)));
+            settings.leases().file().ifPresent(file -> components.add(leasesWatcher(file)));
             settings.capture().iface().ifPresent(iface -> components.add(capture(iface)));
             components.add(Component.of("SyslogListeners", this::startListeners, this::closeListeners));
         }
@@ -136,7 +136,7 @@ public final class RouterLog implements AutoCloseable {
             httpTls = settings.tls().httpContext();
         }
         if (receive) {
-            settings.leasesFile().ifPresent(file -> FileReasons.requireReadable("--leases-file", file));
+            settings.leases().file().ifPresent(file -> FileReasons.requireReadable("--leases-file", file));
         }
     }
 
@@ -253,7 +253,11 @@ public final class RouterLog implements AutoCloseable {
         return Component.of(
                 "LeasesFileWatcher",
                 () -> {
-                    watcher[0] = new LeasesFileWatcher(file, rules(flusher.newAggregator()), System::currentTimeMillis)
+                    watcher[0] = new LeasesFileWatcher(
+                                    file,
+                                    settings.leases().router(),
+                                    rules(flusher.newAggregator()),
+                                    System::currentTimeMillis)
                             .start(LEASES_CHECK_MILLIS);
                 },
                 () -> watcher[0].close());
@@ -310,7 +314,8 @@ public final class RouterLog implements AutoCloseable {
                 counters.programs().local(),
                 new DnsmasqParser(rules, counters, System::currentTimeMillis),
                 new FirewallLogParser(rules, counters),
-                new HaproxyLogParser(rules, counters));
+                new HaproxyLogParser(rules, counters),
+                settings.syslog().routerFromSender());
         return new BackPressureSink(new SyslogFrameParser(router, counters), aggregator);
     }
 

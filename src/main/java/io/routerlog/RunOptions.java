@@ -101,7 +101,7 @@ public final class RunOptions {
                 flushSettings,
                 rulesSettings,
                 geoIp.settings(),
-                leases.leasesFile(),
+                leases.settings(),
                 captureSettings,
                 level);
     }

@@ -6,10 +6,9 @@ import io.routerlog.export.HttpSettings;
 import io.routerlog.geoip.GeoIpSettings;
 import io.routerlog.rules.RulesSettings;
 import io.routerlog.source.CaptureSettings;
+import io.routerlog.source.LeasesSettings;
 import io.routerlog.source.ListenerSettings;
 import io.routerlog.store.StoreSettings;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Every setting of a routerlog node, validated: one record per component, as its option group built it. Files
@@ -23,7 +22,7 @@ import java.util.Optional;
  * @param flush      moving counts into the store
  * @param rules      the rules every source's events go through
  * @param geoIp      the GeoIP databases
- * @param leasesFile the dnsmasq lease file to watch, when there is one
+ * @param leases     the dnsmasq lease file to watch, when there is one, and its router
  * @param capture    live capture and the DNS port of packets
  * @param logLevel   routerlog's own log level
  */
@@ -35,7 +34,7 @@ public record Settings(
         FlushSettings flush,
         RulesSettings rules,
         GeoIpSettings geoIp,
-        Optional<Path> leasesFile,
+        LeasesSettings leases,
         CaptureSettings capture,
         String logLevel) {
 

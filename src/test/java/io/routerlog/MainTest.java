@@ -50,7 +50,7 @@ class MainTest {
         assertThat(s.store().retention()).isEqualTo(Duration.ofHours(24));
         assertThat(s.flush().interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.rules().dnsttDomains()).isEmpty();
-        assertThat(s.leasesFile()).isEmpty();
+        assertThat(s.leases().file()).isEmpty();
         assertThat(s.syslog().address().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(s.syslog().ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }

@@ -108,6 +108,13 @@ class RouterLogTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "192.168.1.10 example.com A", 10L,
                         "fd00::5 ipv6.example.com AAAA", 1L));
+        // the router: the HOSTNAME, else (none, or RFC 5424 NIL) the sender's address
+        assertThat(m.queryCountsByRouter())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "OpenWrt 192.168.1.10 example.com A", 6L,
+                        "127.0.0.1 192.168.1.10 example.com A", 3L,
+                        "vm 192.168.1.10 example.com A", 1L,
+                        "OpenWrt fd00::5 ipv6.example.com AAAA", 1L));
         assertThat(m.value("routerlog_syslog_messages_total", "transport", "tcp"))
                 .isEqualTo(10.0);
         assertThat(m.value("routerlog_syslog_messages_total", "transport", "udp"))
@@ -118,7 +125,7 @@ class RouterLogTest {
                 .isEqualTo(1.0);
         assertThat(m.value("routerlog_syslog_program_messages_total", "program", "kernel"))
                 .isEqualTo(1.0);
-        assertThat(m.value("routerlog_dns_pairs")).isEqualTo(2.0);
+        assertThat(m.value("routerlog_dns_pairs")).isEqualTo(4.0);
         for (Exposition.Sample s : m.samples("routerlog_syslog_dropped_total")) {
             assertThat(s.value()).as(s.labels().toString()).isZero();
         }
@@ -148,8 +155,24 @@ class RouterLogTest {
         assertThat(m.samples("routerlog_dhcp_lease_info"))
                 .extracting(Exposition.Sample::labels)
                 .containsExactlyInAnyOrder(
-                        Map.of("client", "192.168.1.100", "mac", "aa:bb:cc:dd:ee:ff", "hostname", "laptop"),
-                        Map.of("client", "192.168.1.101", "mac", "aa:bb:cc:dd:ee:01", "hostname", ""));
+                        Map.of(
+                                "router",
+                                "OpenWrt",
+                                "client",
+                                "192.168.1.100",
+                                "mac",
+                                "aa:bb:cc:dd:ee:ff",
+                                "hostname",
+                                "laptop"),
+                        Map.of(
+                                "router",
+                                "OpenWrt",
+                                "client",
+                                "192.168.1.101",
+                                "mac",
+                                "aa:bb:cc:dd:ee:01",
+                                "hostname",
+                                ""));
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "forwarded"))
                 .isEqualTo(1.0);
         assertThat(m.value("routerlog_dns_replies_total", "outcome", "answered"))
@@ -229,13 +252,30 @@ class RouterLogTest {
                 future + " aa:bb:cc:00:00:01 192.168.9.10 nas *\n"
                         + "0 aa:bb:cc:00:00:02 192.168.9.11 * 01:aa:bb:cc:00:00:02\n"
                         + "1000 aa:bb:cc:00:00:03 192.168.9.12 expired *\n");
-        try (RouterLog withLeases = RouterLog.start(settings("--leases-file", leases.toString()))) {
+        try (RouterLog withLeases =
+                RouterLog.start(settings("--leases-file", leases.toString(), "--leases-router", "OpenWrt"))) {
             withLeases.flush();
             assertThat(Http.metrics(withLeases.httpPort()).samples("routerlog_dhcp_lease_info"))
                     .extracting(Exposition.Sample::labels)
                     .containsExactlyInAnyOrder(
-                            Map.of("client", "192.168.9.10", "mac", "aa:bb:cc:00:00:01", "hostname", "nas"),
-                            Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:02", "hostname", ""));
+                            Map.of(
+                                    "router",
+                                    "OpenWrt",
+                                    "client",
+                                    "192.168.9.10",
+                                    "mac",
+                                    "aa:bb:cc:00:00:01",
+                                    "hostname",
+                                    "nas"),
+                            Map.of(
+                                    "router",
+                                    "OpenWrt",
+                                    "client",
+                                    "192.168.9.11",
+                                    "mac",
+                                    "aa:bb:cc:00:00:02",
+                                    "hostname",
+                                    ""));
             Senders.tcp(
                     withLeases.syslogPort(),
                     "<30>Nov 22 01:59:47 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.9.10\n"
@@ -247,12 +287,12 @@ class RouterLogTest {
             withLeases.flush();
             assertThat(Http.get(withLeases.httpPort(), "/clients.csv").body().lines())
                     .containsExactly(
-                            "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future,
-                            "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,");
+                            "192.168.9.10,a.test,1,aa:bb:cc:00:00:01,nas,," + future + ",OpenWrt",
+                            "192.168.9.11,b.test,1,aa:bb:cc:00:00:02,,01:aa:bb:cc:00:00:02,,OpenWrt");
             Files.writeString(leases, "0 aa:bb:cc:00:00:04 192.168.9.11 printer *\n");
             Files.setLastModifiedTime(leases, FileTime.fromMillis(System.currentTimeMillis() + 5000));
-            Map<String, String> printer =
-                    Map.of("client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04", "hostname", "printer");
+            Map<String, String> printer = Map.of(
+                    "router", "OpenWrt", "client", "192.168.9.11", "mac", "aa:bb:cc:00:00:04", "hostname", "printer");
             Waiting.upTo(
                     Duration.ofSeconds(20),
                     Duration.ofMillis(200),
@@ -282,18 +322,22 @@ class RouterLogTest {
         String csv = Http.get(node.httpPort(), "/clients.csv").body();
         assertThat(csv.lines())
                 .containsExactly(
-                        "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,",
-                        "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,",
-                        "192.168.1.12,\"'=cmd|' /c calc'!a0.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,",
-                        "192.168.1.12,\"'@sum.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,");
+                        "192.168.1.10,example.com,3,aa:bb:cc:dd:ee:10,laptop,,,OpenWrt",
+                        "192.168.1.11,\"odd,\"\"name\"\"\\009and%.test\",1,,,,,OpenWrt",
+                        "192.168.1.12,\"'=cmd|' /c calc'!a0.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,,OpenWrt",
+                        "192.168.1.12,\"'@sum.test\",1,aa:bb:cc:dd:ee:12,\"'=cmd|' /C calc'!A0\",,,OpenWrt");
         String tsv = Http.get(node.httpPort(), "/clients.tsv").body();
         assertThat(tsv.lines())
                 .containsExactlyInAnyOrder(
-                        "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop",
-                        "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop",
-                        "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t",
-                        "192.168.1.12\t%3Dcmd|' /c calc'!a0.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0",
-                        "192.168.1.12\t%40sum.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0");
+                        "192.168.1.10\texample.com\tA\t2\taa:bb:cc:dd:ee:10\tlaptop\tOpenWrt",
+                        "192.168.1.10\texample.com\tAAAA\t1\taa:bb:cc:dd:ee:10\tlaptop\tOpenWrt",
+                        "192.168.1.11\todd,\"name\"\\009and%25.test\tA\t1\t\t\tOpenWrt",
+                        "192.168.1.12\t%3Dcmd|' /c calc'!a0.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0\tOpenWrt",
+                        "192.168.1.12\t%40sum.test\tA\t1\taa:bb:cc:dd:ee:12\t%3Dcmd|' /C calc'!A0\tOpenWrt");
+        assertThat(Http.get(node.httpPort(), "/clients.tsv?router=OpenWrt").body())
+                .isEqualTo(tsv);
+        assertThat(Http.get(node.httpPort(), "/clients.tsv?router=other").body())
+                .isEmpty();
         assertThat(Http.get(node.httpPort(), "/").body())
                 .contains("/clients.csv")
                 .contains("/clients.tsv");
@@ -360,7 +404,14 @@ class RouterLogTest {
         Exposition m = settle(4);
         assertThat(m.queryCounts())
                 .containsOnly(entry("192.168.1.66 example.org TXT", 3L), entry("192.168.1.67 t.example.com TXT", 1L));
-        assertThat(m.value("routerlog_dns_long_names_total", "client", "192.168.1.66", "domain", "example.org"))
+        assertThat(m.value(
+                        "routerlog_dns_long_names_total",
+                        "router",
+                        "OpenWrt",
+                        "client",
+                        "192.168.1.66",
+                        "domain",
+                        "example.org"))
                 .isEqualTo(3.0);
         assertThat(m.samples("routerlog_dns_long_names_total")).hasSize(1);
         assertThat(m.value("dnstt_queries_total", "domain", "t.example.com")).isEqualTo(1.0);

@@ -2,6 +2,7 @@ package io.routerlog.aggregate;
 
 import io.routerlog.event.DhcpEvent;
 import io.routerlog.event.DhcpLease;
+import io.routerlog.store.ClientKey;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.IdentityMap;
 import io.routerlog.store.UpdateIdentity;
@@ -18,7 +19,7 @@ final class DhcpIdentityPart implements FlushPart {
     private static final int BOUND = 4 * LocalAggregator.MAX_DHCP_EVENTS;
 
     private final IdentityMap map;
-    private final Map<String, DhcpEvent> pending = new LinkedHashMap<>();
+    private final Map<ClientKey, DhcpEvent> pending = new LinkedHashMap<>();
 
     DhcpIdentityPart(IdentityMap map) {
         this.map = map;
@@ -27,9 +28,10 @@ final class DhcpIdentityPart implements FlushPart {
     @Override
     public void collect(Batch batch) {
         for (DhcpEvent e : batch.dhcp) {
-            DhcpEvent prev = pending.get(e.ip());
+            ClientKey key = new ClientKey(e.router(), e.ip());
+            DhcpEvent prev = pending.get(key);
             if (prev == null || prev.seenAtMillis() <= e.seenAtMillis()) {
-                pending.put(e.ip(), e);
+                pending.put(key, e);
             }
         }
         batch.dhcp.clear();
@@ -40,12 +42,13 @@ final class DhcpIdentityPart implements FlushPart {
         if (pending.isEmpty()) {
             return;
         }
-        Map<String, UpdateIdentity> updates = new HashMap<>();
-        for (DhcpEvent e : pending.values()) {
+        Map<ClientKey, UpdateIdentity> updates = new HashMap<>();
+        for (Map.Entry<ClientKey, DhcpEvent> pendingEvent : pending.entrySet()) {
+            DhcpEvent e = pendingEvent.getValue();
             if (e instanceof DhcpLease lease) {
                 long ttl = lease.expiresAtMillis() > 0 ? Math.max(1, lease.expiresAtMillis() - nowMillis) : 0;
                 updates.put(
-                        e.ip(),
+                        pendingEvent.getKey(),
                         UpdateIdentity.set(
                                 new DhcpIdentity(
                                         lease.mac(),
@@ -55,7 +58,7 @@ final class DhcpIdentityPart implements FlushPart {
                                         lease.seenAtMillis()),
                                 ttl));
             } else {
-                updates.put(e.ip(), UpdateIdentity.release(e.mac(), e.seenAtMillis()));
+                updates.put(pendingEvent.getKey(), UpdateIdentity.release(e.mac(), e.seenAtMillis()));
             }
         }
         map.update(updates, timeoutMillis);

@@ -56,7 +56,7 @@ public final class LocalAggregator implements EventSink {
             return;
         }
         if (query.shortened()) {
-            count(active.longNames, new LabelValuesKey(query.client(), query.domain()));
+            count(active.longNames, new LabelValuesKey(query.router(), query.client(), query.domain()));
         }
     }
 

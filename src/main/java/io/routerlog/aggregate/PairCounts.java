@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Query counts of one receive thread between two flushes, keyed by the bytes of (client, domain, qtype).
+ * Query counts of one receive thread between two flushes, keyed by the bytes of (router, client, domain, qtype).
  * Counting a pair that is already here allocates nothing. Keys are kept across flushes (with their
  * {@link PairKey}) while the table is at most half full, so a steady working set costs nothing either.
  *
@@ -35,7 +35,9 @@ final class PairCounts {
         int cl = q.clientLength();
         int dl = q.domainLength();
         int tl = q.qtypeLength();
-        int n = 2 + cl + dl + tl;
+        int rl = q.routerLength();
+        int r = 3 + cl + dl;
+        int n = r + rl + tl;
         if (n > scratch.length) {
             scratch = new byte[Math.max(n, scratch.length * 2)];
         }
@@ -44,7 +46,9 @@ final class PairCounts {
         System.arraycopy(b, q.clientOffset(), s, 1, cl);
         s[1 + cl] = (byte) dl;
         System.arraycopy(b, q.domainOffset(), s, 2 + cl, dl);
-        System.arraycopy(b, q.qtypeOffset(), s, 2 + cl + dl, tl);
+        s[2 + cl + dl] = (byte) rl;
+        System.arraycopy(q.routerBuf(), q.routerOffset(), s, r, rl);
+        System.arraycopy(b, q.qtypeOffset(), s, r + rl, tl);
         int h = Bytes.hash(Bytes.HASH_SEED, s, 0, n);
         int e = keys.find(s, 0, n, h);
         if (e < 0) {
@@ -95,7 +99,13 @@ final class PairCounts {
     private static PairKey toPairKey(byte[] k) {
         int cl = k[0] & 0xff;
         int dl = k[1 + cl] & 0xff;
-        int tOff = 2 + cl + dl;
-        return new PairKey(Bytes.decode(k, 1, cl), Bytes.decode(k, 2 + cl, dl), Bytes.decode(k, tOff, k.length - tOff));
+        int rl = k[2 + cl + dl] & 0xff;
+        int rOff = 3 + cl + dl;
+        int tOff = rOff + rl;
+        return new PairKey(
+                Bytes.decode(k, rOff, rl),
+                Bytes.decode(k, 1, cl),
+                Bytes.decode(k, 2 + cl, dl),
+                Bytes.decode(k, tOff, k.length - tOff));
     }
 }

@@ -5,7 +5,8 @@ import io.routerlog.bytes.Bytes;
 /**
  * One DNS query (or, from a packet, a response) as ranges of a buffer: who asked ({@code client}, an IPv4 or IPv6
  * address), for what ({@code domain}) and which type ({@code qtype}, the resolver's mnemonic such as {@code A} or
- * {@code HTTPS}, or {@code TYPE<n>}), and the size of the message on the wire when the source knows it.
+ * {@code HTTPS}, or {@code TYPE<n>}), which router logged or answered it ({@code router}, in a buffer of its own),
+ * and the size of the message on the wire when the source knows it.
  *
  * <p>Parsers report names and addresses as the source wrote them; the rules stage ({@code rules.Rules}) reports the
  * stored forms on: canonical (and maybe anonymized) client, lower-cased and escaped name, {@link #shortened} when
@@ -23,6 +24,9 @@ public final class DnsQuery {
     private int qtypeLen;
     private int wireBytes;
     private boolean shortened;
+    private byte[] routerBuf = new byte[0];
+    private int routerOff;
+    private int routerLen;
 
     public DnsQuery set(
             byte[] buf, int clientOff, int clientLen, int domainOff, int domainLen, int qtypeOff, int qtypeLen) {
@@ -55,6 +59,33 @@ public final class DnsQuery {
         this.wireBytes = wireBytes;
         this.shortened = shortened;
         return this;
+    }
+
+    /**
+     * Sets the router: the syslog HOSTNAME of the message (or the sender's address), for a packet the resolver's
+     * address. It stays set for the next queries of this flyweight until set again.
+     */
+    public DnsQuery router(byte[] buf, int off, int len) {
+        this.routerBuf = buf;
+        this.routerOff = off;
+        this.routerLen = len;
+        return this;
+    }
+
+    public byte[] routerBuf() {
+        return routerBuf;
+    }
+
+    public int routerOffset() {
+        return routerOff;
+    }
+
+    public int routerLength() {
+        return routerLen;
+    }
+
+    public String router() {
+        return Bytes.decode(routerBuf, routerOff, routerLen);
     }
 
     /** Size of the DNS message on the wire, or 0 when the source does not know it. */
@@ -109,6 +140,6 @@ public final class DnsQuery {
 
     @Override
     public String toString() {
-        return "DnsQuery{" + client() + ' ' + domain() + ' ' + qtype() + '}';
+        return "DnsQuery{" + router() + ' ' + client() + ' ' + domain() + ' ' + qtype() + '}';
     }
 }

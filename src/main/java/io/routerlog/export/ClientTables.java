@@ -1,29 +1,36 @@
 package io.routerlog.export;
 
+import io.routerlog.store.ClientKey;
 import io.routerlog.store.CounterMap;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.IdentityMap;
 import io.routerlog.store.PairKey;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The query counts joined with DHCP identities as plain tables, for consumers that are not Prometheus. Both cover
  * the whole cluster, whichever node answers.
  * <ul>
  *   <li>{@code /clients.csv}: the layout of openwrt_dnsmasq_exporter, {@code ip,domain,count,mac,hostname,uid,expiry}
- *       with one line per (client, domain), counts summed over query types; RFC 4180 quoting; {@code uid} is the
- *       DHCP client id and {@code expiry} the lease end in Unix seconds, empty when unknown.</li>
+ *       and then {@code router}, with one line per (router, client, domain), counts summed over query types; RFC
+ *       4180 quoting; {@code uid} is the DHCP client id and {@code expiry} the lease end in Unix seconds, empty when
+ *       unknown.</li>
  *   <li>{@code /clients.tsv}: compact input for the router's Lua collector,
- *       {@code client TAB domain TAB qtype TAB count TAB mac TAB hostname} per pair, with {@code %}, tab, CR and LF
- *       in a field written as {@code %25}, {@code %09}, {@code %0D}, {@code %0A}.</li>
+ *       {@code client TAB domain TAB qtype TAB count TAB mac TAB hostname TAB router} per pair, with {@code %}, tab,
+ *       CR and LF in a field written as {@code %25}, {@code %09}, {@code %0D}, {@code %0A}.</li>
  * </ul>
  * Names and hostnames come from the network, so a cell could start like a spreadsheet formula
  * ({@code =cmd|' /c calc'!A0}): in the CSV such a cell (starting with {@code =}, {@code +}, {@code -}, {@code @},
  * tab or CR) is prefixed with {@code '} and quoted, as spreadsheet-safe exporters do; in the TSV its first character
  * is percent-escaped ({@code %3D}, ...), which the Lua collector decodes like the other escapes.
+ *
+ * <p>Both take a router's name to hold only that router's rows ({@code ?router=NAME}), so that the collector on
+ * one of several routers re-exports its own clients.
  */
 public final class ClientTables {
     private final CounterMap<PairKey> pairs;
@@ -34,22 +41,28 @@ public final class ClientTables {
         this.identities = identities;
     }
 
-    private Map<String, DhcpIdentity> identities() {
-        Map<String, DhcpIdentity> m = new HashMap<>();
+    private Map<ClientKey, DhcpIdentity> identities() {
+        Map<ClientKey, DhcpIdentity> m = new HashMap<>();
         identities.forEach(m::put);
         return m;
     }
 
-    public byte[] csv() {
-        Map<String, DhcpIdentity> ids = identities();
-        Map<String, Map<String, Long>> byClient = new TreeMap<>();
-        pairs.forEachAll((k, n) ->
-                byClient.computeIfAbsent(k.client(), c -> new TreeMap<>()).merge(k.domain(), n, Long::sum));
+    /** The CSV table; only {@code router}'s rows unless it is null. */
+    public byte[] csv(@Nullable String router) {
+        Map<ClientKey, DhcpIdentity> ids = identities();
+        Map<ClientKey, Map<String, Long>> byClient =
+                new TreeMap<>(Comparator.comparing(ClientKey::router).thenComparing(ClientKey::client));
+        pairs.forEachAll((k, n) -> {
+            if (router == null || router.equals(k.router())) {
+                byClient.computeIfAbsent(new ClientKey(k.router(), k.client()), c -> new TreeMap<>())
+                        .merge(k.domain(), n, Long::sum);
+            }
+        });
         StringBuilder out = new StringBuilder();
         byClient.forEach((client, domains) -> {
             DhcpIdentity id = ids.get(client);
             domains.forEach((domain, count) -> {
-                out.append(csvField(client))
+                out.append(csvField(client.client()))
                         .append(',')
                         .append(csvField(domain))
                         .append(',')
@@ -65,17 +78,23 @@ public final class ClientTables {
                                 id == null || id.expiresAtMillis() == 0
                                         ? ""
                                         : Long.toString(id.expiresAtMillis() / 1000))
+                        .append(',')
+                        .append(csvField(client.router()))
                         .append('\n');
             });
         });
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    public byte[] tsv() {
-        Map<String, DhcpIdentity> ids = identities();
+    /** The TSV table; only {@code router}'s rows unless it is null. */
+    public byte[] tsv(@Nullable String router) {
+        Map<ClientKey, DhcpIdentity> ids = identities();
         StringBuilder out = new StringBuilder();
         pairs.forEachAll((k, n) -> {
-            DhcpIdentity id = ids.get(k.client());
+            if (router != null && !router.equals(k.router())) {
+                return;
+            }
+            DhcpIdentity id = ids.get(new ClientKey(k.router(), k.client()));
             out.append(tsvField(k.client()))
                     .append('\t')
                     .append(tsvField(k.domain()))
@@ -87,6 +106,8 @@ public final class ClientTables {
                     .append(tsvField(id == null ? "" : id.mac()))
                     .append('\t')
                     .append(tsvField(id == null ? "" : id.hostname()))
+                    .append('\t')
+                    .append(tsvField(k.router()))
                     .append('\n');
         });
         return out.toString().getBytes(StandardCharsets.UTF_8);

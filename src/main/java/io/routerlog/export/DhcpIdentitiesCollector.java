@@ -28,13 +28,14 @@ public final class DhcpIdentitiesCollector implements MultiCollector {
     public MetricSnapshots collect() {
         InfoSnapshot.Builder info = InfoSnapshot.builder()
                 .name(LEASE)
-                .help("MAC address and hostname of a client address, from DHCPACK lines (and --leases-file); "
-                        + "always 1. Join it to query counts with: * on(client) group_left(mac, hostname)");
+                .help("MAC address and hostname of a client address of a router, from DHCPACK lines (and "
+                        + "--leases-file); always 1. Join it to query counts with: "
+                        + "* on(router, client) group_left(mac, hostname)");
         int[] n = {0};
-        identities.forEach((ip, id) -> {
+        identities.forEach((key, id) -> {
             n[0]++;
-            info.dataPoint(
-                    new InfoDataPointSnapshot(Labels.of("client", ip, "mac", id.mac(), "hostname", id.hostname())));
+            info.dataPoint(new InfoDataPointSnapshot(Labels.of(
+                    "router", key.router(), "client", key.client(), "mac", id.mac(), "hostname", id.hostname())));
         });
         return new MetricSnapshots(
                 info.build(), Families.gauge(LEASES, "Client addresses with a known DHCP identity", n[0]));

@@ -6,7 +6,7 @@ import io.routerlog.store.PackedCounters;
 import io.routerlog.store.PairKey;
 
 /**
- * The query counts per (client, domain, qtype) that this member owns, and the size of that map. Summing over
+ * The query counts per (router, client, domain, qtype) that this member owns, and the size of that map. Summing over
  * all members ({@code sum without(instance)}) counts each pair once. Streamed: one series per stored pair.
  */
 public final class DnsPairsCollector implements StreamedCollector {
@@ -14,7 +14,7 @@ public final class DnsPairsCollector implements StreamedCollector {
     static final String PAIRS = "routerlog_dns_pairs";
     static final String EVICTED = "routerlog_dns_pairs_evicted";
     static final String EXPIRED = "routerlog_dns_pairs_expired";
-    private static final String[] LABELS = {"client", "domain", "qtype"};
+    private static final String[] LABELS = {"router", "client", "domain", "qtype"};
 
     private final CounterMap<PairKey> pairs;
 
@@ -27,14 +27,14 @@ public final class DnsPairsCollector implements StreamedCollector {
         PackedCounters packed = Scope.of(request) == Scope.CLUSTER ? pairs.packAll() : pairs.packOwned();
         int shown = out.counter(
                 QUERIES,
-                "DNS queries seen in the resolver log, per client address, queried domain "
-                        + "and query type (pairs this node holds; bounded by --max-pairs, least recently queried evicted "
+                "DNS queries seen in the resolver log, per router, client address, queried "
+                        + "domain and query type (pairs this node holds; bounded by --max-pairs, least recently queried evicted "
                         + "first)",
                 LABELS,
                 packed);
         out.gauge(
                 PAIRS,
-                "(client, domain, qtype) pairs this node holds in the store (the whole cluster's with "
+                "(router, client, domain, qtype) pairs this node holds in the store (the whole cluster's with "
                         + "scope=cluster)",
                 shown);
         out.counter(

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -79,8 +79,11 @@ public final class HttpEndpoints implements AutoCloseable {
     private @Nullable Javalin app;
     private @Nullable ServerConnector connector;
 
-    /** A plain-text resource served on {@code path}. */
-    public record Table(String path, String contentType, Supplier<byte[]> body) {}
+    /**
+     * A plain-text resource served on {@code path}; {@code body} is given the {@code router} query parameter (null
+     * when there is none).
+     */
+    public record Table(String path, String contentType, Function<@Nullable String, byte[]> body) {}
 
     private HttpEndpoints(
             MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables, @Nullable BasicAuth auth) {
@@ -183,7 +186,7 @@ public final class HttpEndpoints implements AutoCloseable {
                         config.routes.get(
                                 t.path(),
                                 ctx -> ctx.contentType(t.contentType())
-                                        .result(t.body().get()));
+                                        .result(t.body().apply(ctx.queryParam("router"))));
                     }
                     config.routes.exception(Exception.class, (e, ctx) -> failed(e, ctx));
                     config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));

@@ -48,10 +48,10 @@ public final class LabelCountsCollector implements StreamedCollector {
     public static LabelCountsCollector longNames(CounterMap<LabelValuesKey> counts) {
         return new LabelCountsCollector(
                 "routerlog_dns_long_names",
-                "Queries for names longer than the 253 characters of a DNS name, per client and the suffix stored "
-                        + "for them (registrable domain, else last two labels); they count in "
+                "Queries for names longer than the 253 characters of a DNS name, per router, client and the suffix "
+                        + "stored for them (registrable domain, else last two labels); they count in "
                         + "routerlog_dns_queries_total under that suffix too; bounded by --max-log-series",
-                List.of("client", "domain"),
+                List.of("router", "client", "domain"),
                 counts);
     }
 

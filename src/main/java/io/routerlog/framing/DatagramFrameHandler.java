@@ -37,6 +37,7 @@ public final class DatagramFrameHandler extends SimpleChannelInboundHandler<Data
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
+        sink.sender(packet.sender());
         int p = content.readerIndex();
         int end = content.writerIndex();
         while (p < end) {

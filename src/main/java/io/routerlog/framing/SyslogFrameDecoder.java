@@ -431,6 +431,10 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         framesDone++;
         if (length > 0) {
             counters.message(transport);
+            ChannelHandlerContext ctx = context;
+            if (ctx != null) {
+                sink.sender(ctx.channel().remoteAddress());
+            }
             sink.frame(in, index, length);
         }
     }

@@ -48,6 +48,10 @@ public final class DnsPacketParser implements DnsMessageSink {
     private final byte[] line = new byte[IpText.MAX_TEXT + MAX_WIRE_NAME + 32];
 
     private final byte[] address = new byte[16];
+    /** The resolver's address: the router of the message */
+    private final byte[] resolver = new byte[IpText.MAX_TEXT];
+
+    private final byte[] resolverAddress = new byte[16];
 
     // the message being read
     private int opcode;
@@ -65,8 +69,11 @@ public final class DnsPacketParser implements DnsMessageSink {
 
     @Override
     public void message(byte[] buf, int srcOff, int dstOff, int addrLen, int off, int len) {
-        System.arraycopy(buf, response(buf, off, len) ? dstOff : srcOff, address, 0, addrLen);
+        boolean isResponse = response(buf, off, len);
+        System.arraycopy(buf, isResponse ? dstOff : srcOff, address, 0, addrLen);
         int clientLen = IpText.format(address, addrLen, line, 0);
+        System.arraycopy(buf, isResponse ? srcOff : dstOff, resolverAddress, 0, addrLen);
+        query.router(resolver, 0, IpText.format(resolverAddress, addrLen, resolver, 0));
         nameOff = clientLen;
         if (!decode(buf, off, len) && !decodeOverlongQuestion(buf, off, len)) {
             counters.malformed.increment();

@@ -28,6 +28,9 @@ final class DnsmasqDhcpParser {
     private final EventSink sink;
     private final PipelineCounters counters;
     private final LongSupplier clock;
+    private byte[] routerBuf = new byte[0];
+    private int routerOff;
+    private int routerLen;
 
     /** @param clock stamps the events */
     DnsmasqDhcpParser(EventSink sink, PipelineCounters counters, LongSupplier clock) {
@@ -46,6 +49,17 @@ final class DnsmasqDhcpParser {
      *     invalid}, ...); empty when there is none
      */
     record Fields(String address, String clientId, String rest) {}
+
+    /** The router of the lines that follow: {@code b[off, off+len)}, valid while they are parsed. */
+    void router(byte[] b, int off, int len) {
+        routerBuf = b;
+        routerOff = off;
+        routerLen = len;
+    }
+
+    private String router() {
+        return Bytes.decode(routerBuf, routerOff, routerLen);
+    }
 
     /**
      * Reports or counts {@code b[p, end)} when it is one of dnsmasq's DHCP lines.
@@ -86,7 +100,8 @@ final class DnsmasqDhcpParser {
                 || (dhcpv6Reply && (hostname.indexOf(' ') >= 0 || hostname.equals("deprecated")))) {
             return;
         }
-        sink.lease(new DhcpLease(fields.address(), Duids.macOf(fields.clientId()), hostname, clock.getAsLong(), 0));
+        sink.lease(new DhcpLease(
+                router(), fields.address(), Duids.macOf(fields.clientId()), hostname, clock.getAsLong(), 0));
     }
 
     /** {@code DHCPRELEASE(iface) IP MAC}; DHCPv6 releases that name no address are only counted. */
@@ -97,7 +112,8 @@ final class DnsmasqDhcpParser {
         }
         counters.dnsmasqLine(DnsmasqLineKind.DHCP_RELEASE);
         if (!fields.address().isEmpty()) {
-            sink.release(new DhcpRelease(fields.address(), Duids.macOf(fields.clientId()), clock.getAsLong()));
+            sink.release(
+                    new DhcpRelease(router(), fields.address(), Duids.macOf(fields.clientId()), clock.getAsLong()));
         }
     }
 

@@ -34,6 +34,15 @@ public final class DnsmasqParser {
         this.dhcp = new DnsmasqDhcpParser(sink, counters, clock);
     }
 
+    /**
+     * Sets the router of the lines that follow: {@code b[off, off+len)}, which must stay valid while they are
+     * parsed (usually a range of the same line, or a sender's address).
+     */
+    public void router(byte[] b, int off, int len) {
+        queries.router(b, off, len);
+        dhcp.router(b, off, len);
+    }
+
     /** Parses {@code b[off, off+len)}, the message after the syslog header. */
     public void parse(byte[] b, int off, int len) {
         int end = off + len;

@@ -38,6 +38,11 @@ final class DnsmasqQueryParser {
         this.counters = counters;
     }
 
+    /** The router of the lines that follow: {@code b[off, off+len)}, valid while they are parsed. */
+    void router(byte[] b, int off, int len) {
+        query.router(b, off, len);
+    }
+
     /**
      * Reports or counts {@code b[p, end)} when it is one of dnsmasq's DNS lines.
      *

@@ -16,10 +16,11 @@ public final class LeaseFileParser {
     /**
      * The leases in the lines of a dnsmasq lease file.
      *
+     * @param router       the router whose DHCP server wrote the file
      * @param seenAtMillis the time the identities were true (the file's modification time)
      * @param nowMillis    leases that ended before this are skipped
      */
-    public static List<DhcpLease> parse(List<String> lines, long seenAtMillis, long nowMillis) {
+    public static List<DhcpLease> parse(String router, List<String> lines, long seenAtMillis, long nowMillis) {
         List<DhcpLease> leases = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.strip().split("\\s+");
@@ -50,7 +51,7 @@ public final class LeaseFileParser {
             } else {
                 continue;
             }
-            leases.add(new DhcpLease(ip, Duids.macOf(id), hostname, clientId, seenAtMillis, expiresAt));
+            leases.add(new DhcpLease(router, ip, Duids.macOf(id), hostname, clientId, seenAtMillis, expiresAt));
         }
         return leases;
     }

@@ -39,6 +39,8 @@ public final class SyslogMessage {
     private int structuredDataLen;
     private int messageOff;
     private int messageLen;
+    private byte[] sender = new byte[0];
+    private int senderLen;
 
     /** Starts over for a message in {@code buf}: no format, no PRI, every field absent. */
     public void reset(byte[] buf) {
@@ -74,6 +76,15 @@ public final class SyslogMessage {
             }
             default -> throw new IllegalArgumentException("no RFC 5424 header field " + index);
         }
+    }
+
+    /**
+     * The sender's address as text ({@code sender[0, len)}), set by the receiving side for the messages that follow
+     * until it is set again; {@link #reset} leaves it.
+     */
+    public void setSender(byte[] sender, int len) {
+        this.sender = sender;
+        this.senderLen = len;
     }
 
     public void setFormat(Format format) {
@@ -147,6 +158,24 @@ public final class SyslogMessage {
 
     public int programLength() {
         return programLen;
+    }
+
+    public int hostnameOffset() {
+        return hostnameOff;
+    }
+
+    /** 0 when the message has no HOSTNAME (RFC 3164 without one, RFC 5424 NIL). */
+    public int hostnameLength() {
+        return hostnameLen;
+    }
+
+    /** The sender's address as text, empty when the source does not know it. */
+    public byte[] senderBuf() {
+        return sender;
+    }
+
+    public int senderLength() {
+        return senderLen;
     }
 
     public int messageOffset() {

@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>addresses of devices in their canonical form ({@code ::ffff:192.168.1.23} is {@code 192.168.1.23}), then
  *       anonymized when {@code --anonymize-clients} asks for it: query clients, DHCP addresses, firewall source and
  *       destination, proxy clients; with anonymization, DHCP identities are not passed on at all;</li>
- *   <li>names and other text from the network in their stored form ({@link Names}): lower-case, escaped, bounded;</li>
+ *   <li>names and other text from the network in their stored form ({@link Names}): lower-case, escaped, bounded;
+ *       the router's name escaped and cut to {@value #MAX_ROUTER_LENGTH} bytes;</li>
  *   <li>{@code --ignore-domain}: the query is counted in {@code routerlog_dns_queries_ignored_total} and goes no
  *       further;</li>
  *   <li>{@code --dnstt-domain}: a query under a tunnel domain counts as the domain itself and is also reported as a
@@ -31,6 +32,12 @@ import java.util.List;
  * Allocation-free for queries of known clients. One instance per receive thread (not thread-safe).
  */
 public final class Rules implements EventSink {
+    /**
+     * Longer than any router's name or address; escaped it still fits the byte that holds its length in the
+     * aggregation's keys.
+     */
+    static final int MAX_ROUTER_LENGTH = 63;
+
     private final EventSink next;
     private final PipelineCounters counters;
     private final DomainFilter ignored;
@@ -69,7 +76,9 @@ public final class Rules implements EventSink {
         }
         byte[] stored = clients.stored(client);
         int name = stored.length;
-        ensureRoom(name + Names.capacity(q.domainLength()) + Names.capacity(q.qtypeLength()));
+        int routerLen = Math.min(q.routerLength(), MAX_ROUTER_LENGTH);
+        ensureRoom(
+                name + Names.capacity(q.domainLength()) + Names.capacity(q.qtypeLength()) + Names.capacity(routerLen));
         System.arraycopy(stored, 0, buf, 0, name);
         int nameLen = Names.normalize(q.buf(), q.domainOffset(), q.domainLength(), buf, name);
         if (ignored.matches(buf, name, nameLen)) {
@@ -89,6 +98,9 @@ public final class Rules implements EventSink {
             shortened = true;
         }
         int typeLen = Names.escape(q.buf(), q.qtypeOffset(), q.qtypeLength(), buf, end);
+        int router = end + typeLen;
+        int routerEnd = router + Names.escape(q.routerBuf(), q.routerOffset(), routerLen, buf, router);
+        out.router(buf, router, routerEnd - router);
         next.query(out.set(buf, 0, stored.length, name, end - name, end, typeLen, q.wireBytes(), shortened));
         if (tunnel >= 0) {
             next.tunnelQuery(tunnelOut);
@@ -153,6 +165,7 @@ public final class Rules implements EventSink {
     public void lease(DhcpLease l) {
         if (!clients.anonymizing()) {
             next.lease(new DhcpLease(
+                    router(l.router()),
                     clients.stored(l.ip()),
                     Names.escape(l.mac()),
                     Names.escape(l.hostname()),
@@ -165,8 +178,13 @@ public final class Rules implements EventSink {
     @Override
     public void release(DhcpRelease r) {
         if (!clients.anonymizing()) {
-            next.release(new DhcpRelease(clients.stored(r.ip()), Names.escape(r.mac()), r.seenAtMillis()));
+            next.release(new DhcpRelease(
+                    router(r.router()), clients.stored(r.ip()), Names.escape(r.mac()), r.seenAtMillis()));
         }
+    }
+
+    private static String router(String name) {
+        return Names.escape(name.length() > MAX_ROUTER_LENGTH ? name.substring(0, MAX_ROUTER_LENGTH) : name);
     }
 
     /**

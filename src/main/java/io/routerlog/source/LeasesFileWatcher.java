@@ -24,6 +24,7 @@ public final class LeasesFileWatcher implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(LeasesFileWatcher.class);
 
     private final Path file;
+    private final String router;
     private final EventSink sink;
     private final LongSupplier clock;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -33,8 +34,10 @@ public final class LeasesFileWatcher implements AutoCloseable {
     });
     private long lastModified = Long.MIN_VALUE;
 
-    public LeasesFileWatcher(Path file, EventSink sink, LongSupplier clock) {
+    /** @param router the router whose leases the file holds */
+    public LeasesFileWatcher(Path file, String router, EventSink sink, LongSupplier clock) {
         this.file = file;
+        this.router = router;
         this.sink = sink;
         this.clock = clock;
     }
@@ -57,7 +60,7 @@ public final class LeasesFileWatcher implements AutoCloseable {
             }
             lastModified = modified;
             List<DhcpLease> leases = LeaseFileParser.parse(
-                    Files.readAllLines(file, StandardCharsets.UTF_8), modified, clock.getAsLong());
+                    router, Files.readAllLines(file, StandardCharsets.UTF_8), modified, clock.getAsLong());
             leases.forEach(sink::lease);
             LOG.info("Read {} DHCP leases from {}", leases.size(), file);
             return leases.size();

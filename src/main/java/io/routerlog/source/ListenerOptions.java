@@ -61,6 +61,17 @@ public final class ListenerOptions {
     Integer syslogTlsPort;
 
     @Option(
+            names = "--router-label",
+            paramLabel = "FROM",
+            defaultValue = "hostname",
+            order = 7,
+            description = "What names the router a message came from, in the router label and the API: hostname "
+                    + "(the syslog HOSTNAME, or the sender's address when the message has none) or sender (always "
+                    + "the sender's address). Routers that all call themselves OpenWrt need distinct log_hostname "
+                    + "settings, or sender. Default: ${DEFAULT-VALUE}.")
+    String routerLabel;
+
+    @Option(
             names = "--max-frame",
             paramLabel = "SIZE",
             defaultValue = "64KiB",
@@ -199,6 +210,13 @@ public final class ListenerOptions {
                     "--allow-from is empty, which would refuse every sender, "
                             + "loopback included: give CIDRs, loopback, private or any");
         }
+        boolean routerFromSender = switch (routerLabel.strip().toLowerCase(Locale.ROOT)) {
+            case "hostname" -> false;
+            case "sender" -> true;
+            default ->
+                throw SettingException.saying(
+                        "--router-label", "--router-label must be hostname or sender: " + routerLabel);
+        };
         Checks.between("--max-connections", maxConnections, 1, 100_000);
         Checks.between("--max-connections-per-sender", maxConnectionsPerSender, 1, 100_000);
         if (!frameTimeout.isZero() && frameTimeout.toMillis() < 100) {
@@ -220,7 +238,8 @@ public final class ListenerOptions {
                 maxConnectionsPerSender,
                 idleTimeout,
                 frameTimeout,
-                shutdownGrace);
+                shutdownGrace,
+                routerFromSender);
     }
 
     /** The listeners to open: {@code --syslog-transports}, or udp and tcp (and tls with a TLS port). */

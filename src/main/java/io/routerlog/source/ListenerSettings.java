@@ -25,6 +25,7 @@ import java.util.Set;
  * @param idleTimeout       a TCP connection that sends nothing for this long is closed; zero for never
  * @param frameTimeout      a TCP frame must end within this time of its first byte; zero for no limit
  * @param shutdownGrace     on close, how long open TCP connections are read until their senders are quiet
+ * @param routerFromSender  a message's router is its sender's address even when it has a HOSTNAME
  */
 public record ListenerSettings(
         InetAddress address,
@@ -40,7 +41,8 @@ public record ListenerSettings(
         int maxConnectionsPerSender,
         Duration idleTimeout,
         Duration frameTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        boolean routerFromSender) {
 
     public ListenerSettings {
         Set<Transport> copy = EnumSet.noneOf(Transport.class);

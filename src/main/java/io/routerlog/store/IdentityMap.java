@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
-/** DHCP identities by client address, shared by the whole cluster. */
+/** DHCP identities by router and client address, shared by the whole cluster. */
 public final class IdentityMap {
-    private final IMap<String, DhcpIdentity> map;
+    private final IMap<ClientKey, DhcpIdentity> map;
 
     IdentityMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
@@ -22,13 +22,13 @@ public final class IdentityMap {
     }
 
     /** Applies one update per address and waits until all are applied. */
-    public void update(Map<String, UpdateIdentity> updates, long timeoutMillis) {
+    public void update(Map<ClientKey, UpdateIdentity> updates, long timeoutMillis) {
         if (updates.isEmpty()) {
             return;
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(updates.size());
         try {
-            for (Map.Entry<String, UpdateIdentity> u : updates.entrySet()) {
+            for (Map.Entry<ClientKey, UpdateIdentity> u : updates.entrySet()) {
                 pending.add(map.submitToKey(u.getKey(), u.getValue()).toCompletableFuture());
             }
         } catch (RuntimeException e) {
@@ -39,14 +39,14 @@ public final class IdentityMap {
     }
 
     /** Every known identity, from every member: the same answer on each node. */
-    public void forEach(BiConsumer<String, DhcpIdentity> action) {
-        for (Map.Entry<String, DhcpIdentity> e : map.entrySet()) {
+    public void forEach(BiConsumer<ClientKey, DhcpIdentity> action) {
+        for (Map.Entry<ClientKey, DhcpIdentity> e : map.entrySet()) {
             action.accept(e.getKey(), e.getValue());
         }
     }
 
-    public @Nullable DhcpIdentity get(String ip) {
-        return map.get(ip);
+    public @Nullable DhcpIdentity get(String router, String ip) {
+        return map.get(new ClientKey(router, ip));
     }
 
     public int size() {

@@ -6,8 +6,12 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Objects;
 
-/** Key of the query-count map: which client asked for which domain with which query type. */
+/**
+ * Key of the query-count map: which client of which router asked for which domain with which query type. Two routers
+ * may hand out the same client addresses, so the router is part of the key.
+ */
 public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
+    private String router;
     private String client;
     private String domain;
     private String qtype;
@@ -16,10 +20,16 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
     @SuppressWarnings("NullAway.Init") // readData sets the fields
     public PairKey() {}
 
-    public PairKey(String client, String domain, String qtype) {
+    public PairKey(String router, String client, String domain, String qtype) {
+        this.router = Objects.requireNonNull(router);
         this.client = Objects.requireNonNull(client);
         this.domain = Objects.requireNonNull(domain);
         this.qtype = Objects.requireNonNull(qtype);
+    }
+
+    /** The router that logged (or, for packets, answered) the query. */
+    public String router() {
+        return router;
     }
 
     public String client() {
@@ -36,15 +46,16 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public int labelCount() {
-        return 3;
+        return 4;
     }
 
     @Override
     public String label(int i) {
         return switch (i) {
-            case 0 -> client;
-            case 1 -> domain;
-            case 2 -> qtype;
+            case 0 -> router;
+            case 1 -> client;
+            case 2 -> domain;
+            case 3 -> qtype;
             default -> throw new IndexOutOfBoundsException(i);
         };
     }
@@ -61,6 +72,7 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(router);
         out.writeString(client);
         out.writeString(domain);
         out.writeString(qtype);
@@ -68,6 +80,7 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        router = in.readString();
         client = in.readString();
         domain = in.readString();
         qtype = in.readString();
@@ -75,16 +88,20 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PairKey k && client.equals(k.client) && domain.equals(k.domain) && qtype.equals(k.qtype);
+        return o instanceof PairKey k
+                && router.equals(k.router)
+                && client.equals(k.client)
+                && domain.equals(k.domain)
+                && qtype.equals(k.qtype);
     }
 
     @Override
     public int hashCode() {
-        return (client.hashCode() * 31 + domain.hashCode()) * 31 + qtype.hashCode();
+        return ((router.hashCode() * 31 + client.hashCode()) * 31 + domain.hashCode()) * 31 + qtype.hashCode();
     }
 
     @Override
     public String toString() {
-        return client + ' ' + domain + ' ' + qtype;
+        return router + ' ' + client + ' ' + domain + ' ' + qtype;
     }
 }

@@ -24,6 +24,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int LABEL_VALUES_KEY = 13;
     static final int PACKED_COUNTERS = 14;
     static final int PACKING_AGGREGATOR = 15;
+    static final int CLIENT_KEY = 16;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -43,6 +44,7 @@ public final class StoreSerialization implements DataSerializableFactory {
             case LABEL_VALUES_KEY -> new LabelValuesKey();
             case PACKED_COUNTERS -> new PackedCounters();
             case PACKING_AGGREGATOR -> new PackingAggregator<>();
+            case CLIENT_KEY -> new ClientKey();
             default -> null;
         };
     }

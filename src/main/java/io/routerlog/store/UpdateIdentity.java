@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Sets or removes the identity of an address, unless the stored one was seen later (so that late or repeated
  * updates cannot undo newer ones). A removal only applies while the address still belongs to the releasing MAC.
  */
-public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity, Void>, IdentifiedDataSerializable {
+public final class UpdateIdentity implements EntryProcessor<ClientKey, DhcpIdentity, Void>, IdentifiedDataSerializable {
     private boolean release;
     private String mac;
     private String hostname;
@@ -50,7 +50,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
     }
 
     @Override
-    public Void process(Map.Entry<String, DhcpIdentity> entry) {
+    public Void process(Map.Entry<ClientKey, DhcpIdentity> entry) {
         DhcpIdentity current = entry.getValue();
         if (current != null && current.seenAtMillis() > seenAtMillis) {
             return null;
@@ -62,7 +62,7 @@ public final class UpdateIdentity implements EntryProcessor<String, DhcpIdentity
             return null;
         }
         DhcpIdentity identity = new DhcpIdentity(mac, hostname, clientId, expiresAtMillis, seenAtMillis);
-        if (ttlMillis > 0 && entry instanceof ExtendedMapEntry<String, DhcpIdentity> extended) {
+        if (ttlMillis > 0 && entry instanceof ExtendedMapEntry<ClientKey, DhcpIdentity> extended) {
             extended.setValue(identity, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
             entry.setValue(identity);

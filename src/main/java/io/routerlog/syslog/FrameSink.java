@@ -1,6 +1,7 @@
 package io.routerlog.syslog;
 
 import io.netty.buffer.ByteBuf;
+import java.net.SocketAddress;
 
 /**
  * Where the framing stage delivers each complete syslog message. One instance per receive thread. The syslog stage
@@ -11,6 +12,12 @@ import io.netty.buffer.ByteBuf;
  */
 public interface FrameSink {
     void frame(ByteBuf buf, int index, int length);
+
+    /**
+     * The address the next frames come from (a datagram's sender, a connection's peer). Called before the frames it
+     * applies to, each time it may have changed; a sink compares it with the previous one at little cost.
+     */
+    default void sender(SocketAddress sender) {}
 
     /**
      * True when the stages after framing are close to full and a stream source should stop reading until

@@ -6,6 +6,7 @@ import io.routerlog.parser.SyslogMessageSink;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
+import java.net.SocketAddress;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -22,10 +23,17 @@ public final class SyslogFrameParser implements FrameSink {
     private final SyslogMessage message = new SyslogMessage();
     private byte[] line = new byte[2048];
     private final LogThrottle errorLog = LogThrottle.perMinute();
+    private final SenderNames senders = new SenderNames();
 
     public SyslogFrameParser(SyslogMessageSink next, PipelineCounters counters) {
         this.next = next;
         this.counters = counters;
+    }
+
+    @Override
+    public void sender(SocketAddress sender) {
+        byte[] text = senders.text(sender);
+        message.setSender(text, text.length);
     }
 
     @Override

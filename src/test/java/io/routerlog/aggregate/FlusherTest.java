@@ -76,7 +76,7 @@ class FlusherTest {
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
                 expected.merge(
-                        new PairKey("10.9." + t + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"),
+                        new PairKey("", "10.9." + t + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"),
                         1L,
                         Long::sum);
             }
@@ -96,16 +96,18 @@ class FlusherTest {
                 new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096, System::currentTimeMillis);
         LocalAggregator a = flusher.newAggregator();
         LocalAggregator b = flusher.newAggregator();
-        a.lease(new DhcpLease("192.168.7.2", "aa:00:00:00:00:02", "phone", 1000, 0));
-        b.release(new DhcpRelease("192.168.7.2", "aa:00:00:00:00:02", 2000));
-        a.lease(new DhcpLease("192.168.7.3", "aa:00:00:00:00:03", "old-name", 1000, 0));
-        b.lease(new DhcpLease("192.168.7.3", "aa:00:00:00:00:03", "new-name", 3000, 0));
-        a.lease(new DhcpLease("192.168.7.4", "aa:00:00:00:00:04", "", 1000, 0));
+        a.lease(new DhcpLease("r1", "192.168.7.2", "aa:00:00:00:00:02", "phone", 1000, 0));
+        b.release(new DhcpRelease("r1", "192.168.7.2", "aa:00:00:00:00:02", 2000));
+        a.lease(new DhcpLease("r1", "192.168.7.3", "aa:00:00:00:00:03", "old-name", 1000, 0));
+        b.lease(new DhcpLease("r1", "192.168.7.3", "aa:00:00:00:00:03", "new-name", 3000, 0));
+        a.lease(new DhcpLease("r1", "192.168.7.4", "aa:00:00:00:00:04", "", 1000, 0));
         flusher.close();
-        assertThat(store.identities().get("192.168.7.2")).isNull();
-        assertThat(Objects.requireNonNull(store.identities().get("192.168.7.3")).hostname())
+        assertThat(store.identities().get("r1", "192.168.7.2")).isNull();
+        assertThat(Objects.requireNonNull(store.identities().get("r1", "192.168.7.3"))
+                        .hostname())
                 .isEqualTo("new-name");
-        assertThat(Objects.requireNonNull(store.identities().get("192.168.7.4")).mac())
+        assertThat(Objects.requireNonNull(store.identities().get("r1", "192.168.7.4"))
+                        .mac())
                 .isEqualTo("aa:00:00:00:00:04");
     }
 
@@ -125,12 +127,12 @@ class FlusherTest {
         Waiting.upTo(
                 Duration.ofSeconds(10),
                 Duration.ofMillis(10),
-                () -> store.pairs().get(new PairKey("10.8.0.1", "full9.test", "A")) != 0);
-        assertThat(store.pairs().get(new PairKey("10.8.0.1", "full0.test", "A")))
+                () -> store.pairs().get(new PairKey("", "10.8.0.1", "full9.test", "A")) != 0);
+        assertThat(store.pairs().get(new PairKey("", "10.8.0.1", "full0.test", "A")))
                 .isEqualTo(2);
         a.query(query("10.8.0.1", "overflow.test", "A")); // room again after the flush
         flusher.close();
-        assertThat(store.pairs().get(new PairKey("10.8.0.1", "overflow.test", "A")))
+        assertThat(store.pairs().get(new PairKey("", "10.8.0.1", "overflow.test", "A")))
                 .isEqualTo(1);
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
     }
@@ -168,7 +170,8 @@ class FlusherTest {
                 a.firewallPacket(new FirewallPacket("drop:", host, "192.0.2.1", "TCP", "22"));
             }
             for (int i = 0; i < LocalAggregator.MAX_DHCP_EVENTS; i++) {
-                a.lease(new DhcpLease("fd00::" + r + ":" + Integer.toHexString(i), "aa:bb:cc:dd:ee:ff", "", 1, 0));
+                a.lease(new DhcpLease(
+                        "r1", "fd00::" + r + ":" + Integer.toHexString(i), "aa:bb:cc:dd:ee:ff", "", 1, 0));
             }
             flusher.flushNow();
         }

@@ -22,17 +22,17 @@ import org.junit.jupiter.api.Test;
 
 /** The streamed exposition says the same as the Prometheus client library would, in both text formats. */
 class ExpositionWriterTest {
-    private static final String[] LABELS = {"client", "domain", "qtype"};
+    private static final String[] LABELS = {"router", "client", "domain", "qtype"};
     /** Names as they come off the network: quotes, backslashes, line feeds, non-ASCII, empty. */
     private static final Map<PairKey, Long> PAIRS = new LinkedHashMap<>();
 
     static {
-        PAIRS.put(new PairKey("192.168.1.10", "example.com", "A"), 1L);
-        PAIRS.put(new PairKey("192.168.1.10", "a\"b\\c.example", "AAAA"), 42L);
-        PAIRS.put(new PairKey("fd00::1", "line\nfeed.example", "TYPE65"), 7L);
-        PAIRS.put(new PairKey("10.0.0.1", "bücher.例え.テスト", "HTTPS"), 1234567890123L);
-        PAIRS.put(new PairKey("10.0.0.1", "", "A"), 3L);
-        PAIRS.put(new PairKey("10.0.0.2", "tab\there}{,=.example", "MX"), 0L);
+        PAIRS.put(new PairKey("r1", "192.168.1.10", "example.com", "A"), 1L);
+        PAIRS.put(new PairKey("r1", "192.168.1.10", "a\"b\\c.example", "AAAA"), 42L);
+        PAIRS.put(new PairKey("r1", "fd00::1", "line\nfeed.example", "TYPE65"), 7L);
+        PAIRS.put(new PairKey("r1", "10.0.0.1", "bücher.例え.テスト", "HTTPS"), 1234567890123L);
+        PAIRS.put(new PairKey("r1", "10.0.0.1", "", "A"), 3L);
+        PAIRS.put(new PairKey("r1", "10.0.0.2", "tab\there}{,=.example", "MX"), 0L);
     }
 
     private static PackedCounters packed() {
@@ -62,7 +62,7 @@ class ExpositionWriterTest {
         CounterSnapshot.Builder b =
                 CounterSnapshot.builder().name("routerlog_dns_queries").help("Queries \"per\" pair \\ with\nhelp");
         PAIRS.forEach((k, v) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                .labels(Labels.of("client", k.client(), "domain", k.domain(), "qtype", k.qtype()))
+                .labels(Labels.of("router", k.router(), "client", k.client(), "domain", k.domain(), "qtype", k.qtype()))
                 .value(v)
                 .build()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -95,6 +95,8 @@ class ExpositionWriterTest {
         assertThat(mine.types()).isEqualTo(theirs.types());
         assertThat(mine.value(
                         "routerlog_dns_queries_total",
+                        "router",
+                        "r1",
                         "client",
                         "10.0.0.1",
                         "domain",
@@ -104,6 +106,8 @@ class ExpositionWriterTest {
                 .isEqualTo(1234567890123.0);
         assertThat(mine.value(
                         "routerlog_dns_queries_total",
+                        "router",
+                        "r1",
                         "client",
                         "fd00::1",
                         "domain",

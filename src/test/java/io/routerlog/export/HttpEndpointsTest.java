@@ -83,7 +83,7 @@ class HttpEndpointsTest {
                 List.of(new HttpEndpoints.Table(
                         "/table.tsv",
                         "text/tab-separated-values; charset=utf-8",
-                        () -> "a\tb\n".getBytes(StandardCharsets.UTF_8))),
+                        router -> "a\tb\n".getBytes(StandardCharsets.UTF_8))),
                 https ? serverTls : null,
                 null,
                 limits);

@@ -9,6 +9,7 @@ import io.routerlog.bytes.Bytes;
 import io.routerlog.export.DhcpIdentitiesCollector;
 import io.routerlog.export.DnsPairsCollector;
 import io.routerlog.export.MetricsExposition;
+import io.routerlog.store.ClientKey;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
@@ -57,16 +58,37 @@ class ExpositionFuzzTest {
         String qtype = name(data);
         String mac = name(data);
         String hostname = data.remainingBytes() > 0 ? name(data) : "";
-        Map<PairKey, Long> pair = new HashMap<>(Map.of(new PairKey(client, domain, qtype), 7L));
+        Map<PairKey, Long> pair = new HashMap<>(Map.of(new PairKey("r1", client, domain, qtype), 7L));
         store.pairs().add(pair, 30_000);
-        store.identities().update(Map.of(client, UpdateIdentity.set(new DhcpIdentity(mac, hostname, 1), 0)), 30_000);
+        store.identities()
+                .update(
+                        Map.of(new ClientKey("r1", client), UpdateIdentity.set(new DhcpIdentity(mac, hostname, 1), 0)),
+                        30_000);
 
         MetricsExposition.Body text = metrics.scrape(null, null);
         assertThat(text.contentType()).startsWith("text/plain; version=0.0.4");
         Exposition m = Exposition.parse(new String(text.bytes(), StandardCharsets.UTF_8));
-        assertThat(m.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
+        assertThat(m.value(
+                        "routerlog_dns_queries_total",
+                        "router",
+                        "r1",
+                        "client",
+                        client,
+                        "domain",
+                        domain,
+                        "qtype",
+                        qtype))
                 .isNotNull();
-        assertThat(m.value("routerlog_dhcp_lease_info", "client", client, "mac", mac, "hostname", hostname))
+        assertThat(m.value(
+                        "routerlog_dhcp_lease_info",
+                        "router",
+                        "r1",
+                        "client",
+                        client,
+                        "mac",
+                        mac,
+                        "hostname",
+                        hostname))
                 .isEqualTo(1.0);
 
         MetricsExposition.Body openMetrics = metrics.scrape("application/openmetrics-text; version=1.0.0", null);
@@ -74,7 +96,16 @@ class ExpositionFuzzTest {
         String om = new String(openMetrics.bytes(), StandardCharsets.UTF_8);
         assertThat(om).endsWith("\n# EOF\n").containsOnlyOnce("# EOF");
         Exposition omParsed = Exposition.parse(om);
-        assertThat(omParsed.value("routerlog_dns_queries_total", "client", client, "domain", domain, "qtype", qtype))
+        assertThat(omParsed.value(
+                        "routerlog_dns_queries_total",
+                        "router",
+                        "r1",
+                        "client",
+                        client,
+                        "domain",
+                        domain,
+                        "qtype",
+                        qtype))
                 .isNotNull();
     }
 }

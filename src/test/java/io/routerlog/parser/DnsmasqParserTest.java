@@ -448,7 +448,7 @@ class DnsmasqParserTest {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff laptop");
 
             assertThat(c.sink.leases)
-                    .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
+                    .containsExactly(new DhcpLease("OpenWrt", "192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
             assertThat(c.sink.eventCount()).isEqualTo(1);
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
@@ -457,7 +457,8 @@ class DnsmasqParserTest {
         void ackWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
-            assertThat(c.sink.leases).containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("OpenWrt", "192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -465,7 +466,8 @@ class DnsmasqParserTest {
         void ackWithTrailingSpaceAsDnsmasqWritesItWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPACK(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff ");
 
-            assertThat(c.sink.leases).containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("OpenWrt", "192.168.1.100", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
         }
 
         @Test
@@ -474,7 +476,8 @@ class DnsmasqParserTest {
                     new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95 laptop-anna");
 
             assertThat(c.sink.leases)
-                    .containsExactly(new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "laptop-anna", NOW, 0));
+                    .containsExactly(
+                            new DhcpLease("OpenWrt", "10.77.0.53", "ce:35:af:a2:2b:95", "laptop-anna", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -482,7 +485,8 @@ class DnsmasqParserTest {
         void ackWithTransactionIdWithoutHostname() {
             DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPACK(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
 
-            assertThat(c.sink.leases).containsExactly(new DhcpLease("10.77.0.53", "ce:35:af:a2:2b:95", "", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("OpenWrt", "10.77.0.53", "ce:35:af:a2:2b:95", "", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -531,7 +535,8 @@ class DnsmasqParserTest {
         void release() {
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) 192.168.1.100 aa:bb:cc:dd:ee:ff");
 
-            assertThat(c.sink.releases).containsExactly(new DhcpRelease("192.168.1.100", "aa:bb:cc:dd:ee:ff", NOW));
+            assertThat(c.sink.releases)
+                    .containsExactly(new DhcpRelease("OpenWrt", "192.168.1.100", "aa:bb:cc:dd:ee:ff", NOW));
             assertThat(c.sink.eventCount()).isEqualTo(1);
             c.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
         }
@@ -540,7 +545,8 @@ class DnsmasqParserTest {
         void releaseWithTransactionId() {
             DnsmasqChain c = new DnsmasqChain().dhcp("381195086 DHCPRELEASE(veth-r) 10.77.0.53 ce:35:af:a2:2b:95");
 
-            assertThat(c.sink.releases).containsExactly(new DhcpRelease("10.77.0.53", "ce:35:af:a2:2b:95", NOW));
+            assertThat(c.sink.releases)
+                    .containsExactly(new DhcpRelease("OpenWrt", "10.77.0.53", "ce:35:af:a2:2b:95", NOW));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_RELEASE);
         }
 
@@ -593,7 +599,7 @@ class DnsmasqParserTest {
                     .dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff laptop");
 
             assertThat(c.sink.leases)
-                    .containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
+                    .containsExactly(new DhcpLease("OpenWrt", "fd00::1a2b", "aa:bb:cc:dd:ee:ff", "laptop", NOW, 0));
             c.assertOnlyLine(DnsmasqLineKind.DHCP_ACK);
         }
 
@@ -602,7 +608,8 @@ class DnsmasqParserTest {
             DnsmasqChain c = new DnsmasqChain()
                     .dhcp("6183742 DHCPREPLY(br-lan) fd00::1a2b 00:01:00:01:2A:3B:4C:5D:AA:BB:CC:DD:EE:FF");
 
-            assertThat(c.sink.leases).containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
+            assertThat(c.sink.leases)
+                    .containsExactly(new DhcpLease("OpenWrt", "fd00::1a2b", "aa:bb:cc:dd:ee:ff", "", NOW, 0));
         }
 
         @Test
@@ -611,7 +618,7 @@ class DnsmasqParserTest {
                     new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b 00:03:00:01:aa:bb:cc:dd:ee:ff phone");
 
             assertThat(c.sink.leases)
-                    .containsExactly(new DhcpLease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", "phone", NOW, 0));
+                    .containsExactly(new DhcpLease("OpenWrt", "fd00::1a2b", "aa:bb:cc:dd:ee:ff", "phone", NOW, 0));
         }
 
         @Test
@@ -619,7 +626,7 @@ class DnsmasqParserTest {
             String duid = "00:02:00:00:ab:11:01:02:03:04:05:06:07:08";
             DnsmasqChain c = new DnsmasqChain().dhcp("DHCPREPLY(br-lan) fd00::1a2b " + duid + " printer");
 
-            assertThat(c.sink.leases).containsExactly(new DhcpLease("fd00::1a2b", duid, "printer", NOW, 0));
+            assertThat(c.sink.leases).containsExactly(new DhcpLease("OpenWrt", "fd00::1a2b", duid, "printer", NOW, 0));
         }
 
         @ParameterizedTest
@@ -659,7 +666,8 @@ class DnsmasqParserTest {
             DnsmasqChain c =
                     new DnsmasqChain().dhcp("DHCPRELEASE(br-lan) fd00::1a2b 00:01:00:01:2a:3b:4c:5d:aa:bb:cc:dd:ee:ff");
 
-            assertThat(c.sink.releases).containsExactly(new DhcpRelease("fd00::1a2b", "aa:bb:cc:dd:ee:ff", NOW));
+            assertThat(c.sink.releases)
+                    .containsExactly(new DhcpRelease("OpenWrt", "fd00::1a2b", "aa:bb:cc:dd:ee:ff", NOW));
         }
 
         @Test

@@ -17,14 +17,20 @@ class LeaseFileParserTest {
     private static final long LATER = 1_767_268_800L; // NOW + 12 h, in seconds as in the file
 
     private static List<DhcpLease> parse(String... lines) {
-        return LeaseFileParser.parse(List.of(lines), SEEN, NOW);
+        return LeaseFileParser.parse("r1", List.of(lines), SEEN, NOW);
     }
 
     @Test
     void ipv4Lease() {
         assertThat(parse(LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:ff"))
                 .containsExactly(new DhcpLease(
-                        "192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", "01:aa:bb:cc:dd:ee:ff", SEEN, LATER * 1000));
+                        "r1",
+                        "192.168.1.100",
+                        "aa:bb:cc:dd:ee:ff",
+                        "laptop",
+                        "01:aa:bb:cc:dd:ee:ff",
+                        SEEN,
+                        LATER * 1000));
     }
 
     @Test
@@ -34,29 +40,30 @@ class LeaseFileParserTest {
                         (LATER + 60) + " aa:bb:cc:dd:ee:02 192.168.1.102 two 01:aa:bb:cc:dd:ee:02",
                         (LATER + 120) + " AA:BB:CC:DD:EE:03 192.168.1.103 Three *"))
                 .containsExactly(
-                        new DhcpLease("192.168.1.101", "aa:bb:cc:dd:ee:01", "one", SEEN, LATER * 1000),
+                        new DhcpLease("r1", "192.168.1.101", "aa:bb:cc:dd:ee:01", "one", SEEN, LATER * 1000),
                         new DhcpLease(
+                                "r1",
                                 "192.168.1.102",
                                 "aa:bb:cc:dd:ee:02",
                                 "two",
                                 "01:aa:bb:cc:dd:ee:02",
                                 SEEN,
                                 (LATER + 60) * 1000),
-                        new DhcpLease("192.168.1.103", "aa:bb:cc:dd:ee:03", "Three", SEEN, (LATER + 120) * 1000));
+                        new DhcpLease("r1", "192.168.1.103", "aa:bb:cc:dd:ee:03", "Three", SEEN, (LATER + 120) * 1000));
     }
 
     @Test
     void starHostnameIsEmpty() {
         assertThat(parse(LATER + " aa:bb:cc:dd:ee:ff 192.168.1.100 * *"))
-                .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "", SEEN, LATER * 1000));
+                .containsExactly(new DhcpLease("r1", "192.168.1.100", "aa:bb:cc:dd:ee:ff", "", SEEN, LATER * 1000));
     }
 
     @Test
     void expiryZeroIsAnInfiniteLease() {
         List<DhcpLease> leases =
-                LeaseFileParser.parse(List.of("0 aa:bb:cc:dd:ee:ff 192.168.1.2 nas *"), SEEN, Long.MAX_VALUE);
+                LeaseFileParser.parse("r1", List.of("0 aa:bb:cc:dd:ee:ff 192.168.1.2 nas *"), SEEN, Long.MAX_VALUE);
 
-        assertThat(leases).containsExactly(new DhcpLease("192.168.1.2", "aa:bb:cc:dd:ee:ff", "nas", SEEN, 0));
+        assertThat(leases).containsExactly(new DhcpLease("r1", "192.168.1.2", "aa:bb:cc:dd:ee:ff", "nas", SEEN, 0));
     }
 
     @Test
@@ -83,6 +90,7 @@ class LeaseFileParserTest {
                         "0 T99 fd00::99 * 00:01:00:01:2a:3b:4c:5d:66:55:44:33:22:11"))
                 .containsExactly(
                         new DhcpLease(
+                                "r1",
                                 "192.168.1.100",
                                 "aa:bb:cc:dd:ee:ff",
                                 "laptop",
@@ -90,6 +98,7 @@ class LeaseFileParserTest {
                                 SEEN,
                                 LATER * 1000),
                         new DhcpLease(
+                                "r1",
                                 "fd00::1a2b",
                                 "aa:bb:cc:dd:ee:ff",
                                 "laptop",
@@ -97,6 +106,7 @@ class LeaseFileParserTest {
                                 SEEN,
                                 LATER * 1000),
                         new DhcpLease(
+                                "r1",
                                 "fd00::77",
                                 "12:34:56:78:9a:bc",
                                 "phone",
@@ -104,6 +114,7 @@ class LeaseFileParserTest {
                                 SEEN,
                                 LATER * 1000),
                         new DhcpLease(
+                                "r1",
                                 "fd00::99",
                                 "66:55:44:33:22:11",
                                 "",
@@ -117,7 +128,7 @@ class LeaseFileParserTest {
         String duidEn = "00:02:00:00:ab:11:01:02:03:04:05:06:07:08";
 
         assertThat(parse(LATER + " 305419896 fd00::1a2b printer " + duidEn))
-                .containsExactly(new DhcpLease("fd00::1a2b", duidEn, "printer", duidEn, SEEN, LATER * 1000));
+                .containsExactly(new DhcpLease("r1", "fd00::1a2b", duidEn, "printer", duidEn, SEEN, LATER * 1000));
     }
 
     @Test
@@ -162,7 +173,8 @@ class LeaseFileParserTest {
     @Test
     void surroundingWhitespaceAndTabsAreTolerated() {
         assertThat(parse("  " + LATER + "\taa:bb:cc:dd:ee:ff   192.168.1.100 laptop *  "))
-                .containsExactly(new DhcpLease("192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", SEEN, LATER * 1000));
+                .containsExactly(
+                        new DhcpLease("r1", "192.168.1.100", "aa:bb:cc:dd:ee:ff", "laptop", SEEN, LATER * 1000));
     }
 
     @Test
@@ -174,6 +186,6 @@ class LeaseFileParserTest {
 
     @Test
     void emptyFileGivesNoLeases() {
-        assertThat(LeaseFileParser.parse(List.of(), SEEN, NOW)).isEmpty();
+        assertThat(LeaseFileParser.parse("r1", List.of(), SEEN, NOW)).isEmpty();
     }
 }

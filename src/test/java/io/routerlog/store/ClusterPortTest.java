@@ -29,7 +29,8 @@ class ClusterPortTest {
     @Test
     void aHazelcastClientCannotConnectToASingleNode() throws Exception {
         try (Store store = Store.start(StoreSettings.singleNode(10_000, 1000, Duration.ofHours(1)))) {
-            store.pairs().add(new HashMap<>(Map.of(new PairKey("192.168.1.20", "private.example", "A"), 1L)), 10_000);
+            store.pairs()
+                    .add(new HashMap<>(Map.of(new PairKey("r1", "192.168.1.20", "private.example", "A"), 1L)), 10_000);
             InetSocketAddress member = store.memberAddress();
             assertThat(member.getAddress().isLoopbackAddress()).isTrue();
             assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(client(store.hazelcastClusterName(), member))

@@ -36,36 +36,36 @@ public class PackedCountersTest {
     @Test
     void labelsAndCountsComeBackInOrder() {
         PackedCounters p = new PackedCounters(16); // grows as needed
-        p.add(new PairKey("192.168.1.2", "bücher.example", "AAAA"), 5);
+        p.add(new PairKey("r1", "192.168.1.2", "bücher.example", "AAAA"), 5);
         p.add(new LabelValuesKey("wan-drop", "10.0.0.1", "10.0.0.2", "TCP", "22"), Long.MAX_VALUE);
         p.add("forwarded", 0);
-        p.add(new PairKey("::1", "😀.example", "A"), 1);
+        p.add(new PairKey("r1", "::1", "😀.example", "A"), 1);
         assertThat(p.entries()).isEqualTo(4);
         assertThat(read(p))
                 .containsExactly(
-                        "192.168.1.2|bücher.example|AAAA|5",
+                        "r1|192.168.1.2|bücher.example|AAAA|5",
                         "wan-drop|10.0.0.1|10.0.0.2|TCP|22|" + Long.MAX_VALUE,
                         "forwarded|0",
-                        "::1|😀.example|A|1");
+                        "r1|::1|😀.example|A|1");
     }
 
     @Test
     void aLoneSurrogateBecomesTheReplacementCharacter() {
         PackedCounters p = new PackedCounters();
-        p.add(new PairKey("c", "a\uD800b", "A"), 1);
-        assertThat(read(p)).containsExactly("c|a\uFFFDb|A|1");
+        p.add(new PairKey("r1", "c", "a\uD800b", "A"), 1);
+        assertThat(read(p)).containsExactly("r1|c|a\uFFFDb|A|1");
     }
 
     @Test
     void aVeryLongLabelIsCutAtACharacterBoundary() {
         String name = "é".repeat(3000); // 6000 bytes of UTF-8
         PackedCounters p = new PackedCounters();
-        p.add(new PairKey("c", name, "A"), 9);
+        p.add(new PairKey("r1", "c", name, "A"), 9);
         PackedCounters.Cursor c = p.cursor();
         assertThat(c.next()).isTrue();
-        assertThat(c.labelLength(1)).isEqualTo(PackedCounters.MAX_LABEL_BYTES);
-        assertThat(c.label(1)).isEqualTo("é".repeat(PackedCounters.MAX_LABEL_BYTES / 2));
-        assertThat(c.label(2)).isEqualTo("A");
+        assertThat(c.labelLength(2)).isEqualTo(PackedCounters.MAX_LABEL_BYTES);
+        assertThat(c.label(2)).isEqualTo("é".repeat(PackedCounters.MAX_LABEL_BYTES / 2));
+        assertThat(c.label(3)).isEqualTo("A");
         assertThat(c.value()).isEqualTo(9);
     }
 
@@ -75,7 +75,8 @@ public class PackedCountersTest {
         PackedCounters b = new PackedCounters();
         Map<PairKey, Long> pairs = new LinkedHashMap<>();
         for (int i = 0; i < 5000; i++) {
-            pairs.put(new PairKey("10.0.0." + i % 250, "host" + i + ".example", i % 2 == 0 ? "A" : "AAAA"), (long) i);
+            pairs.put(new PairKey("r1", "10.0.0." + i % 250, "host" + i + ".example", i % 2 == 0 ? "A" : "AAAA"), (long)
+                    i);
         }
         int i = 0;
         for (Map.Entry<PairKey, Long> e : pairs.entrySet()) {

@@ -23,7 +23,7 @@ class StoreTest {
     }
 
     private static PairKey pair(int i) {
-        return new PairKey("10.0." + (i / 250 % 250) + "." + (i % 250), "host" + i + ".example.test", "A");
+        return new PairKey("r1", "10.0." + (i / 250 % 250) + "." + (i % 250), "host" + i + ".example.test", "A");
     }
 
     private static Map<PairKey, Long> owned(CounterMap<PairKey> map) {
@@ -61,8 +61,8 @@ class StoreTest {
         Map<PairKey, Long> m = new HashMap<>();
         PackedCounters.Cursor c = p.cursor();
         while (c.next()) {
-            assertThat(c.labels()).isEqualTo(3);
-            assertThat(m.put(new PairKey(c.label(0), c.label(1), c.label(2)), c.value()))
+            assertThat(c.labels()).isEqualTo(4);
+            assertThat(m.put(new PairKey(c.label(0), c.label(1), c.label(2), c.label(3)), c.value()))
                     .as("listed once")
                     .isNull();
         }
@@ -131,7 +131,7 @@ class StoreTest {
         try (Store store = start(27_100, Duration.ofHours(1))) {
             List<PairKey> hot = new ArrayList<>();
             for (int i = 0; i < 271; i++) {
-                hot.add(new PairKey("192.168.1." + (i % 250), "hot" + i + ".test", "AAAA"));
+                hot.add(new PairKey("r1", "192.168.1." + (i % 250), "hot" + i + ".test", "AAAA"));
             }
             int next = 0;
             for (int round = 0; round < 25; round++) {
@@ -160,8 +160,8 @@ class StoreTest {
     @Test
     void pairsNotUpdatedWithinTheRetentionExpireEvenWhileBeingRead() throws Exception {
         try (Store store = start(2710, Duration.ofSeconds(2))) {
-            PairKey kept = new PairKey("10.1.1.1", "kept.test", "A");
-            PairKey idle = new PairKey("10.1.1.2", "idle.test", "A");
+            PairKey kept = new PairKey("r1", "10.1.1.1", "kept.test", "A");
+            PairKey idle = new PairKey("r1", "10.1.1.2", "idle.test", "A");
             Map<PairKey, Long> first = new HashMap<>(Map.of(kept, 1L, idle, 1L));
             store.pairs().add(first, TIMEOUT);
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4500);
@@ -184,24 +184,31 @@ class StoreTest {
             IdentityMap ids = store.identities();
             ids.update(
                     Map.of(
-                            "192.168.1.10",
+                            new ClientKey("r1", "192.168.1.10"),
                                     UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000), 0),
-                            "192.168.1.11", UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:02", "", 1000), 0)),
+                            new ClientKey("r1", "192.168.1.11"),
+                                    UpdateIdentity.set(new DhcpIdentity("aa:aa:aa:aa:aa:02", "", 1000), 0)),
                     TIMEOUT);
-            assertThat(ids.get("192.168.1.10")).isEqualTo(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000));
+            assertThat(ids.get("r1", "192.168.1.10")).isEqualTo(new DhcpIdentity("aa:aa:aa:aa:aa:01", "laptop", 1000));
             // an older update does not undo a newer one
             ids.update(
-                    Map.of("192.168.1.10", UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
+                    Map.of(
+                            new ClientKey("r1", "192.168.1.10"),
+                            UpdateIdentity.set(new DhcpIdentity("bb:bb:bb:bb:bb:bb", "old", 900), 0)),
                     TIMEOUT);
-            assertThat(Objects.requireNonNull(ids.get("192.168.1.10")).hostname())
+            assertThat(Objects.requireNonNull(ids.get("r1", "192.168.1.10")).hostname())
                     .isEqualTo("laptop");
             // a release by another MAC leaves the address alone; by its own MAC removes it
-            ids.update(Map.of("192.168.1.10", UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)), TIMEOUT);
-            assertThat(ids.get("192.168.1.10")).isNotNull();
-            ids.update(Map.of("192.168.1.10", UpdateIdentity.release("aa:aa:aa:aa:aa:01", 2000)), TIMEOUT);
-            assertThat(ids.get("192.168.1.10")).isNull();
+            ids.update(
+                    Map.of(new ClientKey("r1", "192.168.1.10"), UpdateIdentity.release("cc:cc:cc:cc:cc:cc", 2000)),
+                    TIMEOUT);
+            assertThat(ids.get("r1", "192.168.1.10")).isNotNull();
+            ids.update(
+                    Map.of(new ClientKey("r1", "192.168.1.10"), UpdateIdentity.release("aa:aa:aa:aa:aa:01", 2000)),
+                    TIMEOUT);
+            assertThat(ids.get("r1", "192.168.1.10")).isNull();
             Set<String> all = new HashSet<>();
-            ids.forEach((ip, id) -> all.add(ip + " " + id.mac() + " " + id.hostname()));
+            ids.forEach((key, id) -> all.add(key.client() + " " + id.mac() + " " + id.hostname()));
             assertThat(all).containsExactly("192.168.1.11 aa:aa:aa:aa:aa:02 ");
         }
     }
@@ -212,13 +219,14 @@ class StoreTest {
             store.identities()
                     .update(
                             Map.of(
-                                    "10.0.0.5",
+                                    new ClientKey("r1", "10.0.0.5"),
                                             UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:05", "tv", 1), 1000),
-                                    "10.0.0.6", UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:06", "nas", 1), 0)),
+                                    new ClientKey("r1", "10.0.0.6"),
+                                            UpdateIdentity.set(new DhcpIdentity("aa:bb:cc:dd:ee:06", "nas", 1), 0)),
                             TIMEOUT);
             Thread.sleep(2500);
-            assertThat(store.identities().get("10.0.0.5")).isNull();
-            assertThat(store.identities().get("10.0.0.6")).isNotNull();
+            assertThat(store.identities().get("r1", "10.0.0.5")).isNull();
+            assertThat(store.identities().get("r1", "10.0.0.6")).isNotNull();
         }
     }
 }

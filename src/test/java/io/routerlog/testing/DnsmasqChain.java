@@ -52,7 +52,8 @@ public final class DnsmasqChain {
                         counters.programs().local(),
                         new DnsmasqParser(rules, counters, () -> NOW),
                         new FirewallLogParser(rules, counters),
-                        new HaproxyLogParser(rules, counters)),
+                        new HaproxyLogParser(rules, counters),
+                        false),
                 counters);
     }
 

@@ -156,13 +156,26 @@ public final class Exposition {
         return null;
     }
 
-    /** {@code routerlog_dns_queries_total} as "client domain qtype" -> count. */
+    /** {@code routerlog_dns_queries_total} as "client domain qtype" -> count, summed over the routers. */
     public Map<String, Long> queryCounts() {
         Map<String, Long> m = new TreeMap<>();
         for (Sample s : samples("routerlog_dns_queries_total")) {
-            m.put(
+            m.merge(
                     s.labels().get("client") + " " + s.labels().get("domain") + " "
                             + s.labels().get("qtype"),
+                    (long) s.value(),
+                    Long::sum);
+        }
+        return m;
+    }
+
+    /** {@code routerlog_dns_queries_total} as "router client domain qtype" -> count. */
+    public Map<String, Long> queryCountsByRouter() {
+        Map<String, Long> m = new TreeMap<>();
+        for (Sample s : samples("routerlog_dns_queries_total")) {
+            m.put(
+                    s.labels().get("router") + " " + s.labels().get("client") + " "
+                            + s.labels().get("domain") + " " + s.labels().get("qtype"),
                     (long) s.value());
         }
         return m;
