@@ -4,9 +4,10 @@
 -- /etc/init.d/prometheus-node-exporter-lua restart. On every scrape it fetches routerlog's /clients.tsv and
 -- re-exports it, so a Prometheus that only scrapes the router still gets the per-client, per-domain counts:
 --
---   routerlog_dns_queries_total{client,domain,qtype}   counter: DNS queries per client, domain and query type
---   routerlog_dhcp_lease_info{client,mac,hostname}     gauge, always 1: the DHCP identity of a client that has
---                                                      counted queries (mac or hostname may be empty)
+--   routerlog_dns_queries_total{router,client,domain,qtype}  counter: DNS queries per router, client, domain
+--                                                      and query type
+--   routerlog_dhcp_lease_info{router,client,mac,hostname}  gauge, always 1: the DHCP identity of a client that
+--                                                      has counted queries (mac or hostname may be empty)
 --   routerlog_collector_up                             gauge: 1 when this scrape fetched and read routerlog's
 --                                                      table, 0 when it did not (alert on it)
 --   routerlog_collector_error_info{reason}             gauge, always 1, only while up is 0: why (see below)
@@ -16,6 +17,8 @@
 --   2. UCI, /etc/config/prometheus-node-exporter-lua:
 --        uci set prometheus-node-exporter-lua.routerlog=routerlog
 --        uci set prometheus-node-exporter-lua.routerlog.url='http://192.168.1.10:9514/clients.tsv'
+--      (with several routers sending to one routerlog, add ?router=NAME, this router's log_hostname, to re-export
+--      only its own clients)
 --        uci set prometheus-node-exporter-lua.routerlog.timeout='2'
 --        uci commit prometheus-node-exporter-lua
 --   3. the values below.
@@ -176,7 +179,9 @@ local function valid_utf8(s)
   return true
 end
 
-local LINE = "^([^\t]*)\t([^\t]*)\t([^\t]*)\t(%d+)\t([^\t]*)\t([^\t]*)$"
+local LINE = "^([^\t]*)\t([^\t]*)\t([^\t]*)\t(%d+)\t([^\t]*)\t([^\t]*)\t([^\t]*)$"
+-- routerlog before the router column
+local LINE_WITHOUT_ROUTER = "^([^\t]*)\t([^\t]*)\t([^\t]*)\t(%d+)\t([^\t]*)\t([^\t]*)$"
 
 -- The table as { pairs = {...}, leases = {...} }, or nil when any line is not what routerlog writes.
 local function parse(body)
@@ -190,31 +195,37 @@ local function parse(body)
   local leases, leased = {}, {}
   for line in body:gmatch("([^\n]*)\n") do
     local f = { line:match(LINE) }
-    if #f ~= 6 or #f[4] > 15 then
+    if #f == 0 then
+      f = { line:match(LINE_WITHOUT_ROUTER) }
+    end
+    local n = #f
+    if (n ~= 7 and n ~= 6) or #f[4] > 15 then
       return nil
     end
-    for k = 1, 6 do
+    for k = 1, n do
       f[k] = unescape(f[k])
       if not f[k] or not valid_utf8(f[k]) then
         return nil
       end
     end
-    local client, domain, qtype, count, mac, hostname = f[1], f[2], f[3], tonumber(f[4]), f[5], f[6]
+    local client, domain, qtype, count, mac, hostname, router =
+      f[1], f[2], f[3], tonumber(f[4]), f[5], f[6], f[7]
     if client == "" or qtype == "" then
       return nil
     end
-    local key = #client .. ":" .. client .. #domain .. ":" .. domain .. qtype
+    local who = router and (#router .. ":" .. router .. client) or client
+    local key = #who .. ":" .. who .. #domain .. ":" .. domain .. qtype
     local s = by_key[key]
     if s then
       s.count = s.count + count
     else
-      s = { client = client, domain = domain, qtype = qtype, count = count }
+      s = { router = router, client = client, domain = domain, qtype = qtype, count = count }
       by_key[key] = s
       series[#series + 1] = s
     end
-    if (mac ~= "" or hostname ~= "") and not leased[client] then
-      leased[client] = true
-      leases[#leases + 1] = { client = client, mac = mac, hostname = hostname }
+    if (mac ~= "" or hostname ~= "") and not leased[who] then
+      leased[who] = true
+      leases[#leases + 1] = { router = router, client = client, mac = mac, hostname = hostname }
     end
   end
   return { pairs = series, leases = leases }
@@ -257,17 +268,18 @@ local function emit(t)
   up(nil, 1)
   if #t.pairs > 0 then
     local queries = series_printer("routerlog_dns_queries_total", "counter",
-      "DNS queries per client address, domain and query type, from routerlog")
+      "DNS queries per router, client address, domain and query type, from routerlog")
     for _, s in ipairs(t.pairs) do
-      queries({ client = esc(s.client), domain = esc(s.domain), qtype = esc(s.qtype) },
-        string.format("%.0f", s.count))
+      queries({ router = s.router and esc(s.router), client = esc(s.client), domain = esc(s.domain),
+        qtype = esc(s.qtype) }, string.format("%.0f", s.count))
     end
   end
   if #t.leases > 0 then
     local lease = series_printer("routerlog_dhcp_lease_info", "gauge",
       "MAC address and DHCP hostname of a client address, from routerlog; always 1")
     for _, l in ipairs(t.leases) do
-      lease({ client = esc(l.client), mac = esc(l.mac), hostname = esc(l.hostname) }, 1)
+      lease({ router = l.router and esc(l.router), client = esc(l.client), mac = esc(l.mac),
+        hostname = esc(l.hostname) }, 1)
     end
   end
 end

@@ -415,7 +415,10 @@ class RealRelaysTest {
         for (Exposition.Sample s : m.samples("routerlog_dns_queries_total")) {
             String client = s.label("client");
             String domain = s.label("domain");
-            series.put(escape(client) + " " + escape(domain) + " " + escape(s.label("qtype")), (long) s.value());
+            series.merge(
+                    escape(client) + " " + escape(domain) + " " + escape(s.label("qtype")),
+                    (long) s.value(),
+                    Long::sum);
             if (!clean(client) || !clean(domain)) {
                 unclean.add("client=\"" + escape(client) + "\" domain=\"" + escape(domain) + "\"");
             }
@@ -436,12 +439,12 @@ class RealRelaysTest {
         assertThat(leases)
                 .as("DHCP identities (client -> mac hostname) from " + ctx)
                 .isEqualTo(expectedLeases());
-        // a device's identity and its queries meet on the same client label
+        // a device's identity and its queries meet on the same router and client labels
         List<String> leaseClients = m.samples("routerlog_dhcp_lease_info").stream()
-                .map(s -> escape(s.label("client")))
+                .map(s -> escape(s.label("router")) + " " + escape(s.label("client")))
                 .toList();
         List<String> queryClients = m.samples("routerlog_dns_queries_total").stream()
-                .map(s -> escape(s.label("client")))
+                .map(s -> escape(s.label("router")) + " " + escape(s.label("client")))
                 .distinct()
                 .toList();
         assertThat(queryClients)

@@ -305,6 +305,43 @@ class RouterLogTest {
     }
 
     @Test
+    void routersThatHandOutTheSameAddressesStayApart() throws Exception {
+        Senders.tcp(
+                node.syslogPort(),
+                "<30>Dec  2 10:00:00 r1 dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.20 aa:00:00:00:00:01 tablet\n"
+                        + "<30>Dec  2 10:00:00 r2 dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.20 aa:00:00:00:00:02 tv\n"
+                        + "<30>Dec  2 10:00:00 r1 dnsmasq[1]: query[A] a.test from 192.168.1.20\n"
+                        + "<30>Dec  2 10:00:00 r2 dnsmasq[1]: query[A] a.test from 192.168.1.20\n"
+                        + "<30>Dec  2 10:00:00 r2 dnsmasq[1]: query[A] a.test from 192.168.1.20\n");
+        Exposition m = settle(5);
+        assertThat(m.queryCountsByRouter())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "r1 192.168.1.20 a.test A", 1L,
+                        "r2 192.168.1.20 a.test A", 2L));
+        assertThat(m.samples("routerlog_dhcp_lease_info"))
+                .extracting(s -> s.labels().get("router") + " " + s.labels().get("hostname"))
+                .containsExactlyInAnyOrder("r1 tablet", "r2 tv");
+        assertThat(Http.get(node.httpPort(), "/clients.csv?router=r2").body())
+                .isEqualTo("192.168.1.20,a.test,2,aa:00:00:00:00:02,tv,,,r2\n");
+    }
+
+    @Test
+    void routerLabelSenderNamesTheRouterByItsAddressEvenWithAHostname() throws Exception {
+        try (RouterLog bySender = RouterLog.start(settings("--router-label", "sender"))) {
+            Senders.tcp(
+                    bySender.syslogPort(),
+                    "<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.1.20\n");
+            Waiting.upTo(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(10),
+                    () -> bySender.counters().messageCount(Transport.TCP) >= 1);
+            bySender.flush();
+            assertThat(Http.metrics(bySender.httpPort()).queryCountsByRouter())
+                    .isEqualTo(Map.of("127.0.0.1 192.168.1.20 a.test A", 1L));
+        }
+    }
+
+    @Test
     void clientTablesForTheLuaCollectorAndForMigratingFromTheCsvExporter() throws Exception {
         Senders.udp(
                 node.syslogPort(),

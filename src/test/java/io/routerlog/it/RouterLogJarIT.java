@@ -153,10 +153,33 @@ class RouterLogJarIT {
                     .isEqualTo(Map.of(
                             "10.3.0.1 plain.test A", 48L,
                             "10.3.0.9 t.example.com TXT", 1L));
+            // the router: OpenWrt from the HOSTNAME, the sender's address where a line has none
+            assertThat(m.queryCountsByRouter())
+                    .isEqualTo(Map.of(
+                            "OpenWrt 10.3.0.1 plain.test A", 24L,
+                            "127.0.0.1 10.3.0.1 plain.test A", 24L,
+                            "OpenWrt 10.3.0.9 t.example.com TXT", 1L));
             assertThat(m.samples("routerlog_dhcp_lease_info"))
-                    .singleElement()
                     .extracting(Exposition.Sample::labels)
-                    .isEqualTo(Map.of("client", "10.3.0.1", "mac", "02:00:00:00:00:01", "hostname", "phone"));
+                    .containsExactlyInAnyOrder(
+                            Map.of(
+                                    "router",
+                                    "OpenWrt",
+                                    "client",
+                                    "10.3.0.1",
+                                    "mac",
+                                    "02:00:00:00:00:01",
+                                    "hostname",
+                                    "phone"),
+                            Map.of(
+                                    "router",
+                                    "127.0.0.1",
+                                    "client",
+                                    "10.3.0.1",
+                                    "mac",
+                                    "02:00:00:00:00:01",
+                                    "hostname",
+                                    "phone"));
             assertThat(m.value("routerlog_dnsmasq_lines_total", "kind", "dhcp_ack"))
                     .isEqualTo(16.0);
         }

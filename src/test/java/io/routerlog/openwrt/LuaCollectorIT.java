@@ -213,7 +213,8 @@ class LuaCollectorIT {
     private static Map<List<String>, Double> queries(Exposition e) {
         Map<List<String>, Double> m = new TreeMap<>(Comparator.comparing(List::toString));
         for (Exposition.Sample s : e.samples(QUERIES)) {
-            assertThat(s.labels()).containsOnlyKeys("client", "domain", "qtype");
+            assertThat(s.labels()).containsOnlyKeys("router", "client", "domain", "qtype");
+            assertThat(s.labels()).containsEntry("router", "OpenWrt");
             Double old = m.put(
                     List.of(
                             s.labels().get("client"),
@@ -228,7 +229,8 @@ class LuaCollectorIT {
     private static Map<String, List<String>> leases(Exposition e) {
         Map<String, List<String>> m = new TreeMap<>();
         for (Exposition.Sample s : e.samples(LEASES)) {
-            assertThat(s.labels()).containsOnlyKeys("client", "mac", "hostname");
+            assertThat(s.labels()).containsOnlyKeys("router", "client", "mac", "hostname");
+            assertThat(s.labels()).containsEntry("router", "OpenWrt");
             assertThat(s.value()).as("value of %s", s.labels()).isEqualTo(1.0);
             List<String> old = m.put(
                     s.labels().get("client"),
@@ -316,9 +318,9 @@ class LuaCollectorIT {
 
     // ---- the collector against a server answering garbage ------------------------------------------------------
 
-    private static final String VALID = "127.0.0.20\tgood.test\tA\t5\t02:00:00:00:00:14\thost-20\n"
-            + "127.0.0.20\tgood.test\tAAAA\t7\t02:00:00:00:00:14\thost-20\n"
-            + "127.0.0.21\tother%09.test\tTXT\t123456789012\t\t\n";
+    private static final String VALID = "127.0.0.20\tgood.test\tA\t5\t02:00:00:00:00:14\thost-20\tOpenWrt\n"
+            + "127.0.0.20\tgood.test\tAAAA\t7\t02:00:00:00:00:14\thost-20\tOpenWrt\n"
+            + "127.0.0.21\tother%09.test\tTXT\t123456789012\t\t\tOpenWrt\n";
 
     private interface Handler {
         void handle(HttpExchange x) throws Exception;
@@ -340,7 +342,7 @@ class LuaCollectorIT {
         h.put("/negative-count", x -> reply(x, 200, "127.0.0.22\tx.test\tA\t-1\t\t\n"));
         h.put("/huge-count", x -> reply(x, 200, "127.0.0.22\tx.test\tA\t1234567890123456\t\t\n"));
         h.put("/five-fields", x -> reply(x, 200, "127.0.0.22\tx.test\tA\t1\t\n"));
-        h.put("/seven-fields", x -> reply(x, 200, "127.0.0.22\tx.test\tA\t1\t\t\t\n"));
+        h.put("/eight-fields", x -> reply(x, 200, "127.0.0.22\tx.test\tA\t1\t\t\tr\t\n"));
         h.put("/no-client", x -> reply(x, 200, "\tx.test\tA\t1\t\t\n"));
         h.put("/blank-line", x -> reply(x, 200, VALID + "\n"));
         h.put("/cut-short", x -> reply(x, 200, VALID.substring(0, VALID.length() - 10)));
@@ -457,7 +459,7 @@ class LuaCollectorIT {
         q.put(List.of("127.0.0.21", "other\t.test", "TXT"), 123456789012.0);
         assertThat(queries(e)).isEqualTo(q);
         assertThat(leases(e)).isEqualTo(Map.of("127.0.0.20", List.of("02:00:00:00:00:14", "host-20")));
-        assertThat(run.out).contains("qtype=\"TXT\"} 123456789012\n");
+        assertThat(run.out).contains("qtype=\"TXT\",router=\"OpenWrt\"} 123456789012\n");
     }
 
     @Test
@@ -487,7 +489,7 @@ class LuaCollectorIT {
                 "/negative-count",
                 "/huge-count",
                 "/five-fields",
-                "/seven-fields",
+                "/eight-fields",
                 "/no-client",
                 "/blank-line",
                 "/cut-short",

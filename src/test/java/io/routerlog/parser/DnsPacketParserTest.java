@@ -75,6 +75,8 @@ class DnsPacketParserTest {
                         "query 2001:db8::1:0:0:20 example.org HTTPS",
                         "query fd00:0:0:1::5 x.example.org TYPE65280",
                         "query 192.168.1.20 . NS");
+        // the router of a query in a packet is the resolver it was sent to
+        assertThat(sink.routers).containsExactly("192.168.1.1", "fd00::1", "fd00::1", "192.168.1.1");
         assertThat(counters.queries.sum()).isEqualTo(5);
     }
 

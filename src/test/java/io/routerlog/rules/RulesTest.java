@@ -11,6 +11,7 @@ import io.routerlog.stats.DropReason;
 import io.routerlog.testing.DnsmasqChain;
 import io.routerlog.testing.RecordingSink.Query;
 import io.routerlog.testing.RecordingSink.Tunnel;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,21 @@ class RulesTest {
         DnsmasqChain c = new DnsmasqChain().dns("query[A] example.com from " + client);
 
         c.assertOnlyDrop(DropReason.BAD_DNSMASQ_LINE);
+    }
+
+    @Test
+    void theRouterIsTheHostnameCutToItsBoundOrTheSenderWithoutOne() {
+        String longName = "r".repeat(80);
+        DnsmasqChain c = new DnsmasqChain();
+        c.frames().sender(new InetSocketAddress("127.0.0.7", 514));
+        c.line("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: query[A] a.test from 192.168.1.2")
+                .line("<30>Jan  5 12:34:56 dnsmasq[1]: query[A] a.test from 192.168.1.2")
+                .line("<30>1 2026-12-02T10:00:00Z - dnsmasq 1 - - query[A] a.test from 192.168.1.2")
+                .line("<30>Jan  5 12:34:56 " + longName + " dnsmasq[1]: query[A] a.test from 192.168.1.2")
+                .line("<30>Jan  5 12:34:56 r2 dnsmasq-dhcp[1]: DHCPACK(br-lan) 192.168.1.2 aa:bb:cc:dd:ee:ff tv");
+
+        assertThat(c.sink.routers).containsExactly("OpenWrt", "127.0.0.7", "127.0.0.7", "r".repeat(63));
+        assertThat(c.sink.leases).extracting(DhcpLease::router).containsExactly("r2");
     }
 
     @Test

@@ -29,6 +29,8 @@ public class RecordingSink implements EventSink {
     public record TunnelResponse(int domainIndex, String sender, int wireBytes) {}
 
     public final List<Query> queries = new ArrayList<>();
+    /** The router of each query in {@link #queries}. */
+    public final List<String> routers = new ArrayList<>();
     /** The queries whose over-long names were shortened. */
     public final List<Query> shortened = new ArrayList<>();
 
@@ -48,6 +50,7 @@ public class RecordingSink implements EventSink {
     public void query(DnsQuery q) {
         Query query = new Query(q.client(), q.domain(), q.qtype());
         queries.add(query);
+        routers.add(q.router());
         if (q.shortened()) {
             shortened.add(query);
         }
