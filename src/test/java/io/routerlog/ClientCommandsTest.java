@@ -100,6 +100,13 @@ class ClientCommandsTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo(body + System.lineSeparator());
         assertThat(api.requests().get(0).rawQuery()).isEqualTo("limit=20");
+
+        // like the node's options, the client's come from the environment too, without a warning
+        Result fromEnv = run(Map.of("ROUTERLOG_URL", api.url(), "ROUTERLOG_JSON", "true"), "top", "domains");
+        assertThat(fromEnv.code()).isZero();
+        assertThat(fromEnv.err()).isEmpty();
+        assertThat(fromEnv.out()).isEqualTo(body + System.lineSeparator());
+        assertThat(api.requests()).hasSize(2);
     }
 
     @Test
