@@ -212,7 +212,11 @@ class ClientCommandsTest {
         api.answer(r -> switch (r.path()) {
             case "/api/v1/top/domains" -> new Reply(400, "{\"error\":\"limit must be between 1 and 1000\"}");
             case "/api/v1/top/clients" -> new Reply(401, "");
-            default -> new Reply(404, "<html>Not Found</html>");
+            case "/api/v1/queries" ->
+                r.param("client") == null
+                        ? new Reply(404, "<html>Not Found</html>")
+                        : new Reply(404, "{\"error\":\"no client 10.9.9.9\"}");
+            default -> slowly();
         });
         Result bad = run(Map.of(), "top", "domains", "--url", api.url(), "--limit", "5000");
         assertThat(bad.code()).isEqualTo(1);
@@ -231,6 +235,16 @@ class ClientCommandsTest {
                 .isEqualTo("routerlog: " + api.url() + " has no /api/v1/queries (is the node older than this "
                         + "command?)" + System.lineSeparator());
 
+        Result unknown = run(Map.of(), "queries", "--url", api.url(), "--client", "10.9.9.9");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("routerlog: no client 10.9.9.9" + System.lineSeparator());
+
+        Result slow = run(Map.of(), "top", "clients", "--url", api.url() + "/slow", "--timeout", "200ms");
+        assertThat(slow.code()).isEqualTo(1);
+        assertThat(slow.err())
+                .isEqualTo("routerlog: cannot reach " + api.url() + "/slow: no answer within 200ms"
+                        + System.lineSeparator());
+
         String url = api.url();
         api.stop();
         Result down = run(Map.of(), "top", "domains", "--url", url);
@@ -238,6 +252,15 @@ class ClientCommandsTest {
         assertThat(down.err())
                 .isEqualTo("routerlog: cannot reach " + url + ": connection refused (is the node running?)"
                         + System.lineSeparator());
+    }
+
+    private static Reply slowly() {
+        try {
+            Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Reply.ok("{}");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,7 @@ public final class Api {
         /** The {@code items} array's elements (none when it is missing). */
         public Iterable<JsonNode> items() {
             JsonNode items = json.path("items");
-            return items.isArray() ? items : java.util.List.of();
+            return items.isArray() ? items : List.of();
         }
 
         /** A top-level text field, or null when it is missing or null. */
