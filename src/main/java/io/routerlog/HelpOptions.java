@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * the options of a node give their place in the help with {@code order}, which would put options without one
  * first.
  */
-final class HelpOptions {
+public final class HelpOptions {
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,

@@ -1,5 +1,8 @@
 package io.routerlog;
 
+import io.routerlog.cli.ClientOptions;
+import io.routerlog.cli.Queries;
+import io.routerlog.cli.Top;
 import io.routerlog.config.ConfigSources;
 import io.routerlog.config.Converters;
 import io.routerlog.config.SettingException;
@@ -9,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +43,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionInfo.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {HashPassword.class, Ingest.class, LoadGen.class},
+        subcommands = {HashPassword.class, Ingest.class, LoadGen.class, Top.class, Queries.class},
         customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
         descriptionHeading = "%n",
         commandListHeading = "%nCommands:%n",
@@ -116,7 +120,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static CommandLine commandLine(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main(), new Factory(env));
         // a flag given twice takes the last value, so wrappers can put defaults before the user's own flags
         cl.setOverwrittenOptionsAllowed(true);
         cl.setOut(out);
@@ -146,6 +150,23 @@ public final class Main implements Callable<Integer> {
         warnUnknownEnv(env, cl.getCommandSpec(), err);
         warnSecretInArguments(args, err);
         return cl;
+    }
+
+    /** Makes the client commands' options with {@code env}, where they find the password and the terminal width. */
+    private static final class Factory implements CommandLine.IFactory {
+        private final Map<String, String> env;
+
+        Factory(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ClientOptions.class) {
+                return type.cast(new ClientOptions(env));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
     }
 
     /**
@@ -257,16 +278,26 @@ public final class Main implements Callable<Integer> {
     }
 
     private static void warnUnknownEnv(Map<String, String> env, CommandSpec spec, PrintWriter err) {
-        Set<String> known = spec.options().stream()
-                .map(OptionSpec::longestName)
-                .map(ConfigSources::envName)
-                .collect(Collectors.toSet());
+        Set<String> known = new HashSet<>();
+        addEnvNames(spec, known);
+        known.add("ROUTERLOG_JAVA_OPTS");
+        known.add(ClientOptions.PASSWORD_ENV);
         for (String name : env.keySet()) {
-            if (name.startsWith("ROUTERLOG_") && !known.contains(name) && !name.equals("ROUTERLOG_JAVA_OPTS")) {
+            if (name.startsWith("ROUTERLOG_") && !known.contains(name)) {
                 err.println("routerlog: warning: ignoring unknown environment variable " + name);
             }
         }
         err.flush();
+    }
+
+    /** The environment variables that set options of {@code spec} and its subcommands. */
+    private static void addEnvNames(CommandSpec spec, Set<String> names) {
+        for (OptionSpec o : spec.options()) {
+            names.add(ConfigSources.envName(o.longestName()));
+        }
+        for (CommandLine sub : spec.subcommands().values()) {
+            addEnvNames(sub.getCommandSpec(), names);
+        }
     }
 
     /** Arguments are visible to every local user (ps, /proc): a secret belongs in the environment or the file. */

@@ -414,7 +414,11 @@ class MainTest {
                 new String[] {"--help"},
                 new String[] {"ingest", "--help"},
                 new String[] {"hash-password", "--help"},
-                new String[] {"loadgen", "--help"})) {
+                new String[] {"loadgen", "--help"},
+                new String[] {"top", "--help"},
+                new String[] {"top", "domains", "--help"},
+                new String[] {"top", "clients", "--help"},
+                new String[] {"queries", "--help"})) {
             Result r = run(Map.of("COLUMNS", "80"), args);
             String what = String.join(" ", args);
             assertThat(r.code()).as(what).isZero();

@@ -146,19 +146,28 @@ public final class TlsFiles {
      * @throws SettingException when the file cannot be used
      */
     public static TrustManagerFactory trustManagers(Path caFile) {
+        return trustManagers("--tls-client-ca", caFile);
+    }
+
+    /**
+     * Trust managers that accept certificates signed by the CAs (or self-signed certificates) in a PEM file.
+     *
+     * @param option the option that named the file, for messages
+     * @throws SettingException when the file cannot be used
+     */
+    public static TrustManagerFactory trustManagers(String option, Path caFile) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
-            for (X509Certificate ca : certificates("--tls-client-ca", caFile)) {
+            for (X509Certificate ca : certificates(option, caFile)) {
                 ks.setCertificateEntry("ca" + i++, ca);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new SettingException(
-                    "--tls-client-ca", caFile + ": cannot use as CA certificates: " + e.getMessage(), e);
+            throw new SettingException(option, caFile + ": cannot use as CA certificates: " + e.getMessage(), e);
         }
     }
 
