@@ -11,6 +11,9 @@ import java.util.Map;
 /** What one receive thread saw between two flushes. */
 final class Batch {
     final PairCounts pairs;
+    /** Reply outcomes per (router, client, domain), the outcome's label in the place of the type. */
+    final PairCounts replies;
+
     final TunnelCounts tunnels;
     final long[] outcomes = new long[ReplyOutcome.values().length];
     final List<DhcpEvent> dhcp = new ArrayList<>();
@@ -23,6 +26,7 @@ final class Batch {
 
     Batch(int pairCapacity) {
         this.pairs = new PairCounts(pairCapacity);
+        this.replies = new PairCounts(pairCapacity);
         this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
     }
 }

@@ -76,6 +76,8 @@ public final class Flusher implements AutoCloseable {
         this.pairs = new CounterMapPart<>(store.pairs(), (b, pending) -> b.pairs.drainTo(pending), counterBound, true);
         parts.add(pairs);
         parts.add(new ReplyOutcomePart(store.replies()));
+        parts.add(new CounterMapPart<>(
+                store.outcomes(), (b, pending) -> b.replies.drainTo(pending), counterBound, false));
         parts.add(new DhcpIdentityPart(store.identities()));
         parts.add(CounterMapPart.ofLabels(store.firewall(), b -> b.firewall, counterBound, true));
         parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));
@@ -167,6 +169,7 @@ public final class Flusher implements AutoCloseable {
                 part.collect(b);
             }
             b.pairs.recycle();
+            b.replies.recycle();
             a.giveBack(b);
         }
     }

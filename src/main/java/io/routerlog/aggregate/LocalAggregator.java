@@ -101,8 +101,12 @@ public final class LocalAggregator implements EventSink {
     }
 
     @Override
-    public synchronized void reply(ReplyOutcome outcome) {
+    public synchronized void reply(ReplyOutcome outcome, DnsQuery about) {
         active.outcomes[outcome.ordinal()]++;
+        // the outcome is counted above whatever happens here: a full table only loses the detail, until the flush
+        if (about.domainLength() > 0 && !active.replies.add(about)) {
+            full();
+        }
     }
 
     @Override

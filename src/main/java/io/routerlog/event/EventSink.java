@@ -30,8 +30,13 @@ public interface EventSink {
      */
     default void tunnelResponse(TunnelQuery response) {}
 
-    /** One answer, forward or other outcome line of the resolver. */
-    void reply(ReplyOutcome outcome);
+    /**
+     * One answer, forward or other outcome line of the resolver. {@code about} (a flyweight, valid during the call)
+     * names the router, the name the line is about, and the client it was for when the source says (empty when
+     * not: a log line without the {@code log-queries=extra} prefix); its type is empty, and its name may be empty
+     * when the outcome cannot be tied to one.
+     */
+    void reply(ReplyOutcome outcome, DnsQuery about);
 
     /** A DHCP server acknowledged (or a lease file lists) this identity for an address. */
     void lease(DhcpLease lease);

@@ -85,8 +85,9 @@ public final class DnsPacketParser implements DnsMessageSink {
         }
         if (response) {
             counters.responses.increment();
-            sink.reply(outcome());
-            sink.response(query.set(line, 0, clientLen, nameOff, nameLen, 0, 0, len, false));
+            query.set(line, 0, clientLen, nameOff, nameLen, 0, 0, len, false);
+            sink.reply(outcome(), query);
+            sink.response(query);
             return;
         }
         counters.queries.increment();

@@ -56,17 +56,21 @@ public final class DnsmasqParser {
             p += 4;
         }
         int serialEnd = serialEnd(b, p, end);
+        int client = 0;
+        int clientLen = 0;
         if (serialEnd > 0) {
             int next = serialEnd + 1;
             int tokenEnd = tokenEnd(b, next, end);
             if (isAddressAndPort(b, next, tokenEnd)) {
+                client = next;
+                clientLen = Bytes.lastIndexOf(b, next, tokenEnd, (byte) '/') - next;
                 p = tokenEnd < end ? tokenEnd + 1 : tokenEnd;
             } else if (b[p] != '-') {
                 p = next;
                 transactionId = true;
             }
         }
-        if (queries.parse(b, p, end) || dhcp.parse(b, p, end, transactionId)) {
+        if (queries.parse(b, p, end, client, clientLen) || dhcp.parse(b, p, end, transactionId)) {
             return;
         }
         if (Bytes.indexOf(b, p, end, "query[") >= 0) {

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code TYPEN}. The client must be an address (IPv4, or IPv6 with an optional {@code %zone}), else the line is
  *       a {@code bad_dnsmasq_line}. The rules stage puts client and name in their stored form;</li>
  *   <li>{@code forwarded}, {@code reply}, {@code cached}, {@code cached-stale}, {@code config}, hosts-file and
- *       {@code DHCP} name lines: a {@link ReplyOutcome};</li>
+ *       {@code DHCP} name lines: a {@link ReplyOutcome} about the name the line names, and about the client when
+ *       the line says ({@code log-queries=extra} starts each line with it);</li>
  *   <li>{@code non-query opcode} and DNSSEC lines: counted by kind ({@code validation ... is BOGUS} is an
  *       outcome too).</li>
  * </ul>
@@ -32,6 +33,13 @@ final class DnsmasqQueryParser {
     private final EventSink sink;
     private final PipelineCounters counters;
     private final DnsQuery query = new DnsQuery();
+    /** What an outcome line is about: router, client (when the line says), name; no type. */
+    private final DnsQuery about = new DnsQuery();
+    // the line being read
+    private byte[] line = new byte[0];
+    private int lineEnd;
+    private int client;
+    private int clientLen;
 
     DnsmasqQueryParser(EventSink sink, PipelineCounters counters) {
         this.sink = sink;
@@ -41,6 +49,7 @@ final class DnsmasqQueryParser {
     /** The router of the lines that follow: {@code b[off, off+len)}, valid while they are parsed. */
     void router(byte[] b, int off, int len) {
         query.router(b, off, len);
+        about.router(b, off, len);
     }
 
     /**
@@ -49,36 +58,52 @@ final class DnsmasqQueryParser {
      * @return false when it is not, and nothing was counted
      */
     boolean parse(byte[] b, int p, int end) {
+        return parse(b, p, end, 0, 0);
+    }
+
+    /**
+     * Reports or counts {@code b[p, end)} when it is one of dnsmasq's DNS lines.
+     *
+     * @param client    where the client's address is in a {@code log-queries=extra} prefix
+     * @param clientLen its length, 0 when the line had no such prefix
+     * @return false when it is not, and nothing was counted
+     */
+    boolean parse(byte[] b, int p, int end, int client, int clientLen) {
+        this.line = b;
+        this.lineEnd = end;
+        this.client = client;
+        this.clientLen = clientLen;
         if (Bytes.startsWith(b, p, end, "query[")) {
             query(b, p + 6, end);
         } else if (Bytes.startsWith(b, p, end, "forwarded ")) {
-            outcome(DnsmasqLineKind.FORWARDED, ReplyOutcome.FORWARDED);
+            outcome(DnsmasqLineKind.FORWARDED, ReplyOutcome.FORWARDED, p);
         } else if (Bytes.startsWith(b, p, end, "reply ")) {
             ReplyOutcome outcome = replyOutcome(b, p + 6, end);
             if (outcome == null) {
                 counters.dropped(DropReason.BAD_DNSMASQ_LINE);
             } else {
-                outcome(DnsmasqLineKind.REPLY, outcome);
+                outcome(DnsmasqLineKind.REPLY, outcome, p);
             }
         } else if (Bytes.startsWith(b, p, end, "cached-stale ")) {
-            outcome(DnsmasqLineKind.CACHED, ReplyOutcome.CACHED_STALE);
+            outcome(DnsmasqLineKind.CACHED, ReplyOutcome.CACHED_STALE, p);
         } else if (Bytes.startsWith(b, p, end, "cached ")) {
-            outcome(DnsmasqLineKind.CACHED, ReplyOutcome.CACHED);
+            outcome(DnsmasqLineKind.CACHED, ReplyOutcome.CACHED, p);
         } else if (Bytes.startsWith(b, p, end, "config ")) {
             int value = valueAfterIs(b, p + 7, end);
             outcome(
                     DnsmasqLineKind.CONFIG,
-                    value >= 0 && isBlockAnswer(b, value, end) ? ReplyOutcome.BLOCKED : ReplyOutcome.LOCAL);
+                    value >= 0 && isBlockAnswer(b, value, end) ? ReplyOutcome.BLOCKED : ReplyOutcome.LOCAL,
+                    p);
         } else if (p < end && b[p] == '/' && valueAfterIs(b, p, end) >= 0) {
-            outcome(DnsmasqLineKind.HOSTS, ReplyOutcome.LOCAL);
+            outcome(DnsmasqLineKind.HOSTS, ReplyOutcome.LOCAL, p);
         } else if (Bytes.startsWith(b, p, end, "DHCP ")) {
-            outcome(DnsmasqLineKind.DHCP_NAME, ReplyOutcome.LOCAL);
+            outcome(DnsmasqLineKind.DHCP_NAME, ReplyOutcome.LOCAL, p);
         } else if (Bytes.startsWith(b, p, end, "non-query opcode")) {
             counters.dnsmasqLine(DnsmasqLineKind.NON_QUERY);
         } else if (Bytes.startsWith(b, p, end, "validation ")) {
             int value = valueAfterIs(b, p, end);
             if (value >= 0 && Bytes.startsWith(b, value, end, "BOGUS")) {
-                outcome(DnsmasqLineKind.DNSSEC, ReplyOutcome.BOGUS);
+                outcome(DnsmasqLineKind.DNSSEC, ReplyOutcome.BOGUS, p);
             } else {
                 counters.dnsmasqLine(DnsmasqLineKind.DNSSEC);
             }
@@ -90,9 +115,15 @@ final class DnsmasqQueryParser {
         return true;
     }
 
-    private void outcome(DnsmasqLineKind kind, ReplyOutcome outcome) {
+    /** An outcome line starting at {@code p}: {@code WORD NAME is|to ...}, the name its second word. */
+    private void outcome(DnsmasqLineKind kind, ReplyOutcome outcome, int p) {
         counters.dnsmasqLine(kind);
-        sink.reply(outcome);
+        int name = Bytes.indexOf(line, p, lineEnd, (byte) ' ') + 1;
+        int nameEnd = name > 0 ? Bytes.indexOf(line, name, lineEnd, (byte) ' ') : -1;
+        if (nameEnd < 0) {
+            name = nameEnd = p;
+        }
+        sink.reply(outcome, about.set(line, client, clientLen, name, nameEnd - name, name, 0));
     }
 
     /** {@code p} is just after {@code query[}. */

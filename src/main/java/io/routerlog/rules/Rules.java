@@ -10,6 +10,8 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,6 +39,11 @@ public final class Rules implements EventSink {
      * aggregation's keys.
      */
     static final int MAX_ROUTER_LENGTH = 63;
+
+    private static final byte[] NO_CLIENT = new byte[0];
+    private static final byte[][] OUTCOME_LABELS = Arrays.stream(ReplyOutcome.values())
+            .map(o -> o.label().getBytes(StandardCharsets.US_ASCII))
+            .toArray(byte[][]::new);
 
     private final EventSink next;
     private final PipelineCounters counters;
@@ -155,9 +162,41 @@ public final class Rules implements EventSink {
         next.tunnelResponse(response);
     }
 
+    /**
+     * The name an outcome is about in its stored form, under the same rules as a query's: an ignored name is not
+     * passed on (the outcome is, without a name), a name under a tunnel domain counts as the domain, an over-long
+     * one as its suffix. The client, when the line names one, is stored as query clients are; the outcome's label
+     * takes the place of the type.
+     */
     @Override
-    public void reply(ReplyOutcome outcome) {
-        next.reply(outcome);
+    public void reply(ReplyOutcome outcome, DnsQuery a) {
+        int client = a.clientLength() == 0 ? -1 : clients.lookup(a.buf(), a.clientOffset(), a.clientLength());
+        byte[] stored = client < 0 ? NO_CLIENT : clients.stored(client);
+        byte[] label = OUTCOME_LABELS[outcome.ordinal()];
+        int routerLen = Math.min(a.routerLength(), MAX_ROUTER_LENGTH);
+        int c = stored.length;
+        ensureRoom(c + Names.capacity(a.domainLength()) + label.length + Names.capacity(routerLen));
+        System.arraycopy(stored, 0, buf, 0, c);
+        int nameLen = a.domainLength() == 0 ? 0 : Names.normalize(a.buf(), a.domainOffset(), a.domainLength(), buf, c);
+        int end = c + nameLen;
+        int name = c;
+        boolean shortened = false;
+        if (nameLen == 0 || ignored.matches(buf, c, nameLen)) {
+            end = name = c = 0;
+        } else {
+            int tunnel = anyTunnel ? tunnels.indexOf(buf, c, nameLen) : -1;
+            if (tunnel >= 0) {
+                name = end - tunnels.length(tunnel);
+            } else if (nameLen > Names.MAX_NAME_LENGTH) {
+                name = Names.shortenedStart(buf, c, nameLen);
+                shortened = true;
+            }
+        }
+        System.arraycopy(label, 0, buf, end, label.length);
+        int router = end + label.length;
+        int routerEnd = router + Names.escape(a.routerBuf(), a.routerOffset(), routerLen, buf, router);
+        out.router(buf, router, routerEnd - router);
+        next.reply(outcome, out.set(buf, 0, c, name, end - name, end, label.length, 0, shortened));
     }
 
     /** With anonymization a MAC and hostname would name the device the address no longer names: not passed on. */

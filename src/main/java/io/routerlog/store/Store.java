@@ -41,9 +41,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
  * <ul>
- *   <li>{@value #PAIRS}: (client, domain, qtype) query counts, bounded by {@code maxPairs} with least recently
- *       updated entries evicted first, and removed after {@code retention} without an update;</li>
+ *   <li>{@value #PAIRS}: (router, client, domain, qtype) query counts, bounded by {@code maxPairs} with least
+ *       recently updated entries evicted first, and removed after {@code retention} without an update;</li>
  *   <li>{@value #REPLIES}: reply outcome counts;</li>
+ *   <li>{@value #OUTCOMES}: reply outcome counts per (router, client when known, domain, outcome), for the query
+ *       API (not exported to Prometheus), bounded and retained like the pairs;</li>
  *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention;</li>
  *   <li>{@value #TUNNEL_SESSIONS}, {@value #TUNNEL_PEAKS}, {@value #TUNNEL_COUNTERS}: DNSTT sessions (bounded by
  *       {@code maxTunnelSessions}, same retention), peak active counts and counters;</li>
@@ -60,6 +62,7 @@ public final class Store implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Store.class);
     public static final String PAIRS = "routerlog.dns.pairs";
     public static final String REPLIES = "routerlog.dns.replies";
+    public static final String OUTCOMES = "routerlog.dns.outcomes";
     public static final String IDENTITIES = "routerlog.dhcp.identities";
     public static final String TUNNEL_SESSIONS = "routerlog.dnstt.sessions";
     public static final String TUNNEL_PEAKS = "routerlog.dnstt.peaks";
@@ -70,6 +73,7 @@ public final class Store implements AutoCloseable {
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
+    private final CounterMap<PairKey> outcomes;
     private final CounterMap<String> replies;
     private final IdentityMap identities;
     private final TunnelStore tunnels;
@@ -84,6 +88,7 @@ public final class Store implements AutoCloseable {
         this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
         this.pairs = new CounterMap<>(hz, PAIRS);
+        this.outcomes = new CounterMap<>(hz, OUTCOMES);
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
         this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS);
@@ -367,6 +372,9 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(merged(
                 boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups), MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(
+                boundedCounters(OUTCOMES, s.maxPairs(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(
                 boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups), MergePolicies.LatestIdentity.class));
         c.addMapConfig(merged(new MapConfig(REPLIES).setBackupCount(backups), MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(
@@ -429,6 +437,14 @@ public final class Store implements AutoCloseable {
 
     public CounterMap<PairKey> pairs() {
         return pairs;
+    }
+
+    /**
+     * Reply outcomes per (router, client, domain, outcome): a {@link PairKey} whose {@link PairKey#qtype} is the
+     * outcome's label, and whose client is empty when the resolver did not say which client it answered.
+     */
+    public CounterMap<PairKey> outcomes() {
+        return outcomes;
     }
 
     /** The most pairs the map can hold: {@code --max-pairs} rounded down to a multiple of the partition count. */

@@ -61,7 +61,7 @@ class FlusherTest {
                 for (int i = 0; i < perThread; i++) {
                     aggregator.query(query("10.9." + id + "." + (i % 50), "site" + (i % 37) + ".flush.test", "A"));
                     if (i % 10 == 0) {
-                        aggregator.reply(ReplyOutcome.CACHED);
+                        aggregator.reply(ReplyOutcome.CACHED, new DnsQuery());
                     }
                 }
             }));

@@ -51,6 +51,24 @@ class RulesTest {
     }
 
     @Test
+    void outcomesNameTheirDomainAndTheClientWhenTheLineSays() {
+        DnsmasqChain c = new DnsmasqChain(List.of("ignored.test"), List.of("t.example.com"), ClientAnonymizer.none())
+                .dns("7 ::ffff:192.168.1.2/4000 reply WWW.Example.com is 192.0.2.1")
+                .dns("forwarded example.org to 192.0.2.53")
+                .dns("8 192.168.1.3/4000 config ads.ignored.test is 0.0.0.0")
+                .dns("9 192.168.1.3/4000 cached aaaa.t.example.com is <CNAME>")
+                .dns("10 192.168.1.3/4000 config blocked.example is NXDOMAIN");
+
+        assertThat(c.sink.replies).hasSize(5);
+        assertThat(c.sink.replyNames)
+                .containsExactly(
+                        "OpenWrt 192.168.1.2 www.example.com answered",
+                        "OpenWrt  example.org forwarded",
+                        "OpenWrt 192.168.1.3 t.example.com cached",
+                        "OpenWrt 192.168.1.3 blocked.example blocked");
+    }
+
+    @Test
     void everySpellingOfAnAddressIsOneClient() {
         DnsmasqChain c = new DnsmasqChain()
                 .dns("query[A] a.test from 192.168.1.23")

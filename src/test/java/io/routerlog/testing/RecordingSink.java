@@ -35,6 +35,9 @@ public class RecordingSink implements EventSink {
     public final List<Query> shortened = new ArrayList<>();
 
     public final List<ReplyOutcome> replies = new ArrayList<>();
+    /** Each reply with a name, as "router client domain outcome" (client empty when the line did not say). */
+    public final List<String> replyNames = new ArrayList<>();
+
     public final List<DhcpLease> leases = new ArrayList<>();
     public final List<DhcpRelease> releases = new ArrayList<>();
     public final List<FirewallPacket> firewall = new ArrayList<>();
@@ -72,7 +75,10 @@ public class RecordingSink implements EventSink {
     }
 
     @Override
-    public void reply(ReplyOutcome outcome) {
+    public void reply(ReplyOutcome outcome, DnsQuery about) {
+        if (about.domainLength() > 0) {
+            replyNames.add(about.router() + " " + about.client() + " " + about.domain() + " " + about.qtype());
+        }
         replies.add(outcome);
         inOrder.add(outcome);
     }
