@@ -24,6 +24,13 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int LABEL_VALUES_KEY = 13;
     static final int PACKED_COUNTERS = 14;
     static final int PACKING_AGGREGATOR = 15;
+    static final int QUERY_LOG_CHUNK_KEY = 16;
+    static final int QUERY_LOG_CHUNK = 17;
+    static final int APPEND_TO_CHUNK = 18;
+    static final int QUERY_LOG_SEARCH = 19;
+    static final int QUERY_LOG_HEADS = 20;
+    static final int QUERY_LOG_OF_WRITER = 21;
+    static final int QUERY_LOG_OLDER_THAN = 22;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -43,6 +50,13 @@ public final class StoreSerialization implements DataSerializableFactory {
             case LABEL_VALUES_KEY -> new LabelValuesKey();
             case PACKED_COUNTERS -> new PackedCounters();
             case PACKING_AGGREGATOR -> new PackingAggregator<>();
+            case QUERY_LOG_CHUNK_KEY -> new QueryLogChunkKey();
+            case QUERY_LOG_CHUNK -> new QueryLogChunk();
+            case APPEND_TO_CHUNK -> new AppendToChunk();
+            case QUERY_LOG_SEARCH -> new QueryLogSearch();
+            case QUERY_LOG_HEADS -> new QueryLogHeads();
+            case QUERY_LOG_OF_WRITER -> new QueryLogPredicates.OfWriter();
+            case QUERY_LOG_OLDER_THAN -> new QueryLogPredicates.OlderThan();
             default -> null;
         };
     }
