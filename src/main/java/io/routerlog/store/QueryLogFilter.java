@@ -80,7 +80,7 @@ public record QueryLogFilter(
             for (int i = 0; i < len; i++) {
                 byte x = b[off + i];
                 if (x >= 'a' && x <= 'z') {
-                    x -= 'a' - 'A';
+                    x = (byte) (x - ('a' - 'A'));
                 }
                 if (x != upper[i]) {
                     return false;
