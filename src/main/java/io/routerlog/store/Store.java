@@ -525,6 +525,16 @@ public final class Store implements AutoCloseable {
         return hz.getLifecycleService().isRunning();
     }
 
+    /** Stops the member at once, without migrating its partitions: a crash, for tests. */
+    void terminate() {
+        hz.getLifecycleService().terminate();
+    }
+
+    /** Chunk keys of the query log in the whole cluster; for tests. */
+    java.util.Set<QueryLogChunkKey> queryLogKeys() {
+        return hz.<QueryLogChunkKey, QueryLogChunk>getMap(QUERY_LOG).keySet();
+    }
+
     @Override
     public void close() {
         if (hz.getLifecycleService().isRunning()) {
