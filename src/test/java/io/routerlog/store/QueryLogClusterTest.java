@@ -35,6 +35,7 @@ class QueryLogClusterTest {
     private static final Duration RETENTION = Duration.ofHours(1);
 
     private final List<Store> members = new ArrayList<>();
+    private final List<StoreSettings> settings = new ArrayList<>();
     /** Everything written, per writer, in the order written (its index in the list is the entry's index). */
     private final Map<String, List<LoggedQuery>> written = new HashMap<>();
 
@@ -55,8 +56,9 @@ class QueryLogClusterTest {
         List<CompletableFuture<Store>> starting = new ArrayList<>();
         for (int p : ports) {
             ClusterSettings cluster = new ClusterSettings(list, p, name, "127.0.0.1", null, false, null);
-            StoreSettings settings = new StoreSettings(2710, 1000, 1000, RETENTION, 1, cluster, 10_000, SIZE);
-            starting.add(CompletableFuture.supplyAsync(() -> Store.start(settings)));
+            StoreSettings s = new StoreSettings(2710, 1000, 1000, RETENTION, 1, cluster, 10_000, SIZE);
+            settings.add(s);
+            starting.add(CompletableFuture.supplyAsync(() -> Store.start(s)));
         }
         for (CompletableFuture<Store> s : starting) {
             members.add(s.get());
@@ -233,6 +235,26 @@ class QueryLogClusterTest {
 
     @Test
     @Order(6)
+    void aMemberRestartedWithTheSameAddressContinuesItsLog() {
+        String writer = members.get(0).queryLog().writer();
+        write(0, 700, 700, "eta"); // the open chunk is partly full
+        members.get(0).close();
+        Store restarted = Store.start(settings.get(0));
+        members.set(0, restarted);
+        Waiting.upTo(
+                Duration.ofSeconds(60),
+                Duration.ofMillis(100),
+                () -> members.stream().allMatch(m -> m.clusterSize() == 3));
+        assertThat(restarted.queryLog().writer()).isEqualTo(writer);
+        write(0, 2000, 600, "theta");
+        assertThat(walk(2, new QueryLogFilter(null, "router0", null, null), 5000))
+                .hasSize(SIZE)
+                .containsExactlyElementsOf(expected(q -> q.router().equals("router0")));
+        assertThat(walk(1, QueryLogFilter.ALL, 5000)).containsExactlyElementsOf(expected(q -> true));
+    }
+
+    @Test
+    @Order(7)
     void theLogIsCompleteAfterAMemberIsLost() {
         List<LoggedQuery> before = expected(q -> true);
         members.get(1).terminate();
