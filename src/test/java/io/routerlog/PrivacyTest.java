@@ -3,6 +3,8 @@ package io.routerlog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.routerlog.stats.Transport;
+import io.routerlog.store.LoggedQuery;
+import io.routerlog.store.QueryLogFilter;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.Senders;
@@ -36,7 +38,20 @@ class PrivacyTest {
         node.flush();
         return Http.get(node.httpPort(), "/metrics?scope=cluster").body()
                 + Http.get(node.httpPort(), "/clients.csv").body()
-                + Http.get(node.httpPort(), "/clients.tsv").body();
+                + Http.get(node.httpPort(), "/clients.tsv").body()
+                + queryLog(node);
+    }
+
+    /** Every entry of the query log, one a line; and the log has one per query line sent that was not ignored. */
+    private static String queryLog(RouterLog node) {
+        List<LoggedQuery> all = node.store()
+                .queryLog()
+                .search(QueryLogFilter.ALL, null, null, 1000)
+                .items();
+        assertThat(all).as("the query log").isNotEmpty();
+        StringBuilder out = new StringBuilder();
+        all.forEach(q -> out.append(q).append('\n'));
+        return out.toString();
     }
 
     @Test
@@ -44,6 +59,7 @@ class PrivacyTest {
         try (RouterLog node = RouterLog.start(RouterLogTest.settings("--anonymize-clients", "truncate"))) {
             String everything = scrapeEverything(node);
             Exposition m = Http.metrics(node.httpPort());
+            assertThat(everything).contains("client=192.168.1.0, domain=www.example.com");
             assertThat(m.queryCounts())
                     .containsEntry("192.168.1.0 www.example.com A", 2L)
                     .containsEntry("2001:db8:1234:: www.example.com AAAA", 1L);
@@ -101,6 +117,15 @@ class PrivacyTest {
                             "192.168.1.45 www.example.com A",
                             "2001:db8:1234:5678::1 www.example.com AAAA");
             assertThat(m.value("routerlog_dns_queries_ignored_total")).isEqualTo(3.0);
+            assertThat(node.store()
+                            .queryLog()
+                            .search(QueryLogFilter.ALL, null, null, 1000)
+                            .items())
+                    .extracting(LoggedQuery::client, LoggedQuery::domain)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("192.168.1.23", "www.example.com"),
+                            org.assertj.core.groups.Tuple.tuple("192.168.1.45", "www.example.com"),
+                            org.assertj.core.groups.Tuple.tuple("2001:db8:1234:5678::1", "www.example.com"));
             assertThat(everything)
                     .doesNotContain("health.test")
                     .doesNotContain("tracker7")

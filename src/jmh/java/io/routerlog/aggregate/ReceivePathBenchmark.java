@@ -81,7 +81,9 @@ public class ReceivePathBenchmark {
     public void setUp() {
         lines = realisticLines(LINES, clients, 1);
         counters = new PipelineCounters();
-        aggregator = new LocalAggregator(100_000, counters, () -> {});
+        // the query log at its default size, as a node runs: each query is also packed into the batch's log
+        aggregator = new LocalAggregator(
+                100_000, io.routerlog.store.StoreSettings.DEFAULT_QUERY_LOG_SIZE, counters, () -> {});
         Rules rules = new Rules(List.of(), List.of(), ClientAnonymizer.none(), counters, aggregator);
         dnsmasq = new DnsmasqParser(rules, counters, System::currentTimeMillis);
         parser = new SyslogFrameParser(new MessageRouter(counters.programs().local(), dnsmasq), counters);

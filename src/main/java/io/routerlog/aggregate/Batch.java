@@ -23,10 +23,13 @@ final class Batch {
     final Map<LabelValuesKey, long[]> http = new HashMap<>();
     /** Queries for over-long names, per (client, stored suffix of the name). */
     final Map<LabelValuesKey, long[]> longNames = new HashMap<>();
+    /** Queries for the query log, with the time they were taken. */
+    final QueryLogBuffer queryLog;
 
-    Batch(int pairCapacity) {
+    Batch(int pairCapacity, int queryLogSize) {
         this.pairs = new PairCounts(pairCapacity);
         this.replies = new PairCounts(pairCapacity);
+        this.queryLog = new QueryLogBuffer(queryLogSize);
         this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
     }
 }

@@ -13,6 +13,9 @@ public final class FlushStats implements FlushHealth {
     volatile long lastDurationNanos;
     volatile long lastSuccessEpochMillis;
     volatile int pendingPairs;
+    /** Query log entries not written because newer ones filled the log's size first. */
+    final LongAdder queryLogSkipped = new LongAdder();
+
     private final Map<String, LongAdder> givenUp = new ConcurrentHashMap<>();
 
     void gaveUp(String map, long entries) {
@@ -52,5 +55,10 @@ public final class FlushStats implements FlushHealth {
     @Override
     public int pendingPairs() {
         return pendingPairs;
+    }
+
+    @Override
+    public long queryLogSkipped() {
+        return queryLogSkipped.sum();
     }
 }

@@ -83,11 +83,15 @@ public final class Flusher implements AutoCloseable {
         parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));
         // their queries are in the pairs
         parts.add(CounterMapPart.ofLabels(store.longNames(), b -> b.longNames, counterBound, false));
+        if (store.queryLog().enabled()) {
+            parts.add(new QueryLogPart(store.queryLog(), stats));
+        }
     }
 
     /** A new aggregator for one receive thread (or other source), flushed by this flusher. */
     public LocalAggregator newAggregator() {
-        LocalAggregator a = new LocalAggregator(batchCapacity, counters, this::requestFlush);
+        LocalAggregator a =
+                new LocalAggregator(batchCapacity, store.queryLog().capacity(), counters, this::requestFlush);
         aggregators.add(a);
         return a;
     }

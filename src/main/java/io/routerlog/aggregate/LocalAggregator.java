@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Events arrive in their stored form (the rules stage has applied anonymization, name form, ignore list and
  * DNSTT folding).
  *
+ * <p>With a query log, each query is also kept, packed, with the time it was taken (see {@link QueryLogBuffer}).
+ *
  * <p>When a flood of new pairs fills the batch before the next flush, an early flush is requested and the new
  * pairs that do not fit are counted as dropped ({@code aggregation_full}); pairs already in the batch keep counting.
  */
@@ -32,6 +34,9 @@ public final class LocalAggregator implements EventSink {
     static final int MAX_DHCP_EVENTS = 65536;
 
     private final int pairCapacity;
+    /** Query log entries kept per batch; 0 when the query log is off. */
+    private final int queryLogSize;
+
     private final PipelineCounters counters;
     private final Runnable requestFlush;
     private Batch active;
@@ -41,15 +46,20 @@ public final class LocalAggregator implements EventSink {
     private boolean flushRequested;
     private final List<Runnable> onTaken = new ArrayList<>();
 
-    LocalAggregator(int pairCapacity, PipelineCounters counters, Runnable requestFlush) {
+    LocalAggregator(int pairCapacity, int queryLogSize, PipelineCounters counters, Runnable requestFlush) {
         this.pairCapacity = pairCapacity;
+        this.queryLogSize = queryLogSize;
         this.counters = counters;
         this.requestFlush = requestFlush;
-        this.active = new Batch(pairCapacity);
+        this.active = new Batch(pairCapacity, queryLogSize);
     }
 
     @Override
     public synchronized void query(DnsQuery query) {
+        if (queryLogSize > 0) {
+            // after the rules stage: anonymised, ignored names gone
+            active.queryLog.add(System.currentTimeMillis(), query);
+        }
         if (!active.pairs.add(query)) {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
@@ -169,7 +179,7 @@ public final class LocalAggregator implements EventSink {
         Batch taken;
         synchronized (this) {
             taken = active;
-            active = spare != null ? spare : new Batch(pairCapacity);
+            active = spare != null ? spare : new Batch(pairCapacity, queryLogSize);
             spare = null;
             flushRequested = false;
             relieved = onTaken.isEmpty() ? List.of() : new ArrayList<>(onTaken);

@@ -22,6 +22,9 @@ public interface FlushHealth {
     /** Pairs whose counts wait for the store after a failed flush. */
     int pendingPairs();
 
+    /** Query log entries not written because newer ones filled {@code --query-log-size} within one flush. */
+    long queryLogSkipped();
+
     /** Pending updates given up per store map, after the store did not take them for too long. */
     Map<String, Long> givenUp();
 }

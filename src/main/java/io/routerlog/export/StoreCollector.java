@@ -15,6 +15,8 @@ public final class StoreCollector implements MultiCollector {
     static final String MEMBERS = "routerlog_cluster_members";
     static final String UNEXPECTED = "routerlog_cluster_unexpected_members";
     static final String GIVEN_UP = "routerlog_store_given_up_entries";
+    static final String QUERY_LOG = "routerlog_query_log_entries";
+    static final String QUERY_LOG_SKIPPED = "routerlog_query_log_skipped_entries";
 
     private final Store store;
     private final FlushHealth flushes;
@@ -49,12 +51,40 @@ public final class StoreCollector implements MultiCollector {
                                 + "long, by map (the messages behind them count in routerlog_syslog_dropped_total, reason "
                                 + "store_unavailable)",
                         "map",
-                        flushes.givenUp()));
+                        flushes.givenUp()),
+                Families.gauge(
+                        QUERY_LOG,
+                        "Entries the query log of the whole cluster holds (at most --query-log-size per node)",
+                        queryLogEntries()),
+                Families.counter(
+                        QUERY_LOG_SKIPPED,
+                        "Queries not written to the query log because more than --query-log-size arrived "
+                                + "within one flush (the newest are kept)",
+                        (double) flushes.queryLogSkipped()));
+    }
+
+    /** NaN while the store cannot answer (a scrape still shows everything else). */
+    private double queryLogEntries() {
+        try {
+            return (double) store.queryLog().size();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     @Override
     @SuppressWarnings("deprecation") // getMetricFamilyDescriptors() reads the names from here
     public List<String> getPrometheusNames() {
-        return List.of(FLUSHES, FAILURES, DURATION, LAST_FLUSH, PENDING, MEMBERS, UNEXPECTED, GIVEN_UP);
+        return List.of(
+                FLUSHES,
+                FAILURES,
+                DURATION,
+                LAST_FLUSH,
+                PENDING,
+                MEMBERS,
+                UNEXPECTED,
+                GIVEN_UP,
+                QUERY_LOG,
+                QUERY_LOG_SKIPPED);
     }
 }

@@ -43,6 +43,17 @@ public final class MergePolicies {
         }
     }
 
+    /**
+     * Query log chunks: the one with more entries. A chunk only grows, and only its writer appends to it, so the
+     * longer copy holds everything the shorter one does.
+     */
+    public static final class LongerChunk extends Stateless<QueryLogChunk> {
+        @Override
+        Object combine(QueryLogChunk merging, QueryLogChunk existing) {
+            return merging.count() > existing.count() ? merging : existing;
+        }
+    }
+
     /** High-water marks (Long): the larger one. */
     public static final class Highest extends Stateless<Long> {
         @Override

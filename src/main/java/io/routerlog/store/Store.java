@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #TUNNEL_SESSIONS}, {@value #TUNNEL_PEAKS}, {@value #TUNNEL_COUNTERS}: DNSTT sessions (bounded by
  *       {@code maxTunnelSessions}, same retention), peak active counts and counters;</li>
  *   <li>{@value #FIREWALL}, {@value #HTTP}, {@value #LONG_NAMES}: firewall packets, HTTP requests and queries for
- *       over-long names per label set, each bounded by {@code maxLogSeries}, same retention.</li>
+ *       over-long names per label set, each bounded by {@code maxLogSeries}, same retention;</li>
+ *   <li>{@value #QUERY_LOG}: the query log, chunks of recent queries per writing member ({@link QueryLog}).</li>
  * </ul>
  *
  * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
@@ -70,6 +71,7 @@ public final class Store implements AutoCloseable {
     public static final String FIREWALL = "routerlog.firewall.packets";
     public static final String HTTP = "routerlog.http.requests";
     public static final String LONG_NAMES = "routerlog.dns.long_names";
+    public static final String QUERY_LOG = "routerlog.dns.querylog";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
@@ -80,10 +82,15 @@ public final class Store implements AutoCloseable {
     private final CounterMap<LabelValuesKey> firewall;
     private final CounterMap<LabelValuesKey> http;
     private final CounterMap<LabelValuesKey> longNames;
+    private final QueryLog queryLog;
     private final int pairCapacity;
     private final LongAdder unexpectedMembers;
 
-    private Store(HazelcastInstance hz, int pairCapacity, LongAdder unexpectedMembers) {
+    private Store(HazelcastInstance hz, StoreSettings settings, LongAdder unexpectedMembers) {
+        this(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS, unexpectedMembers, settings);
+    }
+
+    private Store(HazelcastInstance hz, int pairCapacity, LongAdder unexpectedMembers, StoreSettings settings) {
         this.hz = hz;
         this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
@@ -95,6 +102,18 @@ public final class Store implements AutoCloseable {
         this.firewall = new CounterMap<>(hz, FIREWALL);
         this.http = new CounterMap<>(hz, HTTP);
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
+        this.queryLog = new QueryLog(
+                hz.getMap(QUERY_LOG),
+                writerName(memberAddress(hz)),
+                settings.queryLogSize(),
+                settings.retention(),
+                System::currentTimeMillis);
+    }
+
+    /** host:port, with brackets around an IPv6 host. */
+    static String writerName(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /**
@@ -142,8 +161,7 @@ public final class Store implements AutoCloseable {
                     settings.cluster().port(),
                     port);
         }
-        Store store =
-                new Store(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS, membership.unexpected);
+        Store store = new Store(hz, settings, membership.unexpected);
         return store;
     }
 
@@ -394,6 +412,10 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(merged(
                 boundedCounters(LONG_NAMES, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
+        // the writer appends to its chunks in place (AppendToChunk), and bounds and expires them itself (QueryLog)
+        c.addMapConfig(merged(
+                new MapConfig(QUERY_LOG).setBackupCount(backups).setInMemoryFormat(InMemoryFormat.OBJECT),
+                MergePolicies.LongerChunk.class));
         return c;
     }
 
@@ -479,6 +501,11 @@ public final class Store implements AutoCloseable {
         return longNames;
     }
 
+    /** The query log ({@code --query-log-size}). */
+    public QueryLog queryLog() {
+        return queryLog;
+    }
+
     public UUID memberId() {
         return hz.getCluster().getLocalMember().getUuid();
     }
@@ -495,6 +522,10 @@ public final class Store implements AutoCloseable {
 
     /** The member's own address (the cluster port it took). */
     public InetSocketAddress memberAddress() {
+        return memberAddress(hz);
+    }
+
+    private static InetSocketAddress memberAddress(HazelcastInstance hz) {
         try {
             return hz.getCluster().getLocalMember().getAddress().getInetSocketAddress();
         } catch (UnknownHostException e) {
@@ -508,6 +539,16 @@ public final class Store implements AutoCloseable {
 
     public boolean isRunning() {
         return hz.getLifecycleService().isRunning();
+    }
+
+    /** Stops the member at once, without migrating its partitions: a crash, for tests. */
+    void terminate() {
+        hz.getLifecycleService().terminate();
+    }
+
+    /** Chunk keys of the query log in the whole cluster; for tests. */
+    java.util.Set<QueryLogChunkKey> queryLogKeys() {
+        return hz.<QueryLogChunkKey, QueryLogChunk>getMap(QUERY_LOG).keySet();
     }
 
     @Override

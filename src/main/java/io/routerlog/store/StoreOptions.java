@@ -52,6 +52,16 @@ public final class StoreOptions {
     Duration retention;
 
     @Option(
+            names = "--query-log-size",
+            paramLabel = "N",
+            defaultValue = "100000",
+            order = 26,
+            description = "Most recent DNS queries each node keeps in the query log (spread over the cluster, "
+                    + "searchable, older than --retention hidden); 0 turns the query log off. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int queryLogSize;
+
+    @Option(
             names = "--max-dnstt-sessions",
             paramLabel = "N",
             defaultValue = "10000",
@@ -85,8 +95,16 @@ public final class StoreOptions {
         atLeastPartitions("--max-dnstt-sessions", maxDnsttSessions);
         ClusterSettings clusterSettings = cluster.settings();
         Checks.between("--backup-count", backupCount, 0, 6);
+        Checks.between("--query-log-size", queryLogSize, 0, StoreSettings.MAX_QUERY_LOG_SIZE);
         return new StoreSettings(
-                maxPairs, maxLeases, maxDnsttSessions, retention, backupCount, clusterSettings, maxLogSeries);
+                maxPairs,
+                maxLeases,
+                maxDnsttSessions,
+                retention,
+                backupCount,
+                clusterSettings,
+                maxLogSeries,
+                queryLogSize);
     }
 
     private static void atLeastPartitions(String option, int value) {

@@ -25,6 +25,13 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int PACKED_COUNTERS = 14;
     static final int PACKING_AGGREGATOR = 15;
     static final int CLIENT_KEY = 16;
+    static final int QUERY_LOG_CHUNK_KEY = 30;
+    static final int QUERY_LOG_CHUNK = 31;
+    static final int APPEND_TO_CHUNK = 32;
+    static final int QUERY_LOG_SEARCH = 33;
+    static final int QUERY_LOG_HEADS = 34;
+    static final int QUERY_LOG_OF_WRITER = 35;
+    static final int QUERY_LOG_OLDER_THAN = 36;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -45,6 +52,13 @@ public final class StoreSerialization implements DataSerializableFactory {
             case PACKED_COUNTERS -> new PackedCounters();
             case PACKING_AGGREGATOR -> new PackingAggregator<>();
             case CLIENT_KEY -> new ClientKey();
+            case QUERY_LOG_CHUNK_KEY -> new QueryLogChunkKey();
+            case QUERY_LOG_CHUNK -> new QueryLogChunk();
+            case APPEND_TO_CHUNK -> new AppendToChunk();
+            case QUERY_LOG_SEARCH -> new QueryLogSearch();
+            case QUERY_LOG_HEADS -> new QueryLogHeads();
+            case QUERY_LOG_OF_WRITER -> new QueryLogPredicates.OfWriter();
+            case QUERY_LOG_OLDER_THAN -> new QueryLogPredicates.OlderThan();
             default -> null;
         };
     }

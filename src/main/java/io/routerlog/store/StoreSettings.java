@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param backupCount   synchronous backups of each entry on other members
  * @param cluster       how to find the other members
  * @param maxLogSeries  upper bound of firewall and of HTTP request series, each
+ * @param queryLogSize  query log entries kept per writing member, 0 for no query log
  */
 public record StoreSettings(
         int maxPairs,
@@ -20,7 +21,14 @@ public record StoreSettings(
         Duration retention,
         int backupCount,
         ClusterSettings cluster,
-        int maxLogSeries) {
+        int maxLogSeries,
+        int queryLogSize) {
+
+    /** The default of {@code --query-log-size}. */
+    public static final int DEFAULT_QUERY_LOG_SIZE = 100_000;
+
+    /** The largest {@code --query-log-size}. */
+    public static final int MAX_QUERY_LOG_SIZE = 10_000_000;
 
     /** Hazelcast's partition count; bounds are enforced per partition. */
     public static final int PARTITIONS = 271;
@@ -35,6 +43,10 @@ public record StoreSettings(
         if (maxLogSeries < PARTITIONS) {
             throw new IllegalArgumentException("maxLogSeries must be at least " + PARTITIONS + ": " + maxLogSeries);
         }
+        if (queryLogSize < 0 || queryLogSize > MAX_QUERY_LOG_SIZE) {
+            throw new IllegalArgumentException(
+                    "queryLogSize must be between 0 and " + MAX_QUERY_LOG_SIZE + ": " + queryLogSize);
+        }
         if (maxTunnelSessions < PARTITIONS) {
             throw new IllegalArgumentException(
                     "maxTunnelSessions must be at least " + PARTITIONS + ": " + maxTunnelSessions);
@@ -48,7 +60,13 @@ public record StoreSettings(
             Duration retention,
             int backupCount,
             ClusterSettings cluster) {
-        this(maxPairs, maxLeases, maxTunnelSessions, retention, backupCount, cluster, 10_000);
+        this(maxPairs, maxLeases, maxTunnelSessions, retention, backupCount, cluster, 10_000, DEFAULT_QUERY_LOG_SIZE);
+    }
+
+    /** The same settings with another {@code queryLogSize}. */
+    public StoreSettings withQueryLogSize(int size) {
+        return new StoreSettings(
+                maxPairs, maxLeases, maxTunnelSessions, retention, backupCount, cluster, maxLogSeries, size);
     }
 
     public static StoreSettings singleNode(int maxPairs, int maxLeases, Duration retention) {

@@ -1,0 +1,116 @@
+package io.routerlog.store;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Up to {@link QueryLog#CHUNK} query log entries of one writer, oldest first, packed as in {@link QueryLogEntries}.
+ * Stored as an object: {@link AppendToChunk} appends to it in place.
+ *
+ * <p>A search may read the chunk on another thread while an append runs: the append writes the bytes (into a new,
+ * larger array when needed) before it publishes the new {@link #count} (volatile), and a reader reads the count
+ * before the array, so it never sees an entry that is not complete.
+ */
+public final class QueryLogChunk implements IdentifiedDataSerializable {
+    private byte[] data;
+    private int used;
+    /** Time of the last entry appended; written before {@link #count}. */
+    private long newest;
+
+    /** Entries written: the count only the writing thread (the partition thread of the entry) reads. */
+    private int entries;
+
+    private volatile int count;
+
+    /** For deserialization, and a new chunk. */
+    public QueryLogChunk() {
+        this.data = new byte[0];
+    }
+
+    /** Entries in the chunk. */
+    public int count() {
+        return count;
+    }
+
+    /** The array of entries; read after {@link #count}. */
+    byte[] data() {
+        return data;
+    }
+
+    /**
+     * Time of the newest (last) entry; 0 when empty. While an append runs, it may already be the time of an entry
+     * the reader does not see yet: an upper bound of what it sees.
+     */
+    public long newestMillis() {
+        return newest;
+    }
+
+    /** Time of the oldest (first) entry; 0 when empty. */
+    public long oldestMillis() {
+        return count == 0 ? 0 : QueryLogEntries.readLong(data, 0);
+    }
+
+    /** Appends {@code n} packed entries ({@code len} bytes at {@code off} of {@code from}). */
+    void append(byte[] from, int off, int len, int n) {
+        byte[] b = data;
+        if (used + len > b.length) {
+            b = Arrays.copyOf(b, Math.max(used + len, Math.max(256, b.length * 2)));
+            System.arraycopy(from, off, b, used, len);
+            data = b; // published by the write of count below
+        } else {
+            System.arraycopy(from, off, b, used, len);
+        }
+        int last = off;
+        for (int i = 0; i < n - 1; i++) {
+            last += QueryLogEntries.entryLength(from, last);
+        }
+        newest = Math.max(newest, QueryLogEntries.readLong(from, last));
+        used += len;
+        entries += n;
+        count = entries; // publishes the bytes above
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.QUERY_LOG_CHUNK;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        int n = count;
+        int len = 0;
+        byte[] b = data;
+        for (int i = 0; i < n; i++) {
+            len += QueryLogEntries.entryLength(b, len);
+        }
+        out.writeInt(n);
+        out.writeInt(len);
+        out.write(b, 0, len);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        int len = in.readInt();
+        byte[] b = new byte[len];
+        in.readFully(b);
+        data = b;
+        used = len;
+        long t = 0;
+        for (int i = 0, off = 0; i < n; i++) {
+            t = Math.max(t, QueryLogEntries.readLong(b, off));
+            off += QueryLogEntries.entryLength(b, off);
+        }
+        newest = t;
+        entries = n;
+        count = n;
+    }
+}
