@@ -57,7 +57,7 @@ class ApiClusterTest {
     private static HttpClient https;
     private static Instant started;
 
-    /** Ground truth: queries per client, domain, query type. */
+    /** Ground truth: queries per router, client, domain, query type. */
     private static final Map<List<String>, Long> truth = new HashMap<>();
 
     private static final Map<String, List<String>> identities = Map.of(
@@ -134,7 +134,7 @@ class ApiClusterTest {
                     lines.get(n++ % 3)
                             .add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: query[" + qtype + "] " + asked + " from "
                                     + client);
-                    truth.merge(List.of(client, domain, qtype), 1L, Long::sum);
+                    truth.merge(List.of("OpenWrt", client, domain, qtype), 1L, Long::sum);
                 }
             }
         }
@@ -142,7 +142,12 @@ class ApiClusterTest {
         lines.get(0)
                 .add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: query[TXT] " + DnsttClientNames.poll(7, TUNNEL)
                         + " from 192.168.1.9");
-        truth.merge(List.of("192.168.1.9", TUNNEL, "TXT"), 1L, Long::sum);
+        truth.merge(List.of("OpenWrt", "192.168.1.9", TUNNEL, "TXT"), 1L, Long::sum);
+        // a second router hands out an address the first one has too: another client
+        for (int t = 0; t < 3; t++) {
+            lines.get(t).add("<30>Jan  5 12:34:56 ap2 dnsmasq[1]: query[A] d0.example.com from 192.168.1.1");
+            truth.merge(List.of("ap2", "192.168.1.1", "d0.example.com", "A"), 1L, Long::sum);
+        }
         // replies, DHCP
         lines.get(1).add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: reply d0.example.com is 93.184.216.34");
         lines.get(1).add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: reply d1.example.com is 93.184.216.35");
@@ -223,8 +228,8 @@ class ApiClusterTest {
         Map<String, Set<String>> clients = new HashMap<>();
         truth.forEach((k, v) -> {
             if (which.test(k)) {
-                queries.merge(k.get(1), v, Long::sum);
-                clients.computeIfAbsent(k.get(1), x -> new HashSet<>()).add(k.get(0));
+                queries.merge(k.get(2), v, Long::sum);
+                clients.computeIfAbsent(k.get(2), x -> new HashSet<>()).add(k.get(0) + " " + k.get(1));
             }
         });
         return queries.entrySet().stream()
@@ -266,7 +271,11 @@ class ApiClusterTest {
         assertThat(domainItems(json("/api/v1/top/domains?limit=3"))).isEqualTo(topDomains(k -> true, 3));
         assertThat(domainItems(json("/api/v1/top/domains?limit=1000"))).isEqualTo(topDomains(k -> true, 1000));
         assertThat(domainItems(json("/api/v1/top/domains?client=192.168.1.2&limit=5")))
-                .isEqualTo(topDomains(k -> k.get(0).equals("192.168.1.2"), 5));
+                .isEqualTo(topDomains(k -> k.get(1).equals("192.168.1.2"), 5));
+        assertThat(domainItems(json("/api/v1/top/domains?client=192.168.1.1&router=ap2")))
+                .containsExactly(List.of("d0.example.com", 3L, 1));
+        assertThat(domainItems(json("/api/v1/top/domains?router=OpenWrt&limit=1000")))
+                .isEqualTo(topDomains(k -> k.get(0).equals("OpenWrt"), 1000));
         assertThat(domainItems(json("/api/v1/top/domains?client=10.99.0.1"))).isEmpty();
         assertThat(domainItems(json("/api/v1/top/domains?router=elsewhere"))).isEmpty();
     }
@@ -278,13 +287,15 @@ class ApiClusterTest {
         Map<String, Long> queries = new HashMap<>();
         Map<String, Set<String>> domains = new HashMap<>();
         truth.forEach((k, v) -> {
-            queries.merge(k.get(0), v, Long::sum);
-            domains.computeIfAbsent(k.get(0), x -> new HashSet<>()).add(k.get(1));
+            queries.merge(k.get(0) + " " + k.get(1), v, Long::sum);
+            domains.computeIfAbsent(k.get(0) + " " + k.get(1), x -> new HashSet<>())
+                    .add(k.get(2));
         });
         assertThat(body.get("items")).hasSize(queries.size());
         long previous = Long.MAX_VALUE;
         for (JsonNode item : body.get("items")) {
-            String client = item.get("client").asText();
+            String client =
+                    item.get("router").asText() + " " + item.get("client").asText();
             assertThat(item.get("queries").asLong()).as(client).isEqualTo(queries.get(client));
             assertThat(item.get("domains").asInt())
                     .as(client)
@@ -292,7 +303,9 @@ class ApiClusterTest {
                             .size());
             assertThat(item.get("queries").asLong()).isLessThanOrEqualTo(previous);
             previous = item.get("queries").asLong();
-            List<String> id = identities.get(client);
+            List<String> id = item.get("router").asText().equals("OpenWrt")
+                    ? identities.get(item.get("client").asText())
+                    : null;
             assertThat(item.get("mac").isNull() ? null : item.get("mac").asText())
                     .isEqualTo(id == null ? null : id.get(0));
             assertThat(
@@ -305,13 +318,17 @@ class ApiClusterTest {
         JsonNode d0 = json("/api/v1/top/clients?domain=D0.Example.com.&limit=1000");
         long sum = 0;
         for (JsonNode item : d0.get("items")) {
+            String router = item.get("router").asText();
             String client = item.get("client").asText();
-            long expected = total(k -> k.get(0).equals(client) && k.get(1).equals("d0.example.com"));
+            long expected = total(k -> k.get(0).equals(router)
+                    && k.get(1).equals(client)
+                    && k.get(2).equals("d0.example.com"));
             assertThat(item.get("queries").asLong()).isEqualTo(expected);
             assertThat(item.get("domains").asInt()).isEqualTo(1);
             sum += expected;
         }
-        assertThat(sum).isEqualTo(total(k -> k.get(1).equals("d0.example.com")));
+        assertThat(sum).isEqualTo(total(k -> k.get(2).equals("d0.example.com")));
+        assertThat(json("/api/v1/top/clients?router=ap2").get("items")).hasSize(1);
     }
 
     @Test
@@ -319,15 +336,24 @@ class ApiClusterTest {
         awaitAllCounted();
         JsonNode c = json("/api/v1/clients/192.168.1.1?limit=2");
         assertThat(c.get("client").asText()).isEqualTo("192.168.1.1");
+        assertThat(c.get("router").asText()).isEqualTo("OpenWrt");
+        assertThat(c.get("routers").toString()).isEqualTo("[\"OpenWrt\",\"ap2\"]");
+        JsonNode other = json("/api/v1/clients/192.168.1.1?router=ap2");
+        assertThat(other.get("router").asText()).isEqualTo("ap2");
+        assertThat(other.get("queries").asLong()).isEqualTo(3);
+        assertThat(other.get("mac").isNull()).isTrue();
+        assertThat(other.get("qtypes").toString()).isEqualTo("{\"A\":3}");
         assertThat(c.get("mac").asText()).isEqualTo("aa:bb:cc:00:00:01");
         assertThat(c.get("hostname").asText()).isEqualTo("laptop");
-        assertThat(c.get("queries").asLong()).isEqualTo(total(k -> k.get(0).equals("192.168.1.1")));
+        assertThat(c.get("queries").asLong())
+                .isEqualTo(total(k -> k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1")));
         assertThat(domainItems(wrap(c.get("domains"))))
-                .isEqualTo(topDomains(k -> k.get(0).equals("192.168.1.1"), 2));
+                .isEqualTo(
+                        topDomains(k -> k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1"), 2));
         Map<String, Long> qtypes = new TreeMap<>();
         truth.forEach((k, v) -> {
-            if (k.get(0).equals("192.168.1.1")) {
-                qtypes.merge(k.get(2), v, Long::sum);
+            if (k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1")) {
+                qtypes.merge(k.get(3), v, Long::sum);
             }
         });
         Map<String, Long> got = new TreeMap<>();
@@ -336,7 +362,9 @@ class ApiClusterTest {
                 .forEach(e -> got.put(e.getKey(), e.getValue().asLong()));
         assertThat(got).isEqualTo(qtypes);
         assertThat(c.get("domainCount").asInt())
-                .isEqualTo(topDomains(k -> k.get(0).equals("192.168.1.1"), 1000).size());
+                .isEqualTo(
+                        topDomains(k -> k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1"), 1000)
+                                .size());
         Instant first = Instant.parse(c.get("firstSeen").asText());
         Instant last = Instant.parse(c.get("lastSeen").asText());
         assertThat(c.get("firstSeen").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
@@ -348,6 +376,8 @@ class ApiClusterTest {
         HttpResponse<String> missing = get(1, "/api/v1/clients/10.99.0.1", true);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("{\"error\":\"no queries from 10.99.0.1 are stored\"}");
+        assertThat(get(1, "/api/v1/clients/192.168.1.2?router=ap2", true).body())
+                .isEqualTo("{\"error\":\"no queries from 192.168.1.2 of router ap2 are stored\"}");
     }
 
     /** The domains of a client as the items of top/domains, with the client count of one. */
@@ -370,7 +400,10 @@ class ApiClusterTest {
         assertThat(s.get("queries").asLong()).isEqualTo(total(k -> true));
         assertThat(s.get("pairs").asLong()).isEqualTo(truth.size());
         assertThat(s.get("clients").asLong())
-                .isEqualTo(truth.keySet().stream().map(k -> k.get(0)).distinct().count());
+                .isEqualTo(truth.keySet().stream()
+                        .map(k -> k.get(0) + " " + k.get(1))
+                        .distinct()
+                        .count());
         assertThat(s.get("outcomes").get("answered").asLong()).isEqualTo(2);
         assertThat(s.get("outcomes").get("cached").asLong()).isEqualTo(1);
         assertThat(s.get("outcomes").get("nxdomain").asLong()).isZero();

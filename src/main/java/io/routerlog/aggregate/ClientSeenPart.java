@@ -1,12 +1,11 @@
 package io.routerlog.aggregate;
 
+import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
-import io.routerlog.store.PairFilter;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.SeenMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,9 +19,9 @@ final class ClientSeenPart implements FlushPart {
     private final SeenMap map;
     private final int bound;
     /** Clients whose queries were collected since the last write. */
-    private final Set<List<String>> collected = new HashSet<>();
+    private final Set<ClientKey> collected = new HashSet<>();
 
-    private final Map<List<String>, ClientSeen> pending = new HashMap<>();
+    private final Map<ClientKey, ClientSeen> pending = new HashMap<>();
 
     ClientSeenPart(SeenMap map, int bound) {
         this.map = map;
@@ -31,7 +30,7 @@ final class ClientSeenPart implements FlushPart {
 
     /** A pair with queries went into the pending counts. */
     void saw(PairKey pair) {
-        collected.add(List.of(PairFilter.routerOf(pair), pair.client()));
+        collected.add(new ClientKey(pair.router(), pair.client()));
     }
 
     @Override
@@ -42,7 +41,7 @@ final class ClientSeenPart implements FlushPart {
     @Override
     public void write(long nowMillis, long timeoutMillis) {
         ClientSeen now = new ClientSeen(nowMillis, nowMillis);
-        for (List<String> client : collected) {
+        for (ClientKey client : collected) {
             pending.merge(client, now, (old, n) -> new ClientSeen(old.firstMillis(), nowMillis));
         }
         collected.clear();

@@ -162,7 +162,7 @@ public final class ApiEndpoints implements AutoCloseable {
         PairFilter filter = new PairFilter(p.router(), null, p.domain());
         List<ApiJson.Client> items = new ArrayList<>();
         for (PairQueries.ClientCount c : store.queries().topClients(filter, limit)) {
-            DhcpIdentity id = store.identities().get(c.client());
+            DhcpIdentity id = store.identities().get(c.router(), c.client());
             items.add(new ApiJson.Client(
                     c.client(),
                     c.router(),
@@ -191,7 +191,7 @@ public final class ApiEndpoints implements AutoCloseable {
         PairQueries.ClientDetail d = found.get(0);
         List<String> routers = new ArrayList<>();
         found.forEach(f -> routers.add(f.router()));
-        DhcpIdentity id = store.identities().get(client);
+        DhcpIdentity id = store.identities().get(d.router(), client);
         ClientSeen seen = store.seen().get(d.router(), client);
         List<ApiJson.DomainQueries> domains = new ArrayList<>();
         d.domains().forEach(n -> domains.add(new ApiJson.DomainQueries(n.name(), n.queries())));

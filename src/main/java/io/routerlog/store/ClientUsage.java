@@ -53,7 +53,7 @@ final class ClientUsage
         MemberCounts counts = entry.getValue();
         if (counts != null && filter.matches(k)) {
             long n = counts.sum();
-            Usage u = routers.computeIfAbsent(PairFilter.routerOf(k), r -> new Usage());
+            Usage u = routers.computeIfAbsent(k.router(), r -> new Usage());
             u.queries += n;
             u.domains.computeIfAbsent(k.domain(), d -> new long[1])[0] += n;
             u.qtypes.computeIfAbsent(k.qtype(), t -> new long[1])[0] += n;

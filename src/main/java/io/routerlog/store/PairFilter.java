@@ -23,12 +23,7 @@ public record PairFilter(
     public boolean matches(PairKey k) {
         return (client == null || client.equals(k.client()))
                 && (domain == null || domain.equals(k.domain()))
-                && (router == null || router.equals(routerOf(k)));
-    }
-
-    /** The router of a pair; empty while pairs carry none. */
-    public static String routerOf(PairKey k) {
-        return "";
+                && (router == null || router.equals(k.router()));
     }
 
     void writeData(ObjectDataOutput out) throws IOException {

@@ -24,7 +24,7 @@ final class PairTotals
             queries += counts.sum();
             pairs++;
             clients.add(PairAggregation.clientKey(
-                    PairFilter.routerOf(entry.getKey()), entry.getKey().client()));
+                    entry.getKey().router(), entry.getKey().client()));
         }
     }
 

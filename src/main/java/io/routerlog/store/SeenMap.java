@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /** When each client (router and address) was first and last seen, shared by the whole cluster. */
 public final class SeenMap {
-    private final IMap<LabelValuesKey, ClientSeen> map;
+    private final IMap<ClientKey, ClientSeen> map;
 
     SeenMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
@@ -20,22 +20,18 @@ public final class SeenMap {
         return map.getName();
     }
 
-    static LabelValuesKey key(String router, String client) {
-        return new LabelValuesKey(router, client);
-    }
-
     /**
-     * Widens each client's span to cover the one given (keyed by router, then address) and waits until all are
-     * applied. A retried call changes nothing.
+     * Widens each client's span to cover the one given and waits until all are applied. A retried call changes
+     * nothing.
      */
-    public void widen(Map<List<String>, ClientSeen> seen, long timeoutMillis) {
+    public void widen(Map<ClientKey, ClientSeen> seen, long timeoutMillis) {
         if (seen.isEmpty()) {
             return;
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(seen.size());
         try {
-            seen.forEach((k, s) -> pending.add(
-                    map.submitToKey(key(k.get(0), k.get(1)), new WidenSeen(s)).toCompletableFuture()));
+            seen.forEach(
+                    (k, s) -> pending.add(map.submitToKey(k, new WidenSeen(s)).toCompletableFuture()));
         } catch (RuntimeException e) {
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
@@ -44,7 +40,7 @@ public final class SeenMap {
     }
 
     public @Nullable ClientSeen get(String router, String client) {
-        return map.get(key(router, client));
+        return map.get(new ClientKey(router, client));
     }
 
     public int size() {

@@ -37,7 +37,7 @@ final class TopClients
         PairKey k = entry.getKey();
         MemberCounts counts = entry.getValue();
         if (counts != null && filter.matches(k)) {
-            clients.computeIfAbsent(PairAggregation.clientKey(PairFilter.routerOf(k), k.client()), c -> new Group())
+            clients.computeIfAbsent(PairAggregation.clientKey(k.router(), k.client()), c -> new Group())
                     .add(counts.sum(), k.domain());
         }
     }

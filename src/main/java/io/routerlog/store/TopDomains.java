@@ -39,7 +39,7 @@ final class TopDomains
         MemberCounts counts = entry.getValue();
         if (counts != null && filter.matches(k)) {
             domains.computeIfAbsent(k.domain(), d -> new Group())
-                    .add(counts.sum(), PairAggregation.clientKey(PairFilter.routerOf(k), k.client()));
+                    .add(counts.sum(), PairAggregation.clientKey(k.router(), k.client()));
         }
     }
 

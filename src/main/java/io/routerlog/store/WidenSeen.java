@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Widens a client's stored first and last sighting to cover a new one (min and max: a retry changes nothing). */
-final class WidenSeen implements EntryProcessor<LabelValuesKey, ClientSeen, Void>, IdentifiedDataSerializable {
+final class WidenSeen implements EntryProcessor<ClientKey, ClientSeen, Void>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private ClientSeen seen = new ClientSeen();
 
@@ -20,7 +20,7 @@ final class WidenSeen implements EntryProcessor<LabelValuesKey, ClientSeen, Void
     }
 
     @Override
-    public Void process(Map.Entry<LabelValuesKey, ClientSeen> entry) {
+    public Void process(Map.Entry<ClientKey, ClientSeen> entry) {
         ClientSeen old = entry.getValue();
         ClientSeen widened = old == null ? seen : old.widen(seen);
         if (!widened.equals(old)) {
