@@ -479,6 +479,20 @@ class ApiClusterTest {
         }
         // outside the API, the plain answer stays
         assertThat(get(2, "/nothing", true).body()).isEqualTo("not found\n");
+        HttpResponse<String> post = https.send(
+                HttpRequest.newBuilder(
+                                URI.create("https://127.0.0.1:" + nodes.get(2).httpPort() + "/api/v1/summary"))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.body()).isEqualTo("{\"error\":\"method not allowed: POST\"}");
     }
 
     @Test
