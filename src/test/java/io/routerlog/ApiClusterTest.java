@@ -152,6 +152,13 @@ class ApiClusterTest {
         lines.get(1).add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: reply d0.example.com is 93.184.216.34");
         lines.get(1).add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: reply d1.example.com is 93.184.216.35");
         lines.get(2).add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: cached d2.example.com is 93.184.216.36");
+        // log-queries=extra names the client of a reply
+        lines.get(0)
+                .add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: 7 192.168.1.1/52765 reply d0.example.com is "
+                        + "93.184.216.34");
+        lines.get(1)
+                .add("<30>Jan  5 12:34:56 OpenWrt dnsmasq[1]: 8 192.168.1.1/52766 reply nope.example.com is "
+                        + "NXDOMAIN");
         identities.forEach((ip, id) -> lines.get(2)
                 .add("<30>Jan  5 12:34:56 OpenWrt dnsmasq-dhcp[1]: DHCPACK(br-lan) " + ip + " " + id.get(0) + " "
                         + id.get(1)));
@@ -277,6 +284,13 @@ class ApiClusterTest {
         assertThat(domainItems(json("/api/v1/top/domains?router=OpenWrt&limit=1000")))
                 .isEqualTo(topDomains(k -> k.get(0).equals("OpenWrt"), 1000));
         assertThat(domainItems(json("/api/v1/top/domains?client=10.99.0.1"))).isEmpty();
+        // replies per domain: clients counts only the replies that named one
+        assertThat(domainItems(json("/api/v1/top/domains?outcome=answered")))
+                .containsExactly(List.of("d0.example.com", 2L, 1), List.of("d1.example.com", 1L, 0));
+        assertThat(domainItems(json("/api/v1/top/domains?outcome=nxdomain&client=192.168.1.1&router=OpenWrt")))
+                .containsExactly(List.of("nope.example.com", 1L, 1));
+        assertThat(domainItems(json("/api/v1/top/domains?outcome=cached")))
+                .containsExactly(List.of("d2.example.com", 1L, 0));
         assertThat(domainItems(json("/api/v1/top/domains?router=elsewhere"))).isEmpty();
     }
 
@@ -343,6 +357,7 @@ class ApiClusterTest {
         assertThat(other.get("queries").asLong()).isEqualTo(3);
         assertThat(other.get("mac").isNull()).isTrue();
         assertThat(other.get("qtypes").toString()).isEqualTo("{\"A\":3}");
+        assertThat(other.get("outcomes").toString()).isEqualTo("{}");
         assertThat(c.get("mac").asText()).isEqualTo("aa:bb:cc:00:00:01");
         assertThat(c.get("hostname").asText()).isEqualTo("laptop");
         assertThat(c.get("queries").asLong())
@@ -361,6 +376,7 @@ class ApiClusterTest {
                 .properties()
                 .forEach(e -> got.put(e.getKey(), e.getValue().asLong()));
         assertThat(got).isEqualTo(qtypes);
+        assertThat(c.get("outcomes").toString()).isEqualTo("{\"answered\":1,\"nxdomain\":1}");
         assertThat(c.get("domainCount").asInt())
                 .isEqualTo(
                         topDomains(k -> k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1"), 1000)
@@ -404,9 +420,10 @@ class ApiClusterTest {
                         .map(k -> k.get(0) + " " + k.get(1))
                         .distinct()
                         .count());
-        assertThat(s.get("outcomes").get("answered").asLong()).isEqualTo(2);
+        assertThat(s.get("outcomes").get("answered").asLong()).isEqualTo(3);
+        assertThat(s.get("outcomes").get("nxdomain").asLong()).isEqualTo(1);
         assertThat(s.get("outcomes").get("cached").asLong()).isEqualTo(1);
-        assertThat(s.get("outcomes").get("nxdomain").asLong()).isZero();
+        assertThat(s.get("outcomes").get("servfail").asLong()).isZero();
         assertThat(s.get("dhcpIdentities").asInt()).isEqualTo(identities.size());
         assertThat(s.get("dnsttSessions").asInt()).isEqualTo(1);
         JsonNode rate = JSON.readTree(get(0, "/api/v1/summary", true).body()).get("queryRate");
@@ -441,9 +458,6 @@ class ApiClusterTest {
         bad.put(
                 "/api/v1/top/domains?domain=x",
                 "unknown parameter: domain (this path takes client, limit, outcome, router)");
-        bad.put(
-                "/api/v1/top/domains?outcome=cached",
-                "outcome cannot filter domains: reply outcomes are counted per outcome only (see /api/v1/summary)");
         bad.put(
                 "/api/v1/top/domains?outcome=maybe",
                 "outcome must be one of forwarded, answered, nxdomain, nodata, servfail, refused, error, cached, "

@@ -127,32 +127,32 @@ public final class ApiEndpoints implements AutoCloseable {
 
     private void topDomains(Context ctx) {
         ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "client", "router", "outcome"));
-        if (p.has("outcome")) {
-            throw outcomeNotKept(ctx.queryParam("outcome"));
-        }
+        String outcome = p.has("outcome") ? outcome(ctx.queryParam("outcome")) : null;
         int limit = p.limit(DEFAULT_TOP);
         PairFilter filter = new PairFilter(p.router(), p.client(), null);
+        List<PairQueries.DomainCount> top = outcome == null
+                ? store.queries().topDomains(filter, limit)
+                : store.queries().topDomainsByOutcome(filter, outcome, limit);
         List<ApiJson.Domain> items = new ArrayList<>();
-        for (PairQueries.DomainCount d : store.queries().topDomains(filter, limit)) {
+        for (PairQueries.DomainCount d : top) {
             items.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
         }
         answer(ctx, new ApiJson.Items<>(items));
     }
 
-    /** Reply outcomes are counted per outcome only: dnsmasq's reply lines name neither the client nor a router. */
-    private static ApiParameters.BadParameter outcomeNotKept(@Nullable String value) {
+    /** An outcome label, as the metrics' {@code outcome} label spells it. */
+    private static String outcome(@Nullable String value) {
         String v = value == null ? "" : value;
         for (ReplyOutcome o : ReplyOutcome.values()) {
             if (o.label().equals(v)) {
-                return new ApiParameters.BadParameter(
-                        "outcome cannot filter domains: reply outcomes are counted per outcome only (see /api/v1/summary)");
+                return v;
             }
         }
         List<String> labels = new ArrayList<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
             labels.add(o.label());
         }
-        return new ApiParameters.BadParameter(
+        throw new ApiParameters.BadParameter(
                 "outcome must be one of " + String.join(", ", labels) + ": " + ApiParameters.shown(v));
     }
 
@@ -208,7 +208,8 @@ public final class ApiEndpoints implements AutoCloseable {
                         seen == null ? null : ApiJson.time(seen.lastMillis()),
                         d.domainCount(),
                         domains,
-                        d.qtypes()));
+                        d.qtypes(),
+                        store.queries().clientOutcomes(d.router(), client)));
     }
 
     private void summary(Context ctx) {

@@ -51,7 +51,8 @@ final class ApiJson {
             @Nullable String lastSeen,
             int domainCount,
             List<DomainQueries> domains,
-            Map<String, Long> qtypes) {}
+            Map<String, Long> qtypes,
+            Map<String, Long> outcomes) {}
 
     record QueryRate(@Nullable Double perSecond, @Nullable Double seconds) {}
 

@@ -12,9 +12,12 @@ import java.util.Map;
  */
 public final class PairQueries {
     private final IMap<PairKey, MemberCounts> pairs;
+    private final IMap<PairKey, MemberCounts> outcomes;
 
-    PairQueries(IMap<PairKey, MemberCounts> pairs) {
+    /** @param outcomes reply outcomes per (router, client or empty, domain, outcome) */
+    PairQueries(IMap<PairKey, MemberCounts> pairs, IMap<PairKey, MemberCounts> outcomes) {
         this.pairs = pairs;
+        this.outcomes = outcomes;
     }
 
     /** Queries for one domain and how many distinct clients (router and address) asked for it. */
@@ -72,6 +75,20 @@ public final class PairQueries {
      */
     public List<ClientDetail> client(@org.jspecify.annotations.Nullable String router, String client, int limit) {
         return pairs.aggregate(new ClientUsage(new PairFilter(router, client, null), limit));
+    }
+
+    /**
+     * The {@code limit} domains with the most replies of {@code outcome} among those {@code filter} matches;
+     * {@code clients} counts only the replies that named their client.
+     */
+    public List<DomainCount> topDomainsByOutcome(PairFilter filter, String outcome, int limit) {
+        return outcomes.aggregate(new TopDomains(filter.withQtype(outcome), limit));
+    }
+
+    /** Replies per outcome to one client of one router (those whose reply lines named the client), most first. */
+    public Map<String, Long> clientOutcomes(String router, String client) {
+        List<ClientDetail> found = outcomes.aggregate(new ClientUsage(new PairFilter(router, client, null), 1));
+        return found.isEmpty() ? Map.of() : found.get(0).qtypes();
     }
 
     public Totals totals() {

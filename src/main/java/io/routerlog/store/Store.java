@@ -107,7 +107,7 @@ public final class Store implements AutoCloseable {
         this.firewall = new CounterMap<>(hz, FIREWALL);
         this.http = new CounterMap<>(hz, HTTP);
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
-        this.queries = new PairQueries(hz.getMap(PAIRS));
+        this.queries = new PairQueries(hz.getMap(PAIRS), hz.getMap(OUTCOMES));
         this.seen = new SeenMap(hz, SEEN);
         this.queryLog = new QueryLog(
                 hz.getMap(QUERY_LOG),

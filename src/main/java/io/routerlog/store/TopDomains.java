@@ -38,8 +38,11 @@ final class TopDomains
         PairKey k = entry.getKey();
         MemberCounts counts = entry.getValue();
         if (counts != null && filter.matches(k)) {
-            domains.computeIfAbsent(k.domain(), d -> new Group())
-                    .add(counts.sum(), PairAggregation.clientKey(k.router(), k.client()));
+            Group g = domains.computeIfAbsent(k.domain(), d -> new Group());
+            g.queries += counts.sum();
+            if (!k.client().isEmpty()) { // outcomes of reply lines that name no client
+                g.distinct.add(PairAggregation.clientKey(k.router(), k.client()));
+            }
         }
     }
 
