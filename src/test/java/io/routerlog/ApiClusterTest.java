@@ -447,6 +447,54 @@ class ApiClusterTest {
     }
 
     @Test
+    void theQueryLogHasEveryQueryNewestFirstAndPages() throws Exception {
+        awaitAllCounted();
+        long all = total(k -> true);
+        assertThat(Waiting.upTo(
+                        Duration.ofSeconds(20),
+                        Duration.ofMillis(100),
+                        () -> json("/api/v1/queries?limit=1000").get("items").size() == all))
+                .as("the query log holds all %d queries", all)
+                .isTrue();
+        JsonNode page = json("/api/v1/queries?limit=1000");
+        Map<List<String>, Long> logged = new HashMap<>();
+        String previous = "9999";
+        for (JsonNode q : page.get("items")) {
+            logged.merge(
+                    List.of(
+                            q.get("router").asText(),
+                            q.get("client").asText(),
+                            q.get("domain").asText(),
+                            q.get("qtype").asText()),
+                    1L,
+                    Long::sum);
+            assertThat(q.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*\\.\\d{3}Z");
+            assertThat(q.get("time").asText()).isLessThanOrEqualTo(previous);
+            previous = q.get("time").asText();
+        }
+        assertThat(logged).isEqualTo(truth);
+        assertThat(page.get("next").isNull()).isTrue();
+        assertThat(json("/api/v1/queries?limit=1000&client=192.168.1.2&qtype=aaaa")
+                        .get("items"))
+                .hasSize((int)
+                        total(k -> k.get(1).equals("192.168.1.2") && k.get(3).equals("AAAA")));
+        assertThat(json("/api/v1/queries?limit=1000&router=ap2").get("items")).hasSize(3);
+        // pages: five, then the five before them, none twice
+        JsonNode first = json("/api/v1/queries?limit=5");
+        assertThat(first.get("items")).hasSize(5);
+        JsonNode second =
+                json("/api/v1/queries?limit=5&before=" + first.get("next").asText());
+        assertThat(second.get("items")).hasSize(5);
+        assertThat(second.get("items").get(0).get("time").asText())
+                .isLessThanOrEqualTo(first.get("items").get(4).get("time").asText());
+        assertThat(json("/api/v1/queries?after=" + first.get("newest").asText()).get("items"))
+                .isEmpty();
+        HttpResponse<String> bad = get(0, "/api/v1/queries?before=nonsense", true);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).isNotEmpty();
+    }
+
+    @Test
     void badParametersAre400WithOneLineOfJson() throws Exception {
         Map<String, String> bad = new java.util.LinkedHashMap<>();
         bad.put("/api/v1/top/domains?limit=abc", "limit must be a number from 1 to 1000: abc");

@@ -7,8 +7,12 @@ import io.javalin.json.JavalinJackson;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.store.ClientSeen;
 import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.LoggedQuery;
 import io.routerlog.store.PairFilter;
 import io.routerlog.store.PairQueries;
+import io.routerlog.store.QueryLog;
+import io.routerlog.store.QueryLogFilter;
+import io.routerlog.store.QueryLogPage;
 import io.routerlog.store.Store;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
@@ -44,6 +48,7 @@ public final class ApiEndpoints implements AutoCloseable {
     static final String JSON = "application/json; charset=utf-8";
     static final int DEFAULT_TOP = 10;
     static final int DEFAULT_CLIENT_DOMAINS = 100;
+    static final int DEFAULT_QUERIES = 100;
     /** How often this node samples the cluster's query total for the query rate. */
     static final long RATE_SAMPLE_MILLIS = 15_000;
 
@@ -99,6 +104,7 @@ public final class ApiEndpoints implements AutoCloseable {
         config.routes.get(PREFIX + "/top/clients", this::topClients);
         config.routes.get(PREFIX + "/clients/{client}", this::client);
         config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
+        config.routes.get(PREFIX + "/queries", this::queries);
         config.routes.get(PREFIX + "/summary", this::summary);
     }
 
@@ -212,6 +218,25 @@ public final class ApiEndpoints implements AutoCloseable {
                         store.queries().clientOutcomes(d.router(), client)));
     }
 
+    /** The newest entries of the query log that match, newest first; see {@link QueryLog#search}. */
+    private void queries(Context ctx) {
+        ApiParameters p = ApiParameters.parse(
+                ctx.queryString(), Set.of("limit", "client", "domain", "qtype", "router", "before", "after"));
+        int limit = p.limit(DEFAULT_QUERIES);
+        QueryLogFilter filter = new QueryLogFilter(p.client(), p.router(), p.qtype(), p.namePart("domain"));
+        QueryLogPage page;
+        try {
+            page = store.queryLog().search(filter, p.cursor("before"), p.cursor("after"), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiParameters.BadParameter(String.valueOf(e.getMessage()));
+        }
+        List<ApiJson.Query> items = new ArrayList<>(page.items().size());
+        for (LoggedQuery q : page.items()) {
+            items.add(new ApiJson.Query(ApiJson.time(q.timeMillis()), q.router(), q.client(), q.domain(), q.qtype()));
+        }
+        answer(ctx, new ApiJson.Queries(items, page.next(), page.newest()));
+    }
+
     private void summary(Context ctx) {
         ApiParameters.parse(ctx.queryString(), Set.of());
         PairQueries.Totals totals = store.queries().totals();
@@ -293,6 +318,7 @@ public final class ApiEndpoints implements AutoCloseable {
         m.put(PREFIX + "/summary", "totals of the whole cluster");
         m.put(PREFIX + "/top/domains", "most queried domains");
         m.put(PREFIX + "/top/clients", "clients with the most queries");
+        m.put(PREFIX + "/queries", "the newest queries (the query log)");
         m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
         return m;
     }

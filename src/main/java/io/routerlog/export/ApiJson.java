@@ -54,6 +54,14 @@ final class ApiJson {
             Map<String, Long> qtypes,
             Map<String, Long> outcomes) {}
 
+    record Query(@Nullable String time, String router, String client, String domain, String qtype) {}
+
+    /** A page of the query log, newest first, with cursors to page on ({@code before=next}, {@code after=newest}). */
+    record Queries(
+            List<Query> items,
+            @Nullable String next,
+            @Nullable String newest) {}
+
     record QueryRate(@Nullable Double perSecond, @Nullable Double seconds) {}
 
     record Summary(

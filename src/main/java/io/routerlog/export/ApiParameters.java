@@ -111,6 +111,45 @@ final class ApiParameters {
         return v;
     }
 
+    /** {@code qtype}: a query type such as {@code AAAA} or {@code TYPE65}, or null. */
+    @Nullable
+    String qtype() {
+        String v = raw("qtype");
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty() || v.length() > 16 || !v.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128)) {
+            throw new BadParameter("qtype must be a query type such as A, AAAA or TYPE65: " + shown(v));
+        }
+        return v;
+    }
+
+    /** {@code name}: a part of a name (for the query log search, case-insensitive), or null. */
+    @Nullable
+    String namePart(String name) {
+        String v = raw(name);
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty() || v.length() > MAX_NAME || !printable(v)) {
+            throw new BadParameter(name + " must be a name of 1 to " + MAX_NAME + " characters: " + shown(v));
+        }
+        return v;
+    }
+
+    /** {@code name}: a cursor from an earlier page, or null. */
+    @Nullable
+    String cursor(String name) {
+        String v = raw(name);
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty() || v.length() > 200 || !printable(v)) {
+            throw new BadParameter(name + " must be a cursor from an earlier answer: " + shown(v));
+        }
+        return v;
+    }
+
     /** True when the parameter is present. */
     boolean has(String name) {
         return values.containsKey(name);
