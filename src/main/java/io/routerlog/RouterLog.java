@@ -8,6 +8,7 @@ import io.routerlog.aggregate.LocalAggregator;
 import io.routerlog.config.FileReasons;
 import io.routerlog.config.Units;
 import io.routerlog.event.EventSink;
+import io.routerlog.export.ApiEndpoints;
 import io.routerlog.export.BasicAuth;
 import io.routerlog.export.BuildInfoCollector;
 import io.routerlog.export.ClientTables;
@@ -214,7 +215,14 @@ public final class RouterLog implements AutoCloseable {
                                 "/clients.tsv", "text/tab-separated-values; charset=utf-8", tables::tsv)),
                 httpTls,
                 s.login().map(l -> new BasicAuth(l.user(), l.passwordHash())).orElse(null),
-                HttpEndpoints.Limits.DEFAULT);
+                HttpEndpoints.Limits.DEFAULT,
+                new ApiEndpoints(
+                                store,
+                                settings.rules().dnsttDomains(),
+                                settings.flush().dnsttActiveWindow(),
+                                VersionInfo.version(),
+                                System::currentTimeMillis)
+                        .start());
     }
 
     /** Every metric family of {@code /metrics}: the small ones in a registry, then the streamed ones. */

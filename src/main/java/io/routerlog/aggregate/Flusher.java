@@ -73,8 +73,11 @@ public final class Flusher implements AutoCloseable {
             return t;
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
-        this.pairs = new CounterMapPart<>(store.pairs(), (b, pending) -> b.pairs.drainTo(pending), counterBound, true);
+        ClientSeenPart seen = new ClientSeenPart(store.seen(), counterBound);
+        this.pairs = new CounterMapPart<>(
+                store.pairs(), (b, pending) -> b.pairs.drainTo(pending, seen::saw), counterBound, true);
         parts.add(pairs);
+        parts.add(seen);
         parts.add(new ReplyOutcomePart(store.replies()));
         parts.add(new CounterMapPart<>(
                 store.outcomes(), (b, pending) -> b.replies.drainTo(pending), counterBound, false));

@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
- * made), {@code /healthz} (200 once the listeners are up and the store runs, 503 otherwise), the client tables and
- * an index at {@code /}; optionally over HTTPS and behind basic authentication (everything but {@code /healthz}).
+ * made), {@code /healthz} (200 once the listeners are up and the store runs, 503 otherwise), the client tables,
+ * the JSON query API ({@link ApiEndpoints}, under {@code /api/v1}) and an index at {@code /}; optionally over HTTPS and behind basic authentication (everything but {@code /healthz}).
  *
  * <p>Served by Javalin on Jetty, on threads of its own ({@code routerlog-http}), so a scrape never runs on a
  * receive thread. Jetty reads requests without holding a thread, and the {@link Limits} bound what a client that
@@ -76,6 +76,7 @@ public final class HttpEndpoints implements AutoCloseable {
     private final BooleanSupplier healthy;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final @Nullable BasicAuth auth;
+    private final @Nullable ApiEndpoints api;
     private @Nullable Javalin app;
     private @Nullable ServerConnector connector;
 
@@ -86,8 +87,13 @@ public final class HttpEndpoints implements AutoCloseable {
     public record Table(String path, String contentType, Function<@Nullable String, byte[]> body) {}
 
     private HttpEndpoints(
-            MetricsExposition metrics, BooleanSupplier healthy, List<Table> tables, @Nullable BasicAuth auth) {
+            MetricsExposition metrics,
+            BooleanSupplier healthy,
+            List<Table> tables,
+            @Nullable BasicAuth auth,
+            @Nullable ApiEndpoints api) {
         this.metrics = metrics;
+        this.api = api;
         this.healthy = healthy;
         this.auth = auth;
         tables.forEach(t -> this.tables.put(t.path(), t));
@@ -118,7 +124,26 @@ public final class HttpEndpoints implements AutoCloseable {
             @Nullable BasicAuth auth,
             Limits limits)
             throws IOException {
-        HttpEndpoints endpoints = new HttpEndpoints(metrics, healthy, tables, auth);
+        return start(address, metrics, healthy, tables, tls, auth, limits, null);
+    }
+
+    /**
+     * Like {@link #start(InetSocketAddress, MetricsExposition, BooleanSupplier, List, SSLContext, BasicAuth, Limits)},
+     * and serves the query API too.
+     *
+     * @param api the query API, closed with these endpoints; or null for none
+     */
+    public static HttpEndpoints start(
+            InetSocketAddress address,
+            MetricsExposition metrics,
+            BooleanSupplier healthy,
+            List<Table> tables,
+            @Nullable SSLContext tls,
+            @Nullable BasicAuth auth,
+            Limits limits,
+            @Nullable ApiEndpoints api)
+            throws IOException {
+        HttpEndpoints endpoints = new HttpEndpoints(metrics, healthy, tables, auth, api);
         try {
             endpoints.startServer(address, tls, limits);
         } catch (UncheckedIOException e) {
@@ -188,13 +213,27 @@ public final class HttpEndpoints implements AutoCloseable {
                                 ctx -> ctx.contentType(t.contentType())
                                         .result(t.body().apply(ctx.queryParam("router"))));
                     }
+                    if (api != null) {
+                        api.mount(config);
+                    }
                     config.routes.exception(Exception.class, (e, ctx) -> failed(e, ctx));
-                    config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
-                    config.routes.error(
-                            405,
-                            ctx -> ctx.header("Allow", "GET, HEAD")
-                                    .contentType(TEXT)
-                                    .result("method not allowed\n"));
+                    config.routes.error(404, ctx -> {
+                        if (api != null && ApiEndpoints.handles(ctx.path())) {
+                            if (!ApiEndpoints.answered(ctx)) {
+                                ApiEndpoints.error(ctx, 404, "no such path: " + ctx.path());
+                            }
+                        } else {
+                            ctx.contentType(TEXT).result("not found\n");
+                        }
+                    });
+                    config.routes.error(405, ctx -> {
+                        ctx.header("Allow", "GET, HEAD");
+                        if (api != null && ApiEndpoints.handles(ctx.path())) {
+                            ApiEndpoints.error(ctx, 405, "method not allowed: " + ctx.method());
+                        } else {
+                            ctx.contentType(TEXT).result("method not allowed\n");
+                        }
+                    });
                 })
                 .start();
     }
@@ -257,6 +296,11 @@ public final class HttpEndpoints implements AutoCloseable {
 
     /** Every exception a handler throws: a client's mistake is answered and not logged, a failure logged once. */
     private void failed(Exception e, Context ctx) {
+        boolean json = api != null && ApiEndpoints.handles(ctx.path());
+        if (json && (e instanceof BadRequest || e instanceof ApiParameters.BadParameter)) {
+            ApiEndpoints.error(ctx, 400, String.valueOf(e.getMessage()));
+            return;
+        }
         if (e instanceof BadRequest) {
             ctx.status(HttpStatus.BAD_REQUEST).contentType(TEXT).result(e.getMessage() + "\n");
             return;
@@ -269,7 +313,11 @@ public final class HttpEndpoints implements AutoCloseable {
         LOG.error("Error serving {}", ctx.path(), e);
         if (!ctx.res().isCommitted()) {
             ctx.res().resetBuffer();
-            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(TEXT).result("internal error\n");
+            if (json) {
+                ApiEndpoints.error(ctx, 500, "internal error");
+            } else {
+                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(TEXT).result("internal error\n");
+            }
         }
     }
 
@@ -281,6 +329,16 @@ public final class HttpEndpoints implements AutoCloseable {
                 + "<li><a href=\"/healthz\">/healthz</a>: health check</li>\n");
         for (String path : tables.keySet()) {
             b.append("<li><a href=\"").append(path).append("\">").append(path).append("</a></li>\n");
+        }
+        if (api != null) {
+            ApiEndpoints.paths()
+                    .forEach((path, what) -> b.append("<li><a href=\"")
+                            .append(path)
+                            .append("\">")
+                            .append(path)
+                            .append("</a>: ")
+                            .append(what)
+                            .append("</li>\n"));
         }
         return b.append("</ul></body></html>\n").toString();
     }
@@ -332,6 +390,9 @@ public final class HttpEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         if (app != null) {
             try {
                 app.stop();

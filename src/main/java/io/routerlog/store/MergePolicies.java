@@ -80,4 +80,12 @@ public final class MergePolicies {
             return merging.seenAtMillis() > existing.seenAtMillis() ? merging : existing;
         }
     }
+
+    /** First and last sightings of a client: the span covering both. */
+    public static final class WidestSeen extends Stateless<ClientSeen> {
+        @Override
+        Object combine(ClientSeen merging, ClientSeen existing) {
+            return existing.widen(merging);
+        }
+    }
 }

@@ -49,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #IDENTITIES}: DHCP identities by address, bounded by {@code maxLeases}, same retention;</li>
  *   <li>{@value #TUNNEL_SESSIONS}, {@value #TUNNEL_PEAKS}, {@value #TUNNEL_COUNTERS}: DNSTT sessions (bounded by
  *       {@code maxTunnelSessions}, same retention), peak active counts and counters;</li>
+ *   <li>{@value #SEEN}: when each client (router, address) was first and last seen, bounded like the pairs
+ *       (a client has at least one), same retention;</li>
  *   <li>{@value #FIREWALL}, {@value #HTTP}, {@value #LONG_NAMES}: firewall packets, HTTP requests and queries for
  *       over-long names per label set, each bounded by {@code maxLogSeries}, same retention;</li>
  *   <li>{@value #QUERY_LOG}: the query log, chunks of recent queries per writing member ({@link QueryLog}).</li>
@@ -72,6 +74,7 @@ public final class Store implements AutoCloseable {
     public static final String HTTP = "routerlog.http.requests";
     public static final String LONG_NAMES = "routerlog.dns.long_names";
     public static final String QUERY_LOG = "routerlog.dns.querylog";
+    public static final String SEEN = "routerlog.dns.clients_seen";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
@@ -83,6 +86,8 @@ public final class Store implements AutoCloseable {
     private final CounterMap<LabelValuesKey> http;
     private final CounterMap<LabelValuesKey> longNames;
     private final QueryLog queryLog;
+    private final PairQueries queries;
+    private final SeenMap seen;
     private final int pairCapacity;
     private final LongAdder unexpectedMembers;
 
@@ -102,6 +107,8 @@ public final class Store implements AutoCloseable {
         this.firewall = new CounterMap<>(hz, FIREWALL);
         this.http = new CounterMap<>(hz, HTTP);
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
+        this.queries = new PairQueries(hz.getMap(PAIRS), hz.getMap(OUTCOMES));
+        this.seen = new SeenMap(hz, SEEN);
         this.queryLog = new QueryLog(
                 hz.getMap(QUERY_LOG),
                 writerName(memberAddress(hz)),
@@ -389,6 +396,8 @@ public final class Store implements AutoCloseable {
         int backups = s.backupCount();
         c.addMapConfig(merged(
                 boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups), MergePolicies.CountersByMember.class));
+        c.addMapConfig(
+                merged(boundedMap(SEEN, s.maxPairs(), retentionSeconds, backups), MergePolicies.WidestSeen.class));
         c.addMapConfig(merged(
                 boundedCounters(OUTCOMES, s.maxPairs(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
@@ -472,6 +481,16 @@ public final class Store implements AutoCloseable {
     /** The most pairs the map can hold: {@code --max-pairs} rounded down to a multiple of the partition count. */
     public int pairCapacity() {
         return pairCapacity;
+    }
+
+    /** Whole-cluster aggregations over the pairs, for the query API. */
+    public PairQueries queries() {
+        return queries;
+    }
+
+    /** When each client was first and last seen. */
+    public SeenMap seen() {
+        return seen;
     }
 
     public CounterMap<String> replies() {

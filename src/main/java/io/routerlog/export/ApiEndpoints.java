@@ -1,0 +1,330 @@
+package io.routerlog.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.routerlog.event.ReplyOutcome;
+import io.routerlog.store.ClientSeen;
+import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.LoggedQuery;
+import io.routerlog.store.PairFilter;
+import io.routerlog.store.PairQueries;
+import io.routerlog.store.QueryLog;
+import io.routerlog.store.QueryLogFilter;
+import io.routerlog.store.QueryLogPage;
+import io.routerlog.store.Store;
+import io.routerlog.store.TunnelCounterKey;
+import io.routerlog.store.TunnelLabels;
+import io.routerlog.store.TunnelSessionCounts;
+import io.routerlog.store.TunnelStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JSON query API under {@value #PREFIX}: top domains and clients, one client, DNSTT sessions and a summary,
+ * each the same whole-cluster answer on every node (aggregations run where the pairs live, see
+ * {@link PairQueries}). Mounted by {@link HttpEndpoints}, behind its TLS and basic authentication; docs/API.md
+ * describes every path, parameter and field.
+ */
+public final class ApiEndpoints implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ApiEndpoints.class);
+    static final String PREFIX = "/api/v1";
+    static final String JSON = "application/json; charset=utf-8";
+    static final int DEFAULT_TOP = 10;
+    static final int DEFAULT_CLIENT_DOMAINS = 100;
+    static final int DEFAULT_QUERIES = 100;
+    /** How often this node samples the cluster's query total for the query rate. */
+    static final long RATE_SAMPLE_MILLIS = 15_000;
+
+    private final Store store;
+    private final List<String> dnsttDomains;
+    private final Duration dnsttWindow;
+    private final String version;
+    private final LongSupplier clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final QueryRate rate = new QueryRate();
+    private final ScheduledExecutorService sampler;
+
+    /**
+     * @param dnsttDomains the DNSTT domains ({@code --dnstt-domain}); listed with zeros until they have sessions
+     * @param dnsttWindow  how recent a session's last query must be for it to count as active
+     * @param version      the version the summary reports
+     */
+    public ApiEndpoints(
+            Store store, List<String> dnsttDomains, Duration dnsttWindow, String version, LongSupplier clock) {
+        this.store = store;
+        this.dnsttDomains = List.copyOf(dnsttDomains);
+        this.dnsttWindow = dnsttWindow;
+        this.version = version;
+        this.clock = clock;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "routerlog-api-rate");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts sampling the query total for the summary's query rate. */
+    public ApiEndpoints start() {
+        // runs until close(); sampleRate catches what a sample throws, so the future never fails
+        var unused = sampler.scheduleWithFixedDelay(this::sampleRate, 0, RATE_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void sampleRate() {
+        try {
+            if (store.isRunning()) {
+                rate.record(clock.getAsLong(), store.queries().totals().queries());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Query rate sample failed: {}", e.toString());
+        }
+    }
+
+    /** Adds the API's routes and its JSON mapper to the HTTP server's configuration. */
+    void mount(JavalinConfig config) {
+        config.jsonMapper(new JavalinJackson(mapper, false));
+        config.routes.get(PREFIX + "/top/domains", this::topDomains);
+        config.routes.get(PREFIX + "/top/clients", this::topClients);
+        config.routes.get(PREFIX + "/clients/{client}", this::client);
+        config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
+        config.routes.get(PREFIX + "/queries", this::queries);
+        config.routes.get(PREFIX + "/summary", this::summary);
+    }
+
+    /** True for the paths whose errors the API answers in JSON. */
+    static boolean handles(String path) {
+        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    }
+
+    /** Marks a response whose error the API has answered, so the server's error pages leave it as it is. */
+    private static final String ANSWERED = "routerlog.api.answered";
+
+    /** Answers {@code {"error": message}} with {@code status}. */
+    static void error(Context ctx, int status, String message) {
+        ctx.attribute(ANSWERED, true);
+        ctx.status(status).json(new ApiJson.Failure(message)).contentType(JSON);
+    }
+
+    /** True when a handler of the API has answered this request with an error already. */
+    static boolean answered(Context ctx) {
+        return ctx.attribute(ANSWERED) != null;
+    }
+
+    private static void answer(Context ctx, Object body) {
+        ctx.json(body).contentType(JSON);
+    }
+
+    private void topDomains(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "client", "router", "outcome"));
+        String outcome = p.has("outcome") ? outcome(ctx.queryParam("outcome")) : null;
+        int limit = p.limit(DEFAULT_TOP);
+        PairFilter filter = new PairFilter(p.router(), p.client(), null);
+        List<PairQueries.DomainCount> top = outcome == null
+                ? store.queries().topDomains(filter, limit)
+                : store.queries().topDomainsByOutcome(filter, outcome, limit);
+        List<ApiJson.Domain> items = new ArrayList<>();
+        for (PairQueries.DomainCount d : top) {
+            items.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** An outcome label, as the metrics' {@code outcome} label spells it. */
+    private static String outcome(@Nullable String value) {
+        String v = value == null ? "" : value;
+        for (ReplyOutcome o : ReplyOutcome.values()) {
+            if (o.label().equals(v)) {
+                return v;
+            }
+        }
+        List<String> labels = new ArrayList<>();
+        for (ReplyOutcome o : ReplyOutcome.values()) {
+            labels.add(o.label());
+        }
+        throw new ApiParameters.BadParameter(
+                "outcome must be one of " + String.join(", ", labels) + ": " + ApiParameters.shown(v));
+    }
+
+    private void topClients(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "domain", "router"));
+        int limit = p.limit(DEFAULT_TOP);
+        PairFilter filter = new PairFilter(p.router(), null, p.domain());
+        List<ApiJson.Client> items = new ArrayList<>();
+        for (PairQueries.ClientCount c : store.queries().topClients(filter, limit)) {
+            DhcpIdentity id = store.identities().get(c.router(), c.client());
+            items.add(new ApiJson.Client(
+                    c.client(),
+                    c.router(),
+                    c.queries(),
+                    c.domains(),
+                    id == null ? null : id.mac(),
+                    id == null ? null : id.hostname()));
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    private void client(Context ctx) {
+        String client = ApiParameters.client(ctx.pathParam("client"));
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "router"));
+        int limit = p.limit(DEFAULT_CLIENT_DOMAINS);
+        String router = p.router();
+        List<PairQueries.ClientDetail> found = store.queries().client(router, client, limit);
+        if (found.isEmpty()) {
+            error(
+                    ctx,
+                    404,
+                    "no queries from " + ApiParameters.shown(client) + (router == null ? "" : " of router " + router)
+                            + " are stored");
+            return;
+        }
+        PairQueries.ClientDetail d = found.get(0);
+        List<String> routers = new ArrayList<>();
+        found.forEach(f -> routers.add(f.router()));
+        DhcpIdentity id = store.identities().get(d.router(), client);
+        ClientSeen seen = store.seen().get(d.router(), client);
+        List<ApiJson.DomainQueries> domains = new ArrayList<>();
+        d.domains().forEach(n -> domains.add(new ApiJson.DomainQueries(n.name(), n.queries())));
+        answer(
+                ctx,
+                new ApiJson.ClientDetail(
+                        client,
+                        d.router(),
+                        routers,
+                        id == null ? null : id.mac(),
+                        id == null ? null : id.hostname(),
+                        d.queries(),
+                        seen == null ? null : ApiJson.time(seen.firstMillis()),
+                        seen == null ? null : ApiJson.time(seen.lastMillis()),
+                        d.domainCount(),
+                        domains,
+                        d.qtypes(),
+                        store.queries().clientOutcomes(d.router(), client)));
+    }
+
+    /** The newest entries of the query log that match, newest first; see {@link QueryLog#search}. */
+    private void queries(Context ctx) {
+        ApiParameters p = ApiParameters.parse(
+                ctx.queryString(), Set.of("limit", "client", "domain", "qtype", "router", "before", "after"));
+        int limit = p.limit(DEFAULT_QUERIES);
+        QueryLogFilter filter = new QueryLogFilter(p.client(), p.router(), p.qtype(), p.namePart("domain"));
+        QueryLogPage page;
+        try {
+            page = store.queryLog().search(filter, p.cursor("before"), p.cursor("after"), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiParameters.BadParameter(String.valueOf(e.getMessage()));
+        }
+        List<ApiJson.Query> items = new ArrayList<>(page.items().size());
+        for (LoggedQuery q : page.items()) {
+            items.add(new ApiJson.Query(ApiJson.time(q.timeMillis()), q.router(), q.client(), q.domain(), q.qtype()));
+        }
+        answer(ctx, new ApiJson.Queries(items, page.next(), page.newest()));
+    }
+
+    private void summary(Context ctx) {
+        ApiParameters.parse(ctx.queryString(), Set.of());
+        PairQueries.Totals totals = store.queries().totals();
+        rate.record(clock.getAsLong(), totals.queries());
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (ReplyOutcome o : ReplyOutcome.values()) {
+            outcomes.put(o.label(), 0L);
+        }
+        store.replies().forEachAll(outcomes::put);
+        QueryRate.Rate r = rate.rate();
+        answer(
+                ctx,
+                new ApiJson.Summary(
+                        version,
+                        store.clusterSize(),
+                        totals.queries(),
+                        totals.pairs(),
+                        store.pairCapacity(),
+                        totals.clients(),
+                        outcomes,
+                        store.identities().size(),
+                        store.tunnels().sessionCount(),
+                        new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds())));
+    }
+
+    /** What {@link TunnelCollector} exports with {@code scope=cluster}, one item per domain, country and AS. */
+    private void tunnels(Context ctx) {
+        ApiParameters.parse(ctx.queryString(), Set.of());
+        TunnelStore tunnels = store.tunnels();
+        long cutoff = clock.getAsLong() - dnsttWindow.toMillis();
+        Map<TunnelLabels, Long> active = new HashMap<>();
+        tunnels.sessionCounts(cutoff).forEach((k, v) -> {
+            if (k.counter().equals(TunnelSessionCounts.ACTIVE)) {
+                active.put(k.labels(), v);
+            }
+        });
+        Map<String, Map<TunnelLabels, Long>> counters = new HashMap<>();
+        tunnels.counters()
+                .forEachAll((k, v) -> counters.computeIfAbsent(k.counter(), c -> new HashMap<>())
+                        .merge(k.labels(), v, Long::sum));
+        Map<TunnelLabels, Long> peaks = tunnels.peaks();
+        Map<TunnelLabels, Long> sessions = tunnels.distinctSessions();
+        Set<TunnelLabels> labels = new TreeSet<>(Comparator.comparing(TunnelLabels::domain)
+                .thenComparing(TunnelLabels::country)
+                .thenComparingLong(TunnelLabels::asn));
+        labels.addAll(active.keySet());
+        labels.addAll(peaks.keySet());
+        labels.addAll(sessions.keySet());
+        counters.values().forEach(m -> labels.addAll(m.keySet()));
+        Set<String> listed = new TreeSet<>();
+        labels.forEach(l -> listed.add(l.domain()));
+        for (String d : dnsttDomains) {
+            if (!listed.contains(d)) {
+                labels.add(new TunnelLabels(d, TunnelLabels.NO_COUNTRY, TunnelLabels.NO_ASN));
+            }
+        }
+        Map<TunnelLabels, Long> none = Map.of();
+        List<ApiJson.Tunnel> items = new ArrayList<>();
+        for (TunnelLabels l : labels) {
+            Map<TunnelLabels, Long> out = counters.getOrDefault(TunnelCounterKey.BYTES_OUT, none);
+            items.add(new ApiJson.Tunnel(
+                    l.domain(),
+                    l.country().equals(TunnelLabels.NO_COUNTRY) ? null : l.country(),
+                    l.asn() == TunnelLabels.NO_ASN ? null : l.asn(),
+                    active.getOrDefault(l, 0L),
+                    peaks.getOrDefault(l, 0L),
+                    counters.getOrDefault(TunnelCounterKey.QUERIES, none).getOrDefault(l, 0L),
+                    counters.getOrDefault(TunnelCounterKey.BYTES_IN, none).getOrDefault(l, 0L),
+                    out.get(l),
+                    sessions.getOrDefault(l, 0L),
+                    counters.getOrDefault(TunnelCounterKey.INVALID, none).getOrDefault(l, 0L)));
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** The paths, for the index page. */
+    static Map<String, String> paths() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(PREFIX + "/summary", "totals of the whole cluster");
+        m.put(PREFIX + "/top/domains", "most queried domains");
+        m.put(PREFIX + "/top/clients", "clients with the most queries");
+        m.put(PREFIX + "/queries", "the newest queries (the query log)");
+        m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
+        return m;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}

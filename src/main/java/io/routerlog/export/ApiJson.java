@@ -1,0 +1,90 @@
+package io.routerlog.export;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON bodies of the query API, written by Jackson in the order of their fields (docs/API.md). */
+final class ApiJson {
+    private ApiJson() {}
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** ISO-8601 in UTC with milliseconds, or null for 0 (unknown). */
+    static @Nullable String time(long epochMillis) {
+        return epochMillis == 0 ? null : TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    record Failure(String error) {}
+
+    record Items<T>(List<T> items) {}
+
+    record Domain(String domain, long queries, int clients) {}
+
+    record Client(
+            String client,
+            String router,
+            long queries,
+            int domains,
+            @Nullable String mac,
+            @Nullable String hostname) {}
+
+    record DomainQueries(String domain, long queries) {}
+
+    /**
+     * One client of one router.
+     *
+     * @param routers every router that logged the address, most queries first
+     */
+    record ClientDetail(
+            String client,
+            String router,
+            List<String> routers,
+            @Nullable String mac,
+            @Nullable String hostname,
+            long queries,
+            @Nullable String firstSeen,
+            @Nullable String lastSeen,
+            int domainCount,
+            List<DomainQueries> domains,
+            Map<String, Long> qtypes,
+            Map<String, Long> outcomes) {}
+
+    record Query(@Nullable String time, String router, String client, String domain, String qtype) {}
+
+    /** A page of the query log, newest first, with cursors to page on ({@code before=next}, {@code after=newest}). */
+    record Queries(
+            List<Query> items,
+            @Nullable String next,
+            @Nullable String newest) {}
+
+    record QueryRate(@Nullable Double perSecond, @Nullable Double seconds) {}
+
+    record Summary(
+            String version,
+            int members,
+            long queries,
+            long pairs,
+            int pairCapacity,
+            long clients,
+            Map<String, Long> outcomes,
+            int dhcpIdentities,
+            int dnsttSessions,
+            QueryRate queryRate) {}
+
+    record Tunnel(
+            String domain,
+            @Nullable String country,
+            @Nullable Long asn,
+            long active,
+            long peak,
+            long queries,
+            long bytesIn,
+            @Nullable Long bytesOut,
+            long sessions,
+            long invalid) {}
+}
