@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.LoggedQuery;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,9 +168,13 @@ public final class ApiEndpoints implements AutoCloseable {
         ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "domain", "router"));
         int limit = p.limit(DEFAULT_TOP);
         PairFilter filter = new PairFilter(p.router(), null, p.domain());
+        List<PairQueries.ClientCount> top = store.queries().topClients(filter, limit);
+        Set<ClientKey> keys = new HashSet<>();
+        top.forEach(c -> keys.add(new ClientKey(c.router(), c.client())));
+        Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
         List<ApiJson.Client> items = new ArrayList<>();
-        for (PairQueries.ClientCount c : store.queries().topClients(filter, limit)) {
-            DhcpIdentity id = store.identities().get(c.router(), c.client());
+        for (PairQueries.ClientCount c : top) {
+            DhcpIdentity id = ids.get(new ClientKey(c.router(), c.client()));
             items.add(new ApiJson.Client(
                     c.client(),
                     c.router(),

@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,11 @@ public final class IdentityMap {
         for (Map.Entry<ClientKey, DhcpIdentity> e : map.entrySet()) {
             action.accept(e.getKey(), e.getValue());
         }
+    }
+
+    /** The identities of {@code keys} that have one, in one round trip per member. */
+    public Map<ClientKey, DhcpIdentity> getAll(Set<ClientKey> keys) {
+        return keys.isEmpty() ? Map.of() : map.getAll(keys);
     }
 
     public @Nullable DhcpIdentity get(String router, String ip) {
