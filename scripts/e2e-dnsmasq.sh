@@ -456,11 +456,22 @@ awk '
         v = substr(s, i + length(k) + 2)
         return substr(v, 1, index(v, "\"") - 1)
     }
+    # summed over the router label: lines without a hostname name their router by the sender address
     index($0, "routerlog_dns_queries_total{") == 1 {
         v = $NF
         if (v !~ /^[0-9]+(\.0+)?$/) { print "non-integer count: " $0 > "/dev/stderr" }
-        printf "%s\t%s\t%s\t%d\n", label($0, "client"), label($0, "domain"), label($0, "qtype"), v + 0
-    }' "$M" | sort >"$ACTUAL"
+        n[label($0, "client") "\t" label($0, "domain") "\t" label($0, "qtype")] += v
+    }
+    END { for (k in n) printf "%s\t%d\n", k, n[k] }' "$M" | sort >"$ACTUAL"
+ROUTERS=$(awk '
+    index($0, "routerlog_dns_queries_total{") == 1 {
+        i = index($0, "router=\""); v = substr($0, i + 8); print substr(v, 1, index(v, "\"") - 1)
+    }' "$M" | sort -u | tr '\n' ' ')
+if [[ $ROUTERS == "127.0.0.1 OpenWrt " ]]; then
+    pass "router label: OpenWrt from the HOSTNAME, 127.0.0.1 (the sender) for lines without one"
+else
+    failcheck "router label values: expected OpenWrt and 127.0.0.1, got: $ROUTERS"
+fi
 ACTUAL_PAIRS=$(wc -l <"$ACTUAL")
 got_total=$(awk -F'\t' '{s += $4} END {print s + 0}' "$ACTUAL")
 
@@ -540,6 +551,29 @@ if promtool check metrics <"$M" >"$TMP/promtool.out" 2>&1; then
 else
     failcheck "promtool check metrics rejects the scrape:"
     sed 's/^/    /' "$TMP/promtool.out" >&2
+fi
+
+# the query API, through the command line, against the same ground truth
+cli() { COLUMNS=400 java -jar "$JAR" "$@" --url "http://127.0.0.1:$HTTP_PORT"; }
+awk -F'\t' '{n[$2] += $4} END {for (d in n) printf "%s %d\n", d, n[d]}' "$EXPECTED" | sort >"$TMP/want-domains.txt"
+cli top domains --limit 1000 | awk 'NR > 1 {print $3, $1}' | sort >"$TMP/got-domains.txt"
+if [[ -s "$TMP/want-domains.txt" ]] && cmp -s "$TMP/want-domains.txt" "$TMP/got-domains.txt"; then
+    pass "routerlog top domains: every domain's queries as in the log ($(wc -l <"$TMP/want-domains.txt") domains)"
+else
+    failcheck "routerlog top domains differs from the log (want | got):"
+    diff "$TMP/want-domains.txt" "$TMP/got-domains.txt" | head -20 >&2
+fi
+got_logged=$(cli queries --json --limit 1000 | grep -o '"qtype":' | wc -l)
+if ((got_logged == EXPECTED_TOTAL)); then
+    pass "routerlog queries: the query log holds all $got_logged queries"
+else
+    failcheck "routerlog queries: expected $EXPECTED_TOTAL entries in the query log, got $got_logged"
+fi
+got_blocked=$(cli top domains --outcome blocked --limit 1000 | awk 'NR > 1 {s += $1} END {print s + 0}')
+if ((got_blocked == WANT_OUTCOME[blocked])); then
+    pass "routerlog top domains --outcome blocked: $got_blocked blocked replies as in the log"
+else
+    failcheck "routerlog top domains --outcome blocked: expected ${WANT_OUTCOME[blocked]}, got $got_blocked"
 fi
 
 if alive "$RL_PID"; then
