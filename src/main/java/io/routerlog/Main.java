@@ -50,8 +50,9 @@ import picocli.CommandLine.Spec;
         // one element per paragraph: picocli wraps each to the width
         description = {
             "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which "
-                    + "domain, keeps the counts in an embedded Hazelcast store and serves them to Prometheus on "
-                    + "/metrics.",
+                    + "domain, keeps the counts and a log of recent queries in an embedded Hazelcast store, serves "
+                    + "the counts to Prometheus on /metrics and answers questions through a JSON API on /api/v1 "
+                    + "(which the top and queries commands ask).",
             "",
             "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in "
                     + "the --config file (max-pairs = 20000).",
