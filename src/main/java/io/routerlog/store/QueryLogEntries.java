@@ -45,8 +45,17 @@ public final class QueryLogEntries {
         return buf;
     }
 
-    /** Removes every entry; keeps the array for reuse. */
+    /** An array this large is given back when it was mostly empty: a flood of queries has passed. */
+    static final int TRIM_ABOVE = 256 * 1024;
+
+    /**
+     * Removes every entry; keeps the array for reuse, unless it is over {@value #TRIM_ABOVE} bytes and the entries
+     * just removed filled less than an eighth of it, so that what a flood grew is not held for good.
+     */
     public void clear() {
+        if (buf.length > TRIM_ABOVE && used < buf.length / 8) {
+            buf = new byte[Math.max(64 * 1024, 2 * used)];
+        }
         used = 0;
         count = 0;
     }

@@ -61,6 +61,23 @@ class QueryLogPackingTest {
     }
 
     @Test
+    void aBufferAFloodGrewIsGivenBackOnceItIsMostlyEmpty() {
+        QueryLogEntries e = new QueryLogEntries();
+        for (int i = 0; i < 20_000; i++) {
+            e.add(q(i, "192.168.1." + i % 200, "host" + i + ".example.org", "A"));
+        }
+        int flooded = e.buffer().length;
+        assertThat(flooded).isGreaterThan(QueryLogEntries.TRIM_ABOVE);
+        e.clear(); // it was full: kept for the next flush
+        assertThat(e.buffer().length).isEqualTo(flooded);
+        e.add(q(1, "192.168.1.1", "quiet.example", "A"));
+        e.clear(); // the flood has passed
+        assertThat(e.buffer().length).isLessThan(flooded / 4);
+        e.add(q(2, "192.168.1.2", "again.example", "AAAA"));
+        assertThat(e.count()).isEqualTo(1);
+    }
+
+    @Test
     void appendAppliesOnceWhenRepeated() {
         List<LoggedQuery> first = List.of(q(1, "a", "x.test", "A"), q(2, "b", "y.test", "A"));
         List<LoggedQuery> second = List.of(q(3, "c", "z.test", "A"));
