@@ -1,6 +1,7 @@
 package io.routerlog.store;
 
 import com.hazelcast.map.IMap;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +22,10 @@ public final class PairQueries {
     }
 
     /** Queries for one domain and how many distinct clients (router and address) asked for it. */
-    public record DomainCount(String domain, long queries, int clients) {
-        static final Comparator<DomainCount> ORDER =
-                Comparator.comparingLong(DomainCount::queries).reversed().thenComparing(DomainCount::domain);
-    }
+    public record DomainCount(String domain, long queries, int clients) {}
 
     /** Queries of one client of one router and how many distinct domains it asked for. */
-    public record ClientCount(String router, String client, long queries, int domains) {
-        static final Comparator<ClientCount> ORDER = Comparator.comparingLong(ClientCount::queries)
-                .reversed()
-                .thenComparing(ClientCount::router)
-                .thenComparing(ClientCount::client);
-    }
+    public record ClientCount(String router, String client, long queries, int domains) {}
 
     /** A name with its count. */
     public record NameCount(String name, long queries) {}
@@ -59,12 +52,20 @@ public final class PairQueries {
 
     /** The {@code limit} most queried domains among the pairs {@code filter} matches. */
     public List<DomainCount> topDomains(PairFilter filter, int limit) {
-        return pairs.aggregate(new TopDomains(filter, limit));
+        return domains(pairs.aggregate(PairGroups.byDomain(filter, limit)));
     }
 
     /** The {@code limit} clients with the most queries among the pairs {@code filter} matches. */
     public List<ClientCount> topClients(PairFilter filter, int limit) {
-        return pairs.aggregate(new TopClients(filter, limit));
+        List<ClientCount> top = new ArrayList<>();
+        for (PairGroups.Grouped g : pairs.aggregate(PairGroups.byClient(filter, limit))) {
+            top.add(new ClientCount(
+                    PairAggregation.routerOfKey(g.key()),
+                    PairAggregation.clientOfKey(g.key()),
+                    g.queries(),
+                    g.distinct()));
+        }
+        return top;
     }
 
     /**
@@ -82,13 +83,19 @@ public final class PairQueries {
      * {@code clients} counts only the replies that named their client.
      */
     public List<DomainCount> topDomainsByOutcome(PairFilter filter, String outcome, int limit) {
-        return outcomes.aggregate(new TopDomains(filter.withQtype(outcome), limit));
+        return domains(outcomes.aggregate(PairGroups.byDomain(filter.withQtype(outcome), limit)));
     }
 
     /** Replies per outcome to one client of one router (those whose reply lines named the client), most first. */
     public Map<String, Long> clientOutcomes(String router, String client) {
         List<ClientDetail> found = outcomes.aggregate(new ClientUsage(new PairFilter(router, client, null), 1));
         return found.isEmpty() ? Map.of() : found.get(0).qtypes();
+    }
+
+    private static List<DomainCount> domains(List<PairGroups.Grouped> groups) {
+        List<DomainCount> top = new ArrayList<>(groups.size());
+        groups.forEach(g -> top.add(new DomainCount(g.key(), g.queries(), g.distinct())));
+        return top;
     }
 
     public Totals totals() {

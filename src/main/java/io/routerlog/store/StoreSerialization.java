@@ -33,8 +33,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int QUERY_LOG_OF_WRITER = 35;
     static final int QUERY_LOG_OLDER_THAN = 36;
     // 40-49: the query API's aggregations and the clients' first and last sightings
-    static final int TOP_DOMAINS = 40;
-    static final int TOP_CLIENTS = 41;
+    static final int PAIR_GROUPS = 40;
     static final int CLIENT_USAGE = 42;
     static final int PAIR_TOTALS = 43;
     static final int CLIENT_SEEN = 44;
@@ -66,8 +65,7 @@ public final class StoreSerialization implements DataSerializableFactory {
             case QUERY_LOG_HEADS -> new QueryLogHeads();
             case QUERY_LOG_OF_WRITER -> new QueryLogPredicates.OfWriter();
             case QUERY_LOG_OLDER_THAN -> new QueryLogPredicates.OlderThan();
-            case TOP_DOMAINS -> new TopDomains();
-            case TOP_CLIENTS -> new TopClients();
+            case PAIR_GROUPS -> new PairGroups();
             case CLIENT_USAGE -> new ClientUsage();
             case PAIR_TOTALS -> new PairTotals();
             case CLIENT_SEEN -> new ClientSeen();
