@@ -14,6 +14,10 @@ import java.util.Set;
  * of that flush, so first and last seen are exact to the flush interval. The clients come from the pairs as the
  * pairs part drains them ({@link #saw}); the store widens each stored span (min, max), so writing a sighting again
  * after a failure changes nothing.
+ *
+ * <p>The sightings are written every {@value #WRITE_EVERY_MILLIS} ms (and on the last flush), not every flush: one
+ * entry processor per client is work the receive path's flushes need not wait for each time, and a span
+ * accumulated in between keeps its flush-exact times.
  */
 final class ClientSeenPart implements FlushPart {
     private final SeenMap map;
@@ -22,6 +26,12 @@ final class ClientSeenPart implements FlushPart {
     private final Set<ClientKey> collected = new HashSet<>();
 
     private final Map<ClientKey, ClientSeen> pending = new HashMap<>();
+
+    static final long WRITE_EVERY_MILLIS = 10_000;
+
+    private long lastWriteMillis = Long.MIN_VALUE;
+    /** Set before a flush asked for from outside (the last one, a test's): write whatever is pending. */
+    private volatile boolean writeAll;
 
     ClientSeenPart(SeenMap map, int bound) {
         this.map = map;
@@ -45,8 +55,18 @@ final class ClientSeenPart implements FlushPart {
             pending.merge(client, now, (old, n) -> new ClientSeen(old.firstMillis(), nowMillis));
         }
         collected.clear();
+        if (!writeAll && lastWriteMillis != Long.MIN_VALUE && nowMillis - lastWriteMillis < WRITE_EVERY_MILLIS) {
+            return;
+        }
+        writeAll = false;
         map.widen(pending, timeoutMillis);
         pending.clear();
+        lastWriteMillis = nowMillis;
+    }
+
+    /** The next write writes everything pending (a flush someone waits for). */
+    void writeAllNext() {
+        writeAll = true;
     }
 
     @Override
