@@ -53,6 +53,7 @@ public final class Flusher implements AutoCloseable {
 
     // touched only on the flush thread
     private final CounterMapPart<PairKey> pairs;
+    private final ClientSeenPart seen;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
@@ -73,7 +74,7 @@ public final class Flusher implements AutoCloseable {
             return t;
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
-        ClientSeenPart seen = new ClientSeenPart(store.seen(), counterBound);
+        this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.pairs = new CounterMapPart<>(
                 store.pairs(), (b, pending) -> b.pairs.drainTo(pending, seen::saw), counterBound, true);
         parts.add(pairs);
@@ -115,7 +116,8 @@ public final class Flusher implements AutoCloseable {
     public void start() {
         long ms = interval.toMillis();
         // runs until close() shuts the thread down; flushSafely catches what a flush throws, so the future never fails
-        var unused = thread.scheduleWithFixedDelay(this::flushSafely, ms, ms, TimeUnit.MILLISECONDS);
+        // at a fixed rate: a flush that takes long does not push the next one further out
+        var unused = thread.scheduleAtFixedRate(this::flushSafely, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     public FlushStats stats() {
@@ -138,6 +140,7 @@ public final class Flusher implements AutoCloseable {
 
     /** Flushes now and waits until the store has taken everything counted before this call. */
     public void flushNow() {
+        seen.writeAllNext();
         try {
             thread.submit(this::flushSafely).get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
