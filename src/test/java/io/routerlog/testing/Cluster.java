@@ -126,6 +126,16 @@ public final class Cluster implements AutoCloseable {
         return total;
     }
 
+    /** Pairs whose counts wait for the store on the live nodes, after a flush the store did not take. */
+    public long pendingPairs() throws Exception {
+        long pending = 0;
+        for (int i : alive()) {
+            Double p = Http.metrics(http[i]).value("routerlog_store_pending_pairs");
+            pending += p == null ? 0 : p.longValue();
+        }
+        return pending;
+    }
+
     /** Sum of routerlog_dns_queries_total as one node sees the whole cluster ({@code scope=cluster}). */
     public long clusterTotal(int node) throws Exception {
         return sum(Http.metrics(http[node], "/metrics?scope=cluster"));
@@ -148,7 +158,8 @@ public final class Cluster implements AutoCloseable {
             Waiting.atMost(Duration.ofSeconds(60), every).pollDelay(every).until(() -> {
                 long owned = ownedTotal();
                 long cluster = clusterTotal(alive().get(0));
-                boolean settled = owned == cluster && owned == previous.get();
+                // counts a failed flush keeps for the next one are late, not lost: wait for them too
+                boolean settled = owned == cluster && owned == previous.get() && pendingPairs() == 0;
                 previous.set(owned == cluster ? owned : -1);
                 return settled;
             });
