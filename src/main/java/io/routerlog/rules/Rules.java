@@ -83,9 +83,7 @@ public final class Rules implements EventSink {
         }
         byte[] stored = clients.stored(client);
         int name = stored.length;
-        int routerLen = Math.min(q.routerLength(), MAX_ROUTER_LENGTH);
-        ensureRoom(
-                name + Names.capacity(q.domainLength()) + Names.capacity(q.qtypeLength()) + Names.capacity(routerLen));
+        ensureRoom(name + Names.capacity(q.domainLength()) + Names.capacity(q.qtypeLength()) + routerRoom(q));
         System.arraycopy(stored, 0, buf, 0, name);
         int nameLen = Names.normalize(q.buf(), q.domainOffset(), q.domainLength(), buf, name);
         if (ignored.matches(buf, name, nameLen)) {
@@ -105,9 +103,7 @@ public final class Rules implements EventSink {
             shortened = true;
         }
         int typeLen = Names.escape(q.buf(), q.qtypeOffset(), q.qtypeLength(), buf, end);
-        int router = end + typeLen;
-        int routerEnd = router + Names.escape(q.routerBuf(), q.routerOffset(), routerLen, buf, router);
-        out.router(buf, router, routerEnd - router);
+        storeRouter(q, end + typeLen);
         next.query(out.set(buf, 0, stored.length, name, end - name, end, typeLen, q.wireBytes(), shortened));
         if (tunnel >= 0) {
             next.tunnelQuery(tunnelOut);
@@ -173,9 +169,8 @@ public final class Rules implements EventSink {
         int client = a.clientLength() == 0 ? -1 : clients.lookup(a.buf(), a.clientOffset(), a.clientLength());
         byte[] stored = client < 0 ? NO_CLIENT : clients.stored(client);
         byte[] label = OUTCOME_LABELS[outcome.ordinal()];
-        int routerLen = Math.min(a.routerLength(), MAX_ROUTER_LENGTH);
         int c = stored.length;
-        ensureRoom(c + Names.capacity(a.domainLength()) + label.length + Names.capacity(routerLen));
+        ensureRoom(c + Names.capacity(a.domainLength()) + label.length + routerRoom(a));
         System.arraycopy(stored, 0, buf, 0, c);
         int nameLen = a.domainLength() == 0 ? 0 : Names.normalize(a.buf(), a.domainOffset(), a.domainLength(), buf, c);
         int end = c + nameLen;
@@ -193,9 +188,7 @@ public final class Rules implements EventSink {
             }
         }
         System.arraycopy(label, 0, buf, end, label.length);
-        int router = end + label.length;
-        int routerEnd = router + Names.escape(a.routerBuf(), a.routerOffset(), routerLen, buf, router);
-        out.router(buf, router, routerEnd - router);
+        storeRouter(a, end + label.length);
         next.reply(outcome, out.set(buf, 0, c, name, end - name, end, label.length, 0, shortened));
     }
 
@@ -220,6 +213,17 @@ public final class Rules implements EventSink {
             next.release(new DhcpRelease(
                     router(r.router()), clients.stored(r.ip()), Names.escape(r.mac()), r.seenAtMillis()));
         }
+    }
+
+    /** Room the stored form of {@code q}'s router takes in {@link #buf}. */
+    private static int routerRoom(DnsQuery q) {
+        return Names.capacity(Math.min(q.routerLength(), MAX_ROUTER_LENGTH));
+    }
+
+    /** Writes {@code q}'s router, cut and escaped, to {@link #buf} at {@code at}, and points {@link #out} at it. */
+    private void storeRouter(DnsQuery q, int at) {
+        int len = Names.escape(q.routerBuf(), q.routerOffset(), Math.min(q.routerLength(), MAX_ROUTER_LENGTH), buf, at);
+        out.router(buf, at, len);
     }
 
     private static String router(String name) {
