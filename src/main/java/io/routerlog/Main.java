@@ -72,7 +72,8 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = options.toSettings(spec);
         Configurator.setLevel("io.routerlog", Level.toLevel(settings.logLevel(), Level.INFO));
-        RouterLog node = RouterLog.start(settings);
+        RouterLog node = RouterLog.create(settings);
+        // the hook is in place before the node says it is ready, so a SIGTERM right after still stops it cleanly
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -80,6 +81,7 @@ public final class Main implements Callable<Integer> {
                             LogManager.shutdown();
                         },
                         "routerlog-shutdown"));
+        RouterLog.start(node);
         node.awaitStop();
         return 0;
     }

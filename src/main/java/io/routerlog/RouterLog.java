@@ -143,7 +143,15 @@ public final class RouterLog implements AutoCloseable {
 
     /** Starts a node; returns once it receives syslog and serves metrics. */
     public static RouterLog start(Settings settings) throws Exception {
-        return start(new RouterLog(settings, true, true));
+        return start(create(settings));
+    }
+
+    /**
+     * A node that has not started: whoever must stop it (a shutdown hook, say) can hold it before {@link
+     * #start(RouterLog)}, so that a stop that comes while it starts still finds it.
+     */
+    public static RouterLog create(Settings settings) {
+        return new RouterLog(settings, true, true);
     }
 
     /**
@@ -155,13 +163,22 @@ public final class RouterLog implements AutoCloseable {
         return start(new RouterLog(settings, false, serveHttp));
     }
 
-    private static RouterLog start(RouterLog node) throws Exception {
-        try {
-            node.startAll();
-            return node;
-        } catch (Exception | Error e) {
-            node.close();
-            throw e;
+    /**
+     * Starts {@code node}; returns once it receives syslog and serves metrics. A {@link #close()} that comes
+     * meanwhile waits for the start to end, then stops what started; a node closed before it starts stays stopped.
+     */
+    public static RouterLog start(RouterLog node) throws Exception {
+        synchronized (node) {
+            if (node.closed) {
+                throw new IllegalStateException("stopped before it started");
+            }
+            try {
+                node.startAll();
+                return node;
+            } catch (Exception | Error e) {
+                node.close();
+                throw e;
+            }
         }
     }
 
