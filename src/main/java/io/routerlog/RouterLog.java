@@ -216,7 +216,8 @@ public final class RouterLog implements AutoCloseable {
                         settings.flush().interval(),
                         batchCapacity(settings),
                         System::currentTimeMillis)
-                .withTunnels(settings.rules().dnsttDomains(), settings.flush().dnsttActiveWindow(), geoIp);
+                .withTunnels(settings.rules().dnsttDomains(), settings.flush().dnsttActiveWindow(), geoIp)
+                .withDetection(settings.detect(), settings.store().retention());
     }
 
     private void startHttp() throws Exception {
@@ -238,6 +239,7 @@ public final class RouterLog implements AutoCloseable {
                                 settings.rules().dnsttDomains(),
                                 settings.flush().dnsttActiveWindow(),
                                 VersionInfo.version(),
+                                settings.detect(),
                                 System::currentTimeMillis)
                         .start());
     }

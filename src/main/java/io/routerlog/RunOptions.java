@@ -4,6 +4,7 @@ import io.routerlog.aggregate.FlushOptions;
 import io.routerlog.config.SettingException;
 import io.routerlog.config.Spellings;
 import io.routerlog.config.TlsOptions;
+import io.routerlog.detect.DetectOptions;
 import io.routerlog.export.HttpOptions;
 import io.routerlog.geoip.GeoIpOptions;
 import io.routerlog.rules.RulesOptions;
@@ -50,6 +51,9 @@ public final class RunOptions {
 
     @Mixin
     RulesOptions rules;
+
+    @Mixin
+    DetectOptions detect;
 
     @Mixin
     GeoIpOptions geoIp;
@@ -100,6 +104,7 @@ public final class RunOptions {
                 storeSettings,
                 flushSettings,
                 rulesSettings,
+                detect.settings(text),
                 geoIp.settings(),
                 leases.settings(),
                 captureSettings,

@@ -2,6 +2,7 @@ package io.routerlog;
 
 import io.routerlog.aggregate.FlushSettings;
 import io.routerlog.config.TlsSettings;
+import io.routerlog.detect.DetectSettings;
 import io.routerlog.export.HttpSettings;
 import io.routerlog.geoip.GeoIpSettings;
 import io.routerlog.rules.RulesSettings;
@@ -21,6 +22,7 @@ import io.routerlog.store.StoreSettings;
  * @param store      the store's bounds and the cluster
  * @param flush      moving counts into the store
  * @param rules      the rules every source's events go through
+ * @param detect     finding tunnels nobody configured
  * @param geoIp      the GeoIP databases
  * @param leases     the dnsmasq lease file to watch, when there is one, and its router
  * @param capture    live capture and the DNS port of packets
@@ -33,6 +35,7 @@ public record Settings(
         StoreSettings store,
         FlushSettings flush,
         RulesSettings rules,
+        DetectSettings detect,
         GeoIpSettings geoIp,
         LeasesSettings leases,
         CaptureSettings capture,

@@ -1,5 +1,6 @@
 package io.routerlog.aggregate;
 
+import io.routerlog.detect.DetectSettings;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.LogThrottle;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves what the {@link LocalAggregator}s counted into the store, every flush interval, on its own thread
@@ -54,6 +56,8 @@ public final class Flusher implements AutoCloseable {
     // touched only on the flush thread
     private final CounterMapPart<PairKey> pairs;
     private final ClientSeenPart seen;
+    /** Set before start() by {@link #withDetection}. */
+    private @Nullable SuspectPart suspects;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
@@ -76,12 +80,27 @@ public final class Flusher implements AutoCloseable {
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.pairs = new CounterMapPart<>(
-                store.pairs(), (b, pending) -> b.pairs.drainTo(pending, seen::saw), counterBound, true);
+                store.pairs(),
+                (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
+                    seen.saw(pair);
+                    if (suspects != null) {
+                        suspects.query(pair, count);
+                    }
+                }),
+                counterBound,
+                true);
         parts.add(pairs);
         parts.add(seen);
         parts.add(new ReplyOutcomePart(store.replies()));
         parts.add(new CounterMapPart<>(
-                store.outcomes(), (b, pending) -> b.replies.drainTo(pending), counterBound, false));
+                store.outcomes(),
+                (b, pending) -> b.replies.drainTo(pending, (outcome, count) -> {
+                    if (suspects != null) {
+                        suspects.outcome(outcome, count);
+                    }
+                }),
+                counterBound,
+                false));
         parts.add(new DhcpIdentityPart(store.identities()));
         parts.add(CounterMapPart.ofLabels(store.firewall(), b -> b.firewall, counterBound, true));
         parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));
@@ -110,6 +129,16 @@ public final class Flusher implements AutoCloseable {
         if (!domains.isEmpty()) {
             parts.add(new TunnelPart(store.tunnels(), domains, activeWindow, geoIp, counterBound));
         }
+        return this;
+    }
+
+    /**
+     * Also measures every query for tunnel detection ({@code detect}), keeping nothing longer than {@code
+     * retention}.
+     */
+    public Flusher withDetection(DetectSettings detect, Duration retention) {
+        suspects = new SuspectPart(store.suspects(), detect, retention.toMillis(), counterBound, clock);
+        parts.add(suspects);
         return this;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.routerlog.detect.DetectSettings;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
@@ -15,6 +16,7 @@ import io.routerlog.store.QueryLog;
 import io.routerlog.store.QueryLogFilter;
 import io.routerlog.store.QueryLogPage;
 import io.routerlog.store.Store;
+import io.routerlog.store.Suspect;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
 import io.routerlog.store.TunnelSessionCounts;
@@ -51,6 +53,7 @@ public final class ApiEndpoints implements AutoCloseable {
     static final int DEFAULT_TOP = 10;
     static final int DEFAULT_CLIENT_DOMAINS = 100;
     static final int DEFAULT_QUERIES = 100;
+    static final int DEFAULT_SUSPECTS = 100;
     /** How often this node samples the cluster's query total for the query rate. */
     static final long RATE_SAMPLE_MILLIS = 15_000;
 
@@ -58,6 +61,7 @@ public final class ApiEndpoints implements AutoCloseable {
     private final List<String> dnsttDomains;
     private final Duration dnsttWindow;
     private final String version;
+    private final DetectSettings detect;
     private final LongSupplier clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueryRate rate = new QueryRate();
@@ -67,13 +71,20 @@ public final class ApiEndpoints implements AutoCloseable {
      * @param dnsttDomains the DNSTT domains ({@code --dnstt-domain}); listed with zeros until they have sessions
      * @param dnsttWindow  how recent a session's last query must be for it to count as active
      * @param version      the version the summary reports
+     * @param detect       the window and threshold of tunnel detection
      */
     public ApiEndpoints(
-            Store store, List<String> dnsttDomains, Duration dnsttWindow, String version, LongSupplier clock) {
+            Store store,
+            List<String> dnsttDomains,
+            Duration dnsttWindow,
+            String version,
+            DetectSettings detect,
+            LongSupplier clock) {
         this.store = store;
         this.dnsttDomains = List.copyOf(dnsttDomains);
         this.dnsttWindow = dnsttWindow;
         this.version = version;
+        this.detect = detect;
         this.clock = clock;
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "routerlog-api-rate");
@@ -108,6 +119,7 @@ public final class ApiEndpoints implements AutoCloseable {
         config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
         config.routes.get(PREFIX + "/queries", this::queries);
         config.routes.get(PREFIX + "/summary", this::summary);
+        config.routes.get(PREFIX + "/suspects", this::suspects);
     }
 
     /** True for the paths whose errors the API answers in JSON. */
@@ -241,6 +253,39 @@ public final class ApiEndpoints implements AutoCloseable {
             items.add(new ApiJson.Query(ApiJson.time(q.timeMillis()), q.router(), q.client(), q.domain(), q.qtype()));
         }
         answer(ctx, new ApiJson.Queries(items, page.next(), page.newest()));
+    }
+
+    /** The domains that look like tunnels within the window, highest score first (docs/DETECTION.md). */
+    private void suspects(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit", "min_score", "client", "router"));
+        int limit = p.limit(DEFAULT_SUSPECTS);
+        double minScore = p.score("min_score", detect.threshold());
+        String client = p.client();
+        String router = p.router();
+        List<ApiJson.Suspect> items = new ArrayList<>();
+        for (Suspect s : store.suspects().search(detect.firstBucket(clock.getAsLong()), minScore)) {
+            if (items.size() == limit) {
+                break;
+            }
+            if ((client != null && !s.clients().contains(client))
+                    || (router != null && !s.routers().contains(router))) {
+                continue;
+            }
+            items.add(new ApiJson.Suspect(
+                    s.domain(),
+                    s.clients(),
+                    s.routers(),
+                    s.score(),
+                    s.reasons(),
+                    ApiJson.time(s.firstMillis()),
+                    ApiJson.time(s.lastMillis()),
+                    s.queries(),
+                    s.bytes(),
+                    s.names(),
+                    s.unusual(),
+                    s.nxdomain()));
+        }
+        answer(ctx, new ApiJson.Suspects(items, detect.window().toSeconds(), detect.threshold()));
     }
 
     private void summary(Context ctx) {

@@ -1,5 +1,6 @@
 package io.routerlog.export;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -87,4 +88,28 @@ final class ApiJson {
             @Nullable Long bytesOut,
             long sessions,
             long invalid) {}
+
+    /**
+     * A domain that looks like a tunnel (docs/DETECTION.md). The field names follow the issue that asked for the
+     * endpoint; the others of the API are camel case.
+     */
+    record Suspect(
+            String domain,
+            List<String> clients,
+            List<String> routers,
+            double score,
+            List<String> reasons,
+            @JsonProperty("first_seen") @Nullable String firstSeen,
+            @JsonProperty("last_seen") @Nullable String lastSeen,
+            long queries,
+            long bytes,
+            @JsonProperty("unique_names") long uniqueNames,
+            @JsonProperty("unusual_types") long unusualTypes,
+            long nxdomain) {}
+
+    /** The suspects, highest score first, with the window and threshold they were judged by. */
+    record Suspects(
+            List<Suspect> items,
+            @JsonProperty("window_seconds") long windowSeconds,
+            double threshold) {}
 }

@@ -70,6 +70,24 @@ final class ApiParameters {
         return n;
     }
 
+    /** {@code name}: a score, a number from 0 to 100, or {@code orElse} when absent. */
+    double score(String name, double orElse) {
+        String v = raw(name);
+        if (v == null) {
+            return orElse;
+        }
+        double d;
+        try {
+            d = v.length() > 8 ? Double.NaN : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!(d >= 0 && d <= 100)) {
+            throw new BadParameter(name + " must be a number from 0 to 100: " + shown(v));
+        }
+        return d;
+    }
+
     /** {@code client}: a client address as the metrics show it (anonymised where that is on), or null. */
     @Nullable
     String client() {

@@ -54,6 +54,17 @@ public final class MergePolicies {
         }
     }
 
+    /**
+     * Tunnel-detection stats: the larger count of each kind, the wider span and the union of the name samples. Both
+     * sides may hold the same copy from before they parted, so adding them would count those queries twice.
+     */
+    public static final class WiderSuspectStats extends Stateless<SuspectStats> {
+        @Override
+        Object combine(SuspectStats merging, SuspectStats existing) {
+            return existing.widen(merging);
+        }
+    }
+
     /** High-water marks (Long): the larger one. */
     public static final class Highest extends Stateless<Long> {
         @Override

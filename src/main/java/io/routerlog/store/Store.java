@@ -75,6 +75,7 @@ public final class Store implements AutoCloseable {
     public static final String LONG_NAMES = "routerlog.dns.long_names";
     public static final String QUERY_LOG = "routerlog.dns.querylog";
     public static final String SEEN = "routerlog.dns.clients_seen";
+    public static final String SUSPECTS = "routerlog.dns.suspects";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
@@ -88,6 +89,7 @@ public final class Store implements AutoCloseable {
     private final QueryLog queryLog;
     private final PairQueries queries;
     private final SeenMap seen;
+    private final SuspectMap suspects;
     private final int pairCapacity;
     private final LongAdder unexpectedMembers;
 
@@ -109,6 +111,7 @@ public final class Store implements AutoCloseable {
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
         this.queries = new PairQueries(hz.getMap(PAIRS), hz.getMap(OUTCOMES));
         this.seen = new SeenMap(hz, SEEN);
+        this.suspects = new SuspectMap(hz, SUSPECTS);
         this.queryLog = new QueryLog(
                 hz.getMap(QUERY_LOG),
                 writerName(memberAddress(hz)),
@@ -421,6 +424,10 @@ public final class Store implements AutoCloseable {
         c.addMapConfig(merged(
                 boundedCounters(LONG_NAMES, s.maxLogSeries(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
+        // entries expire with their time bucket (MergeSuspectStats sets it), at the latest after the retention
+        c.addMapConfig(merged(
+                boundedMap(SUSPECTS, s.maxPairs(), retentionSeconds, backups).setInMemoryFormat(InMemoryFormat.OBJECT),
+                MergePolicies.WiderSuspectStats.class));
         // the writer appends to its chunks in place (AppendToChunk), and bounds and expires them itself (QueryLog)
         c.addMapConfig(merged(
                 new MapConfig(QUERY_LOG).setBackupCount(backups).setInMemoryFormat(InMemoryFormat.OBJECT),
@@ -489,6 +496,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** When each client was first and last seen. */
+    /** The tunnel-detection map. */
+    public SuspectMap suspects() {
+        return suspects;
+    }
+
     public SeenMap seen() {
         return seen;
     }

@@ -38,6 +38,11 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int PAIR_TOTALS = 43;
     static final int CLIENT_SEEN = 44;
     static final int WIDEN_SEEN = 45;
+    // 50-59: tunnel detection
+    static final int SUSPECT_KEY = 50;
+    static final int SUSPECT_STATS = 51;
+    static final int MERGE_SUSPECT_STATS = 52;
+    static final int SUSPECT_SEARCH = 53;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -70,6 +75,10 @@ public final class StoreSerialization implements DataSerializableFactory {
             case PAIR_TOTALS -> new PairTotals();
             case CLIENT_SEEN -> new ClientSeen();
             case WIDEN_SEEN -> new WidenSeen();
+            case SUSPECT_KEY -> new SuspectKey();
+            case SUSPECT_STATS -> new SuspectStats();
+            case MERGE_SUSPECT_STATS -> new MergeSuspectStats();
+            case SUSPECT_SEARCH -> new SuspectSearch();
             default -> null;
         };
     }

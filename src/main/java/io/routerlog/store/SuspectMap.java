@@ -1,0 +1,79 @@
+package io.routerlog.store;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.PartitionService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The tunnel-detection map: per (router, client, registrable domain, time bucket) what was asked
+ * ({@link SuspectStats}), shared by the whole cluster, and the search that scores it where it lives.
+ */
+public final class SuspectMap {
+    private final IMap<SuspectKey, SuspectStats> map;
+    private final PartitionService partitions;
+
+    SuspectMap(HazelcastInstance hz, String name) {
+        this.map = hz.getMap(name);
+        this.partitions = hz.getPartitionService();
+    }
+
+    public String name() {
+        return map.getName();
+    }
+
+    /**
+     * Adds the stats, one entry-processor call per partition, each new entry set to expire after {@code ttlMillis},
+     * and waits until all are applied. The stats of every partition that confirmed are removed from {@code stats},
+     * so after a partial failure it holds what still has to be written.
+     *
+     * @throws StoreException when some partition did not confirm in time
+     */
+    public void add(Map<SuspectKey, SuspectStats> stats, long ttlMillis, long timeoutMillis) {
+        if (stats.isEmpty()) {
+            return;
+        }
+        Map<Integer, Map<SuspectKey, SuspectStats>> byPartition = new HashMap<>();
+        List<CompletableFuture<Map<SuspectKey, Void>>> pending = new ArrayList<>();
+        List<Map<SuspectKey, SuspectStats>> parts;
+        try {
+            stats.forEach((k, s) -> byPartition
+                    .computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new HashMap<>())
+                    .put(k, s));
+            parts = new ArrayList<>(byPartition.values());
+            for (Map<SuspectKey, SuspectStats> part : parts) {
+                pending.add(map.submitToKeys(part.keySet(), new MergeSuspectStats(part, ttlMillis))
+                        .toCompletableFuture());
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
+        }
+        try {
+            CounterMap.await(
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
+        } finally {
+            for (int i = 0; i < pending.size(); i++) {
+                CompletableFuture<?> f = pending.get(i);
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    stats.keySet().removeAll(parts.get(i).keySet());
+                }
+            }
+        }
+    }
+
+    /**
+     * The domains that score at least {@code minScore} on the buckets that start at or after {@code fromMillis},
+     * highest score first. Answered by an aggregation where the entries live.
+     */
+    public List<Suspect> search(long fromMillis, double minScore) {
+        return map.aggregate(new SuspectSearch(fromMillis, minScore));
+    }
+
+    public int size() {
+        return map.size();
+    }
+}
