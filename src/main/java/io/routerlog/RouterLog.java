@@ -23,6 +23,7 @@ import io.routerlog.export.PacketsCollector;
 import io.routerlog.export.ReceiverCollector;
 import io.routerlog.export.StoreCollector;
 import io.routerlog.export.StreamedCollector;
+import io.routerlog.export.SuspectCollector;
 import io.routerlog.export.TunnelCollector;
 import io.routerlog.geoip.GeoIp;
 import io.routerlog.parser.DnsPacketParser;
@@ -269,6 +270,7 @@ public final class RouterLog implements AutoCloseable {
                     settings.flush().dnsttActiveWindow(),
                     System::currentTimeMillis));
         }
+        registry.register(new SuspectCollector(store.suspects(), settings.detect(), System::currentTimeMillis));
         registry.register(new BuildInfoCollector(VersionInfo.version()));
         registry.register(new PacketsCollector(packetCounters, capturing));
         JvmMetrics.builder().register(registry);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routerlog.stats.Transport;
 import io.routerlog.testing.DnsttClientNames;
+import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
@@ -141,6 +142,16 @@ class SuspectsTest {
             assertThat(item.get("bytes").asLong()).isPositive();
         }
         assertThat(body.get("window_seconds").asLong()).isEqualTo(3600);
+
+        // for alerting: how many, and each one's score
+        Exposition metrics =
+                Exposition.parse(Http.get(node.httpPort(), "/metrics").body());
+        assertThat(metrics.value("routerlog_dns_suspects")).isEqualTo(2.0);
+        assertThat(metrics.value("routerlog_dns_suspect_score", "domain", "dnstt-tunnel.test"))
+                .isEqualTo(
+                        body.get("items").get(0).get("domain").asText().equals("dnstt-tunnel.test")
+                                ? body.get("items").get(0).get("score").asDouble()
+                                : body.get("items").get(1).get("score").asDouble());
 
         // the filters, and a lower score that shows what stayed below the threshold
         assertThat(suspects("?client=192.168.1.66").get("items")).hasSize(1);

@@ -1,13 +1,12 @@
 package io.routerlog.store;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
@@ -33,6 +31,7 @@ public final class CounterMap<K> {
     private final IMap<K, MemberCounts> map;
     private final PartitionService partitions;
     private final UUID member;
+    private final OwnedPartitions ownedPartitions;
     private final AtomicLong flushes = new AtomicLong();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -41,6 +40,7 @@ public final class CounterMap<K> {
         this.map = hz.getMap(name);
         this.partitions = hz.getPartitionService();
         this.member = hz.getCluster().getLocalMember().getUuid();
+        this.ownedPartitions = new OwnedPartitions(partitions);
         // only the event is counted: without the value, an eviction does not ship and deserialize the entry
         map.addLocalEntryListener(new EvictionCounter(), Predicates.alwaysTrue(), false);
     }
@@ -144,44 +144,13 @@ public final class CounterMap<K> {
      * partitions instead of a lookup per key. A partition that moves during the read is read where it is now.
      */
     public PackedCounters packOwned() {
-        Set<Object> owned = new HashSet<>();
-        for (Partition p : partitions.getPartitions()) {
-            Member owner = p.getOwner();
-            if (owner != null && owner.localMember()) {
-                owned.add(partitionKeys()[p.getPartitionId()]);
-            }
-        }
-        if (owned.isEmpty()) {
-            return new PackedCounters();
-        }
-        return map.aggregate(
-                new PackingAggregator<>(), Predicates.multiPartitionPredicate(owned, Predicates.alwaysTrue()));
+        Predicate<K, MemberCounts> owned = ownedPartitions.predicate();
+        return owned == null ? new PackedCounters() : map.aggregate(new PackingAggregator<>(), owned);
     }
 
     /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
     public PackedCounters packAll() {
         return map.aggregate(new PackingAggregator<>());
-    }
-
-    private volatile Object @Nullable [] partitionKeys;
-
-    /** For each partition id, a key that Hazelcast places in it (the mapping of keys to partitions never changes). */
-    private Object[] partitionKeys() {
-        Object[] keys = partitionKeys;
-        if (keys == null) {
-            int count = partitions.getPartitions().size();
-            keys = new Object[count];
-            int found = 0;
-            for (int i = 0; found < count; i++) {
-                int id = partitions.getPartition(i).getPartitionId();
-                if (keys[id] == null) {
-                    keys[id] = i;
-                    found++;
-                }
-            }
-            partitionKeys = keys;
-        }
-        return keys;
     }
 
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */

@@ -3,6 +3,7 @@ package io.routerlog.store;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.query.Predicate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,10 +17,12 @@ import java.util.concurrent.CompletableFuture;
 public final class SuspectMap {
     private final IMap<SuspectKey, SuspectStats> map;
     private final PartitionService partitions;
+    private final OwnedPartitions ownedPartitions;
 
     SuspectMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
         this.partitions = hz.getPartitionService();
+        this.ownedPartitions = new OwnedPartitions(partitions);
     }
 
     public String name() {
@@ -71,6 +74,15 @@ public final class SuspectMap {
      */
     public List<Suspect> search(long fromMillis, double minScore) {
         return map.aggregate(new SuspectSearch(fromMillis, minScore));
+    }
+
+    /**
+     * Like {@link #search}, only for the domains whose partition this member owns: the suspects of all members
+     * together are the cluster's, each once (for {@code /metrics}).
+     */
+    public List<Suspect> searchOwned(long fromMillis, double minScore) {
+        Predicate<SuspectKey, SuspectStats> owned = ownedPartitions.predicate();
+        return owned == null ? List.of() : map.aggregate(new SuspectSearch(fromMillis, minScore), owned);
     }
 
     public int size() {

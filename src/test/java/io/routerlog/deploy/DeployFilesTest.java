@@ -245,6 +245,46 @@ class DeployFilesTest {
     }
 
     @Test
+    void tunnelAlertFiresForASuspectAndOnlyForIt() throws Exception {
+        String promtool = tool("promtool", "prometheus");
+        Path rules = ROOT.resolve("deploy/prometheus/alerts.yml");
+        Result check = run(ROOT, promtool, "check", "rules", rules.toString());
+        assertThat(check.code()).as("promtool check rules: %s", check.output()).isZero();
+        // two nodes: one shows the suspect domain; the alert fires after 5 minutes, once per domain
+        Path test = tmp.resolve("alerts-test.yml");
+        Files.writeString(
+                test,
+                String.join(
+                        "\n",
+                        "rule_files: ['" + rules.toAbsolutePath() + "']",
+                        "evaluation_interval: 1m",
+                        "tests:",
+                        "  - interval: 1m",
+                        "    input_series:",
+                        "      - series: 'routerlog_dns_suspect_score{domain=\"t.example\",instance=\"a:9514\"}'",
+                        "        values: '9 9 9 9 9 9 9 9'",
+                        "      - series: 'routerlog_dns_suspects{instance=\"b:9514\"}'",
+                        "        values: '0 0 0 0 0 0 0 0'",
+                        "    alert_rule_test:",
+                        "      - eval_time: 3m",
+                        "        alertname: DnsTunnelSuspect",
+                        "        exp_alerts: []",
+                        "      - eval_time: 6m",
+                        "        alertname: DnsTunnelSuspect",
+                        "        exp_alerts:",
+                        "          - exp_labels: {severity: warning, domain: t.example}",
+                        "            exp_annotations:",
+                        "              summary: 'DNS tunnel suspected under t.example'",
+                        "              description: 'Queries for names under t.example score 9 as a DNS tunnel. Which"
+                                + " devices asked, and why it scores so: GET /api/v1/suspects on any routerlog node."
+                                + " If the domain is expected, add it with --suspect-allow.'",
+                        ""));
+        Result ok = run(tmp, promtool, "test", "rules", test.toString());
+        assertThat(ok.code()).as("promtool test rules: %s", ok.output()).isZero();
+        assertThat(ok.output()).contains("SUCCESS");
+    }
+
+    @Test
     void prometheusConfigIsSelfContainedAndScrapesEvery15s() throws IOException {
         Map<String, Object> config = loadOne(PROMETHEUS);
         assertThat(map(config.get("global"))).containsEntry("scrape_interval", "15s");
