@@ -53,6 +53,27 @@ class MainTest {
         assertThat(s.leases().file()).isEmpty();
         assertThat(s.syslog().address().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(s.syslog().ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(s.detect().window()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.detect().threshold()).isEqualTo(7.0);
+        assertThat(s.detect().allow()).isEmpty();
+    }
+
+    @Test
+    void suspectOptions() {
+        Settings s = Main.parse(
+                new String[] {
+                    "--suspect-window",
+                    "30m",
+                    "--suspect-threshold",
+                    "9.5",
+                    "--suspect-allow",
+                    "VPN.Example.Net.,b.test"
+                },
+                Map.of());
+        assertThat(s.detect().window()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.detect().bucketMillis()).isEqualTo(300_000);
+        assertThat(s.detect().threshold()).isEqualTo(9.5);
+        assertThat(s.detect().allow()).containsExactly("vpn.example.net", "b.test");
     }
 
     @Test
@@ -221,6 +242,12 @@ class MainTest {
                 new String[] {"--query-log-size", "-1"},
                 new String[] {"--query-log-size", "10000001"},
                 new String[] {"--cluster-k8s-service", "not a name"},
+                new String[] {"--suspect-window", "10s"},
+                new String[] {"--suspect-window", "30d"},
+                new String[] {"--suspect-threshold", "0"},
+                new String[] {"--suspect-threshold", "NaN"},
+                new String[] {"--suspect-threshold", "lots"},
+                new String[] {"--suspect-allow", "not a domain!"},
                 new String[] {"--shutdown-grace", "soon"},
                 new String[] {"--listen-address", "no.such.host.invalid"},
                 new String[] {"--no-such-flag"});
@@ -401,6 +428,9 @@ class MainTest {
                 "--dnstt-domain",
                 "--dnstt-active-window",
                 "--max-dnstt-sessions",
+                "--suspect-window",
+                "--suspect-threshold",
+                "--suspect-allow",
                 "--geoip-country-db",
                 "--geoip-asn-db",
                 "--leases-file",

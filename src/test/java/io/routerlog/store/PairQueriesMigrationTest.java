@@ -2,14 +2,13 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.StoreCluster;
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -23,21 +22,10 @@ class PairQueriesMigrationTest {
 
     @Test
     void answersStayExactWhileMembersJoinAndLeave() throws Exception {
-        int[] ports = {
-            RouterLogProcess.freePortForUdpAndTcp(),
-            RouterLogProcess.freePortForUdpAndTcp(),
-            RouterLogProcess.freePortForUdpAndTcp()
-        };
-        List<String> list = new ArrayList<>();
-        for (int p : ports) {
-            list.add("127.0.0.1:" + p);
-        }
-        String name = "migration-" + UUID.randomUUID();
-        List<StoreSettings> settings = new ArrayList<>();
-        for (int p : ports) {
-            ClusterSettings cluster = new ClusterSettings(list, p, name, "127.0.0.1", null, false, null);
-            settings.add(new StoreSettings(271_000, 1000, 1000, Duration.ofHours(1), 1, cluster, 10_000, 0));
-        }
+        List<StoreSettings> settings = StoreCluster.settings(
+                3,
+                "migration",
+                cluster -> new StoreSettings(271_000, 1000, 1000, Duration.ofHours(1), 1, cluster, 10_000, 0));
         Store first = Store.start(settings.get(0));
         Store second = Store.start(settings.get(1));
         List<Store> all = new ArrayList<>(List.of(first, second));

@@ -2,7 +2,7 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.routerlog.testing.RouterLogProcess;
+import io.routerlog.testing.StoreCluster;
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,30 +41,9 @@ class QueryLogClusterTest {
 
     @BeforeAll
     void startCluster() throws Exception {
-        int[] ports = {
-            RouterLogProcess.freePortForUdpAndTcp(),
-            RouterLogProcess.freePortForUdpAndTcp(),
-            RouterLogProcess.freePortForUdpAndTcp()
-        };
-        List<String> list = new ArrayList<>();
-        for (int p : ports) {
-            list.add("127.0.0.1:" + p);
-        }
-        String name = "querylog-" + UUID.randomUUID();
-        List<CompletableFuture<Store>> starting = new ArrayList<>();
-        for (int p : ports) {
-            ClusterSettings cluster = new ClusterSettings(list, p, name, "127.0.0.1", null, false, null);
-            StoreSettings s = new StoreSettings(2710, 1000, 1000, RETENTION, 1, cluster, 10_000, SIZE);
-            settings.add(s);
-            starting.add(CompletableFuture.supplyAsync(() -> Store.start(s)));
-        }
-        for (CompletableFuture<Store> s : starting) {
-            members.add(s.get());
-        }
-        Waiting.upTo(
-                Duration.ofSeconds(60),
-                Duration.ofMillis(100),
-                () -> members.stream().allMatch(m -> m.clusterSize() == 3));
+        settings.addAll(StoreCluster.settings(
+                3, "querylog", cluster -> new StoreSettings(2710, 1000, 1000, RETENTION, 1, cluster, 10_000, SIZE)));
+        members.addAll(StoreCluster.start(settings));
     }
 
     @AfterAll
