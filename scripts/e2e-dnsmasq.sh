@@ -187,7 +187,8 @@ for attempt in 1 2 3; do
         --host-record=mail.up.test,192.0.2.25 \
         --cname=alias.up.test,www.up.test \
         --txt-record=txt.up.test,"v=e2e routerlog" \
-        --mx-host=up.test,mail.up.test,10
+        --mx-host=up.test,mail.up.test,10 \
+        --address=/tunnel-e2e.test/192.0.2.99
     UP_PID=$STARTED_PID
     wait_dns upstream "$UP_PID" "$UP_PORT" www.up.test && break
     say "upstream dnsmasq did not come up on port $UP_PORT (attempt $attempt):"
@@ -267,11 +268,25 @@ client_queries() { # client_queries X: this client's bounded share of the query 
     done
 }
 
-say "sending DNS queries from 127.0.0.10 .. 127.0.0.39"
+# a DNS tunnel nobody configured, from one client: TXT queries for random base32 data split into labels of up to 57
+# characters, as a dnstt client sends them (routerlog is not told the domain)
+TUNNEL_QUERIES=100
+tunnel_queries() {
+    local i data name
+    for ((i = 0; i < TUNNEL_QUERIES; i++)); do
+        data=$(head -c $((40 + i % 60)) /dev/urandom | base32 -w0 | tr -d '=' | tr '[:upper:]' '[:lower:]')
+        name=$(printf '%s' "$data" | fold -w 57 | paste -sd. -)
+        q 127.0.0.66 "$name.t.tunnel-e2e.test" TXT >/dev/null
+    done
+}
+
+say "sending DNS queries from 127.0.0.10 .. 127.0.0.39, and a tunnel's from 127.0.0.66"
 for ((x = 10; x <= 39; x++)); do
     client_queries "$x" &
     CLIENT_PIDS+=($!)
 done
+tunnel_queries &
+CLIENT_PIDS+=($!)
 for pid in "${CLIENT_PIDS[@]}"; do
     wait "$pid" || die "query client $pid failed"
 done
@@ -574,6 +589,16 @@ if ((got_blocked == WANT_OUTCOME[blocked])); then
     pass "routerlog top domains --outcome blocked: $got_blocked blocked replies as in the log"
 else
     failcheck "routerlog top domains --outcome blocked: expected ${WANT_OUTCOME[blocked]}, got $got_blocked"
+fi
+
+# tunnel detection: exactly the tunnel's domain and client are suspects, with every query it sent
+cli suspects >"$TMP/suspects.txt" || true
+if awk 'NR == 2 {ok = ($3 == "tunnel-e2e.test" && $4 == "127.0.0.66" && $2 == n)} END {exit !(ok && NR == 2)}' \
+    n="$TUNNEL_QUERIES" "$TMP/suspects.txt"; then
+    pass "routerlog suspects: only tunnel-e2e.test, from 127.0.0.66, with its $TUNNEL_QUERIES queries"
+else
+    failcheck "routerlog suspects: expected only tunnel-e2e.test from 127.0.0.66 ($TUNNEL_QUERIES queries), got:"
+    sed 's/^/    /' "$TMP/suspects.txt" >&2
 fi
 
 if alive "$RL_PID"; then

@@ -2,6 +2,7 @@ package io.routerlog;
 
 import io.routerlog.cli.ClientOptions;
 import io.routerlog.cli.Queries;
+import io.routerlog.cli.Suspects;
 import io.routerlog.cli.Top;
 import io.routerlog.config.ConfigSources;
 import io.routerlog.config.Converters;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionInfo.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {HashPassword.class, Ingest.class, LoadGen.class, Top.class, Queries.class},
+        subcommands = {HashPassword.class, Ingest.class, LoadGen.class, Top.class, Queries.class, Suspects.class},
         customSynopsis = {"routerlog [OPTION]...", "       routerlog COMMAND [OPTION]... (see Commands below)"},
         descriptionHeading = "%n",
         commandListHeading = "%nCommands:%n",
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
             "Receives syslog from OpenWrt routers (UDP and TCP), counts which client asked dnsmasq for which "
                     + "domain, keeps the counts and a log of recent queries in an embedded Hazelcast store, serves "
                     + "the counts to Prometheus on /metrics and answers questions through a JSON API on /api/v1 "
-                    + "(which the top and queries commands ask).",
+                    + "(which the top, queries and suspects commands ask).",
             "",
             "Every option can also be set as an environment variable (--max-pairs as ROUTERLOG_MAX_PAIRS) or in "
                     + "the --config file (max-pairs = 20000).",

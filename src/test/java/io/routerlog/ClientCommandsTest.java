@@ -288,7 +288,8 @@ class ClientCommandsTest {
         for (String[] args : List.of(
                 new String[] {"top", "domains", "--help"},
                 new String[] {"top", "clients", "--help"},
-                new String[] {"queries", "--help"})) {
+                new String[] {"queries", "--help"},
+                new String[] {"suspects", "--help"})) {
             Result help = run(Map.of(), args);
             assertThat(help.code()).isZero();
             assertThat(help.out().lines())

@@ -451,7 +451,8 @@ class MainTest {
                 new String[] {"top", "--help"},
                 new String[] {"top", "domains", "--help"},
                 new String[] {"top", "clients", "--help"},
-                new String[] {"queries", "--help"})) {
+                new String[] {"queries", "--help"},
+                new String[] {"suspects", "--help"})) {
             Result r = run(Map.of("COLUMNS", "80"), args);
             String what = String.join(" ", args);
             assertThat(r.code()).as(what).isZero();

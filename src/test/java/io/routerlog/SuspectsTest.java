@@ -11,11 +11,14 @@ import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
 import io.routerlog.testing.Senders;
 import io.routerlog.testing.Waiting;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +155,25 @@ class SuspectsTest {
                         body.get("items").get(0).get("domain").asText().equals("dnstt-tunnel.test")
                                 ? body.get("items").get(0).get("score").asDouble()
                                 : body.get("items").get(1).get("score").asDouble());
+
+        // the command line shows the same, highest score first
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(
+                new String[] {"suspects", "--url", "http://127.0.0.1:" + node.httpPort()},
+                Map.of("COLUMNS", "200"),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+        List<String> table = out.toString().lines().toList();
+        assertThat(table.get(0)).startsWith("SCORE").contains("QUERIES", "DOMAIN", "CLIENTS", "REASONS");
+        assertThat(table).hasSize(3);
+        assertThat(table.get(1)).contains(body.get("items").get(0).get("domain").asText());
+        assertThat(String.join("\n", table))
+                .contains("150  dnstt-tunnel.test  192.168.1.66")
+                .contains("120  exfil.example")
+                .contains("192.168.1.77 192.168.1.78");
 
         // the filters, and a lower score that shows what stayed below the threshold
         assertThat(suspects("?client=192.168.1.66").get("items")).hasSize(1);
