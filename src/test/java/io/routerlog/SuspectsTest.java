@@ -186,6 +186,35 @@ class SuspectsTest {
     }
 
     @Test
+    void nxdomainRepliesCountForTheDomainOfTheirQuery() throws Exception {
+        Random r = new Random(12);
+        List<String> lines = new ArrayList<>();
+        // with log-queries=extra dnsmasq ties each reply to its query's client: 40 names, each NXDOMAIN
+        for (int i = 0; i < 40; i++) {
+            String name = Long.toString(r.nextLong() >>> 1, 36) + ".nx-heavy.example";
+            String id = (100 + i) + " 192.168.1.90/" + (40000 + i) + " ";
+            lines.add(id + "query[A] " + name + " from 192.168.1.90");
+            lines.add(id + "reply " + name + " is NXDOMAIN");
+        }
+        send(lines);
+        List<JsonNode> found = new ArrayList<>();
+        suspects("?min_score=0").get("items").forEach(i -> {
+            if (i.get("domain").asText().equals("nx-heavy.example")) {
+                found.add(i);
+            }
+        });
+        assertThat(found).hasSize(1);
+        JsonNode item = found.get(0);
+        assertThat(item.get("nxdomain").asLong()).isEqualTo(40);
+        assertThat(item.get("queries").asLong()).isEqualTo(40);
+        assertThat(item.get("unique_names").asLong()).isEqualTo(40);
+        assertThat(item.get("reasons").toString()).contains("many NXDOMAIN replies");
+        assertThat(item.get("clients").toString()).isEqualTo("[\"192.168.1.90\"]");
+        // random, but short names in A queries: below the threshold
+        assertThat(suspects("").get("items")).isEmpty();
+    }
+
+    @Test
     void badParametersAreRefused() throws Exception {
         assertThat(Http.get(node.httpPort(), "/api/v1/suspects?min_score=abc").statusCode())
                 .isEqualTo(400);
