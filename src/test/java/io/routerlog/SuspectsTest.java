@@ -215,6 +215,32 @@ class SuspectsTest {
     }
 
     @Test
+    void unprintableNamesCountForTheDomainTheirClientTunnelsThrough() throws Exception {
+        List<String> lines = new ArrayList<>();
+        // an 8-bit tunnel as dnsmasq logs it: a printable handshake under its domain, then binary data names
+        lines.add("query[NULL] vaaaakavc5i.t.binary-tunnel.test from 192.168.1.95");
+        lines.add("query[NULL] labctiyacq24bk3kkep1wvcfvcaekf4y.t.binary-tunnel.test from 192.168.1.95");
+        for (int i = 0; i < 300; i++) {
+            lines.add("query[NULL] <name unprintable> from 192.168.1.95");
+        }
+        // another client's unprintable A queries have no unusual printable name to go with: not attributed
+        lines.add("query[A] www.example.org from 192.168.1.96");
+        for (int i = 0; i < 50; i++) {
+            lines.add("query[A] <name unprintable> from 192.168.1.96");
+        }
+        send(lines);
+        JsonNode items = suspects("").get("items");
+        assertThat(items).hasSize(1);
+        JsonNode t = items.get(0);
+        assertThat(t.get("domain").asText()).isEqualTo("binary-tunnel.test");
+        assertThat(t.get("clients").toString()).isEqualTo("[\"192.168.1.95\"]");
+        assertThat(t.get("queries").asLong()).isEqualTo(302);
+        assertThat(t.get("unprintable_names").asLong()).isEqualTo(300);
+        assertThat(t.get("unique_names").asLong()).isEqualTo(302);
+        assertThat(t.get("reasons").toString()).contains("unprintable names", "TXT/NULL queries");
+    }
+
+    @Test
     void badParametersAreRefused() throws Exception {
         assertThat(Http.get(node.httpPort(), "/api/v1/suspects?min_score=abc").statusCode())
                 .isEqualTo(400);

@@ -11,6 +11,7 @@ import io.routerlog.store.SuspectKey;
 import io.routerlog.store.SuspectMap;
 import io.routerlog.store.SuspectStats;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,24 @@ final class SuspectPart implements FlushPart {
     private final RegistrableDomains registrable = new RegistrableDomains();
     private final NameShape shape = new NameShape();
     private final Map<SuspectKey, SuspectStats> pending = new HashMap<>();
+    /** Queries for unprintable names since the last write, per client and type. */
+    private final Map<ClientType, Long> unprintable = new HashMap<>();
+    /** The registrable domain each client last asked a printable name under, per unusual type (least recent goes). */
+    private final Map<ClientType, String> lastUnusual = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ClientType, String> eldest) {
+            return size() > MAX_CLIENT_TYPES;
+        }
+    };
+
+    /** What dnsmasq logs in place of a name with bytes it cannot print (as 8-bit tunnels send). */
+    static final String UNPRINTABLE = "<name unprintable>";
+
+    private static final int MAX_CLIENT_TYPES = 10_000;
+
+    private record ClientType(String router, String client, String qtype) {}
 
     /**
      * @param retentionMillis how long anything may be kept: the stats expire with the window or before
@@ -48,12 +67,20 @@ final class SuspectPart implements FlushPart {
     /** A pair whose {@code count} new queries went into the pending counts. */
     void query(PairKey pair, long count) {
         String name = pair.domain();
+        if (name.equals(UNPRINTABLE)) {
+            unprintable.merge(new ClientType(pair.router(), pair.client(), pair.qtype()), count, Long::sum);
+            return;
+        }
         int start = registrable.start(name);
         SuspectStats stats = statsOf(pair, start);
         if (stats == null) {
             return;
         }
-        stats.query(count, name.length(), QueryTypes.isUnusual(pair.qtype()), clock.getAsLong());
+        boolean unusual = QueryTypes.isUnusual(pair.qtype());
+        stats.query(count, name.length(), unusual, clock.getAsLong());
+        if (unusual) {
+            lastUnusual.put(new ClientType(pair.router(), pair.client(), pair.qtype()), name.substring(start));
+        }
         if (shape.measure(name, start - 1)) {
             stats.names().add(shape.hash(), shape.pack());
         }
@@ -88,7 +115,26 @@ final class SuspectPart implements FlushPart {
 
     @Override
     public void write(long nowMillis, long timeoutMillis) {
+        attributeUnprintable(nowMillis);
         map.add(pending, ttlMillis, timeoutMillis);
+    }
+
+    /**
+     * Adds the queries for unprintable names of this flush to the domain their client last asked a printable name
+     * under with the same unusual type: an 8-bit tunnel such as iodine sends its handshake and polls in printable
+     * names under its domain and its data in binary ones, all of one type. Without such a name they stay unknown.
+     */
+    private void attributeUnprintable(long nowMillis) {
+        unprintable.forEach((ct, count) -> {
+            String domain = lastUnusual.get(ct);
+            if (domain != null) {
+                pending.computeIfAbsent(
+                                new SuspectKey(ct.router(), ct.client(), domain, settings.bucketOf(nowMillis)),
+                                k -> new SuspectStats())
+                        .unprintable(count, true, nowMillis);
+            }
+        });
+        unprintable.clear();
     }
 
     @Override

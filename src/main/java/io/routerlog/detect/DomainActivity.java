@@ -7,12 +7,18 @@ package io.routerlog.detect;
  * @param queries  queries for names under it
  * @param unusual  those of the types tunnels carry data in and ordinary clients rarely ask for: TXT, NULL, CNAME,
  *                 MX, private types ({@link QueryTypes#isUnusual})
- * @param nxdomain replies that said the name does not exist
- * @param names    the distinct names below it, as a sample
+ * @param nxdomain    replies that said the name does not exist
+ * @param unprintable queries for names the resolver could not print (binary labels), attributed to this domain
+ * @param names       the distinct printable names below it, as a sample
  */
-public record DomainActivity(long queries, long unusual, long nxdomain, DistinctSample names) {
-    /** Estimated bytes of distinct names below the domain: what the queries could have carried out. */
+public record DomainActivity(long queries, long unusual, long nxdomain, long unprintable, DistinctSample names) {
+    /** Estimated bytes of distinct printable names below the domain: what the queries could have carried out. */
     public long information() {
         return Math.round(names.distinct() * names.meanLength());
+    }
+
+    /** Distinct names, each unprintable one counted as distinct (nothing but a tunnel sends them). */
+    public long distinct() {
+        return names.distinct() + unprintable;
     }
 }

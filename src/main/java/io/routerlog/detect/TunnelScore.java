@@ -28,7 +28,7 @@ public final class TunnelScore {
 
     public static Verdict of(DomainActivity a) {
         DistinctSample names = a.names();
-        long distinct = names.distinct();
+        long distinct = a.distinct();
         double length = names.meanLength();
         double label = names.meanLongestLabel();
         double entropy = names.meanEntropy();
@@ -63,6 +63,10 @@ public final class TunnelScore {
             score += 1;
             reasons.add("large information volume");
         }
+        if (a.unprintable() >= 20) {
+            score += 3;
+            reasons.add("unprintable names");
+        }
         if (a.queries() >= 20 && a.unusual() * 2 >= a.queries()) {
             score += 2;
             reasons.add("TXT/NULL queries");
@@ -80,6 +84,6 @@ public final class TunnelScore {
 
     /** Whether a domain with this activity and verdict is a suspect at {@code threshold}. */
     public static boolean suspect(DomainActivity a, Verdict v, double threshold) {
-        return a.names().distinct() >= MIN_DISTINCT && v.score() >= threshold;
+        return a.distinct() >= MIN_DISTINCT && v.score() >= threshold;
     }
 }

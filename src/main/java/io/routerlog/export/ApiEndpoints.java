@@ -283,7 +283,8 @@ public final class ApiEndpoints implements AutoCloseable {
                     s.bytes(),
                     s.names(),
                     s.unusual(),
-                    s.nxdomain()));
+                    s.nxdomain(),
+                    s.unprintable()));
         }
         answer(ctx, new ApiJson.Suspects(items, detect.window().toSeconds(), detect.threshold()));
     }

@@ -105,7 +105,8 @@ final class ApiJson {
             long bytes,
             @JsonProperty("unique_names") long uniqueNames,
             @JsonProperty("unusual_types") long unusualTypes,
-            long nxdomain) {}
+            long nxdomain,
+            @JsonProperty("unprintable_names") long unprintableNames) {}
 
     /** The suspects, highest score first, with the window and threshold they were judged by. */
     record Suspects(

@@ -13,9 +13,11 @@ import java.util.List;
  * @param reasons  what raised the score
  * @param queries  queries for names under it
  * @param bytes    bytes of those names, summed over the queries
- * @param names    distinct names below it (an estimate above {@value io.routerlog.detect.DistinctSample#SIZE})
- * @param unusual  queries of an unusual type (TXT, NULL, ...)
- * @param nxdomain NXDOMAIN replies
+ * @param names       distinct names below it (an estimate above {@value io.routerlog.detect.DistinctSample#SIZE}),
+ *                    each unprintable one counted as distinct
+ * @param unusual     queries of an unusual type (TXT, NULL, ...)
+ * @param nxdomain    NXDOMAIN replies
+ * @param unprintable queries for names the resolver could not print, attributed to this domain
  */
 public record Suspect(
         String domain,
@@ -29,7 +31,8 @@ public record Suspect(
         long bytes,
         long names,
         long unusual,
-        long nxdomain) {
+        long nxdomain,
+        long unprintable) {
     public Suspect {
         clients = List.copyOf(clients);
         routers = List.copyOf(routers);

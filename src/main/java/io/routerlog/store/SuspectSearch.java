@@ -67,7 +67,8 @@ final class SuspectSearch
         }
 
         DomainActivity activity() {
-            return new DomainActivity(stats.queries(), stats.unusual(), stats.nxdomain(), stats.names());
+            return new DomainActivity(
+                    stats.queries(), stats.unusual(), stats.nxdomain(), stats.unprintable(), stats.names());
         }
     }
 
@@ -107,9 +108,10 @@ final class SuspectSearch
                         s.lastMillis(),
                         s.queries(),
                         s.bytes(),
-                        s.names().distinct(),
+                        a.distinct(),
                         s.unusual(),
-                        s.nxdomain()));
+                        s.nxdomain(),
+                        s.unprintable()));
             }
         });
         out.sort(Comparator.comparingDouble(Suspect::score)

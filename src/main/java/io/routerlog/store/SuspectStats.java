@@ -16,6 +16,7 @@ public final class SuspectStats implements IdentifiedDataSerializable {
     private long queries;
     private long unusual;
     private long nxdomain;
+    private long unprintable;
     private long bytes;
     private long firstMillis = Long.MAX_VALUE;
     private long lastMillis = Long.MIN_VALUE;
@@ -27,6 +28,19 @@ public final class SuspectStats implements IdentifiedDataSerializable {
     public void query(long count, int nameBytes, boolean unusualType, long nowMillis) {
         queries += count;
         bytes += count * nameBytes;
+        if (unusualType) {
+            unusual += count;
+        }
+        seen(nowMillis);
+    }
+
+    /**
+     * Counts {@code count} queries for names the resolver could not print (binary labels), of an unusual type or
+     * not, seen at {@code nowMillis}: each such name is taken as distinct (nothing but a tunnel sends them).
+     */
+    public void unprintable(long count, boolean unusualType, long nowMillis) {
+        queries += count;
+        unprintable += count;
         if (unusualType) {
             unusual += count;
         }
@@ -48,6 +62,7 @@ public final class SuspectStats implements IdentifiedDataSerializable {
         queries += other.queries;
         unusual += other.unusual;
         nxdomain += other.nxdomain;
+        unprintable += other.unprintable;
         bytes += other.bytes;
         firstMillis = Math.min(firstMillis, other.firstMillis);
         lastMillis = Math.max(lastMillis, other.lastMillis);
@@ -61,6 +76,7 @@ public final class SuspectStats implements IdentifiedDataSerializable {
         w.queries = Math.max(queries, other.queries);
         w.unusual = Math.max(unusual, other.unusual);
         w.nxdomain = Math.max(nxdomain, other.nxdomain);
+        w.unprintable = Math.max(unprintable, other.unprintable);
         w.bytes = Math.max(bytes, other.bytes);
         w.firstMillis = Math.min(firstMillis, other.firstMillis);
         w.lastMillis = Math.max(lastMillis, other.lastMillis);
@@ -79,6 +95,11 @@ public final class SuspectStats implements IdentifiedDataSerializable {
 
     public long nxdomain() {
         return nxdomain;
+    }
+
+    /** Queries for names the resolver could not print. */
+    public long unprintable() {
+        return unprintable;
     }
 
     /** Bytes of the query names, summed over the queries. */
@@ -114,6 +135,7 @@ public final class SuspectStats implements IdentifiedDataSerializable {
         out.writeLong(queries);
         out.writeLong(unusual);
         out.writeLong(nxdomain);
+        out.writeLong(unprintable);
         out.writeLong(bytes);
         out.writeLong(firstMillis);
         out.writeLong(lastMillis);
@@ -130,6 +152,7 @@ public final class SuspectStats implements IdentifiedDataSerializable {
         queries = in.readLong();
         unusual = in.readLong();
         nxdomain = in.readLong();
+        unprintable = in.readLong();
         bytes = in.readLong();
         firstMillis = in.readLong();
         lastMillis = in.readLong();

@@ -83,7 +83,7 @@ class DetectionEvaluationTest {
                     names.addAll(b.names);
                     clients.addAll(b.clients);
                 }
-                DomainActivity a = new DomainActivity(queries, unusual, 0, names);
+                DomainActivity a = new DomainActivity(queries, unusual, 0, 0, names);
                 TunnelScore.Verdict v = TunnelScore.of(a);
                 highest.merge(domain, v.score(), Math::max);
                 if (TunnelScore.suspect(a, v, SETTINGS.threshold()) && !found.containsKey(domain)) {

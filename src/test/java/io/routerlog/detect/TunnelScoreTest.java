@@ -32,7 +32,7 @@ class TunnelScoreTest {
                 unusual++;
             }
         }
-        return new DomainActivity(names.size(), unusual, 0, sample);
+        return new DomainActivity(names.size(), unusual, 0, 0, sample);
     }
 
     static DomainActivity activity(List<String> names, String qtype) {
