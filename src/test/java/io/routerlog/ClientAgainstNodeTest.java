@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routerlog.export.BasicAuth;
-import io.routerlog.stats.Transport;
 import io.routerlog.testing.NettyLeakCheck;
+import io.routerlog.testing.NodeFeed;
 import io.routerlog.testing.RouterLogProcess;
-import io.routerlog.testing.Senders;
 import io.routerlog.testing.Waiting;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,7 +65,7 @@ class ClientAgainstNodeTest {
 
     private RouterLog node;
     private String url;
-    private final AtomicInteger frames = new AtomicInteger();
+    private NodeFeed feed;
 
     @BeforeEach
     void start() throws Exception {
@@ -82,6 +81,7 @@ class ClientAgainstNodeTest {
                 "--http-password-hash",
                 BasicAuth.hash(PASSWORD.toCharArray())));
         url = "http://127.0.0.1:" + node.httpPort();
+        feed = new NodeFeed(node);
         send(LINES);
     }
 
@@ -92,19 +92,7 @@ class ClientAgainstNodeTest {
 
     /** Sends {@code lines} on one TCP connection, waits until the node has read them, and flushes. */
     private void send(List<String> lines) throws Exception {
-        StringBuilder s = new StringBuilder();
-        for (String line : lines) {
-            s.append("<30>Dec  2 10:00:00 ").append(line).append('\n');
-        }
-        Senders.tcp(node.syslogPort(), s.toString());
-        int expected = frames.addAndGet(lines.size());
-        assertThat(Waiting.upTo(
-                        Duration.ofSeconds(10),
-                        Duration.ofMillis(10),
-                        () -> node.counters().messageCount(Transport.TCP) >= expected))
-                .as("the node read %d frames", expected)
-                .isTrue();
-        node.flush();
+        feed.send("<30>Dec  2 10:00:00 ", lines);
     }
 
     private record Result(int code, String out, String err) {

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.routerlog.stats.Transport;
 import io.routerlog.testing.DnsttClientNames;
 import io.routerlog.testing.Exposition;
 import io.routerlog.testing.Http;
 import io.routerlog.testing.NettyLeakCheck;
-import io.routerlog.testing.Senders;
-import io.routerlog.testing.Waiting;
+import io.routerlog.testing.NodeFeed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,11 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SuspectsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private RouterLog node;
-    private int frames;
+    private NodeFeed feed;
 
     @BeforeEach
     void start() throws Exception {
         node = RouterLog.start(RouterLogTest.settings("--suspect-allow", "allowed-tunnel.test"));
+        feed = new NodeFeed(node);
     }
 
     @AfterEach
@@ -47,19 +45,7 @@ class SuspectsTest {
     }
 
     private void send(List<String> lines) throws Exception {
-        StringBuilder s = new StringBuilder();
-        for (String line : lines) {
-            s.append("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: ").append(line).append('\n');
-        }
-        Senders.tcp(node.syslogPort(), s.toString());
-        frames += lines.size();
-        int expected = frames;
-        assertThat(Waiting.upTo(
-                        Duration.ofSeconds(20),
-                        Duration.ofMillis(10),
-                        () -> node.counters().messageCount(Transport.TCP) >= expected))
-                .isTrue();
-        node.flush();
+        feed.send("<30>Dec  2 10:00:00 OpenWrt dnsmasq[1]: ", lines);
     }
 
     private JsonNode suspects(String query) throws Exception {
