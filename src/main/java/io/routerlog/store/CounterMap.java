@@ -8,10 +8,8 @@ import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -57,45 +55,9 @@ public final class CounterMap<K> {
      * @throws StoreException when some partition did not confirm in time
      */
     public void add(Map<K, Long> deltas, long timeoutMillis) {
-        if (deltas.isEmpty()) {
-            return;
-        }
-        Map<Integer, Map<K, Long>> byPartition = new HashMap<>();
-        try {
-            for (Map.Entry<K, Long> e : deltas.entrySet()) {
-                int partition = partitions.getPartition(e.getKey()).getPartitionId();
-                byPartition.computeIfAbsent(partition, p -> new HashMap<>()).put(e.getKey(), e.getValue());
-            }
-        } catch (RuntimeException e) {
-            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
-        }
-        List<Map<K, Long>> parts = new ArrayList<>(byPartition.values());
-        List<CompletableFuture<Map<K, Void>>> pending = new ArrayList<>(parts.size());
-        RuntimeException notSent = null;
         long flush = flushes.incrementAndGet();
-        for (Map<K, Long> part : parts) {
-            try {
-                pending.add(map.submitToKeys(part.keySet(), new AddToMemberCounts<>(member, flush, part))
-                        .toCompletableFuture());
-            } catch (RuntimeException e) {
-                // the member is not running or shutting down: the rest stays in deltas
-                notSent = e;
-                break;
-            }
-        }
-        try {
-            await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
-        } finally {
-            for (int i = 0; i < pending.size(); i++) {
-                CompletableFuture<?> f = pending.get(i);
-                if (f.isDone() && !f.isCompletedExceptionally()) {
-                    deltas.keySet().removeAll(parts.get(i).keySet());
-                }
-            }
-        }
-        if (notSent != null) {
-            throw new StoreException("writing " + map.getName() + " failed: " + notSent, notSent);
-        }
+        PartitionBatches.write(
+                map, partitions, deltas, part -> new AddToMemberCounts<>(member, flush, part), timeoutMillis);
     }
 
     static void await(CompletableFuture<?> all, long timeoutMillis, String what) {

@@ -4,11 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The tunnel-detection map: per (router, client, registrable domain, time bucket) what was asked
@@ -37,35 +34,7 @@ public final class SuspectMap {
      * @throws StoreException when some partition did not confirm in time
      */
     public void add(Map<SuspectKey, SuspectStats> stats, long ttlMillis, long timeoutMillis) {
-        if (stats.isEmpty()) {
-            return;
-        }
-        Map<Integer, Map<SuspectKey, SuspectStats>> byPartition = new HashMap<>();
-        List<CompletableFuture<Map<SuspectKey, Void>>> pending = new ArrayList<>();
-        List<Map<SuspectKey, SuspectStats>> parts;
-        try {
-            stats.forEach((k, s) -> byPartition
-                    .computeIfAbsent(partitions.getPartition(k).getPartitionId(), p -> new HashMap<>())
-                    .put(k, s));
-            parts = new ArrayList<>(byPartition.values());
-            for (Map<SuspectKey, SuspectStats> part : parts) {
-                pending.add(map.submitToKeys(part.keySet(), new MergeSuspectStats(part, ttlMillis))
-                        .toCompletableFuture());
-            }
-        } catch (RuntimeException e) {
-            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
-        }
-        try {
-            CounterMap.await(
-                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
-        } finally {
-            for (int i = 0; i < pending.size(); i++) {
-                CompletableFuture<?> f = pending.get(i);
-                if (f.isDone() && !f.isCompletedExceptionally()) {
-                    stats.keySet().removeAll(parts.get(i).keySet());
-                }
-            }
-        }
+        PartitionBatches.write(map, partitions, stats, part -> new MergeSuspectStats(part, ttlMillis), timeoutMillis);
     }
 
     /**
