@@ -2,7 +2,7 @@ package io.routerlog.detect;
 
 import java.util.Set;
 
-/** Query types as the store names them ({@code A}, {@code TXT}, {@code type=65399}), and which are unusual. */
+/** Query types as the store names them ({@code A}, {@code TXT}, {@code TYPE65399}), and which are unusual. */
 public final class QueryTypes {
     private QueryTypes() {}
 
@@ -16,9 +16,9 @@ public final class QueryTypes {
         if (UNUSUAL.contains(qtype)) {
             return true;
         }
-        if (qtype.startsWith("type=")) {
+        if (qtype.startsWith("TYPE") && qtype.length() > 4 && qtype.length() <= 9) {
             try {
-                int t = Integer.parseInt(qtype.substring(5));
+                int t = Integer.parseInt(qtype.substring(4));
                 return t == 10 || (t >= 65280 && t <= 65534);
             } catch (NumberFormatException e) {
                 return false;
