@@ -75,10 +75,18 @@ public final class Flusher implements AutoCloseable {
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
+        ActivityPart activity = new ActivityPart(store.activity().counters(), counterBound);
         this.pairs = new CounterMapPart<>(
-                store.pairs(), (b, pending) -> b.pairs.drainTo(pending, seen::saw), counterBound, true);
+                store.pairs(),
+                (b, pending) -> b.pairs.drainTo(pending, (pair, queries) -> {
+                    seen.saw(pair);
+                    activity.saw(pair, queries);
+                }),
+                counterBound,
+                true);
         parts.add(pairs);
         parts.add(seen);
+        parts.add(activity);
         parts.add(new ReplyOutcomePart(store.replies()));
         parts.add(new CounterMapPart<>(
                 store.outcomes(), (b, pending) -> b.replies.drainTo(pending), counterBound, false));

@@ -6,7 +6,7 @@ import io.routerlog.event.DnsQuery;
 import io.routerlog.store.PairKey;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Query counts of one receive thread between two flushes, keyed by the bytes of (router, client, domain, qtype).
@@ -69,11 +69,14 @@ final class PairCounts {
 
     /** Adds every non-zero count to {@code out} and zeroes it. */
     void drainTo(Map<PairKey, Long> out) {
-        drainTo(out, k -> {});
+        drainTo(out, (k, c) -> {});
     }
 
-    /** Adds every non-zero count to {@code out}, zeroes it, and tells {@code seen} each pair that had one. */
-    void drainTo(Map<PairKey, Long> out, Consumer<PairKey> seen) {
+    /**
+     * Adds every non-zero count to {@code out}, zeroes it, and tells {@code seen} each pair that had one, with its
+     * count.
+     */
+    void drainTo(Map<PairKey, Long> out, ObjLongConsumer<PairKey> seen) {
         for (int e = 0, n = keys.size(); e < n; e++) {
             long c = counts[e];
             if (c == 0) {
@@ -85,7 +88,7 @@ final class PairCounts {
                 pairKeys[e] = k;
             }
             out.merge(k, c, Long::sum);
-            seen.accept(k);
+            seen.accept(k, c);
             counts[e] = 0;
         }
     }

@@ -184,6 +184,14 @@ public final class CounterMap<K> {
         return keys;
     }
 
+    /**
+     * The {@code limit} counters of the whole cluster with the highest totals, highest first (one aggregation, where
+     * the entries live).
+     */
+    public List<Map.Entry<K, Long>> top(int limit) {
+        return map.aggregate(new TopCounters<>(limit));
+    }
+
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */
     public long get(K key) {
         MemberCounts c = map.get(key);

@@ -38,6 +38,9 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int PAIR_TOTALS = 43;
     static final int CLIENT_SEEN = 44;
     static final int WIDEN_SEEN = 45;
+    // 50-59: the web page's series
+    static final int ACTIVITY_SERIES = 50;
+    static final int TOP_COUNTERS = 51;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -70,6 +73,8 @@ public final class StoreSerialization implements DataSerializableFactory {
             case PAIR_TOTALS -> new PairTotals();
             case CLIENT_SEEN -> new ClientSeen();
             case WIDEN_SEEN -> new WidenSeen();
+            case ACTIVITY_SERIES -> new ActivitySeries();
+            case TOP_COUNTERS -> new TopCounters<>();
             default -> null;
         };
     }
