@@ -239,6 +239,7 @@ public final class RouterLog implements AutoCloseable {
                                 settings.flush().dnsttActiveWindow(),
                                 VersionInfo.version(),
                                 System::currentTimeMillis)
+                        .withNode(counters, flusher.stats())
                         .start());
     }
 

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.routerlog.aggregate.FlushStats;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.stats.PipelineCounters;
+import io.routerlog.store.ActivityMap;
 import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
 import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.LabelValuesKey;
 import io.routerlog.store.LoggedQuery;
 import io.routerlog.store.PairFilter;
 import io.routerlog.store.PairQueries;
@@ -51,6 +55,7 @@ public final class ApiEndpoints implements AutoCloseable {
     static final int DEFAULT_TOP = 10;
     static final int DEFAULT_CLIENT_DOMAINS = 100;
     static final int DEFAULT_QUERIES = 100;
+    static final int DEFAULT_ACTIVITY_MINUTES = 180;
     /** How often this node samples the cluster's query total for the query rate. */
     static final long RATE_SAMPLE_MILLIS = 15_000;
 
@@ -62,6 +67,8 @@ public final class ApiEndpoints implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueryRate rate = new QueryRate();
     private final ScheduledExecutorService sampler;
+    private volatile @Nullable PipelineCounters counters;
+    private volatile @Nullable FlushStats flushes;
 
     /**
      * @param dnsttDomains the DNSTT domains ({@code --dnstt-domain}); listed with zeros until they have sessions
@@ -80,6 +87,13 @@ public final class ApiEndpoints implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Also reports this node's drops and flushes ({@code /api/v1/cluster}). */
+    public ApiEndpoints withNode(PipelineCounters counters, FlushStats flushes) {
+        this.counters = counters;
+        this.flushes = flushes;
+        return this;
     }
 
     /** Starts sampling the query total for the summary's query rate. */
@@ -108,6 +122,10 @@ public final class ApiEndpoints implements AutoCloseable {
         config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
         config.routes.get(PREFIX + "/queries", this::queries);
         config.routes.get(PREFIX + "/summary", this::summary);
+        config.routes.get(PREFIX + "/activity", this::activity);
+        config.routes.get(PREFIX + "/cluster", this::cluster);
+        config.routes.get(PREFIX + "/top/firewall", this::topFirewall);
+        config.routes.get(PREFIX + "/top/http", this::topHttp);
     }
 
     /** True for the paths whose errors the API answers in JSON. */
@@ -172,18 +190,89 @@ public final class ApiEndpoints implements AutoCloseable {
         Set<ClientKey> keys = new HashSet<>();
         top.forEach(c -> keys.add(new ClientKey(c.router(), c.client())));
         Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
+        Map<ClientKey, ClientSeen> seen = store.seen().getAll(keys);
         List<ApiJson.Client> items = new ArrayList<>();
         for (PairQueries.ClientCount c : top) {
-            DhcpIdentity id = ids.get(new ClientKey(c.router(), c.client()));
+            ClientKey key = new ClientKey(c.router(), c.client());
+            DhcpIdentity id = ids.get(key);
+            ClientSeen s = seen.get(key);
             items.add(new ApiJson.Client(
                     c.client(),
                     c.router(),
                     c.queries(),
                     c.domains(),
                     id == null ? null : id.mac(),
-                    id == null ? null : id.hostname()));
+                    id == null ? null : id.hostname(),
+                    s == null ? null : ApiJson.time(s.lastMillis())));
         }
         answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** Queries per minute over the last {@code minutes}, the current minute last; see {@link ActivityMap}. */
+    private void activity(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("minutes", "client", "router"));
+        int minutes = p.minutes(DEFAULT_ACTIVITY_MINUTES, ActivityMap.maxMinutes());
+        long from = Math.floorDiv(clock.getAsLong(), 60_000L) - minutes + 1;
+        long[] series = store.activity().series(p.router(), p.client(), from, minutes);
+        answer(ctx, new ApiJson.Activity(ApiJson.time(from * 60_000L), 60, series));
+    }
+
+    /** The firewall packet series with the most packets. */
+    private void topFirewall(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        List<ApiJson.FirewallTalker> items = new ArrayList<>();
+        for (Map.Entry<LabelValuesKey, Long> e : store.firewall().top(p.limit(DEFAULT_TOP))) {
+            LabelValuesKey k = e.getKey();
+            if (k.labelCount() == 5) {
+                items.add(new ApiJson.FirewallTalker(
+                        k.label(0), k.label(1), k.label(2), k.label(3), k.label(4), e.getValue()));
+            }
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** The HAProxy request series with the most requests. */
+    private void topHttp(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        List<ApiJson.HttpTalker> items = new ArrayList<>();
+        for (Map.Entry<LabelValuesKey, Long> e : store.http().top(p.limit(DEFAULT_TOP))) {
+            LabelValuesKey k = e.getKey();
+            if (k.labelCount() == 4) {
+                items.add(new ApiJson.HttpTalker(k.label(0), k.label(1), k.label(2), k.label(3), e.getValue()));
+            }
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** The members, and this node's flushes and drops (as its /metrics has them). */
+    private void cluster(Context ctx) {
+        ApiParameters.parse(ctx.queryString(), Set.of());
+        List<ApiJson.Member> members = new ArrayList<>();
+        String self = "";
+        for (Store.MemberInfo m : store.members()) {
+            members.add(new ApiJson.Member(m.address(), m.local(), m.ingest()));
+            if (m.local()) {
+                self = m.address();
+            }
+        }
+        Map<String, Long> drops = new TreeMap<>();
+        PipelineCounters c = counters;
+        if (c != null) {
+            c.dropsByReason().forEach((reason, n) -> {
+                if (n > 0) {
+                    drops.put(reason.label(), n);
+                }
+            });
+        }
+        FlushStats f = flushes;
+        answer(
+                ctx,
+                new ApiJson.Cluster(
+                        members,
+                        self,
+                        f == null ? null : ApiJson.time(f.lastSuccessEpochMillis()),
+                        f == null ? 0 : f.failures(),
+                        drops));
     }
 
     private void client(Context ctx) {
@@ -326,6 +415,10 @@ public final class ApiEndpoints implements AutoCloseable {
         m.put(PREFIX + "/top/clients", "clients with the most queries");
         m.put(PREFIX + "/queries", "the newest queries (the query log)");
         m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
+        m.put(PREFIX + "/activity", "queries per minute");
+        m.put(PREFIX + "/top/firewall", "firewall top talkers");
+        m.put(PREFIX + "/top/http", "HAProxy top talkers");
+        m.put(PREFIX + "/cluster", "members, and this node's flushes and drops");
         return m;
     }
 

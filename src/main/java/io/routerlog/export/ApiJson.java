@@ -31,7 +31,8 @@ final class ApiJson {
             long queries,
             int domains,
             @Nullable String mac,
-            @Nullable String hostname) {}
+            @Nullable String hostname,
+            @Nullable String lastSeen) {}
 
     record DomainQueries(String domain, long queries) {}
 
@@ -75,6 +76,27 @@ final class ApiJson {
             int dhcpIdentities,
             int dnsttSessions,
             QueryRate queryRate) {}
+
+    /** Queries per step from {@code start}, oldest first; the last step is the current, unfinished one. */
+    record Activity(@Nullable String start, int stepSeconds, long[] queries) {}
+
+    record FirewallTalker(String prefix, String src, String dst, String proto, String dport, long packets) {}
+
+    record HttpTalker(String client, String frontend, String backend, String status, long requests) {}
+
+    record Member(String address, boolean local, boolean ingest) {}
+
+    /**
+     * The cluster as the asked node sees it, and that node's own health.
+     *
+     * @param drops messages this node dropped since it started, per reason (those with any)
+     */
+    record Cluster(
+            List<Member> members,
+            String node,
+            @Nullable String lastFlush,
+            long flushFailures,
+            Map<String, Long> drops) {}
 
     record Tunnel(
             String domain,
