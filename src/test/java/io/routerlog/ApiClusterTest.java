@@ -330,6 +330,37 @@ class ApiClusterTest {
     }
 
     @Test
+    void theOverviewIsTheSummaryAndTheTopListsInOne() throws Exception {
+        awaitAllCounted();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = get(i, "/api/v1/overview?limit=5", true);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode overview = JSON.readTree(r.body());
+            ObjectNode summary = (ObjectNode) overview.get("summary");
+            summary.remove("queryRate");
+            assertThat(summary).isEqualTo(json("/api/v1/summary"));
+            ObjectNode domains = JSON.createObjectNode();
+            domains.set("items", overview.get("domains"));
+            assertThat(domainItems(domains)).isEqualTo(topDomains(k -> true, 5));
+            assertThat(overview.get("clients"))
+                    .isEqualTo(json("/api/v1/top/clients?limit=5").get("items"));
+        }
+    }
+
+    @Test
+    void recentTunnelSessionsListEachSession() throws Exception {
+        awaitAllCounted();
+        JsonNode items = json("/api/v1/dnstt/sessions/recent").get("items");
+        assertThat(items).hasSize(1);
+        JsonNode s = items.get(0);
+        assertThat(s.get("domain").asText()).isEqualTo(TUNNEL);
+        assertThat(s.get("session").asText()).isEqualTo("0000000000000007");
+        assertThat(s.get("country").isNull()).isTrue();
+        assertThat(Instant.parse(s.get("lastSeen").asText()))
+                .isAfterOrEqualTo(Instant.parse(s.get("firstSeen").asText()));
+    }
+
+    @Test
     void everyNodeListsTheMembersAndItsOwnHealth() throws Exception {
         Set<String> addresses = new HashSet<>();
         for (int i = 0; i < 3; i++) {

@@ -120,9 +120,11 @@ public final class ApiEndpoints implements AutoCloseable {
         config.routes.get(PREFIX + "/top/clients", this::topClients);
         config.routes.get(PREFIX + "/clients/{client}", this::client);
         config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
+        config.routes.get(PREFIX + "/dnstt/sessions/recent", this::recentSessions);
         config.routes.get(PREFIX + "/queries", this::queries);
         config.routes.get(PREFIX + "/summary", this::summary);
         config.routes.get(PREFIX + "/activity", this::activity);
+        config.routes.get(PREFIX + "/overview", this::overview);
         config.routes.get(PREFIX + "/cluster", this::cluster);
         config.routes.get(PREFIX + "/top/firewall", this::topFirewall);
         config.routes.get(PREFIX + "/top/http", this::topHttp);
@@ -187,6 +189,11 @@ public final class ApiEndpoints implements AutoCloseable {
         int limit = p.limit(DEFAULT_TOP);
         PairFilter filter = new PairFilter(p.router(), null, p.domain());
         List<PairQueries.ClientCount> top = store.queries().topClients(filter, limit);
+        answer(ctx, new ApiJson.Items<>(clients(top)));
+    }
+
+    /** The clients with their DHCP identities and when they were last seen. */
+    private List<ApiJson.Client> clients(List<PairQueries.ClientCount> top) {
         Set<ClientKey> keys = new HashSet<>();
         top.forEach(c -> keys.add(new ClientKey(c.router(), c.client())));
         Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
@@ -205,7 +212,7 @@ public final class ApiEndpoints implements AutoCloseable {
                     id == null ? null : id.hostname(),
                     s == null ? null : ApiJson.time(s.lastMillis())));
         }
-        answer(ctx, new ApiJson.Items<>(items));
+        return items;
     }
 
     /** Queries per minute over the last {@code minutes}, the current minute last; see {@link ActivityMap}. */
@@ -334,7 +341,21 @@ public final class ApiEndpoints implements AutoCloseable {
 
     private void summary(Context ctx) {
         ApiParameters.parse(ctx.queryString(), Set.of());
-        PairQueries.Totals totals = store.queries().totals();
+        answer(ctx, summary(store.queries().totals()));
+    }
+
+    /** The summary, the top domains and the top clients from one pass over the pairs. */
+    private void overview(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        PairQueries.Overview o = store.queries().overview(p.limit(DEFAULT_TOP));
+        List<ApiJson.Domain> domains = new ArrayList<>();
+        for (PairQueries.DomainCount d : o.domains()) {
+            domains.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
+        }
+        answer(ctx, new ApiJson.Overview(summary(o.totals()), domains, clients(o.clients())));
+    }
+
+    private ApiJson.Summary summary(PairQueries.Totals totals) {
         rate.record(clock.getAsLong(), totals.queries());
         Map<String, Long> outcomes = new TreeMap<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
@@ -342,19 +363,36 @@ public final class ApiEndpoints implements AutoCloseable {
         }
         store.replies().forEachAll(outcomes::put);
         QueryRate.Rate r = rate.rate();
-        answer(
-                ctx,
-                new ApiJson.Summary(
-                        version,
-                        store.clusterSize(),
-                        totals.queries(),
-                        totals.pairs(),
-                        store.pairCapacity(),
-                        totals.clients(),
-                        outcomes,
-                        store.identities().size(),
-                        store.tunnels().sessionCount(),
-                        new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds())));
+        return new ApiJson.Summary(
+                version,
+                store.clusterSize(),
+                totals.queries(),
+                totals.pairs(),
+                store.pairCapacity(),
+                totals.clients(),
+                outcomes,
+                store.identities().size(),
+                store.tunnels().sessionCount(),
+                new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds()));
+    }
+
+    /** The sessions seen last, one item per session. */
+    private void recentSessions(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        long cutoff = clock.getAsLong() - dnsttWindow.toMillis();
+        List<ApiJson.Session> items = new ArrayList<>();
+        for (TunnelStore.SessionInfo s : store.tunnels().recentSessions(p.limit(DEFAULT_QUERIES))) {
+            TunnelLabels l = s.labels();
+            items.add(new ApiJson.Session(
+                    s.key().domain(),
+                    String.format(java.util.Locale.ROOT, "%016x", s.key().clientId()),
+                    l.country().equals(TunnelLabels.NO_COUNTRY) ? null : l.country(),
+                    l.asn() == TunnelLabels.NO_ASN ? null : l.asn(),
+                    s.lastSeenMillis() >= cutoff,
+                    ApiJson.time(s.firstSeenMillis()),
+                    ApiJson.time(s.lastSeenMillis())));
+        }
+        answer(ctx, new ApiJson.Items<>(items));
     }
 
     /** What {@link TunnelCollector} exports with {@code scope=cluster}, one item per domain, country and AS. */
@@ -415,6 +453,8 @@ public final class ApiEndpoints implements AutoCloseable {
         m.put(PREFIX + "/top/clients", "clients with the most queries");
         m.put(PREFIX + "/queries", "the newest queries (the query log)");
         m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
+        m.put(PREFIX + "/dnstt/sessions/recent", "DNSTT sessions seen last");
+        m.put(PREFIX + "/overview", "summary, top domains and top clients at once");
         m.put(PREFIX + "/activity", "queries per minute");
         m.put(PREFIX + "/top/firewall", "firewall top talkers");
         m.put(PREFIX + "/top/http", "HAProxy top talkers");

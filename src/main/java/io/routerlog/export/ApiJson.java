@@ -77,6 +77,9 @@ final class ApiJson {
             int dnsttSessions,
             QueryRate queryRate) {}
 
+    /** The summary, the top domains and the top clients in one answer (the web page's overview). */
+    record Overview(Summary summary, List<Domain> domains, List<Client> clients) {}
+
     /** Queries per step from {@code start}, oldest first; the last step is the current, unfinished one. */
     record Activity(@Nullable String start, int stepSeconds, long[] queries) {}
 
@@ -97,6 +100,15 @@ final class ApiJson {
             @Nullable String lastFlush,
             long flushFailures,
             Map<String, Long> drops) {}
+
+    record Session(
+            String domain,
+            String session,
+            @Nullable String country,
+            @Nullable Long asn,
+            boolean active,
+            @Nullable String firstSeen,
+            @Nullable String lastSeen) {}
 
     record Tunnel(
             String domain,

@@ -41,6 +41,8 @@ public final class StoreSerialization implements DataSerializableFactory {
     // 50-59: the web page's series
     static final int ACTIVITY_SERIES = 50;
     static final int TOP_COUNTERS = 51;
+    static final int RECENT_SESSIONS = 52;
+    static final int PAIR_OVERVIEW = 53;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -75,6 +77,8 @@ public final class StoreSerialization implements DataSerializableFactory {
             case WIDEN_SEEN -> new WidenSeen();
             case ACTIVITY_SERIES -> new ActivitySeries();
             case TOP_COUNTERS -> new TopCounters<>();
+            case RECENT_SESSIONS -> new RecentSessions();
+            case PAIR_OVERVIEW -> new PairOverview();
             default -> null;
         };
     }
