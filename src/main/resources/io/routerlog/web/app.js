@@ -308,17 +308,19 @@
   }
 
   async function overview(parts, params, g) {
-    const [summary, activity, domains, clients, blocked, nx, tunnelsAnswer, suspects, cluster] = await Promise.all([
-      api("summary"),
+    // the summary and both top lists come from one pass over the stored counts
+    const [top, activity, blocked, nx, tunnelsAnswer, suspects, cluster] = await Promise.all([
+      api("overview", { limit: 10 }),
       api("activity", { minutes: 180 }),
-      api("top/domains", { limit: 10 }),
-      api("top/clients", { limit: 10 }),
       api("top/domains", { limit: 10, outcome: "blocked" }),
       api("top/domains", { limit: 10, outcome: "nxdomain" }),
       api("dnstt/sessions"),
       optional("suspects", null, { items: [] }),
       api("cluster"),
     ]);
+    const summary = top.summary;
+    const domains = { items: top.domains };
+    const clients = { items: top.clients };
     const rate = summary.queryRate && summary.queryRate.perSecond !== null ? summary.queryRate.perSecond : null;
     const cards = h("div", { class: "cards" },
       card("queries", num(summary.queries), "queries stored"),
@@ -341,6 +343,8 @@
     if (!show(g, "Overview", summary.queries === 0 ? setupHelp() : null, cards, grid)) return;
     document.title = "routerlog";
     activityChart(chartBox, activity, "All devices");
+    // how long the whole overview took to show, for whoever measures it (the browser tests do)
+    if (performance.mark) performance.mark("routerlog-overview");
   }
 
   function card(id, value, label) {
@@ -468,7 +472,7 @@
     const outcomes = Object.entries(detail.outcomes);
     const grid = h("div", { class: "grid" },
       panel("Device", facts),
-      h("section", { class: "panel wide" }, h("h2", null, "Queries per minute ", h("small", null, "last 3 hours")), chartBox),
+      panel(["Queries per minute ", h("small", null, "last 3 hours")], chartBox),
       panel(["Domains ", h("small", null, detail.domainCount > detail.domains.length ? "the " + num(detail.domains.length) + " most asked of " + num(detail.domainCount) : "")],
         detail.domains.length === 0 ? empty("None.") : table([
           { title: "Domain", name: true, cell: (d) => domainLink(d.domain) },
@@ -485,7 +489,7 @@
       ], outcomes)),
       h("section", { class: "panel wide" }, h("h2", null, "Recent queries ",
         h("small", null, h("a", { href: href(["queries"], { client, router: detail.router }) }, "all in the query log"))),
-        queryTable(recent.items, "No queries of this device in the query log.")));
+        queryTable(recent.items, "No queries of this device in the query log.", ["device", "router"])));
     if (!show(g, name, grid)) return;
     activityChart(chartBox, activity, name);
   }
@@ -527,28 +531,34 @@
           { title: "Last seen", narrow: true, cell: (c) => time(c.lastSeen) },
         ], clients.items)),
         panel(["Recent queries ", h("small", null, h("a", { href: href(["queries"], { domain: name }) }, "all in the query log"))],
-          queryTable(recent.items, "No query for this name in the query log."))));
+          queryTable(recent.items, "No query for this name in the query log.", ["domain"]))));
   }
 
   // ---- query log ---------------------------------------------------------------------------------------------------
 
-  function queryRow(q) {
-    return h("tr", null,
-      h("td", { class: "num" }, clockTime(q.time)),
-      h("td", { class: "name" }, deviceLink(q.client, q.router)),
-      h("td", { class: "name" }, domainLink(q.domain)),
-      h("td", null, q.qtype),
-      h("td", { class: "hide-narrow" }, q.router));
+  // the query log's columns; a device's or a domain's page leaves out the one that is the same in every row
+  const QUERY_COLUMNS = [
+    { key: "time", title: "Time", num: true, cell: (q) => clockTime(q.time) },
+    { key: "device", title: "Device", name: true, cell: (q) => deviceLink(q.client, q.router) },
+    { key: "domain", title: "Domain", name: true, cell: (q) => domainLink(q.domain) },
+    { key: "qtype", title: "Type", cell: (q) => q.qtype },
+    { key: "router", title: "Router", narrow: true, cell: (q) => q.router },
+  ];
+
+  function queryColumns(without) { return QUERY_COLUMNS.filter((c) => !(without || []).includes(c.key)); }
+
+  function queryRow(q, columns) {
+    return h("tr", null, (columns || QUERY_COLUMNS).map((c) => h("td", { class: cls(c) }, c.cell(q))));
   }
 
-  function queryHead() {
-    return h("thead", null, h("tr", null, h("th", { scope: "col", class: "num" }, "Time"), h("th", { scope: "col" }, "Device"),
-      h("th", { scope: "col" }, "Domain"), h("th", { scope: "col" }, "Type"), h("th", { scope: "col", class: "hide-narrow" }, "Router")));
+  function queryHead(columns) {
+    return h("thead", null, h("tr", null, (columns || QUERY_COLUMNS).map((c) => h("th", { scope: "col", class: cls(c) }, c.title))));
   }
 
-  function queryTable(items, none) {
+  function queryTable(items, none, without) {
     if (items.length === 0) return empty(none);
-    return h("div", { class: "scroll" }, h("table", null, queryHead(), h("tbody", null, items.map(queryRow))));
+    const columns = queryColumns(without);
+    return h("div", { class: "scroll" }, h("table", null, queryHead(columns), h("tbody", null, items.map((q) => queryRow(q, columns)))));
   }
 
   const LOG_PAGE = 100;
@@ -573,7 +583,7 @@
       h("button", { type: "submit" }, "Filter"),
       h("button", { type: "button", class: "secondary", onclick: () => { location.hash = "#/queries"; } }, "Clear"),
       h("label", { class: "inline" }, live, "Live"));
-    const tbody = h("tbody", { id: "log-rows" }, first.items.map(queryRow));
+    const tbody = h("tbody", { id: "log-rows" }, first.items.map((q) => queryRow(q)));
     const status = h("span", { class: "status", "aria-live": "polite" });
     let next = first.next;
     let newest = first.newest;
@@ -621,8 +631,13 @@
   // ---- tunnels and traffic -----------------------------------------------------------------------------------------
 
   async function tunnels(parts, params, g) {
-    const [answer, suspects] = await Promise.all([api("dnstt/sessions"), optional("suspects", null, { items: [] })]);
+    const [answer, recent, suspects] = await Promise.all([
+      api("dnstt/sessions"),
+      optional("dnstt/sessions/recent", { limit: 100 }, { items: [] }),
+      optional("suspects", null, { items: [] }),
+    ]);
     const items = answer.items;
+    const sessions = recent.items;
     show(g, "Tunnels",
       h("div", { class: "grid" },
         h("section", { class: "panel wide" }, h("h2", null, "DNSTT sessions ", h("small", null, "per tunnel domain, resolver country and AS")),
@@ -639,6 +654,16 @@
             { title: "Bytes out", num: true, narrow: true, cell: (t) => bytes(t.bytesOut) },
             { title: "Invalid", num: true, narrow: true, cell: (t) => num(t.invalid) },
           ], items)),
+        h("section", { class: "panel wide" }, h("h2", null, "Sessions ", h("small", null, "the 100 seen last")),
+          sessions.length === 0 ? empty(items.length === 0 ? "No tunnel is watched." : "No session yet: a DNSTT client's " +
+            "queries through the router start one.") : table([
+            { title: "Domain", name: true, cell: (t) => t.domain },
+            { title: "Session", cell: (t) => h("code", null, t.session) },
+            { title: "Resolver", cell: (t) => [t.country, t.asn === null ? null : "AS" + t.asn].filter((v) => v).join(", ") || "–" },
+            { title: "State", cell: (t) => (t.active ? [h("span", { class: "live" }), "active"] : "idle") },
+            { title: "First seen", narrow: true, cell: (t) => clockTime(t.firstSeen) },
+            { title: "Last seen", cell: (t) => time(t.lastSeen) },
+          ], sessions, "Queries and bytes are counted per tunnel domain, resolver country and AS (above), not per session.")),
         h("section", { class: "panel wide" }, h("h2", null, "Tunnel suspects"), suspectsTable(suspects.items))));
   }
 
