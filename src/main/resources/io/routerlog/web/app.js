@@ -90,8 +90,25 @@
   }
 
   function deviceLink(client, router, label) {
-    return h("a", { href: href(["devices", client], { router }), class: "device" }, label || client);
+    const name = label || client;
+    return h("a", { href: href(["devices", client], { router }), class: "device", title: name === client ? null : client }, name);
   }
+
+  // hostnames of the busiest devices, for lists that carry only addresses (the query log); asked at most once a minute
+  let names = new Map();
+  let namesAt = 0;
+
+  async function deviceNames() {
+    if (Date.now() - namesAt < 60000) return names;
+    try {
+      const answer = await api("top/clients", { limit: 1000 });
+      names = new Map(answer.items.filter((c) => c.hostname).map((c) => [c.router + "\u0000" + c.client, c.hostname]));
+      namesAt = Date.now();
+    } catch (e) { /* addresses will do */ }
+    return names;
+  }
+
+  function nameOf(client, router) { return names.get(router + "\u0000" + client) || client; }
 
   function domainLink(domain) {
     return h("a", { href: href(["domains", domain]), class: "domain" }, domain);
@@ -407,7 +424,7 @@
     const all = answer.items;
     const search = h("input", { type: "search", id: "device-search", placeholder: "name, address, MAC or router", value: params.q || "",
       "aria-label": "Search devices" });
-    const box = h("div");
+    const box = h("section", { class: "panel" });
     const render = () => {
       const q = search.value.trim().toLowerCase();
       const items = q === "" ? all : all.filter((c) =>
@@ -513,6 +530,7 @@
       api("top/clients", { domain: name, limit: 100 }),
       api("queries", { domain: name, limit: 25 }),
       api("top/domains", { outcome: "blocked", limit: 1000 }),
+      deviceNames(),
     ]);
     const total = clients.items.reduce((a, c) => a + c.queries, 0);
     const isBlocked = blocked.items.find((d) => d.domain === name);
@@ -539,7 +557,7 @@
   // the query log's columns; a device's or a domain's page leaves out the one that is the same in every row
   const QUERY_COLUMNS = [
     { key: "time", title: "Time", num: true, cell: (q) => clockTime(q.time) },
-    { key: "device", title: "Device", name: true, cell: (q) => deviceLink(q.client, q.router) },
+    { key: "device", title: "Device", name: true, cell: (q) => deviceLink(q.client, q.router, nameOf(q.client, q.router)) },
     { key: "domain", title: "Domain", name: true, cell: (q) => domainLink(q.domain) },
     { key: "qtype", title: "Type", cell: (q) => q.qtype },
     { key: "router", title: "Router", narrow: true, cell: (q) => q.router },
@@ -566,7 +584,7 @@
 
   async function queryLog(parts, params, g) {
     const filter = { client: params.client || "", domain: params.domain || "", qtype: params.qtype || "", router: params.router || "" };
-    const first = await api("queries", { ...filter, limit: LOG_PAGE });
+    const [first] = await Promise.all([api("queries", { ...filter, limit: LOG_PAGE }), deviceNames()]);
     const field = (name, label, placeholder) => h("label", null, label,
       h("input", { type: "text", name, value: filter[name], placeholder, autocomplete: "off", id: "filter-" + name }));
     const live = h("input", { type: "checkbox", id: "live", checked: params.live !== "0" });
