@@ -114,6 +114,27 @@ class WebPageTest {
                     "dnsmasq[1]: query[TXT] " + DnsttClientNames.poll(session, "t.example.com") + " from 192.168.1.22");
         }
         send(node, tunnel.toString(), 2);
+        // firewall LOG lines and HAProxy requests
+        StringBuilder traffic = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            traffic.append("<4>Dec  2 10:00:00 OpenWrt kernel: [ 8452.")
+                    .append(i)
+                    .append("] drop wan in: IN=eth1 OUT= SRC=203.0.113.")
+                    .append(9 + i % 3)
+                    .append(" DST=198.51.100.2 LEN=60 PROTO=TCP SPT=5151")
+                    .append(i)
+                    .append(" DPT=")
+                    .append(i % 2 == 0 ? 22 : 23)
+                    .append(" SYN\n");
+        }
+        for (int i = 0; i < 5; i++) {
+            traffic.append("<134>Dec  2 10:00:00 proxy haproxy[1]: 10.0.1.")
+                    .append(2 + i % 2)
+                    .append(":33317 [02/Dec/2026:10:00:00.655] http-in static/srv1 10/0/30/69/109 ")
+                    .append(i == 4 ? 404 : 200)
+                    .append(" 2750 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"\n");
+        }
+        send(node, traffic.toString(), 12);
         if (System.getProperty("routerlog.screenshots") != null) {
             history();
         }
@@ -420,7 +441,9 @@ class WebPageTest {
         browser.findElement(By.linkText("all in the query log")).click();
         waitFor("#log-rows tr");
         for (WebElement tr : browser.findElements(By.cssSelector("#log-rows tr"))) {
-            assertThat(tr.findElements(By.tagName("td")).get(1).getText()).isEqualTo(client);
+            WebElement device = tr.findElements(By.tagName("td")).get(1).findElement(By.tagName("a"));
+            assertThat(device.getText()).isEqualTo(name);
+            assertThat(device.getAttribute("title")).isEqualTo(client);
         }
 
         // and from the device to a domain, which lists the devices asking for it
@@ -450,7 +473,7 @@ class WebPageTest {
         assertThat(rows).hasSize(expected.path("items").size()).isNotEmpty();
         for (WebElement tr : rows) {
             List<WebElement> td = tr.findElements(By.tagName("td"));
-            assertThat(td.get(1).getText()).isEqualTo("192.168.1.20");
+            assertThat(td.get(1).getText()).isEqualTo("laptop"); // 192.168.1.20, named by its DHCP lease
             assertThat(td.get(2).getText()).contains("doubleclick");
         }
 
@@ -554,7 +577,7 @@ class WebPageTest {
     }
 
     @Test
-    void tunnelsAndTrafficExplainWhatIsMissing() throws Exception {
+    void tunnelsTrafficAndTheDeviceSearch() throws Exception {
         open("#/tunnels");
         assertThat(waitFor("#main table").getText()).contains("t.example.com");
         String page = browser.findElement(By.id("main")).getText();
@@ -564,11 +587,32 @@ class WebPageTest {
         assertThat(sessions.path("items").get(0).path("active").asBoolean()).isTrue();
         screenshot("web-tunnels", 1280, false);
         open("#/traffic");
+        waitFor("#main table");
+        List<WebElement> tables = browser.findElements(By.cssSelector("#main table"));
+        assertThat(tables).hasSize(2);
+        JsonNode firewall = api("top/firewall?limit=20").path("items");
+        List<WebElement> rows = tables.get(0).findElements(By.cssSelector("tbody tr"));
+        assertThat(rows).hasSize(firewall.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<WebElement> td = rows.get(i).findElements(By.tagName("td"));
+            assertThat(td.get(0).getText())
+                    .isEqualTo(firewall.get(i).path("src").asText());
+            assertThat(number(td.get(5).getText()))
+                    .isEqualTo(firewall.get(i).path("packets").asLong());
+        }
+        JsonNode http = api("top/http?limit=20").path("items");
+        assertThat(tables.get(1).findElements(By.cssSelector("tbody tr"))).hasSize(http.size());
+        assertThat(http.get(0).path("requests").asLong()).isEqualTo(2);
+        screenshot("web-traffic", 1280, false);
+        // a node without those lines says where they come from
+        browser.get("http://" + USER + ":" + PASSWORD + "@127.0.0.1:" + authNode.httpPort() + "/#/traffic");
         waitFor("#main .panel");
         assertThat(browser.findElement(By.id("main")).getText())
                 .contains("No firewall log lines yet")
                 .contains("No HAProxy log lines yet");
         open("#/devices");
+        waitFor("#main tbody tr");
+        screenshot("web-devices", 1280, false);
         WebElement search = waitFor("#device-search");
         search.sendKeys("printer");
         new WebDriverWait(browser, WAIT)
