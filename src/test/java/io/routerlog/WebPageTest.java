@@ -151,6 +151,7 @@ class WebPageTest {
                 "--window-size=1280,900");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, java.util.logging.Level.ALL);
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         // the driver named explicitly: Selenium Manager never looks for (or downloads) one
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -185,6 +186,21 @@ class WebPageTest {
             }
             assertThat(URI.create(url).getHost()).as(url).isEqualTo("127.0.0.1");
         }
+    }
+
+    /** After each test: the page logged no error (a script error, a blocked load, a failed request). */
+    @AfterEach
+    void noErrorsInTheConsole() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+            // /api/v1/suspects comes with another change; until then the page takes its 404 for "no suspects"
+            boolean noSuspectsYet = e.getMessage().contains("/api/v1/suspects")
+                    && e.getMessage().contains("404");
+            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue() && !noSuspectsYet) {
+                errors.add(e.getMessage());
+            }
+        }
+        assertThat(errors).isEmpty();
     }
 
     /** The URLs of the requests the browser sent since the last call, from Chrome's performance log. */
