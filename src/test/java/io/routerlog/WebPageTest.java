@@ -577,6 +577,33 @@ class WebPageTest {
     }
 
     @Test
+    void aNodeWithoutQueriesSaysWhatToDo() throws Exception {
+        try (RouterLog fresh = RouterLog.start(RouterLogTest.settings())) {
+            String base = "http://127.0.0.1:" + fresh.httpPort() + "/";
+            browser.get(base);
+            WebElement help = waitFor("section.help");
+            assertThat(help.getText())
+                    .contains("No queries yet: point the router's log_ip here")
+                    .contains("uci set system.@system[0].log_ip='127.0.0.1'")
+                    .contains("logqueries");
+            assertThat(waitFor("#card-queries .value").getText()).isEqualTo("0");
+            assertThat(browser.findElement(By.id("main")).getText())
+                    .contains("No queries in the last 180 minutes")
+                    .contains("No replies counted yet")
+                    .contains("No DNSTT domains are watched");
+            browser.get(base + "#/devices");
+            assertThat(waitFor("#main .empty").getText()).startsWith("No devices yet");
+            browser.get(base + "#/queries");
+            assertThat(waitFor("#main .empty").getText()).startsWith("The query log is empty");
+            // the first query shows up on its own
+            StringBuilder s = new StringBuilder();
+            line(s, "dnsmasq[1]: 1 192.168.1.30/40000 query[A] first.example from 192.168.1.30");
+            send(fresh, s.toString(), 1);
+            assertThat(waitFor("#log-rows tr").getText()).contains("first.example");
+        }
+    }
+
+    @Test
     void theKeyboardAloneReachesADevice() {
         open("#/devices");
         waitFor("#main a.device");
