@@ -604,6 +604,29 @@ class WebPageTest {
     }
 
     @Test
+    void namesThatLookLikeMarkupStayText() throws Exception {
+        List<String> names = List.of("<b>bold</b>.evil.test", "\"><svg/onload=alert(1)>.evil.test");
+        StringBuilder s = new StringBuilder();
+        for (String name : names) {
+            line(s, "dnsmasq[1]: query[A] " + name + " from 192.168.1.23");
+        }
+        send(node, s.toString(), names.size());
+        open("#/queries?domain=evil.test");
+        waitFor("#log-rows tr");
+        List<String> shown = new ArrayList<>();
+        for (WebElement a : browser.findElements(By.cssSelector("#log-rows a.domain"))) {
+            shown.add(a.getText());
+        }
+        assertThat(shown).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(browser.findElements(By.cssSelector("#main b, #main svg"))).isEmpty();
+        // and on the name's own page
+        browser.findElement(By.linkText(names.get(1))).click();
+        assertThat(waitFor("#card-domain-devices .value").getText()).isEqualTo("1");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(names.get(1));
+        assertThat(browser.findElements(By.cssSelector("#main b, #main svg"))).isEmpty();
+    }
+
+    @Test
     void theKeyboardAloneReachesADevice() {
         open("#/devices");
         waitFor("#main a.device");
