@@ -43,10 +43,11 @@ import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON query API under {@value #PREFIX}: top domains and clients, one client, DNSTT sessions and a summary,
- * each the same whole-cluster answer on every node (aggregations run where the pairs live, see
- * {@link PairQueries}). Mounted by {@link HttpEndpoints}, behind its TLS and basic authentication; docs/API.md
- * describes every path, parameter and field.
+ * The JSON query API under {@value #PREFIX}: top domains and clients, one client, the query log, DNSTT sessions, a
+ * summary, queries per minute, the overview of the web page, firewall and HAProxy top talkers, each the same
+ * whole-cluster answer on every node (aggregations run where the pairs live, see {@link PairQueries}); only
+ * {@code /cluster} adds what the asked node knows of itself. Mounted by {@link HttpEndpoints}, behind its TLS and
+ * basic authentication; docs/API.md describes every path, parameter and field.
  */
 public final class ApiEndpoints implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ApiEndpoints.class);
