@@ -242,6 +242,7 @@ public final class RouterLog implements AutoCloseable {
                                 VersionInfo.version(),
                                 settings.detect(),
                                 System::currentTimeMillis)
+                        .withNode(counters, flusher.stats())
                         .start());
     }
 

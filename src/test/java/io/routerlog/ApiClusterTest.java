@@ -294,6 +294,98 @@ class ApiClusterTest {
         assertThat(domainItems(json("/api/v1/top/domains?router=elsewhere"))).isEmpty();
     }
 
+    /** The queries per minute of the last minutes, as {@code node} answers them. */
+    private static long activity(int node, String query) throws Exception {
+        HttpResponse<String> r = get(node, "/api/v1/activity?minutes=30" + query, true);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("stepSeconds").asInt()).isEqualTo(60);
+        assertThat(body.get("queries")).hasSize(30);
+        long start = Instant.parse(body.get("start").asText()).toEpochMilli();
+        assertThat(start % 60_000).isZero();
+        assertThat(System.currentTimeMillis() - start).isBetween(29 * 60_000L, 31 * 60_000L);
+        long sum = 0;
+        for (JsonNode n : body.get("queries")) {
+            sum += n.asLong();
+        }
+        return sum;
+    }
+
+    @Test
+    void activityPerMinuteAddsUpToTheGroundTruthOnEveryNode() throws Exception {
+        awaitAllCounted();
+        for (int i = 0; i < 3; i++) {
+            assertThat(activity(i, "")).as("node %d", i).isEqualTo(total(k -> true));
+            assertThat(activity(i, "&router=ap2")).isEqualTo(total(k -> k.get(0).equals("ap2")));
+            assertThat(activity(i, "&client=192.168.1.1&router=OpenWrt"))
+                    .isEqualTo(total(k -> k.get(0).equals("OpenWrt") && k.get(1).equals("192.168.1.1")));
+            // without a router: the address on every router that has it
+            assertThat(activity(i, "&client=192.168.1.1"))
+                    .isEqualTo(total(k -> k.get(1).equals("192.168.1.1")));
+            assertThat(activity(i, "&client=10.99.0.1")).isZero();
+        }
+        assertThat(get(0, "/api/v1/activity?minutes=1441", true).statusCode()).isEqualTo(400);
+        assertThat(get(0, "/api/v1/activity?minutes=0", true).body())
+                .isEqualTo("{\"error\":\"minutes must be a number from 1 to 1440: 0\"}");
+    }
+
+    @Test
+    void theOverviewIsTheSummaryAndTheTopListsInOne() throws Exception {
+        awaitAllCounted();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = get(i, "/api/v1/overview?limit=5", true);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode overview = JSON.readTree(r.body());
+            ObjectNode summary = (ObjectNode) overview.get("summary");
+            summary.remove("queryRate");
+            assertThat(summary).isEqualTo(json("/api/v1/summary"));
+            ObjectNode domains = JSON.createObjectNode();
+            domains.set("items", overview.get("domains"));
+            assertThat(domainItems(domains)).isEqualTo(topDomains(k -> true, 5));
+            assertThat(overview.get("clients"))
+                    .isEqualTo(json("/api/v1/top/clients?limit=5").get("items"));
+        }
+    }
+
+    @Test
+    void recentTunnelSessionsListEachSession() throws Exception {
+        awaitAllCounted();
+        JsonNode items = json("/api/v1/dnstt/sessions/recent").get("items");
+        assertThat(items).hasSize(1);
+        JsonNode s = items.get(0);
+        assertThat(s.get("domain").asText()).isEqualTo(TUNNEL);
+        assertThat(s.get("session").asText()).isEqualTo("0000000000000007");
+        assertThat(s.get("country").isNull()).isTrue();
+        assertThat(Instant.parse(s.get("lastSeen").asText()))
+                .isAfterOrEqualTo(Instant.parse(s.get("firstSeen").asText()));
+    }
+
+    @Test
+    void everyNodeListsTheMembersAndItsOwnHealth() throws Exception {
+        Set<String> addresses = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = get(i, "/api/v1/cluster", true);
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode body = JSON.readTree(r.body());
+            assertThat(body.get("members")).hasSize(3);
+            List<String> local = new ArrayList<>();
+            body.get("members").forEach(m -> {
+                addresses.add(m.get("address").asText());
+                if (m.get("local").asBoolean()) {
+                    local.add(m.get("address").asText());
+                }
+                assertThat(m.get("ingest").asBoolean()).isFalse();
+            });
+            assertThat(local).containsExactly(body.get("node").asText());
+            assertThat(body.get("node").asText())
+                    .isEqualTo(
+                            "127.0.0.1:" + nodes.get(i).store().memberAddress().getPort());
+            assertThat(body.get("lastFlush").isNull()).isFalse();
+            assertThat(body.get("drops").isObject()).isTrue();
+        }
+        assertThat(addresses).hasSize(3);
+    }
+
     @Test
     void topClientsAreTheGroundTruthWithTheirIdentities() throws Exception {
         awaitAllCounted();
@@ -327,6 +419,9 @@ class ApiClusterTest {
                                     ? null
                                     : item.get("hostname").asText())
                     .isEqualTo(id == null ? null : id.get(1));
+            // the flush that carried its queries, a moment ago
+            Instant last = Instant.parse(item.get("lastSeen").asText());
+            assertThat(Duration.between(last, Instant.now())).isBetween(Duration.ZERO, Duration.ofMinutes(5));
         }
         assertThat(json("/api/v1/top/clients?limit=2").get("items")).hasSize(2);
         JsonNode d0 = json("/api/v1/top/clients?domain=D0.Example.com.&limit=1000");

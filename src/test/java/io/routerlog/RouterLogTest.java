@@ -418,6 +418,13 @@ class RouterLogTest {
                 .isEqualTo(1.0);
         assertThat(m.value("routerlog_syslog_program_messages_total", "program", "haproxy"))
                 .isEqualTo(1.0);
+        // the same series, most first, from the query API
+        assertThat(Http.get(node.httpPort(), "/api/v1/top/firewall").body())
+                .isEqualTo("{\"items\":[{\"prefix\":\"drop wan in:\",\"src\":\"203.0.113.9\",\"dst\":"
+                        + "\"198.51.100.2\",\"proto\":\"TCP\",\"dport\":\"22\",\"packets\":2}]}");
+        assertThat(Http.get(node.httpPort(), "/api/v1/top/http?limit=1").body())
+                .isEqualTo("{\"items\":[{\"client\":\"10.0.1.2\",\"frontend\":\"http-in\",\"backend\":"
+                        + "\"static\",\"status\":\"200\",\"requests\":1}]}");
     }
 
     @Test

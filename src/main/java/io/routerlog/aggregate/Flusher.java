@@ -79,10 +79,12 @@ public final class Flusher implements AutoCloseable {
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
+        ActivityPart activity = new ActivityPart(store.activity().counters(), counterBound);
         this.pairs = new CounterMapPart<>(
                 store.pairs(),
                 (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
                     seen.saw(pair);
+                    activity.saw(pair, count);
                     if (suspects != null) {
                         suspects.query(pair, count);
                     }
@@ -91,6 +93,7 @@ public final class Flusher implements AutoCloseable {
                 true);
         parts.add(pairs);
         parts.add(seen);
+        parts.add(activity);
         parts.add(new ReplyOutcomePart(store.replies()));
         parts.add(new CounterMapPart<>(
                 store.outcomes(),

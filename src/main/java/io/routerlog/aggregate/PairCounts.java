@@ -72,7 +72,10 @@ final class PairCounts {
         drainTo(out, (k, c) -> {});
     }
 
-    /** Adds every non-zero count to {@code out}, zeroes it, and tells {@code seen} each pair that had one, and its count. */
+    /**
+     * Adds every non-zero count to {@code out}, zeroes it, and tells {@code seen} each pair that had one, with its
+     * count.
+     */
     void drainTo(Map<PairKey, Long> out, ObjLongConsumer<PairKey> seen) {
         for (int e = 0, n = keys.size(); e < n; e++) {
             long c = counts[e];

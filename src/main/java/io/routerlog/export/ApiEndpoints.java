@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.routerlog.aggregate.FlushStats;
 import io.routerlog.detect.DetectSettings;
 import io.routerlog.event.ReplyOutcome;
+import io.routerlog.stats.PipelineCounters;
+import io.routerlog.store.ActivityMap;
 import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
 import io.routerlog.store.DhcpIdentity;
+import io.routerlog.store.LabelValuesKey;
 import io.routerlog.store.LoggedQuery;
 import io.routerlog.store.PairFilter;
 import io.routerlog.store.PairQueries;
@@ -41,10 +45,11 @@ import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON query API under {@value #PREFIX}: top domains and clients, one client, DNSTT sessions and a summary,
- * each the same whole-cluster answer on every node (aggregations run where the pairs live, see
- * {@link PairQueries}). Mounted by {@link HttpEndpoints}, behind its TLS and basic authentication; docs/API.md
- * describes every path, parameter and field.
+ * The JSON query API under {@value #PREFIX}: top domains and clients, one client, the query log, DNSTT sessions, a
+ * summary, queries per minute, the overview of the web page, firewall and HAProxy top talkers, each the same
+ * whole-cluster answer on every node (aggregations run where the pairs live, see {@link PairQueries}); only
+ * {@code /cluster} adds what the asked node knows of itself. Mounted by {@link HttpEndpoints}, behind its TLS and
+ * basic authentication; docs/API.md describes every path, parameter and field.
  */
 public final class ApiEndpoints implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ApiEndpoints.class);
@@ -54,6 +59,7 @@ public final class ApiEndpoints implements AutoCloseable {
     static final int DEFAULT_CLIENT_DOMAINS = 100;
     static final int DEFAULT_QUERIES = 100;
     static final int DEFAULT_SUSPECTS = 100;
+    static final int DEFAULT_ACTIVITY_MINUTES = 180;
     /** How often this node samples the cluster's query total for the query rate. */
     static final long RATE_SAMPLE_MILLIS = 15_000;
 
@@ -66,6 +72,8 @@ public final class ApiEndpoints implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueryRate rate = new QueryRate();
     private final ScheduledExecutorService sampler;
+    private volatile @Nullable PipelineCounters counters;
+    private volatile @Nullable FlushStats flushes;
 
     /**
      * @param dnsttDomains the DNSTT domains ({@code --dnstt-domain}); listed with zeros until they have sessions
@@ -93,6 +101,13 @@ public final class ApiEndpoints implements AutoCloseable {
         });
     }
 
+    /** Also reports this node's drops and flushes ({@code /api/v1/cluster}). */
+    public ApiEndpoints withNode(PipelineCounters counters, FlushStats flushes) {
+        this.counters = counters;
+        this.flushes = flushes;
+        return this;
+    }
+
     /** Starts sampling the query total for the summary's query rate. */
     public ApiEndpoints start() {
         // runs until close(); sampleRate catches what a sample throws, so the future never fails
@@ -117,9 +132,15 @@ public final class ApiEndpoints implements AutoCloseable {
         config.routes.get(PREFIX + "/top/clients", this::topClients);
         config.routes.get(PREFIX + "/clients/{client}", this::client);
         config.routes.get(PREFIX + "/dnstt/sessions", this::tunnels);
+        config.routes.get(PREFIX + "/dnstt/sessions/recent", this::recentSessions);
         config.routes.get(PREFIX + "/queries", this::queries);
         config.routes.get(PREFIX + "/summary", this::summary);
         config.routes.get(PREFIX + "/suspects", this::suspects);
+        config.routes.get(PREFIX + "/activity", this::activity);
+        config.routes.get(PREFIX + "/overview", this::overview);
+        config.routes.get(PREFIX + "/cluster", this::cluster);
+        config.routes.get(PREFIX + "/top/firewall", this::topFirewall);
+        config.routes.get(PREFIX + "/top/http", this::topHttp);
     }
 
     /** True for the paths whose errors the API answers in JSON. */
@@ -181,21 +202,97 @@ public final class ApiEndpoints implements AutoCloseable {
         int limit = p.limit(DEFAULT_TOP);
         PairFilter filter = new PairFilter(p.router(), null, p.domain());
         List<PairQueries.ClientCount> top = store.queries().topClients(filter, limit);
+        answer(ctx, new ApiJson.Items<>(clients(top)));
+    }
+
+    /** The clients with their DHCP identities and when they were last seen. */
+    private List<ApiJson.Client> clients(List<PairQueries.ClientCount> top) {
         Set<ClientKey> keys = new HashSet<>();
         top.forEach(c -> keys.add(new ClientKey(c.router(), c.client())));
         Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
+        Map<ClientKey, ClientSeen> seen = store.seen().getAll(keys);
         List<ApiJson.Client> items = new ArrayList<>();
         for (PairQueries.ClientCount c : top) {
-            DhcpIdentity id = ids.get(new ClientKey(c.router(), c.client()));
+            ClientKey key = new ClientKey(c.router(), c.client());
+            DhcpIdentity id = ids.get(key);
+            ClientSeen s = seen.get(key);
             items.add(new ApiJson.Client(
                     c.client(),
                     c.router(),
                     c.queries(),
                     c.domains(),
                     id == null ? null : id.mac(),
-                    id == null ? null : id.hostname()));
+                    id == null ? null : id.hostname(),
+                    s == null ? null : ApiJson.time(s.lastMillis())));
+        }
+        return items;
+    }
+
+    /** Queries per minute over the last {@code minutes}, the current minute last; see {@link ActivityMap}. */
+    private void activity(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("minutes", "client", "router"));
+        int minutes = p.minutes(DEFAULT_ACTIVITY_MINUTES, ActivityMap.maxMinutes());
+        long from = Math.floorDiv(clock.getAsLong(), 60_000L) - minutes + 1;
+        long[] series = store.activity().series(p.router(), p.client(), from, minutes);
+        answer(ctx, new ApiJson.Activity(ApiJson.time(from * 60_000L), 60, series));
+    }
+
+    /** The firewall packet series with the most packets. */
+    private void topFirewall(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        List<ApiJson.FirewallTalker> items = new ArrayList<>();
+        for (Map.Entry<LabelValuesKey, Long> e : store.firewall().top(p.limit(DEFAULT_TOP))) {
+            LabelValuesKey k = e.getKey();
+            if (k.labelCount() == 5) {
+                items.add(new ApiJson.FirewallTalker(
+                        k.label(0), k.label(1), k.label(2), k.label(3), k.label(4), e.getValue()));
+            }
         }
         answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** The HAProxy request series with the most requests. */
+    private void topHttp(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        List<ApiJson.HttpTalker> items = new ArrayList<>();
+        for (Map.Entry<LabelValuesKey, Long> e : store.http().top(p.limit(DEFAULT_TOP))) {
+            LabelValuesKey k = e.getKey();
+            if (k.labelCount() == 4) {
+                items.add(new ApiJson.HttpTalker(k.label(0), k.label(1), k.label(2), k.label(3), e.getValue()));
+            }
+        }
+        answer(ctx, new ApiJson.Items<>(items));
+    }
+
+    /** The members, and this node's flushes and drops (as its /metrics has them). */
+    private void cluster(Context ctx) {
+        ApiParameters.parse(ctx.queryString(), Set.of());
+        List<ApiJson.Member> members = new ArrayList<>();
+        String self = "";
+        for (Store.MemberInfo m : store.members()) {
+            members.add(new ApiJson.Member(m.address(), m.local(), m.ingest()));
+            if (m.local()) {
+                self = m.address();
+            }
+        }
+        Map<String, Long> drops = new TreeMap<>();
+        PipelineCounters c = counters;
+        if (c != null) {
+            c.dropsByReason().forEach((reason, n) -> {
+                if (n > 0) {
+                    drops.put(reason.label(), n);
+                }
+            });
+        }
+        FlushStats f = flushes;
+        answer(
+                ctx,
+                new ApiJson.Cluster(
+                        members,
+                        self,
+                        f == null ? null : ApiJson.time(f.lastSuccessEpochMillis()),
+                        f == null ? 0 : f.failures(),
+                        drops));
     }
 
     private void client(Context ctx) {
@@ -291,7 +388,21 @@ public final class ApiEndpoints implements AutoCloseable {
 
     private void summary(Context ctx) {
         ApiParameters.parse(ctx.queryString(), Set.of());
-        PairQueries.Totals totals = store.queries().totals();
+        answer(ctx, summary(store.queries().totals()));
+    }
+
+    /** The summary, the top domains and the top clients from one pass over the pairs. */
+    private void overview(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        PairQueries.Overview o = store.queries().overview(p.limit(DEFAULT_TOP));
+        List<ApiJson.Domain> domains = new ArrayList<>();
+        for (PairQueries.DomainCount d : o.domains()) {
+            domains.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
+        }
+        answer(ctx, new ApiJson.Overview(summary(o.totals()), domains, clients(o.clients())));
+    }
+
+    private ApiJson.Summary summary(PairQueries.Totals totals) {
         rate.record(clock.getAsLong(), totals.queries());
         Map<String, Long> outcomes = new TreeMap<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
@@ -299,19 +410,36 @@ public final class ApiEndpoints implements AutoCloseable {
         }
         store.replies().forEachAll(outcomes::put);
         QueryRate.Rate r = rate.rate();
-        answer(
-                ctx,
-                new ApiJson.Summary(
-                        version,
-                        store.clusterSize(),
-                        totals.queries(),
-                        totals.pairs(),
-                        store.pairCapacity(),
-                        totals.clients(),
-                        outcomes,
-                        store.identities().size(),
-                        store.tunnels().sessionCount(),
-                        new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds())));
+        return new ApiJson.Summary(
+                version,
+                store.clusterSize(),
+                totals.queries(),
+                totals.pairs(),
+                store.pairCapacity(),
+                totals.clients(),
+                outcomes,
+                store.identities().size(),
+                store.tunnels().sessionCount(),
+                new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds()));
+    }
+
+    /** The sessions seen last, one item per session. */
+    private void recentSessions(Context ctx) {
+        ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        long cutoff = clock.getAsLong() - dnsttWindow.toMillis();
+        List<ApiJson.Session> items = new ArrayList<>();
+        for (TunnelStore.SessionInfo s : store.tunnels().recentSessions(p.limit(DEFAULT_QUERIES))) {
+            TunnelLabels l = s.labels();
+            items.add(new ApiJson.Session(
+                    s.key().domain(),
+                    String.format(java.util.Locale.ROOT, "%016x", s.key().clientId()),
+                    l.country().equals(TunnelLabels.NO_COUNTRY) ? null : l.country(),
+                    l.asn() == TunnelLabels.NO_ASN ? null : l.asn(),
+                    s.lastSeenMillis() >= cutoff,
+                    ApiJson.time(s.firstSeenMillis()),
+                    ApiJson.time(s.lastSeenMillis())));
+        }
+        answer(ctx, new ApiJson.Items<>(items));
     }
 
     /** What {@link TunnelCollector} exports with {@code scope=cluster}, one item per domain, country and AS. */
@@ -372,6 +500,12 @@ public final class ApiEndpoints implements AutoCloseable {
         m.put(PREFIX + "/top/clients", "clients with the most queries");
         m.put(PREFIX + "/queries", "the newest queries (the query log)");
         m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
+        m.put(PREFIX + "/dnstt/sessions/recent", "DNSTT sessions seen last");
+        m.put(PREFIX + "/overview", "summary, top domains and top clients at once");
+        m.put(PREFIX + "/activity", "queries per minute");
+        m.put(PREFIX + "/top/firewall", "firewall top talkers");
+        m.put(PREFIX + "/top/http", "HAProxy top talkers");
+        m.put(PREFIX + "/cluster", "members, and this node's flushes and drops");
         return m;
     }
 

@@ -32,7 +32,8 @@ final class ApiJson {
             long queries,
             int domains,
             @Nullable String mac,
-            @Nullable String hostname) {}
+            @Nullable String hostname,
+            @Nullable String lastSeen) {}
 
     record DomainQueries(String domain, long queries) {}
 
@@ -76,6 +77,39 @@ final class ApiJson {
             int dhcpIdentities,
             int dnsttSessions,
             QueryRate queryRate) {}
+
+    /** The summary, the top domains and the top clients in one answer (the web page's overview). */
+    record Overview(Summary summary, List<Domain> domains, List<Client> clients) {}
+
+    /** Queries per step from {@code start}, oldest first; the last step is the current, unfinished one. */
+    record Activity(@Nullable String start, int stepSeconds, long[] queries) {}
+
+    record FirewallTalker(String prefix, String src, String dst, String proto, String dport, long packets) {}
+
+    record HttpTalker(String client, String frontend, String backend, String status, long requests) {}
+
+    record Member(String address, boolean local, boolean ingest) {}
+
+    /**
+     * The cluster as the asked node sees it, and that node's own health.
+     *
+     * @param drops messages this node dropped since it started, per reason (those with any)
+     */
+    record Cluster(
+            List<Member> members,
+            String node,
+            @Nullable String lastFlush,
+            long flushFailures,
+            Map<String, Long> drops) {}
+
+    record Session(
+            String domain,
+            String session,
+            @Nullable String country,
+            @Nullable Long asn,
+            boolean active,
+            @Nullable String firstSeen,
+            @Nullable String lastSeen) {}
 
     record Tunnel(
             String domain,

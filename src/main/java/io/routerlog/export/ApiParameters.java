@@ -88,6 +88,22 @@ final class ApiParameters {
         return d;
     }
 
+    /** {@code minutes}: a number from 1 to {@code max}, or {@code orElse} when absent. */
+    int minutes(int orElse, int max) {
+        String v = raw("minutes");
+        if (v == null) {
+            return orElse;
+        }
+        if (v.isEmpty() || v.length() > 5 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new BadParameter("minutes must be a number from 1 to " + max + ": " + shown(v));
+        }
+        int n = Integer.parseInt(v);
+        if (n < 1 || n > max) {
+            throw new BadParameter("minutes must be a number from 1 to " + max + ": " + shown(v));
+        }
+        return n;
+    }
+
     /** {@code client}: a client address as the metrics show it (anonymised where that is on), or null. */
     @Nullable
     String client() {

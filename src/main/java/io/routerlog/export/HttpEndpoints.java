@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * routerlog's HTTP side: {@code /metrics} (Prometheus text or OpenMetrics, gzip when accepted, streamed as it is
  * made), {@code /healthz} (200 once the listeners are up and the store runs, 503 otherwise), the client tables,
- * the JSON query API ({@link ApiEndpoints}, under {@code /api/v1}) and an index at {@code /}; optionally over HTTPS and behind basic authentication (everything but {@code /healthz}).
+ * the JSON query API ({@link ApiEndpoints}, under {@code /api/v1}) and, with it, the web page at {@code /}
+ * ({@link WebPage}; an index of the paths without it); optionally over HTTPS and behind basic authentication (everything but {@code /healthz}).
  *
  * <p>Served by Javalin on Jetty, on threads of its own ({@code routerlog-http}), so a scrape never runs on a
  * receive thread. Jetty reads requests without holding a thread, and the {@link Limits} bound what a client that
@@ -199,9 +200,14 @@ public final class HttpEndpoints implements AutoCloseable {
                     });
                     config.jetty.addConnector((server, http) -> connector(server, http, address, tls, limits));
                     config.routes.before(this::authorize);
-                    config.routes.get(
-                            "/",
-                            ctx -> ctx.contentType("text/html; charset=utf-8").result(index()));
+                    if (api != null) {
+                        new WebPage(links()).mount(config);
+                    } else {
+                        config.routes.get(
+                                "/",
+                                ctx -> ctx.contentType("text/html; charset=utf-8")
+                                        .result(index()));
+                    }
                     config.routes.get("/healthz", ctx -> {
                         boolean ok = healthy.getAsBoolean();
                         ctx.status(ok ? 200 : 503).contentType(TEXT).result(ok ? "ok\n" : "not ready\n");
@@ -319,6 +325,18 @@ public final class HttpEndpoints implements AutoCloseable {
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(TEXT).result("internal error\n");
             }
         }
+    }
+
+    /** Every path for machines, with what it serves. */
+    private Map<String, String> links() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("/metrics", "Prometheus metrics (this node's share; ?scope=cluster for the whole cluster)");
+        m.put("/healthz", "health check");
+        tables.keySet().forEach(path -> m.put(path, "clients, with DHCP identities"));
+        if (api != null) {
+            m.putAll(ApiEndpoints.paths());
+        }
+        return m;
     }
 
     private String index() {

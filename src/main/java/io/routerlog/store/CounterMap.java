@@ -10,6 +10,7 @@ import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -113,6 +114,14 @@ public final class CounterMap<K> {
     /** Every entry of the whole cluster with its total, packed (the cluster-wide view). */
     public PackedCounters packAll() {
         return map.aggregate(new PackingAggregator<>());
+    }
+
+    /**
+     * The {@code limit} counters of the whole cluster with the highest totals, highest first (one aggregation, where
+     * the entries live).
+     */
+    public List<Map.Entry<K, Long>> top(int limit) {
+        return map.aggregate(new TopCounters<>(limit));
     }
 
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */

@@ -98,6 +98,14 @@ public final class PairQueries {
         return top;
     }
 
+    /** The totals with the top domains and clients, as {@link #totals}, {@link #topDomains} and {@link #topClients}. */
+    public record Overview(Totals totals, List<DomainCount> domains, List<ClientCount> clients) {}
+
+    /** The totals and the {@code limit} top domains and clients of the whole map, in one pass over it. */
+    public Overview overview(int limit) {
+        return pairs.aggregate(new PairOverview(limit));
+    }
+
     public Totals totals() {
         return pairs.aggregate(new PairTotals());
     }

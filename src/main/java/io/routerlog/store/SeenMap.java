@@ -43,6 +43,11 @@ public final class SeenMap {
         return map.get(new ClientKey(router, client));
     }
 
+    /** The sightings of those of {@code clients} that have one. */
+    public Map<ClientKey, ClientSeen> getAll(java.util.Set<ClientKey> clients) {
+        return clients.isEmpty() ? Map.of() : map.getAll(clients);
+    }
+
     public int size() {
         return map.size();
     }

@@ -53,6 +53,8 @@ import org.jspecify.annotations.Nullable;
  *       (a client has at least one), same retention;</li>
  *   <li>{@value #FIREWALL}, {@value #HTTP}, {@value #LONG_NAMES}: firewall packets, HTTP requests and queries for
  *       over-long names per label set, each bounded by {@code maxLogSeries}, same retention;</li>
+ *   <li>{@value #ACTIVITY}: queries per minute per (router, client) and per router, for the web page's charts,
+ *       bounded like the pairs and kept for the retention, at most a day ({@link ActivityMap});</li>
  *   <li>{@value #QUERY_LOG}: the query log, chunks of recent queries per writing member ({@link QueryLog}).</li>
  * </ul>
  *
@@ -76,6 +78,7 @@ public final class Store implements AutoCloseable {
     public static final String QUERY_LOG = "routerlog.dns.querylog";
     public static final String SEEN = "routerlog.dns.clients_seen";
     public static final String SUSPECTS = "routerlog.dns.suspects";
+    public static final String ACTIVITY = "routerlog.dns.activity";
 
     private final HazelcastInstance hz;
     private final CounterMap<PairKey> pairs;
@@ -90,6 +93,7 @@ public final class Store implements AutoCloseable {
     private final PairQueries queries;
     private final SeenMap seen;
     private final SuspectMap suspects;
+    private final ActivityMap activity;
     private final int pairCapacity;
     private final LongAdder unexpectedMembers;
 
@@ -112,6 +116,7 @@ public final class Store implements AutoCloseable {
         this.queries = new PairQueries(hz.getMap(PAIRS), hz.getMap(OUTCOMES));
         this.seen = new SeenMap(hz, SEEN);
         this.suspects = new SuspectMap(hz, SUSPECTS);
+        this.activity = new ActivityMap(hz, ACTIVITY);
         this.queryLog = new QueryLog(
                 hz.getMap(QUERY_LOG),
                 writerName(memberAddress(hz)),
@@ -401,6 +406,10 @@ public final class Store implements AutoCloseable {
                 boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups), MergePolicies.CountersByMember.class));
         c.addMapConfig(
                 merged(boundedMap(SEEN, s.maxPairs(), retentionSeconds, backups), MergePolicies.WidestSeen.class));
+        int activitySeconds = (int) Math.max(1, ActivityMap.ttl(s.retention()).toSeconds());
+        c.addMapConfig(merged(
+                boundedCounters(ACTIVITY, s.maxPairs(), activitySeconds, backups),
+                MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(
                 boundedCounters(OUTCOMES, s.maxPairs(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
@@ -503,6 +512,28 @@ public final class Store implements AutoCloseable {
 
     public SeenMap seen() {
         return seen;
+    }
+
+    /** Queries per minute, per client and per router. */
+    public ActivityMap activity() {
+        return activity;
+    }
+
+    /** A member of the cluster as this node sees it. */
+    public record MemberInfo(String address, boolean local, boolean ingest) {}
+
+    /** The cluster's members, in Hazelcast's order (the oldest first). */
+    public List<MemberInfo> members() {
+        List<MemberInfo> all = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            String host = m.getAddress().getHost();
+            all.add(new MemberInfo(
+                    (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
+                            + m.getAddress().getPort(),
+                    m.localMember(),
+                    INGEST.equals(m.getAttribute(ROLE))));
+        }
+        return all;
     }
 
     public CounterMap<String> replies() {

@@ -43,6 +43,11 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int SUSPECT_STATS = 51;
     static final int MERGE_SUSPECT_STATS = 52;
     static final int SUSPECT_SEARCH = 53;
+    // 60-69: the web page's series
+    static final int ACTIVITY_SERIES = 60;
+    static final int TOP_COUNTERS = 61;
+    static final int RECENT_SESSIONS = 62;
+    static final int PAIR_OVERVIEW = 63;
 
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
@@ -79,6 +84,10 @@ public final class StoreSerialization implements DataSerializableFactory {
             case SUSPECT_STATS -> new SuspectStats();
             case MERGE_SUSPECT_STATS -> new MergeSuspectStats();
             case SUSPECT_SEARCH -> new SuspectSearch();
+            case ACTIVITY_SERIES -> new ActivitySeries();
+            case TOP_COUNTERS -> new TopCounters<>();
+            case RECENT_SESSIONS -> new RecentSessions();
+            case PAIR_OVERVIEW -> new PairOverview();
             default -> null;
         };
     }

@@ -143,6 +143,14 @@ public final class TunnelStore {
         return sessions.size();
     }
 
+    /** One stored session: its key, the labels of its latest query, when it was first and last seen. */
+    public record SessionInfo(TunnelSessionKey key, TunnelLabels labels, long firstSeenMillis, long lastSeenMillis) {}
+
+    /** The {@code limit} sessions seen last in the whole cluster, newest first (one aggregation). */
+    public List<SessionInfo> recentSessions(int limit) {
+        return sessions.aggregate(new RecentSessions(limit));
+    }
+
     public @Nullable TunnelSession session(TunnelSessionKey key) {
         return sessions.get(key);
     }

@@ -91,6 +91,30 @@ class FlusherTest {
     }
 
     @Test
+    void queriesPerMinuteAreFiledUnderTheMinuteOfTheirFlush() {
+        // a clock of its own, far from the other tests' minutes
+        long minute = 1_000;
+        java.util.concurrent.atomic.AtomicLong now =
+                new java.util.concurrent.atomic.AtomicLong(minute * 60_000 + 5_000);
+        Flusher flusher = new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096, now::get);
+        LocalAggregator a = flusher.newAggregator();
+        for (int i = 0; i < 3; i++) {
+            a.query(query("10.7.0.1", "minute" + i + ".test", "A"));
+        }
+        a.query(query("10.7.0.2", "minute0.test", "AAAA"));
+        flusher.flushNow();
+        now.set((minute + 2) * 60_000 + 59_000);
+        a.query(query("10.7.0.1", "minute0.test", "A"));
+        a.query(query("10.7.0.1", "minute0.test", "A"));
+        flusher.close();
+        assertThat(store.activity().series("", "10.7.0.1", minute - 1, 5)).containsExactly(0, 3, 0, 2, 0);
+        assertThat(store.activity().series(null, "10.7.0.2", minute - 1, 5)).containsExactly(0, 1, 0, 0, 0);
+        // the router's total: every client of it
+        assertThat(store.activity().series("", null, minute, 3)).containsExactly(4, 0, 2);
+        assertThat(store.activity().series("elsewhere", null, minute, 3)).containsExactly(0, 0, 0);
+    }
+
+    @Test
     void dhcpChangesAreAppliedInTheOrderTheyWereSeen() {
         Flusher flusher =
                 new Flusher(store, new PipelineCounters(), Duration.ofHours(1), 4096, System::currentTimeMillis);

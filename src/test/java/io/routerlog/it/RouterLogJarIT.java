@@ -343,7 +343,21 @@ class RouterLogJarIT {
     void healthzAndIndex() throws Exception {
         try (RouterLogProcess r = RouterLogProcess.start()) {
             assertThat(Http.get(r.httpPort, "/healthz").body()).isEqualTo("ok\n");
-            assertThat(Http.get(r.httpPort, "/").body()).contains("/metrics");
+            String page = Http.get(r.httpPort, "/").body();
+            assertThat(page).contains("/metrics");
+            // the web page's assets come out of the shaded jar, under the names the page gives them
+            java.util.regex.Matcher assets = java.util.regex.Pattern.compile("/web/[A-Za-z.-]+\\?v=[0-9a-f]+")
+                    .matcher(page);
+            int found = 0;
+            while (assets.find()) {
+                var asset = Http.get(r.httpPort, assets.group());
+                assertThat(asset.statusCode()).as(assets.group()).isEqualTo(200);
+                assertThat(asset.body()).as(assets.group()).isNotEmpty();
+                found++;
+            }
+            assertThat(found)
+                    .as("app.js, app.css, uPlot.js, uPlot.css and uPlot's licence")
+                    .isEqualTo(5);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
