@@ -15,12 +15,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tunnel suspects for alerting: how many domains are suspects now, and the score of each, for at most {@value
  * #MAX_DOMAINS} domains (the highest scores), so a flood of suspects cannot flood Prometheus. Like the other
- * families, a node shows the domains whose entries it owns unless the scrape asks for the whole cluster.
+ * families, a node shows the domains whose entries it owns unless the scrape asks for the whole cluster. One search
+ * serves the scrapes of {@value #REUSE_MILLIS} ms.
  */
 public final class SuspectCollector implements MultiCollector {
     static final String SUSPECTS = "routerlog_dns_suspects";
     static final String SCORE = "routerlog_dns_suspect_score";
     static final int MAX_DOMAINS = 20;
+
+    /**
+     * A search reads every entry of the map, so its answer serves the scrapes of the next {@value #REUSE_MILLIS} ms:
+     * a suspect's score moves with the buckets of the window, far slower than that.
+     */
+    static final long REUSE_MILLIS = 30_000;
+
+    private record Found(long atMillis, List<Suspect> suspects) {}
+
+    private volatile @Nullable Found lastOwned;
+    private volatile @Nullable Found lastCluster;
 
     private final SuspectMap suspects;
     private final DetectSettings settings;
@@ -39,12 +51,24 @@ public final class SuspectCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect(@Nullable PrometheusScrapeRequest request) {
-        long from = settings.firstBucket(clock.getAsLong());
+        boolean cluster = Scope.of(request) == Scope.CLUSTER;
+        long now = clock.getAsLong();
+        Found last = cluster ? lastCluster : lastOwned;
         List<Suspect> found;
         try {
-            found = Scope.of(request) == Scope.CLUSTER
-                    ? suspects.search(from, settings.threshold())
-                    : suspects.searchOwned(from, settings.threshold());
+            if (last != null && now - last.atMillis() < REUSE_MILLIS && now >= last.atMillis()) {
+                found = last.suspects();
+            } else {
+                long from = settings.firstBucket(now);
+                found = cluster
+                        ? suspects.search(from, settings.threshold())
+                        : suspects.searchOwned(from, settings.threshold());
+                if (cluster) {
+                    lastCluster = new Found(now, found);
+                } else {
+                    lastOwned = new Found(now, found);
+                }
+            }
         } catch (RuntimeException e) {
             // the store cannot answer: the scrape shows everything else
             return new MetricSnapshots(Families.gauge(SUSPECTS, help(), Double.NaN));

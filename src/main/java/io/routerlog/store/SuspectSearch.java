@@ -95,6 +95,9 @@ final class SuspectSearch
         List<Suspect> out = new ArrayList<>();
         domains.forEach((domain, g) -> {
             DomainActivity a = g.activity();
+            if (a.distinct() < TunnelScore.MIN_DISTINCT) {
+                return; // too few names to be one, whatever the score
+            }
             TunnelScore.Verdict v = TunnelScore.of(a);
             if (TunnelScore.suspect(a, v, minScore)) {
                 SuspectStats s = g.stats;
@@ -139,7 +142,7 @@ final class SuspectSearch
         List<Map.Entry<String, Group>> passing = new ArrayList<>();
         for (Map.Entry<String, Group> e : domains.entrySet()) {
             DomainActivity a = e.getValue().activity();
-            if (TunnelScore.suspect(a, TunnelScore.of(a), minScore)) {
+            if (a.distinct() >= TunnelScore.MIN_DISTINCT && TunnelScore.suspect(a, TunnelScore.of(a), minScore)) {
                 passing.add(e);
             }
         }
