@@ -54,6 +54,7 @@ public final class Flusher implements AutoCloseable {
     // touched only on the flush thread
     private final CounterMapPart<PairKey> pairs;
     private final ClientSeenPart seen;
+    private final ActivityPart activity;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
@@ -75,7 +76,7 @@ public final class Flusher implements AutoCloseable {
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
-        ActivityPart activity = new ActivityPart(store.activity().counters(), counterBound);
+        this.activity = new ActivityPart(store.activity().counters(), counterBound);
         this.pairs = new CounterMapPart<>(
                 store.pairs(),
                 (b, pending) -> b.pairs.drainTo(pending, (pair, queries) -> {
@@ -149,6 +150,7 @@ public final class Flusher implements AutoCloseable {
     /** Flushes now and waits until the store has taken everything counted before this call. */
     public void flushNow() {
         seen.writeAllNext();
+        activity.writeAllNext();
         try {
             thread.submit(this::flushSafely).get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
