@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * The stream of queries per minute: the pairs part reports each pair's queries as it drains a batch ({@link #saw});
- * a write files what was collected since the last one under the minute of that flush, per client and per router
- * ({@link ActivityMap}), and adds it. What the store did not confirm stays pending under its minute, so a retried
- * write counts nothing twice and nothing in another minute.
+ * each flush files what was collected since the last one under the minute of that flush, per client and per router
+ * ({@link ActivityMap}), and every {@value #WRITE_EVERY_MILLIS} ms (and on a flush someone waits for) the pending
+ * counts are added to the store. What the store did not confirm stays pending under its minute, so a retried write
+ * counts nothing twice and nothing in another minute. Between writes the counts of a minute merge into one entry per
+ * client, so the flushes the receive path waits for stay as short as they were.
  */
 final class ActivityPart implements FlushPart {
     private static final long MINUTE_MILLIS = 60_000;
@@ -23,6 +25,13 @@ final class ActivityPart implements FlushPart {
     private final Map<ClientKey, long[]> collected = new HashMap<>();
 
     private final Map<LabelValuesKey, Long> pending = new HashMap<>();
+
+    /** Like the sightings, written every so often: a chart needs no flush-exact minute, the receive path its flushes. */
+    static final long WRITE_EVERY_MILLIS = ClientSeenPart.WRITE_EVERY_MILLIS;
+
+    private long lastWriteMillis = Long.MIN_VALUE;
+    /** Set before a flush asked for from outside (the last one, a test's): write whatever is pending. */
+    private volatile boolean writeAll;
 
     ActivityPart(CounterMap<LabelValuesKey> map, int bound) {
         this.map = map;
@@ -47,7 +56,17 @@ final class ActivityPart implements FlushPart {
             pending.merge(ActivityMap.key(c.router(), ActivityMap.ALL_CLIENTS, minute), n[0], Long::sum);
         });
         collected.clear();
+        if (!writeAll && lastWriteMillis != Long.MIN_VALUE && nowMillis - lastWriteMillis < WRITE_EVERY_MILLIS) {
+            return;
+        }
+        writeAll = false;
         map.add(pending, timeoutMillis);
+        lastWriteMillis = nowMillis;
+    }
+
+    /** The next write writes everything pending (a flush someone waits for). */
+    void writeAllNext() {
+        writeAll = true;
     }
 
     @Override

@@ -58,6 +58,8 @@ public final class Flusher implements AutoCloseable {
     private final ClientSeenPart seen;
     /** Set before start() by {@link #withDetection}. */
     private @Nullable SuspectPart suspects;
+
+    private final ActivityPart activity;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
@@ -79,7 +81,7 @@ public final class Flusher implements AutoCloseable {
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
-        ActivityPart activity = new ActivityPart(store.activity().counters(), counterBound);
+        this.activity = new ActivityPart(store.activity().counters(), counterBound);
         this.pairs = new CounterMapPart<>(
                 store.pairs(),
                 (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
@@ -173,6 +175,7 @@ public final class Flusher implements AutoCloseable {
     /** Flushes now and waits until the store has taken everything counted before this call. */
     public void flushNow() {
         seen.writeAllNext();
+        activity.writeAllNext();
         try {
             thread.submit(this::flushSafely).get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
