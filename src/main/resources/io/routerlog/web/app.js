@@ -110,8 +110,13 @@
 
   function nameOf(client, router) { return names.get(router + "\u0000" + client) || client; }
 
+  // a name longer than this is shown with its middle cut out (the end, its registrable domain, stays)
+  const LONG_NAME = 56;
+
   function domainLink(domain) {
-    return h("a", { href: href(["domains", domain]), class: "domain" }, domain);
+    const cut = domain.length > LONG_NAME;
+    const shown = cut ? domain.slice(0, 20) + "\u2026" + domain.slice(domain.length - (LONG_NAME - 21)) : domain;
+    return h("a", { href: href(["domains", domain]), class: "domain", title: cut ? domain : null }, shown);
   }
 
   function deviceName(c) { return c.hostname || c.client; }
@@ -332,7 +337,7 @@
       api("top/domains", { limit: 10, outcome: "blocked" }),
       api("top/domains", { limit: 10, outcome: "nxdomain" }),
       api("dnstt/sessions"),
-      optional("suspects", null, { items: [] }),
+      api("suspects"),
       api("cluster"),
     ]);
     const summary = top.summary;
@@ -346,7 +351,12 @@
       card("blocked", num(summary.outcomes.blocked || 0), "blocked replies"),
       card("members", num(summary.members), summary.members === 1 ? "node" : "nodes in the cluster"));
     const chartBox = h("div", { class: "chart", id: "activity-chart" });
+    // a suspect comes first, across the page; without one the panel says so in its place
+    const flagged = suspects.items.length > 0;
+    const suspectsPanel = h("section", { class: flagged ? "panel wide flagged" : "panel", id: "suspects" },
+      h("h2", null, "Tunnel suspects"), suspectsTable(suspects.items));
     const grid = h("div", { class: "grid" },
+      flagged ? suspectsPanel : null,
       h("section", { class: "panel wide" }, h("h2", null, "Queries per minute ", h("small", null, "last 3 hours")), chartBox),
       panel("Outcomes", outcomeSplit(summary.outcomes)),
       panel("Top domains", topDomainsTable(domains.items, "No queries yet.")),
@@ -354,7 +364,7 @@
       panel("Top blocked", topDomainsTable(blocked.items, "Nothing blocked. Blocked replies come from dnsmasq's block " +
         "lists (address=/name/0.0.0.0, adblock).")),
       panel("Top NXDOMAIN", topDomainsTable(nx.items, "No name that does not exist was asked for.")),
-      panel("Tunnel suspects", suspectsTable(suspects.items)),
+      flagged ? null : suspectsPanel,
       panel("DNSTT tunnels", tunnelsSummary(tunnelsAnswer.items)),
       panel("Cluster", clusterInfo(cluster)));
     if (!show(g, "Overview", summary.queries === 0 ? setupHelp() : null, cards, grid)) return;
@@ -652,7 +662,7 @@
     const [answer, recent, suspects] = await Promise.all([
       api("dnstt/sessions"),
       optional("dnstt/sessions/recent", { limit: 100 }, { items: [] }),
-      optional("suspects", null, { items: [] }),
+      api("suspects"),
     ]);
     const items = answer.items;
     const sessions = recent.items;
