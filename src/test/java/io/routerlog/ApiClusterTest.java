@@ -356,6 +356,11 @@ class ApiClusterTest {
         assertThat(s.get("domain").asText()).isEqualTo(TUNNEL);
         assertThat(s.get("session").asText()).isEqualTo("0000000000000007");
         assertThat(s.get("country").isNull()).isTrue();
+        // the one session carries all of its domain's queries and bytes
+        JsonNode domain = json("/api/v1/dnstt/sessions").get("items").get(0);
+        assertThat(domain.get("queries").asLong()).isPositive();
+        assertThat(s.get("queries").asLong()).isEqualTo(domain.get("queries").asLong());
+        assertThat(s.get("bytesIn").asLong()).isEqualTo(domain.get("bytesIn").asLong());
         assertThat(Instant.parse(s.get("lastSeen").asText()))
                 .isAfterOrEqualTo(Instant.parse(s.get("firstSeen").asText()));
     }

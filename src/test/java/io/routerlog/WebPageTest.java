@@ -694,6 +694,21 @@ class WebPageTest {
         JsonNode sessions = api("dnstt/sessions/recent");
         assertThat(sessions.path("items")).hasSize(2);
         assertThat(sessions.path("items").get(0).path("active").asBoolean()).isTrue();
+        // each session sent one poll: its own count, and together the domain's bytes
+        long bytes = 0;
+        for (JsonNode s : sessions.path("items")) {
+            assertThat(s.path("queries").asLong()).isEqualTo(1);
+            bytes += s.path("bytesIn").asLong();
+        }
+        assertThat(bytes)
+                .isEqualTo(api("dnstt/sessions")
+                        .path("items")
+                        .get(0)
+                        .path("bytesIn")
+                        .asLong());
+        assertThat(browser.findElements(By.cssSelector("#main table")).get(1).getText())
+                .contains("Queries")
+                .contains("Bytes in");
         screenshot("web-tunnels", 1280, false);
         open("#/traffic");
         waitFor("#main table");

@@ -17,7 +17,8 @@ final class TunnelCounts {
     interface Visitor {
         void sender(int domainIndex, String sender, long queries, long bytes, long invalid, long bytesOut);
 
-        void session(int domainIndex, long clientId, String sender);
+        /** A session seen since the last drain, the sender of its latest query, its queries and their bytes. */
+        void session(int domainIndex, long clientId, String sender, long queries, long bytes);
     }
 
     private final int capacity;
@@ -34,6 +35,8 @@ final class TunnelCounts {
     private long[] sessionIds;
     private int[] sessionDomains;
     private int[] sessionSenders;
+    private long[] sessionQueries;
+    private long[] sessionBytes;
     private int sessions;
 
     TunnelCounts(int capacity) {
@@ -49,6 +52,8 @@ final class TunnelCounts {
         this.sessionIds = new long[initial];
         this.sessionDomains = new int[initial];
         this.sessionSenders = new int[initial];
+        this.sessionQueries = new long[initial];
+        this.sessionBytes = new long[initial];
     }
 
     /** Counts one query; false when something new did not fit (the rest is still counted). */
@@ -63,7 +68,7 @@ final class TunnelCounts {
         }
         queries[e]++;
         bytes[e] += q.wireBytes();
-        return session(q.clientId(), q.domainIndex(), e);
+        return session(q.clientId(), q.domainIndex(), e, q.wireBytes());
     }
 
     /** Counts the bytes of one response sent to {@code q.sender()}; false when a new sender did not fit. */
@@ -100,7 +105,7 @@ final class TunnelCounts {
         return e;
     }
 
-    private boolean session(long id, int domain, int sender) {
+    private boolean session(long id, int domain, int sender, long wireBytes) {
         int mask = slots.length - 1;
         for (int i = slot(id, domain, mask); ; i = (i + 1) & mask) {
             int s = slots[i] - 1;
@@ -113,6 +118,8 @@ final class TunnelCounts {
                 sessionIds[s] = id;
                 sessionDomains[s] = domain;
                 sessionSenders[s] = sender;
+                sessionQueries[s] = 1;
+                sessionBytes[s] = wireBytes;
                 if (sessions == sessionIds.length && sessions < capacity) {
                     grow();
                 }
@@ -120,6 +127,8 @@ final class TunnelCounts {
             }
             if (sessionIds[s] == id && sessionDomains[s] == domain) {
                 sessionSenders[s] = sender;
+                sessionQueries[s]++;
+                sessionBytes[s] += wireBytes;
                 return true;
             }
         }
@@ -134,6 +143,8 @@ final class TunnelCounts {
         sessionIds = Arrays.copyOf(sessionIds, len);
         sessionDomains = Arrays.copyOf(sessionDomains, len);
         sessionSenders = Arrays.copyOf(sessionSenders, len);
+        sessionQueries = Arrays.copyOf(sessionQueries, len);
+        sessionBytes = Arrays.copyOf(sessionBytes, len);
         slots = new int[Integer.highestOneBit(len * 2 - 1) << 1];
         int mask = slots.length - 1;
         for (int s = 0; s < sessions; s++) {
@@ -157,7 +168,12 @@ final class TunnelCounts {
             }
         }
         for (int s = 0; s < sessions; s++) {
-            visitor.session(sessionDomains[s], sessionIds[s], senderName(sessionSenders[s]));
+            visitor.session(
+                    sessionDomains[s],
+                    sessionIds[s],
+                    senderName(sessionSenders[s]),
+                    sessionQueries[s],
+                    sessionBytes[s]);
         }
         if (sessions > 0) {
             Arrays.fill(slots, 0);

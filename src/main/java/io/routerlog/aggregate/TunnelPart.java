@@ -1,6 +1,7 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.geoip.GeoIp;
+import io.routerlog.store.LabelValuesKey;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
 import io.routerlog.store.TunnelSessionCounts;
@@ -26,6 +27,8 @@ final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
     private final int bound;
     private final Map<TunnelCounterKey, Long> pendingCounters = new HashMap<>();
     private final Map<TunnelSessionKey, TunnelLabels> pendingSessions = new HashMap<>();
+    /** Queries and bytes per session, for the sessions' own counters. */
+    private final Map<LabelValuesKey, Long> pendingSessionCounts = new HashMap<>();
 
     /**
      * @param domains the tunnel domains in the order the parser numbers them
@@ -54,8 +57,11 @@ final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
     }
 
     @Override
-    public void session(int domainIndex, long clientId, String sender) {
-        pendingSessions.put(new TunnelSessionKey(domains.get(domainIndex), clientId), labels(domainIndex, sender));
+    public void session(int domainIndex, long clientId, String sender, long queries, long bytes) {
+        TunnelSessionKey key = new TunnelSessionKey(domains.get(domainIndex), clientId);
+        pendingSessions.put(key, labels(domainIndex, sender));
+        pendingSessionCounts.merge(TunnelStore.sessionCounter(TunnelStore.SESSION_QUERIES, key), queries, Long::sum);
+        pendingSessionCounts.merge(TunnelStore.sessionCounter(TunnelStore.SESSION_BYTES_IN, key), bytes, Long::sum);
     }
 
     private TunnelLabels labels(int domainIndex, String sender) {
@@ -76,6 +82,10 @@ final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
             giveUp.gaveUp(store.counters().name(), pendingCounters.size(), 0);
             pendingCounters.clear();
         }
+        if (pendingSessionCounts.size() > 2 * bound) {
+            giveUp.gaveUp(store.sessionCounters().name(), pendingSessionCounts.size(), 0);
+            pendingSessionCounts.clear();
+        }
         if (pendingSessions.size() > bound) {
             giveUp.gaveUp(store.sessionsName(), pendingSessions.size(), 0);
             pendingSessions.clear();
@@ -84,6 +94,7 @@ final class TunnelPart implements FlushPart, TunnelCounts.Visitor {
 
     @Override
     public void write(long nowMillis, long timeoutMillis) {
+        store.sessionCounters().add(pendingSessionCounts, timeoutMillis);
         if (!pendingSessions.isEmpty()) {
             store.touch(pendingSessions, nowMillis, timeoutMillis);
             pendingSessions.clear();

@@ -24,6 +24,7 @@ import io.routerlog.store.Suspect;
 import io.routerlog.store.TunnelCounterKey;
 import io.routerlog.store.TunnelLabels;
 import io.routerlog.store.TunnelSessionCounts;
+import io.routerlog.store.TunnelSessionKey;
 import io.routerlog.store.TunnelStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -428,14 +429,21 @@ public final class ApiEndpoints implements AutoCloseable {
         ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
         long cutoff = clock.getAsLong() - dnsttWindow.toMillis();
         List<ApiJson.Session> items = new ArrayList<>();
-        for (TunnelStore.SessionInfo s : store.tunnels().recentSessions(p.limit(DEFAULT_QUERIES))) {
+        List<TunnelStore.SessionInfo> recent = store.tunnels().recentSessions(p.limit(DEFAULT_QUERIES));
+        List<TunnelSessionKey> keys = new ArrayList<>();
+        recent.forEach(s -> keys.add(s.key()));
+        Map<TunnelSessionKey, long[]> totals = store.tunnels().sessionTotals(keys);
+        for (TunnelStore.SessionInfo s : recent) {
             TunnelLabels l = s.labels();
+            long[] t = totals.getOrDefault(s.key(), new long[2]);
             items.add(new ApiJson.Session(
                     s.key().domain(),
                     String.format(java.util.Locale.ROOT, "%016x", s.key().clientId()),
                     l.country().equals(TunnelLabels.NO_COUNTRY) ? null : l.country(),
                     l.asn() == TunnelLabels.NO_ASN ? null : l.asn(),
                     s.lastSeenMillis() >= cutoff,
+                    t[0],
+                    t[1],
                     ApiJson.time(s.firstSeenMillis()),
                     ApiJson.time(s.lastSeenMillis())));
         }

@@ -108,6 +108,8 @@ final class ApiJson {
             @Nullable String country,
             @Nullable Long asn,
             boolean active,
+            long queries,
+            long bytesIn,
             @Nullable String firstSeen,
             @Nullable String lastSeen) {}
 

@@ -124,6 +124,13 @@ public final class CounterMap<K> {
         return map.aggregate(new TopCounters<>(limit));
     }
 
+    /** The totals of {@code keys} that are stored, wherever they are (one bulk read). */
+    public Map<K, Long> getAll(Set<K> keys) {
+        Map<K, Long> out = new HashMap<>();
+        map.getAll(keys).forEach((k, c) -> out.put(k, c.sum()));
+        return out;
+    }
+
     /** The total of one counter, wherever it is stored (for tests and tools, not the hot path). */
     public long get(K key) {
         MemberCounts c = map.get(key);

@@ -70,6 +70,7 @@ public final class Store implements AutoCloseable {
     public static final String OUTCOMES = "routerlog.dns.outcomes";
     public static final String IDENTITIES = "routerlog.dhcp.identities";
     public static final String TUNNEL_SESSIONS = "routerlog.dnstt.sessions";
+    public static final String TUNNEL_SESSION_COUNTS = "routerlog.dnstt.session_counts";
     public static final String TUNNEL_PEAKS = "routerlog.dnstt.peaks";
     public static final String TUNNEL_COUNTERS = "routerlog.dnstt.counters";
     public static final String FIREWALL = "routerlog.firewall.packets";
@@ -109,7 +110,7 @@ public final class Store implements AutoCloseable {
         this.outcomes = new CounterMap<>(hz, OUTCOMES);
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
-        this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS);
+        this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS, TUNNEL_SESSION_COUNTS);
         this.firewall = new CounterMap<>(hz, FIREWALL);
         this.http = new CounterMap<>(hz, HTTP);
         this.longNames = new CounterMap<>(hz, LONG_NAMES);
@@ -422,6 +423,10 @@ public final class Store implements AutoCloseable {
         // one counter per (counter, domain, country, AS): never more label sets than sessions
         c.addMapConfig(merged(
                 boundedMap(TUNNEL_COUNTERS, 4 * s.maxTunnelSessions(), retentionSeconds, backups),
+                MergePolicies.CountersByMember.class));
+        // queries and bytes per session: two counters a session
+        c.addMapConfig(merged(
+                boundedCounters(TUNNEL_SESSION_COUNTS, 2 * s.maxTunnelSessions(), retentionSeconds, backups),
                 MergePolicies.CountersByMember.class));
         c.addMapConfig(merged(new MapConfig(TUNNEL_PEAKS).setBackupCount(backups), MergePolicies.Highest.class));
         c.addMapConfig(merged(

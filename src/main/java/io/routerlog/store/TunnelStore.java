@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.query.Predicates;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,12 +30,20 @@ public final class TunnelStore {
     private final IMap<TunnelSessionKey, TunnelSession> sessions;
     private final IMap<Object, Long> peaks;
     private final CounterMap<TunnelCounterKey> counters;
+    private final CounterMap<LabelValuesKey> sessionCounters;
+
+    /** The counters of one session ({@link #sessionCounter}): its queries and their bytes. */
+    public static final String SESSION_QUERIES = "queries";
+
+    public static final String SESSION_BYTES_IN = "bytes_in";
     private final ConcurrentHashMap<TunnelLabels, LongAdder> removed = new ConcurrentHashMap<>();
 
-    TunnelStore(HazelcastInstance hz, String sessionsMap, String peaksMap, String countersMap) {
+    TunnelStore(
+            HazelcastInstance hz, String sessionsMap, String peaksMap, String countersMap, String sessionCountersMap) {
         this.sessions = hz.getMap(sessionsMap);
         this.peaks = hz.getMap(peaksMap);
         this.counters = new CounterMap<>(hz, countersMap);
+        this.sessionCounters = new CounterMap<>(hz, sessionCountersMap);
         sessions.addLocalEntryListener(new RemovalCounter(), Predicates.alwaysTrue(), true);
     }
 
@@ -45,6 +54,34 @@ public final class TunnelStore {
 
     public CounterMap<TunnelCounterKey> counters() {
         return counters;
+    }
+
+    /** Each session's own counters, by {@link #sessionCounter}. */
+    public CounterMap<LabelValuesKey> sessionCounters() {
+        return sessionCounters;
+    }
+
+    /** The key of one counter ({@link #SESSION_QUERIES}, {@link #SESSION_BYTES_IN}) of one session. */
+    public static LabelValuesKey sessionCounter(String counter, TunnelSessionKey session) {
+        return new LabelValuesKey(counter, session.domain(), Long.toHexString(session.clientId()));
+    }
+
+    /** The queries and bytes of each of {@code keys}: {@code [queries, bytes]}, zeros for a session without counts. */
+    public Map<TunnelSessionKey, long[]> sessionTotals(Collection<TunnelSessionKey> keys) {
+        Set<LabelValuesKey> wanted = new HashSet<>();
+        for (TunnelSessionKey k : keys) {
+            wanted.add(sessionCounter(SESSION_QUERIES, k));
+            wanted.add(sessionCounter(SESSION_BYTES_IN, k));
+        }
+        Map<LabelValuesKey, Long> found = sessionCounters.getAll(wanted);
+        Map<TunnelSessionKey, long[]> out = new HashMap<>();
+        for (TunnelSessionKey k : keys) {
+            out.put(k, new long[] {
+                found.getOrDefault(sessionCounter(SESSION_QUERIES, k), 0L),
+                found.getOrDefault(sessionCounter(SESSION_BYTES_IN, k), 0L)
+            });
+        }
+        return out;
     }
 
     /** Records that these sessions were seen at {@code seenMillis}, with the labels of their latest query. */

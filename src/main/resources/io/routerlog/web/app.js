@@ -689,9 +689,11 @@
             { title: "Session", cell: (t) => h("code", null, t.session) },
             { title: "Resolver", cell: (t) => [t.country, t.asn === null ? null : "AS" + t.asn].filter((v) => v).join(", ") || "–" },
             { title: "State", cell: (t) => (t.active ? [h("span", { class: "live" }), "active"] : "idle") },
+            { title: "Queries", num: true, cell: (t) => num(t.queries) },
+            { title: "Bytes in", num: true, cell: (t) => bytes(t.bytesIn) },
             { title: "First seen", narrow: true, cell: (t) => clockTime(t.firstSeen) },
             { title: "Last seen", cell: (t) => time(t.lastSeen) },
-          ], sessions, "Queries and bytes are counted per tunnel domain, resolver country and AS (above), not per session.")),
+          ], sessions)),
         h("section", { class: "panel wide" }, h("h2", null, "Tunnel suspects"), suspectsTable(suspects.items))));
   }
 
