@@ -509,6 +509,7 @@ public final class ApiEndpoints implements AutoCloseable {
         m.put(PREFIX + "/queries", "the newest queries (the query log)");
         m.put(PREFIX + "/dnstt/sessions", "DNSTT tunnels");
         m.put(PREFIX + "/dnstt/sessions/recent", "DNSTT sessions seen last");
+        m.put(PREFIX + "/suspects", "domains that look like DNS tunnels");
         m.put(PREFIX + "/overview", "summary, top domains and top clients at once");
         m.put(PREFIX + "/activity", "queries per minute");
         m.put(PREFIX + "/top/firewall", "firewall top talkers");
