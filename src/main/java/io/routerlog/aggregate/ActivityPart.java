@@ -27,11 +27,9 @@ final class ActivityPart implements FlushPart {
     private final Map<LabelValuesKey, Long> pending = new HashMap<>();
 
     /** Like the sightings, written every so often: a chart needs no flush-exact minute, the receive path its flushes. */
-    static final long WRITE_EVERY_MILLIS = ClientSeenPart.WRITE_EVERY_MILLIS;
+    static final long WRITE_EVERY_MILLIS = WriteEvery.MILLIS;
 
-    private long lastWriteMillis = Long.MIN_VALUE;
-    /** Set before a flush asked for from outside (the last one, a test's): write whatever is pending. */
-    private volatile boolean writeAll;
+    private final WriteEvery every = new WriteEvery();
 
     ActivityPart(CounterMap<LabelValuesKey> map, int bound) {
         this.map = map;
@@ -56,17 +54,16 @@ final class ActivityPart implements FlushPart {
             pending.merge(ActivityMap.key(c.router(), ActivityMap.ALL_CLIENTS, minute), n[0], Long::sum);
         });
         collected.clear();
-        if (!writeAll && lastWriteMillis != Long.MIN_VALUE && nowMillis - lastWriteMillis < WRITE_EVERY_MILLIS) {
+        if (!every.due(nowMillis)) {
             return;
         }
-        writeAll = false;
         map.add(pending, timeoutMillis);
-        lastWriteMillis = nowMillis;
+        every.wrote(nowMillis);
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
     void writeAllNext() {
-        writeAll = true;
+        every.writeAllNext();
     }
 
     @Override

@@ -27,11 +27,9 @@ final class ClientSeenPart implements FlushPart {
 
     private final Map<ClientKey, ClientSeen> pending = new HashMap<>();
 
-    static final long WRITE_EVERY_MILLIS = 10_000;
+    static final long WRITE_EVERY_MILLIS = WriteEvery.MILLIS;
 
-    private long lastWriteMillis = Long.MIN_VALUE;
-    /** Set before a flush asked for from outside (the last one, a test's): write whatever is pending. */
-    private volatile boolean writeAll;
+    private final WriteEvery every = new WriteEvery();
 
     ClientSeenPart(SeenMap map, int bound) {
         this.map = map;
@@ -55,18 +53,17 @@ final class ClientSeenPart implements FlushPart {
             pending.merge(client, now, (old, n) -> new ClientSeen(old.firstMillis(), nowMillis));
         }
         collected.clear();
-        if (!writeAll && lastWriteMillis != Long.MIN_VALUE && nowMillis - lastWriteMillis < WRITE_EVERY_MILLIS) {
+        if (!every.due(nowMillis)) {
             return;
         }
-        writeAll = false;
         map.widen(pending, timeoutMillis);
         pending.clear();
-        lastWriteMillis = nowMillis;
+        every.wrote(nowMillis);
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
     void writeAllNext() {
-        writeAll = true;
+        every.writeAllNext();
     }
 
     @Override
