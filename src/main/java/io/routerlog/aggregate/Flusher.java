@@ -176,6 +176,10 @@ public final class Flusher implements AutoCloseable {
     public void flushNow() {
         seen.writeAllNext();
         activity.writeAllNext();
+        SuspectPart detection = suspects;
+        if (detection != null) {
+            detection.writeAllNext();
+        }
         try {
             thread.submit(this::flushSafely).get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ final class SuspectPart implements FlushPart {
     private final RegistrableDomains registrable = new RegistrableDomains();
     private final NameShape shape = new NameShape();
     private final Map<SuspectKey, SuspectStats> pending = new HashMap<>();
+    private final WriteEvery every = new WriteEvery();
     /** Queries for unprintable names since the last write, per client and type. */
     private final Map<ClientType, Long> unprintable = new HashMap<>();
     /** The registrable domain each client last asked a printable name under, per unusual type (least recent goes). */
@@ -113,10 +114,24 @@ final class SuspectPart implements FlushPart {
         // the pairs and outcomes parts report what they drain
     }
 
+    /**
+     * Attributes this flush's unprintable names, and every {@value WriteEvery#MILLIS} ms (or on a flush someone waits
+     * for) writes the pending stats: a score needs no flush-exact bucket, and the receive path's flushes should not
+     * wait for a second map each time.
+     */
     @Override
     public void write(long nowMillis, long timeoutMillis) {
         attributeUnprintable(nowMillis);
+        if (!every.due(nowMillis)) {
+            return;
+        }
         map.add(pending, ttlMillis, timeoutMillis);
+        every.wrote(nowMillis);
+    }
+
+    /** The next write writes everything pending (a flush someone waits for). */
+    void writeAllNext() {
+        every.writeAllNext();
     }
 
     /**
