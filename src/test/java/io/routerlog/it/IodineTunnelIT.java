@@ -104,9 +104,9 @@ class IodineTunnelIT {
                             () -> Http.get(r.httpPort, "/metrics").body().contains(expected)))
                     .as("routerlog received the %d lines", c.messages().size())
                     .isTrue();
-            // the counts reach the store within a flush or two
+            // the detection stats reach the store every 10 s
             JsonNode items = null;
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 150; i++) {
                 items = new ObjectMapper()
                         .readTree(Http.get(r.httpPort, "/api/v1/suspects").body())
                         .get("items");
