@@ -174,14 +174,19 @@ public final class Flusher implements AutoCloseable {
 
     /** Flushes now and waits until the store has taken everything counted before this call. */
     public void flushNow() {
-        seen.writeAllNext();
-        activity.writeAllNext();
-        SuspectPart detection = suspects;
-        if (detection != null) {
-            detection.writeAllNext();
-        }
         try {
-            thread.submit(this::flushSafely).get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            // on the flush thread: a flush already under way there cannot use up the "write everything" before
+            // this one has collected what was counted before the call
+            thread.submit(() -> {
+                        seen.writeAllNext();
+                        activity.writeAllNext();
+                        SuspectPart detection = suspects;
+                        if (detection != null) {
+                            detection.writeAllNext();
+                        }
+                        flushSafely();
+                    })
+                    .get(2 * WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
