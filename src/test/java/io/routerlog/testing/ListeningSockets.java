@@ -39,8 +39,8 @@ public final class ListeningSockets {
             if (!Files.isReadable(p)) {
                 continue;
             }
-            for (String line :
-                    Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            List<String> lines = Files.readAllLines(p); // read once: the table changes as sockets come and go
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 String[] local = f[1].split(":");
                 if (Integer.parseInt(local[1], 16) != port || (listenOnly && !f[3].equals(TCP_LISTEN))) {
