@@ -178,7 +178,7 @@ public class ReceivePathBenchmark {
     }
 
     /** {@code n} lines as OpenWrt's logd sends dnsmasq's {@code log-queries=extra} output, Zipf-distributed domains. */
-    static byte[][] realisticLines(int n, int clients, long seed) {
+    public static byte[][] realisticLines(int n, int clients, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int domains = 2000;
         double[] cdf = new double[domains];

@@ -1,10 +1,5 @@
 package io.routerlog.source;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.ReferenceCountUtil;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
@@ -17,12 +12,11 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Accepts syslog only from the senders in {@code --allow-from}. A datagram from anyone else is released unread,
- * a TCP connection reset at once (see {@link ConnectionTracker}); both are counted ({@code not_allowed}) and logged
- * once a minute per sender.
+ * Accepts syslog only from the senders in {@code --allow-from}. A datagram from anyone else is dropped unread, a
+ * TCP connection reset at once (see {@link ConnectionTracker}); both are counted ({@code not_allowed}) and logged
+ * once a minute per sender. Thread-safe: every receive thread asks the same filter.
  */
-@ChannelHandler.Sharable
-public final class SenderFilter extends ChannelInboundHandlerAdapter {
+public final class SenderFilter {
     private static final Logger LOG = LogManager.getLogger(SenderFilter.class);
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -45,16 +39,18 @@ public final class SenderFilter extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof DatagramPacket packet && !allows(packet.sender())) {
-            ReferenceCountUtil.release(msg);
-            counters.message(Transport.UDP);
-            counters.dropped(DropReason.NOT_ALLOWED);
-            refused(packet.sender(), "udp");
-            return;
+    /**
+     * True when a datagram from {@code sender} may be read; counts (as a message dropped {@code not_allowed}) and
+     * logs when not.
+     */
+    boolean acceptDatagram(SocketAddress sender) {
+        if (allows(sender)) {
+            return true;
         }
-        ctx.fireChannelRead(msg);
+        counters.message(Transport.UDP);
+        counters.dropped(DropReason.NOT_ALLOWED);
+        refused(sender, "udp");
+        return false;
     }
 
     boolean allowsAll() {

@@ -1,46 +1,41 @@
 package io.routerlog.source;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.internal.PlatformDependent;
 import io.routerlog.config.BindFailures;
 import io.routerlog.framing.BufferBudget;
-import io.routerlog.framing.DatagramFrameHandler;
 import io.routerlog.framing.SyslogFrameDecoder;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
 import io.routerlog.syslog.FrameSink;
+import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -48,26 +43,16 @@ import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The syslog listeners: UDP and TCP on the same port, on Netty event loops ({@code routerlog-io-N}). On Linux the
- * native epoll transport is used and UDP gets one socket per receive thread with SO_REUSEPORT, so the kernel
- * spreads datagrams over the threads; elsewhere NIO with one UDP socket.
+ * The syslog listeners: UDP and TCP on the same port, and TLS on its own. TCP and TLS run on Netty event loops
+ * ({@code routerlog-io-N}, the native epoll transport on Linux, NIO elsewhere); UDP has one socket per receive
+ * thread with SO_REUSEPORT, so the kernel spreads datagrams over the threads, each read on a thread of its own
+ * ({@code routerlog-udp-N}, see {@link DatagramReceiver}).
  *
  * <p>Each receive thread gets its own {@link FrameSink} from {@code sinks}, called on that thread, so everything
  * after framing runs without sharing.
  */
 public final class SyslogListeners implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SyslogListeners.class);
-    /** Larger than any UDP payload, so that a datagram is never cut short by the receive buffer. */
-    private static final int MAX_DATAGRAM = 65536;
-    /** Datagrams read per recvmmsg call (epoll); the buffer of one read holds this many maximal datagrams. */
-    private static final int RECVMMSG_BATCH = 8;
-    /**
-     * Buffers for UDP reads. Each read takes one buffer of {@code RECVMMSG_BATCH} maximal datagrams (512 KiB with
-     * the default --max-frame). Netty's default adaptive allocator allocates (and zeroes) fresh memory for buffers
-     * of that size again and again, which cost more than everything else on the receive thread together; the
-     * pooled allocator keeps them in per-thread arenas.
-     */
-    private static final ByteBufAllocator UDP_BUFFERS = new PooledByteBufAllocator(true);
     /** Without a frame timeout, a connection that completed no frame for this long may make room for a new one. */
     private static final Duration DEFAULT_EVICTABLE_AFTER = Duration.ofSeconds(10);
 
@@ -80,6 +65,7 @@ public final class SyslogListeners implements AutoCloseable {
     private int port;
     private int tlsPort;
     private int udpReceiveBuffer;
+    private volatile @Nullable DatagramReceiver udp;
 
     private SyslogListeners(ListenerSettings s, PipelineCounters counters) {
         this.filter = new SenderFilter(s.allowFrom(), counters);
@@ -217,92 +203,71 @@ public final class SyslogListeners implements AutoCloseable {
 
     /** Binds the UDP socket(s) to {@code port} (0: a free one, the same for all) and returns the port. */
     private int bindUdp(ListenerSettings s, Supplier<FrameSink> sinks, PipelineCounters counters, int port)
-            throws BindException, InterruptedException {
-        int sockets = epoll ? s.ioThreads() : 1;
-        int datagram = Math.min(MAX_DATAGRAM, s.maxFrame() + 2);
-        List<Channel> bound = new ArrayList<>();
+            throws BindException {
         try {
-            for (int i = 0; i < sockets; i++) {
-                Bootstrap b = new Bootstrap()
-                        .group(group)
-                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                        .option(ChannelOption.SO_RCVBUF, s.udpReceiveBuffer())
-                        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram))
-                        .handler(new ChannelInitializer<DatagramChannel>() {
-                            @Override
-                            protected void initChannel(DatagramChannel ch) {
-                                if (!filter.allowsAll()) {
-                                    ch.pipeline().addLast("senders", filter);
-                                }
-                                ch.pipeline()
-                                        .addLast(
-                                                "framing",
-                                                new DatagramFrameHandler(s.maxFrame(), sinks.get(), counters));
-                            }
-                        });
-                if (epoll) {
-                    b.option(EpollChannelOption.SO_REUSEPORT, true);
-                    // recvmmsg: up to RECVMMSG_BATCH datagrams per system call, each in its own slot of one buffer
-                    b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
-                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECVMMSG_BATCH));
-                    b.option(ChannelOption.ALLOCATOR, UDP_BUFFERS);
-                }
-                int at = port;
-                Channel ch = bindOrExplain(() -> b.bind(s.address(), at).sync().channel(), "udp", s, port);
-                bound.add(ch);
-                port = ((InetSocketAddress) ch.localAddress()).getPort(); // the rest take the one the first got
+            DatagramReceiver receiver = DatagramReceiver.start(
+                    s.address(),
+                    port,
+                    s.ioThreads(),
+                    s.udpReceiveBuffer(),
+                    s.maxFrame(),
+                    this::setReceiveBuffer,
+                    filter,
+                    sinks,
+                    counters);
+            udp = receiver;
+            udpReceiveBuffer = receiver.receiveBuffer();
+            if (udpReceiveBuffer < s.udpReceiveBuffer()) {
+                LOG.warn(
+                        "The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
+                                + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap "
+                                + "with 'sysctl -w net.core.rmem_max={}' or give routerlog CAP_NET_ADMIN.",
+                        udpReceiveBuffer,
+                        s.udpReceiveBuffer(),
+                        s.udpReceiveBuffer());
             }
-        } catch (BindException | InterruptedException | RuntimeException e) {
-            for (Channel c : bound) {
-                var unused = c.close(); // the bind failure is what to report
-            }
-            throw e;
+            return receiver.port();
+        } catch (IOException e) {
+            throw BindFailures.explain(
+                    "listen on udp", "--listen-address", "--syslog-port", new InetSocketAddress(s.address(), port), e);
         }
-        channels.addAll(bound);
-        for (Channel c : bound) {
-            ensureReceiveBuffer((DatagramChannel) c, s.udpReceiveBuffer());
-        }
-        return port;
     }
 
-    /** SO_RCVBUFFORCE: sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
-    private static final IntegerUnixChannelOption SO_RCVBUFFORCE =
-            new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+    private static final int SOL_SOCKET = 1;
+    /** Sets the receive buffer beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
+    private static final int SO_RCVBUFFORCE = 33;
 
     /**
-     * Makes sure the UDP socket got the receive buffer asked for. The kernel silently caps SO_RCVBUF at
-     * net.core.rmem_max; with CAP_NET_ADMIN (root, or the capability given to the service) SO_RCVBUFFORCE goes
-     * beyond it, otherwise the shortfall is logged with the sysctl that lifts it.
+     * Asks for a UDP socket's receive buffer. The kernel silently caps SO_RCVBUF at net.core.rmem_max; with
+     * CAP_NET_ADMIN (root, or the capability given to the service) SO_RCVBUFFORCE goes beyond it, which needs the
+     * socket's descriptor and the native transport.
      */
-    private void ensureReceiveBuffer(DatagramChannel ch, int wanted) {
-        // Linux reports twice the size asked for (the kernel's bookkeeping share included)
-        int granted = granted(ch);
-        if (granted >= wanted) {
-            udpReceiveBuffer = granted;
+    private void setReceiveBuffer(DatagramChannel ch, int wanted) throws IOException {
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, wanted);
+        if (ch.getOption(StandardSocketOptions.SO_RCVBUF) >= wanted || !epoll) {
             return;
         }
-        if (epoll) {
-            try {
-                ch.config().setOption(SO_RCVBUFFORCE, wanted);
-            } catch (RuntimeException e) {
-                LOG.debug("SO_RCVBUFFORCE not allowed: {}", e.toString());
-            }
+        OptionalInt fd = descriptor(ch);
+        if (fd.isEmpty()) {
+            return;
         }
-        granted = granted(ch);
-        if (granted < wanted) {
-            LOG.warn(
-                    "The UDP receive buffer is {} bytes, less than the {} asked for (--udp-receive-buffer): the "
-                            + "kernel caps it at net.core.rmem_max. Bursts of datagrams may be lost; raise the cap with "
-                            + "'sysctl -w net.core.rmem_max={}' or give routerlog CAP_NET_ADMIN.",
-                    granted,
-                    wanted,
-                    wanted);
+        try {
+            new Socket(fd.getAsInt()).setIntOpt(SOL_SOCKET, SO_RCVBUFFORCE, wanted);
+        } catch (IOException e) {
+            LOG.debug("SO_RCVBUFFORCE not allowed: {}", e.toString());
         }
-        udpReceiveBuffer = granted;
     }
 
-    private static int granted(DatagramChannel ch) {
-        return ch.config().getReceiveBufferSize() / (PlatformDependent.isWindows() ? 1 : 2);
+    /** The descriptor of a JDK channel; the JDK opens it to routerlog's jar (Add-Opens in its manifest). */
+    private static OptionalInt descriptor(DatagramChannel ch) {
+        try {
+            Method m = ch.getClass().getMethod("getFDVal");
+            m.setAccessible(true);
+            return OptionalInt.of((int) m.invoke(ch));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("No descriptor for SO_RCVBUFFORCE: {}", e.toString());
+            return OptionalInt.empty();
+        }
     }
 
     /** The UDP receive buffer the kernel granted, in bytes (what SO_RCVBUF asked for, after the kernel's cap). */
@@ -350,6 +315,10 @@ public final class SyslogListeners implements AutoCloseable {
         for (Future<?> f : done) {
             f.awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        DatagramReceiver u = udp;
+        if (u != null) {
+            u.awaitReaders();
+        }
     }
 
     /** The port of the UDP and TCP listeners (those opened), 0 with neither. */
@@ -381,6 +350,10 @@ public final class SyslogListeners implements AutoCloseable {
      * finishes its stream within the grace loses nothing.
      */
     public void close(Duration grace) {
+        DatagramReceiver u = udp;
+        if (u != null) {
+            u.close();
+        }
         for (Channel c : channels) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

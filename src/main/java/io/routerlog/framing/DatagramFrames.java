@@ -1,13 +1,12 @@
 package io.routerlog.framing;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
 import io.routerlog.stats.Transport;
 import io.routerlog.syslog.FrameSink;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Frames a UDP datagram like a stream that ends with it, so a message reads the same over UDP and TCP:
@@ -20,24 +19,30 @@ import io.routerlog.syslog.FrameSink;
  *       lines gives several messages (each counted, and dropped by reason if it is not syslog), and a NUL never
  *       reaches a message.</li>
  * </ul>
- * The datagram is released after the sink has seen it.
+ * One instance per receive thread. It holds no state between datagrams and allocates nothing: the frames are
+ * ranges of the buffer the datagram was read into, which stays the caller's.
  */
-public final class DatagramFrameHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+public final class DatagramFrames {
     private final int maxFrame;
     private final FrameSink sink;
     private final PipelineCounters counters;
+    private @Nullable SocketAddress lastSender;
 
-    public DatagramFrameHandler(int maxFrame, FrameSink sink, PipelineCounters counters) {
-        super(DatagramPacket.class, true);
+    public DatagramFrames(int maxFrame, FrameSink sink, PipelineCounters counters) {
         this.maxFrame = maxFrame;
         this.sink = sink;
         this.counters = counters;
     }
 
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf content = packet.content();
-        sink.sender(packet.sender());
+    /**
+     * Frames the readable bytes of {@code content}, a datagram from {@code sender}; the sink hears of the sender
+     * when it is not the same object as the previous datagram's.
+     */
+    public void datagram(ByteBuf content, SocketAddress sender) {
+        if (sender != lastSender) {
+            sink.sender(sender);
+            lastSender = sender;
+        }
         int p = content.readerIndex();
         int end = content.writerIndex();
         while (p < end) {
