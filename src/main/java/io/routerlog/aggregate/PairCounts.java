@@ -112,10 +112,12 @@ final class PairCounts {
         int rl = k[2 + cl + dl] & 0xff;
         int rOff = 3 + cl + dl;
         int tOff = rOff + rl;
+        // interned: the same router, client, type and name recur in every key a receive thread keeps (its two
+        // batches, of queries and of reply outcomes), and each would otherwise hold its own copies
         return new PairKey(
-                Bytes.decode(k, rOff, rl),
-                Bytes.decode(k, 1, cl),
-                Bytes.decode(k, 2 + cl, dl),
-                Bytes.decode(k, tOff, k.length - tOff));
+                Bytes.decode(k, rOff, rl).intern(),
+                Bytes.decode(k, 1, cl).intern(),
+                Bytes.decode(k, 2 + cl, dl).intern(),
+                Bytes.decode(k, tOff, k.length - tOff).intern());
     }
 }
