@@ -1,9 +1,5 @@
 package io.routerlog.detect;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
-import java.nio.charset.StandardCharsets;
-
 /**
  * What the part of a query name below its registrable domain looks like: its length and longest label in bytes, the
  * Shannon entropy of its bytes, and a 63-bit hash that identifies it. Measured on the stored form, where a byte that
@@ -15,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  * <p>The three numbers travel packed in one int ({@link #pack}), so a sample of names is two arrays.
  */
 public final class NameShape {
-    private static final HashFunction HASH = Hashing.murmur3_128();
     private static final int MAX_LENGTH = (1 << 10) - 1;
     private static final int MAX_LABEL = (1 << 8) - 1;
 
@@ -79,8 +74,25 @@ public final class NameShape {
         length = n;
         longestLabel = Math.min(longest, MAX_LABEL);
         entropyCentibits = (int) Math.round(entropy / Math.log(2) * 100);
-        hash = HASH.hashString(name.substring(0, end), StandardCharsets.UTF_8).asLong() >>> 1;
+        hash = hash(name, end) >>> 1;
         return true;
+    }
+
+    /**
+     * A 64-bit hash of {@code name[0, end)} that allocates nothing (it runs for every distinct pair of every flush):
+     * FNV-1a over the characters, then MurmurHash3's 64-bit finalizer so that every bit depends on every input bit.
+     */
+    static long hash(String name, int end) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < end; i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     private static boolean isDigit(String s, int i) {
