@@ -21,6 +21,7 @@ public final class QueryLogEntries {
 
     private byte[] buf;
     private int used;
+    private int smallClears;
     private int count;
 
     public QueryLogEntries() {
@@ -47,14 +48,23 @@ public final class QueryLogEntries {
 
     /** An array this large is given back when it was mostly empty: a flood of queries has passed. */
     static final int TRIM_ABOVE = 256 * 1024;
+    /** Clears in a row that used little of a large array before it is trimmed. */
+    static final int TRIM_AFTER = 64;
 
     /**
-     * Removes every entry; keeps the array for reuse, unless it is over {@value #TRIM_ABOVE} bytes and the entries
-     * just removed filled less than an eighth of it, so that what a flood grew is not held for good.
+     * Removes every entry; keeps the array for reuse, unless it is over {@value #TRIM_ABOVE} bytes and the last
+     * {@value #TRIM_AFTER} clears each removed entries that filled less than an eighth of it, so that what a flood
+     * grew is not held for good. (Trimming at the first small clear made a buffer whose use varies from flush to
+     * flush shrink and grow again and again, and each new array was garbage for the collector.)
      */
     public void clear() {
         if (buf.length > TRIM_ABOVE && used < buf.length / 8) {
-            buf = new byte[Math.max(64 * 1024, 2 * used)];
+            if (++smallClears >= TRIM_AFTER) {
+                buf = new byte[Math.max(64 * 1024, 2 * used)];
+                smallClears = 0;
+            }
+        } else {
+            smallClears = 0;
         }
         used = 0;
         count = 0;
