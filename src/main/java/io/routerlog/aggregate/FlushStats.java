@@ -11,6 +11,8 @@ public final class FlushStats implements FlushHealth {
     final LongAdder flushes = new LongAdder();
     final LongAdder failures = new LongAdder();
     volatile long lastDurationNanos;
+    final LongAdder totalDurationNanos = new LongAdder();
+    final LongAdder totalCpuNanos = new LongAdder();
     volatile long lastSuccessEpochMillis;
     volatile int pendingPairs;
     /** Query log entries not written because newer ones filled the log's size first. */
@@ -43,6 +45,16 @@ public final class FlushStats implements FlushHealth {
     @Override
     public double lastDurationSeconds() {
         return lastDurationNanos / 1e9;
+    }
+
+    @Override
+    public double totalDurationSeconds() {
+        return totalDurationNanos.sum() / 1e9;
+    }
+
+    @Override
+    public double totalCpuSeconds() {
+        return totalCpuNanos.sum() / 1e9;
     }
 
     /** Wall-clock time of the last flush that reached the store, 0 before the first. */

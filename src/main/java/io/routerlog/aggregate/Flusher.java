@@ -8,6 +8,8 @@ import io.routerlog.stats.PipelineCounters;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ import org.jspecify.annotations.Nullable;
 public final class Flusher implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Flusher.class);
     private static final long WRITE_TIMEOUT_MILLIS = 30_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Store store;
     private final PipelineCounters counters;
@@ -196,6 +199,7 @@ public final class Flusher implements AutoCloseable {
 
     private void flushSafely() {
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         try {
             collect();
             write();
@@ -211,7 +215,13 @@ public final class Flusher implements AutoCloseable {
             stats.failures.increment();
             LOG.error("Flush failed", e);
         } finally {
-            stats.lastDurationNanos = System.nanoTime() - start;
+            long took = System.nanoTime() - start;
+            stats.lastDurationNanos = took;
+            stats.totalDurationNanos.add(took);
+            long cpuEnd = THREADS.getCurrentThreadCpuTime();
+            if (cpuStart >= 0 && cpuEnd >= cpuStart) {
+                stats.totalCpuNanos.add(cpuEnd - cpuStart);
+            }
             stats.pendingPairs = pairs.pending();
         }
     }

@@ -16,6 +16,15 @@ public interface FlushHealth {
     /** How long the last flush took. */
     double lastDurationSeconds();
 
+    /** Wall-clock time of all flushes together, so that a rate over an interval gives the mean flush time. */
+    double totalDurationSeconds();
+
+    /**
+     * CPU time the flush thread spent in all flushes (collecting, grouping by partition, serializing, waiting
+     * excluded); the partition threads' share of a flush is not in it.
+     */
+    double totalCpuSeconds();
+
     /** Wall-clock time of the last flush that reached the store, 0 before the first. */
     long lastSuccessEpochMillis();
 

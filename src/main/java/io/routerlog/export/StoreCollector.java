@@ -10,6 +10,8 @@ public final class StoreCollector implements MultiCollector {
     static final String FLUSHES = "routerlog_store_flushes";
     static final String FAILURES = "routerlog_store_flush_failures";
     static final String DURATION = "routerlog_store_flush_duration_seconds";
+    static final String FLUSH_TIME = "routerlog_store_flush_time_seconds";
+    static final String FLUSH_CPU = "routerlog_store_flush_cpu_seconds";
     static final String LAST_FLUSH = "routerlog_store_last_flush_timestamp_seconds";
     static final String PENDING = "routerlog_store_pending_pairs";
     static final String MEMBERS = "routerlog_cluster_members";
@@ -33,6 +35,14 @@ public final class StoreCollector implements MultiCollector {
                 Families.counter(FAILURES, "Flushes the store did not take (their counts are retried)", (double)
                         flushes.failures()),
                 Families.gauge(DURATION, "How long the last flush took", flushes.lastDurationSeconds()),
+                Families.counter(
+                        FLUSH_TIME,
+                        "Wall-clock time of all flushes (with the flushes total: the mean flush time)",
+                        flushes.totalDurationSeconds()),
+                Families.counter(
+                        FLUSH_CPU,
+                        "CPU time of the flush thread in all flushes (the store's own threads not included)",
+                        flushes.totalCpuSeconds()),
                 Families.gauge(
                         LAST_FLUSH,
                         "When the last successful flush ended, in Unix seconds",
@@ -79,6 +89,8 @@ public final class StoreCollector implements MultiCollector {
                 FLUSHES,
                 FAILURES,
                 DURATION,
+                FLUSH_TIME,
+                FLUSH_CPU,
                 LAST_FLUSH,
                 PENDING,
                 MEMBERS,

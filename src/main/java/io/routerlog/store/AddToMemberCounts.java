@@ -1,9 +1,12 @@
 package io.routerlog.store;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.query.impl.QueryableEntry;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,18 +15,26 @@ import java.util.UUID;
 /**
  * Adds a batch of deltas, one per key, to one member's contribution of each counter. Sent once per partition with
  * only the deltas of that partition's keys; runs on the primary and, unchanged, on the backups.
+ *
+ * <p>The keys travel and are looked up in their serialized form, the one Hazelcast stores and hands to the
+ * processor with each entry: a key is serialized once on the writing member (and that form is also what the
+ * writer passes to {@code submitToKeys}), and neither the primary nor a backup deserializes a key to find its
+ * delta. With key objects, every key was serialized three times and deserialized twice per copy.
  */
 public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCounts, Void>, IdentifiedDataSerializable {
     private UUID member;
     private long flush;
-    private Map<K, Long> deltas;
+    private Map<Data, Long> deltas;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
     public AddToMemberCounts() {}
 
-    /** @param flush this member's flush number, increasing; a repeated number is applied only once */
-    public AddToMemberCounts(UUID member, long flush, Map<K, Long> deltas) {
+    /**
+     * @param flush this member's flush number, increasing; a repeated number is applied only once
+     * @param deltas by serialized key, as the store's serialization makes it
+     */
+    public AddToMemberCounts(UUID member, long flush, Map<Data, Long> deltas) {
         this.member = member;
         this.flush = flush;
         this.deltas = deltas;
@@ -31,7 +42,11 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
 
     @Override
     public Void process(Map.Entry<K, MemberCounts> entry) {
-        Long delta = deltas.get(entry.getKey());
+        if (!(entry instanceof QueryableEntry<?, ?> stored)) {
+            // Hazelcast hands every entry processor a map entry that carries the serialized key
+            throw new IllegalStateException("an entry without its serialized key: " + entry.getClass());
+        }
+        Long delta = deltas.get(stored.getKeyData());
         if (delta == null || delta == 0) {
             return null;
         }
@@ -62,8 +77,8 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         out.writeLong(member.getLeastSignificantBits());
         out.writeLong(flush);
         out.writeInt(deltas.size());
-        for (Map.Entry<K, Long> e : deltas.entrySet()) {
-            out.writeObject(e.getKey());
+        for (Map.Entry<Data, Long> e : deltas.entrySet()) {
+            out.writeByteArray(e.getKey().toByteArray());
             out.writeLong(e.getValue());
         }
     }
@@ -75,8 +90,11 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         int n = in.readInt();
         deltas = new HashMap<>(Math.max(4, n * 2));
         for (int i = 0; i < n; i++) {
-            K key = in.readObject();
-            deltas.put(key, in.readLong());
+            byte[] key = in.readByteArray();
+            if (key == null) {
+                throw new IOException("a key without bytes");
+            }
+            deltas.put(new HeapData(key), in.readLong());
         }
     }
 }

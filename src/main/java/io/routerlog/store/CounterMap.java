@@ -2,12 +2,14 @@ package io.routerlog.store;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.function.BiConsumer;
 public final class CounterMap<K> {
     private final IMap<K, MemberCounts> map;
     private final PartitionService partitions;
+    private final SerializationService serialization;
     private final UUID member;
     private final OwnedPartitions ownedPartitions;
     private final AtomicLong flushes = new AtomicLong();
@@ -38,6 +41,7 @@ public final class CounterMap<K> {
     CounterMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
         this.partitions = hz.getPartitionService();
+        this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
         this.member = hz.getCluster().getLocalMember().getUuid();
         this.ownedPartitions = new OwnedPartitions(partitions);
         // only the event is counted: without the value, an eviction does not ship and deserialize the entry
@@ -57,8 +61,13 @@ public final class CounterMap<K> {
      */
     public void add(Map<K, Long> deltas, long timeoutMillis) {
         long flush = flushes.incrementAndGet();
-        PartitionBatches.write(
-                map, partitions, deltas, part -> new AddToMemberCounts<>(member, flush, part), timeoutMillis);
+        PartitionBatches.writeSerialized(
+                map,
+                serialization,
+                partitions,
+                deltas,
+                part -> new AddToMemberCounts<>(member, flush, part),
+                timeoutMillis);
     }
 
     static void await(CompletableFuture<?> all, long timeoutMillis, String what) {

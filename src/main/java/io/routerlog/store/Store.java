@@ -613,6 +613,11 @@ public final class Store implements AutoCloseable {
         hz.getLifecycleService().terminate();
     }
 
+    /** The Hazelcast member; for tests of the store's own operations. */
+    HazelcastInstance hazelcast() {
+        return hz;
+    }
+
     /** Chunk keys of the query log in the whole cluster; for tests. */
     java.util.Set<QueryLogChunkKey> queryLogKeys() {
         return hz.<QueryLogChunkKey, QueryLogChunk>getMap(QUERY_LOG).keySet();

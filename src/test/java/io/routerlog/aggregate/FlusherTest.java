@@ -88,6 +88,11 @@ class FlusherTest {
         assertThat(flusher.stats().flushes()).isGreaterThan(1);
         assertThat(flusher.stats().failures()).isZero();
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isZero();
+        // the totals add up every flush: at least the last one, and some CPU for grouping 200,000 queries
+        FlushStats stats = flusher.stats();
+        assertThat(stats.totalDurationSeconds()).isGreaterThanOrEqualTo(stats.lastDurationSeconds());
+        assertThat(stats.totalDurationSeconds()).isGreaterThan(0);
+        assertThat(stats.totalCpuSeconds()).isGreaterThan(0).isLessThanOrEqualTo(stats.totalDurationSeconds() + 0.1);
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.map.IMap;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.routerlog.testing.StoreCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counter writes on three real Hazelcast members with one backup: batches from every member add up exactly on
+ * every member, a batch applied twice (a retry) counts once, and the backups hold every count when a member dies.
+ */
+class CounterMapClusterTest {
+    private static final long TIMEOUT = 30_000;
+    private List<Store> members = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        members = StoreCluster.start(StoreCluster.settings(
+                3,
+                "counters",
+                cluster -> new StoreSettings(271_000, 1000, 1000, Duration.ofHours(2), 1, cluster, 10_000, 0)));
+    }
+
+    @AfterEach
+    void stop() {
+        members.forEach(Store::close);
+    }
+
+    private static PairKey pair(int i) {
+        return new PairKey(
+                "r", "10.1." + (i % 7) + "." + (i % 13), "site" + i + ".counters.test", i % 3 == 0 ? "A" : "AAAA");
+    }
+
+    @Test
+    void batchesFromEveryMemberAddUpAndSurviveTheLossOfAMember() {
+        int keys = 3000;
+        Map<PairKey, Long> expected = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int m = 0; m < members.size(); m++) {
+                Map<PairKey, Long> batch = new HashMap<>();
+                for (int i = m; i < keys; i += 1 + m) {
+                    long delta = 1L + (i + round) % 5;
+                    batch.put(pair(i), delta);
+                    expected.merge(pair(i), delta, Long::sum);
+                }
+                members.get(m).pairs().add(batch, TIMEOUT);
+                assertThat(batch).as("confirmed deltas leave the batch").isEmpty();
+            }
+        }
+        for (Store m : members) {
+            assertThat(m.pairs().getAll(expected.keySet())).isEqualTo(expected);
+        }
+        long owned = 0;
+        for (Store m : members) {
+            owned += m.pairs().ownedSize();
+        }
+        assertThat(owned).isEqualTo(expected.size());
+
+        // the primaries of a third of the keys die with this member: their backups take over, every count kept
+        members.get(2).terminate();
+        members.remove(2);
+        for (Store m : members) {
+            assertThat(m.pairs().getAll(expected.keySet())).isEqualTo(expected);
+        }
+        // and the survivors still count onto the same entries
+        Map<PairKey, Long> more = new HashMap<>();
+        for (int i = 0; i < keys; i += 2) {
+            more.put(pair(i), 10L);
+            expected.merge(pair(i), 10L, Long::sum);
+        }
+        members.get(1).pairs().add(more, TIMEOUT);
+        assertThat(members.get(0).pairs().getAll(expected.keySet())).isEqualTo(expected);
+    }
+
+    @Test
+    void aBatchAppliedTwiceWithTheSameFlushNumberCountsOnce() {
+        Store writer = members.get(0);
+        IMap<PairKey, MemberCounts> map = writer.hazelcast().getMap(Store.PAIRS);
+        SerializationService serialization =
+                ((SerializationServiceSupport) writer.hazelcast()).getSerializationService();
+        UUID member = UUID.randomUUID();
+        Map<PairKey, Long> deltas = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            deltas.put(pair(i), (long) i + 1);
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            // per partition, the way a flush sends it
+            Map<Integer, Map<Data, Long>> byPartition = new HashMap<>();
+            Map<Integer, List<PairKey>> keys = new HashMap<>();
+            deltas.forEach((k, d) -> {
+                Data key = serialization.toData(k);
+                int p = writer.hazelcast()
+                        .getPartitionService()
+                        .getPartition(key)
+                        .getPartitionId();
+                byPartition.computeIfAbsent(p, x -> new HashMap<>()).put(key, d);
+                keys.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
+            });
+            for (Map.Entry<Integer, Map<Data, Long>> e : byPartition.entrySet()) {
+                map.executeOnKeys(
+                        new java.util.HashSet<>(keys.get(e.getKey())),
+                        new AddToMemberCounts<>(member, 7, e.getValue()));
+            }
+        }
+        for (Store m : members) {
+            assertThat(m.pairs().getAll(deltas.keySet())).isEqualTo(deltas);
+        }
+        // a later flush number counts again
+        Map<Data, Long> one = new HashMap<>();
+        Data key = serialization.toData(pair(1));
+        one.put(key, 5L);
+        map.executeOnKeys(java.util.Set.of(pair(1)), new AddToMemberCounts<>(member, 8, one));
+        assertThat(members.get(1).pairs().get(pair(1))).isEqualTo(2 + 5);
+    }
+}
