@@ -86,21 +86,28 @@ scrape_ms() {
     shift
     for _ in $(seq 1 "$scrapes"); do "${send_on[@]}" curl -sf --max-time 60 -o /dev/null "$@" "$metrics"; done
     for _ in $(seq 1 "$scrapes"); do
-        "${send_on[@]}" curl -sf --max-time 60 -o /dev/null -w '%{time_total} %{size_download}\n' "$@" "$metrics"
+        "${send_on[@]}" curl -sf --max-time 60 -o /dev/null -w '%{time_total} %{size_download}\n' "$@" "$metrics" \
+            || echo "0 0"
     done >"$out/scrapes-$name.txt"
     sort -n "$out/scrapes-$name.txt" | awk '{ a[NR] = $1 } END { printf "%.0f\n", a[int((NR + 1) / 2)] * 1000 }'
 }
 
 echo "series,encoding,median_ms,bytes" >"$out/scrapes.csv"
 measure() { # measure SERIES: plain and gzip
-    local n=$1 plain gzip bytes gzbytes
+    local n=$1 plain gzip bytes gzbytes failed
     plain=$(scrape_ms "$n-plain")
     bytes=$(awk 'NR == 1 { print $2 }' "$out/scrapes-$n-plain.txt")
     gzip=$(scrape_ms "$n-gzip" -H 'Accept-Encoding: gzip')
     gzbytes=$(awk 'NR == 1 { print $2 }' "$out/scrapes-$n-gzip.txt")
+    # a failed scrape (curl -f, or nothing received) has no time worth a median
+    failed=$(cat "$out/scrapes-$n-plain.txt" "$out/scrapes-$n-gzip.txt" | awk '$2 == 0 { f++ } END { print f + 0 }')
+    if [[ $failed -gt 0 || ! -s "$out/scrapes-$n-plain.txt" ]]; then
+        plain=failed
+        gzip=failed
+    fi
     echo "$n,identity,$plain,$bytes" >>"$out/scrapes.csv"
     echo "$n,gzip,$gzip,$gzbytes" >>"$out/scrapes.csv"
-    log "$n series: median of $scrapes scrapes $plain ms ($bytes bytes), gzip $gzip ms ($gzbytes bytes)"
+    log "$n series: median of $scrapes scrapes $plain ms ($bytes bytes), gzip $gzip ms ($gzbytes bytes), $failed failed"
 }
 
 log "routerlog $jar ${extra_args[*]}, JVM: $java_opts; results in $out"
