@@ -61,24 +61,44 @@ public final class ExpositionWriter {
             labelPrefixes[i] = ((i == 0 ? "{" : ",") + labelNames[i] + "=\"").getBytes(StandardCharsets.US_ASCII);
         }
         byte[] sample = (name + "_total").getBytes(StandardCharsets.US_ASCII);
+        int labels = labelNames.length;
+        // a series' bytes apart from its label values: name, label prefixes and closing quotes, braces, space,
+        // the number (at most 20 characters) and the line feed
+        int fixed = sample.length + 2 + 20 + 1;
+        for (byte[] prefix : labelPrefixes) {
+            fixed += prefix.length + 1;
+        }
         int written = 0;
         PackedCounters.Cursor c = counters.cursor();
         while (c.next()) {
-            if (c.labels() != labelNames.length) {
+            if (c.labels() != labels) {
                 continue;
             }
-            raw(sample);
-            for (int i = 0; i < labelNames.length; i++) {
-                raw(labelPrefixes[i]);
-                escaped(c.bytes(), c.labelOffset(i), c.labelLength(i));
-                ascii('"');
+            byte[] src = c.bytes();
+            int need = fixed;
+            for (int i = 0; i < labels; i++) {
+                need += 2 * c.labelLength(i); // every byte escaped at worst
             }
-            if (labelNames.length > 0) {
-                ascii('}');
+            ensure(need);
+            // one series written with a local position into the buffer that now has room for it
+            byte[] out = buf;
+            int p = len;
+            System.arraycopy(sample, 0, out, p, sample.length);
+            p += sample.length;
+            for (int i = 0; i < labels; i++) {
+                byte[] prefix = labelPrefixes[i];
+                System.arraycopy(prefix, 0, out, p, prefix.length);
+                p += prefix.length;
+                p = escaped(src, c.labelOffset(i), c.labelLength(i), out, p);
+                out[p++] = '"';
             }
-            ascii(' ');
-            number(c.value());
-            ascii('\n');
+            if (labels > 0) {
+                out[p++] = '}';
+            }
+            out[p++] = ' ';
+            p = digits(c.value(), out, p);
+            out[p++] = '\n';
+            len = p;
             written++;
         }
         return written;
@@ -123,12 +143,19 @@ public final class ExpositionWriter {
         return b.toString();
     }
 
-    /** Label value bytes (UTF-8) with backslash, double quote and line feed escaped. */
-    private void escaped(byte[] b, int off, int n) {
-        ensure(n * 2);
-        byte[] out = buf;
-        int p = len;
-        for (int i = off, end = off + n; i < end; i++) {
+    /**
+     * Writes label value bytes (UTF-8) into {@code out} at {@code p} with backslash, double quote and line feed
+     * escaped; {@code out} has room for twice {@code n} bytes. Returns the position after them.
+     */
+    private static int escaped(byte[] b, int off, int n, byte[] out, int p) {
+        int end = off + n;
+        int i = off;
+        while (i < end && !special(b[i])) {
+            i++;
+        }
+        System.arraycopy(b, off, out, p, i - off); // most values have nothing to escape: one copy
+        p += i - off;
+        for (; i < end; i++) {
             byte x = b[i];
             if (x == '\\' || x == '"') {
                 out[p++] = '\\';
@@ -140,25 +167,36 @@ public final class ExpositionWriter {
                 out[p++] = x;
             }
         }
-        len = p;
+        return p;
+    }
+
+    private static boolean special(byte x) {
+        return x == '\\' || x == '"' || x == '\n';
     }
 
     private void number(long v) {
         ensure(20);
+        len = digits(v, buf, len);
+    }
+
+    /** Writes {@code v} in decimal into {@code out} at {@code p} (room for 20 bytes); returns the position after. */
+    private static int digits(long v, byte[] out, int p) {
         if (v < 0) {
-            buf[len++] = '-';
-            v = -v;
+            // no count is negative; Long.MIN_VALUE has no positive counterpart, so the rare case goes the long way
+            byte[] b = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(b, 0, out, p, b.length);
+            return p + b.length;
         }
-        int start = len;
-        do {
-            buf[len++] = (byte) ('0' + v % 10);
+        int n = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            n++;
+        }
+        int end = p + n;
+        for (int i = end - 1; i >= p; i--) {
+            out[i] = (byte) ('0' + v % 10);
             v /= 10;
-        } while (v > 0);
-        for (int i = start, j = len - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
         }
+        return end;
     }
 
     private void ascii(char c) {

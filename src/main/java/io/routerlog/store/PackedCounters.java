@@ -19,6 +19,13 @@ public final class PackedCounters implements IdentifiedDataSerializable {
     /** Longest label value kept, in bytes; longer ones are cut at a character boundary. */
     static final int MAX_LABEL_BYTES = 4096;
 
+    /** Hazelcast's serializer type of {@code DataSerializable} objects, in a {@code HeapData}'s header. */
+    private static final int DATA_SERIALIZABLE = -2;
+    /** The header byte of an {@code IdentifiedDataSerializable} without a version. */
+    private static final byte IDENTIFIED = 1;
+    /** Where a key's fields start: data header 8, serializer header 1, factory id 4, class id 4. */
+    private static final int KEY_LABELS = 17;
+
     private byte[] data;
     private int length;
     private int entries;
@@ -60,6 +67,73 @@ public final class PackedCounters implements IdentifiedDataSerializable {
             data[length++] = (byte) (count >>> shift);
         }
         entries++;
+    }
+
+    /**
+     * Appends one counter whose labels are read straight from the key's serialized form (a Hazelcast {@code
+     * HeapData} of a {@link PairKey} or {@link LabelValuesKey}: 8 bytes of header, the serializer's header byte,
+     * factory and class id, then each label as an int length and its UTF-8 bytes), without making the key and its
+     * strings. The bytes are checked as they are read; when they are not in that form (another key type, another
+     * byte order, a label longer than {@link #MAX_LABEL_BYTES}) nothing is appended and the caller packs the key
+     * object with {@link #add} instead.
+     *
+     * @return whether the counter was appended
+     */
+    boolean addSerialized(byte[] key, long count) {
+        // HeapData: partition hash (4), serializer type (4, big-endian), then the payload
+        if (key.length < KEY_LABELS || readInt(key, 4) != DATA_SERIALIZABLE || key[8] != IDENTIFIED) {
+            return false;
+        }
+        if (readInt(key, 9) != StoreSerialization.FACTORY_ID) {
+            return false;
+        }
+        int classId = readInt(key, 13);
+        int p = KEY_LABELS;
+        int labels;
+        if (classId == StoreSerialization.PAIR_KEY) {
+            labels = 4;
+        } else if (classId == StoreSerialization.LABEL_VALUES_KEY && key.length >= p + 4) {
+            labels = readInt(key, p);
+            p += 4;
+            if (labels < 0 || labels > 255) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        int start = length;
+        ensure(1 + key.length + 8); // each label's 4-byte length becomes 2 bytes
+        byte[] d = data;
+        int q = start;
+        d[q++] = (byte) labels;
+        for (int i = 0; i < labels; i++) {
+            if (p + 4 > key.length) {
+                return false;
+            }
+            int n = readInt(key, p);
+            p += 4;
+            if (n < 0 || n > MAX_LABEL_BYTES || n > key.length - p) {
+                return false; // data is unchanged: length still marks the end
+            }
+            d[q++] = (byte) (n >>> 8);
+            d[q++] = (byte) n;
+            System.arraycopy(key, p, d, q, n);
+            q += n;
+            p += n;
+        }
+        if (p != key.length) {
+            return false;
+        }
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            d[q++] = (byte) (count >>> shift);
+        }
+        length = q;
+        entries++;
+        return true;
+    }
+
+    private static int readInt(byte[] b, int p) {
+        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
     }
 
     /** Appends every counter of {@code other}. */

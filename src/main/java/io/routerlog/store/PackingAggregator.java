@@ -4,6 +4,7 @@ import com.hazelcast.aggregation.Aggregator;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.query.impl.QueryableEntry;
 import java.io.IOException;
 import java.util.Map;
 
@@ -20,9 +21,16 @@ final class PackingAggregator<K>
     @Override
     public void accumulate(Map.Entry<K, MemberCounts> entry) {
         MemberCounts counts = entry.getValue();
-        if (counts != null) {
-            packed.add(entry.getKey(), counts.sum());
+        if (counts == null) {
+            return;
         }
+        long sum = counts.sum();
+        // the labels straight from the stored key's bytes: no key object, strings or UTF-8 encoding per entry
+        if (entry instanceof QueryableEntry<?, ?> q
+                && packed.addSerialized(q.getKeyData().toByteArray(), sum)) {
+            return;
+        }
+        packed.add(entry.getKey(), sum);
     }
 
     @Override

@@ -94,4 +94,56 @@ public class PackedCountersTest {
         assertThat(back.entries()).isEqualTo(5000);
         assertThat(read(back)).isEqualTo(read(a));
     }
+
+    @Test
+    void keysReadFromTheirSerializedFormPackAsTheKeyObjectsDo() {
+        InternalSerializationService ss = new DefaultSerializationServiceBuilder()
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+                .build();
+        List<Object> keys = List.of(
+                new PairKey("r1", "192.168.1.2", "bücher.example", "AAAA"),
+                new PairKey("r1", "::1", "😀.example", "A"),
+                new PairKey("", "", "", ""),
+                new PairKey("r1", "c", "a\"quoted\\name\n", "TXT"),
+                new LabelValuesKey("wan-drop", "10.0.0.1", "10.0.0.2", "TCP", "22"),
+                new LabelValuesKey(new String[0]));
+        PackedCounters fromBytes = new PackedCounters(16);
+        PackedCounters fromObjects = new PackedCounters(16);
+        long count = Long.MAX_VALUE;
+        for (Object key : keys) {
+            assertThat(fromBytes.addSerialized(ss.toData(key).toByteArray(), count))
+                    .as("%s", key)
+                    .isTrue();
+            fromObjects.add(key, count);
+            count /= 7;
+        }
+        assertThat(fromBytes.entries()).isEqualTo(keys.size());
+        assertThat(read(fromBytes)).isEqualTo(read(fromObjects));
+    }
+
+    @Test
+    void bytesNotInTheKeyFormLeaveThePackAsItWas() {
+        InternalSerializationService ss = new DefaultSerializationServiceBuilder()
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+                .build();
+        PackedCounters p = new PackedCounters(16);
+        p.add(new PairKey("r1", "c", "d", "A"), 3);
+        List<String> before = read(p);
+        byte[] pair =
+                ss.toData(new PairKey("r1", "10.0.0.1", "example.com", "A")).toByteArray();
+        byte[] cut = java.util.Arrays.copyOf(pair, pair.length - 1);
+        byte[] longer = java.util.Arrays.copyOf(pair, pair.length + 1);
+        byte[] tooLong = ss.toData(new PairKey("r1", "c", "x".repeat(PackedCounters.MAX_LABEL_BYTES + 1), "A"))
+                .toByteArray();
+        byte[] otherClass =
+                ss.toData(MemberCounts.of(java.util.UUID.randomUUID(), 1)).toByteArray();
+        byte[] string = ss.toData("forwarded").toByteArray();
+        for (byte[] bytes : List.of(cut, longer, tooLong, otherClass, string, new byte[3])) {
+            assertThat(p.addSerialized(bytes, 1)).isFalse();
+        }
+        assertThat(p.entries()).isEqualTo(1);
+        assertThat(read(p)).isEqualTo(before);
+        assertThat(p.addSerialized(pair, 2)).isTrue();
+        assertThat(read(p)).containsExactly("r1|c|d|A|3", "r1|10.0.0.1|example.com|A|2");
+    }
 }
