@@ -157,6 +157,9 @@ final class PairTable {
         String[] first;
         String[] second;
         long[] sums;
+        /** The hash of each name, by id: joining tables does not read the strings of a new name. */
+        int[] idHashes;
+
         int size;
         /** id + 1 of the name in each slot; 0 is free. */
         private int[] slots;
@@ -168,25 +171,30 @@ final class PairTable {
             first = new String[c];
             second = new String[c];
             sums = new long[c];
+            idHashes = new int[c];
             slots = new int[c * 2];
             hashes = new int[c * 2];
         }
 
         /** Adds {@code n} to the sum of (a, b), adding the name first when new; returns its id. */
         int add(String a, String b, long n) {
-            int h = mix(a.hashCode() * 31 + b.hashCode());
+            return add(a, b, mix(a.hashCode() * 31 + b.hashCode()), n);
+        }
+
+        private int add(String a, String b, int h, long n) {
             int mask = slots.length - 1;
             for (int s = h & mask; ; s = (s + 1) & mask) {
                 int id = slots[s] - 1;
                 if (id < 0) {
                     if (size == first.length) {
                         grow();
-                        return add(a, b, n);
+                        return add(a, b, h, n);
                     }
                     id = size++;
                     first[id] = a;
                     second[id] = b;
                     sums[id] = n;
+                    idHashes[id] = h;
                     slots[s] = id + 1;
                     hashes[s] = h;
                     return id;
@@ -201,17 +209,24 @@ final class PairTable {
         /** Adds every name of {@code other} with its sum; returns this table's id for each of other's ids. */
         int[] addAll(Names other) {
             int[] ids = new int[other.size];
+            if (size == 0 && other.size > first.length) {
+                resize(Integer.highestOneBit(other.size * 2 - 1));
+            }
             for (int i = 0; i < other.size; i++) {
-                ids[i] = add(other.first[i], other.second[i], other.sums[i]);
+                ids[i] = add(other.first[i], other.second[i], other.idHashes[i], other.sums[i]);
             }
             return ids;
         }
 
         private void grow() {
-            int c = first.length * 2;
+            resize(first.length * 2);
+        }
+
+        private void resize(int c) {
             first = Arrays.copyOf(first, c);
             second = Arrays.copyOf(second, c);
             sums = Arrays.copyOf(sums, c);
+            idHashes = Arrays.copyOf(idHashes, c);
             int[] oldSlots = slots;
             int[] oldHashes = hashes;
             slots = new int[c * 2];
