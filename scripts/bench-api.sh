@@ -100,32 +100,37 @@ start_cluster() {
     exit 1
 }
 
-# fill: every node gets the same pairs (same seed) over TCP for $fill, in parallel
+# fill: every node gets the same pairs (same seed) over TCP for $fill, in parallel; sets sent_queries
 fill() {
     local i senders=()
     for ((i = 0; i < ${#syslog_ports[@]}; i++)); do
         java -XX:+UseSerialGC -jar "$jar" loadgen --protocol tcp --target "127.0.0.1:${syslog_ports[i]}" \
             --rate "$rate" --duration "$fill" --clients 1000 --domains "$domains" --zipf 0 --pool "$pool" \
-            >>"$out/loadgen.log" 2>&1 &
+            >"$out/loadgen-$i.log" 2>&1 &
         senders+=("$!")
     done
     for i in "${senders[@]}"; do wait "$i"; done
+    cat "$out"/loadgen-*.log >>"$out/loadgen.log"
+    sent_queries=$(sed -n 's/^loadgen: sent [0-9]* lines (\([0-9]*\) queries).*/\1/p' "$out"/loadgen-*.log |
+        awk '{ s += $1 } END { print s + 0 }')
+    rm -f "$out"/loadgen-*.log
 }
 
 api() { curl -sf "http://127.0.0.1:${http_ports[0]}/api/v1/$1"; }
 
-# wait until the flushes have landed: the pair count stops changing
+# wait until the flushes have landed: the cluster counted every query sent (TCP loses none)
 settle() {
-    local last=-1 now p
-    for _ in $(seq 1 60); do
+    local now p
+    for _ in $(seq 1 300); do
         for p in "${pids[@]}"; do
             kill -0 "$p" 2>/dev/null || { echo "a node stopped, see $out/routerlog-*.log" >&2; exit 1; }
         done
-        now=$(api summary | jq '.pairs') || now=-2
-        [[ $now == "$last" ]] && return
-        last=$now
-        sleep 2
+        now=$(api summary | jq '.queries') || now=-1
+        [[ $now -ge $sent_queries ]] && return
+        sleep 1
     done
+    echo "the cluster counted $now of $sent_queries queries after 300 s" >&2
+    exit 1
 }
 
 hz=$(getconf CLK_TCK)
