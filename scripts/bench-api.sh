@@ -12,7 +12,8 @@
 # Environment (defaults in brackets):
 #   BENCH_API_PAIRS       distinct pairs to offer, and --max-pairs [100000]
 #   BENCH_API_QUERY_LOG   --query-log-size of every node [100000]
-#   BENCH_API_FILL        how long loadgen sends to each node [10s]
+#   BENCH_API_FILL        how long loadgen sends to each node, times the node count [10s]: a cluster on few
+#                         cores takes each node's share slower, and every node must get the whole pool
 #   BENCH_API_RATE        lines/s loadgen sends to each node while filling [50000]
 #   BENCH_API_RUNS        measured requests per endpoint [11]
 #   BENCH_API_WARMUP      warm-up requests per endpoint [5]
@@ -27,6 +28,7 @@ out=$(cd "$out" && pwd)
 pairs=${BENCH_API_PAIRS:-100000}
 query_log=${BENCH_API_QUERY_LOG:-100000}
 fill=${BENCH_API_FILL:-10s}
+fill=${fill%s}
 rate=${BENCH_API_RATE:-50000}
 runs=${BENCH_API_RUNS:-11}
 warmup=${BENCH_API_WARMUP:-5}
@@ -105,7 +107,7 @@ fill() {
     local i senders=()
     for ((i = 0; i < ${#syslog_ports[@]}; i++)); do
         java -XX:+UseSerialGC -jar "$jar" loadgen --protocol tcp --target "127.0.0.1:${syslog_ports[i]}" \
-            --rate "$rate" --duration "$fill" --clients 1000 --domains "$domains" --zipf 0 --pool "$pool" \
+            --rate "$rate" --duration "$((fill * ${#syslog_ports[@]}))s" --clients 1000 --domains "$domains" --zipf 0 --pool "$pool" \
             >"$out/loadgen-$i.log" 2>&1 &
         senders+=("$!")
     done
@@ -173,7 +175,7 @@ summary_lines=()
 for n in "${node_counts[@]}"; do
     log "starting $n node(s)"
     start_cluster "$n"
-    log "filling for $fill"
+    log "filling for $((fill * n)) s"
     fill
     settle
     held=$(api summary | jq '.pairs')
