@@ -121,10 +121,10 @@ fill() {
 api() { curl -sf "http://127.0.0.1:${http_ports[0]}/api/v1/$1"; }
 
 # wait until the flushes have landed: every node counted every line sent to it (TCP loses none), nothing waits
-# for the store, and the pair count holds still (evicted pairs take their counts along, so the query total is no
-# measure)
+# for the store, and the pair count held still for 10 s (evicted pairs take their counts along, so the query total
+# is no measure)
 settle() {
-    local last=-1 now p i counted pending
+    local last=-1 now p i counted pending still=0
     for _ in $(seq 1 300); do
         for p in "${pids[@]}"; do
             kill -0 "$p" 2>/dev/null || { echo "a node stopped, see $out/routerlog-*.log" >&2; exit 1; }
@@ -140,7 +140,12 @@ settle() {
             pending=$((pending + ${w:-1}))
         done
         now=$(api summary | jq '.pairs') || now=-2
-        if [[ $counted -ge $sent_lines && $pending -eq 0 && $now == "$last" ]]; then return; fi
+        if [[ $counted -ge $sent_lines && $pending -eq 0 && $now == "$last" ]]; then
+            still=$((still + 1))
+            [[ $still -ge 5 ]] && return
+        else
+            still=0
+        fi
         last=$now
         sleep 2
     done
