@@ -357,10 +357,7 @@ public final class Store implements AutoCloseable {
         c.setProperty("hazelcast.operation.generic.thread.count", "2");
         c.setProperty("hazelcast.io.thread.count", "1");
         c.setProperty("hazelcast.event.thread.count", "1");
-        // aggregations over the whole map (the query API's top lists) scan their partitions on both query threads
-        // instead of only on the thread that asked
-        c.setProperty("hazelcast.query.thread.count", "2");
-        c.setProperty("hazelcast.query.predicate.parallel.evaluation", "true");
+        c.setProperty("hazelcast.query.thread.count", "1");
         // notice a dead member within seconds and merge the sides of a healed partition soon after
         defaultProperty(c, "hazelcast.heartbeat.interval.seconds", "2");
         defaultProperty(c, "hazelcast.max.no.heartbeat.seconds", "15");
