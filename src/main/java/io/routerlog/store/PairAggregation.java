@@ -6,66 +6,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Helpers the aggregations of {@link PairQueries} share: partial maps on the wire, top N. */
 final class PairAggregation {
     private PairAggregation() {}
-
-    /** A key's running total and the distinct values of another field seen with it. */
-    static final class Group {
-        long queries;
-        final Set<String> distinct;
-
-        Group() {
-            this(new HashSet<>());
-        }
-
-        private Group(Set<String> distinct) {
-            this.distinct = distinct;
-        }
-
-        void add(long n, String value) {
-            queries += n;
-            distinct.add(value);
-        }
-
-        void addAll(Group other) {
-            queries += other.queries;
-            distinct.addAll(other.distinct);
-        }
-    }
-
-    static void writeGroups(ObjectDataOutput out, Map<String, Group> groups) throws IOException {
-        out.writeInt(groups.size());
-        for (Map.Entry<String, Group> e : groups.entrySet()) {
-            out.writeString(e.getKey());
-            out.writeLong(e.getValue().queries);
-            out.writeInt(e.getValue().distinct.size());
-            for (String s : e.getValue().distinct) {
-                out.writeString(s);
-            }
-        }
-    }
-
-    static Map<String, Group> readGroups(ObjectDataInput in) throws IOException {
-        int n = size(in);
-        Map<String, Group> groups = new HashMap<>(Math.max(16, n * 2));
-        for (int i = 0; i < n; i++) {
-            String key = string(in);
-            Group g = new Group();
-            g.queries = in.readLong();
-            int d = size(in);
-            for (int j = 0; j < d; j++) {
-                g.distinct.add(string(in));
-            }
-            groups.put(key, g);
-        }
-        return groups;
-    }
 
     static void writeCounts(ObjectDataOutput out, Map<String, long[]> counts) throws IOException {
         out.writeInt(counts.size());
@@ -116,17 +62,4 @@ final class PairAggregation {
                     Map.Entry::getValue)
             .reversed()
             .thenComparing(Map.Entry::getKey);
-
-    /** Router and client in one string key (a NUL never occurs in either). */
-    static String clientKey(String router, String client) {
-        return router + '\0' + client;
-    }
-
-    static String routerOfKey(String key) {
-        return key.substring(0, key.indexOf('\0'));
-    }
-
-    static String clientOfKey(String key) {
-        return key.substring(key.indexOf('\0') + 1);
-    }
 }

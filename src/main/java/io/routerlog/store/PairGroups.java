@@ -4,11 +4,7 @@ import com.hazelcast.aggregation.Aggregator;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import io.routerlog.store.PairAggregation.Group;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,16 +18,16 @@ final class PairGroups
         implements Aggregator<Map.Entry<PairKey, MemberCounts>, List<PairGroups.Grouped>>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
 
-    /** A domain, or a client as {@link PairAggregation#clientKey}; its queries; the distinct values of the other. */
-    record Grouped(String key, long queries, int distinct) {
-        static final Comparator<Grouped> ORDER =
-                Comparator.comparingLong(Grouped::queries).reversed().thenComparing(Grouped::key);
-    }
+    /**
+     * A domain (and an empty {@code second}), or a client (its router, and its address as {@code second}); its
+     * queries; the distinct values of the other.
+     */
+    record Grouped(String first, String second, long queries, int distinct) {}
 
     private PairFilter filter;
     private boolean byDomain;
     private int limit;
-    private transient Map<String, Group> groups = new HashMap<>();
+    private transient PairTable table = new PairTable(true);
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the filter
@@ -58,30 +54,23 @@ final class PairGroups
         if (counts == null || !filter.matches(k)) {
             return;
         }
-        String client = PairAggregation.clientKey(k.router(), k.client());
-        Group g = groups.computeIfAbsent(byDomain ? k.domain() : client, x -> new Group());
-        g.queries += counts.sum();
-        if (!byDomain) {
-            g.distinct.add(k.domain());
-        } else if (!k.client().isEmpty()) {
-            g.distinct.add(client);
-        }
+        table.add(
+                k.router(),
+                k.client(),
+                k.domain(),
+                counts.sum(),
+                !byDomain || !k.client().isEmpty());
     }
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
-        ((PairGroups) aggregator)
-                .groups.forEach(
-                        (k, g) -> groups.computeIfAbsent(k, x -> new Group()).addAll(g));
+        table.addAll(((PairGroups) aggregator).table);
     }
 
     @Override
     public List<Grouped> aggregate() {
-        List<Grouped> all = new ArrayList<>(groups.size());
-        groups.forEach((k, g) -> all.add(new Grouped(k, g.queries, g.distinct.size())));
-        all.sort(Grouped.ORDER);
-        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        return byDomain ? table.topDomains(limit) : table.topClients(limit);
     }
 
     @Override
@@ -99,7 +88,7 @@ final class PairGroups
         filter.writeData(out);
         out.writeBoolean(byDomain);
         out.writeInt(limit);
-        PairAggregation.writeGroups(out, groups);
+        table.writeData(out);
     }
 
     @Override
@@ -107,6 +96,7 @@ final class PairGroups
         filter = PairFilter.readData(in);
         byDomain = in.readBoolean();
         limit = in.readInt();
-        groups = PairAggregation.readGroups(in);
+        table = new PairTable(true);
+        table.readData(in);
     }
 }

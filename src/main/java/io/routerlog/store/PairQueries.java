@@ -59,11 +59,7 @@ public final class PairQueries {
     public List<ClientCount> topClients(PairFilter filter, int limit) {
         List<ClientCount> top = new ArrayList<>();
         for (PairGroups.Grouped g : pairs.aggregate(PairGroups.byClient(filter, limit))) {
-            top.add(new ClientCount(
-                    PairAggregation.routerOfKey(g.key()),
-                    PairAggregation.clientOfKey(g.key()),
-                    g.queries(),
-                    g.distinct()));
+            top.add(new ClientCount(g.first(), g.second(), g.queries(), g.distinct()));
         }
         return top;
     }
@@ -94,7 +90,7 @@ public final class PairQueries {
 
     private static List<DomainCount> domains(List<PairGroups.Grouped> groups) {
         List<DomainCount> top = new ArrayList<>(groups.size());
-        groups.forEach(g -> top.add(new DomainCount(g.key(), g.queries(), g.distinct())));
+        groups.forEach(g -> top.add(new DomainCount(g.first(), g.queries(), g.distinct())));
         return top;
     }
 

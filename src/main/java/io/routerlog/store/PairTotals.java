@@ -5,41 +5,32 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /** The totals of the pairs map: queries, pairs and distinct clients (router and address), where the pairs live. */
 final class PairTotals
         implements Aggregator<Map.Entry<PairKey, MemberCounts>, PairQueries.Totals>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
-    private long queries;
-    private long pairs;
-    private transient Set<String> clients = new HashSet<>();
+    private transient PairTable table = new PairTable(false);
 
     @Override
     public void accumulate(Map.Entry<PairKey, MemberCounts> entry) {
         MemberCounts counts = entry.getValue();
         if (counts != null) {
-            queries += counts.sum();
-            pairs++;
-            clients.add(PairAggregation.clientKey(
-                    entry.getKey().router(), entry.getKey().client()));
+            PairKey k = entry.getKey();
+            table.add(k.router(), k.client(), k.domain(), counts.sum(), false);
         }
     }
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
-        PairTotals other = (PairTotals) aggregator;
-        queries += other.queries;
-        pairs += other.pairs;
-        clients.addAll(other.clients);
+        table.addAll(((PairTotals) aggregator).table);
     }
 
     @Override
     public PairQueries.Totals aggregate() {
-        return new PairQueries.Totals(queries, pairs, clients.size());
+        return new PairQueries.Totals(table.queries, table.pairs, table.clientCount());
     }
 
     @Override
@@ -54,22 +45,12 @@ final class PairTotals
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeLong(queries);
-        out.writeLong(pairs);
-        out.writeInt(clients.size());
-        for (String c : clients) {
-            out.writeString(c);
-        }
+        table.writeData(out);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        queries = in.readLong();
-        pairs = in.readLong();
-        int n = PairAggregation.size(in);
-        clients = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            clients.add(PairAggregation.string(in));
-        }
+        table = new PairTable(false);
+        table.readData(in);
     }
 }
