@@ -410,9 +410,9 @@ done
         echo "| RSS when the bound was reached / at the end / peak (MiB) | $((${mem_at_bound:-0} / 1024)) / $((${mem_last:-0} / 1024)) / $((mem_peak / 1024)) | |"
     fi
     echo
-    for part in api cluster; do
-        if [[ -f "$out/$part/$part.md" ]]; then
-            cat "$out/$part/$part.md"
+    for table in api/api.md cluster/results.md; do
+        if [[ -f "$out/$table" ]]; then
+            cat "$out/$table"
             echo
         fi
     done
