@@ -39,21 +39,11 @@ max_pairs=$pairs
 pool=$((pairs * 262144 / 100000))
 domains=$((pairs * 2))
 
-jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
-[[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)
-cp "$jar" "$out/routerlog.jar"   # a rebuild during the run must not change what is measured
-jar=$out/routerlog.jar
+# shellcheck source=scripts/bench-lib.sh disable=SC1091
+source "$root/scripts/bench-lib.sh"
+jar=$(bench_jar "$root" "$out")
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench-api.log" >&2; }
-
-free_port() { # a port free for TCP and UDP on 127.0.0.1
-    local p
-    for _ in $(seq 1 100); do
-        p=$((30000 + RANDOM % 20000))
-        if ! ss -Hlntu "sport = :$p" | grep -q .; then echo "$p"; return; fi
-    done
-    echo "no free port" >&2; exit 1
-}
 
 pids=()
 cleanup() {

@@ -27,10 +27,9 @@ load_seconds=${BENCH_SCRAPE_LOAD:-10}
 fill_rate=${BENCH_FILL_RATE:-200000}
 read -r -a extra_args <<<"${BENCH_ROUTERLOG_ARGS:-}"
 
-jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
-[[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)
-cp "$jar" "$out/routerlog.jar" # a rebuild during the run must not change what is measured
-jar=$out/routerlog.jar
+# shellcheck source=scripts/bench-lib.sh disable=SC1091
+source "$root/scripts/bench-lib.sh"
+jar=$(bench_jar "$root" "$out")
 
 if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
     send_on=(taskset -c 0)
@@ -41,16 +40,6 @@ else
 fi
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >&2; }
-
-free_port() { # a port free for TCP and UDP on 127.0.0.1
-    local p
-    for _ in $(seq 1 100); do
-        p=$((30000 + RANDOM % 20000))
-        if ! ss -Hlntu "sport = :$p" | grep -q .; then echo "$p"; return; fi
-    done
-    echo "no free port" >&2
-    exit 1
-}
 rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 loadgen() { "${send_on[@]}" java -XX:+UseSerialGC -jar "$jar" loadgen "$@"; }

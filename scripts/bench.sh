@@ -45,10 +45,9 @@ tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}
 java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC}
 
-jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
-[[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)
-cp "$jar" "$out/routerlog.jar"   # a rebuild during the run must not change what is measured
-jar=$out/routerlog.jar
+# shellcheck source=scripts/bench-lib.sh disable=SC1091
+source "$root/scripts/bench-lib.sh"
+jar=$(bench_jar "$root" "$out")
 
 if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
     send_on=(taskset -c 0)
@@ -61,15 +60,6 @@ else
 fi
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >&2; }
-
-free_port() { # a port free for TCP and UDP on 127.0.0.1
-    local p
-    for _ in $(seq 1 100); do
-        p=$((30000 + RANDOM % 20000))
-        if ! ss -Hlntu "sport = :$p" | grep -q .; then echo "$p"; return; fi
-    done
-    echo "no free port" >&2; exit 1
-}
 
 rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime of the process, in clock ticks
