@@ -241,10 +241,6 @@ final class DatagramReceiver implements AutoCloseable {
             }
         }
 
-        DatagramChannel channel() {
-            return channel;
-        }
-
         void close() {
             try {
                 channel.close();
