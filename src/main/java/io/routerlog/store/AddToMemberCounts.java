@@ -8,7 +8,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.impl.QueryableEntry;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,7 +23,7 @@ import java.util.UUID;
 public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCounts, Void>, IdentifiedDataSerializable {
     private UUID member;
     private long flush;
-    private Map<Data, Long> deltas;
+    private KeyDeltas deltas;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
@@ -35,6 +34,11 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
      * @param deltas by serialized key, as the store's serialization makes it
      */
     public AddToMemberCounts(UUID member, long flush, Map<Data, Long> deltas) {
+        this(member, flush, new KeyDeltas(deltas.size()));
+        deltas.forEach(this.deltas::add);
+    }
+
+    AddToMemberCounts(UUID member, long flush, KeyDeltas deltas) {
         this.member = member;
         this.flush = flush;
         this.deltas = deltas;
@@ -46,8 +50,8 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
             // Hazelcast hands every entry processor a map entry that carries the serialized key
             throw new IllegalStateException("an entry without its serialized key: " + entry.getClass());
         }
-        Long delta = deltas.get(stored.getKeyData());
-        if (delta == null || delta == 0) {
+        long delta = deltas.get(stored.getKeyData());
+        if (delta == 0) {
             return null;
         }
         MemberCounts current = entry.getValue();
@@ -77,10 +81,10 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         out.writeLong(member.getLeastSignificantBits());
         out.writeLong(flush);
         out.writeInt(deltas.size());
-        for (Map.Entry<Data, Long> e : deltas.entrySet()) {
-            out.writeByteArray(e.getKey().toByteArray());
-            out.writeLong(e.getValue());
-        }
+        deltas.forEach((key, delta) -> {
+            out.writeByteArray(key.toByteArray());
+            out.writeLong(delta);
+        });
     }
 
     @Override
@@ -88,13 +92,16 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         member = new UUID(in.readLong(), in.readLong());
         flush = in.readLong();
         int n = in.readInt();
-        deltas = new HashMap<>(Math.max(4, n * 2));
+        if (n < 0) {
+            throw new IOException("a negative number of keys");
+        }
+        deltas = new KeyDeltas(Math.min(n, 1 << 16)); // grows if there are more
         for (int i = 0; i < n; i++) {
             byte[] key = in.readByteArray();
             if (key == null) {
                 throw new IOException("a key without bytes");
             }
-            deltas.put(new HeapData(key), in.readLong());
+            deltas.add(new HeapData(key), in.readLong());
         }
     }
 }

@@ -34,6 +34,7 @@ public final class CounterMap<K> {
     private final SerializationService serialization;
     private final UUID member;
     private final OwnedPartitions ownedPartitions;
+    private final PartitionBatches.Groups<K> groups;
     private final AtomicLong flushes = new AtomicLong();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -44,6 +45,7 @@ public final class CounterMap<K> {
         this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
         this.member = hz.getCluster().getLocalMember().getUuid();
         this.ownedPartitions = new OwnedPartitions(partitions);
+        this.groups = new PartitionBatches.Groups<>(partitions.getPartitions().size());
         // only the event is counted: without the value, an eviction does not ship and deserialize the entry
         map.addLocalEntryListener(new EvictionCounter(), Predicates.alwaysTrue(), false);
     }
@@ -59,12 +61,12 @@ public final class CounterMap<K> {
      *
      * @throws StoreException when some partition did not confirm in time
      */
-    public void add(Map<K, Long> deltas, long timeoutMillis) {
+    public synchronized void add(Map<K, Long> deltas, long timeoutMillis) {
         long flush = flushes.incrementAndGet();
-        PartitionBatches.writeSerialized(
+        PartitionBatches.writeCounts(
                 map,
                 serialization,
-                partitions,
+                groups,
                 deltas,
                 part -> new AddToMemberCounts<>(member, flush, part),
                 timeoutMillis);

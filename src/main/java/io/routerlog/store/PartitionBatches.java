@@ -2,10 +2,12 @@ package io.routerlog.store;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.util.HashUtil;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -51,38 +53,86 @@ final class PartitionBatches {
     }
 
     /**
-     * Like {@link #write}, but the processor gets each partition's updates by serialized key: every key is serialized
-     * once, here, and that form also goes to {@code submitToKeys} (which takes a serialized key as it is), so the
-     * processor can find an entry's update by the serialized key Hazelcast hands it with the entry.
+     * Like {@link #write}, for counter deltas, which the processor gets by serialized key: every key is serialized
+     * once, here (a {@link PairKey} keeps its serialized form, so a key seen again is not serialized again), and that
+     * form also goes to {@code submitToKeys} (which takes a serialized key as it is), so the processor can find an
+     * entry's delta by the serialized key Hazelcast hands it with the entry. A partition's deltas are two arrays
+     * ({@link KeyDeltas}), not a map node and a boxed count per key.
      */
-    static <K, V, D> void writeSerialized(
+    static <K, V> void writeCounts(
             IMap<K, V> map,
             SerializationService serialization,
-            PartitionService partitions,
-            Map<K, D> updates,
-            Function<Map<Data, D>, EntryProcessor<K, V, ?>> processor,
+            Groups<K> groups,
+            Map<K, Long> updates,
+            Function<KeyDeltas, EntryProcessor<K, V, ?>> processor,
             long timeoutMillis) {
         if (updates.isEmpty()) {
             return;
         }
-        Map<Integer, Group<K, D>> byPartition = new HashMap<>();
+        Group<K>[] byPartition = groups.byPartition;
+        int partitionCount = byPartition.length;
+        int expected = 1 + updates.size() / partitionCount;
         try {
             updates.forEach((k, d) -> {
-                Data key = serialization.toData(k);
-                // a serialized key is taken as it is: its partition comes from its hash, with no second serialization
-                Group<K, D> group =
-                        byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new Group<>());
-                group.updates.put(key, d);
+                Data key = k instanceof PairKey p ? p.serialized(serialization) : serialization.toData(k);
+                // Hazelcast's own rule for a serialized key's partition (what getPartition(key) answers, unboxed)
+                int partition = HashUtil.hashToIndex(key.getPartitionHash(), partitionCount);
+                Group<K> group = byPartition[partition];
+                if (group == null) {
+                    group = new Group<>(expected);
+                    byPartition[partition] = group;
+                }
+                group.deltas.add(key, d);
                 group.keys.add(k);
             });
         } catch (RuntimeException e) {
+            groups.forget();
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
-        List<Part<K, V>> parts = new ArrayList<>(byPartition.size());
-        for (Group<K, D> g : byPartition.values()) {
-            parts.add(new Part<>(asKeys(g.updates.keySet()), processor.apply(g.updates), g.keys));
+        List<Part<K, V>> parts = new ArrayList<>();
+        for (Group<K> g : byPartition) {
+            if (g != null && g.deltas.size() > 0) {
+                parts.add(new Part<>(asKeys(g.deltas.keySet()), processor.apply(g.deltas), g.keys));
+            }
         }
-        send(map, parts, updates, timeoutMillis);
+        boolean done = false;
+        try {
+            send(map, parts, updates, timeoutMillis);
+            done = true;
+        } finally {
+            if (done) {
+                groups.reuse(expected);
+            } else {
+                // a processor that did not finish may still be read (a late local run, a retry): never refill it
+                groups.forget();
+            }
+        }
+    }
+
+    /**
+     * One counter map's per-partition groups, kept from one write to the next once every partition confirmed (then
+     * no processor holds them any more): a steady flush refills the same arrays instead of making new ones.
+     */
+    static final class Groups<K> {
+        private final Group<K>[] byPartition;
+
+        @SuppressWarnings("unchecked")
+        Groups(int partitionCount) {
+            this.byPartition = (Group<K>[]) new Group<?>[partitionCount];
+        }
+
+        private void reuse(int expected) {
+            for (int p = 0; p < byPartition.length; p++) {
+                Group<K> g = byPartition[p];
+                if (g != null && !g.clear(expected)) {
+                    byPartition[p] = null;
+                }
+            }
+        }
+
+        private void forget() {
+            Arrays.fill(byPartition, null);
+        }
     }
 
     /** Serialized keys where the map's API takes keys: Hazelcast serializes a key that is already serialized to itself. */
@@ -91,10 +141,21 @@ final class PartitionBatches {
         return (Set<K>) (Set<?>) keys;
     }
 
-    /** One partition's updates by serialized key, and the batch's keys they came from. */
-    private static final class Group<K, D> {
-        final Map<Data, D> updates = new HashMap<>();
-        final List<K> keys = new ArrayList<>();
+    /** One partition's deltas by serialized key, and the batch's keys they came from. */
+    private static final class Group<K> {
+        final KeyDeltas deltas;
+        final List<K> keys;
+
+        Group(int expected) {
+            this.deltas = new KeyDeltas(expected);
+            this.keys = new ArrayList<>(expected);
+        }
+
+        /** Empties it for the next write; false when it is much larger than writes need now (then it is dropped). */
+        boolean clear(int expected) {
+            keys.clear();
+            return deltas.clear(expected);
+        }
     }
 
     /** One partition's call: the keys it is sent with, its processor, and the batch's keys it confirms. */
