@@ -5,7 +5,10 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.util.HashUtil;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.spi.impl.operationservice.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -47,7 +50,7 @@ final class PartitionBatches {
         }
         List<Part<K, V>> parts = new ArrayList<>(byPartition.size());
         for (Map<K, D> part : byPartition.values()) {
-            parts.add(new Part<>(part.keySet(), processor.apply(part), part.keySet()));
+            parts.add(new Part<>(part.keySet(), processor.apply(part), part.keySet(), -1));
         }
         send(map, parts, updates, timeoutMillis);
     }
@@ -90,9 +93,10 @@ final class PartitionBatches {
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
         List<Part<K, V>> parts = new ArrayList<>();
-        for (Group<K> g : byPartition) {
+        for (int p = 0; p < partitionCount; p++) {
+            Group<K> g = byPartition[p];
             if (g != null && g.deltas.size() > 0) {
-                parts.add(new Part<>(asKeys(g.deltas.keySet()), processor.apply(g.deltas), g.keys));
+                parts.add(new Part<>(asKeys(g.deltas.keySet()), processor.apply(g.deltas), g.keys, p));
             }
         }
         boolean done = false;
@@ -158,15 +162,38 @@ final class PartitionBatches {
         }
     }
 
-    /** One partition's call: the keys it is sent with, its processor, and the batch's keys it confirms. */
-    private record Part<K, V>(Set<K> sent, EntryProcessor<K, V, ?> processor, Collection<K> confirms) {}
+    /**
+     * One partition's call: the keys it is sent with, its processor, the batch's keys it confirms, and the partition
+     * (-1: not known, the map finds it).
+     */
+    private record Part<K, V>(Set<K> sent, EntryProcessor<K, V, ?> processor, Collection<K> confirms, int partition) {}
+
+    /**
+     * Sends one partition's processor. With a known partition and serialized keys this is the operation {@code
+     * submitToKeys} would make for that partition, invoked on the partition directly: {@code submitToKeys} copies
+     * the keys into a new hash set, boxes each key's partition and starts a call over all partitions, which for a
+     * call that is always one partition's costs about as much as the counting itself.
+     */
+    @SuppressWarnings("unchecked")
+    private static <K, V> CompletableFuture<?> submit(IMap<K, V> map, Part<K, V> part) {
+        if (part.partition() >= 0 && map instanceof MapProxyImpl<?, ?> proxy) {
+            Operation op = proxy.getOperationProvider()
+                    .createMultipleEntryOperationFactory(
+                            map.getName(), (Set<Data>) (Set<?>) part.sent(), part.processor())
+                    .createOperation();
+            return proxy.getNodeEngine()
+                    .getOperationService()
+                    .invokeOnPartitionAsync(MapService.SERVICE_NAME, op, part.partition());
+        }
+        return map.submitToKeys(part.sent(), part.processor()).toCompletableFuture();
+    }
 
     private static <K, V, D> void send(IMap<K, V> map, List<Part<K, V>> parts, Map<K, D> updates, long timeoutMillis) {
         List<CompletableFuture<?>> pending = new ArrayList<>(parts.size());
         RuntimeException notSent = null;
         for (Part<K, V> part : parts) {
             try {
-                pending.add(map.submitToKeys(part.sent(), part.processor()).toCompletableFuture());
+                pending.add(submit(map, part));
             } catch (RuntimeException e) {
                 // the member is not running or shutting down: the rest stays in the batch
                 notSent = e;
