@@ -84,7 +84,7 @@ final class PairCounts {
             }
             PairKey k = pairKeys[e];
             if (k == null) {
-                k = toPairKey(keys.key(e));
+                k = toPairKey(keys.keyBytes(), keys.keyOffset(e), keys.keyLength(e));
                 pairKeys[e] = k;
             }
             out.merge(k, c, Long::sum);
@@ -106,18 +106,18 @@ final class PairCounts {
         return keys.size();
     }
 
-    private static PairKey toPairKey(byte[] k) {
-        int cl = k[0] & 0xff;
-        int dl = k[1 + cl] & 0xff;
-        int rl = k[2 + cl + dl] & 0xff;
-        int rOff = 3 + cl + dl;
+    private static PairKey toPairKey(byte[] k, int off, int len) {
+        int cl = k[off] & 0xff;
+        int dl = k[off + 1 + cl] & 0xff;
+        int rl = k[off + 2 + cl + dl] & 0xff;
+        int rOff = off + 3 + cl + dl;
         int tOff = rOff + rl;
         // interned: the same router, client, type and name recur in every key a receive thread keeps (its two
         // batches, of queries and of reply outcomes), and each would otherwise hold its own copies
         return new PairKey(
                 Bytes.decode(k, rOff, rl).intern(),
-                Bytes.decode(k, 1, cl).intern(),
-                Bytes.decode(k, 2 + cl, dl).intern(),
-                Bytes.decode(k, tOff, k.length - tOff).intern());
+                Bytes.decode(k, off + 1, cl).intern(),
+                Bytes.decode(k, off + 2 + cl, dl).intern(),
+                Bytes.decode(k, tOff, off + len - tOff).intern());
     }
 }

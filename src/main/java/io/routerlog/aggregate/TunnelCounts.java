@@ -186,14 +186,13 @@ final class TunnelCounts {
     }
 
     private int domainOf(int entry) {
-        return senders.key(entry)[0] & 0xff;
+        return senders.keyBytes()[senders.keyOffset(entry)] & 0xff;
     }
 
     private String senderName(int entry) {
         String name = senderNames[entry];
         if (name == null) {
-            byte[] k = senders.key(entry);
-            name = Bytes.decode(k, 1, k.length - 1);
+            name = Bytes.decode(senders.keyBytes(), senders.keyOffset(entry) + 1, senders.keyLength(entry) - 1);
             senderNames[entry] = name;
         }
         return name;

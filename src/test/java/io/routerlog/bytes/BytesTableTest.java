@@ -1,0 +1,77 @@
+package io.routerlog.bytes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class BytesTableTest {
+    private static byte[] key(int i) {
+        // lengths from 1 to 40 bytes, so keys of different lengths share prefixes
+        String s = "k" + i + "-".repeat(i % 32);
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int hash(byte[] k, int off, int len) {
+        return Bytes.hash(Bytes.HASH_SEED, k, off, len);
+    }
+
+    @Test
+    void handsOutDenseEntriesAndFindsEveryKeyThroughGrowth() {
+        BytesTable t = new BytesTable(4);
+        int n = 50_000;
+        for (int i = 0; i < n; i++) {
+            byte[] k = key(i);
+            // a key inside a larger buffer, as the receive path passes it
+            byte[] buf = new byte[k.length + 7];
+            System.arraycopy(k, 0, buf, 3, k.length);
+            assertThat(t.findOrAdd(buf, 3, k.length, hash(k, 0, k.length))).isEqualTo(i);
+        }
+        assertThat(t.size()).isEqualTo(n);
+        for (int i = 0; i < n; i++) {
+            byte[] k = key(i);
+            assertThat(t.find(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+            assertThat(t.findOrAdd(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+            assertThat(t.key(i)).isEqualTo(k);
+            assertThat(Arrays.copyOfRange(t.keyBytes(), t.keyOffset(i), t.keyOffset(i) + t.keyLength(i)))
+                    .isEqualTo(k);
+        }
+        assertThat(t.size()).isEqualTo(n);
+        byte[] absent = key(n + 1);
+        assertThat(t.find(absent, 0, absent.length, hash(absent, 0, absent.length)))
+                .isEqualTo(-1);
+        // a prefix of a stored key is another key
+        byte[] prefix = Arrays.copyOf(key(31), key(31).length - 1);
+        assertThat(t.find(prefix, 0, prefix.length, hash(prefix, 0, prefix.length)))
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void keysWithTheSameHashStayApart() {
+        BytesTable t = new BytesTable(16);
+        byte[] a = "alpha".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = "bravo".getBytes(StandardCharsets.US_ASCII);
+        assertThat(t.findOrAdd(a, 0, a.length, 42)).isZero();
+        assertThat(t.findOrAdd(b, 0, b.length, 42)).isEqualTo(1);
+        assertThat(t.find(b, 0, b.length, 42)).isEqualTo(1);
+        assertThat(t.find(a, 0, a.length, 42)).isZero();
+    }
+
+    @Test
+    void clearForgetsEveryEntryAndNumbersStartAgain() {
+        BytesTable t = new BytesTable(8);
+        for (int i = 0; i < 100; i++) {
+            byte[] k = key(i);
+            t.findOrAdd(k, 0, k.length, hash(k, 0, k.length));
+        }
+        t.clear();
+        assertThat(t.size()).isZero();
+        byte[] k = key(5);
+        assertThat(t.find(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(-1);
+        byte[] other = key(77);
+        assertThat(t.findOrAdd(other, 0, other.length, hash(other, 0, other.length)))
+                .isZero();
+        assertThat(t.key(0)).isEqualTo(other);
+    }
+}
