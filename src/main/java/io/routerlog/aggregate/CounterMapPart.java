@@ -8,8 +8,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The stream of one counter map: pending deltas per key. {@link CounterMap#add} removes what the store confirmed,
- * so after a failure only the unconfirmed deltas are written again, and none twice.
+ * The stream of one counter map: pending deltas per key. {@link CounterMap#addKeepingKeys} sets what the store
+ * confirmed to 0, so after a failure only the unconfirmed deltas are written again, and none twice. Keys at 0 stay
+ * for the next flush (a steady working set then makes no map entry per key and flush) until they are more than
+ * half of the map.
  */
 final class CounterMapPart<K> implements FlushPart {
     private final CounterMap<K> map;
@@ -50,7 +52,13 @@ final class CounterMapPart<K> implements FlushPart {
 
     /** Keys waiting for the store. */
     int pending() {
-        return pending.size();
+        int n = 0;
+        for (long c : pending.values()) {
+            if (c != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -60,17 +68,25 @@ final class CounterMapPart<K> implements FlushPart {
 
     @Override
     public void write(long nowMillis, long timeoutMillis) {
-        map.add(pending, timeoutMillis);
+        int size = pending.size();
+        map.addKeepingKeys(pending, timeoutMillis);
+        // only after a write the store took: the keys at 0 are those it confirmed (this flush's or earlier ones)
+        if (size > 1024 && 2 * pending() < size) {
+            pending.values().removeIf(c -> c == 0);
+        }
     }
 
     @Override
     public void giveUpBeyondBound(GiveUp giveUp) {
         if (pending.size() > bound) {
+            pending.values().removeIf(c -> c == 0);
+        }
+        if (pending.size() > bound) {
             long lost = 0;
             for (long c : pending.values()) {
                 lost += c;
             }
-            giveUp.gaveUp(map.name(), pending.size(), countsMessages ? lost : 0);
+            giveUp.gaveUp(map.name(), pending(), countsMessages ? lost : 0);
             pending.clear();
         }
     }

@@ -61,13 +61,26 @@ public final class CounterMap<K> {
      *
      * @throws StoreException when some partition did not confirm in time
      */
-    public synchronized void add(Map<K, Long> deltas, long timeoutMillis) {
+    public void add(Map<K, Long> deltas, long timeoutMillis) {
+        write(deltas, false, timeoutMillis);
+    }
+
+    /**
+     * Like {@link #add}, but a confirmed delta is set to 0 instead of removed (and keys at 0 are not written): a
+     * caller that adds to the same keys at every flush then reuses their map entries instead of making new ones.
+     */
+    public void addKeepingKeys(Map<K, Long> deltas, long timeoutMillis) {
+        write(deltas, true, timeoutMillis);
+    }
+
+    private synchronized void write(Map<K, Long> deltas, boolean keepKeys, long timeoutMillis) {
         long flush = flushes.incrementAndGet();
         PartitionBatches.writeCounts(
                 map,
                 serialization,
                 groups,
                 deltas,
+                keepKeys,
                 part -> new AddToMemberCounts<>(member, flush, part),
                 timeoutMillis);
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,8 @@ import java.util.function.Function;
  * still has to be written.
  */
 final class PartitionBatches {
+    private static final Long ZERO = 0L;
+
     private PartitionBatches() {}
 
     /**
@@ -52,7 +55,7 @@ final class PartitionBatches {
         for (Map<K, D> part : byPartition.values()) {
             parts.add(new Part<>(part.keySet(), processor.apply(part), part.keySet(), -1));
         }
-        send(map, parts, updates, timeoutMillis);
+        send(map, parts, updates::remove, timeoutMillis);
     }
 
     /**
@@ -67,6 +70,7 @@ final class PartitionBatches {
             SerializationService serialization,
             Groups<K> groups,
             Map<K, Long> updates,
+            boolean keepKeys,
             Function<KeyDeltas, EntryProcessor<K, V, ?>> processor,
             long timeoutMillis) {
         if (updates.isEmpty()) {
@@ -77,6 +81,9 @@ final class PartitionBatches {
         int expected = 1 + updates.size() / partitionCount;
         try {
             updates.forEach((k, d) -> {
+                if (d == 0) {
+                    return; // a key kept from an earlier write
+                }
                 Data key = k instanceof PairKey p ? p.serialized(serialization) : serialization.toData(k);
                 // Hazelcast's own rule for a serialized key's partition (what getPartition(key) answers, unboxed)
                 int partition = HashUtil.hashToIndex(key.getPartitionHash(), partitionCount);
@@ -101,7 +108,7 @@ final class PartitionBatches {
         }
         boolean done = false;
         try {
-            send(map, parts, updates, timeoutMillis);
+            send(map, parts, keepKeys ? k -> updates.put(k, ZERO) : updates::remove, timeoutMillis);
             done = true;
         } finally {
             if (done) {
@@ -188,7 +195,8 @@ final class PartitionBatches {
         return map.submitToKeys(part.sent(), part.processor()).toCompletableFuture();
     }
 
-    private static <K, V, D> void send(IMap<K, V> map, List<Part<K, V>> parts, Map<K, D> updates, long timeoutMillis) {
+    /** @param confirmed told each key whose partition confirmed */
+    private static <K, V> void send(IMap<K, V> map, List<Part<K, V>> parts, Consumer<K> confirmed, long timeoutMillis) {
         List<CompletableFuture<?>> pending = new ArrayList<>(parts.size());
         RuntimeException notSent = null;
         for (Part<K, V> part : parts) {
@@ -208,7 +216,7 @@ final class PartitionBatches {
                 CompletableFuture<?> f = pending.get(i);
                 if (f.isDone() && !f.isCompletedExceptionally()) {
                     for (K k : parts.get(i).confirms()) {
-                        updates.remove(k);
+                        confirmed.accept(k);
                     }
                 }
             }

@@ -74,6 +74,27 @@ class StoreTest {
     }
 
     @Test
+    void addKeepingKeysLeavesConfirmedKeysAtZeroAndWritesOnlyWhatIsNew() {
+        try (Store store = start(10_000, Duration.ofHours(1))) {
+            Map<PairKey, Long> pending = new HashMap<>();
+            for (int i = 0; i < 300; i++) {
+                pending.put(pair(i), 2L);
+            }
+            store.pairs().addKeepingKeys(pending, TIMEOUT);
+            assertThat(pending).hasSize(300).allSatisfy((k, c) -> assertThat(c).isZero());
+            // the next flush: some keys again, one new; the ones at 0 are not written again
+            pending.merge(pair(1), 5L, Long::sum);
+            pending.merge(pair(400), 7L, Long::sum);
+            store.pairs().addKeepingKeys(pending, TIMEOUT);
+            assertThat(pending).hasSize(301).allSatisfy((k, c) -> assertThat(c).isZero());
+            assertThat(store.pairs().get(pair(0))).isEqualTo(2);
+            assertThat(store.pairs().get(pair(1))).isEqualTo(7);
+            assertThat(store.pairs().get(pair(400))).isEqualTo(7);
+            assertThat(store.pairs().size()).isEqualTo(301);
+        }
+    }
+
+    @Test
     void boundHoldsWhenTenTimesMaxPairsAreOffered() throws Exception {
         try (Store store = start(2710, Duration.ofHours(1))) {
             assertThat(store.pairCapacity()).isEqualTo(2710);
