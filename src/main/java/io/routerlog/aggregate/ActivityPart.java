@@ -1,7 +1,6 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.store.ActivityMap;
-import io.routerlog.store.ClientKey;
 import io.routerlog.store.CounterMap;
 import io.routerlog.store.LabelValuesKey;
 import io.routerlog.store.PairKey;
@@ -59,7 +58,7 @@ final class ActivityPart implements FlushPart {
 
     private final CounterMap<LabelValuesKey> map;
     private final int bound;
-    private final Map<ClientKey, Counter> clients = new HashMap<>();
+    private final ByClient<Counter> clients = new ByClient<>();
     private final Map<String, Counter> routers = new HashMap<>();
     /** Clients whose queries were collected since the last flush. */
     private final List<Counter> collected = new ArrayList<>();
@@ -84,10 +83,11 @@ final class ActivityPart implements FlushPart {
     void saw(PairKey pair, PairMemo.Entry memo, long queries) {
         Counter c = memo.activity;
         if (c == null || c.forgotten) {
-            c = clients.get(new ClientKey(pair.router(), pair.client()));
+            c = clients.get(pair.router(), pair.client());
             if (c == null) {
                 c = new Counter(pair.router(), pair.client(), totalOf(pair.router()));
-                clients.put(new ClientKey(pair.router(), pair.client()), c);
+                Counter made = c;
+                clients.computeIfAbsent(pair.router(), pair.client(), (r, a) -> made);
             }
             memo.activity = c;
         }
@@ -145,8 +145,8 @@ final class ActivityPart implements FlushPart {
             });
             outgoing.clear();
         }
-        forgetQuiet(clients);
-        forgetQuiet(routers);
+        clients.removeIf(ActivityPart::forget);
+        routers.values().removeIf(ActivityPart::forget);
         every.wrote(nowMillis);
     }
 
@@ -171,17 +171,16 @@ final class ActivityPart implements FlushPart {
         }
     }
 
-    private static <K> void forgetQuiet(Map<K, Counter> counters) {
-        counters.values().removeIf(c -> {
-            if (c.recent || c.pending || c.collected > 0) {
-                c.recent = false;
-                return false;
-            }
-            c.forgotten = true;
-            c.key = null;
-            c.minute = Long.MIN_VALUE;
-            return true;
-        });
+    /** Whether a counter goes: it counted nothing since the last write (and then it is marked forgotten). */
+    private static boolean forget(Counter c) {
+        if (c.recent || c.pending || c.collected > 0) {
+            c.recent = false;
+            return false;
+        }
+        c.forgotten = true;
+        c.key = null;
+        c.minute = Long.MIN_VALUE;
+        return true;
     }
 
     /** The next write writes everything pending (a flush someone waits for). */

@@ -38,14 +38,14 @@ final class ClientSeenPart implements FlushPart {
         /** No longer in {@link #clients}: a memo entry that still holds it looks again. */
         boolean forgotten;
 
-        Client(ClientKey key) {
-            this.key = key;
+        Client(String router, String client) {
+            this.key = new ClientKey(router, client);
         }
     }
 
     private final SeenMap map;
     private final int bound;
-    private final Map<ClientKey, Client> clients = new HashMap<>();
+    private final ByClient<Client> clients = new ByClient<>();
     /** Clients whose queries were collected since the last flush. */
     private final List<Client> collected = new ArrayList<>();
     /** Clients with a span not yet written. */
@@ -66,7 +66,7 @@ final class ClientSeenPart implements FlushPart {
     void saw(PairKey pair, PairMemo.Entry memo) {
         Client c = memo.seen;
         if (c == null || c.forgotten) {
-            c = clients.computeIfAbsent(new ClientKey(pair.router(), pair.client()), Client::new);
+            c = clients.computeIfAbsent(pair.router(), pair.client(), Client::new);
             memo.seen = c;
         }
         if (!c.collected) {
@@ -116,7 +116,7 @@ final class ClientSeenPart implements FlushPart {
 
     /** Forgets the clients that asked nothing since the last write. */
     private void forgetQuietClients() {
-        clients.values().removeIf(c -> {
+        clients.removeIf(c -> {
             if (c.recent || c.collected) {
                 c.recent = false;
                 return false;

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * tables have room, so in a steady working set a look-up here is all a pair costs.
  *
  * <p>Bounded: entries not drained since the sweep before the last one go every {@value WriteEvery#MILLIS} ms, and
- * once there are more than {@code limit} entries, every flush keeps only the pairs it drained itself. Used only on
- * the flush thread.
+ * once there are more than {@code limit} entries, every flush keeps only the pairs it or the flush before drained
+ * (so at most two flushes' worth). Used only on the flush thread.
  */
 final class PairMemo {
     /** What is known of one pair; each part fills in its own fields the first time it needs them. */
@@ -41,7 +41,7 @@ final class PairMemo {
     private long lastSweepMillis = Long.MIN_VALUE;
     private long lastSweepFlush;
 
-    /** @param limit entries beyond which only the current flush's pairs are kept */
+    /** @param limit entries beyond which only the pairs of the last two flushes are kept */
     PairMemo(int limit) {
         this.limit = limit;
     }
@@ -60,8 +60,8 @@ final class PairMemo {
     /** A flush drained everything it will drain: forgets what is too old or too much, and starts the next flush. */
     void flushed(long nowMillis) {
         if (entries.size() > limit) {
-            long current = flush;
-            entries.values().removeIf(e -> e.flush != current);
+            long previous = flush - 1;
+            entries.values().removeIf(e -> e.flush < previous);
         } else if (lastSweepMillis == Long.MIN_VALUE) {
             lastSweepMillis = nowMillis;
             lastSweepFlush = flush;

@@ -49,17 +49,18 @@ final class SuspectPart implements FlushPart {
         /** No longer in {@link #slots}: a memo entry that still holds it looks again. */
         boolean forgotten;
 
-        Slot(Where where) {
-            this.router = where.router();
-            this.client = where.client();
-            this.domain = where.domain();
+        Slot(String router, String client, String domain) {
+            this.router = router;
+            this.client = client;
+            this.domain = domain;
         }
     }
 
     /** The client and (unusual) type of a pair. */
     record ClientType(String router, String client, String qtype) {}
 
-    private record Where(String router, String client, String domain) {}
+    /** Where a name's registrable domain starts, and the domain (interned), or null when the name is not measured. */
+    private record Registrable(int start, @Nullable String domain) {}
 
     private final SuspectMap map;
     private final DetectSettings settings;
@@ -69,7 +70,16 @@ final class SuspectPart implements FlushPart {
     private final LongSupplier clock;
     private final RegistrableDomains registrable = new RegistrableDomains();
     private final NameShape shape = new NameShape();
-    private final Map<Where, Slot> slots = new HashMap<>();
+    /** The slots per client, by registrable domain. */
+    private final ByClient<Map<String, Slot>> slots = new ByClient<>();
+
+    private int slotCount;
+    /** The registrable domain of each name met lately, so that a pair new to the memo need not parse its name. */
+    private final Map<String, Registrable> registrables = new HashMap<>();
+    /** The (client, type) keys made lately, so that pairs of one client and type share theirs. */
+    private final ByClient<Map<String, ClientType>> clientTypes = new ByClient<>();
+
+    private int clientTypeCount;
     /** Slots whose current stats hold something not yet written. */
     private final List<Slot> pending = new ArrayList<>();
     /** Stats of buckets their slot left before a write took them. */
@@ -94,6 +104,9 @@ final class SuspectPart implements FlushPart {
     static final String UNPRINTABLE = "<name unprintable>";
 
     private static final int MAX_CLIENT_TYPES = 10_000;
+
+    /** Names whose registrable domain is remembered, at most. */
+    private static final int MAX_NAMES = 50_000;
 
     /**
      * @param retentionMillis how long anything may be kept: the stats expire with the window or before
@@ -147,10 +160,21 @@ final class SuspectPart implements FlushPart {
         }
     }
 
-    private static ClientType clientType(PairKey pair, PairMemo.Entry memo) {
+    private ClientType clientType(PairKey pair, PairMemo.Entry memo) {
         ClientType ct = memo.clientType;
         if (ct == null) {
-            ct = new ClientType(pair.router(), pair.client(), pair.qtype());
+            if (clientTypeCount > 2 * MAX_CLIENT_TYPES) {
+                clientTypes.removeIf(types -> true);
+                clientTypeCount = 0;
+            }
+            Map<String, ClientType> types =
+                    clientTypes.computeIfAbsent(pair.router(), pair.client(), (r, c) -> new HashMap<>());
+            ct = types.get(pair.qtype());
+            if (ct == null) {
+                ct = new ClientType(pair.router(), pair.client(), pair.qtype());
+                types.put(pair.qtype(), ct);
+                clientTypeCount++;
+            }
             memo.clientType = ct;
         }
         return ct;
@@ -159,12 +183,9 @@ final class SuspectPart implements FlushPart {
     /** The pending stats of the pair's client and domain, null for a name that is not measured. */
     private @Nullable SuspectStats statsOf(PairKey pair, PairMemo.Entry memo, long nowMillis) {
         if (!memo.located) {
-            String name = pair.domain();
-            int start = registrable.start(name);
-            memo.start = start;
-            memo.registrable = start < 0 || allow.allows(name, start)
-                    ? null
-                    : name.substring(start).intern();
+            Registrable r = registrableOf(pair.domain());
+            memo.start = r.start();
+            memo.registrable = r.domain();
             memo.located = true;
         }
         String domain = memo.registrable;
@@ -179,8 +200,32 @@ final class SuspectPart implements FlushPart {
         return statsIn(slot, settings.bucketOf(nowMillis));
     }
 
+    private Registrable registrableOf(String name) {
+        Registrable r = registrables.get(name);
+        if (r == null) {
+            int start = registrable.start(name);
+            r = new Registrable(
+                    start,
+                    start < 0 || allow.allows(name, start)
+                            ? null
+                            : name.substring(start).intern());
+            if (registrables.size() >= MAX_NAMES) {
+                registrables.clear();
+            }
+            registrables.put(name, r);
+        }
+        return r;
+    }
+
     private Slot slotOf(String router, String client, String domain) {
-        return slots.computeIfAbsent(new Where(router, client, domain), Slot::new);
+        Map<String, Slot> byDomain = slots.computeIfAbsent(router, client, (r, c) -> new HashMap<>());
+        Slot slot = byDomain.get(domain);
+        if (slot == null) {
+            slot = new Slot(router, client, domain);
+            byDomain.put(domain, slot);
+            slotCount++;
+        }
+        return slot;
     }
 
     /** The slot's stats for {@code bucket}, which the caller adds to: a new bucket leaves the last one to be written. */
@@ -251,14 +296,22 @@ final class SuspectPart implements FlushPart {
 
     /** Forgets the slots nobody asked for since the last write (what they held was written). */
     private void forgetQuietSlots() {
-        slots.values().removeIf(slot -> {
-            if (slot.recent || slot.pending) {
-                slot.recent = false;
-                return false;
-            }
-            slot.forgotten = true;
-            return true;
+        slots.removeIf(byDomain -> {
+            int before = byDomain.size();
+            byDomain.values().removeIf(SuspectPart::forget);
+            slotCount -= before - byDomain.size();
+            return byDomain.isEmpty();
         });
+    }
+
+    /** Whether a slot goes: nobody asked for it since the last write (and then it is marked forgotten). */
+    private static boolean forget(Slot slot) {
+        if (slot.recent || slot.pending) {
+            slot.recent = false;
+            return false;
+        }
+        slot.forgotten = true;
+        return true;
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
@@ -268,7 +321,7 @@ final class SuspectPart implements FlushPart {
 
     /** Slots this part keeps (for tests). */
     int slots() {
-        return slots.size();
+        return slotCount;
     }
 
     /**
