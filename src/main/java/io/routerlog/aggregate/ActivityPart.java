@@ -1,12 +1,15 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.store.ActivityMap;
-import io.routerlog.store.ClientKey;
 import io.routerlog.store.CounterMap;
 import io.routerlog.store.LabelValuesKey;
 import io.routerlog.store.PairKey;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stream of queries per minute: the pairs part reports each pair's queries as it drains a batch ({@link #saw});
@@ -15,16 +18,56 @@ import java.util.Map;
  * counts are added to the store. What the store did not confirm stays pending under its minute, so a retried write
  * counts nothing twice and nothing in another minute. Between writes the counts of a minute merge into one entry per
  * client, so the flushes the receive path waits for stay as short as they were.
+ *
+ * <p>Each client and each router is one {@link Counter}, kept while it asks anything, with the key of its current
+ * minute and the count under it as a primitive; a client is found through the pair's {@link PairMemo} entry. So a
+ * flush of known clients makes no objects, and a counter makes one key a minute.
  */
 final class ActivityPart implements FlushPart {
     private static final long MINUTE_MILLIS = 60_000;
 
+    /** The queries of one client (or, with {@link ActivityMap#ALL_CLIENTS}, one router) not yet written. */
+    static final class Counter {
+        final String router;
+        final String client;
+        /** The router's total; null for a router's own counter. */
+        @Nullable
+        Counter total;
+        /** Queries collected since the last flush. */
+        long collected;
+        /** The minute of {@link #key}, {@link Long#MIN_VALUE} before the first. */
+        long minute = Long.MIN_VALUE;
+
+        @Nullable
+        LabelValuesKey key;
+        /** Queries under {@link #key} not yet written. */
+        long count;
+        /** In {@link #pending}. */
+        boolean pending;
+        /** Counted since the last write. */
+        boolean recent;
+        /** No longer kept: whoever still holds it looks again. */
+        boolean forgotten;
+
+        Counter(String router, String client, @Nullable Counter total) {
+            this.router = router;
+            this.client = client;
+            this.total = total;
+        }
+    }
+
     private final CounterMap<LabelValuesKey> map;
     private final int bound;
-    /** Queries per client collected since the last write. */
-    private final Map<ClientKey, long[]> collected = new HashMap<>();
-
-    private final Map<LabelValuesKey, Long> pending = new HashMap<>();
+    private final ByClient<Counter> clients = new ByClient<>();
+    private final Map<String, Counter> routers = new HashMap<>();
+    /** Clients whose queries were collected since the last flush. */
+    private final List<Counter> collected = new ArrayList<>();
+    /** Counters with queries under their current minute not yet written. */
+    private final List<Counter> pending = new ArrayList<>();
+    /** Counts of earlier minutes that a write has not taken yet. */
+    private final Map<LabelValuesKey, Long> earlier = new HashMap<>();
+    /** What one write hands the store; what it still holds afterwards was not confirmed. */
+    private final Map<LabelValuesKey, Long> outgoing = new HashMap<>();
 
     /** Like the sightings, written every so often: a chart needs no flush-exact minute, the receive path its flushes. */
     static final long WRITE_EVERY_MILLIS = WriteEvery.MILLIS;
@@ -37,8 +80,30 @@ final class ActivityPart implements FlushPart {
     }
 
     /** A pair's queries went into the pending counts. */
-    void saw(PairKey pair, long queries) {
-        collected.computeIfAbsent(new ClientKey(pair.router(), pair.client()), k -> new long[1])[0] += queries;
+    void saw(PairKey pair, PairMemo.Entry memo, long queries) {
+        Counter c = memo.activity;
+        if (c == null || c.forgotten) {
+            c = clients.get(pair.router(), pair.client());
+            if (c == null) {
+                c = new Counter(pair.router(), pair.client(), totalOf(pair.router()));
+                Counter made = c;
+                clients.computeIfAbsent(pair.router(), pair.client(), (r, a) -> made);
+            }
+            memo.activity = c;
+        }
+        Counter total = Objects.requireNonNull(c.total);
+        if (total.forgotten) {
+            // the router asked nothing for a while, this client kept something pending
+            c.total = totalOf(pair.router());
+        }
+        if (c.collected == 0) {
+            collected.add(c);
+        }
+        c.collected += queries;
+    }
+
+    private Counter totalOf(String router) {
+        return routers.computeIfAbsent(router, r -> new Counter(r, ActivityMap.ALL_CLIENTS, null));
     }
 
     @Override
@@ -49,16 +114,73 @@ final class ActivityPart implements FlushPart {
     @Override
     public void write(long nowMillis, long timeoutMillis) {
         long minute = Math.floorDiv(nowMillis, MINUTE_MILLIS);
-        collected.forEach((c, n) -> {
-            pending.merge(ActivityMap.key(c.router(), c.client(), minute), n[0], Long::sum);
-            pending.merge(ActivityMap.key(c.router(), ActivityMap.ALL_CLIENTS, minute), n[0], Long::sum);
-        });
+        for (int i = 0, n = collected.size(); i < n; i++) {
+            Counter c = collected.get(i);
+            long queries = c.collected;
+            c.collected = 0;
+            file(c, minute, queries);
+            file(Objects.requireNonNull(c.total), minute, queries);
+        }
         collected.clear();
         if (!every.due(nowMillis)) {
             return;
         }
-        map.add(pending, timeoutMillis);
+        outgoing.putAll(earlier);
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            Counter c = pending.get(i);
+            outgoing.put(Objects.requireNonNull(c.key), c.count);
+        }
+        try {
+            map.add(outgoing, timeoutMillis);
+        } finally {
+            // the store took what is no longer in outgoing
+            earlier.keySet().retainAll(outgoing.keySet());
+            pending.removeIf(c -> {
+                if (outgoing.containsKey(c.key)) {
+                    return false;
+                }
+                c.count = 0;
+                c.pending = false;
+                return true;
+            });
+            outgoing.clear();
+        }
+        clients.removeIf(ActivityPart::forget);
+        routers.values().removeIf(ActivityPart::forget);
         every.wrote(nowMillis);
+    }
+
+    /** Adds {@code queries} to the counter under {@code minute}, leaving what an earlier minute holds to be written. */
+    private void file(Counter c, long minute, long queries) {
+        if (c.minute != minute) {
+            if (c.count > 0) {
+                earlier.merge(Objects.requireNonNull(c.key), c.count, Long::sum);
+            }
+            LabelValuesKey key = ActivityMap.key(c.router, c.client, minute);
+            // a clock set back finds the minute it left
+            Long left = earlier.remove(key);
+            c.key = key;
+            c.minute = minute;
+            c.count = left == null ? 0 : left;
+        }
+        c.count += queries;
+        c.recent = true;
+        if (!c.pending) {
+            c.pending = true;
+            pending.add(c);
+        }
+    }
+
+    /** Whether a counter goes: it counted nothing since the last write (and then it is marked forgotten). */
+    private static boolean forget(Counter c) {
+        if (c.recent || c.pending || c.collected > 0) {
+            c.recent = false;
+            return false;
+        }
+        c.forgotten = true;
+        c.key = null;
+        c.minute = Long.MIN_VALUE;
+        return true;
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
@@ -66,11 +188,25 @@ final class ActivityPart implements FlushPart {
         every.writeAllNext();
     }
 
+    /** Clients and routers this part keeps (for tests). */
+    int counters() {
+        return clients.size() + routers.size();
+    }
+
     @Override
     public void giveUpBeyondBound(GiveUp giveUp) {
-        if (pending.size() + collected.size() > bound) {
+        int size = earlier.size() + pending.size() + collected.size();
+        if (size > bound) {
             // the queries themselves are counted by the pairs
-            giveUp.gaveUp(map.name(), pending.size() + collected.size(), 0);
+            giveUp.gaveUp(map.name(), size, 0);
+            earlier.clear();
+            for (Counter c : pending) {
+                c.count = 0;
+                c.pending = false;
+            }
+            for (Counter c : collected) {
+                c.collected = 0;
+            }
             pending.clear();
             collected.clear();
         }

@@ -4,10 +4,10 @@ import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.SeenMap;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The stream of client sightings: every client (router, address) whose queries a flush carries is seen at the time
@@ -18,14 +18,40 @@ import java.util.Set;
  * <p>The sightings are written every {@value #WRITE_EVERY_MILLIS} ms (and on the last flush), not every flush: one
  * entry processor per client is work the receive path's flushes need not wait for each time, and a span
  * accumulated in between keeps its flush-exact times.
+ *
+ * <p>Each client is one {@link Client}, kept from one write to the next while it asks anything, and found through
+ * the pair's {@link PairMemo} entry: a flush of clients seen before makes no objects. Only the write makes what the
+ * store needs, and drops it when done.
  */
 final class ClientSeenPart implements FlushPart {
+    /** One client: its key and the span not yet written. */
+    static final class Client {
+        final ClientKey key;
+        long firstMillis;
+        long lastMillis;
+        /** In {@link #collected}. */
+        boolean collected;
+        /** In {@link #pending}, with a span. */
+        boolean pending;
+        /** Seen since the last write. */
+        boolean recent;
+        /** No longer in {@link #clients}: a memo entry that still holds it looks again. */
+        boolean forgotten;
+
+        Client(String router, String client) {
+            this.key = new ClientKey(router, client);
+        }
+    }
+
     private final SeenMap map;
     private final int bound;
-    /** Clients whose queries were collected since the last write. */
-    private final Set<ClientKey> collected = new HashSet<>();
-
-    private final Map<ClientKey, ClientSeen> pending = new HashMap<>();
+    private final ByClient<Client> clients = new ByClient<>();
+    /** Clients whose queries were collected since the last flush. */
+    private final List<Client> collected = new ArrayList<>();
+    /** Clients with a span not yet written. */
+    private final List<Client> pending = new ArrayList<>();
+    /** What one write hands the store; emptied after it. */
+    private final Map<ClientKey, ClientSeen> outgoing = new HashMap<>();
 
     static final long WRITE_EVERY_MILLIS = WriteEvery.MILLIS;
 
@@ -37,8 +63,16 @@ final class ClientSeenPart implements FlushPart {
     }
 
     /** A pair with queries went into the pending counts. */
-    void saw(PairKey pair) {
-        collected.add(new ClientKey(pair.router(), pair.client()));
+    void saw(PairKey pair, PairMemo.Entry memo) {
+        Client c = memo.seen;
+        if (c == null || c.forgotten) {
+            c = clients.computeIfAbsent(pair.router(), pair.client(), Client::new);
+            memo.seen = c;
+        }
+        if (!c.collected) {
+            c.collected = true;
+            collected.add(c);
+        }
     }
 
     @Override
@@ -48,17 +82,48 @@ final class ClientSeenPart implements FlushPart {
 
     @Override
     public void write(long nowMillis, long timeoutMillis) {
-        ClientSeen now = new ClientSeen(nowMillis, nowMillis);
-        for (ClientKey client : collected) {
-            pending.merge(client, now, (old, n) -> new ClientSeen(old.firstMillis(), nowMillis));
+        for (int i = 0, n = collected.size(); i < n; i++) {
+            Client c = collected.get(i);
+            c.collected = false;
+            c.recent = true;
+            if (!c.pending) {
+                c.pending = true;
+                c.firstMillis = nowMillis;
+                pending.add(c);
+            }
+            c.lastMillis = nowMillis;
         }
         collected.clear();
         if (!every.due(nowMillis)) {
             return;
         }
-        map.widen(pending, timeoutMillis);
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            Client c = pending.get(i);
+            outgoing.put(c.key, new ClientSeen(c.firstMillis, c.lastMillis));
+        }
+        try {
+            map.widen(outgoing, timeoutMillis);
+        } finally {
+            outgoing.clear();
+        }
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            pending.get(i).pending = false;
+        }
         pending.clear();
+        forgetQuietClients();
         every.wrote(nowMillis);
+    }
+
+    /** Forgets the clients that asked nothing since the last write. */
+    private void forgetQuietClients() {
+        clients.removeIf(c -> {
+            if (c.recent || c.collected) {
+                c.recent = false;
+                return false;
+            }
+            c.forgotten = true;
+            return true;
+        });
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
@@ -66,11 +131,18 @@ final class ClientSeenPart implements FlushPart {
         every.writeAllNext();
     }
 
+    /** Clients this part keeps (for tests). */
+    int clients() {
+        return clients.size();
+    }
+
     @Override
     public void giveUpBeyondBound(GiveUp giveUp) {
         if (pending.size() + collected.size() > bound) {
             // the queries themselves are counted by the pairs
             giveUp.gaveUp(map.name(), pending.size() + collected.size(), 0);
+            pending.forEach(c -> c.pending = false);
+            collected.forEach(c -> c.collected = false);
             pending.clear();
             collected.clear();
         }

@@ -63,6 +63,8 @@ public final class Flusher implements AutoCloseable {
     private @Nullable SuspectPart suspects;
 
     private final ActivityPart activity;
+    /** What the parts fed by the drained pairs keep per pair, so that a pair seen again costs them nothing. */
+    private final PairMemo memo;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
@@ -85,13 +87,15 @@ public final class Flusher implements AutoCloseable {
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.activity = new ActivityPart(store.activity().counters(), counterBound);
+        this.memo = new PairMemo(counterBound);
         this.pairs = new CounterMapPart<>(
                 store.pairs(),
                 (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
-                    seen.saw(pair);
-                    activity.saw(pair, count);
+                    PairMemo.Entry e = memo.of(pair);
+                    seen.saw(pair, e);
+                    activity.saw(pair, e, count);
                     if (suspects != null) {
-                        suspects.query(pair, count);
+                        suspects.query(pair, e, count);
                     }
                 }),
                 counterBound,
@@ -103,8 +107,8 @@ public final class Flusher implements AutoCloseable {
         parts.add(new CounterMapPart<>(
                 store.outcomes(),
                 (b, pending) -> b.replies.drainTo(pending, (outcome, count) -> {
-                    if (suspects != null) {
-                        suspects.outcome(outcome, count);
+                    if (suspects != null && SuspectPart.counts(outcome)) {
+                        suspects.outcome(outcome, memo.of(outcome), count);
                     }
                 }),
                 counterBound,
@@ -223,6 +227,7 @@ public final class Flusher implements AutoCloseable {
                 stats.totalCpuNanos.add(cpuEnd - cpuStart);
             }
             stats.pendingPairs = pairs.pending();
+            memo.flushed(clock.getAsLong());
         }
     }
 

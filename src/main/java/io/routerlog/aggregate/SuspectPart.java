@@ -10,9 +10,12 @@ import io.routerlog.store.PairKey;
 import io.routerlog.store.SuspectKey;
 import io.routerlog.store.SuspectMap;
 import io.routerlog.store.SuspectStats;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +24,44 @@ import org.jspecify.annotations.Nullable;
  * window, the queries and the shapes of the distinct names below the domain. It is fed the distinct pairs and reply
  * outcomes as their parts drain them ({@link #query}, {@link #outcome}), so each name is measured once per flush
  * however often it was asked, and the receive threads do no work for it.
+ *
+ * <p>Each (router, client, registrable domain) is one {@link Slot}, kept while it is asked for, with the key and the
+ * stats of its current bucket, reset in place once written; a pair finds its slot and its registrable domain through
+ * its {@link PairMemo} entry. So a flush of known pairs makes no objects, and a slot makes one key a bucket; only the
+ * write makes what the store needs.
  */
 final class SuspectPart implements FlushPart {
+    /** One client's queries under one registrable domain: the key and stats of its current bucket. */
+    static final class Slot {
+        final String router;
+        final String client;
+        final String domain;
+        long bucket = Long.MIN_VALUE;
+
+        @Nullable
+        SuspectKey key;
+
+        SuspectStats stats = new SuspectStats();
+        /** In {@link #pending}: the stats hold something not yet written. */
+        boolean pending;
+        /** Asked for since the last write. */
+        boolean recent;
+        /** No longer in {@link #slots}: a memo entry that still holds it looks again. */
+        boolean forgotten;
+
+        Slot(String router, String client, String domain) {
+            this.router = router;
+            this.client = client;
+            this.domain = domain;
+        }
+    }
+
+    /** The client and (unusual) type of a pair. */
+    record ClientType(String router, String client, String qtype) {}
+
+    /** Where a name's registrable domain starts, and the domain (interned), or null when the name is not measured. */
+    private record Registrable(int start, @Nullable String domain) {}
+
     private final SuspectMap map;
     private final DetectSettings settings;
     private final AllowList allow;
@@ -31,7 +70,23 @@ final class SuspectPart implements FlushPart {
     private final LongSupplier clock;
     private final RegistrableDomains registrable = new RegistrableDomains();
     private final NameShape shape = new NameShape();
-    private final Map<SuspectKey, SuspectStats> pending = new HashMap<>();
+    /** The slots per client, by registrable domain. */
+    private final ByClient<Map<String, Slot>> slots = new ByClient<>();
+
+    private int slotCount;
+    /** The registrable domain of each name met lately, so that a pair new to the memo need not parse its name. */
+    private final Map<String, Registrable> registrables = new HashMap<>();
+    /** The (client, type) keys made lately, so that pairs of one client and type share theirs. */
+    private final ByClient<Map<String, ClientType>> clientTypes = new ByClient<>();
+
+    private int clientTypeCount;
+    /** Slots whose current stats hold something not yet written. */
+    private final List<Slot> pending = new ArrayList<>();
+    /** Stats of buckets their slot left before a write took them. */
+    private final Map<SuspectKey, SuspectStats> earlier = new HashMap<>();
+    /** What one write hands the store; what it still holds afterwards was not confirmed. */
+    private final Map<SuspectKey, SuspectStats> outgoing = new HashMap<>();
+
     private final WriteEvery every = new WriteEvery();
     /** Queries for unprintable names since the last write, per client and type. */
     private final Map<ClientType, Long> unprintable = new HashMap<>();
@@ -50,7 +105,8 @@ final class SuspectPart implements FlushPart {
 
     private static final int MAX_CLIENT_TYPES = 10_000;
 
-    private record ClientType(String router, String client, String qtype) {}
+    /** Names whose registrable domain is remembered, at most. */
+    private static final int MAX_NAMES = 50_000;
 
     /**
      * @param retentionMillis how long anything may be kept: the stats expire with the window or before
@@ -66,47 +122,136 @@ final class SuspectPart implements FlushPart {
     }
 
     /** A pair whose {@code count} new queries went into the pending counts. */
-    void query(PairKey pair, long count) {
+    void query(PairKey pair, PairMemo.Entry memo, long count) {
         String name = pair.domain();
         if (name.equals(UNPRINTABLE)) {
-            unprintable.merge(new ClientType(pair.router(), pair.client(), pair.qtype()), count, Long::sum);
+            unprintable.merge(clientType(pair, memo), count, Long::sum);
             return;
         }
-        int start = registrable.start(name);
-        SuspectStats stats = statsOf(pair, start);
+        long now = clock.getAsLong();
+        SuspectStats stats = statsOf(pair, memo, now);
         if (stats == null) {
             return;
         }
         boolean unusual = QueryTypes.isUnusual(pair.qtype());
-        stats.query(count, name.length(), unusual, clock.getAsLong());
+        stats.query(count, name.length(), unusual, now);
         if (unusual) {
-            lastUnusual.put(new ClientType(pair.router(), pair.client(), pair.qtype()), name.substring(start));
+            lastUnusual.put(clientType(pair, memo), Objects.requireNonNull(memo.registrable));
         }
-        if (shape.measure(name, start - 1)) {
+        if (shape.measure(name, memo.start - 1)) {
             stats.names().add(shape.hash(), shape.pack());
         }
     }
 
+    /** Whether {@link #outcome} counts the outcome pairs of this pair's type (the label of the outcome). */
+    static boolean counts(PairKey outcome) {
+        return outcome.qtype().equals(ReplyOutcome.NXDOMAIN.label());
+    }
+
     /** A reply outcome (its label in the pair's type) counted {@code count} times. */
-    void outcome(PairKey pair, long count) {
-        if (!pair.qtype().equals(ReplyOutcome.NXDOMAIN.label())) {
+    void outcome(PairKey pair, PairMemo.Entry memo, long count) {
+        if (!counts(pair)) {
             return;
         }
-        SuspectStats stats = statsOf(pair, registrable.start(pair.domain()));
+        long now = clock.getAsLong();
+        SuspectStats stats = statsOf(pair, memo, now);
         if (stats != null) {
-            stats.nxdomain(count, clock.getAsLong());
+            stats.nxdomain(count, now);
         }
     }
 
+    private ClientType clientType(PairKey pair, PairMemo.Entry memo) {
+        ClientType ct = memo.clientType;
+        if (ct == null) {
+            if (clientTypeCount > 2 * MAX_CLIENT_TYPES) {
+                clientTypes.removeIf(types -> true);
+                clientTypeCount = 0;
+            }
+            Map<String, ClientType> types =
+                    clientTypes.computeIfAbsent(pair.router(), pair.client(), (r, c) -> new HashMap<>());
+            ct = types.get(pair.qtype());
+            if (ct == null) {
+                ct = new ClientType(pair.router(), pair.client(), pair.qtype());
+                types.put(pair.qtype(), ct);
+                clientTypeCount++;
+            }
+            memo.clientType = ct;
+        }
+        return ct;
+    }
+
     /** The pending stats of the pair's client and domain, null for a name that is not measured. */
-    private @Nullable SuspectStats statsOf(PairKey pair, int start) {
-        String name = pair.domain();
-        if (start < 0 || allow.allows(name, start)) {
+    private @Nullable SuspectStats statsOf(PairKey pair, PairMemo.Entry memo, long nowMillis) {
+        if (!memo.located) {
+            Registrable r = registrableOf(pair.domain());
+            memo.start = r.start();
+            memo.registrable = r.domain();
+            memo.located = true;
+        }
+        String domain = memo.registrable;
+        if (domain == null) {
             return null;
         }
-        SuspectKey key = new SuspectKey(
-                pair.router(), pair.client(), name.substring(start), settings.bucketOf(clock.getAsLong()));
-        return pending.computeIfAbsent(key, k -> new SuspectStats());
+        Slot slot = memo.suspect;
+        if (slot == null || slot.forgotten) {
+            slot = slotOf(pair.router(), pair.client(), domain);
+            memo.suspect = slot;
+        }
+        return statsIn(slot, settings.bucketOf(nowMillis));
+    }
+
+    private Registrable registrableOf(String name) {
+        Registrable r = registrables.get(name);
+        if (r == null) {
+            int start = registrable.start(name);
+            r = new Registrable(
+                    start,
+                    start < 0 || allow.allows(name, start)
+                            ? null
+                            : name.substring(start).intern());
+            if (registrables.size() >= MAX_NAMES) {
+                registrables.clear();
+            }
+            registrables.put(name, r);
+        }
+        return r;
+    }
+
+    private Slot slotOf(String router, String client, String domain) {
+        Map<String, Slot> byDomain = slots.computeIfAbsent(router, client, (r, c) -> new HashMap<>());
+        Slot slot = byDomain.get(domain);
+        if (slot == null) {
+            slot = new Slot(router, client, domain);
+            byDomain.put(domain, slot);
+            slotCount++;
+        }
+        return slot;
+    }
+
+    /** The slot's stats for {@code bucket}, which the caller adds to: a new bucket leaves the last one to be written. */
+    private SuspectStats statsIn(Slot slot, long bucket) {
+        if (slot.bucket != bucket) {
+            if (slot.pending) {
+                earlier.put(Objects.requireNonNull(slot.key), slot.stats);
+                slot.stats = new SuspectStats();
+            } else {
+                slot.stats.clear();
+            }
+            SuspectKey key = new SuspectKey(slot.router, slot.client, slot.domain, bucket);
+            // a clock set back finds the bucket it left
+            SuspectStats left = earlier.remove(key);
+            if (left != null) {
+                slot.stats = left;
+            }
+            slot.key = key;
+            slot.bucket = bucket;
+        }
+        slot.recent = true;
+        if (!slot.pending) {
+            slot.pending = true;
+            pending.add(slot);
+        }
+        return slot.stats;
     }
 
     @Override
@@ -125,13 +270,58 @@ final class SuspectPart implements FlushPart {
         if (!every.due(nowMillis)) {
             return;
         }
-        map.add(pending, ttlMillis, timeoutMillis);
+        outgoing.putAll(earlier);
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            Slot slot = pending.get(i);
+            outgoing.put(Objects.requireNonNull(slot.key), slot.stats);
+        }
+        try {
+            map.add(outgoing, ttlMillis, timeoutMillis);
+        } finally {
+            // the store took what is no longer in outgoing
+            earlier.keySet().retainAll(outgoing.keySet());
+            pending.removeIf(slot -> {
+                if (outgoing.containsKey(slot.key)) {
+                    return false;
+                }
+                slot.stats.clear();
+                slot.pending = false;
+                return true;
+            });
+            outgoing.clear();
+        }
+        forgetQuietSlots();
         every.wrote(nowMillis);
+    }
+
+    /** Forgets the slots nobody asked for since the last write (what they held was written). */
+    private void forgetQuietSlots() {
+        slots.removeIf(byDomain -> {
+            int before = byDomain.size();
+            byDomain.values().removeIf(SuspectPart::forget);
+            slotCount -= before - byDomain.size();
+            return byDomain.isEmpty();
+        });
+    }
+
+    /** Whether a slot goes: nobody asked for it since the last write (and then it is marked forgotten). */
+    private static boolean forget(Slot slot) {
+        if (slot.recent || slot.pending) {
+            slot.recent = false;
+            return false;
+        }
+        slot.forgotten = true;
+        return true;
     }
 
     /** The next write writes everything pending (a flush someone waits for). */
     void writeAllNext() {
         every.writeAllNext();
+    }
+
+    /** Slots this part keeps (for tests). */
+    int slots() {
+        return slotCount;
     }
 
     /**
@@ -140,13 +330,14 @@ final class SuspectPart implements FlushPart {
      * names under its domain and its data in binary ones, all of one type. Without such a name they stay unknown.
      */
     private void attributeUnprintable(long nowMillis) {
+        if (unprintable.isEmpty()) {
+            return;
+        }
+        long bucket = settings.bucketOf(nowMillis);
         unprintable.forEach((ct, count) -> {
             String domain = lastUnusual.get(ct);
             if (domain != null) {
-                pending.computeIfAbsent(
-                                new SuspectKey(ct.router(), ct.client(), domain, settings.bucketOf(nowMillis)),
-                                k -> new SuspectStats())
-                        .unprintable(count, true, nowMillis);
+                statsIn(slotOf(ct.router(), ct.client(), domain), bucket).unprintable(count, true, nowMillis);
             }
         });
         unprintable.clear();
@@ -154,9 +345,15 @@ final class SuspectPart implements FlushPart {
 
     @Override
     public void giveUpBeyondBound(GiveUp giveUp) {
-        if (pending.size() > bound) {
+        int size = earlier.size() + pending.size();
+        if (size > bound) {
             // the queries themselves are counted by the pairs
-            giveUp.gaveUp(map.name(), pending.size(), 0);
+            giveUp.gaveUp(map.name(), size, 0);
+            earlier.clear();
+            for (Slot slot : pending) {
+                slot.stats.clear();
+                slot.pending = false;
+            }
             pending.clear();
         }
     }

@@ -55,6 +55,11 @@ public final class DistinctSample {
         size++;
     }
 
+    /** Forgets every name, keeping the arrays. */
+    public void clear() {
+        size = 0;
+    }
+
     public void addAll(DistinctSample other) {
         for (int i = 0; i < other.size; i++) {
             add(other.hashes[i], other.shapes[i]);

@@ -89,7 +89,9 @@ public final class SuspectKey implements IdentifiedDataSerializable, PartitionAw
 
     @Override
     public int hashCode() {
-        return Objects.hash(router, client, domain, bucketMillis);
+        // no boxing: the flush thread hashes every key it writes
+        return ((router.hashCode() * 31 + client.hashCode()) * 31 + domain.hashCode()) * 31
+                + Long.hashCode(bucketMillis);
     }
 
     @Override

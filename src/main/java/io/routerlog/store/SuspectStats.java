@@ -57,6 +57,18 @@ public final class SuspectStats implements IdentifiedDataSerializable {
         lastMillis = Math.max(lastMillis, nowMillis);
     }
 
+    /** Back to no queries at all, keeping the sample's arrays (so that the flush thread can reuse it). */
+    public void clear() {
+        queries = 0;
+        unusual = 0;
+        nxdomain = 0;
+        unprintable = 0;
+        bytes = 0;
+        firstMillis = Long.MAX_VALUE;
+        lastMillis = Long.MIN_VALUE;
+        names.clear();
+    }
+
     /** Adds {@code other} to this. */
     public SuspectStats add(SuspectStats other) {
         queries += other.queries;
