@@ -9,6 +9,8 @@
 #                     kernel's default cap (net.core.rmem_max), and two that a sysctl or CAP_NET_ADMIN allows;
 #                     set with SO_RCVBUFFORCE, so the benchmark needs root
 #   BENCH_STEP        length of each UDP step [20s]
+#   BENCH_WARMUP      UDP warm-up of each fresh routerlog at 100,000 datagrams/s before its steps [10s]: a new
+#                     node's first seconds create its pairs (longer collections while they settle in the heap)
 #   BENCH_SEARCH_RATE the rate of the smallest-lossless-buffer search [200000]; 0 skips the search
 #   BENCH_SEARCH_STEP how long each buffer of the search must stay lossless [60s]
 #   BENCH_SEARCH_BUFFERS the buffers tried, smallest first, until one is lossless [128k,256k,512k,1m,2m,4m,8m]
@@ -37,6 +39,7 @@ out=$(cd "$out" && pwd)
 IFS=, read -r -a udp_rates <<<"${BENCH_UDP_RATES:-50000,100000,200000,300000}"
 IFS=, read -r -a udp_buffers <<<"${BENCH_UDP_BUFFERS:-208k,1m,2m}"
 step=${BENCH_STEP:-20s}
+warmup=${BENCH_WARMUP:-10s}
 search_rate=${BENCH_SEARCH_RATE:-200000}
 search_step=${BENCH_SEARCH_STEP:-60s}
 IFS=, read -r -a search_buffers <<<"${BENCH_SEARCH_BUFFERS:-128k,256k,512k,1m,2m,4m,8m}"
@@ -107,7 +110,8 @@ start_routerlog() { # start_routerlog NAME MAX_PAIRS [BUFFER]: sets rl_pid, rl_s
 stop_routerlog() { kill "$rl_pid"; wait "$rl_pid" 2>/dev/null || true; }
 warm_routerlog() { # let C2 compile the receive paths first (it ran for seconds of the first UDP step otherwise)
     loadgen --protocol tcp --target "127.0.0.1:$rl_syslog" --rate 0 --duration 5s --clients 50 --domains 500 >/dev/null 2>&1
-    loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 100000 --duration 10s --clients 50 --domains 500 >/dev/null 2>&1
+    loadgen --protocol udp --target "127.0.0.1:$rl_syslog" --rate 100000 --duration "$warmup" --clients 50 \
+        --domains 500 >/dev/null 2>&1
 }
 # the longest stop-the-world pause in a safepoint log from line FROM on, in ms ("Total: N ns" per safepoint)
 longest_pause_ms() {
@@ -371,7 +375,7 @@ done
     echo "# routerlog benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1); $pinning."
-    echo "routerlog JVM: \`$java_opts\`; UDP steps of $step; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "routerlog JVM: \`$java_opts\`; UDP steps of $step after a warm-up of $warmup; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     echo "| Measure | routerlog | rsyslog |"
     echo "|---|---|---|"
