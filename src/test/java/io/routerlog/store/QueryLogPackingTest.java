@@ -110,6 +110,20 @@ class QueryLogPackingTest {
     }
 
     @Test
+    void aDetachedBufferLeavesItsOldArrayAsItWas() {
+        QueryLogEntries e = new QueryLogEntries();
+        e.add(q(1, "a", "x.test", "A"));
+        e.add(q(2, "b", "y.test", "A"));
+        byte[] inFlight = e.buffer();
+        byte[] asSent = java.util.Arrays.copyOf(inFlight, e.byteSize());
+        e.detach();
+        e.dropFirst(1);
+        e.add(q(3, "c", "z.test", "A"));
+        assertThat(java.util.Arrays.copyOf(inFlight, asSent.length)).isEqualTo(asSent);
+        assertThat(all(e)).extracting(LoggedQuery::client).containsExactly("b", "c");
+    }
+
+    @Test
     void anAppendSentToAnotherMemberCarriesOnlyItsRangeAndAppliesOnce() {
         InternalSerializationService ss = new DefaultSerializationServiceBuilder()
                 .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
