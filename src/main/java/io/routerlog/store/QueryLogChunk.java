@@ -65,8 +65,10 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
         byte[] b = data;
         int needed = used + len;
         if (needed > b.length) {
-            long full = (long) needed * QueryLog.CHUNK / Math.max(1, entries + n);
-            long ahead = Math.min(MAX_AHEAD, full + full / 8);
+            int held = Math.max(1, entries + n);
+            // the entries still to come, at the average size so far and an eighth more; none for a full chunk
+            long rest = (long) needed * Math.max(0, QueryLog.CHUNK - held) / held;
+            long ahead = Math.min(MAX_AHEAD, needed + rest + rest / 8);
             b = Arrays.copyOf(b, (int) Math.max(needed, Math.max(256, ahead)));
             System.arraycopy(from, off, b, used, len);
             data = b; // published by the write of count below

@@ -85,4 +85,17 @@ class QueryLogAllocationTest {
         // doubling from 256 bytes allocates about twice what the chunk ends up holding
         assertThat(allocated).isLessThan(total * 3 / 2);
     }
+
+    @Test
+    void aChunkFilledByOneAppendTakesExactlyItsEntries() {
+        QueryLogEntries e = new QueryLogEntries();
+        for (int i = 0; i < QueryLog.CHUNK; i++) {
+            e.add(query(i, i));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(entry);
+        assertThat(entry.getValue().count()).isEqualTo(QueryLog.CHUNK);
+        assertThat(entry.getValue().data()).hasSize(e.byteSize());
+    }
 }
