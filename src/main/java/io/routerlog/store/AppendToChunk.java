@@ -13,21 +13,33 @@ import java.util.Map;
  * <p>It carries the position its first entry takes in the chunk, so it applies once: when Hazelcast retries it
  * (a primary that died after applying it) or the writer sends it again after a failed flush, the entries the chunk
  * already holds are skipped.
+ *
+ * <p>The writer's instance is a view of a range of the writer's buffer, not a copy: run on this member, it copies
+ * the entries once, into the chunk; sent to another, it writes only that range. The writer must leave the range
+ * alone until the append is done (see {@link QueryLog#append(QueryLogEntries, long)}). An instance read from the
+ * network owns its array, and a chunk that is empty may take that array as it is.
  */
 public final class AppendToChunk
         implements EntryProcessor<QueryLogChunkKey, QueryLogChunk, Integer>, IdentifiedDataSerializable {
     private int firstPosition;
     private int entries;
     private byte[] bytes;
+    private int offset;
+    private int length;
+    /** Whether {@link #bytes} is this instance's own (read from the network), so a chunk may keep it. */
+    private boolean own;
 
     /** For deserialization. */
     public AppendToChunk() {
         this.bytes = new byte[0];
     }
 
-    AppendToChunk(int firstPosition, byte[] bytes, int entries) {
+    /** Appends {@code entries} entries that take {@code length} bytes at {@code offset} of {@code bytes}. */
+    AppendToChunk(int firstPosition, byte[] bytes, int offset, int length, int entries) {
         this.firstPosition = firstPosition;
         this.bytes = bytes;
+        this.offset = offset;
+        this.length = length;
         this.entries = entries;
     }
 
@@ -42,11 +54,16 @@ public final class AppendToChunk
         if (skip >= entries) {
             return chunk.count(); // applied before
         }
-        int off = 0;
+        int off = offset;
         for (int i = 0; i < skip; i++) {
             off += QueryLogEntries.entryLength(bytes, off);
         }
-        chunk.append(bytes, off, bytes.length - off, entries - skip);
+        int len = offset + length - off;
+        if (own && off == 0 && len == bytes.length && chunk.count() == 0) {
+            chunk.adopt(bytes, entries);
+        } else {
+            chunk.append(bytes, off, len, entries - skip);
+        }
         // with the OBJECT in-memory format this stores the same object, and marks the entry as updated
         entry.setValue(chunk);
         return chunk.count();
@@ -66,7 +83,9 @@ public final class AppendToChunk
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(firstPosition);
         out.writeInt(entries);
-        out.writeByteArray(bytes);
+        // the form of writeByteArray, for the range only
+        out.writeInt(length);
+        out.write(bytes, offset, length);
     }
 
     @Override
@@ -75,5 +94,8 @@ public final class AppendToChunk
         entries = in.readInt();
         byte[] b = in.readByteArray();
         bytes = b == null ? new byte[0] : b;
+        offset = 0;
+        length = bytes.length;
+        own = true;
     }
 }

@@ -1,14 +1,10 @@
 package io.routerlog.store;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
-import com.hazelcast.query.Predicates;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,12 +17,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
  * A distributed map of counters ({@code K -> }{@link MemberCounts}) that this member adds to in batches and
- * reads the part it owns of. Evictions and expiries of owned entries are counted as they happen.
+ * reads the part it owns of. Evictions and expiries of owned entries are counted from Hazelcast's statistics
+ * ({@link OwnedRemovals}), with no entry listener: one would make every update publish an event.
  */
 public final class CounterMap<K> {
     private final IMap<K, MemberCounts> map;
@@ -36,8 +32,7 @@ public final class CounterMap<K> {
     private final OwnedPartitions ownedPartitions;
     private final PartitionBatches.Groups<K> groups;
     private final AtomicLong flushes = new AtomicLong();
-    private final LongAdder evicted = new LongAdder();
-    private final LongAdder expired = new LongAdder();
+    private final OwnedRemovals removals;
 
     CounterMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
@@ -46,8 +41,7 @@ public final class CounterMap<K> {
         this.member = hz.getCluster().getLocalMember().getUuid();
         this.ownedPartitions = new OwnedPartitions(partitions);
         this.groups = new PartitionBatches.Groups<>(partitions.getPartitions().size());
-        // only the event is counted: without the value, an eviction does not ship and deserialize the entry
-        map.addLocalEntryListener(new EvictionCounter(), Predicates.alwaysTrue(), false);
+        this.removals = new OwnedRemovals(map);
     }
 
     public String name() {
@@ -83,6 +77,8 @@ public final class CounterMap<K> {
                 keepKeys,
                 part -> new AddToMemberCounts<>(member, flush, part),
                 timeoutMillis);
+        // a look per flush: a partition that migrates away loses at most what it removed since
+        removals.update();
     }
 
     static void await(CompletableFuture<?> all, long timeoutMillis, String what) {
@@ -173,24 +169,11 @@ public final class CounterMap<K> {
 
     /** Owned entries removed to keep the map within its bound, since this member started. */
     public long evicted() {
-        return evicted.sum();
+        return removals.evicted();
     }
 
     /** Owned entries removed because they were not updated within the retention, since this member started. */
     public long expired() {
-        return expired.sum();
-    }
-
-    private final class EvictionCounter
-            implements EntryEvictedListener<K, MemberCounts>, EntryExpiredListener<K, MemberCounts> {
-        @Override
-        public void entryEvicted(EntryEvent<K, MemberCounts> event) {
-            evicted.increment();
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<K, MemberCounts> event) {
-            expired.increment();
-        }
+        return removals.expired();
     }
 }

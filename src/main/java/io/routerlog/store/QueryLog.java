@@ -3,7 +3,6 @@ package io.routerlog.store;
 import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,7 +108,8 @@ public final class QueryLog {
             for (int k = 0; k < n; k++) {
                 off += QueryLogEntries.entryLength(b, off);
             }
-            pieces.add(new Piece(chunk, pos, n, new AppendToChunk(pos, Arrays.copyOfRange(b, start, off), n)));
+            // a view of the buffer: run here, the append copies the entries once, into the chunk
+            pieces.add(new Piece(chunk, pos, n, new AppendToChunk(pos, b, start, off - start, n)));
             i += n;
             pos += n;
             if (pos >= CHUNK) {
@@ -133,9 +133,11 @@ public final class QueryLog {
                     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
         } finally {
             int confirmed = 0;
+            boolean answered = notSent == null;
             for (int i = 0; i < pending.size(); i++) {
                 CompletableFuture<Integer> f = pending.get(i);
                 if (!f.isDone() || f.isCompletedExceptionally()) {
+                    answered = false;
                     break;
                 }
                 Piece p = pieces.get(i);
@@ -144,6 +146,11 @@ public final class QueryLog {
                 openChunk = count >= CHUNK ? p.chunk + 1 : p.chunk;
                 position = count >= CHUNK ? 0 : count;
                 confirmed += p.entries;
+            }
+            if (!answered) {
+                // an append that did not answer may still run (or be retried) and read its range of the buffer:
+                // leave that array to it, and go on with a copy
+                entries.detach();
             }
             entries.dropFirst(confirmed);
         }

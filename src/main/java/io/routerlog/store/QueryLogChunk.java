@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Stored as an object: {@link AppendToChunk} appends to it in place.
  *
  * <p>A search may read the chunk on another thread while an append runs: the append writes the bytes (into a new,
- * larger array when needed) before it publishes the new {@link #count} (volatile), and a reader reads the count
+ * larger array when needed; bytes already published are never written again) before it publishes the new {@link #count} (volatile), and a reader reads the count
  * before the array, so it never sees an entry that is not complete.
  */
 public final class QueryLogChunk implements IdentifiedDataSerializable {
@@ -53,16 +53,41 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
         return count == 0 ? 0 : QueryLogEntries.readLong(data, 0);
     }
 
-    /** Appends {@code n} packed entries ({@code len} bytes at {@code off} of {@code from}). */
+    /** Largest array a chunk asks for ahead of need. */
+    private static final int MAX_AHEAD = 1 << 24;
+
+    /**
+     * Appends {@code n} packed entries ({@code len} bytes at {@code off} of {@code from}). A chunk that has to grow
+     * takes room for all the {@link QueryLog#CHUNK} entries it will hold, estimated from the entries it has, so
+     * that it grows about once, not at each of the appends that fill it.
+     */
     void append(byte[] from, int off, int len, int n) {
         byte[] b = data;
-        if (used + len > b.length) {
-            b = Arrays.copyOf(b, Math.max(used + len, Math.max(256, b.length * 2)));
+        int needed = used + len;
+        if (needed > b.length) {
+            int held = Math.max(1, entries + n);
+            // the entries still to come, at the average size so far and an eighth more; none for a full chunk
+            long rest = (long) needed * Math.max(0, QueryLog.CHUNK - held) / held;
+            long ahead = Math.min(MAX_AHEAD, needed + rest + rest / 8);
+            b = Arrays.copyOf(b, (int) Math.max(needed, Math.max(256, ahead)));
             System.arraycopy(from, off, b, used, len);
             data = b; // published by the write of count below
         } else {
             System.arraycopy(from, off, b, used, len);
         }
+        publish(from, off, len, n);
+    }
+
+    /** Takes {@code from}, which holds exactly {@code n} packed entries, as the array of this empty chunk. */
+    void adopt(byte[] from, int n) {
+        if (entries != 0) {
+            throw new IllegalStateException("not empty");
+        }
+        data = from; // published by the write of count below
+        publish(from, 0, from.length, n);
+    }
+
+    private void publish(byte[] from, int off, int len, int n) {
         int last = off;
         for (int i = 0; i < n - 1; i++) {
             last += QueryLogEntries.entryLength(from, last);

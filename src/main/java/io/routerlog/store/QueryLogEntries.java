@@ -70,6 +70,14 @@ public final class QueryLogEntries {
         count = 0;
     }
 
+    /**
+     * Goes on with a copy of the array, leaving the old one as it is to whoever still reads it (an append to the
+     * store that did not answer in time).
+     */
+    void detach() {
+        buf = buf.clone();
+    }
+
     /** Appends one entry from byte ranges (each field as it is stored, UTF-8). */
     public void add(
             long timeMillis,

@@ -3,6 +3,9 @@ package io.routerlog.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -56,7 +59,7 @@ class QueryLogPackingTest {
         byte[] bytes = java.util.Arrays.copyOf(e.buffer(), e.byteSize());
         Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
                 new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
-        new AppendToChunk(first, bytes, e.count()).process(entry);
+        new AppendToChunk(first, bytes, 0, bytes.length, e.count()).process(entry);
         return entry.getValue();
     }
 
@@ -106,10 +109,55 @@ class QueryLogPackingTest {
                 .containsExactly("d", "c", "b", "a");
     }
 
+    @Test
+    void aDetachedBufferLeavesItsOldArrayAsItWas() {
+        QueryLogEntries e = new QueryLogEntries();
+        e.add(q(1, "a", "x.test", "A"));
+        e.add(q(2, "b", "y.test", "A"));
+        byte[] inFlight = e.buffer();
+        byte[] asSent = java.util.Arrays.copyOf(inFlight, e.byteSize());
+        e.detach();
+        e.dropFirst(1);
+        e.add(q(3, "c", "z.test", "A"));
+        assertThat(java.util.Arrays.copyOf(inFlight, asSent.length)).isEqualTo(asSent);
+        assertThat(all(e)).extracting(LoggedQuery::client).containsExactly("b", "c");
+    }
+
+    @Test
+    void anAppendSentToAnotherMemberCarriesOnlyItsRangeAndAppliesOnce() {
+        InternalSerializationService ss = new DefaultSerializationServiceBuilder()
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+                .build();
+        Data first = ss.toData(append(List.of(q(1, "a", "x.test", "A"), q(2, "b", "y.test", "A")), 0));
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        assertThat(ss.<AppendToChunk>toObject(first).process(entry)).isEqualTo(2);
+        assertThat(ss.<AppendToChunk>toObject(first).process(entry))
+                .as("a retry")
+                .isEqualTo(2);
+        Data second = ss.toData(append(List.of(q(2, "b", "y.test", "A"), q(3, "c", "z.test", "A")), 1));
+        assertThat(ss.<AppendToChunk>toObject(second).process(entry)).isEqualTo(3);
+        QueryLogChunk stored = entry.getValue();
+        assertThat(stored.oldestMillis()).isEqualTo(1);
+        assertThat(stored.newestMillis()).isEqualTo(3);
+        QueryLogChunk copy = ss.toObject(ss.toData(stored));
+        for (QueryLogChunk c : List.of(stored, copy)) {
+            // neither the entry before the range nor the one after it travelled
+            assertThat(search(c, QueryLogFilter.ALL, null, null, 10))
+                    .extracting(LoggedQuery::client)
+                    .containsExactly("c", "b", "a");
+        }
+    }
+
+    /** An append of a range in the middle of a larger buffer, as the writer sends it. */
     private static AppendToChunk append(List<LoggedQuery> queries, int first) {
         QueryLogEntries e = new QueryLogEntries();
+        e.add(q(99, "before", "not.this.test", "A"));
+        int start = e.byteSize();
         queries.forEach(e::add);
-        return new AppendToChunk(first, java.util.Arrays.copyOf(e.buffer(), e.byteSize()), e.count());
+        int end = e.byteSize();
+        e.add(q(100, "after", "not.this.either.test", "A"));
+        return new AppendToChunk(first, e.buffer(), start, end - start, queries.size());
     }
 
     private static List<LoggedQuery> search(

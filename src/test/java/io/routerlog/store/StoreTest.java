@@ -237,6 +237,8 @@ class StoreTest {
             assertThat(store.pairs().get(kept)).isEqualTo(updates);
             assertThat(store.pairs().get(idle)).isZero();
             assertThat(owned(store.pairs())).containsOnlyKeys(kept);
+            assertThat(store.pairs().expired()).as("the idle pair, once").isEqualTo(1);
+            assertThat(store.pairs().evicted()).isZero();
         }
     }
 

@@ -1,0 +1,124 @@
+package io.routerlog.store;
+
+import com.hazelcast.internal.monitor.LocalRecordStoreStats;
+import com.hazelcast.internal.partition.IPartition;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.map.impl.recordstore.RecordStore;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import com.hazelcast.spi.impl.NodeEngine;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts the evictions and expiries of the entries whose primary copy this member holds, from the statistics
+ * Hazelcast keeps per partition, instead of from entry events.
+ *
+ * <p>An entry listener, even one that only wants evictions, makes Hazelcast publish an event for every update of
+ * the map: it looks the registrations up and builds the event's data on the partition thread, per updated entry.
+ * The statistics cost nothing per update; they are read here, per partition, when someone asks and on every flush.
+ *
+ * <p>A partition's statistics move with it when it migrates. So a partition counts only while this member owns it,
+ * from what its statistics said when this member last looked: from zero for a partition that had no owner before
+ * (the first assignment) or no entries of the map yet, from the value found for one taken over from another member
+ * (what that member counted stays its own). Evictions between the last look of the member that gave a partition
+ * away and the first look of the member that took it are counted by neither; this member looks at least once per
+ * flush, so that is at most about one flush interval per migration.
+ */
+final class OwnedRemovals {
+    private static final byte OTHER = 0;
+    private static final byte UNASSIGNED = 1;
+    private static final byte LOCAL = 2;
+
+    private final String name;
+    private final MapServiceContext context;
+    private final IPartitionService partitions;
+
+    // guarded by this
+    private final byte[] state;
+    private final @Nullable LocalRecordStoreStats[] seen;
+    private final long[] lastEvicted;
+    private final long[] lastExpired;
+    private long evicted;
+    private long expired;
+
+    OwnedRemovals(IMap<?, ?> map) {
+        this.name = map.getName();
+        NodeEngine engine = ((AbstractDistributedObject<?>) map).getNodeEngine();
+        MapService service = engine.getService(MapService.SERVICE_NAME);
+        this.context = service.getMapServiceContext();
+        this.partitions = engine.getPartitionService();
+        int n = partitions.getPartitionCount();
+        this.state = new byte[n];
+        this.seen = new LocalRecordStoreStats[n];
+        this.lastEvicted = new long[n];
+        this.lastExpired = new long[n];
+        synchronized (this) {
+            for (int p = 0; p < n; p++) {
+                IPartition partition = partitions.getPartition(p, false);
+                byte now = stateOf(partition);
+                state[p] = now;
+                if (now == LOCAL) {
+                    // owned already: what is counted so far was counted before this member started to look
+                    LocalRecordStoreStats s = statsOf(p);
+                    seen[p] = s;
+                    lastEvicted[p] = s == null ? 0 : s.getEvictionCount();
+                    lastExpired[p] = s == null ? 0 : s.getExpirationCount();
+                }
+            }
+        }
+    }
+
+    private static byte stateOf(IPartition partition) {
+        if (partition.isLocal()) {
+            return LOCAL;
+        }
+        return partition.getOwnerOrNull() == null ? UNASSIGNED : OTHER;
+    }
+
+    private @Nullable LocalRecordStoreStats statsOf(int partition) {
+        RecordStore<?> store = context.getExistingRecordStore(partition, name);
+        return store == null ? null : store.getLocalRecordStoreStats();
+    }
+
+    /** Owned entries evicted since this member started. */
+    synchronized long evicted() {
+        update();
+        return evicted;
+    }
+
+    /** Owned entries expired since this member started. */
+    synchronized long expired() {
+        update();
+        return expired;
+    }
+
+    /** Adds what each owned partition removed since the last look. Allocates nothing. */
+    synchronized void update() {
+        for (int p = 0; p < state.length; p++) {
+            IPartition partition = partitions.getPartition(p, false);
+            byte before = state[p];
+            byte now = stateOf(partition);
+            state[p] = now;
+            if (now != LOCAL) {
+                seen[p] = null;
+                continue;
+            }
+            LocalRecordStoreStats s = statsOf(p);
+            long ev = s == null ? 0 : s.getEvictionCount();
+            long ex = s == null ? 0 : s.getExpirationCount();
+            boolean counting = before == UNASSIGNED || (before == LOCAL && (seen[p] == s || seen[p] == null));
+            if (counting) {
+                long fromEv = before == LOCAL ? lastEvicted[p] : 0;
+                long fromEx = before == LOCAL ? lastExpired[p] : 0;
+                // a count that went down was reset: start again from it
+                evicted += Math.max(0, ev - fromEv);
+                expired += Math.max(0, ex - fromEx);
+            }
+            seen[p] = s;
+            lastEvicted[p] = ev;
+            lastExpired[p] = ex;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What appending to the query log allocates: on the writing (flush) thread only the handful of objects per chunk
+ * that Hazelcast's calls need, not a copy of the entries; in a chunk, about the room its entries take, not the
+ * steps of an array doubled again and again.
+ */
+class QueryLogAllocationTest {
+    private static final long TIMEOUT = 30_000;
+    private static final int PER_FLUSH = 10 * QueryLog.CHUNK;
+
+    private static LoggedQuery query(long time, int i) {
+        return new LoggedQuery(time, "r1", "192.168.1." + (i % 200), "host" + (i % 500) + ".alloc.test", "AAAA");
+    }
+
+    @Test
+    void aFlushOfTheQueryLogCopiesNoEntriesOnTheWritingThread() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
+        try (Store store = Store.start(settings.withQueryLogSize(4 * PER_FLUSH))) {
+            QueryLog log = store.queryLog();
+            QueryLogEntries entries = new QueryLogEntries();
+            long time = System.currentTimeMillis() - 60_000; // within the retention
+            long least = Long.MAX_VALUE;
+            int bytes = 0;
+            for (int flush = 0; flush < 12; flush++) {
+                for (int i = 0; i < PER_FLUSH; i++) {
+                    entries.add(query(time++, i));
+                }
+                bytes = entries.byteSize();
+                long before = threads.getThreadAllocatedBytes(self);
+                log.append(entries, TIMEOUT);
+                long allocated = threads.getThreadAllocatedBytes(self) - before;
+                assertThat(entries.count()).as("all written").isZero();
+                if (flush >= 4) {
+                    least = Math.min(least, allocated);
+                }
+            }
+            System.out.println("query log append: " + least + " bytes allocated for " + bytes + " bytes of entries");
+            // a copy of the entries alone would be `bytes`
+            assertThat(least).isLessThan(bytes / 10);
+            assertThat(log.size()).isEqualTo(4 * PER_FLUSH);
+            QueryLogPage newest = log.search(QueryLogFilter.ALL, null, null, 1);
+            assertThat(newest.items()).containsExactly(query(time - 1, PER_FLUSH - 1));
+        }
+    }
+
+    @Test
+    void aChunkFilledOneEntryAtATimeGrowsAboutOnce() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        List<byte[]> appends = new java.util.ArrayList<>();
+        for (int i = 0; i < QueryLog.CHUNK; i++) {
+            QueryLogEntries e = new QueryLogEntries();
+            e.add(query(i, i));
+            appends.add(java.util.Arrays.copyOf(e.buffer(), e.byteSize()));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        List<AppendToChunk> ops = new java.util.ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < appends.size(); i++) {
+            byte[] b = appends.get(i);
+            ops.add(new AppendToChunk(i, b, 0, b.length, 1));
+            total += b.length;
+        }
+        long before = threads.getThreadAllocatedBytes(self);
+        for (AppendToChunk op : ops) {
+            op.process(entry);
+        }
+        long allocated = threads.getThreadAllocatedBytes(self) - before;
+        assertThat(entry.getValue().count()).isEqualTo(QueryLog.CHUNK);
+        System.out.println("chunk: " + allocated + " bytes allocated for " + total + " bytes of entries");
+        // doubling from 256 bytes allocates about twice what the chunk ends up holding
+        assertThat(allocated).isLessThan(total * 3 / 2);
+    }
+
+    @Test
+    void aChunkFilledByOneAppendTakesExactlyItsEntries() {
+        QueryLogEntries e = new QueryLogEntries();
+        for (int i = 0; i < QueryLog.CHUNK; i++) {
+            e.add(query(i, i));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(entry);
+        assertThat(entry.getValue().count()).isEqualTo(QueryLog.CHUNK);
+        assertThat(entry.getValue().data()).hasSize(e.byteSize());
+    }
+}
