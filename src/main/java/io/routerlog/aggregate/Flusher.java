@@ -87,7 +87,7 @@ public final class Flusher implements AutoCloseable {
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.activity = new ActivityPart(store.activity().counters(), counterBound);
-        this.memo = new PairMemo(counterBound);
+        this.memo = new PairMemo(Math.max(batchCapacity, store.pairCapacity()));
         this.pairs = new CounterMapPart<>(
                 store.pairs(),
                 (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
