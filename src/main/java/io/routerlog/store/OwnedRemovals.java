@@ -3,12 +3,15 @@ package io.routerlog.store;
 import com.hazelcast.internal.monitor.LocalRecordStoreStats;
 import com.hazelcast.internal.partition.IPartition;
 import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.partition.InternalPartitionService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.NodeEngine;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +33,7 @@ final class OwnedRemovals {
     private static final byte OTHER = 0;
     private static final byte UNASSIGNED = 1;
     private static final byte LOCAL = 2;
+    private static final long TABLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final MapServiceContext context;
@@ -49,6 +53,7 @@ final class OwnedRemovals {
         MapService service = engine.getService(MapService.SERVICE_NAME);
         this.context = service.getMapServiceContext();
         this.partitions = engine.getPartitionService();
+        awaitPartitionTable(engine);
         int n = partitions.getPartitionCount();
         this.state = new byte[n];
         this.seen = new LocalRecordStoreStats[n];
@@ -67,6 +72,30 @@ final class OwnedRemovals {
                     lastExpired[p] = s == null ? 0 : s.getExpirationCount();
                 }
             }
+        }
+    }
+
+    /**
+     * A member that joins a cluster learns the partition table from the master some time after it joined; until
+     * then every partition looks unassigned to it, and one that then migrated to it would count what its statistics
+     * carried as its own. So a member that is not alone asks the master for the table (which makes the master assign
+     * the partitions if nobody did yet) and waits for it, briefly. A member alone leaves the first assignment to the
+     * first write, as Hazelcast does, and counts the partitions it gets from zero.
+     */
+    private void awaitPartitionTable(NodeEngine engine) {
+        if (!(partitions instanceof InternalPartitionService internal)
+                || internal.isPartitionAssignmentDone()
+                || engine.getClusterService().getSize() < 2) {
+            return;
+        }
+        try {
+            internal.firstArrangement();
+            long deadline = System.nanoTime() + TABLE_WAIT_NANOS;
+            while (!internal.isPartitionAssignmentDone() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        } catch (RuntimeException e) {
+            // a cluster that cannot assign now (shutting down, say): count as before, from what is seen
         }
     }
 
