@@ -81,11 +81,6 @@ public final class BytesTable {
         return e;
     }
 
-    /** A copy of the stored key bytes of an entry. */
-    public byte[] key(int entry) {
-        return Arrays.copyOfRange(bytes, starts[entry], starts[entry + 1]);
-    }
-
     /** The array holding the stored keys (read only; replaced when it grows, so do not keep it across adds). */
     public byte[] keyBytes() {
         return bytes;
