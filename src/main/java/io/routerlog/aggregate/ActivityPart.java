@@ -66,8 +66,8 @@ final class ActivityPart implements FlushPart {
     private final List<Counter> pending = new ArrayList<>();
     /** Counts of earlier minutes that a write has not taken yet. */
     private final Map<LabelValuesKey, Long> earlier = new HashMap<>();
-    /** What one write hands the store; what it still holds afterwards was not confirmed. */
-    private final Map<LabelValuesKey, Long> outgoing = new HashMap<>();
+
+    private final ConfirmedWrite<LabelValuesKey, Long> writes = new ConfirmedWrite<>();
 
     /** Like the sightings, written every so often: a chart needs no flush-exact minute, the receive path its flushes. */
     static final long WRITE_EVERY_MILLIS = WriteEvery.MILLIS;
@@ -125,26 +125,16 @@ final class ActivityPart implements FlushPart {
         if (!every.due(nowMillis)) {
             return;
         }
-        outgoing.putAll(earlier);
-        for (int i = 0, n = pending.size(); i < n; i++) {
-            Counter c = pending.get(i);
-            outgoing.put(Objects.requireNonNull(c.key), c.count);
-        }
-        try {
-            map.add(outgoing, timeoutMillis);
-        } finally {
-            // the store took what is no longer in outgoing
-            earlier.keySet().retainAll(outgoing.keySet());
-            pending.removeIf(c -> {
-                if (outgoing.containsKey(c.key)) {
-                    return false;
-                }
-                c.count = 0;
-                c.pending = false;
-                return true;
-            });
-            outgoing.clear();
-        }
+        writes.write(
+                earlier,
+                pending,
+                c -> Objects.requireNonNull(c.key),
+                c -> c.count,
+                c -> {
+                    c.count = 0;
+                    c.pending = false;
+                },
+                values -> map.add(values, timeoutMillis));
         clients.removeIf(ActivityPart::forget);
         routers.values().removeIf(ActivityPart::forget);
         every.wrote(nowMillis);

@@ -84,8 +84,8 @@ final class SuspectPart implements FlushPart {
     private final List<Slot> pending = new ArrayList<>();
     /** Stats of buckets their slot left before a write took them. */
     private final Map<SuspectKey, SuspectStats> earlier = new HashMap<>();
-    /** What one write hands the store; what it still holds afterwards was not confirmed. */
-    private final Map<SuspectKey, SuspectStats> outgoing = new HashMap<>();
+
+    private final ConfirmedWrite<SuspectKey, SuspectStats> writes = new ConfirmedWrite<>();
 
     private final WriteEvery every = new WriteEvery();
     /** Queries for unprintable names since the last write, per client and type. */
@@ -270,26 +270,16 @@ final class SuspectPart implements FlushPart {
         if (!every.due(nowMillis)) {
             return;
         }
-        outgoing.putAll(earlier);
-        for (int i = 0, n = pending.size(); i < n; i++) {
-            Slot slot = pending.get(i);
-            outgoing.put(Objects.requireNonNull(slot.key), slot.stats);
-        }
-        try {
-            map.add(outgoing, ttlMillis, timeoutMillis);
-        } finally {
-            // the store took what is no longer in outgoing
-            earlier.keySet().retainAll(outgoing.keySet());
-            pending.removeIf(slot -> {
-                if (outgoing.containsKey(slot.key)) {
-                    return false;
-                }
-                slot.stats.clear();
-                slot.pending = false;
-                return true;
-            });
-            outgoing.clear();
-        }
+        writes.write(
+                earlier,
+                pending,
+                slot -> Objects.requireNonNull(slot.key),
+                slot -> slot.stats,
+                slot -> {
+                    slot.stats.clear();
+                    slot.pending = false;
+                },
+                values -> map.add(values, ttlMillis, timeoutMillis));
         forgetQuietSlots();
         every.wrote(nowMillis);
     }
