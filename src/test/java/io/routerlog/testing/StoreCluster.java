@@ -1,5 +1,7 @@
 package io.routerlog.testing;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.routerlog.store.ClusterSettings;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
@@ -37,7 +39,11 @@ public final class StoreCluster {
         return settings;
     }
 
-    /** Starts a member for each of {@code settings} at once and waits until each sees all of them. */
+    /**
+     * Starts a member for each of {@code settings} at once and waits until each sees all of them and no partition
+     * is migrating: a member that starts in a cluster of two or more has the partitions assigned, so those the
+     * members that came later take over move while the test would already count what each member owns.
+     */
     public static List<Store> start(List<StoreSettings> settings) throws InterruptedException, ExecutionException {
         List<CompletableFuture<Store>> starting = new ArrayList<>();
         for (StoreSettings s : settings) {
@@ -50,7 +56,17 @@ public final class StoreCluster {
         Waiting.upTo(
                 Duration.ofSeconds(60),
                 Duration.ofMillis(100),
-                () -> members.stream().allMatch(m -> m.clusterSize() == settings.size()));
+                () -> members.stream().allMatch(m -> m.clusterSize() == settings.size()) && settled(settings));
         return members;
+    }
+
+    /** Whether no partition of the cluster of {@code settings} is migrating, asked of every member in this JVM. */
+    private static boolean settled(List<StoreSettings> settings) {
+        String cluster = settings.get(0).cluster().joinName();
+        List<HazelcastInstance> members = Hazelcast.getAllHazelcastInstances().stream()
+                .filter(hz -> hz.getConfig().getClusterName().equals(cluster))
+                .toList();
+        return members.size() == settings.size()
+                && members.stream().allMatch(hz -> hz.getPartitionService().isClusterSafe());
     }
 }
