@@ -1,6 +1,7 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.store.CounterMap;
+import io.routerlog.store.CounterWriter;
 import io.routerlog.store.LabelValuesKey;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  * half of the map.
  */
 final class CounterMapPart<K> implements FlushPart {
-    private final CounterMap<K> map;
+    private final CounterWriter<K> map;
     private final BiConsumer<Batch, Map<K, Long>> drain;
     private final int bound;
     private final boolean countsMessages;
@@ -26,7 +27,7 @@ final class CounterMapPart<K> implements FlushPart {
      * @param countsMessages whether giving up counts the deltas as dropped messages (not when the same messages
      *                       are counted by another part)
      */
-    CounterMapPart(CounterMap<K> map, BiConsumer<Batch, Map<K, Long>> drain, int bound, boolean countsMessages) {
+    CounterMapPart(CounterWriter<K> map, BiConsumer<Batch, Map<K, Long>> drain, int bound, boolean countsMessages) {
         this.map = map;
         this.drain = drain;
         this.bound = bound;

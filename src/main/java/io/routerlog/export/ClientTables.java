@@ -1,10 +1,9 @@
 package io.routerlog.export;
 
 import io.routerlog.store.ClientKey;
-import io.routerlog.store.CounterMap;
 import io.routerlog.store.DhcpIdentity;
 import io.routerlog.store.IdentityMap;
-import io.routerlog.store.PairKey;
+import io.routerlog.store.PairMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,10 +32,10 @@ import org.jspecify.annotations.Nullable;
  * one of several routers re-exports its own clients.
  */
 public final class ClientTables {
-    private final CounterMap<PairKey> pairs;
+    private final PairMap pairs;
     private final IdentityMap identities;
 
-    public ClientTables(CounterMap<PairKey> pairs, IdentityMap identities) {
+    public ClientTables(PairMap pairs, IdentityMap identities) {
         this.pairs = pairs;
         this.identities = identities;
     }

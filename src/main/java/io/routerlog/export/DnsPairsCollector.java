@@ -1,9 +1,8 @@
 package io.routerlog.export;
 
 import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
-import io.routerlog.store.CounterMap;
 import io.routerlog.store.PackedCounters;
-import io.routerlog.store.PairKey;
+import io.routerlog.store.PairMap;
 
 /**
  * The query counts per (router, client, domain, qtype) that this member owns, and the size of that map. Summing over
@@ -16,9 +15,9 @@ public final class DnsPairsCollector implements StreamedCollector {
     static final String EXPIRED = "routerlog_dns_pairs_expired";
     private static final String[] LABELS = {"router", "client", "domain", "qtype"};
 
-    private final CounterMap<PairKey> pairs;
+    private final PairMap pairs;
 
-    public DnsPairsCollector(CounterMap<PairKey> pairs) {
+    public DnsPairsCollector(PairMap pairs) {
         this.pairs = pairs;
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
  * client's pairs bound.
  */
 final class ClientUsage
-        implements Aggregator<Map.Entry<PairKey, MemberCounts>, List<PairQueries.ClientDetail>>,
+        implements Aggregator<Map.Entry<Integer, PairShard>, List<PairQueries.ClientDetail>>,
                 IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private PairFilter filter;
@@ -48,17 +48,18 @@ final class ClientUsage
     }
 
     @Override
-    public void accumulate(Map.Entry<PairKey, MemberCounts> entry) {
-        PairKey k = entry.getKey();
-        MemberCounts counts = entry.getValue();
-        if (counts != null && filter.matches(k)) {
-            long n = counts.sum();
-            Usage u = routers.computeIfAbsent(k.router(), r -> new Usage());
-            u.queries += n;
-            u.domains.computeIfAbsent(k.domain(), d -> new long[1])[0] += n;
-            u.qtypes.computeIfAbsent(k.qtype(), t -> new long[1])[0] += n;
-        }
+    public void accumulate(Map.Entry<Integer, PairShard> entry) {
+        scan.scan(entry.getValue(), (k, n) -> {
+            if (filter.matches(k)) {
+                Usage u = routers.computeIfAbsent(k.router(), r -> new Usage());
+                u.queries += n;
+                u.domains.computeIfAbsent(k.domain(), d -> new long[1])[0] += n;
+                u.qtypes.computeIfAbsent(k.qtype(), t -> new long[1])[0] += n;
+            }
+        });
     }
+
+    private final transient ShardScan scan = new ShardScan();
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator

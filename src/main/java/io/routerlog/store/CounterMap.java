@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * reads the part it owns of. Evictions and expiries of owned entries are counted from Hazelcast's statistics
  * ({@link OwnedRemovals}), with no entry listener: one would make every update publish an event.
  */
-public final class CounterMap<K> {
+public final class CounterMap<K> implements CounterWriter<K> {
     private final IMap<K, MemberCounts> map;
     private final PartitionService partitions;
     private final SerializationService serialization;
@@ -44,6 +44,7 @@ public final class CounterMap<K> {
         this.removals = new OwnedRemovals(map);
     }
 
+    @Override
     public String name() {
         return map.getName();
     }
@@ -63,6 +64,7 @@ public final class CounterMap<K> {
      * Like {@link #add}, but a confirmed delta is set to 0 instead of removed (and keys at 0 are not written): a
      * caller that adds to the same keys at every flush then reuses their map entries instead of making new ones.
      */
+    @Override
     public void addKeepingKeys(Map<K, Long> deltas, long timeoutMillis) {
         write(deltas, true, timeoutMillis);
     }
@@ -75,6 +77,7 @@ public final class CounterMap<K> {
                 groups,
                 deltas,
                 keepKeys,
+                null,
                 part -> new AddToMemberCounts<>(member, flush, part),
                 timeoutMillis);
         // a look per flush: a partition that migrates away loses at most what it removed since

@@ -120,6 +120,16 @@ final class KeyDeltas {
         }
     }
 
+    /** Calls {@code action} with every key's bytes and its delta. */
+    void forEachBytes(PairShard.Deltas.Each action) {
+        for (int i = 0; i < keys.length; i++) {
+            Data k = keys[i];
+            if (k != null) {
+                action.accept(k.toByteArray(), deltas[i]);
+            }
+        }
+    }
+
     /** A key and its delta. */
     interface Each {
         void accept(Data key, long delta) throws IOException;

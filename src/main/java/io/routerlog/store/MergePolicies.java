@@ -43,6 +43,14 @@ public final class MergePolicies {
         }
     }
 
+    /** Pair shards: per pair, each member's larger count (see {@link PairShard#mergeMax}). */
+    public static final class ShardsByMember extends Stateless<PairShard> {
+        @Override
+        Object combine(PairShard merging, PairShard existing) {
+            return existing.mergeMax(merging);
+        }
+    }
+
     /**
      * Query log chunks: the one with more entries. A chunk only grows, and only its writer appends to it, so the
      * longer copy holds everything the shorter one does.

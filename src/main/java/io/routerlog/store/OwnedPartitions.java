@@ -35,7 +35,7 @@ final class OwnedPartitions {
     }
 
     /** For each partition id, a key that Hazelcast places in it (the mapping of keys to partitions never changes). */
-    private Object[] partitionKeys() {
+    Object[] partitionKeys() {
         Object[] keys = partitionKeys;
         if (keys == null) {
             int count = partitions.getPartitions().size();

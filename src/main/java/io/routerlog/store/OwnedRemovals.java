@@ -35,28 +35,69 @@ final class OwnedRemovals {
     private static final byte LOCAL = 2;
     private static final long TABLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final String name;
-    private final MapServiceContext context;
     private final IPartitionService partitions;
+    private final Source source;
 
     // guarded by this
     private final byte[] state;
-    private final @Nullable LocalRecordStoreStats[] seen;
+    private final @Nullable Object[] seen;
     private final long[] lastEvicted;
     private final long[] lastExpired;
     private long evicted;
     private long expired;
 
+    /** Where a partition's removal counts are: an object that moves with the partition, and its two counts. */
+    interface Source {
+        /** The partition's current holder of the counts on this member, null when it has none. */
+        @Nullable
+        Object of(int partition);
+
+        long evicted(Object counts);
+
+        long expired(Object counts);
+    }
+
+    /** From Hazelcast's statistics of the map's entries (for maps that keep an entry per counter). */
     OwnedRemovals(IMap<?, ?> map) {
-        this.name = map.getName();
+        this(map, recordStoreStats(map));
+    }
+
+    private static Source recordStoreStats(IMap<?, ?> map) {
+        String name = map.getName();
+        MapServiceContext context = mapContext(map);
+        return new Source() {
+            @Override
+            public @Nullable Object of(int partition) {
+                RecordStore<?> store = context.getExistingRecordStore(partition, name);
+                return store == null ? null : store.getLocalRecordStoreStats();
+            }
+
+            @Override
+            public long evicted(Object counts) {
+                return ((LocalRecordStoreStats) counts).getEvictionCount();
+            }
+
+            @Override
+            public long expired(Object counts) {
+                return ((LocalRecordStoreStats) counts).getExpirationCount();
+            }
+        };
+    }
+
+    static MapServiceContext mapContext(IMap<?, ?> map) {
         NodeEngine engine = ((AbstractDistributedObject<?>) map).getNodeEngine();
         MapService service = engine.getService(MapService.SERVICE_NAME);
-        this.context = service.getMapServiceContext();
+        return service.getMapServiceContext();
+    }
+
+    OwnedRemovals(IMap<?, ?> map, Source source) {
+        NodeEngine engine = ((AbstractDistributedObject<?>) map).getNodeEngine();
+        this.source = source;
         this.partitions = engine.getPartitionService();
         awaitPartitionTable(engine);
         int n = partitions.getPartitionCount();
         this.state = new byte[n];
-        this.seen = new LocalRecordStoreStats[n];
+        this.seen = new Object[n];
         this.lastEvicted = new long[n];
         this.lastExpired = new long[n];
         synchronized (this) {
@@ -66,10 +107,10 @@ final class OwnedRemovals {
                 state[p] = now;
                 if (now == LOCAL) {
                     // owned already: what is counted so far was counted before this member started to look
-                    LocalRecordStoreStats s = statsOf(p);
+                    Object s = source.of(p);
                     seen[p] = s;
-                    lastEvicted[p] = s == null ? 0 : s.getEvictionCount();
-                    lastExpired[p] = s == null ? 0 : s.getExpirationCount();
+                    lastEvicted[p] = s == null ? 0 : source.evicted(s);
+                    lastExpired[p] = s == null ? 0 : source.expired(s);
                 }
             }
         }
@@ -106,11 +147,6 @@ final class OwnedRemovals {
         return partition.getOwnerOrNull() == null ? UNASSIGNED : OTHER;
     }
 
-    private @Nullable LocalRecordStoreStats statsOf(int partition) {
-        RecordStore<?> store = context.getExistingRecordStore(partition, name);
-        return store == null ? null : store.getLocalRecordStoreStats();
-    }
-
     /** Owned entries evicted since this member started. */
     synchronized long evicted() {
         update();
@@ -134,9 +170,9 @@ final class OwnedRemovals {
                 seen[p] = null;
                 continue;
             }
-            LocalRecordStoreStats s = statsOf(p);
-            long ev = s == null ? 0 : s.getEvictionCount();
-            long ex = s == null ? 0 : s.getExpirationCount();
+            Object s = source.of(p);
+            long ev = s == null ? 0 : source.evicted(s);
+            long ex = s == null ? 0 : source.expired(s);
             boolean counting = before == UNASSIGNED || (before == LOCAL && (seen[p] == s || seen[p] == null));
             if (counting) {
                 long fromEv = before == LOCAL ? lastEvicted[p] : 0;

@@ -20,11 +20,11 @@ public final class PackedCounters implements IdentifiedDataSerializable {
     static final int MAX_LABEL_BYTES = 4096;
 
     /** Hazelcast's serializer type of {@code DataSerializable} objects, in a {@code HeapData}'s header. */
-    private static final int DATA_SERIALIZABLE = -2;
+    static final int DATA_SERIALIZABLE = -2;
     /** The header byte of an {@code IdentifiedDataSerializable} without a version. */
-    private static final byte IDENTIFIED = 1;
+    static final byte IDENTIFIED = 1;
     /** Where a key's fields start: data header 8, serializer header 1, factory id 4, class id 4. */
-    private static final int KEY_LABELS = 17;
+    static final int KEY_LABELS = 17;
 
     private byte[] data;
     private int length;
@@ -80,19 +80,25 @@ public final class PackedCounters implements IdentifiedDataSerializable {
      * @return whether the counter was appended
      */
     boolean addSerialized(byte[] key, long count) {
+        return addSerialized(key, 0, key.length, count);
+    }
+
+    /** Like {@link #addSerialized(byte[], long)}, for a key at {@code off} of {@code len} bytes. */
+    boolean addSerialized(byte[] key, int off, int len, long count) {
         // HeapData: partition hash (4), serializer type (4, big-endian), then the payload
-        if (key.length < KEY_LABELS || readInt(key, 4) != DATA_SERIALIZABLE || key[8] != IDENTIFIED) {
+        if (len < KEY_LABELS || readInt(key, off + 4) != DATA_SERIALIZABLE || key[off + 8] != IDENTIFIED) {
             return false;
         }
-        if (readInt(key, 9) != StoreSerialization.FACTORY_ID) {
+        if (readInt(key, off + 9) != StoreSerialization.FACTORY_ID) {
             return false;
         }
-        int classId = readInt(key, 13);
-        int p = KEY_LABELS;
+        int classId = readInt(key, off + 13);
+        int p = off + KEY_LABELS;
+        int end = off + len;
         int labels;
         if (classId == StoreSerialization.PAIR_KEY) {
             labels = 4;
-        } else if (classId == StoreSerialization.LABEL_VALUES_KEY && key.length >= p + 4) {
+        } else if (classId == StoreSerialization.LABEL_VALUES_KEY && end >= p + 4) {
             labels = readInt(key, p);
             p += 4;
             if (labels < 0 || labels > 255) {
@@ -102,17 +108,17 @@ public final class PackedCounters implements IdentifiedDataSerializable {
             return false;
         }
         int start = length;
-        ensure(1 + key.length + 8); // each label's 4-byte length becomes 2 bytes
+        ensure(1 + len + 8); // each label's 4-byte length becomes 2 bytes
         byte[] d = data;
         int q = start;
         d[q++] = (byte) labels;
         for (int i = 0; i < labels; i++) {
-            if (p + 4 > key.length) {
+            if (p + 4 > end) {
                 return false;
             }
             int n = readInt(key, p);
             p += 4;
-            if (n < 0 || n > MAX_LABEL_BYTES || n > key.length - p) {
+            if (n < 0 || n > MAX_LABEL_BYTES || n > end - p) {
                 return false; // data is unchanged: length still marks the end
             }
             d[q++] = (byte) (n >>> 8);
@@ -121,7 +127,7 @@ public final class PackedCounters implements IdentifiedDataSerializable {
             q += n;
             p += n;
         }
-        if (p != key.length) {
+        if (p != end) {
             return false;
         }
         for (int shift = 56; shift >= 0; shift -= 8) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * did not name it, such a reply counts for its domain but not as a client.
  */
 final class PairGroups
-        implements Aggregator<Map.Entry<PairKey, MemberCounts>, List<PairGroups.Grouped>>, IdentifiedDataSerializable {
+        implements Aggregator<Map.Entry<Integer, PairShard>, List<PairGroups.Grouped>>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -28,6 +28,7 @@ final class PairGroups
     private boolean byDomain;
     private int limit;
     private transient PairTable table = new PairTable(true);
+    private final transient ShardScan scan = new ShardScan();
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the filter
@@ -48,18 +49,17 @@ final class PairGroups
     }
 
     @Override
-    public void accumulate(Map.Entry<PairKey, MemberCounts> entry) {
-        PairKey k = entry.getKey();
-        MemberCounts counts = entry.getValue();
-        if (counts == null || !filter.matches(k)) {
-            return;
-        }
-        table.add(
-                k.router(),
-                k.client(),
-                k.domain(),
-                counts.sum(),
-                !byDomain || !k.client().isEmpty());
+    public void accumulate(Map.Entry<Integer, PairShard> entry) {
+        scan.scan(entry.getValue(), (k, total) -> {
+            if (filter.matches(k)) {
+                table.add(
+                        k.router(),
+                        k.client(),
+                        k.domain(),
+                        total,
+                        !byDomain || !k.client().isEmpty());
+            }
+        });
     }
 
     @Override

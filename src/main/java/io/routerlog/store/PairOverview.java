@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link PairTotals} and of {@link PairGroups} by domain and by client: one {@link PairTable} holds both groupings.
  */
 final class PairOverview
-        implements Aggregator<Map.Entry<PairKey, MemberCounts>, PairQueries.Overview>, IdentifiedDataSerializable {
+        implements Aggregator<Map.Entry<Integer, PairShard>, PairQueries.Overview>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private int limit;
     private transient PairTable table = new PairTable(true);
@@ -28,14 +28,11 @@ final class PairOverview
     }
 
     @Override
-    public void accumulate(Map.Entry<PairKey, MemberCounts> entry) {
-        MemberCounts counts = entry.getValue();
-        if (counts == null) {
-            return;
-        }
-        PairKey k = entry.getKey();
-        table.add(k.router(), k.client(), k.domain(), counts.sum(), true);
+    public void accumulate(Map.Entry<Integer, PairShard> entry) {
+        scan.scan(entry.getValue(), (k, total) -> table.add(k.router(), k.client(), k.domain(), total, true));
     }
+
+    private final transient ShardScan scan = new ShardScan();
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator

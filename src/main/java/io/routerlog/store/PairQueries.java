@@ -9,14 +9,14 @@ import java.util.Map;
 /**
  * Whole-cluster questions about the query pairs, each answered by one Hazelcast aggregation that runs on the
  * members that own the pairs (and is repeated there when partitions move), so every pair counts once and any
- * member gives the same answer. A pair's count is its {@link MemberCounts#sum()}, the number the metrics export.
+ * member gives the same answer. A pair's count is the sum of its members' contributions, the number the metrics export.
  */
 public final class PairQueries {
-    private final IMap<PairKey, MemberCounts> pairs;
-    private final IMap<PairKey, MemberCounts> outcomes;
+    private final IMap<Integer, PairShard> pairs;
+    private final IMap<Integer, PairShard> outcomes;
 
     /** @param outcomes reply outcomes per (router, client or empty, domain, outcome) */
-    PairQueries(IMap<PairKey, MemberCounts> pairs, IMap<PairKey, MemberCounts> outcomes) {
+    PairQueries(IMap<Integer, PairShard> pairs, IMap<Integer, PairShard> outcomes) {
         this.pairs = pairs;
         this.outcomes = outcomes;
     }

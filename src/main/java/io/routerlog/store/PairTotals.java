@@ -9,18 +9,16 @@ import java.util.Map;
 
 /** The totals of the pairs map: queries, pairs and distinct clients (router and address), where the pairs live. */
 final class PairTotals
-        implements Aggregator<Map.Entry<PairKey, MemberCounts>, PairQueries.Totals>, IdentifiedDataSerializable {
+        implements Aggregator<Map.Entry<Integer, PairShard>, PairQueries.Totals>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
     private transient PairTable table = new PairTable(false);
 
     @Override
-    public void accumulate(Map.Entry<PairKey, MemberCounts> entry) {
-        MemberCounts counts = entry.getValue();
-        if (counts != null) {
-            PairKey k = entry.getKey();
-            table.add(k.router(), k.client(), k.domain(), counts.sum(), false);
-        }
+    public void accumulate(Map.Entry<Integer, PairShard> entry) {
+        scan.scan(entry.getValue(), (k, total) -> table.add(k.router(), k.client(), k.domain(), total, false));
     }
+
+    private final transient ShardScan scan = new ShardScan();
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a batch of per-key updates with one entry-processor call per partition and waits for them; the updates of
@@ -51,7 +53,7 @@ final class PartitionBatches {
         } catch (RuntimeException e) {
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
-        List<Part<K, V>> parts = new ArrayList<>(byPartition.size());
+        List<Part<K, K, V>> parts = new ArrayList<>(byPartition.size());
         for (Map<K, D> part : byPartition.values()) {
             parts.add(new Part<>(part.keySet(), processor.apply(part), part.keySet(), -1));
         }
@@ -64,14 +66,18 @@ final class PartitionBatches {
      * form also goes to {@code submitToKeys} (which takes a serialized key as it is), so the processor can find an
      * entry's delta by the serialized key Hazelcast hands it with the entry. A partition's deltas are two arrays
      * ({@link KeyDeltas}), not a map node and a boxed count per key.
+     *
+     * @param sentTo null to send each partition's processor to its keys; else the serialized keys it is sent to
+     *               instead (a {@link PairMap} sends it to the partition's one shard)
      */
-    static <K, V> void writeCounts(
-            IMap<K, V> map,
+    static <K, M, V> void writeCounts(
+            IMap<M, V> map,
             SerializationService serialization,
             Groups<K> groups,
             Map<K, Long> updates,
             boolean keepKeys,
-            Function<KeyDeltas, EntryProcessor<K, V, ?>> processor,
+            @Nullable IntFunction<Set<?>> sentTo,
+            Function<KeyDeltas, EntryProcessor<M, V, ?>> processor,
             long timeoutMillis) {
         if (updates.isEmpty()) {
             return;
@@ -99,11 +105,12 @@ final class PartitionBatches {
             groups.forget();
             throw new StoreException("writing " + map.getName() + " failed: " + e, e);
         }
-        List<Part<K, V>> parts = new ArrayList<>();
+        List<Part<K, M, V>> parts = new ArrayList<>();
         for (int p = 0; p < partitionCount; p++) {
             Group<K> g = byPartition[p];
             if (g != null && g.deltas.size() > 0) {
-                parts.add(new Part<>(asKeys(g.deltas.keySet()), processor.apply(g.deltas), g.keys, p));
+                Set<M> sent = sentTo == null ? asKeys(g.deltas.keySet()) : asKeys(sentTo.apply(p));
+                parts.add(new Part<>(sent, processor.apply(g.deltas), g.keys, p));
             }
         }
         boolean done = false;
@@ -148,7 +155,7 @@ final class PartitionBatches {
 
     /** Serialized keys where the map's API takes keys: Hazelcast serializes a key that is already serialized to itself. */
     @SuppressWarnings("unchecked")
-    private static <K> Set<K> asKeys(Set<Data> keys) {
+    private static <K> Set<K> asKeys(Set<?> keys) {
         return (Set<K>) (Set<?>) keys;
     }
 
@@ -173,7 +180,8 @@ final class PartitionBatches {
      * One partition's call: the keys it is sent with, its processor, the batch's keys it confirms, and the partition
      * (-1: not known, the map finds it).
      */
-    private record Part<K, V>(Set<K> sent, EntryProcessor<K, V, ?> processor, Collection<K> confirms, int partition) {}
+    private record Part<K, M, V>(
+            Set<M> sent, EntryProcessor<M, V, ?> processor, Collection<K> confirms, int partition) {}
 
     /**
      * Sends one partition's processor. With a known partition and serialized keys this is the operation {@code
@@ -182,7 +190,7 @@ final class PartitionBatches {
      * call that is always one partition's costs about as much as the counting itself.
      */
     @SuppressWarnings("unchecked")
-    private static <K, V> CompletableFuture<?> submit(IMap<K, V> map, Part<K, V> part) {
+    private static <K, M, V> CompletableFuture<?> submit(IMap<M, V> map, Part<K, M, V> part) {
         if (part.partition() >= 0 && map instanceof MapProxyImpl<?, ?> proxy) {
             Operation op = proxy.getOperationProvider()
                     .createMultipleEntryOperationFactory(
@@ -196,10 +204,11 @@ final class PartitionBatches {
     }
 
     /** @param confirmed told each key whose partition confirmed */
-    private static <K, V> void send(IMap<K, V> map, List<Part<K, V>> parts, Consumer<K> confirmed, long timeoutMillis) {
+    private static <K, M, V> void send(
+            IMap<M, V> map, List<Part<K, M, V>> parts, Consumer<K> confirmed, long timeoutMillis) {
         List<CompletableFuture<?>> pending = new ArrayList<>(parts.size());
         RuntimeException notSent = null;
-        for (Part<K, V> part : parts) {
+        for (Part<K, M, V> part : parts) {
             try {
                 pending.add(submit(map, part));
             } catch (RuntimeException e) {

@@ -41,8 +41,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
  * <ul>
- *   <li>{@value #PAIRS}: (router, client, domain, qtype) query counts, bounded by {@code maxPairs} with least
- *       recently updated entries evicted first, and removed after {@code retention} without an update;</li>
+ *   <li>{@value #PAIRS}: (router, client, domain, qtype) query counts, packed into one {@link PairShard} per
+ *       partition, bounded by {@code maxPairs} with least recently updated pairs removed first, and removed after
+ *       {@code retention} without an update;</li>
  *   <li>{@value #REPLIES}: reply outcome counts;</li>
  *   <li>{@value #OUTCOMES}: reply outcome counts per (router, client when known, domain, outcome), for the query
  *       API (not exported to Prometheus), bounded and retained like the pairs;</li>
@@ -82,8 +83,8 @@ public final class Store implements AutoCloseable {
     public static final String ACTIVITY = "routerlog.dns.activity";
 
     private final HazelcastInstance hz;
-    private final CounterMap<PairKey> pairs;
-    private final CounterMap<PairKey> outcomes;
+    private final PairMap pairs;
+    private final PairMap outcomes;
     private final CounterMap<String> replies;
     private final IdentityMap identities;
     private final TunnelStore tunnels;
@@ -106,8 +107,9 @@ public final class Store implements AutoCloseable {
         this.hz = hz;
         this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
-        this.pairs = new CounterMap<>(hz, PAIRS);
-        this.outcomes = new CounterMap<>(hz, OUTCOMES);
+        int retentionSeconds = retentionSeconds(settings);
+        this.pairs = new PairMap(hz, PAIRS, perPartition(settings.maxPairs()), retentionSeconds);
+        this.outcomes = new PairMap(hz, OUTCOMES, perPartition(settings.maxPairs()), retentionSeconds);
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
         this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS, TUNNEL_SESSION_COUNTS);
@@ -400,20 +402,16 @@ public final class Store implements AutoCloseable {
             member.setPublicAddress(cluster.publicAddress());
         }
 
-        int retentionSeconds =
-                (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
+        int retentionSeconds = retentionSeconds(s);
         int backups = s.backupCount();
-        c.addMapConfig(merged(
-                boundedCounters(PAIRS, s.maxPairs(), retentionSeconds, backups), MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(shards(PAIRS, backups), MergePolicies.ShardsByMember.class));
         c.addMapConfig(
                 merged(boundedMap(SEEN, s.maxPairs(), retentionSeconds, backups), MergePolicies.WidestSeen.class));
         int activitySeconds = (int) Math.max(1, ActivityMap.ttl(s.retention()).toSeconds());
         c.addMapConfig(merged(
                 boundedCounters(ACTIVITY, s.maxPairs(), activitySeconds, backups),
                 MergePolicies.CountersByMember.class));
-        c.addMapConfig(merged(
-                boundedCounters(OUTCOMES, s.maxPairs(), retentionSeconds, backups),
-                MergePolicies.CountersByMember.class));
+        c.addMapConfig(merged(shards(OUTCOMES, backups), MergePolicies.ShardsByMember.class));
         c.addMapConfig(merged(
                 boundedMap(IDENTITIES, s.maxLeases(), retentionSeconds, backups), MergePolicies.LatestIdentity.class));
         c.addMapConfig(merged(new MapConfig(REPLIES).setBackupCount(backups), MergePolicies.CountersByMember.class));
@@ -456,6 +454,18 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    private static int retentionSeconds(StoreSettings s) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.retention().toSeconds()));
+    }
+
+    /**
+     * A map of {@link PairShard}s, one per partition, kept as objects ({@link AddToShard} adds to the stored shard);
+     * the shards keep their bound and retention themselves, so the map has neither.
+     */
+    private static MapConfig shards(String name, int backupCount) {
+        return new MapConfig(name).setBackupCount(backupCount).setInMemoryFormat(InMemoryFormat.OBJECT);
+    }
+
     private static MapConfig merged(MapConfig map, Class<?> policy) {
         map.setMergePolicyConfig(new MergePolicyConfig(policy.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
         return map;
@@ -487,7 +497,7 @@ public final class Store implements AutoCloseable {
         return Math.max(1, max / StoreSettings.PARTITIONS);
     }
 
-    public CounterMap<PairKey> pairs() {
+    public PairMap pairs() {
         return pairs;
     }
 
@@ -495,7 +505,7 @@ public final class Store implements AutoCloseable {
      * Reply outcomes per (router, client, domain, outcome): a {@link PairKey} whose {@link PairKey#qtype} is the
      * outcome's label, and whose client is empty when the resolver did not say which client it answered.
      */
-    public CounterMap<PairKey> outcomes() {
+    public PairMap outcomes() {
         return outcomes;
     }
 

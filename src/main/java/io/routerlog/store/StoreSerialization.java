@@ -49,6 +49,13 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int RECENT_SESSIONS = 62;
     static final int PAIR_OVERVIEW = 63;
 
+    static final int PAIR_SHARD = 70;
+    static final int ADD_TO_SHARD = 71;
+    static final int SWEEP_SHARD = 72;
+    static final int SHARD_PACKING = 73;
+    static final int SHARD_SIZE = 74;
+    static final int GET_FROM_SHARD = 75;
+
     @Override
     public @Nullable IdentifiedDataSerializable create(int typeId) {
         return switch (typeId) {
@@ -88,6 +95,12 @@ public final class StoreSerialization implements DataSerializableFactory {
             case TOP_COUNTERS -> new TopCounters<>();
             case RECENT_SESSIONS -> new RecentSessions();
             case PAIR_OVERVIEW -> new PairOverview();
+            case PAIR_SHARD -> new PairShard();
+            case ADD_TO_SHARD -> new AddToShard();
+            case SWEEP_SHARD -> new SweepShard();
+            case SHARD_PACKING -> new ShardPacking();
+            case SHARD_SIZE -> new ShardSize();
+            case GET_FROM_SHARD -> new GetFromShard();
             default -> null;
         };
     }

@@ -87,41 +87,49 @@ class CounterMapClusterTest {
     @Test
     void aBatchAppliedTwiceWithTheSameFlushNumberCountsOnce() {
         Store writer = members.get(0);
-        IMap<PairKey, MemberCounts> map = writer.hazelcast().getMap(Store.PAIRS);
+        IMap<Integer, PairShard> map = writer.hazelcast().getMap(Store.PAIRS);
         SerializationService serialization =
                 ((SerializationServiceSupport) writer.hazelcast()).getSerializationService();
         UUID member = UUID.randomUUID();
+        int now = (int) (System.currentTimeMillis() / 1000);
         Map<PairKey, Long> deltas = new HashMap<>();
         for (int i = 0; i < 500; i++) {
             deltas.put(pair(i), (long) i + 1);
         }
+        Integer[] shardKeys = shardKeys(writer);
         for (int attempt = 0; attempt < 2; attempt++) {
-            // per partition, the way a flush sends it
-            Map<Integer, Map<Data, Long>> byPartition = new HashMap<>();
-            Map<Integer, List<PairKey>> keys = new HashMap<>();
+            // per partition, the way a flush sends it: to the partition's shard
+            Map<Integer, KeyDeltas> byPartition = new HashMap<>();
             deltas.forEach((k, d) -> {
                 Data key = serialization.toData(k);
                 int p = writer.hazelcast()
                         .getPartitionService()
                         .getPartition(key)
                         .getPartitionId();
-                byPartition.computeIfAbsent(p, x -> new HashMap<>()).put(key, d);
-                keys.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
+                byPartition.computeIfAbsent(p, x -> new KeyDeltas(16)).add(key, d);
             });
-            for (Map.Entry<Integer, Map<Data, Long>> e : byPartition.entrySet()) {
-                map.executeOnKeys(
-                        new java.util.HashSet<>(keys.get(e.getKey())),
-                        new AddToMemberCounts<>(member, 7, e.getValue()));
-            }
+            byPartition.forEach(
+                    (p, part) -> map.executeOnKey(shardKeys[p], new AddToShard(member, 7, now, 1000, 7200, part)));
         }
         for (Store m : members) {
             assertThat(m.pairs().getAll(deltas.keySet())).isEqualTo(deltas);
         }
         // a later flush number counts again
-        Map<Data, Long> one = new HashMap<>();
         Data key = serialization.toData(pair(1));
-        one.put(key, 5L);
-        map.executeOnKeys(java.util.Set.of(pair(1)), new AddToMemberCounts<>(member, 8, one));
+        KeyDeltas one = new KeyDeltas(1);
+        one.add(key, 5L);
+        int p = writer.hazelcast().getPartitionService().getPartition(key).getPartitionId();
+        map.executeOnKey(shardKeys[p], new AddToShard(member, 8, now, 1000, 7200, one));
         assertThat(members.get(1).pairs().get(pair(1))).isEqualTo(2 + 5);
+    }
+
+    /** For each partition, the key of its shard. */
+    private static Integer[] shardKeys(Store store) {
+        Object[] keys = new OwnedPartitions(store.hazelcast().getPartitionService()).partitionKeys();
+        Integer[] out = new Integer[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            out[i] = (Integer) keys[i];
+        }
+        return out;
     }
 }

@@ -117,7 +117,9 @@ class StoreConfigTest {
     void everyMapMergesBothSidesOfAPartition() {
         Config c = config(ClusterSettings.single(), 1);
         assertThat(c.getMapConfig(Store.PAIRS).getMergePolicyConfig().getPolicy())
-                .isEqualTo(MergePolicies.CountersByMember.class.getName());
+                .isEqualTo(MergePolicies.ShardsByMember.class.getName());
+        assertThat(c.getMapConfig(Store.OUTCOMES).getMergePolicyConfig().getPolicy())
+                .isEqualTo(MergePolicies.ShardsByMember.class.getName());
         assertThat(c.getMapConfig(Store.REPLIES).getMergePolicyConfig().getPolicy())
                 .isEqualTo(MergePolicies.CountersByMember.class.getName());
         assertThat(c.getMapConfig(Store.TUNNEL_COUNTERS).getMergePolicyConfig().getPolicy())

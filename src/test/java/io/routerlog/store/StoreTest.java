@@ -26,7 +26,7 @@ class StoreTest {
         return new PairKey("r1", "10.0." + (i / 250 % 250) + "." + (i % 250), "host" + i + ".example.test", "A");
     }
 
-    private static Map<PairKey, Long> owned(CounterMap<PairKey> map) {
+    private static Map<PairKey, Long> owned(PairMap map) {
         Map<PairKey, Long> m = new HashMap<>();
         map.forEachOwned(m::put);
         return m;

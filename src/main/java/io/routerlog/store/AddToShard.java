@@ -1,0 +1,96 @@
+package io.routerlog.store;
+
+import com.hazelcast.internal.serialization.impl.HeapData;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Adds one member's deltas of one flush to one partition's {@link PairShard}, in place, on the primary and,
+ * unchanged, on the backups. It carries the writer's clock, bound and retention, so every copy makes the same
+ * changes. The keys travel in their serialized form, which is also the form the shard keeps.
+ */
+final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, IdentifiedDataSerializable {
+    private UUID member;
+    private long flush;
+    private int now;
+    private int bound;
+    private int retentionSeconds;
+    private KeyDeltas deltas;
+
+    /** For deserialization. */
+    @SuppressWarnings("NullAway.Init") // readData sets the fields
+    AddToShard() {}
+
+    AddToShard(UUID member, long flush, int now, int bound, int retentionSeconds, KeyDeltas deltas) {
+        this.member = member;
+        this.flush = flush;
+        this.now = now;
+        this.bound = bound;
+        this.retentionSeconds = retentionSeconds;
+        this.deltas = deltas;
+    }
+
+    @Override
+    public Void process(Map.Entry<Integer, PairShard> entry) {
+        PairShard shard = entry.getValue();
+        if (shard == null) {
+            shard = new PairShard();
+        }
+        if (shard.add(member, flush, now, bound, retentionSeconds, deltas::forEachBytes)) {
+            // with the OBJECT in-memory format this stores the same object
+            entry.setValue(shard);
+        }
+        return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.ADD_TO_SHARD;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(member.getMostSignificantBits());
+        out.writeLong(member.getLeastSignificantBits());
+        out.writeLong(flush);
+        out.writeInt(now);
+        out.writeInt(bound);
+        out.writeInt(retentionSeconds);
+        out.writeInt(deltas.size());
+        deltas.forEach((key, delta) -> {
+            out.writeByteArray(key.toByteArray());
+            out.writeLong(delta);
+        });
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        member = new UUID(in.readLong(), in.readLong());
+        flush = in.readLong();
+        now = in.readInt();
+        bound = in.readInt();
+        retentionSeconds = in.readInt();
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("a negative number of keys");
+        }
+        deltas = new KeyDeltas(Math.min(n, 1 << 16)); // grows if there are more
+        for (int i = 0; i < n; i++) {
+            byte[] key = in.readByteArray();
+            if (key == null) {
+                throw new IOException("a key without bytes");
+            }
+            deltas.add(new HeapData(key), in.readLong());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.routerlog.store;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.util.HashUtil;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.map.impl.record.Record;
+import com.hazelcast.map.impl.recordstore.RecordStore;
+import com.hazelcast.partition.PartitionService;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bounded map of pair counters ({@link PairKey} -> total), kept as one {@link PairShard} per partition: a Hazelcast
+ * map with one entry per partition, whose value packs that partition's pairs. A pair lives in the partition its
+ * serialized key hashes to, as it would as an entry of its own. Each flush sends every partition one
+ * {@link AddToShard} with that partition's deltas; the shard keeps its bound ({@code --max-pairs} / 271 per
+ * partition) and retention itself. Reads run where the shards live (aggregations over the owned partitions, or
+ * the whole cluster).
+ */
+public final class PairMap implements CounterWriter<PairKey> {
+    private final IMap<Integer, PairShard> map;
+    private final PartitionService partitions;
+    private final SerializationService serialization;
+    private final UUID member;
+    private final OwnedPartitions ownedPartitions;
+    private final PartitionBatches.Groups<PairKey> groups;
+    private final Data[] shardKeys;
+    private final Set<?>[] shardKeySets;
+    private final int bound;
+    private final int retentionSeconds;
+    private final AtomicLong flushes = new AtomicLong();
+    private final OwnedRemovals removals;
+    private final IPartitionService localPartitions;
+    private final MapServiceContext context;
+
+    /**
+     * @param bound            pairs per partition
+     * @param retentionSeconds how long a pair is kept after its last update
+     */
+    PairMap(HazelcastInstance hz, String name, int bound, int retentionSeconds) {
+        this.map = hz.getMap(name);
+        this.partitions = hz.getPartitionService();
+        this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
+        this.member = hz.getCluster().getLocalMember().getUuid();
+        this.ownedPartitions = new OwnedPartitions(partitions);
+        int count = partitions.getPartitions().size();
+        this.groups = new PartitionBatches.Groups<>(count);
+        this.bound = bound;
+        this.retentionSeconds = retentionSeconds;
+        Object[] keys = ownedPartitions.partitionKeys();
+        this.shardKeys = new Data[count];
+        this.shardKeySets = new Set<?>[count];
+        for (int p = 0; p < count; p++) {
+            shardKeys[p] = serialization.toData(keys[p]);
+            shardKeySets[p] = Set.of(shardKeys[p]);
+        }
+        this.context = OwnedRemovals.mapContext(map);
+        this.localPartitions =
+                ((AbstractDistributedObject<?>) map).getNodeEngine().getPartitionService();
+        this.removals = new OwnedRemovals(map, new OwnedRemovals.Source() {
+            @Override
+            public @Nullable Object of(int partition) {
+                return localShard(partition);
+            }
+
+            @Override
+            public long evicted(Object shard) {
+                return ((PairShard) shard).evicted();
+            }
+
+            @Override
+            public long expired(Object shard) {
+                return ((PairShard) shard).expired();
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return map.getName();
+    }
+
+    /**
+     * Adds the deltas, one entry-processor call per partition, and waits until all are applied; the deltas of every
+     * partition that confirmed are removed.
+     *
+     * @throws StoreException when some partition did not confirm in time
+     */
+    public void add(Map<PairKey, Long> deltas, long timeoutMillis) {
+        write(deltas, false, timeoutMillis);
+    }
+
+    @Override
+    public void addKeepingKeys(Map<PairKey, Long> deltas, long timeoutMillis) {
+        write(deltas, true, timeoutMillis);
+    }
+
+    private synchronized void write(Map<PairKey, Long> deltas, boolean keepKeys, long timeoutMillis) {
+        long flush = flushes.incrementAndGet();
+        long nowMillis = System.currentTimeMillis();
+        int now = (int) (nowMillis / 1000);
+        PartitionBatches.writeCounts(
+                map,
+                serialization,
+                groups,
+                deltas,
+                keepKeys,
+                p -> shardKeySets[p],
+                part -> new AddToShard(member, flush, now, bound, retentionSeconds, part),
+                timeoutMillis);
+        sweepExpired(now);
+        // a look per flush: a partition that migrates away loses at most what it removed since
+        removals.update();
+    }
+
+    /** This member's copy of a partition's shard (primary or backup), null when it has none. */
+    private @Nullable PairShard localShard(int partition) {
+        RecordStore<?> store = context.getExistingRecordStore(partition, map.getName());
+        Record<?> r = store == null ? null : store.getRecord(shardKeys[partition]);
+        return r != null && r.getValue() instanceof PairShard shard ? shard : null;
+    }
+
+    /**
+     * Removes the pairs the retention no longer keeps from the shards this member owns that may hold some: a shard
+     * that flushes write to does that itself, this is for those no flush writes to any more. Reads skip such pairs
+     * either way; this frees them and counts them.
+     */
+    private void sweepExpired(int now) {
+        Set<Integer> due = null;
+        for (int p = 0; p < shardKeys.length; p++) {
+            if (!localPartitions.getPartition(p, false).isLocal()) {
+                continue;
+            }
+            PairShard shard = localShard(p);
+            if (shard != null && shard.mayExpire(now)) {
+                if (due == null) {
+                    due = new HashSet<>();
+                }
+                due.add(partitionKey(p));
+            }
+        }
+        if (due != null) {
+            try {
+                map.executeOnKeys(due, new SweepShard(now, retentionSeconds));
+            } catch (RuntimeException e) {
+                // the next flush looks again
+            }
+        }
+    }
+
+    /** Calls {@code action} with each pair whose primary copy this member holds, and its total count. */
+    public void forEachOwned(BiConsumer<PairKey, Long> action) {
+        unpack(packOwned(), action);
+    }
+
+    /** Calls {@code action} with every pair of the whole cluster and its total count. */
+    public void forEachAll(BiConsumer<PairKey, Long> action) {
+        unpack(packAll(), action);
+    }
+
+    private static void unpack(PackedCounters packed, BiConsumer<PairKey, Long> action) {
+        PackedCounters.Cursor c = packed.cursor();
+        while (c.next()) {
+            if (c.labels() == 4) {
+                action.accept(new PairKey(c.label(0), c.label(1), c.label(2), c.label(3)), c.value());
+            }
+        }
+    }
+
+    /** The pairs whose primary copy this member holds, with their totals, packed (one aggregation). */
+    public PackedCounters packOwned() {
+        Predicate<Integer, PairShard> owned = ownedPartitions.predicate();
+        return owned == null ? new PackedCounters() : map.aggregate(new ShardPacking(), owned);
+    }
+
+    /** Every pair of the whole cluster with its total, packed. */
+    public PackedCounters packAll() {
+        return map.aggregate(new ShardPacking());
+    }
+
+    /** The totals of {@code keys} that are stored, wherever they are. */
+    public Map<PairKey, Long> getAll(Set<PairKey> keys) {
+        Map<PairKey, Long> out = new HashMap<>();
+        for (PairKey k : keys) {
+            long n = get(k);
+            if (n != 0) {
+                out.put(k, n);
+            }
+        }
+        return out;
+    }
+
+    /** The total of one pair, wherever it is stored (for tests and tools, not the hot path). */
+    public long get(PairKey key) {
+        Data data = serialization.toData(key);
+        int partition = HashUtil.hashToIndex(data.getPartitionHash(), shardKeys.length);
+        Long n = map.executeOnKey(partitionKey(partition), new GetFromShard(data.toByteArray()));
+        return n == null ? 0 : n;
+    }
+
+    private Integer partitionKey(int partition) {
+        return (Integer) ownedPartitions.partitionKeys()[partition];
+    }
+
+    /** Pairs this member owns. */
+    public long ownedSize() {
+        Predicate<Integer, PairShard> owned = ownedPartitions.predicate();
+        return owned == null ? 0 : map.aggregate(new ShardSize(), owned);
+    }
+
+    /** Pairs in the whole map. */
+    public int size() {
+        return (int) Math.min(Integer.MAX_VALUE, map.aggregate(new ShardSize()));
+    }
+
+    /** Owned pairs removed to keep the map within its bound, since this member started. */
+    public long evicted() {
+        return removals.evicted();
+    }
+
+    /** Owned pairs removed because they were not updated within the retention, since this member started. */
+    public long expired() {
+        return removals.expired();
+    }
+}

@@ -1,0 +1,68 @@
+package io.routerlog.store;
+
+import com.hazelcast.aggregation.Aggregator;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Packs the pairs of the {@link PairShard}s where they live into {@link PackedCounters}, copying each key's labels
+ * straight from the shard's bytes: no key, string or entry object per pair.
+ */
+final class ShardPacking
+        implements Aggregator<Map.Entry<Integer, PairShard>, PackedCounters>, IdentifiedDataSerializable {
+    private static final long serialVersionUID = 1L;
+    private transient PackedCounters packed = new PackedCounters(64 * 1024);
+    private final transient ShardScan scan = new ShardScan();
+
+    @Override
+    public void accumulate(Map.Entry<Integer, PairShard> entry) {
+        PairShard shard = entry.getValue();
+        if (shard != null) {
+            int now = (int) (System.currentTimeMillis() / 1000);
+            shard.forEach(now, (keys, off, len, total) -> {
+                if (!packed.addSerialized(keys, off, len, total)) {
+                    // a label longer than the packed form takes: pack the key itself
+                    PairKey k = scan.decode(keys, off, len);
+                    if (k != null) {
+                        packed.add(k, total);
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
+    public void combine(Aggregator aggregator) {
+        packed.addAll(((ShardPacking) aggregator).packed);
+    }
+
+    @Override
+    public PackedCounters aggregate() {
+        return packed;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreSerialization.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.SHARD_PACKING;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        packed.writeData(out);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        packed = new PackedCounters();
+        packed.readData(in);
+    }
+}

@@ -1,0 +1,201 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** One partition's packed pairs: counting, retries, the bound, the retention, merging and copies. */
+class PairShardTest {
+    private static final InternalSerializationService SS = new DefaultSerializationServiceBuilder()
+            .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+            .build();
+    private static final UUID A = new UUID(0, 1);
+    private static final UUID B = new UUID(0, 2);
+    private static final int NOW = 1_800_000_000;
+    private static final int HOUR = 3600;
+
+    private static PairKey pair(int i) {
+        return new PairKey("r1", "10.0." + (i / 250) + "." + (i % 250), "host" + i + ".example.test", "A");
+    }
+
+    private static byte[] key(PairKey k) {
+        return SS.toData(k).toByteArray();
+    }
+
+    /** Deltas in the given order. */
+    private static PairShard.Deltas deltas(Map<PairKey, Long> d) {
+        return each -> d.forEach((k, n) -> each.accept(key(k), n));
+    }
+
+    private static Map<PairKey, Long> read(PairShard shard, int now) {
+        Map<PairKey, Long> out = new HashMap<>();
+        ShardScan scan = new ShardScan();
+        shard.forEach(now, (keys, off, len, total) -> {
+            PairKey k = scan.decode(keys, off, len);
+            assertThat(k).isNotNull();
+            assertThat(out.put(k, total)).as("each key once").isNull();
+        });
+        return out;
+    }
+
+    @Test
+    void countsAddUpPerKeyAndARetriedFlushCountsOnce() {
+        PairShard shard = new PairShard();
+        Map<PairKey, Long> expected = new HashMap<>();
+        Map<PairKey, Long> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.put(pair(i), (long) i % 7 + 1);
+        }
+        assertThat(shard.add(A, 1, NOW, 10_000, HOUR, deltas(batch))).isTrue();
+        batch.forEach((k, n) -> expected.merge(k, n, Long::sum));
+        assertThat(shard.add(A, 1, NOW, 10_000, HOUR, deltas(batch)))
+                .as("the same flush again")
+                .isFalse();
+        assertThat(shard.add(B, 1, NOW, 10_000, HOUR, deltas(batch)))
+                .as("another member's flush 1")
+                .isTrue();
+        batch.forEach((k, n) -> expected.merge(k, n, Long::sum));
+        assertThat(shard.add(A, 2, NOW + 1, 10_000, HOUR, deltas(Map.of(pair(3), 100L))))
+                .isTrue();
+        expected.merge(pair(3), 100L, Long::sum);
+
+        assertThat(read(shard, NOW + 1)).isEqualTo(expected);
+        assertThat(shard.get(key(pair(3)), NOW + 1)).isEqualTo(4 + 4 + 100);
+        assertThat(shard.get(key(pair(5000)), NOW + 1)).isZero();
+        assertThat(shard.size(NOW + 1)).isEqualTo(1000);
+        assertThat(shard.evicted()).isZero();
+    }
+
+    @Test
+    void aFullShardRemovesTheLeastRecentlyUpdatedFirst() {
+        PairShard shard = new PairShard();
+        int bound = 100;
+        List<PairKey> hot = List.of(pair(100_000), pair(100_001), pair(100_002));
+        int next = 0;
+        long flush = 0;
+        for (int round = 0; round < 30; round++) {
+            Map<PairKey, Long> touch = new LinkedHashMap<>();
+            hot.forEach(k -> touch.put(k, 1L));
+            shard.add(A, ++flush, NOW, bound, HOUR, deltas(touch));
+            Map<PairKey, Long> flood = new LinkedHashMap<>();
+            for (int i = 0; i < 20; i++) {
+                flood.put(pair(next++), 1L);
+            }
+            shard.add(A, ++flush, NOW, bound, HOUR, deltas(flood));
+            assertThat(shard.size(NOW)).isLessThanOrEqualTo(bound);
+        }
+        Map<PairKey, Long> left = read(shard, NOW);
+        assertThat(left).hasSize(bound);
+        hot.forEach(k -> assertThat(left).containsEntry(k, 30L));
+        // 97 flood pairs stayed: the last four rounds' 80, and 17 of the 20 before them (pairs of one update go
+        // by key hash); every older one went
+        int partly = 0;
+        for (int i = 0; i < next; i++) {
+            if (i >= next - 80) {
+                assertThat(left).as("flood pair %d", i).containsKey(pair(i));
+            } else if (i < next - 100) {
+                assertThat(left).as("flood pair %d", i).doesNotContainKey(pair(i));
+            } else if (left.containsKey(pair(i))) {
+                partly++;
+            }
+        }
+        assertThat(partly).isEqualTo(17);
+        assertThat(shard.evicted()).isEqualTo(next + 3 - bound);
+    }
+
+    @Test
+    void copiesThatGetTheSameUpdatesInAnotherOrderRemoveTheSamePairs() {
+        PairShard one = new PairShard();
+        PairShard two = new PairShard();
+        Random random = new Random(7);
+        for (int flush = 1; flush <= 20; flush++) {
+            List<PairKey> keys = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                keys.add(pair(random.nextInt(500)));
+            }
+            Map<PairKey, Long> forward = new LinkedHashMap<>();
+            keys.forEach(k -> forward.merge(k, 1L, Long::sum));
+            List<PairKey> reversed = new ArrayList<>(forward.keySet());
+            Collections.reverse(reversed);
+            Map<PairKey, Long> backward = new LinkedHashMap<>();
+            reversed.forEach(k -> backward.put(k, forward.get(k)));
+            one.add(A, flush, NOW, 64, HOUR, deltas(forward));
+            two.add(A, flush, NOW, 64, HOUR, deltas(backward));
+        }
+        assertThat(one.evicted()).isPositive();
+        assertThat(read(one, NOW)).isEqualTo(read(two, NOW));
+    }
+
+    @Test
+    void pairsOlderThanTheRetentionAreSkippedThenRemovedAndCounted() {
+        PairShard shard = new PairShard();
+        shard.add(A, 1, NOW, 100, 60, deltas(Map.of(pair(1), 1L, pair(2), 2L)));
+        shard.add(A, 2, NOW + 50, 100, 60, deltas(Map.of(pair(2), 1L)));
+        assertThat(shard.mayExpire(NOW + 60)).isFalse();
+        assertThat(read(shard, NOW + 61)).isEqualTo(Map.of(pair(2), 3L));
+        assertThat(shard.get(key(pair(1)), NOW + 61)).isZero();
+        assertThat(shard.mayExpire(NOW + 61)).isTrue();
+        assertThat(shard.expired()).as("only reads so far").isZero();
+        shard.sweep(NOW + 61, 60);
+        assertThat(shard.expired()).isEqualTo(1);
+        assertThat(shard.mayExpire(NOW + 61)).isFalse();
+        assertThat(shard.size(NOW + 61)).isEqualTo(1);
+        // an update removes them too
+        shard.add(A, 3, NOW + 200, 100, 60, deltas(Map.of(pair(3), 1L)));
+        assertThat(shard.expired()).isEqualTo(2);
+        assertThat(read(shard, NOW + 200)).isEqualTo(Map.of(pair(3), 1L));
+    }
+
+    @Test
+    void twoDivergedCopiesMergeToEachMembersLargerCount() {
+        PairShard before = new PairShard();
+        before.add(A, 1, NOW, 100, HOUR, deltas(Map.of(pair(1), 5L)));
+        before.add(B, 1, NOW, 100, HOUR, deltas(Map.of(pair(1), 2L)));
+        PairShard left = before.copy();
+        PairShard right = before.copy();
+        // each side keeps counting on its own: A on the left, B on the right
+        left.add(A, 2, NOW + 1, 100, HOUR, deltas(Map.of(pair(1), 10L, pair(2), 1L)));
+        right.add(B, 2, NOW + 1, 100, HOUR, deltas(Map.of(pair(1), 3L, pair(3), 4L)));
+        PairShard merged = (PairShard) new MergePolicies.ShardsByMember().combine(right, left);
+        assertThat(read(merged, NOW + 1)).isEqualTo(Map.of(pair(1), 5L + 10 + 2 + 3, pair(2), 1L, pair(3), 4L));
+        // both sides' flushes are known: a retry of either is applied once
+        assertThat(merged.add(A, 2, NOW + 2, 100, HOUR, deltas(Map.of(pair(2), 1L))))
+                .isFalse();
+        assertThat(merged.add(B, 2, NOW + 2, 100, HOUR, deltas(Map.of(pair(3), 1L))))
+                .isFalse();
+    }
+
+    @Test
+    void aSerializedCopyReadsAndCountsOnAsTheOriginal() {
+        PairShard shard = new PairShard();
+        Map<PairKey, Long> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            batch.put(pair(i), (long) i + 1);
+        }
+        shard.add(A, 1, NOW, 200, HOUR, deltas(batch));
+        shard.add(B, 1, NOW, 200, HOUR, deltas(Map.of(pair(299), 1L)));
+        PairShard copy = SS.toObject(SS.toData(shard));
+        assertThat(read(copy, NOW)).isEqualTo(read(shard, NOW));
+        assertThat(copy.evicted()).isEqualTo(shard.evicted()).isGreaterThanOrEqualTo(100);
+        assertThat(copy.add(A, 1, NOW, 200, HOUR, deltas(batch)))
+                .as("its flushes came along")
+                .isFalse();
+        Map<PairKey, Long> more = new LinkedHashMap<>();
+        for (int i = 400; i < 450; i++) {
+            more.put(pair(i), 1L);
+        }
+        shard.add(A, 2, NOW + 1, 200, HOUR, deltas(more));
+        copy.add(A, 2, NOW + 1, 200, HOUR, deltas(more));
+        assertThat(read(copy, NOW + 1)).isEqualTo(read(shard, NOW + 1));
+    }
+}
