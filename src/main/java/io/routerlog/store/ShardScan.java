@@ -1,14 +1,13 @@
 package io.routerlog.store;
 
+import io.routerlog.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the pairs of the {@link PairShard}s an aggregation is handed as {@link PairKey}s with their totals. The
- * labels repeat from pair to pair (a router, a client, a query type), so their strings are made once per scan and
- * reused; a domain is made once per distinct domain.
+ * labels repeat from pair to pair (a router, a client, a query type), so the strings of the labels seen last are
+ * kept and reused.
  */
 final class ShardScan {
     /** A pair and its total. */
@@ -16,8 +15,10 @@ final class ShardScan {
         void pair(PairKey key, long total);
     }
 
-    private final Map<Label, String> labels = new HashMap<>();
-    private final Label probe = new Label();
+    /** Labels seen last, by hash: a direct-mapped cache, so a label that repeats is one compare, a new one a miss. */
+    private static final int CACHE = 1 << 13;
+
+    private final @Nullable String[] cached = new String[CACHE];
 
     /** Calls {@code sink} with every live pair of the shard (skips keys in a form it does not know). */
     void scan(@Nullable PairShard shard, PairSink sink) {
@@ -62,47 +63,34 @@ final class ShardScan {
     }
 
     private String label(byte[] b, int off, int len) {
-        probe.set(b, off, len);
-        String s = labels.get(probe);
-        if (s == null) {
-            s = new String(b, off, len, StandardCharsets.UTF_8);
-            labels.put(new Label().copyOf(b, off, len), s);
+        int slot = Bytes.mix(Bytes.hash(Bytes.HASH_SEED, b, off, len)) & (CACHE - 1);
+        String s = cached[slot];
+        if (s != null && sameAscii(b, off, len, s)) {
+            return s;
         }
+        s = new String(b, off, len, StandardCharsets.UTF_8);
+        cached[slot] = s;
         return s;
+    }
+
+    /**
+     * Whether the string is the bytes, all ASCII. A string decoded from other UTF-8 has fewer characters than bytes
+     * or a character beyond ASCII, so it never compares equal here: such labels are decoded at each use.
+     */
+    private static boolean sameAscii(byte[] b, int off, int len, String s) {
+        if (s.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || b[off + i] != (byte) c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int readInt(byte[] b, int p) {
         return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
-    }
-
-    /** A label's bytes as a map key: a probe over a range, or an own copy. */
-    private static final class Label {
-        private byte[] bytes = new byte[0];
-        private int off;
-        private int len;
-        private int hash;
-
-        void set(byte[] b, int o, int n) {
-            bytes = b;
-            off = o;
-            len = n;
-            hash = PairShard.hash(b, o, n);
-        }
-
-        Label copyOf(byte[] b, int o, int n) {
-            set(java.util.Arrays.copyOfRange(b, o, o + n), 0, n);
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Label l
-                    && java.util.Arrays.equals(bytes, off, off + len, l.bytes, l.off, l.off + l.len);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

@@ -198,4 +198,18 @@ class PairShardTest {
         copy.add(A, 2, NOW + 1, 200, HOUR, deltas(more));
         assertThat(read(copy, NOW + 1)).isEqualTo(read(shard, NOW + 1));
     }
+
+    @Test
+    void aScanReadsEveryLabelExactlyWhateverItsCharacters() {
+        PairShard shard = new PairShard();
+        Map<PairKey, Long> batch = new LinkedHashMap<>();
+        String[] names = {"bücher.example", "bucher.example", "xn--bcher-kva.example", "日本.example", "ü", "u"};
+        for (int i = 0; i < 20_000; i++) {
+            String name = names[i % names.length] + (i % 3 == 0 ? "" : "." + i);
+            batch.put(new PairKey("röuter", "10.0.0." + (i % 200), name, i % 2 == 0 ? "A" : "AAAA"), 1L + i % 5);
+        }
+        shard.add(A, 1, NOW, 100_000, HOUR, deltas(batch));
+        Map<PairKey, Long> read = read(shard, NOW);
+        assertThat(read).isEqualTo(read(shard, NOW)).isEqualTo(batch);
+    }
 }
