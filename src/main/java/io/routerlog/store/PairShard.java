@@ -28,6 +28,8 @@ import java.util.UUID;
  */
 public final class PairShard implements IdentifiedDataSerializable {
     private static final int NONE = -1;
+    /** Columns a shard keeps even when their member has no count left in it. */
+    private static final int COLUMNS_KEPT = 4;
 
     // members: column c holds the contribution of members[c], whose last applied flush is flushes[c]
     private UUID[] members = new UUID[0];
@@ -107,6 +109,7 @@ public final class PairShard implements IdentifiedDataSerializable {
             // the new entries were appended last; the oldest go, whichever they are
             evictDownTo(this.bound, before);
         }
+        dropIdleColumns(column);
         return true;
     }
 
@@ -114,6 +117,7 @@ public final class PairShard implements IdentifiedDataSerializable {
     synchronized void sweep(int now, int retentionSeconds) {
         this.retentionSeconds = Math.max(1, retentionSeconds);
         expire(now);
+        dropIdleColumns(NONE);
     }
 
     /**
@@ -151,6 +155,62 @@ public final class PairShard implements IdentifiedDataSerializable {
             evictDownTo(bound, before);
         }
         return this;
+    }
+
+    /**
+     * Forgets the members that have no count left here (their pairs were all removed), once there are more than
+     * {@link #COLUMNS_KEPT}: each member that restarts in a cluster whose data outlives it comes back under a new
+     * identity, and its old column would otherwise stay for good. Never the column of {@code keep}, the member
+     * that just wrote (its last flush must stay known, for retries).
+     */
+    private void dropIdleColumns(int keep) {
+        int m = members.length;
+        if (m <= COLUMNS_KEPT) {
+            return;
+        }
+        boolean[] idle = new boolean[m];
+        int dropped = 0;
+        for (int c = 0; c < m; c++) {
+            boolean none = c != keep;
+            for (int e = 0; e < size && none; e++) {
+                none = counts[e * m + c] == 0;
+            }
+            idle[c] = none;
+            if (none) {
+                dropped++;
+            }
+        }
+        if (dropped == 0) {
+            return;
+        }
+        int n = m - dropped;
+        UUID[] keptMembers = new UUID[n];
+        long[] keptFlushes = new long[n];
+        long[] keptCounts = new long[Math.max(keyStart.length, 1) * n];
+        for (int c = 0, k = 0; c < m; c++) {
+            if (idle[c]) {
+                continue;
+            }
+            keptMembers[k] = members[c];
+            keptFlushes[k] = flushes[c];
+            for (int e = 0; e < size; e++) {
+                keptCounts[e * n + k] = counts[e * m + c];
+            }
+            k++;
+        }
+        members = keptMembers;
+        flushes = keptFlushes;
+        counts = keptCounts;
+    }
+
+    /** Whether {@code member} has a column here (for tests). */
+    synchronized boolean knows(UUID member) {
+        for (UUID m : members) {
+            if (m.equals(member)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int column(UUID member) {

@@ -212,4 +212,31 @@ class PairShardTest {
         Map<PairKey, Long> read = read(shard, NOW);
         assertThat(read).isEqualTo(read(shard, NOW)).isEqualTo(batch);
     }
+
+    @Test
+    void membersWithNoCountLeftAreForgottenOnceThereAreMoreThanFour() {
+        PairShard shard = new PairShard();
+        List<UUID> gone = new ArrayList<>();
+        // six members in turn, each restarting under a new identity, each counting pairs of its own
+        for (int i = 0; i < 6; i++) {
+            UUID member = new UUID(1, i);
+            gone.add(member);
+            shard.add(member, 1, NOW + i * 100, 1000, 150, deltas(Map.of(pair(i), 1L)));
+        }
+        // the fifth write found the pairs of the first three expired and five columns: theirs went; the fourth's
+        // pair expired later, when three columns were left, so its column stays
+        for (int i = 0; i < 3; i++) {
+            assertThat(shard.knows(gone.get(i))).as("member %d", i).isFalse();
+        }
+        assertThat(shard.knows(gone.get(3))).isTrue();
+        assertThat(shard.knows(gone.get(4))).isTrue();
+        assertThat(shard.knows(gone.get(5))).isTrue();
+        assertThat(read(shard, NOW + 500)).isEqualTo(Map.of(pair(4), 1L, pair(5), 1L));
+        // the members that are left count on as before, and a retry of theirs is still applied once
+        assertThat(shard.add(gone.get(5), 1, NOW + 501, 1000, 150, deltas(Map.of(pair(5), 1L))))
+                .isFalse();
+        assertThat(shard.add(gone.get(4), 2, NOW + 501, 1000, 150, deltas(Map.of(pair(5), 1L))))
+                .isTrue();
+        assertThat(read(shard, NOW + 501)).isEqualTo(Map.of(pair(4), 1L, pair(5), 2L));
+    }
 }
