@@ -1,7 +1,6 @@
 package io.routerlog.store;
 
 import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -80,28 +79,13 @@ public final class AddToMemberCounts<K> implements EntryProcessor<K, MemberCount
         out.writeLong(member.getMostSignificantBits());
         out.writeLong(member.getLeastSignificantBits());
         out.writeLong(flush);
-        out.writeInt(deltas.size());
-        deltas.forEach((key, delta) -> {
-            out.writeByteArray(key.toByteArray());
-            out.writeLong(delta);
-        });
+        deltas.writeData(out);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         member = new UUID(in.readLong(), in.readLong());
         flush = in.readLong();
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("a negative number of keys");
-        }
-        deltas = new KeyDeltas(Math.min(n, 1 << 16)); // grows if there are more
-        for (int i = 0; i < n; i++) {
-            byte[] key = in.readByteArray();
-            if (key == null) {
-                throw new IOException("a key without bytes");
-            }
-            deltas.add(new HeapData(key), in.readLong());
-        }
+        deltas = KeyDeltas.readData(in);
     }
 }

@@ -1,6 +1,5 @@
 package io.routerlog.store;
 
-import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -66,11 +65,7 @@ final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, Iden
         out.writeInt(now);
         out.writeInt(bound);
         out.writeInt(retentionSeconds);
-        out.writeInt(deltas.size());
-        deltas.forEach((key, delta) -> {
-            out.writeByteArray(key.toByteArray());
-            out.writeLong(delta);
-        });
+        deltas.writeData(out);
     }
 
     @Override
@@ -80,17 +75,6 @@ final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, Iden
         now = in.readInt();
         bound = in.readInt();
         retentionSeconds = in.readInt();
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("a negative number of keys");
-        }
-        deltas = new KeyDeltas(Math.min(n, 1 << 16)); // grows if there are more
-        for (int i = 0; i < n; i++) {
-            byte[] key = in.readByteArray();
-            if (key == null) {
-                throw new IOException("a key without bytes");
-            }
-            deltas.add(new HeapData(key), in.readLong());
-        }
+        deltas = KeyDeltas.readData(in);
     }
 }

@@ -1,6 +1,9 @@
 package io.routerlog.store;
 
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.impl.HeapData;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -128,6 +131,32 @@ final class KeyDeltas {
                 action.accept(k.toByteArray(), deltas[i]);
             }
         }
+    }
+
+    /** Writes the keys (their serialized bytes) and deltas, for an entry processor that carries them. */
+    void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(size);
+        forEach((key, delta) -> {
+            out.writeByteArray(key.toByteArray());
+            out.writeLong(delta);
+        });
+    }
+
+    /** Reads what {@link #writeData} wrote. */
+    static KeyDeltas readData(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("a negative number of keys");
+        }
+        KeyDeltas deltas = new KeyDeltas(Math.min(n, 1 << 16)); // grows if there are more
+        for (int i = 0; i < n; i++) {
+            byte[] key = in.readByteArray();
+            if (key == null) {
+                throw new IOException("a key without bytes");
+            }
+            deltas.add(new HeapData(key), in.readLong());
+        }
+        return deltas;
     }
 
     /** A key and its delta. */
