@@ -12,11 +12,13 @@ import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.NodeEngine;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the evictions and expiries of the entries whose primary copy this member holds, from the statistics
- * Hazelcast keeps per partition, instead of from entry events.
+ * Counts the evictions and expiries of the entries whose primary copy this member holds, from counts kept per
+ * partition (Hazelcast's statistics of a map, or a {@link PairShard}'s own), instead of from entry events.
  *
  * <p>An entry listener, even one that only wants evictions, makes Hazelcast publish an event for every update of
  * the map: it looks the registrations up and builds the event's data on the partition thread, per updated entry.
@@ -46,16 +48,11 @@ final class OwnedRemovals {
     private long evicted;
     private long expired;
 
-    /** Where a partition's removal counts are: an object that moves with the partition, and its two counts. */
-    interface Source {
-        /** The partition's current holder of the counts on this member, null when it has none. */
-        @Nullable
-        Object of(int partition);
-
-        long evicted(Object counts);
-
-        long expired(Object counts);
-    }
+    /**
+     * Where a partition's removal counts are on this member: {@code of} gives the object that holds them and moves
+     * with the partition (null when there is none), {@code evicted} and {@code expired} read it.
+     */
+    record Source(IntFunction<@Nullable Object> of, ToLongFunction<Object> evicted, ToLongFunction<Object> expired) {}
 
     /** From Hazelcast's statistics of the map's entries (for maps that keep an entry per counter). */
     OwnedRemovals(IMap<?, ?> map) {
@@ -65,23 +62,13 @@ final class OwnedRemovals {
     private static Source recordStoreStats(IMap<?, ?> map) {
         String name = map.getName();
         MapServiceContext context = mapContext(map);
-        return new Source() {
-            @Override
-            public @Nullable Object of(int partition) {
-                RecordStore<?> store = context.getExistingRecordStore(partition, name);
-                return store == null ? null : store.getLocalRecordStoreStats();
-            }
-
-            @Override
-            public long evicted(Object counts) {
-                return ((LocalRecordStoreStats) counts).getEvictionCount();
-            }
-
-            @Override
-            public long expired(Object counts) {
-                return ((LocalRecordStoreStats) counts).getExpirationCount();
-            }
-        };
+        return new Source(
+                partition -> {
+                    RecordStore<?> store = context.getExistingRecordStore(partition, name);
+                    return store == null ? null : store.getLocalRecordStoreStats();
+                },
+                stats -> ((LocalRecordStoreStats) stats).getEvictionCount(),
+                stats -> ((LocalRecordStoreStats) stats).getExpirationCount());
     }
 
     static MapServiceContext mapContext(IMap<?, ?> map) {
@@ -107,10 +94,10 @@ final class OwnedRemovals {
                 state[p] = now;
                 if (now == LOCAL) {
                     // owned already: what is counted so far was counted before this member started to look
-                    Object s = source.of(p);
+                    Object s = source.of().apply(p);
                     seen[p] = s;
-                    lastEvicted[p] = s == null ? 0 : source.evicted(s);
-                    lastExpired[p] = s == null ? 0 : source.expired(s);
+                    lastEvicted[p] = s == null ? 0 : source.evicted().applyAsLong(s);
+                    lastExpired[p] = s == null ? 0 : source.expired().applyAsLong(s);
                 }
             }
         }
@@ -170,9 +157,9 @@ final class OwnedRemovals {
                 seen[p] = null;
                 continue;
             }
-            Object s = source.of(p);
-            long ev = s == null ? 0 : source.evicted(s);
-            long ex = s == null ? 0 : source.expired(s);
+            Object s = source.of().apply(p);
+            long ev = s == null ? 0 : source.evicted().applyAsLong(s);
+            long ex = s == null ? 0 : source.expired().applyAsLong(s);
             boolean counting = before == UNASSIGNED || (before == LOCAL && (seen[p] == s || seen[p] == null));
             if (counting) {
                 long fromEv = before == LOCAL ? lastEvicted[p] : 0;

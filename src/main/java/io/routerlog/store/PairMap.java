@@ -70,22 +70,10 @@ public final class PairMap implements CounterWriter<PairKey> {
         this.context = OwnedRemovals.mapContext(map);
         this.localPartitions =
                 ((AbstractDistributedObject<?>) map).getNodeEngine().getPartitionService();
-        this.removals = new OwnedRemovals(map, new OwnedRemovals.Source() {
-            @Override
-            public @Nullable Object of(int partition) {
-                return localShard(partition);
-            }
-
-            @Override
-            public long evicted(Object shard) {
-                return ((PairShard) shard).evicted();
-            }
-
-            @Override
-            public long expired(Object shard) {
-                return ((PairShard) shard).expired();
-            }
-        });
+        this.removals = new OwnedRemovals(
+                map,
+                new OwnedRemovals.Source(
+                        this::localShard, s -> ((PairShard) s).evicted(), s -> ((PairShard) s).expired()));
     }
 
     @Override
