@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
-import com.hazelcast.internal.util.HashUtil;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.record.Record;
@@ -194,7 +193,7 @@ public final class PairMap implements CounterWriter<PairKey> {
     /** The total of one pair, wherever it is stored (for tests and tools, not the hot path). */
     public long get(PairKey key) {
         Data data = serialization.toData(key);
-        int partition = HashUtil.hashToIndex(data.getPartitionHash(), shardKeys.length);
+        int partition = partitions.getPartition(data).getPartitionId();
         Long n = map.executeOnKey(partitionKey(partition), new GetFromShard(data.toByteArray()));
         return n == null ? 0 : n;
     }
