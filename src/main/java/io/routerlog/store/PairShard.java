@@ -131,7 +131,6 @@ public final class PairShard implements IdentifiedDataSerializable {
             columnOf[c] = column(o.members[c]);
             flushes[columnOf[c]] = Math.max(flushes[columnOf[c]], o.flushes[c]);
         }
-        int before = size;
         for (int oe = 0; oe < o.size; oe++) {
             int h = o.hashes[oe];
             int e = find(o.keys, o.keyStart[oe], o.keyLength[oe], h);
@@ -152,7 +151,8 @@ public final class PairShard implements IdentifiedDataSerializable {
         evicted = Math.max(evicted, o.evicted);
         expired = Math.max(expired, o.expired);
         if (size > bound) {
-            evictDownTo(bound, before);
+            // no pair of a merge is new: both sides' pairs rank by the update that last touched them
+            evictDownTo(bound, size);
         }
         return this;
     }

@@ -239,4 +239,22 @@ class PairShardTest {
                 .isTrue();
         assertThat(read(shard, NOW + 501)).isEqualTo(Map.of(pair(4), 1L, pair(5), 2L));
     }
+
+    @Test
+    void aMergeBeyondTheBoundRemovesThePairsTouchedLongestAgoOnEitherSide() {
+        PairShard before = new PairShard();
+        before.add(A, 1, NOW, 3, HOUR, deltas(Map.of(pair(1), 1L)));
+        PairShard left = before.copy();
+        PairShard right = before.copy();
+        // the right side adds pair 4 and then touches pair 1; the left side keeps touching pairs 2 and 3
+        right.add(B, 1, NOW + 1, 3, HOUR, deltas(Map.of(pair(4), 1L)));
+        right.add(B, 2, NOW + 2, 3, HOUR, deltas(Map.of(pair(1), 1L)));
+        for (long flush = 2; flush <= 5; flush++) {
+            left.add(A, flush, NOW + (int) flush, 3, HOUR, deltas(Map.of(pair(flush % 2 == 0 ? 2 : 3), 1L)));
+        }
+        PairShard merged = (PairShard) new MergePolicies.ShardsByMember().combine(right, left);
+        // pair 4 was touched longest ago, though it is the one the merge brought in
+        assertThat(read(merged, NOW + 5)).isEqualTo(Map.of(pair(1), 2L, pair(2), 2L, pair(3), 2L));
+        assertThat(merged.evicted()).isEqualTo(1);
+    }
 }
