@@ -3,7 +3,6 @@ package io.routerlog.aggregate;
 import io.routerlog.store.ActivityMap;
 import io.routerlog.store.CounterMap;
 import io.routerlog.store.LabelValuesKey;
-import io.routerlog.store.PairKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ final class ActivityPart implements FlushPart {
     }
 
     /** A pair's queries went into the pending counts. */
-    void saw(PairKey pair, PairMemo.Entry memo, long queries) {
+    void saw(PairView pair, PairMemo.Entry memo, long queries) {
         Counter c = memo.activity;
         if (c == null || c.forgotten) {
             c = clients.get(pair.router(), pair.client());
@@ -94,7 +93,7 @@ final class ActivityPart implements FlushPart {
         Counter total = Objects.requireNonNull(c.total);
         if (total.forgotten) {
             // the router asked nothing for a while, this client kept something pending
-            c.total = totalOf(pair.router());
+            c.total = totalOf(c.router);
         }
         if (c.collected == 0) {
             collected.add(c);

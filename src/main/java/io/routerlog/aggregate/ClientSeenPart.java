@@ -2,7 +2,6 @@ package io.routerlog.aggregate;
 
 import io.routerlog.store.ClientKey;
 import io.routerlog.store.ClientSeen;
-import io.routerlog.store.PairKey;
 import io.routerlog.store.SeenMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +62,7 @@ final class ClientSeenPart implements FlushPart {
     }
 
     /** A pair with queries went into the pending counts. */
-    void saw(PairKey pair, PairMemo.Entry memo) {
+    void saw(PairView pair, PairMemo.Entry memo) {
         Client c = memo.seen;
         if (c == null || c.forgotten) {
             c = clients.computeIfAbsent(pair.router(), pair.client(), Client::new);

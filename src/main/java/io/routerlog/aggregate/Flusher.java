@@ -5,7 +5,6 @@ import io.routerlog.geoip.GeoIp;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.LogThrottle;
 import io.routerlog.stats.PipelineCounters;
-import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreException;
 import java.lang.management.ManagementFactory;
@@ -57,18 +56,24 @@ public final class Flusher implements AutoCloseable {
     private final int counterBound;
 
     // touched only on the flush thread
-    private final CounterMapPart<PairKey> pairs;
+    private final PairPart pairs;
     private final ClientSeenPart seen;
     /** Set before start() by {@link #withDetection}. */
     private @Nullable SuspectPart suspects;
 
     private final ActivityPart activity;
-    /** What the parts fed by the drained pairs keep per pair, so that a pair seen again costs them nothing. */
-    private final PairMemo memo;
+    /** The parts fed by the drained pairs. */
+    private final PairFollowers followers;
     /** Written in this order; the DNSTT part is added before start() when DNSTT domains are configured. */
     private final List<FlushPart> parts = new ArrayList<>();
 
     private final LogThrottle failureLog = LogThrottle.perMinute();
+
+    /**
+     * Pairs the memo keeps at most: more than a home network's working set between two sweeps, and a bound on what a
+     * flood of new pairs costs the flush thread (about 150 bytes a pair).
+     */
+    static final int MEMO_LIMIT = 1 << 16;
 
     /**
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes
@@ -87,32 +92,13 @@ public final class Flusher implements AutoCloseable {
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());
         this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.activity = new ActivityPart(store.activity().counters(), counterBound);
-        this.memo = new PairMemo(Math.max(batchCapacity, store.pairCapacity()));
-        this.pairs = new CounterMapPart<>(
-                store.pairs(),
-                (b, pending) -> b.pairs.drainTo(pending, (pair, count) -> {
-                    PairMemo.Entry e = memo.of(pair);
-                    seen.saw(pair, e);
-                    activity.saw(pair, e, count);
-                    if (suspects != null) {
-                        suspects.query(pair, e, count);
-                    }
-                }),
-                counterBound,
-                true);
+        this.followers = new PairFollowers(new PairMemo(MEMO_LIMIT), seen, activity);
+        this.pairs = new PairPart(store.pairs(), b -> b.pairs, followers.queries, counterBound, true);
         parts.add(pairs);
         parts.add(seen);
         parts.add(activity);
         parts.add(new ReplyOutcomePart(store.replies()));
-        parts.add(new CounterMapPart<>(
-                store.outcomes(),
-                (b, pending) -> b.replies.drainTo(pending, (outcome, count) -> {
-                    if (suspects != null && SuspectPart.counts(outcome)) {
-                        suspects.outcome(outcome, memo.of(outcome), count);
-                    }
-                }),
-                counterBound,
-                false));
+        parts.add(new PairPart(store.outcomes(), b -> b.replies, followers.outcomes, counterBound, false));
         parts.add(new DhcpIdentityPart(store.identities()));
         parts.add(CounterMapPart.ofLabels(store.firewall(), b -> b.firewall, counterBound, true));
         parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));
@@ -149,8 +135,10 @@ public final class Flusher implements AutoCloseable {
      * retention}.
      */
     public Flusher withDetection(DetectSettings detect, Duration retention) {
-        suspects = new SuspectPart(store.suspects(), detect, retention.toMillis(), counterBound, clock);
-        parts.add(suspects);
+        SuspectPart part = new SuspectPart(store.suspects(), detect, retention.toMillis(), counterBound, clock);
+        suspects = part;
+        followers.detectWith(part);
+        parts.add(part);
         return this;
     }
 
@@ -227,7 +215,7 @@ public final class Flusher implements AutoCloseable {
                 stats.totalCpuNanos.add(cpuEnd - cpuStart);
             }
             stats.pendingPairs = pairs.pending();
-            memo.flushed(clock.getAsLong());
+            followers.flushed(clock.getAsLong());
         }
     }
 

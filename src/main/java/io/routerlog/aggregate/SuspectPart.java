@@ -6,7 +6,6 @@ import io.routerlog.detect.NameShape;
 import io.routerlog.detect.QueryTypes;
 import io.routerlog.detect.RegistrableDomains;
 import io.routerlog.event.ReplyOutcome;
-import io.routerlog.store.PairKey;
 import io.routerlog.store.SuspectKey;
 import io.routerlog.store.SuspectMap;
 import io.routerlog.store.SuspectStats;
@@ -122,9 +121,11 @@ final class SuspectPart implements FlushPart {
     }
 
     /** A pair whose {@code count} new queries went into the pending counts. */
-    void query(PairKey pair, PairMemo.Entry memo, long count) {
-        String name = pair.domain();
-        if (name.equals(UNPRINTABLE)) {
+    void query(PairView pair, PairMemo.Entry memo, long count) {
+        if (!memo.described) {
+            describe(pair, memo);
+        }
+        if (memo.unprintable) {
             unprintable.merge(clientType(pair, memo), count, Long::sum);
             return;
         }
@@ -133,25 +134,44 @@ final class SuspectPart implements FlushPart {
         if (stats == null) {
             return;
         }
-        boolean unusual = QueryTypes.isUnusual(pair.qtype());
-        stats.query(count, name.length(), unusual, now);
-        if (unusual) {
+        stats.query(count, memo.nameLength, memo.unusual, now);
+        if (memo.unusual) {
             lastUnusual.put(clientType(pair, memo), Objects.requireNonNull(memo.registrable));
         }
-        if (shape.measure(name, memo.start - 1)) {
-            stats.names().add(shape.hash(), shape.pack());
+        if (memo.shaped) {
+            stats.names().add(memo.shapeHash, memo.shapePack);
         }
+    }
+
+    /** Works out once what the pair's name and type are for detection, and keeps it in the memo entry. */
+    private void describe(PairView pair, PairMemo.Entry memo) {
+        String name = pair.domain();
+        memo.unprintable = name.equals(UNPRINTABLE);
+        memo.unusual = QueryTypes.isUnusual(pair.qtype());
+        memo.nameLength = name.length();
+        if (!memo.located) {
+            locate(name, memo);
+        }
+        if (memo.registrable != null && shape.measure(name, memo.start - 1)) {
+            memo.shaped = true;
+            memo.shapeHash = shape.hash();
+            memo.shapePack = shape.pack();
+        }
+        memo.described = true;
     }
 
     /** Whether {@link #outcome} counts the outcome pairs of this pair's type (the label of the outcome). */
-    static boolean counts(PairKey outcome) {
-        return outcome.qtype().equals(ReplyOutcome.NXDOMAIN.label());
+    static boolean counts(PairView outcome) {
+        return outcome.qtypeIs(ReplyOutcome.NXDOMAIN.label());
     }
 
     /** A reply outcome (its label in the pair's type) counted {@code count} times. */
-    void outcome(PairKey pair, PairMemo.Entry memo, long count) {
+    void outcome(PairView pair, PairMemo.Entry memo, long count) {
         if (!counts(pair)) {
             return;
+        }
+        if (!memo.located) {
+            locate(pair.domain(), memo);
         }
         long now = clock.getAsLong();
         SuspectStats stats = statsOf(pair, memo, now);
@@ -160,7 +180,7 @@ final class SuspectPart implements FlushPart {
         }
     }
 
-    private ClientType clientType(PairKey pair, PairMemo.Entry memo) {
+    private ClientType clientType(PairView pair, PairMemo.Entry memo) {
         ClientType ct = memo.clientType;
         if (ct == null) {
             if (clientTypeCount > 2 * MAX_CLIENT_TYPES) {
@@ -180,14 +200,15 @@ final class SuspectPart implements FlushPart {
         return ct;
     }
 
-    /** The pending stats of the pair's client and domain, null for a name that is not measured. */
-    private @Nullable SuspectStats statsOf(PairKey pair, PairMemo.Entry memo, long nowMillis) {
-        if (!memo.located) {
-            Registrable r = registrableOf(pair.domain());
-            memo.start = r.start();
-            memo.registrable = r.domain();
-            memo.located = true;
-        }
+    private void locate(String name, PairMemo.Entry memo) {
+        Registrable r = registrableOf(name);
+        memo.start = r.start();
+        memo.registrable = r.domain();
+        memo.located = true;
+    }
+
+    /** The pending stats of the pair's client and domain, null for a name that is not measured (located first). */
+    private @Nullable SuspectStats statsOf(PairView pair, PairMemo.Entry memo, long nowMillis) {
         String domain = memo.registrable;
         if (domain == null) {
             return null;

@@ -15,6 +15,7 @@ import java.util.Arrays;
 public final class BytesTable {
     private long[] buckets; // hash << 32 | (entry + 1), 0 = empty
     private int[] starts; // entry -> offset of its key in bytes; starts[size] is where the next key goes
+    private int[] hashes; // entry -> its key's hash
     private byte[] bytes;
     private int size;
 
@@ -22,6 +23,7 @@ public final class BytesTable {
         int cap = Integer.highestOneBit(Math.max(16, expectedEntries * 2 - 1)) << 1;
         buckets = new long[cap];
         starts = new int[Math.max(8, expectedEntries) + 1];
+        hashes = new int[starts.length];
         bytes = new byte[Math.max(8, expectedEntries) * 32];
     }
 
@@ -67,11 +69,14 @@ public final class BytesTable {
         int e = size++;
         if (e + 1 == starts.length) {
             starts = Arrays.copyOf(starts, starts.length * 2);
+            hashes = Arrays.copyOf(hashes, starts.length);
         }
         int start = starts[e];
         if (start + len > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + len));
+            // by half again: a table that grows to a receive thread's hundred thousand keys overshoots less
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), start + len));
         }
+        hashes[e] = hash;
         System.arraycopy(b, off, bytes, start, len);
         starts[e + 1] = start + len;
         t[i] = (long) hash << 32 | (e + 1L);
@@ -95,10 +100,61 @@ public final class BytesTable {
         return starts[entry + 1] - starts[entry];
     }
 
+    /** The hash the entry's key was added with. */
+    public int hash(int entry) {
+        return hashes[entry];
+    }
+
+    /** Decides, entry by entry, what {@link #retain} keeps. */
+    @FunctionalInterface
+    public interface Keep {
+        /**
+         * Whether to keep entry {@code from}; if so it becomes entry {@code to} (at most {@code from}), and the
+         * caller moves whatever it keeps per entry from the one to the other.
+         */
+        boolean keep(int from, int to);
+    }
+
+    /**
+     * Keeps the entries {@code keep} accepts, in their order, renumbered from 0, in place: no array is made, the
+     * keys' bytes move down over those dropped.
+     */
+    public void retain(Keep keep) {
+        int kept = 0;
+        int at = 0;
+        for (int e = 0, n = size; e < n; e++) {
+            int s = starts[e];
+            int len = starts[e + 1] - s;
+            if (keep.keep(e, kept)) {
+                if (kept != e) {
+                    System.arraycopy(bytes, s, bytes, at, len);
+                    hashes[kept] = hashes[e];
+                }
+                // kept <= e: starts[e + 1], read next, is not written yet
+                starts[kept] = at;
+                at += len;
+                kept++;
+            }
+        }
+        starts[kept] = at;
+        size = kept;
+        Arrays.fill(buckets, 0);
+        int mask = buckets.length - 1;
+        for (int e = 0; e < kept; e++) {
+            int h = hashes[e];
+            int i = Bytes.mix(h) & mask;
+            while (buckets[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            buckets[i] = (long) h << 32 | (e + 1L);
+        }
+    }
+
     /** Forgets every entry; the arrays are kept for reuse. */
     public void clear() {
         Arrays.fill(buckets, 0);
         size = 0;
+        starts[0] = 0;
     }
 
     private boolean sameKey(int e, byte[] b, int off, int len) {

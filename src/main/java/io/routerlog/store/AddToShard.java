@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * Adds one member's deltas of one flush to one partition's {@link PairShard}, in place, on the primary and,
  * unchanged, on the backups. It carries the writer's clock, bound and retention, so every copy makes the same
- * changes. The keys travel in their serialized form, which is also the form the shard keeps.
+ * changes. The keys travel in the form the shard keeps ({@link PairBytes}).
  */
 final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, IdentifiedDataSerializable {
     private UUID member;
@@ -19,13 +19,13 @@ final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, Iden
     private int now;
     private int bound;
     private int retentionSeconds;
-    private KeyDeltas deltas;
+    private ShardDeltas deltas;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
     AddToShard() {}
 
-    AddToShard(UUID member, long flush, int now, int bound, int retentionSeconds, KeyDeltas deltas) {
+    AddToShard(UUID member, long flush, int now, int bound, int retentionSeconds, ShardDeltas deltas) {
         this.member = member;
         this.flush = flush;
         this.now = now;
@@ -40,7 +40,7 @@ final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, Iden
         if (shard == null) {
             shard = new PairShard();
         }
-        if (shard.add(member, flush, now, bound, retentionSeconds, deltas::forEachBytes)) {
+        if (shard.add(member, flush, now, bound, retentionSeconds, deltas)) {
             // with the OBJECT in-memory format this stores the same object
             entry.setValue(shard);
         }
@@ -75,6 +75,6 @@ final class AddToShard implements EntryProcessor<Integer, PairShard, Void>, Iden
         now = in.readInt();
         bound = in.readInt();
         retentionSeconds = in.readInt();
-        deltas = KeyDeltas.readData(in);
+        deltas = ShardDeltas.readData(in);
     }
 }

@@ -77,7 +77,6 @@ public final class CounterMap<K> implements CounterWriter<K> {
                 groups,
                 deltas,
                 keepKeys,
-                null,
                 part -> new AddToMemberCounts<>(member, flush, part),
                 timeoutMillis);
         // a look per flush: a partition that migrates away loses at most what it removed since

@@ -18,7 +18,7 @@ final class GetFromShard implements EntryProcessor<Integer, PairShard, Long>, Re
         this.key = new byte[0];
     }
 
-    /** @param key the pair's serialized key */
+    /** @param key the pair's key ({@link PairBytes}) */
     GetFromShard(byte[] key) {
         this.key = key;
     }

@@ -123,16 +123,6 @@ final class KeyDeltas {
         }
     }
 
-    /** Calls {@code action} with every key's bytes and its delta. */
-    void forEachBytes(PairShard.Deltas.Each action) {
-        for (int i = 0; i < keys.length; i++) {
-            Data k = keys[i];
-            if (k != null) {
-                action.accept(k.toByteArray(), deltas[i]);
-            }
-        }
-    }
-
     /** Writes the keys (their serialized bytes) and deltas, for an entry processor that carries them. */
     void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(size);

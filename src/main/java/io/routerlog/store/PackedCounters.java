@@ -138,6 +138,42 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         return true;
     }
 
+    /**
+     * Appends a pair's counter from its key ({@link PairBytes}), read with {@code fields}: the labels router,
+     * client, domain and type. False (nothing appended) when the key is not one or a label is longer than {@link
+     * #MAX_LABEL_BYTES}; the caller then packs the decoded key with {@link #add}.
+     */
+    boolean addPair(byte[] key, int off, int len, long count, PairBytes.Fields fields) {
+        if (!fields.read(key, off, len)
+                || fields.routerLength() > MAX_LABEL_BYTES
+                || fields.clientLength() > MAX_LABEL_BYTES
+                || fields.domainLength() > MAX_LABEL_BYTES
+                || fields.qtypeLength() > MAX_LABEL_BYTES) {
+            return false;
+        }
+        ensure(1 + len + 8 + 8);
+        byte[] d = data;
+        int q = length;
+        d[q++] = 4;
+        q = label(d, q, key, fields.routerOffset(), fields.routerLength());
+        q = label(d, q, key, fields.clientOffset(), fields.clientLength());
+        q = label(d, q, key, fields.domainOffset(), fields.domainLength());
+        q = label(d, q, key, fields.qtypeOffset(), fields.qtypeLength());
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            d[q++] = (byte) (count >>> shift);
+        }
+        length = q;
+        entries++;
+        return true;
+    }
+
+    private static int label(byte[] d, int at, byte[] src, int off, int n) {
+        d[at] = (byte) (n >>> 8);
+        d[at + 1] = (byte) n;
+        System.arraycopy(src, off, d, at + 2, n);
+        return at + 2 + n;
+    }
+
     private static int readInt(byte[] b, int p) {
         return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
     }

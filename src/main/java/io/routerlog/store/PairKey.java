@@ -1,13 +1,10 @@
 package io.routerlog.store;
 
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Key of the query-count map: which client of which router asked for which domain with which query type. Two routers
@@ -18,8 +15,6 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
     private String client;
     private String domain;
     private String qtype;
-    // not part of the key's value: the form the store's writer made of it, kept as long as the key is kept
-    private @Nullable Data serialized;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the fields
@@ -47,20 +42,6 @@ public final class PairKey implements IdentifiedDataSerializable, LabelledKey {
 
     public String qtype() {
         return qtype;
-    }
-
-    /**
-     * This key serialized by {@code serialization}, made on the first call and kept with the key: the receive threads
-     * keep their keys from flush to flush, so a steady working set is serialized once, not at every flush. Only the
-     * store's writer (the flush thread) calls it.
-     */
-    Data serialized(SerializationService serialization) {
-        Data d = serialized;
-        if (d == null) {
-            d = serialization.toData(this);
-            serialized = d;
-        }
-        return d;
     }
 
     @Override

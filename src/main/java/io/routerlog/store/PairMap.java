@@ -12,19 +12,23 @@ import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded map of pair counters ({@link PairKey} -> total), kept as one {@link PairShard} per partition: a Hazelcast
- * map with one entry per partition, whose value packs that partition's pairs. A pair lives in the partition its
- * serialized key hashes to, as it would as an entry of its own. Each flush sends every partition one
+ * map with one entry per partition, whose value packs that partition's pairs. A pair lives in the partition its key's
+ * hash names ({@link PairBytes#partition}). Each flush sends every partition one
  * {@link AddToShard} with that partition's deltas; the shard keeps its bound ({@code --max-pairs} / 271 per
  * partition) and retention itself. Reads run where the shards live (aggregations over the owned partitions, or
  * the whole cluster).
@@ -35,7 +39,9 @@ public final class PairMap implements CounterWriter<PairKey> {
     private final SerializationService serialization;
     private final UUID member;
     private final OwnedPartitions ownedPartitions;
-    private final PartitionBatches.Groups<PairKey> groups;
+    /** Each partition's part of the last flush, reused while every partition confirms. */
+    private final ShardDeltas[] batches;
+
     private final Data[] shardKeys;
     private final Set<?>[] shardKeySets;
     private final int bound;
@@ -56,7 +62,7 @@ public final class PairMap implements CounterWriter<PairKey> {
         this.member = hz.getCluster().getLocalMember().getUuid();
         this.ownedPartitions = new OwnedPartitions(partitions);
         int count = partitions.getPartitions().size();
-        this.groups = new PartitionBatches.Groups<>(count);
+        this.batches = new ShardDeltas[count];
         this.bound = bound;
         this.retentionSeconds = retentionSeconds;
         Object[] keys = ownedPartitions.partitionKeys();
@@ -82,7 +88,8 @@ public final class PairMap implements CounterWriter<PairKey> {
 
     /**
      * Adds the deltas, one entry-processor call per partition, and waits until all are applied; the deltas of every
-     * partition that confirmed are removed.
+     * partition that confirmed are removed (for tests and tools; the flush hands {@link #add(PairDeltas, long)} its
+     * pending deltas).
      *
      * @throws StoreException when some partition did not confirm in time
      */
@@ -95,22 +102,118 @@ public final class PairMap implements CounterWriter<PairKey> {
         write(deltas, true, timeoutMillis);
     }
 
-    private synchronized void write(Map<PairKey, Long> deltas, boolean keepKeys, long timeoutMillis) {
+    private void write(Map<PairKey, Long> deltas, boolean keepKeys, long timeoutMillis) {
+        PairDeltas pending = new PairDeltas();
+        Map<PairKey, byte[]> keys = new HashMap<>();
+        deltas.forEach((k, d) -> {
+            byte[] b = PairBytes.of(k);
+            keys.put(k, b);
+            pending.add(b, 0, b.length, PairBytes.hash(b, 0, b.length), d);
+        });
+        try {
+            add(pending, timeoutMillis);
+        } finally {
+            keys.forEach((k, b) -> {
+                if (deltas.getOrDefault(k, 0L) != 0 && pending.get(b, 0, b.length) == 0) {
+                    if (keepKeys) {
+                        deltas.put(k, 0L);
+                    } else {
+                        deltas.remove(k);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Adds the pending deltas, one entry-processor call per partition, and waits until all are applied: every delta
+     * of a partition that confirmed is set to 0, so after a partial failure the deltas not at 0 are exactly what
+     * still has to be written. Keys at 0 are dropped.
+     *
+     * @throws StoreException when some partition did not confirm in time
+     */
+    public synchronized void add(PairDeltas deltas, long timeoutMillis) {
         long flush = flushes.incrementAndGet();
         long nowMillis = System.currentTimeMillis();
         int now = (int) (nowMillis / 1000);
-        PartitionBatches.writeCounts(
-                map,
-                serialization,
-                groups,
-                deltas,
-                keepKeys,
-                p -> shardKeySets[p],
-                part -> new AddToShard(member, flush, now, bound, retentionSeconds, part),
-                timeoutMillis);
+        try {
+            send(deltas, flush, now, timeoutMillis);
+        } finally {
+            deltas.compact();
+        }
         sweepExpired(now);
         // a look per flush: a partition that migrates away loses at most what it removed since
         removals.update();
+    }
+
+    private void send(PairDeltas deltas, long flush, int now, long timeoutMillis) {
+        int n = deltas.size();
+        if (deltas.pending() == 0) {
+            return;
+        }
+        int partitionCount = batches.length;
+        int expected = 1 + deltas.pending() / partitionCount;
+        for (int e = 0; e < n; e++) {
+            if (deltas.delta(e) == 0) {
+                continue; // confirmed by an earlier write
+            }
+            int p = PairBytes.partition(deltas.hash(e), partitionCount);
+            ShardDeltas b = batches[p];
+            if (b == null) {
+                b = new ShardDeltas(expected);
+                batches[p] = b;
+            }
+            b.add(deltas, e);
+        }
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        List<ShardDeltas> sent = new ArrayList<>();
+        RuntimeException notSent = null;
+        for (int p = 0; p < partitionCount; p++) {
+            ShardDeltas b = batches[p];
+            if (b == null || b.size() == 0) {
+                continue;
+            }
+            try {
+                pending.add(PartitionBatches.submit(
+                        map, shardKeySets[p], new AddToShard(member, flush, now, bound, retentionSeconds, b), p));
+                sent.add(b);
+            } catch (RuntimeException ex) {
+                // the member is not running or shutting down: the rest stays pending
+                notSent = ex;
+                break;
+            }
+        }
+        boolean all = notSent == null;
+        try {
+            CounterMap.await(
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
+        } finally {
+            for (int i = 0; i < pending.size(); i++) {
+                CompletableFuture<?> f = pending.get(i);
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    ShardDeltas b = sent.get(i);
+                    for (int j = 0, m = b.size(); j < m; j++) {
+                        deltas.confirmed(b.source(j));
+                    }
+                } else {
+                    all = false;
+                }
+            }
+            if (all) {
+                for (int p = 0; p < partitionCount; p++) {
+                    ShardDeltas b = batches[p];
+                    if (b != null && !b.clear(expected)) {
+                        batches[p] = null;
+                    }
+                }
+            } else {
+                // a processor that did not finish may still be read (a late local run, a retry): never refill it
+                Arrays.fill(batches, null);
+            }
+        }
+        if (notSent != null) {
+            throw new StoreException("writing " + map.getName() + " failed: " + notSent, notSent);
+        }
     }
 
     /** This member's copy of a partition's shard (primary or backup), null when it has none. */
@@ -192,9 +295,9 @@ public final class PairMap implements CounterWriter<PairKey> {
 
     /** The total of one pair, wherever it is stored (for tests and tools, not the hot path). */
     public long get(PairKey key) {
-        Data data = serialization.toData(key);
-        int partition = partitions.getPartition(data).getPartitionId();
-        Long n = map.executeOnKey(partitionKey(partition), new GetFromShard(data.toByteArray()));
+        byte[] b = PairBytes.of(key);
+        int partition = PairBytes.partition(PairBytes.hash(b, 0, b.length), shardKeys.length);
+        Long n = map.executeOnKey(partitionKey(partition), new GetFromShard(b));
         return n == null ? 0 : n;
     }
 

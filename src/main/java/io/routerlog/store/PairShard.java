@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * The counters of one partition of a pair map, packed: the serialized keys one after another in one byte array, and
+ * The counters of one partition of a pair map, packed: the keys ({@link PairBytes}) one after another in one byte array, and
  * per entry its key's place, hash, last update (epoch seconds) and one count per member that counted into it, found
  * through an open-addressing index. A pair costs about 150 bytes here, against about 330 as a Hazelcast entry of its
  * own (key, record, expiry metadata, hash entry and a {@link MemberCounts}), and a scan reads arrays instead of
@@ -61,16 +61,17 @@ public final class PairShard implements IdentifiedDataSerializable {
     /** For sorting at eviction; only the partition's thread uses it. */
     private transient long[] scratch = new long[0];
 
-    /** One key's part of an update: its serialized bytes and the delta. */
+    /** The keys ({@link PairBytes}) of an update and their deltas. */
     interface Deltas {
         void forEach(Each each);
 
+        /** One key (a range of {@code b}), its {@link PairBytes#hash} and its delta. */
         interface Each {
-            void accept(byte[] key, long delta);
+            void accept(byte[] b, int off, int len, int hash, long delta);
         }
     }
 
-    /** Reads one entry: its serialized key (a range of {@code keys}) and its total count. */
+    /** Reads one entry: its key (a range of {@code keys}) and its total count. */
     interface Visitor {
         void accept(byte[] keys, int offset, int length, long total);
     }
@@ -95,11 +96,10 @@ public final class PairShard implements IdentifiedDataSerializable {
         expire(now);
         int before = size;
         int update = ++updates;
-        deltas.forEach((key, delta) -> {
-            int h = hash(key, 0, key.length);
-            int e = find(key, 0, key.length, h);
+        deltas.forEach((key, off, len, h, delta) -> {
+            int e = find(key, off, len, h);
             if (e == NONE) {
-                e = append(key, 0, key.length, h, now);
+                e = append(key, off, len, h, now);
             }
             counts[e * members.length + column] += delta;
             updated[e] = now;
@@ -369,7 +369,7 @@ public final class PairShard implements IdentifiedDataSerializable {
     // ---- look-ups ----
 
     static int hash(byte[] b, int off, int len) {
-        return Bytes.hash(Bytes.HASH_SEED, b, off, len);
+        return PairBytes.hash(b, off, len);
     }
 
     private int find(byte[] key, int off, int len, int h) {

@@ -19,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntFunction;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a batch of per-key updates with one entry-processor call per partition and waits for them; the updates of
@@ -62,13 +60,9 @@ final class PartitionBatches {
 
     /**
      * Like {@link #write}, for counter deltas, which the processor gets by serialized key: every key is serialized
-     * once, here (a {@link PairKey} keeps its serialized form, so a key seen again is not serialized again), and that
-     * form also goes to {@code submitToKeys} (which takes a serialized key as it is), so the processor can find an
+     * once, here, and that form also goes to {@code submitToKeys} (which takes a serialized key as it is), so the processor can find an
      * entry's delta by the serialized key Hazelcast hands it with the entry. A partition's deltas are two arrays
      * ({@link KeyDeltas}), not a map node and a boxed count per key.
-     *
-     * @param sentTo null to send each partition's processor to its keys; else the serialized keys it is sent to
-     *               instead (a {@link PairMap} sends it to the partition's one shard)
      */
     static <K, M, V> void writeCounts(
             IMap<M, V> map,
@@ -76,7 +70,6 @@ final class PartitionBatches {
             Groups<K> groups,
             Map<K, Long> updates,
             boolean keepKeys,
-            @Nullable IntFunction<Set<?>> sentTo,
             Function<KeyDeltas, EntryProcessor<M, V, ?>> processor,
             long timeoutMillis) {
         if (updates.isEmpty()) {
@@ -90,7 +83,7 @@ final class PartitionBatches {
                 if (d == 0) {
                     return; // a key kept from an earlier write
                 }
-                Data key = k instanceof PairKey p ? p.serialized(serialization) : serialization.toData(k);
+                Data key = serialization.toData(k);
                 // Hazelcast's own rule for a serialized key's partition (what getPartition(key) answers, unboxed)
                 int partition = HashUtil.hashToIndex(key.getPartitionHash(), partitionCount);
                 Group<K> group = byPartition[partition];
@@ -109,7 +102,7 @@ final class PartitionBatches {
         for (int p = 0; p < partitionCount; p++) {
             Group<K> g = byPartition[p];
             if (g != null && g.deltas.size() > 0) {
-                Set<M> sent = sentTo == null ? asKeys(g.deltas.keySet()) : asKeys(sentTo.apply(p));
+                Set<M> sent = asKeys(g.deltas.keySet());
                 parts.add(new Part<>(sent, processor.apply(g.deltas), g.keys, p));
             }
         }
@@ -189,18 +182,26 @@ final class PartitionBatches {
      * the keys into a new hash set, boxes each key's partition and starts a call over all partitions, which for a
      * call that is always one partition's costs about as much as the counting itself.
      */
-    @SuppressWarnings("unchecked")
     private static <K, M, V> CompletableFuture<?> submit(IMap<M, V> map, Part<K, M, V> part) {
-        if (part.partition() >= 0 && map instanceof MapProxyImpl<?, ?> proxy) {
+        return submit(map, part.sent(), part.processor(), part.partition());
+    }
+
+    /**
+     * Sends {@code processor} to the serialized keys {@code sent}, all of {@code partition} (-1: not known, the map
+     * finds it).
+     */
+    @SuppressWarnings("unchecked")
+    static <M, V> CompletableFuture<?> submit(
+            IMap<M, V> map, Set<?> sent, EntryProcessor<M, V, ?> processor, int partition) {
+        if (partition >= 0 && map instanceof MapProxyImpl<?, ?> proxy) {
             Operation op = proxy.getOperationProvider()
-                    .createMultipleEntryOperationFactory(
-                            map.getName(), (Set<Data>) (Set<?>) part.sent(), part.processor())
+                    .createMultipleEntryOperationFactory(map.getName(), (Set<Data>) sent, processor)
                     .createOperation();
             return proxy.getNodeEngine()
                     .getOperationService()
-                    .invokeOnPartitionAsync(MapService.SERVICE_NAME, op, part.partition());
+                    .invokeOnPartitionAsync(MapService.SERVICE_NAME, op, partition);
         }
-        return map.submitToKeys(part.sent(), part.processor()).toCompletableFuture();
+        return map.submitToKeys((Set<M>) sent, processor).toCompletableFuture();
     }
 
     /** @param confirmed told each key whose partition confirmed */

@@ -16,6 +16,7 @@ final class ShardPacking
     private static final long serialVersionUID = 1L;
     private transient PackedCounters packed = new PackedCounters(64 * 1024);
     private final transient ShardScan scan = new ShardScan();
+    private final transient PairBytes.Fields fields = new PairBytes.Fields();
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
@@ -23,7 +24,7 @@ final class ShardPacking
         if (shard != null) {
             int now = (int) (System.currentTimeMillis() / 1000);
             shard.forEach(now, (keys, off, len, total) -> {
-                if (!packed.addSerialized(keys, off, len, total)) {
+                if (!packed.addPair(keys, off, len, total, fields)) {
                     // a label longer than the packed form takes: pack the key itself
                     PairKey k = scan.decode(keys, off, len);
                     if (k != null) {

@@ -1,7 +1,6 @@
 package io.routerlog.store;
 
 import io.routerlog.bytes.Bytes;
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +18,7 @@ final class ShardScan {
     private static final int CACHE = 1 << 13;
 
     private final @Nullable String[] cached = new String[CACHE];
+    private final PairBytes.Fields fields = new PairBytes.Fields();
 
     /** Calls {@code sink} with every live pair of the shard (skips keys in a form it does not know). */
     void scan(@Nullable PairShard shard, PairSink sink) {
@@ -34,32 +34,18 @@ final class ShardScan {
         });
     }
 
-    /** A {@link PairKey} from its serialized form (see {@link PackedCounters#addSerialized}), null if not one. */
+    /** A {@link PairKey} from its key ({@link PairBytes}), null if not one. */
     @Nullable
     PairKey decode(byte[] b, int off, int len) {
-        if (len < PackedCounters.KEY_LABELS
-                || readInt(b, off + 4) != PackedCounters.DATA_SERIALIZABLE
-                || b[off + 8] != PackedCounters.IDENTIFIED
-                || readInt(b, off + 9) != StoreSerialization.FACTORY_ID
-                || readInt(b, off + 13) != StoreSerialization.PAIR_KEY) {
+        PairBytes.Fields f = fields;
+        if (!f.read(b, off, len)) {
             return null;
         }
-        String[] parts = new String[4];
-        int p = off + PackedCounters.KEY_LABELS;
-        int end = off + len;
-        for (int i = 0; i < 4; i++) {
-            if (p + 4 > end) {
-                return null;
-            }
-            int n = readInt(b, p);
-            p += 4;
-            if (n < 0 || n > end - p) {
-                return null;
-            }
-            parts[i] = label(b, p, n);
-            p += n;
-        }
-        return p == end ? new PairKey(parts[0], parts[1], parts[2], parts[3]) : null;
+        return new PairKey(
+                label(b, f.routerOffset(), f.routerLength()),
+                label(b, f.clientOffset(), f.clientLength()),
+                label(b, f.domainOffset(), f.domainLength()),
+                label(b, f.qtypeOffset(), f.qtypeLength()));
     }
 
     private String label(byte[] b, int off, int len) {
@@ -68,7 +54,7 @@ final class ShardScan {
         if (s != null && sameAscii(b, off, len, s)) {
             return s;
         }
-        s = new String(b, off, len, StandardCharsets.UTF_8);
+        s = Bytes.decode(b, off, len);
         cached[slot] = s;
         return s;
     }
@@ -88,9 +74,5 @@ final class ShardScan {
             }
         }
         return true;
-    }
-
-    private static int readInt(byte[] b, int p) {
-        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
     }
 }

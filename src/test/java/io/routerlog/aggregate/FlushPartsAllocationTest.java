@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.routerlog.detect.DetectSettings;
 import io.routerlog.event.ReplyOutcome;
 import io.routerlog.store.ClientSeen;
+import io.routerlog.store.PairBytes;
 import io.routerlog.store.PairKey;
 import io.routerlog.store.Store;
 import io.routerlog.store.StoreSettings;
@@ -51,23 +52,28 @@ class FlushPartsAllocationTest {
         final ActivityPart activity = new ActivityPart(store.activity().counters(), 400_000);
         final SuspectPart suspects =
                 new SuspectPart(store.suspects(), DetectSettings.defaults(), 7_200_000, 400_000, clock::get);
-        final List<PairKey> queries = new ArrayList<>();
-        final List<PairKey> outcomes = new ArrayList<>();
+        final PairFollowers followers = new PairFollowers(memo, seen, activity);
+        /** Keys as the receive threads build them. */
+        final List<byte[]> queries = new ArrayList<>();
+
+        final List<byte[]> outcomes = new ArrayList<>();
 
         /** Each client of {@code router} asks {@link #NAMES} ordinary names and {@link #TUNNEL_NAMES} TXT ones. */
         Parts(String router, String tunnel, int clients) {
+            followers.detectWith(suspects);
             for (int c = 1; c <= clients; c++) {
                 String client = ("10.7." + router.length() + "." + c).intern();
                 for (int n = 0; n < NAMES; n++) {
                     String name = ("www" + n + ".site" + n % 8 + ".com").intern();
-                    queries.add(new PairKey(router, client, name, "A"));
+                    queries.add(PairBytes.of(new PairKey(router, client, name, "A")));
                 }
                 for (int n = 0; n < TUNNEL_NAMES; n++) {
                     String name = ("c" + c + "x" + n + "q7zk." + tunnel).intern();
-                    queries.add(new PairKey(router, client, name, "TXT"));
-                    outcomes.add(new PairKey(router, client, name, ReplyOutcome.NXDOMAIN.label()));
+                    queries.add(PairBytes.of(new PairKey(router, client, name, "TXT")));
+                    outcomes.add(PairBytes.of(new PairKey(router, client, name, ReplyOutcome.NXDOMAIN.label())));
                 }
-                outcomes.add(new PairKey(router, client, "www0.site0.com", ReplyOutcome.ANSWERED.label()));
+                outcomes.add(
+                        PairBytes.of(new PairKey(router, client, "www0.site0.com", ReplyOutcome.ANSWERED.label())));
             }
         }
 
@@ -75,22 +81,17 @@ class FlushPartsAllocationTest {
         void flush(long nowMillis) {
             clock.set(nowMillis);
             for (int i = 0, n = queries.size(); i < n; i++) {
-                PairKey pair = queries.get(i);
-                PairMemo.Entry e = memo.of(pair);
-                seen.saw(pair, e);
-                activity.saw(pair, e, 1);
-                suspects.query(pair, e, 1);
+                byte[] b = queries.get(i);
+                followers.queries.pair(b, 0, b.length, PairBytes.hash(b, 0, b.length), 1);
             }
             for (int i = 0, n = outcomes.size(); i < n; i++) {
-                PairKey outcome = outcomes.get(i);
-                if (SuspectPart.counts(outcome)) {
-                    suspects.outcome(outcome, memo.of(outcome), 1);
-                }
+                byte[] b = outcomes.get(i);
+                followers.outcomes.pair(b, 0, b.length, PairBytes.hash(b, 0, b.length), 1);
             }
             seen.write(nowMillis, TIMEOUT_MILLIS);
             activity.write(nowMillis, TIMEOUT_MILLIS);
             suspects.write(nowMillis, TIMEOUT_MILLIS);
-            memo.flushed(nowMillis);
+            followers.flushed(nowMillis);
         }
 
         /** The flush someone waits for: everything pending is written. */
@@ -150,7 +151,7 @@ class FlushPartsAllocationTest {
             parts.seen.write(t, TIMEOUT_MILLIS);
             parts.activity.write(t, TIMEOUT_MILLIS);
             parts.suspects.write(t, TIMEOUT_MILLIS);
-            parts.memo.flushed(t);
+            parts.followers.flushed(t);
         }
         assertThat(parts.seen.clients()).isZero();
         assertThat(parts.activity.counters()).isZero();

@@ -2,38 +2,52 @@ package io.routerlog.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.routerlog.store.PairBytes;
 import io.routerlog.store.PairKey;
 import org.junit.jupiter.api.Test;
 
 /** The flush thread's memo of pairs stays bounded however many pairs go by, and keeps the ones that recur. */
 class PairMemoTest {
-    private static PairKey pair(int i) {
-        return new PairKey("r", "10.0.0." + i % 200, "n" + i + ".example.com", "A");
+    private static byte[] pair(int i) {
+        return PairBytes.of(new PairKey("r", "10.0.0." + i % 200, "n" + i + ".example.com", "A"));
+    }
+
+    private static PairMemo.Entry of(PairMemo memo, byte[] key) {
+        return memo.of(key, 0, key.length, PairBytes.hash(key, 0, key.length));
     }
 
     @Test
-    void aStreamOfNewPairsKeepsAtMostTheLastTwoFlushes() {
+    void aStreamOfNewPairsKeepsAtMostTheLimit() {
         PairMemo memo = new PairMemo(1000);
         long now = 0;
         for (int f = 0; f < 20; f++, now += 1000) {
             for (int i = 0; i < 700; i++) {
-                memo.of(pair(f * 700 + i));
+                of(memo, pair(f * 700 + i));
+                assertThat(memo.size()).isLessThanOrEqualTo(1000);
             }
             memo.flushed(now);
-            assertThat(memo.size()).isLessThanOrEqualTo(1400);
+            assertThat(memo.size()).isLessThanOrEqualTo(700);
         }
+        // below half the limit again, the pairs of the last two flushes are kept and found
+        PairMemo.Entry kept = of(memo, pair(5));
+        memo.flushed(now);
+        memo.flushed(now + 1000);
+        assertThat(of(memo, pair(5))).isSameAs(kept);
     }
 
     @Test
     void entriesOfPairsSeenAgainAreKeptAndQuietOnesGo() {
         PairMemo memo = new PairMemo(100_000);
-        PairMemo.Entry steady = memo.of(pair(1));
-        memo.of(pair(2));
+        PairMemo.Entry steady = of(memo, pair(1));
+        of(memo, pair(2));
         long now = 0;
         for (int f = 0; f < 40; f++, now += 1000) {
-            assertThat(memo.of(pair(1))).isSameAs(steady);
-            // an equal key of another receive thread finds the same entry
-            assertThat(memo.of(new PairKey("r", "10.0.0.1", "n1.example.com", "A")))
+            assertThat(of(memo, pair(1))).isSameAs(steady);
+            // an equal key in another array (another receive thread's) finds the same entry
+            byte[] other = new byte[100];
+            byte[] same = pair(1);
+            System.arraycopy(same, 0, other, 9, same.length);
+            assertThat(memo.of(other, 9, same.length, PairBytes.hash(same, 0, same.length)))
                     .isSameAs(steady);
             memo.flushed(now);
         }

@@ -73,6 +73,42 @@ class BytesTableTest {
         assertThat(stored(t, 0)).isEqualTo(other);
     }
 
+    @Test
+    void retainKeepsTheChosenEntriesInOrderAndFindsThemUnderTheirNewNumbers() {
+        BytesTable t = new BytesTable(8);
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            byte[] k = key(i);
+            t.findOrAdd(k, 0, k.length, hash(k, 0, k.length));
+        }
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i;
+        }
+        // keep every third key; the caller moves its own values along
+        t.retain((from, to) -> {
+            values[to] = values[from];
+            return from % 3 == 0;
+        });
+        int kept = (n + 2) / 3;
+        assertThat(t.size()).isEqualTo(kept);
+        for (int j = 0; j < kept; j++) {
+            byte[] k = key(3 * j);
+            assertThat(stored(t, j)).isEqualTo(k);
+            assertThat(t.hash(j)).isEqualTo(hash(k, 0, k.length));
+            assertThat(t.find(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(j);
+            assertThat(values[j]).isEqualTo(3 * j);
+        }
+        byte[] gone = key(1);
+        assertThat(t.find(gone, 0, gone.length, hash(gone, 0, gone.length))).isEqualTo(-1);
+        // new keys go after the kept ones
+        assertThat(t.findOrAdd(gone, 0, gone.length, hash(gone, 0, gone.length)))
+                .isEqualTo(kept);
+        assertThat(stored(t, kept)).isEqualTo(gone);
+        t.retain((from, to) -> false);
+        assertThat(t.size()).isZero();
+    }
+
     /** The key bytes the table holds for an entry, as its readers reach them. */
     private static byte[] stored(BytesTable t, int entry) {
         return Arrays.copyOfRange(t.keyBytes(), t.keyOffset(entry), t.keyOffset(entry) + t.keyLength(entry));

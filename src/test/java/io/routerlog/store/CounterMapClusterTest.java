@@ -2,10 +2,7 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
-import com.hazelcast.spi.impl.SerializationServiceSupport;
 import io.routerlog.testing.StoreCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,8 +85,6 @@ class CounterMapClusterTest {
     void aBatchAppliedTwiceWithTheSameFlushNumberCountsOnce() {
         Store writer = members.get(0);
         IMap<Integer, PairShard> map = writer.hazelcast().getMap(Store.PAIRS);
-        SerializationService serialization =
-                ((SerializationServiceSupport) writer.hazelcast()).getSerializationService();
         UUID member = UUID.randomUUID();
         int now = (int) (System.currentTimeMillis() / 1000);
         Map<PairKey, Long> deltas = new HashMap<>();
@@ -99,28 +94,35 @@ class CounterMapClusterTest {
         Integer[] shardKeys = shardKeys(writer);
         for (int attempt = 0; attempt < 2; attempt++) {
             // per partition, the way a flush sends it: to the partition's shard
-            Map<Integer, KeyDeltas> byPartition = new HashMap<>();
+            Map<Integer, PairDeltas> byPartition = new HashMap<>();
             deltas.forEach((k, d) -> {
-                Data key = serialization.toData(k);
-                int p = writer.hazelcast()
-                        .getPartitionService()
-                        .getPartition(key)
-                        .getPartitionId();
-                byPartition.computeIfAbsent(p, x -> new KeyDeltas(16)).add(key, d);
+                byte[] key = PairBytes.of(k);
+                int h = PairBytes.hash(key, 0, key.length);
+                int p = PairBytes.partition(h, shardKeys.length);
+                byPartition.computeIfAbsent(p, x -> new PairDeltas()).add(key, 0, key.length, h, d);
             });
-            byPartition.forEach(
-                    (p, part) -> map.executeOnKey(shardKeys[p], new AddToShard(member, 7, now, 1000, 7200, part)));
+            byPartition.forEach((p, part) ->
+                    map.executeOnKey(shardKeys[p], new AddToShard(member, 7, now, 1000, 7200, shardDeltas(part))));
         }
         for (Store m : members) {
             assertThat(m.pairs().getAll(deltas.keySet())).isEqualTo(deltas);
         }
         // a later flush number counts again
-        Data key = serialization.toData(pair(1));
-        KeyDeltas one = new KeyDeltas(1);
-        one.add(key, 5L);
-        int p = writer.hazelcast().getPartitionService().getPartition(key).getPartitionId();
-        map.executeOnKey(shardKeys[p], new AddToShard(member, 8, now, 1000, 7200, one));
+        byte[] key = PairBytes.of(pair(1));
+        int h = PairBytes.hash(key, 0, key.length);
+        PairDeltas one = new PairDeltas();
+        one.add(key, 0, key.length, h, 5L);
+        int p = PairBytes.partition(h, shardKeys.length);
+        map.executeOnKey(shardKeys[p], new AddToShard(member, 8, now, 1000, 7200, shardDeltas(one)));
         assertThat(members.get(1).pairs().get(pair(1))).isEqualTo(2 + 5);
+    }
+
+    private static ShardDeltas shardDeltas(PairDeltas deltas) {
+        ShardDeltas out = new ShardDeltas(deltas.size());
+        for (int e = 0; e < deltas.size(); e++) {
+            out.add(deltas, e);
+        }
+        return out;
     }
 
     /** For each partition, the key of its shard. */

@@ -29,12 +29,15 @@ class PairShardTest {
     }
 
     private static byte[] key(PairKey k) {
-        return SS.toData(k).toByteArray();
+        return PairBytes.of(k);
     }
 
     /** Deltas in the given order. */
     private static PairShard.Deltas deltas(Map<PairKey, Long> d) {
-        return each -> d.forEach((k, n) -> each.accept(key(k), n));
+        return each -> d.forEach((k, n) -> {
+            byte[] b = key(k);
+            each.accept(b, 0, b.length, PairBytes.hash(b, 0, b.length), n);
+        });
     }
 
     private static Map<PairKey, Long> read(PairShard shard, int now) {

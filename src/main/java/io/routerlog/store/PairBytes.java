@@ -1,0 +1,207 @@
+package io.routerlog.store;
+
+import io.routerlog.bytes.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stored form of a pair's key, and the one home of its rules: a receive thread builds it from the bytes it
+ * parsed, the flush hands it on, the {@link PairShard} keeps it, and reads decode it. No key object is made on the
+ * way.
+ *
+ * <p>Layout: the router, the client and the domain, each as its length (unsigned LEB128) and its bytes, then the
+ * query type's bytes to the end. Text is UTF-8 (as received; {@link Bytes#decode} reads it back).
+ *
+ * <p>A pair's partition is worked out from the key's hash ({@link #hash}, {@link #partition}), the same on every
+ * member and in every version that reads this layout.
+ */
+public final class PairBytes {
+    private PairBytes() {}
+
+    /** The hash of a key, as tables and shards use it. */
+    public static int hash(byte[] b, int off, int len) {
+        return Bytes.hash(Bytes.HASH_SEED, b, off, len);
+    }
+
+    /** The partition of a key with {@code hash}, among {@code partitions}. */
+    public static int partition(int hash, int partitions) {
+        // the hash is FNV-1a: finish it (murmur3's fmix32) so that every bit counts for the remainder
+        int h = hash;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return Integer.remainderUnsigned(h, partitions);
+    }
+
+    /** The key of {@code pair}. */
+    public static byte[] of(PairKey pair) {
+        Builder b = new Builder();
+        byte[] r = pair.router().getBytes(StandardCharsets.UTF_8);
+        byte[] c = pair.client().getBytes(StandardCharsets.UTF_8);
+        byte[] d = pair.domain().getBytes(StandardCharsets.UTF_8);
+        byte[] t = pair.qtype().getBytes(StandardCharsets.UTF_8);
+        int n = b.build(r, 0, r.length, c, 0, c.length, d, 0, d.length, t, 0, t.length);
+        return Arrays.copyOf(b.bytes(), n);
+    }
+
+    /** The pair of a key, null when the bytes are not one. */
+    public static @Nullable PairKey decode(byte[] b, int off, int len) {
+        Fields f = new Fields();
+        if (!f.read(b, off, len)) {
+            return null;
+        }
+        return new PairKey(
+                Bytes.decode(b, f.routerOffset(), f.routerLength()),
+                Bytes.decode(b, f.clientOffset(), f.clientLength()),
+                Bytes.decode(b, f.domainOffset(), f.domainLength()),
+                Bytes.decode(b, f.qtypeOffset(), f.qtypeLength()));
+    }
+
+    /** Builds keys in a buffer of its own, reused from key to key. Not thread-safe. */
+    public static final class Builder {
+        private byte[] buf = new byte[256];
+
+        /**
+         * Builds the key of the four fields (each a range of an array) into {@link #bytes()}.
+         *
+         * @return the key's length
+         */
+        @SuppressWarnings("TooManyParameters") // four ranges, each an array, an offset and a length
+        public int build(
+                byte[] router,
+                int routerOff,
+                int routerLen,
+                byte[] client,
+                int clientOff,
+                int clientLen,
+                byte[] domain,
+                int domainOff,
+                int domainLen,
+                byte[] qtype,
+                int qtypeOff,
+                int qtypeLen) {
+            int n = 15 + routerLen + clientLen + domainLen + qtypeLen;
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            int p = field(buf, 0, router, routerOff, routerLen);
+            p = field(buf, p, client, clientOff, clientLen);
+            p = field(buf, p, domain, domainOff, domainLen);
+            System.arraycopy(qtype, qtypeOff, buf, p, qtypeLen);
+            return p + qtypeLen;
+        }
+
+        /** The buffer holding the key built last (replaced when a longer key needs more room). */
+        public byte[] bytes() {
+            return buf;
+        }
+
+        private static int field(byte[] dst, int at, byte[] src, int off, int len) {
+            int p = at;
+            int v = len;
+            while (v >= 0x80) {
+                dst[p++] = (byte) (v | 0x80);
+                v >>>= 7;
+            }
+            dst[p++] = (byte) v;
+            System.arraycopy(src, off, dst, p, len);
+            return p + len;
+        }
+    }
+
+    /** Where the fields of one key are (reused from key to key). Not thread-safe. */
+    public static final class Fields {
+        private int routerOff;
+        private int routerLen;
+        private int clientOff;
+        private int clientLen;
+        private int domainOff;
+        private int domainLen;
+        private int qtypeOff;
+        private int qtypeLen;
+        /** Set by {@link #field}: the length read, or -1. */
+        private int length;
+
+        /** Reads the key at {@code off}; false (the fields undefined) when it is not one. */
+        public boolean read(byte[] b, int off, int len) {
+            int end = off + len;
+            int p = field(b, off, end);
+            if (p < 0) {
+                return false;
+            }
+            routerOff = p - length;
+            routerLen = length;
+            p = field(b, p, end);
+            if (p < 0) {
+                return false;
+            }
+            clientOff = p - length;
+            clientLen = length;
+            p = field(b, p, end);
+            if (p < 0) {
+                return false;
+            }
+            domainOff = p - length;
+            domainLen = length;
+            qtypeOff = p;
+            qtypeLen = end - p;
+            return true;
+        }
+
+        /** Reads one length and skips its bytes: the position after them, or -1. */
+        private int field(byte[] b, int from, int end) {
+            int v = 0;
+            int p = from;
+            for (int shift = 0; ; shift += 7) {
+                if (p >= end || shift > 21) {
+                    return -1;
+                }
+                int x = b[p++];
+                v |= (x & 0x7f) << shift;
+                if (x >= 0) {
+                    break;
+                }
+            }
+            if (v > end - p) {
+                return -1;
+            }
+            length = v;
+            return p + v;
+        }
+
+        public int routerOffset() {
+            return routerOff;
+        }
+
+        public int routerLength() {
+            return routerLen;
+        }
+
+        public int clientOffset() {
+            return clientOff;
+        }
+
+        public int clientLength() {
+            return clientLen;
+        }
+
+        public int domainOffset() {
+            return domainOff;
+        }
+
+        public int domainLength() {
+            return domainLen;
+        }
+
+        public int qtypeOffset() {
+            return qtypeOff;
+        }
+
+        public int qtypeLength() {
+            return qtypeLen;
+        }
+    }
+}
