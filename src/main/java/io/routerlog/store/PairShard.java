@@ -58,8 +58,8 @@ public final class PairShard implements IdentifiedDataSerializable {
     private int retentionSeconds = Integer.MAX_VALUE;
     private long evicted;
     private long expired;
-    /** For sorting at eviction; only the partition's thread uses it. */
-    private transient long[] scratch = new long[0];
+    /** For sorting at eviction, one per partition thread (not per shard: 271 shards would each keep one). */
+    private static final ThreadLocal<long[][]> SCRATCH = ThreadLocal.withInitial(() -> new long[][] {new long[0]});
 
     /** The keys ({@link PairBytes}) of an update and their deltas. */
     interface Deltas {
@@ -294,8 +294,11 @@ public final class PairShard implements IdentifiedDataSerializable {
      */
     private void evictDownTo(int target, int firstNew) {
         int excess = size - target;
+        long[][] holder = SCRATCH.get();
+        long[] scratch = holder[0];
         if (scratch.length < size) {
             scratch = new long[Math.max(size, scratch.length * 2)];
+            holder[0] = scratch;
         }
         for (int e = 0; e < size; e++) {
             scratch[e] = order(e, firstNew);
@@ -348,11 +351,31 @@ public final class PairShard implements IdentifiedDataSerializable {
         }
         oldest = min;
         keysUsed = kept == 0 ? 0 : keyStart[kept - 1] + keyLength[kept - 1];
+        trim();
         int capacity = 8;
         while (capacity < 2 * size) {
             capacity *= 2;
         }
         rebuildIndex(Math.max(capacity, Math.min(index.length, 4 * capacity)));
+    }
+
+    /**
+     * Gives back what an update's new keys grew the arrays to, beyond half again what is left: a flood of new pairs
+     * fills a shard far past its bound before the eviction, and every shard would keep that room for good.
+     */
+    private void trim() {
+        if (keys.length > 2 * keysUsed + 1024) {
+            keys = Arrays.copyOf(keys, keysUsed + (keysUsed >> 1) + 256);
+        }
+        if (keyStart.length > 2 * size + 16) {
+            int n = size + (size >> 1) + 8;
+            keyStart = Arrays.copyOf(keyStart, n);
+            keyLength = Arrays.copyOf(keyLength, n);
+            hashes = Arrays.copyOf(hashes, n);
+            updated = Arrays.copyOf(updated, n);
+            touched = Arrays.copyOf(touched, n);
+            counts = Arrays.copyOf(counts, n * members.length);
+        }
     }
 
     private void rebuildIndex(int capacity) {
