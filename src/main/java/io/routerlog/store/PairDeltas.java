@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: the flush thread owns it.
  */
 public final class PairDeltas {
-    private final BytesTable keys = new BytesTable(1024);
+    private BytesTable keys = new BytesTable(1024);
     private long[] deltas = new long[1024];
     private int nonZero;
 
@@ -88,6 +88,33 @@ public final class PairDeltas {
     }
 
     // ---- for the store's writer ----
+
+    BytesTable keys() {
+        return keys;
+    }
+
+    long[] deltas() {
+        return deltas;
+    }
+
+    /**
+     * Leaves the current arrays to whoever may still read them (a write that did not finish) and goes on with copies
+     * of the unconfirmed entries.
+     */
+    void detach() {
+        BytesTable old = keys;
+        long[] oldDeltas = deltas;
+        int n = old.size();
+        keys = new BytesTable(Math.max(16, nonZero));
+        deltas = new long[Math.max(16, nonZero)];
+        nonZero = 0;
+        byte[] b = old.keyBytes();
+        for (int e = 0; e < n; e++) {
+            if (oldDeltas[e] != 0) {
+                add(b, old.keyOffset(e), old.keyLength(e), old.hash(e), oldDeltas[e]);
+            }
+        }
+    }
 
     int hash(int entry) {
         return keys.hash(entry);

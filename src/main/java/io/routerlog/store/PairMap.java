@@ -136,10 +136,17 @@ public final class PairMap implements CounterWriter<PairKey> {
         long flush = flushes.incrementAndGet();
         long nowMillis = System.currentTimeMillis();
         int now = (int) (nowMillis / 1000);
+        boolean done = false;
         try {
             send(deltas, flush, now, timeoutMillis);
+            done = true;
         } finally {
-            deltas.compact();
+            if (done) {
+                deltas.compact();
+            } else {
+                // a processor that did not finish may still read the arrays its part points into
+                deltas.detach();
+            }
         }
         sweepExpired(now);
         // a look per flush: a partition that migrates away loses at most what it removed since
@@ -153,6 +160,11 @@ public final class PairMap implements CounterWriter<PairKey> {
         }
         int partitionCount = batches.length;
         int expected = 1 + deltas.pending() / partitionCount;
+        for (ShardDeltas b : batches) {
+            if (b != null) {
+                b.start(deltas.keys(), deltas.deltas());
+            }
+        }
         for (int e = 0; e < n; e++) {
             if (deltas.delta(e) == 0) {
                 continue; // confirmed by an earlier write
@@ -161,9 +173,10 @@ public final class PairMap implements CounterWriter<PairKey> {
             ShardDeltas b = batches[p];
             if (b == null) {
                 b = new ShardDeltas(expected);
+                b.start(deltas.keys(), deltas.deltas());
                 batches[p] = b;
             }
-            b.add(deltas, e);
+            b.add(e);
         }
         List<CompletableFuture<?>> pending = new ArrayList<>();
         List<ShardDeltas> sent = new ArrayList<>();

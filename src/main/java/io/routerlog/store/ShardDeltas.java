@@ -2,95 +2,85 @@ package io.routerlog.store;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.routerlog.bytes.BytesTable;
 import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * One partition's part of a flush: keys ({@link PairBytes}) one after another in one array, with their hashes and
- * deltas, and which entry of the {@link PairDeltas} each came from. Filled by the writer, then only read (by
- * {@link AddToShard} on the primary and the backups); the writer reuses it for the next flush once the partition
- * confirmed.
+ * One partition's part of a flush: which entries of the flush's {@link PairDeltas} go to that partition, read from
+ * the pending table itself (no key is copied). Filled by the writer, then only read (by {@link AddToShard} on the
+ * primary and, serialized, on the backups); the writer refills it at the next flush once the partition confirmed.
+ * A part read back from its serialized form holds its keys itself.
  */
 final class ShardDeltas implements PairShard.Deltas {
-    private byte[] bytes;
-    private int[] starts; // entry i's key is bytes[starts[i], starts[i + 1])
-    private int[] hashes;
+    private BytesTable keys;
     private long[] deltas;
-    private int[] sources;
+    private int[] entries;
     private int size;
 
     ShardDeltas(int expected) {
-        int n = Math.max(4, expected);
-        this.bytes = new byte[n * 48];
-        this.starts = new int[n + 1];
-        this.hashes = new int[n];
-        this.deltas = new long[n];
-        this.sources = new int[n];
+        this.keys = new BytesTable(1);
+        this.deltas = new long[0];
+        this.entries = new int[Math.max(4, expected)];
     }
 
-    /** Adds the entry {@code source} of {@code from}. */
-    void add(PairDeltas from, int source) {
-        int len = from.keyLength(source);
-        add(from.keyBytes(), from.keyOffset(source), len, from.hash(source), from.delta(source));
-        sources[size - 1] = source;
+    /** Starts a part of {@code from}'s current arrays (which stay as they are until the write is confirmed). */
+    void start(BytesTable fromKeys, long[] fromDeltas) {
+        keys = fromKeys;
+        deltas = fromDeltas;
+        size = 0;
     }
 
-    private void add(byte[] b, int off, int len, int hash, long delta) {
-        if (size == hashes.length) {
-            int n = size * 2;
-            starts = Arrays.copyOf(starts, n + 1);
-            hashes = Arrays.copyOf(hashes, n);
-            deltas = Arrays.copyOf(deltas, n);
-            sources = Arrays.copyOf(sources, n);
+    /** Adds entry {@code entry} of the table the part was started on. */
+    void add(int entry) {
+        if (size == entries.length) {
+            entries = Arrays.copyOf(entries, size + (size >> 1) + 4);
         }
-        int start = starts[size];
-        if (start + len > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + len));
-        }
-        System.arraycopy(b, off, bytes, start, len);
-        hashes[size] = hash;
-        deltas[size] = delta;
-        size++;
-        starts[size] = start + len;
+        entries[size++] = entry;
     }
 
     int size() {
         return size;
     }
 
-    /** The entry of the {@link PairDeltas} that entry {@code i} came from. */
+    /** The entry of the {@link PairDeltas} that the part's {@code i}th key is. */
     int source(int i) {
-        return sources[i];
+        return entries[i];
     }
 
     /**
-     * Empties it for the next flush, keeping its arrays unless they are more than 16 times what {@code expected}
-     * keys need (false: then it should be dropped, so that one large flush does not hold memory for good).
+     * Empties it for the next flush, keeping its array unless it is more than 16 times what {@code expected} keys
+     * need (false: then it should be dropped, so that one large flush does not hold memory for good).
      */
     boolean clear(int expected) {
-        if (hashes.length > 16 * Math.max(4, expected)) {
-            return false;
-        }
+        keys = EMPTY;
+        deltas = NO_DELTAS;
         size = 0;
-        return true;
+        return entries.length <= 16 * Math.max(4, expected);
     }
+
+    private static final BytesTable EMPTY = new BytesTable(1);
+    private static final long[] NO_DELTAS = new long[0];
 
     @Override
     public void forEach(Each each) {
+        byte[] b = keys.keyBytes();
         for (int i = 0; i < size; i++) {
-            each.accept(bytes, starts[i], starts[i + 1] - starts[i], hashes[i], deltas[i]);
+            int e = entries[i];
+            each.accept(b, keys.keyOffset(e), keys.keyLength(e), keys.hash(e), deltas[e]);
         }
     }
 
     /** Writes the keys and deltas, for an entry processor that carries them (hashes are worked out again). */
     void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(size);
+        byte[] b = keys.keyBytes();
         for (int i = 0; i < size; i++) {
-            int s = starts[i];
-            int len = starts[i + 1] - s;
+            int e = entries[i];
+            int len = keys.keyLength(e);
             out.writeInt(len);
-            out.write(bytes, s, len);
-            out.writeLong(deltas[i]);
+            out.write(b, keys.keyOffset(e), len);
+            out.writeLong(deltas[e]);
         }
     }
 
@@ -100,7 +90,10 @@ final class ShardDeltas implements PairShard.Deltas {
         if (n < 0) {
             throw new IOException("a negative number of keys");
         }
-        ShardDeltas d = new ShardDeltas(Math.min(n, 1 << 16)); // grows if there are more
+        int expected = Math.min(n, 1 << 16); // grows if there are more
+        ShardDeltas d = new ShardDeltas(expected);
+        BytesTable keys = new BytesTable(expected);
+        long[] deltas = new long[Math.max(4, expected)];
         byte[] key = new byte[64];
         for (int i = 0; i < n; i++) {
             int len = in.readInt();
@@ -111,14 +104,25 @@ final class ShardDeltas implements PairShard.Deltas {
                 key = new byte[len];
             }
             in.readFully(key, 0, len);
-            d.add(key, 0, len, PairBytes.hash(key, 0, len), in.readLong());
+            int e = keys.findOrAdd(key, 0, len, PairBytes.hash(key, 0, len));
+            if (e >= deltas.length) {
+                deltas = Arrays.copyOf(deltas, Math.max(e + 1, deltas.length * 2));
+            }
+            deltas[e] += in.readLong();
+        }
+        d.start(keys, deltas);
+        for (int e = 0; e < keys.size(); e++) {
+            d.add(e);
         }
         return d;
     }
 
     @Override
     public String toString() {
-        return "ShardDeltas{" + size + " keys, "
-                + Arrays.stream(deltas, 0, size).sum() + "}";
+        long sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += deltas[entries[i]];
+        }
+        return "ShardDeltas{" + size + " keys, " + sum + "}";
     }
 }

@@ -119,8 +119,9 @@ class CounterMapClusterTest {
 
     private static ShardDeltas shardDeltas(PairDeltas deltas) {
         ShardDeltas out = new ShardDeltas(deltas.size());
+        out.start(deltas.keys(), deltas.deltas());
         for (int e = 0; e < deltas.size(); e++) {
-            out.add(deltas, e);
+            out.add(e);
         }
         return out;
     }
