@@ -129,7 +129,7 @@ public class ReceivePathBenchmark {
     public void flush() {
         Batch b = aggregator.take();
         b.pairs.drainTo((key, off, len, hash, count) -> {});
-        b.pairs.recycle();
+        b.pairs.recycle(0); // the same time every call: the known pairs stay
         aggregator.giveBack(b);
     }
 

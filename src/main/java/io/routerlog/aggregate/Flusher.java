@@ -220,13 +220,14 @@ public final class Flusher implements AutoCloseable {
     }
 
     private void collect() {
+        long now = clock.getAsLong();
         for (LocalAggregator a : aggregators) {
             Batch b = a.take();
             for (FlushPart part : parts) {
                 part.collect(b);
             }
-            b.pairs.recycle();
-            b.replies.recycle();
+            b.pairs.recycle(now);
+            b.replies.recycle(now);
             a.giveBack(b);
         }
     }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Query counts of one receive thread between two flushes, keyed by the pair's stored key ({@link PairBytes}: router,
  * client, domain, qtype), built straight from the parsed bytes. Counting a pair that is already here allocates
  * nothing, and no object is made per pair: the keys' bytes follow one another in one array. Keys are kept across
- * flushes while the table is at most half full, so a steady working set is not built again at every flush.
+ * flushes while the table is at most half full (for at most a minute), so a steady working set is not built again at
+ * every flush.
  *
  * <p>Not thread-safe; {@link LocalAggregator} guards it.
  */
@@ -78,13 +79,22 @@ final class PairCounts {
         }
     }
 
-    /** Forgets the kept keys when they take more than half the table, so that new pairs keep fitting. */
-    void recycle() {
-        if (keys.size() > capacity / 2) {
+    /**
+     * Forgets the kept keys when they take more than half the table, so that new pairs keep fitting, and at least
+     * every {@value #KEEP_MILLIS} ms, so that no pair is remembered here for long after its last query.
+     */
+    void recycle(long nowMillis) {
+        if (keys.size() > capacity / 2 || nowMillis - clearedMillis >= KEEP_MILLIS || nowMillis < clearedMillis) {
             Arrays.fill(counts, 0, keys.size(), 0);
             keys.clear();
+            clearedMillis = nowMillis;
         }
     }
+
+    /** How long keys are kept at most. */
+    static final long KEEP_MILLIS = 60_000;
+
+    private long clearedMillis = Long.MIN_VALUE / 2;
 
     int size() {
         return keys.size();

@@ -73,7 +73,10 @@ final class SuspectPart implements FlushPart {
     private final ByClient<Map<String, Slot>> slots = new ByClient<>();
 
     private int slotCount;
-    /** The registrable domain of each name met lately, so that a pair new to the memo need not parse its name. */
+    /**
+     * The registrable domain of each name met since the last write, so that the pairs of one name new to the memo
+     * parse it once.
+     */
     private final Map<String, Registrable> registrables = new HashMap<>();
     /** The (client, type) keys made lately, so that pairs of one client and type share theirs. */
     private final ByClient<Map<String, ClientType>> clientTypes = new ByClient<>();
@@ -291,6 +294,8 @@ final class SuspectPart implements FlushPart {
         if (!every.due(nowMillis)) {
             return;
         }
+        // names are kept only to be looked up again soon, not for long
+        registrables.clear();
         writes.write(
                 earlier,
                 pending,
