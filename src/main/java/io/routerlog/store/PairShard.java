@@ -234,13 +234,7 @@ public final class PairShard implements IdentifiedDataSerializable {
 
     private int append(byte[] key, int off, int len, int h, int now) {
         if (size == keyStart.length) {
-            int n = Math.max(8, size + (size >> 1));
-            keyStart = Arrays.copyOf(keyStart, n);
-            keyLength = Arrays.copyOf(keyLength, n);
-            hashes = Arrays.copyOf(hashes, n);
-            updated = Arrays.copyOf(updated, n);
-            touched = Arrays.copyOf(touched, n);
-            counts = Arrays.copyOf(counts, n * members.length);
+            resizeEntries(Math.max(8, size + (size >> 1)));
         }
         if (keysUsed + len > keys.length) {
             keys = Arrays.copyOf(keys, Math.max(keysUsed + len, keys.length + (keys.length >> 1) + 256));
@@ -368,14 +362,18 @@ public final class PairShard implements IdentifiedDataSerializable {
             keys = Arrays.copyOf(keys, keysUsed + (keysUsed >> 1) + 256);
         }
         if (keyStart.length > 2 * size + 16) {
-            int n = size + (size >> 1) + 8;
-            keyStart = Arrays.copyOf(keyStart, n);
-            keyLength = Arrays.copyOf(keyLength, n);
-            hashes = Arrays.copyOf(hashes, n);
-            updated = Arrays.copyOf(updated, n);
-            touched = Arrays.copyOf(touched, n);
-            counts = Arrays.copyOf(counts, n * members.length);
+            resizeEntries(size + (size >> 1) + 8);
         }
+    }
+
+    /** Makes room for {@code n} entries in the per-entry arrays (at least {@link #size}). */
+    private void resizeEntries(int n) {
+        keyStart = Arrays.copyOf(keyStart, n);
+        keyLength = Arrays.copyOf(keyLength, n);
+        hashes = Arrays.copyOf(hashes, n);
+        updated = Arrays.copyOf(updated, n);
+        touched = Arrays.copyOf(touched, n);
+        counts = Arrays.copyOf(counts, n * members.length);
     }
 
     private void rebuildIndex(int capacity) {
