@@ -54,6 +54,7 @@ final class PairFollowers {
 
     /** A flush drained everything it will drain. */
     void flushed(long nowMillis) {
+        view.clear();
         memo.flushed(nowMillis);
     }
 }

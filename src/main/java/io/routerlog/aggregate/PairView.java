@@ -2,6 +2,7 @@ package io.routerlog.aggregate;
 
 import io.routerlog.bytes.Bytes;
 import io.routerlog.store.PairBytes;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,54 +12,49 @@ import org.jspecify.annotations.Nullable;
  */
 final class PairView {
     private final PairBytes.Fields fields = new PairBytes.Fields();
-    private byte[] b = new byte[0];
-    private @Nullable String router;
-    private @Nullable String client;
-    private @Nullable String domain;
-    private @Nullable String qtype;
+    private byte[] b = NO_KEY;
+    /** Router, client, domain and type, as decoded so far for this pair. */
+    private final @Nullable String[] labels = new String[4];
 
     /** Points the view at the key at {@code off}; false when the bytes are not a key. */
     boolean set(byte[] key, int off, int len) {
         b = key;
-        router = null;
-        client = null;
-        domain = null;
-        qtype = null;
+        Arrays.fill(labels, null);
         return fields.read(key, off, len);
     }
 
+    /** Lets go of the last key's array (a table that may since have grown past it). */
+    void clear() {
+        b = NO_KEY;
+        Arrays.fill(labels, null);
+    }
+
+    private static final byte[] NO_KEY = new byte[0];
+
     String router() {
-        String s = router;
-        if (s == null) {
-            s = Bytes.decode(b, fields.routerOffset(), fields.routerLength()).intern();
-            router = s;
-        }
-        return s;
+        return label(0, fields.routerOffset(), fields.routerLength(), true);
     }
 
     String client() {
-        String s = client;
-        if (s == null) {
-            s = Bytes.decode(b, fields.clientOffset(), fields.clientLength()).intern();
-            client = s;
-        }
-        return s;
+        return label(1, fields.clientOffset(), fields.clientLength(), true);
     }
 
     String domain() {
-        String s = domain;
-        if (s == null) {
-            s = Bytes.decode(b, fields.domainOffset(), fields.domainLength());
-            domain = s;
-        }
-        return s;
+        return label(2, fields.domainOffset(), fields.domainLength(), false);
     }
 
     String qtype() {
-        String s = qtype;
+        return label(3, fields.qtypeOffset(), fields.qtypeLength(), true);
+    }
+
+    private String label(int i, int off, int len, boolean intern) {
+        String s = labels[i];
         if (s == null) {
-            s = Bytes.decode(b, fields.qtypeOffset(), fields.qtypeLength()).intern();
-            qtype = s;
+            s = Bytes.decode(b, off, len);
+            if (intern) {
+                s = s.intern();
+            }
+            labels[i] = s;
         }
         return s;
     }
