@@ -124,18 +124,6 @@ public final class PairDeltas {
         return deltas[entry];
     }
 
-    byte[] keyBytes() {
-        return keys.keyBytes();
-    }
-
-    int keyOffset(int entry) {
-        return keys.keyOffset(entry);
-    }
-
-    int keyLength(int entry) {
-        return keys.keyLength(entry);
-    }
-
     /** The store took the entry's delta. */
     void confirmed(int entry) {
         if (deltas[entry] != 0) {

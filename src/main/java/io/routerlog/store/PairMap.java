@@ -136,6 +136,8 @@ public final class PairMap implements CounterWriter<PairKey> {
         long flush = flushes.incrementAndGet();
         long nowMillis = System.currentTimeMillis();
         int now = (int) (nowMillis / 1000);
+        int pending = deltas.pending();
+        int expected = 1 + pending / batches.length;
         boolean done = false;
         try {
             send(deltas, flush, now, timeoutMillis);
@@ -143,9 +145,18 @@ public final class PairMap implements CounterWriter<PairKey> {
         } finally {
             if (done) {
                 deltas.compact();
+                // parts are kept for the next flush unless much larger than this one needed (none when idle)
+                for (int p = 0; pending > 0 && p < batches.length; p++) {
+                    ShardDeltas b = batches[p];
+                    if (b != null && !b.clear(expected)) {
+                        batches[p] = null;
+                    }
+                }
             } else {
-                // a processor that did not finish may still read the arrays its part points into
+                // a processor that did not finish may still read its part and the arrays the part points into:
+                // never refill either
                 deltas.detach();
+                Arrays.fill(batches, null);
             }
         }
         sweepExpired(now);
@@ -153,6 +164,10 @@ public final class PairMap implements CounterWriter<PairKey> {
         removals.update();
     }
 
+    /**
+     * Sends each partition its part of the pending deltas and waits; the deltas of every partition that confirmed
+     * are set to 0. Returns normally only when every partition confirmed.
+     */
     private void send(PairDeltas deltas, long flush, int now, long timeoutMillis) {
         int n = deltas.size();
         if (deltas.pending() == 0) {
@@ -196,7 +211,6 @@ public final class PairMap implements CounterWriter<PairKey> {
                 break;
             }
         }
-        boolean all = notSent == null;
         try {
             CounterMap.await(
                     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
@@ -208,20 +222,7 @@ public final class PairMap implements CounterWriter<PairKey> {
                     for (int j = 0, m = b.size(); j < m; j++) {
                         deltas.confirmed(b.source(j));
                     }
-                } else {
-                    all = false;
                 }
-            }
-            if (all) {
-                for (int p = 0; p < partitionCount; p++) {
-                    ShardDeltas b = batches[p];
-                    if (b != null && !b.clear(expected)) {
-                        batches[p] = null;
-                    }
-                }
-            } else {
-                // a processor that did not finish may still be read (a late local run, a retry): never refill it
-                Arrays.fill(batches, null);
             }
         }
         if (notSent != null) {

@@ -389,10 +389,6 @@ public final class PairShard implements IdentifiedDataSerializable {
 
     // ---- look-ups ----
 
-    static int hash(byte[] b, int off, int len) {
-        return PairBytes.hash(b, off, len);
-    }
-
     private int find(byte[] key, int off, int len, int h) {
         int mask = index.length - 1;
         for (int i = Bytes.mix(h) & mask; ; i = (i + 1) & mask) {
@@ -436,7 +432,7 @@ public final class PairShard implements IdentifiedDataSerializable {
 
     /** The total of one key (0 when absent or expired as of {@code now}). */
     synchronized long get(byte[] key, int now) {
-        int e = find(key, 0, key.length, hash(key, 0, key.length));
+        int e = find(key, 0, key.length, PairBytes.hash(key, 0, key.length));
         if (e == NONE || updated[e] < now - retentionSeconds) {
             return 0;
         }
@@ -570,7 +566,7 @@ public final class PairShard implements IdentifiedDataSerializable {
             }
             keyStart[e] = at;
             keyLength[e] = len;
-            hashes[e] = hash(keys, at, len);
+            hashes[e] = PairBytes.hash(keys, at, len);
             at += len;
             updated[e] = in.readInt();
             oldest = Math.min(oldest, updated[e]);
