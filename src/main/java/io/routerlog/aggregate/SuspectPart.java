@@ -152,9 +152,7 @@ final class SuspectPart implements FlushPart {
         memo.unprintable = name.equals(UNPRINTABLE);
         memo.unusual = QueryTypes.isUnusual(pair.qtype());
         memo.nameLength = name.length();
-        if (!memo.located) {
-            locate(name, memo);
-        }
+        locate(pair, memo);
         if (memo.registrable != null && shape.measure(name, memo.start - 1)) {
             memo.shaped = true;
             memo.shapeHash = shape.hash();
@@ -173,9 +171,7 @@ final class SuspectPart implements FlushPart {
         if (!counts(pair)) {
             return;
         }
-        if (!memo.located) {
-            locate(pair.domain(), memo);
-        }
+        locate(pair, memo);
         long now = clock.getAsLong();
         SuspectStats stats = statsOf(pair, memo, now);
         if (stats != null) {
@@ -203,8 +199,12 @@ final class SuspectPart implements FlushPart {
         return ct;
     }
 
-    private void locate(String name, PairMemo.Entry memo) {
-        Registrable r = registrableOf(name);
+    /** Works out the registrable domain of the pair's name, unless the memo entry has it. */
+    private void locate(PairView pair, PairMemo.Entry memo) {
+        if (memo.located) {
+            return;
+        }
+        Registrable r = registrableOf(pair.domain());
         memo.start = r.start();
         memo.registrable = r.domain();
         memo.located = true;
