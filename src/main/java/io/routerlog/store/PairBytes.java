@@ -151,6 +151,32 @@ public final class PairBytes {
             return true;
         }
 
+        /**
+         * Reads a client key at {@code off}: the router and the client as a pair's key starts with them (where
+         * {@link #clientEnd} ends), nothing after. False (the fields undefined) when it is not one.
+         */
+        public boolean readClient(byte[] b, int off, int len) {
+            int end = off + len;
+            int p = field(b, off, end);
+            if (p < 0) {
+                return false;
+            }
+            routerOff = p - length;
+            routerLen = length;
+            p = field(b, p, end);
+            if (p != end) {
+                return false;
+            }
+            clientOff = p - length;
+            clientLen = length;
+            return true;
+        }
+
+        /** Where the client's bytes end: a pair's key up to here is its client key (router and client). */
+        public int clientEnd() {
+            return clientOff + clientLen;
+        }
+
         /** Reads one length and skips its bytes: the position after them, or -1. */
         private int field(byte[] b, int from, int end) {
             int v = 0;

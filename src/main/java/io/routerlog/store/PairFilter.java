@@ -3,6 +3,8 @@ package io.routerlog.store;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,42 @@ public record PairFilter(
                 && (domain == null || domain.equals(k.domain()))
                 && (router == null || router.equals(k.router()))
                 && (qtype == null || qtype.equals(k.qtype()));
+    }
+
+    /** This filter over stored keys ({@link PairBytes}): it compares bytes and decodes nothing. */
+    KeyMatcher onKeys() {
+        return new KeyMatcher(this);
+    }
+
+    /** A {@link PairFilter} over the fields of stored keys, each given field as its stored (UTF-8) bytes. */
+    static final class KeyMatcher {
+        private final byte @Nullable [] router;
+        private final byte @Nullable [] client;
+        private final byte @Nullable [] domain;
+        private final byte @Nullable [] qtype;
+
+        private KeyMatcher(PairFilter f) {
+            router = utf8(f.router());
+            client = utf8(f.client());
+            domain = utf8(f.domain());
+            qtype = utf8(f.qtype());
+        }
+
+        /** Whether the key in {@code b} whose fields {@code f} has read matches. */
+        boolean matches(byte[] b, PairBytes.Fields f) {
+            return same(client, b, f.clientOffset(), f.clientLength())
+                    && same(domain, b, f.domainOffset(), f.domainLength())
+                    && same(router, b, f.routerOffset(), f.routerLength())
+                    && same(qtype, b, f.qtypeOffset(), f.qtypeLength());
+        }
+
+        private static boolean same(byte @Nullable [] want, byte[] b, int off, int len) {
+            return want == null || Arrays.equals(want, 0, want.length, b, off, off + len);
+        }
+
+        private static byte @Nullable [] utf8(@Nullable String s) {
+            return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     void writeData(ObjectDataOutput out) throws IOException {

@@ -7,6 +7,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Queries per domain (with the number of distinct clients that asked for it) or per client (router and address,
@@ -29,6 +30,7 @@ final class PairGroups
     private int limit;
     private transient PairTable table = new PairTable(true);
     private final transient ShardScan scan = new ShardScan();
+    private transient PairFilter.@Nullable KeyMatcher matcher;
 
     /** For deserialization. */
     @SuppressWarnings("NullAway.Init") // readData sets the filter
@@ -50,16 +52,21 @@ final class PairGroups
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
-        scan.scan(entry.getValue(), (k, total) -> {
-            if (filter.matches(k)) {
-                table.add(
-                        k.router(),
-                        k.client(),
-                        k.domain(),
-                        total,
-                        !byDomain || !k.client().isEmpty());
+        PairFilter.KeyMatcher m = matcher();
+        scan.scanKeys(entry.getValue(), (b, off, f, total) -> {
+            if (m.matches(b, f)) {
+                table.add(b, off, f, total, !byDomain || f.clientLength() > 0);
             }
         });
+    }
+
+    private PairFilter.KeyMatcher matcher() {
+        PairFilter.KeyMatcher m = matcher;
+        if (m == null) {
+            m = filter.onKeys();
+            matcher = m;
+        }
+        return m;
     }
 
     @Override
@@ -94,6 +101,7 @@ final class PairGroups
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         filter = PairFilter.readData(in);
+        matcher = null;
         byDomain = in.readBoolean();
         limit = in.readInt();
         table = new PairTable(true);

@@ -29,7 +29,7 @@ final class PairOverview
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
-        scan.scan(entry.getValue(), (k, total) -> table.add(k.router(), k.client(), k.domain(), total, true));
+        scan.scanKeys(entry.getValue(), (b, off, f, total) -> table.add(b, off, f, total, true));
     }
 
     private final transient ShardScan scan = new ShardScan();

@@ -2,6 +2,8 @@ package io.routerlog.store;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -10,7 +12,8 @@ import java.util.Arrays;
  * tables: the queries per domain and per client (router and address), and which client asked for which domain, as
  * one {@code long} per (domain, client) link. The number of distinct clients of a domain, or of domains of a client,
  * is the number of its links. Nothing is allocated per pair but the growth of the tables, and no set per group: one
- * pass over 100,000 pairs used to build 100,000 hash sets of strings and sort them all.
+ * pass over 100,000 pairs used to build 100,000 hash sets of strings and sort them all. Groups are kept by the bytes
+ * of the stored keys, so a pass decodes no label: only the top N become strings.
  *
  * <p>The answers stay exact: every member keeps every group of the pairs it owns (a top N per member would not be
  * exact, since a domain's pairs are spread over all partitions), and {@link #addAll} joins tables by name. Only the
@@ -27,23 +30,25 @@ final class PairTable {
     /** @param linked whether to keep the domains and links (the totals need only the clients) */
     PairTable(boolean linked) {
         this.linked = linked;
-        this.domains = new Names(linked ? 64 : 1);
-        this.clients = new Names(16);
+        this.domains = new Names(linked ? 64 : 1, false);
+        this.clients = new Names(16, true);
         this.links = new LongSet(linked ? 64 : 1);
     }
 
     /**
      * Counts one pair's queries for its domain and its client.
      *
+     * @param b          holds the pair's stored key ({@link PairBytes}) from {@code off}
+     * @param f          the key's fields, read
      * @param linkClient false when the client must not count among the domain's clients (an outcome whose reply did
      *                   not name its client)
      */
-    void add(String router, String client, String domain, long n, boolean linkClient) {
+    void add(byte[] b, int off, PairBytes.Fields f, long n, boolean linkClient) {
         queries += n;
         pairs++;
-        int c = clients.add(router, client, n);
+        int c = clients.add(b, off, f.clientEnd() - off, n);
         if (linked) {
-            int d = domains.add(domain, "", n);
+            int d = domains.add(b, f.domainOffset(), f.domainLength(), n);
             if (linkClient) {
                 links.add(link(d, c));
             }
@@ -72,7 +77,7 @@ final class PairTable {
 
     /** Distinct clients (router and address). */
     int clientCount() {
-        return clients.size;
+        return clients.size();
     }
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
@@ -81,7 +86,7 @@ final class PairTable {
         int[] distinct = distinct(true, top);
         java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
         for (int i = 0; i < top.length; i++) {
-            out.add(new PairGroups.Grouped(domains.first[top[i]], "", domains.sums[top[i]], distinct[i]));
+            out.add(new PairGroups.Grouped(domains.first(top[i]), "", domains.sums[top[i]], distinct[i]));
         }
         return out;
     }
@@ -93,7 +98,7 @@ final class PairTable {
         java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
         for (int i = 0; i < top.length; i++) {
             out.add(new PairGroups.Grouped(
-                    clients.first[top[i]], clients.second[top[i]], clients.sums[top[i]], distinct[i]));
+                    clients.first(top[i]), clients.second(top[i]), clients.sums[top[i]], distinct[i]));
         }
         return out;
     }
@@ -104,7 +109,7 @@ final class PairTable {
         if (ids.length == 0) {
             return out;
         }
-        int[] slotOf = new int[(byDomain ? domains : clients).size];
+        int[] slotOf = new int[(byDomain ? domains : clients).size()];
         Arrays.fill(slotOf, -1);
         for (int i = 0; i < ids.length; i++) {
             slotOf[ids[i]] = i;
@@ -125,7 +130,7 @@ final class PairTable {
         out.writeLong(pairs);
         clients.writeData(out);
         if (linked) {
-            domains.writeData(out, false);
+            domains.writeData(out);
             out.writeInt(links.size);
             for (long v : links.table) {
                 if (v != LongSet.EMPTY) {
@@ -138,13 +143,13 @@ final class PairTable {
     void readData(ObjectDataInput in) throws IOException {
         queries = in.readLong();
         pairs = in.readLong();
-        clients.readData(in, true);
+        clients.readData(in);
         if (linked) {
-            domains.readData(in, false);
+            domains.readData(in);
             int n = PairAggregation.size(in);
             for (int i = 0; i < n; i++) {
                 long v = in.readLong();
-                if (v < 0 || (v >>> 32) >= domains.size || (int) v >= clients.size) {
+                if (v < 0 || (v >>> 32) >= domains.size() || (int) v >= clients.size()) {
                     throw new IOException("link out of range: " + v);
                 }
                 links.add(v);
@@ -152,114 +157,118 @@ final class PairTable {
         }
     }
 
-    /** An open-addressing table of names (one or two strings), each with an id in insertion order and a sum. */
+    /**
+     * The groups of one kind, by their stored bytes (a domain, or a client key: router and address as a pair's key
+     * starts with them), each with an id in insertion order and a sum. Only the names that leave the table are
+     * decoded.
+     */
     static final class Names {
-        String[] first;
-        String[] second;
+        /** Longest name read from another member: a stored label is far shorter. */
+        private static final int MAX_NAME = 1 << 16;
+
+        private final BytesTable keys;
         long[] sums;
-        /** The hash of each name, by id: joining tables does not read the strings of a new name. */
-        int[] idHashes;
+        /** Whether a name is a client key (two labels) rather than a domain. */
+        private final boolean clientKeys;
 
-        int size;
-        /** id + 1 of the name in each slot; 0 is free. */
-        private int[] slots;
-        /** The hash of the name in each slot: most probes that miss end here, without reading the strings. */
-        private int[] hashes;
+        private final PairBytes.Fields left = new PairBytes.Fields();
+        private final PairBytes.Fields right = new PairBytes.Fields();
 
-        Names(int capacity) {
-            int c = Math.max(2, Integer.highestOneBit(Math.max(1, capacity) * 2 - 1));
-            first = new String[c];
-            second = new String[c];
-            sums = new long[c];
-            idHashes = new int[c];
-            slots = new int[c * 2];
-            hashes = new int[c * 2];
+        Names(int capacity, boolean clientKeys) {
+            this.keys = new BytesTable(capacity);
+            this.sums = new long[Math.max(2, capacity)];
+            this.clientKeys = clientKeys;
         }
 
-        /** Adds {@code n} to the sum of (a, b), adding the name first when new; returns its id. */
-        int add(String a, String b, long n) {
-            return add(a, b, mix(a.hashCode() * 31 + b.hashCode()), n);
+        int size() {
+            return keys.size();
         }
 
-        private int add(String a, String b, int h, long n) {
-            int mask = slots.length - 1;
-            for (int s = h & mask; ; s = (s + 1) & mask) {
-                int id = slots[s] - 1;
-                if (id < 0) {
-                    if (size == first.length) {
-                        grow();
-                        return add(a, b, h, n);
-                    }
-                    id = size++;
-                    first[id] = a;
-                    second[id] = b;
-                    sums[id] = n;
-                    idHashes[id] = h;
-                    slots[s] = id + 1;
-                    hashes[s] = h;
-                    return id;
-                }
-                if (hashes[s] == h && first[id].equals(a) && second[id].equals(b)) {
-                    sums[id] += n;
-                    return id;
-                }
+        /** Adds {@code n} to the sum of the name {@code b[off, off+len)}, adding the name first when new; its id. */
+        int add(byte[] b, int off, int len, long n) {
+            return add(b, off, len, Bytes.hash(Bytes.HASH_SEED, b, off, len), n);
+        }
+
+        private int add(byte[] b, int off, int len, int hash, long n) {
+            int id = keys.findOrAdd(b, off, len, hash);
+            if (id >= sums.length) {
+                sums = Arrays.copyOf(sums, Math.max(sums.length * 2, id + 1));
             }
+            sums[id] += n;
+            return id;
         }
 
         /** Adds every name of {@code other} with its sum; returns this table's id for each of other's ids. */
         int[] addAll(Names other) {
-            int[] ids = new int[other.size];
-            if (size == 0 && other.size > first.length) {
-                resize(Integer.highestOneBit(other.size * 2 - 1));
-            }
-            for (int i = 0; i < other.size; i++) {
-                ids[i] = add(other.first[i], other.second[i], other.idHashes[i], other.sums[i]);
+            int n = other.size();
+            int[] ids = new int[n];
+            byte[] b = other.keys.keyBytes();
+            for (int i = 0; i < n; i++) {
+                ids[i] = add(b, other.keys.keyOffset(i), other.keys.keyLength(i), other.keys.hash(i), other.sums[i]);
             }
             return ids;
         }
 
-        private void grow() {
-            resize(first.length * 2);
+        /** The domain, or the client's router, of id {@code i}. */
+        String first(int i) {
+            byte[] b = keys.keyBytes();
+            if (!clientKeys) {
+                return Bytes.decode(b, keys.keyOffset(i), keys.keyLength(i));
+            }
+            readClient(left, i);
+            return Bytes.decode(b, left.routerOffset(), left.routerLength());
         }
 
-        private void resize(int c) {
-            first = Arrays.copyOf(first, c);
-            second = Arrays.copyOf(second, c);
-            sums = Arrays.copyOf(sums, c);
-            idHashes = Arrays.copyOf(idHashes, c);
-            int[] oldSlots = slots;
-            int[] oldHashes = hashes;
-            slots = new int[c * 2];
-            hashes = new int[c * 2];
-            int mask = slots.length - 1;
-            for (int o = 0; o < oldSlots.length; o++) {
-                if (oldSlots[o] != 0) {
-                    int s = oldHashes[o] & mask;
-                    while (slots[s] != 0) {
-                        s = (s + 1) & mask;
-                    }
-                    slots[s] = oldSlots[o];
-                    hashes[s] = oldHashes[o];
-                }
+        /** The client's address of id {@code i}; empty for a domain. */
+        String second(int i) {
+            if (!clientKeys) {
+                return "";
+            }
+            readClient(left, i);
+            return Bytes.decode(keys.keyBytes(), left.clientOffset(), left.clientLength());
+        }
+
+        private void readClient(PairBytes.Fields f, int i) {
+            if (!f.readClient(keys.keyBytes(), keys.keyOffset(i), keys.keyLength(i))) {
+                throw new IllegalStateException("not a client key: " + i); // checked as each name came in
             }
         }
 
-        private static int mix(int h) {
-            int x = h * 0x9E3779B9;
-            return x ^ (x >>> 16);
-        }
-
-        /** True when id {@code i} comes before id {@code j}: more queries, then by name. */
+        /** True when id {@code i} comes before id {@code j}: more queries, then by name (UTF-8 byte order). */
         private boolean before(int i, int j) {
             if (sums[i] != sums[j]) {
                 return sums[i] > sums[j];
             }
-            int c = first[i].compareTo(first[j]);
-            return c != 0 ? c < 0 : second[i].compareTo(second[j]) < 0;
+            byte[] b = keys.keyBytes();
+            if (!clientKeys) {
+                int oi = keys.keyOffset(i);
+                int oj = keys.keyOffset(j);
+                return Arrays.compareUnsigned(b, oi, oi + keys.keyLength(i), b, oj, oj + keys.keyLength(j)) < 0;
+            }
+            readClient(left, i);
+            readClient(right, j);
+            int c = Arrays.compareUnsigned(
+                    b,
+                    left.routerOffset(),
+                    left.routerOffset() + left.routerLength(),
+                    b,
+                    right.routerOffset(),
+                    right.routerOffset() + right.routerLength());
+            return c != 0
+                    ? c < 0
+                    : Arrays.compareUnsigned(
+                                    b,
+                                    left.clientOffset(),
+                                    left.clientEnd(),
+                                    b,
+                                    right.clientOffset(),
+                                    right.clientEnd())
+                            < 0;
         }
 
         /** The ids of the {@code limit} first names in the order of {@link #before}, in that order. */
         int[] top(int limit) {
+            int size = size();
             int k = Math.max(0, Math.min(limit, size));
             if (k == 0) {
                 return new int[0];
@@ -319,27 +328,33 @@ final class PairTable {
         }
 
         void writeData(ObjectDataOutput out) throws IOException {
-            writeData(out, true);
-        }
-
-        void writeData(ObjectDataOutput out, boolean withSecond) throws IOException {
-            out.writeInt(size);
-            for (int i = 0; i < size; i++) {
-                out.writeString(first[i]);
-                if (withSecond) {
-                    out.writeString(second[i]);
-                }
+            int n = size();
+            out.writeInt(n);
+            byte[] b = keys.keyBytes();
+            for (int i = 0; i < n; i++) {
+                out.writeInt(keys.keyLength(i));
+                out.write(b, keys.keyOffset(i), keys.keyLength(i));
                 out.writeLong(sums[i]);
             }
         }
 
-        void readData(ObjectDataInput in, boolean withSecond) throws IOException {
+        void readData(ObjectDataInput in) throws IOException {
             int n = PairAggregation.size(in);
+            byte[] name = new byte[64];
             for (int i = 0; i < n; i++) {
-                String a = PairAggregation.string(in);
-                String b = withSecond ? PairAggregation.string(in) : "";
-                if (add(a, b, in.readLong()) != i) {
-                    throw new IOException("duplicate name " + a);
+                int len = in.readInt();
+                if (len < 0 || len > MAX_NAME) {
+                    throw new IOException("name length out of range: " + len);
+                }
+                if (len > name.length) {
+                    name = new byte[Math.max(len, name.length * 2)];
+                }
+                in.readFully(name, 0, len);
+                if (clientKeys && !left.readClient(name, 0, len)) {
+                    throw new IOException("not a client key");
+                }
+                if (add(name, 0, len, in.readLong()) != i) {
+                    throw new IOException("duplicate name");
                 }
             }
         }

@@ -15,7 +15,7 @@ final class PairTotals
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
-        scan.scan(entry.getValue(), (k, total) -> table.add(k.router(), k.client(), k.domain(), total, false));
+        scan.scanKeys(entry.getValue(), (b, off, f, total) -> table.add(b, off, f, total, false));
     }
 
     private final transient ShardScan scan = new ShardScan();

@@ -34,6 +34,26 @@ final class ShardScan {
         });
     }
 
+    /** A pair's stored key, its fields read, and its total. */
+    interface KeySink {
+        /** The key is {@code b} from {@code off} ({@code fields} tells where each field is), valid during the call. */
+        void pair(byte[] b, int off, PairBytes.Fields fields, long total);
+    }
+
+    /** Calls {@code sink} with the stored key of every live pair of the shard, decoding nothing. */
+    void scanKeys(@Nullable PairShard shard, KeySink sink) {
+        if (shard == null) {
+            return;
+        }
+        int now = (int) (System.currentTimeMillis() / 1000);
+        PairBytes.Fields f = fields;
+        shard.forEach(now, (keys, off, len, total) -> {
+            if (f.read(keys, off, len)) {
+                sink.pair(keys, off, f, total);
+            }
+        });
+    }
+
     /** A {@link PairKey} from its key ({@link PairBytes}), null if not one. */
     @Nullable
     PairKey decode(byte[] b, int off, int len) {

@@ -1,0 +1,173 @@
+package io.routerlog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pair aggregations' tables, fed with stored keys as the shards hold them. */
+class PairTableTest {
+    private static final InternalSerializationService SERIALIZATION = new DefaultSerializationServiceBuilder()
+            .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+            .build();
+
+    private static void add(PairTable t, PairKey k, long n) {
+        byte[] b = PairBytes.of(k);
+        PairBytes.Fields f = new PairBytes.Fields();
+        assertThat(f.read(b, 0, b.length)).isTrue();
+        t.add(b, 0, f, n, !k.client().isEmpty());
+    }
+
+    @Test
+    void groupsByDomainAndByClientWithDistinctCounts() {
+        PairTable t = new PairTable(true);
+        add(t, new PairKey("r1", "10.0.0.1", "github.com", "A"), 5);
+        add(t, new PairKey("r1", "10.0.0.1", "github.com", "AAAA"), 3);
+        add(t, new PairKey("r2", "10.0.0.1", "github.com", "A"), 1);
+        add(t, new PairKey("r1", "10.0.0.2", "example.org", "A"), 9);
+
+        assertThat(t.topDomains(10))
+                .containsExactly(
+                        new PairGroups.Grouped("example.org", "", 9, 1),
+                        new PairGroups.Grouped("github.com", "", 9, 2));
+        assertThat(t.topClients(10))
+                .containsExactly(
+                        new PairGroups.Grouped("r1", "10.0.0.2", 9, 1),
+                        new PairGroups.Grouped("r1", "10.0.0.1", 8, 1),
+                        new PairGroups.Grouped("r2", "10.0.0.1", 1, 1));
+        assertThat(t.queries).isEqualTo(18);
+        assertThat(t.pairs).isEqualTo(4);
+        assertThat(t.clientCount()).isEqualTo(3);
+    }
+
+    @Test
+    void tiesGoByRouterThenAddressNotByTheLengthBytesOfTheKey() {
+        PairTable t = new PairTable(true);
+        // "rb" sorts after "r" + anything by router, though its key's first byte (its length) is larger
+        add(t, new PairKey("rb", "1", "x.example", "A"), 4);
+        add(t, new PairKey("r", "zzzzzzzz", "x.example", "A"), 4);
+        add(t, new PairKey("r", "10.0.0.1", "x.example", "A"), 4);
+        add(t, new PairKey("", "", "x.example", "A"), 4);
+
+        List<PairGroups.Grouped> clients = t.topClients(10);
+        assertThat(clients)
+                .extracting(g -> g.first() + "/" + g.second())
+                .containsExactly("/", "r/10.0.0.1", "r/zzzzzzzz", "rb/1");
+        assertThat(t.topClients(2)).extracting(PairGroups.Grouped::second).containsExactly("", "10.0.0.1");
+    }
+
+    @Test
+    void tiesAmongDomainsGoByName() {
+        PairTable t = new PairTable(true);
+        for (String d : List.of("b.example", "a.example", "ab.example", "bücher.example", "a")) {
+            add(t, new PairKey("r1", "10.0.0.1", d, "A"), 2);
+        }
+        assertThat(t.topDomains(10))
+                .extracting(PairGroups.Grouped::first)
+                .containsExactly("a", "a.example", "ab.example", "b.example", "bücher.example");
+    }
+
+    @Test
+    void anUnnamedClientCountsForTheDomainButNotAmongItsClients() {
+        PairTable t = new PairTable(true);
+        add(t, new PairKey("r1", "", "x.example", "NXDOMAIN"), 3);
+        add(t, new PairKey("r1", "10.0.0.1", "x.example", "NXDOMAIN"), 1);
+        assertThat(t.topDomains(1)).containsExactly(new PairGroups.Grouped("x.example", "", 4, 1));
+    }
+
+    @Test
+    void joinsTablesOfOtherMembersByName() {
+        PairTable a = new PairTable(true);
+        PairTable b = new PairTable(true);
+        add(a, new PairKey("r1", "10.0.0.1", "github.com", "A"), 5);
+        add(b, new PairKey("r1", "10.0.0.2", "github.com", "A"), 2);
+        add(b, new PairKey("r1", "10.0.0.1", "github.com", "AAAA"), 1);
+        add(b, new PairKey("r1", "10.0.0.1", "other.example", "A"), 7);
+        a.addAll(b);
+        assertThat(a.topDomains(10))
+                .containsExactly(
+                        new PairGroups.Grouped("github.com", "", 8, 2),
+                        new PairGroups.Grouped("other.example", "", 7, 1));
+        assertThat(a.topClients(10))
+                .containsExactly(
+                        new PairGroups.Grouped("r1", "10.0.0.1", 13, 2),
+                        new PairGroups.Grouped("r1", "10.0.0.2", 2, 1));
+    }
+
+    @Test
+    void travelsBetweenMembersWithNonAsciiNames() {
+        PairTable t = new PairTable(true);
+        add(t, new PairKey("røuter", "fe80::1", "😀.example", "A"), 3);
+        add(t, new PairKey("røuter", "10.0.0.1", "😀.example", "A"), 1);
+        add(t, new PairKey("other", "10.0.0.1", "b.example", "A"), 1);
+        PairTable copy = roundTrip(t);
+        assertThat(copy.topDomains(5)).isEqualTo(t.topDomains(5));
+        assertThat(copy.topClients(5)).isEqualTo(t.topClients(5));
+        assertThat(copy.topClients(5).get(0)).isEqualTo(new PairGroups.Grouped("røuter", "fe80::1", 3, 1));
+        assertThat(copy.queries).isEqualTo(5);
+    }
+
+    @Test
+    void filtersCompareTheStoredBytes() {
+        byte[] b = PairBytes.of(new PairKey("røuter", "10.0.0.1", "bücher.example", "AAAA"));
+        PairBytes.Fields f = new PairBytes.Fields();
+        assertThat(f.read(b, 0, b.length)).isTrue();
+        assertThat(PairFilter.ALL.onKeys().matches(b, f)).isTrue();
+        assertThat(new PairFilter("røuter", "10.0.0.1", "bücher.example", "AAAA")
+                        .onKeys()
+                        .matches(b, f))
+                .isTrue();
+        assertThat(new PairFilter("røuter", null, null).onKeys().matches(b, f)).isTrue();
+        assertThat(new PairFilter("router", null, null).onKeys().matches(b, f)).isFalse();
+        assertThat(new PairFilter(null, "10.0.0.10", null).onKeys().matches(b, f))
+                .isFalse();
+        assertThat(new PairFilter(null, null, "bücher.exampl").onKeys().matches(b, f))
+                .isFalse();
+        assertThat(PairFilter.ALL.withQtype("A").onKeys().matches(b, f)).isFalse();
+    }
+
+    @Test
+    void aClientKeyIsTwoLabelsAndNothingMore() {
+        byte[] b = PairBytes.of(new PairKey("r1", "10.0.0.1", "x.example", "A"));
+        PairBytes.Fields f = new PairBytes.Fields();
+        assertThat(f.read(b, 0, b.length)).isTrue();
+        int end = f.clientEnd();
+        PairBytes.Fields c = new PairBytes.Fields();
+        assertThat(c.readClient(b, 0, end)).isTrue();
+        assertThat(c.routerLength()).isEqualTo(2);
+        assertThat(c.clientLength()).isEqualTo(8);
+        assertThat(c.readClient(b, 0, end + 1)).isFalse();
+        assertThat(c.readClient(b, 0, end - 1)).isFalse();
+    }
+
+    @Test
+    void aMalformedClientKeyFromAnotherMemberIsRefused() throws IOException {
+        PairTable t = new PairTable(false);
+        add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
+        var out = SERIALIZATION.createObjectDataOutput();
+        t.writeData(out);
+        byte[] wire = out.toByteArray();
+        // queries, pairs, the count of names, the first name's length, then its first byte: the router's length
+        int routerLength = 8 + 8 + 4 + 4;
+        wire[routerLength] = 9;
+        PairTable back = new PairTable(false);
+        assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
+                .isInstanceOf(IOException.class);
+    }
+
+    private static PairTable roundTrip(PairTable t) {
+        try {
+            var out = SERIALIZATION.createObjectDataOutput();
+            t.writeData(out);
+            PairTable back = new PairTable(true);
+            back.readData(SERIALIZATION.createObjectDataInput(out.toByteArray()));
+            return back;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
