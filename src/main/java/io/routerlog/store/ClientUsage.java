@@ -38,19 +38,22 @@ final class ClientUsage
     }
 
     /** For deserialization. */
-    @SuppressWarnings("NullAway.Init") // readData sets the filter
+    @SuppressWarnings("NullAway.Init") // readData sets the filter and its matcher
     ClientUsage() {}
 
     /** @param filter names the client (and the router, if one is asked for) */
     ClientUsage(PairFilter filter, int limit) {
         this.filter = filter;
+        this.matcher = filter.onKeys();
         this.limit = limit;
     }
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
-        scan.scan(entry.getValue(), (k, n) -> {
-            if (filter.matches(k)) {
+        PairFilter.KeyMatcher m = matcher;
+        scan.scanKeys(entry.getValue(), (b, off, f, n) -> {
+            if (m.matches(b, f)) {
+                PairKey k = scan.key(b, f);
                 Usage u = routers.computeIfAbsent(k.router(), r -> new Usage());
                 u.queries += n;
                 u.domains.computeIfAbsent(k.domain(), d -> new long[1])[0] += n;
@@ -60,6 +63,8 @@ final class ClientUsage
     }
 
     private final transient ShardScan scan = new ShardScan();
+    /** The filter over stored keys, made where the aggregation runs. */
+    private transient PairFilter.KeyMatcher matcher;
 
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
@@ -112,6 +117,7 @@ final class ClientUsage
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         filter = PairFilter.readData(in);
+        matcher = filter.onKeys();
         limit = in.readInt();
         int n = PairAggregation.size(in);
         routers = new HashMap<>();

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which query pairs a query of the API looks at: each given field must equal the pair's, a null field matches
- * everything. The one place where a pair's fields are compared, so that a new field is matched here only.
+ * everything. The one place where a pair's fields are compared ({@link KeyMatcher}, on the stored keys), so that a
+ * new field is matched here only.
  *
  * @param router the router that logged the query (its syslog host name)
  * @param client the client address, in its stored form
@@ -31,13 +32,6 @@ public record PairFilter(
     /** This filter, also requiring the query type (or outcome) {@code qtype}. */
     public PairFilter withQtype(String qtype) {
         return new PairFilter(router, client, domain, qtype);
-    }
-
-    public boolean matches(PairKey k) {
-        return (client == null || client.equals(k.client()))
-                && (domain == null || domain.equals(k.domain()))
-                && (router == null || router.equals(k.router()))
-                && (qtype == null || qtype.equals(k.qtype()));
     }
 
     /** This filter over stored keys ({@link PairBytes}): it compares bytes and decodes nothing. */

@@ -7,7 +7,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Queries per domain (with the number of distinct clients that asked for it) or per client (router and address,
@@ -30,14 +29,16 @@ final class PairGroups
     private int limit;
     private transient PairTable table = new PairTable(true);
     private final transient ShardScan scan = new ShardScan();
-    private transient PairFilter.@Nullable KeyMatcher matcher;
+    /** The filter over stored keys, made where the aggregation runs. */
+    private transient PairFilter.KeyMatcher matcher;
 
     /** For deserialization. */
-    @SuppressWarnings("NullAway.Init") // readData sets the filter
+    @SuppressWarnings("NullAway.Init") // readData sets the filter and its matcher
     PairGroups() {}
 
     private PairGroups(PairFilter filter, boolean byDomain, int limit) {
         this.filter = filter;
+        this.matcher = filter.onKeys();
         this.byDomain = byDomain;
         this.limit = limit;
     }
@@ -52,21 +53,12 @@ final class PairGroups
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
-        PairFilter.KeyMatcher m = matcher();
+        PairFilter.KeyMatcher m = matcher;
         scan.scanKeys(entry.getValue(), (b, off, f, total) -> {
             if (m.matches(b, f)) {
                 table.add(b, off, f, total, !byDomain || f.clientLength() > 0);
             }
         });
-    }
-
-    private PairFilter.KeyMatcher matcher() {
-        PairFilter.KeyMatcher m = matcher;
-        if (m == null) {
-            m = filter.onKeys();
-            matcher = m;
-        }
-        return m;
     }
 
     @Override
@@ -101,7 +93,7 @@ final class PairGroups
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         filter = PairFilter.readData(in);
-        matcher = null;
+        matcher = filter.onKeys();
         byDomain = in.readBoolean();
         limit = in.readInt();
         table = new PairTable(true);

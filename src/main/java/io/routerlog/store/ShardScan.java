@@ -58,9 +58,11 @@ final class ShardScan {
     @Nullable
     PairKey decode(byte[] b, int off, int len) {
         PairBytes.Fields f = fields;
-        if (!f.read(b, off, len)) {
-            return null;
-        }
+        return f.read(b, off, len) ? key(b, f) : null;
+    }
+
+    /** The {@link PairKey} of a key whose fields {@code f} has read. */
+    PairKey key(byte[] b, PairBytes.Fields f) {
         return new PairKey(
                 label(b, f.routerOffset(), f.routerLength()),
                 label(b, f.clientOffset(), f.clientLength()),
