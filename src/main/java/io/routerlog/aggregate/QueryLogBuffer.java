@@ -2,32 +2,42 @@ package io.routerlog.aggregate;
 
 import io.routerlog.event.DnsQuery;
 import io.routerlog.store.QueryLogEntries;
+import java.util.ArrayDeque;
 
 /**
  * The queries one receive thread took for the query log since the last flush, packed, at most {@code max}: when
  * more arrive, the newest {@code max} are kept (the older ones would leave the log at once anyway) and the others
  * counted as skipped.
  *
- * <p>Two segments of up to {@code max} entries each: when the current one is full, the older one is dropped and
- * reused. Adding allocates nothing once the segments have grown to their working size.
+ * <p>The entries are held in segments of an eighth of {@code max} (at least {@value #MIN_SEGMENT} entries): when the
+ * newest is full and the others already hold {@code max} without the oldest, the oldest is dropped and reused. A
+ * flood therefore holds at most {@code max} entries and one segment (it used to be twice {@code max}). Adding
+ * allocates nothing once the segments have grown to their working size; after a drain, only as many emptied
+ * segments are kept for reuse as that drain had (at least one), so what a flood grew goes at the next quiet flush.
  */
 final class QueryLogBuffer {
+    /** Entries of the smallest segment: below this, segments would cost more than they save. */
+    static final int MIN_SEGMENT = 1024;
+
     private final int max;
-    private QueryLogEntries older = new QueryLogEntries();
-    private QueryLogEntries current = new QueryLogEntries();
+    private final int segmentSize;
+    /** Oldest first; entries are added to the last. */
+    private final ArrayDeque<QueryLogEntries> segments = new ArrayDeque<>();
+    /** Emptied segments for reuse. */
+    private final ArrayDeque<QueryLogEntries> free = new ArrayDeque<>();
+
+    private int held;
     private long skipped;
 
     QueryLogBuffer(int max) {
         this.max = max;
+        this.segmentSize = Math.max(1, Math.min(max, Math.max(MIN_SEGMENT, max / 8)));
     }
 
     void add(long timeMillis, DnsQuery q) {
-        if (current.count() >= max) {
-            skipped += older.count();
-            QueryLogEntries t = older;
-            t.clear();
-            older = current;
-            current = t;
+        QueryLogEntries current = segments.peekLast();
+        if (current == null || current.count() >= segmentSize) {
+            current = nextSegment();
         }
         current.add(
                 timeMillis,
@@ -41,11 +51,35 @@ final class QueryLogBuffer {
                 q.domainLength(),
                 q.qtypeOffset(),
                 q.qtypeLength());
+        held++;
+    }
+
+    /** A segment to fill: the oldest when the others hold {@code max} entries without it, else an empty one. */
+    private QueryLogEntries nextSegment() {
+        QueryLogEntries oldest = segments.peekFirst();
+        QueryLogEntries next;
+        if (oldest != null && held - oldest.count() >= max) {
+            segments.pollFirst();
+            skipped += oldest.count();
+            held -= oldest.count();
+            oldest.clear();
+            next = oldest;
+        } else {
+            QueryLogEntries reused = free.pollFirst();
+            next = reused != null ? reused : new QueryLogEntries();
+        }
+        segments.addLast(next);
+        return next;
     }
 
     /** Entries held: at most {@code max}. */
     int count() {
-        return Math.min(max, older.count() + current.count());
+        return Math.min(max, held);
+    }
+
+    /** Segments held, with those kept for reuse (tests). */
+    int segments() {
+        return segments.size() + free.size();
     }
 
     /**
@@ -53,20 +87,27 @@ final class QueryLogBuffer {
      * last call.
      */
     long drainTo(QueryLogEntries to) {
-        int skip = Math.max(0, older.count() + current.count() - max);
+        int skip = Math.max(0, held - max);
         long s = skipped + skip;
-        int off = 0;
-        for (int i = 0; i < older.count(); i++, off = older.offsetAfter(off)) {
-            if (i >= skip) {
-                to.addEntry(older, off);
+        int used = segments.size();
+        for (QueryLogEntries segment : segments) {
+            int off = 0;
+            for (int i = 0, n = segment.count(); i < n; i++, off = segment.offsetAfter(off)) {
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    to.addEntry(segment, off);
+                }
             }
+            segment.clear();
         }
-        off = 0;
-        for (int i = 0; i < current.count(); i++, off = current.offsetAfter(off)) {
-            to.addEntry(current, off);
+        while (!segments.isEmpty()) {
+            free.addFirst(segments.pollLast());
         }
-        older.clear();
-        current.clear();
+        while (free.size() > Math.max(1, used)) {
+            free.pollLast();
+        }
+        held = 0;
         skipped = 0;
         return s;
     }
