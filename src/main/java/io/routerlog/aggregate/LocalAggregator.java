@@ -26,14 +26,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a query log, each query is also kept, packed, with the time it was taken (see {@link QueryLogBuffer}).
  *
- * <p>When a flood of new pairs fills the batch before the next flush, an early flush is requested and the new
- * pairs that do not fit are counted as dropped ({@code aggregation_full}); pairs already in the batch keep counting.
+ * <p>When a flood of new pairs nearly fills the batch before the next flush (a tenth, or a thousand, of room left), an
+ * early flush is requested; a stream source also pauses then ({@link #nearlyFull}). New pairs that find the batch full
+ * all the same are counted as dropped ({@code aggregation_full}); pairs already in the batch keep counting.
  */
 public final class LocalAggregator implements EventSink {
     /** More DHCP changes than any network makes in one flush interval. */
     static final int MAX_DHCP_EVENTS = 65536;
 
     private final int pairCapacity;
+    /** Pairs in the batch from which a flush is asked for (a tenth, or a thousand, before it is full). */
+    private final int earlyFlushAt;
     /** Query log entries kept per batch; 0 when the query log is off. */
     private final int queryLogSize;
 
@@ -48,6 +51,7 @@ public final class LocalAggregator implements EventSink {
 
     LocalAggregator(int pairCapacity, int queryLogSize, PipelineCounters counters, Runnable requestFlush) {
         this.pairCapacity = pairCapacity;
+        this.earlyFlushAt = pairCapacity - Math.min(1000, pairCapacity / 10);
         this.queryLogSize = queryLogSize;
         this.counters = counters;
         this.requestFlush = requestFlush;
@@ -64,6 +68,9 @@ public final class LocalAggregator implements EventSink {
             counters.dropped(DropReason.AGGREGATION_FULL);
             full();
             return;
+        }
+        if (active.pairs.size() >= earlyFlushAt) {
+            full(); // a datagram source cannot pause: ask for the flush before the table fills
         }
         if (query.shortened()) {
             count(active.longNames, new LabelValuesKey(query.router(), query.client(), query.domain()));
@@ -114,7 +121,7 @@ public final class LocalAggregator implements EventSink {
     public synchronized void reply(ReplyOutcome outcome, DnsQuery about) {
         active.outcomes[outcome.ordinal()]++;
         // the outcome is counted above whatever happens here: a full table only loses the detail, until the flush
-        if (about.domainLength() > 0 && !active.replies.add(about)) {
+        if (about.domainLength() > 0 && (!active.replies.add(about) || active.replies.size() >= earlyFlushAt)) {
             full();
         }
     }
@@ -169,8 +176,7 @@ public final class LocalAggregator implements EventSink {
     }
 
     private boolean nearlyFullWithoutFlush() {
-        int room = pairCapacity - active.pairs.size();
-        return room < Math.min(1000, pairCapacity / 10) || active.dhcp.size() > MAX_DHCP_EVENTS / 2;
+        return active.pairs.size() >= earlyFlushAt || active.dhcp.size() > MAX_DHCP_EVENTS / 2;
     }
 
     /** Hands the current batch to the flusher and starts a fresh one. */

@@ -141,28 +141,56 @@ class FlusherTest {
     }
 
     @Test
-    void aFullBatchDropsOnlyNewPairsCountsThemAndFlushesEarly() throws Exception {
+    void aNearlyFullBatchIsFlushedEarlySoThatNothingIsDropped() throws Exception {
         PipelineCounters counters = new PipelineCounters();
         // no periodic flush within the test: only the early one can empty the batch
         Flusher flusher = new Flusher(store, counters, Duration.ofHours(1), 10, System::currentTimeMillis);
         flusher.start();
         LocalAggregator a = flusher.newAggregator();
-        for (int i = 0; i < 10; i++) {
-            a.query(query("10.8.0.1", "full" + i + ".test", "A"));
+        for (int i = 0; i < 9; i++) {
+            a.query(query("10.8.0.1", "full" + i + ".test", "A")); // the ninth asks for a flush
         }
-        a.query(query("10.8.0.1", "full0.test", "A")); // known pair: still counted
-        a.query(query("10.8.0.1", "overflow.test", "A")); // new pair: dropped, early flush requested
-        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
         Waiting.upTo(
                 Duration.ofSeconds(10),
                 Duration.ofMillis(10),
-                () -> store.pairs().get(new PairKey("", "10.8.0.1", "full9.test", "A")) != 0);
-        assertThat(store.pairs().get(new PairKey("", "10.8.0.1", "full0.test", "A")))
-                .isEqualTo(2);
-        a.query(query("10.8.0.1", "overflow.test", "A")); // room again after the flush
+                () -> store.pairs().get(new PairKey("", "10.8.0.1", "full8.test", "A")) != 0);
+        for (int i = 9; i < 17; i++) {
+            a.query(query("10.8.0.1", "full" + i + ".test", "A"));
+        }
+        a.query(query("10.8.0.1", "full0.test", "A")); // the next batch's ninth
         flusher.close();
-        assertThat(store.pairs().get(new PairKey("", "10.8.0.1", "overflow.test", "A")))
-                .isEqualTo(1);
+        for (int i = 0; i < 17; i++) {
+            assertThat(store.pairs().get(new PairKey("", "10.8.0.1", "full" + i + ".test", "A")))
+                    .as("full%d", i)
+                    .isEqualTo(i == 0 ? 2 : 1);
+        }
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isZero();
+    }
+
+    @Test
+    void aFullBatchDropsOnlyNewPairsCountsThemAndAsksForOneFlush() {
+        PipelineCounters counters = new PipelineCounters();
+        int[] asked = new int[1];
+        // nothing takes the batch here: the flusher that was asked is late
+        LocalAggregator a = new LocalAggregator(10, 0, counters, () -> asked[0]++);
+        for (int i = 0; i < 8; i++) {
+            a.query(query("10.8.0.2", "late" + i + ".test", "A"));
+        }
+        assertThat(asked[0]).as("eight of ten").isZero();
+        assertThat(a.nearlyFull()).isFalse();
+        a.query(query("10.8.0.2", "late8.test", "A"));
+        assertThat(asked[0]).as("nine of ten").isEqualTo(1);
+        assertThat(a.nearlyFull()).isTrue();
+        a.query(query("10.8.0.2", "late9.test", "A"));
+        a.query(query("10.8.0.2", "late0.test", "A")); // a known pair still counts
+        a.query(query("10.8.0.2", "overflow.test", "A")); // a new one does not fit
+        assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
+        assertThat(asked[0]).as("asked once until the batch is taken").isEqualTo(1);
+
+        Batch taken = a.take();
+        assertThat(taken.pairs.size()).isEqualTo(10);
+        a.query(query("10.8.0.2", "overflow.test", "A"));
+        assertThat(a.take().pairs.size()).as("room again after the take").isEqualTo(1);
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
     }
 
