@@ -215,7 +215,7 @@ public final class RouterLog implements AutoCloseable {
                         store,
                         counters,
                         settings.flush().interval(),
-                        batchCapacity(settings),
+                        Flusher.batchCapacity(settings.store().maxPairs()),
                         System::currentTimeMillis)
                 .withTunnels(settings.rules().dnsttDomains(), settings.flush().dnsttActiveWindow(), geoIp)
                 .withDetection(settings.detect(), settings.store().retention());
@@ -353,11 +353,6 @@ public final class RouterLog implements AutoCloseable {
     private Rules rules(LocalAggregator aggregator) {
         return new Rules(
                 settings.rules().ignoreDomains(), settings.rules().dnsttDomains(), anonymizer, counters, aggregator);
-    }
-
-    /** Distinct pairs one receive thread may collect between two flushes. */
-    static int batchCapacity(Settings s) {
-        return Math.max(4096, s.store().maxPairs());
     }
 
     public int syslogPort() {

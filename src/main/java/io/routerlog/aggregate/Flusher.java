@@ -75,8 +75,22 @@ public final class Flusher implements AutoCloseable {
      */
     static final int MEMO_LIMIT = 1 << 16;
 
+    /** Distinct pairs a receive thread's batch holds at most, whatever {@code --max-pairs} says. */
+    static final int MAX_BATCH_PAIRS = 1 << 15;
+
     /**
-     * @param batchCapacity distinct pairs one receive thread may collect between two flushes
+     * Distinct pairs one receive thread may collect between two flushes, for a store of {@code maxPairs}: as many
+     * as the store keeps, from 4,096 up to {@value #MAX_BATCH_PAIRS}. A batch nearly full asks for an early flush,
+     * so this bounds what each receive thread holds (two batches of pairs and two of reply outcomes, about 110 bytes
+     * a pair) rather than how many pairs a flush interval may bring.
+     */
+    public static int batchCapacity(int maxPairs) {
+        return Math.min(MAX_BATCH_PAIRS, Math.max(4096, maxPairs));
+    }
+
+    /**
+     * @param batchCapacity distinct pairs one receive thread may collect between two flushes ({@link
+     *                      #batchCapacity})
      */
     public Flusher(Store store, PipelineCounters counters, Duration interval, int batchCapacity, LongSupplier clock) {
         this.store = store;

@@ -168,6 +168,14 @@ class FlusherTest {
     }
 
     @Test
+    void aReceiveThreadsBatchFollowsTheStoreButStaysSmall() {
+        assertThat(Flusher.batchCapacity(10)).as("a floor for tiny stores").isEqualTo(4096);
+        assertThat(Flusher.batchCapacity(10_000)).isEqualTo(10_000);
+        assertThat(Flusher.batchCapacity(400_000)).as("not --max-pairs").isEqualTo(Flusher.MAX_BATCH_PAIRS);
+        assertThat(Flusher.MAX_BATCH_PAIRS).isLessThan(100_000);
+    }
+
+    @Test
     void aFullBatchDropsOnlyNewPairsCountsThemAndAsksForOneFlush() {
         PipelineCounters counters = new PipelineCounters();
         int[] asked = new int[1];
