@@ -128,18 +128,10 @@ public final class PairBytes {
         /** Reads the key at {@code off}; false (the fields undefined) when it is not one. */
         public boolean read(byte[] b, int off, int len) {
             int end = off + len;
-            int p = field(b, off, end);
+            int p = routerAndClient(b, off, end);
             if (p < 0) {
                 return false;
             }
-            routerOff = p - length;
-            routerLen = length;
-            p = field(b, p, end);
-            if (p < 0) {
-                return false;
-            }
-            clientOff = p - length;
-            clientLen = length;
             p = field(b, p, end);
             if (p < 0) {
                 return false;
@@ -156,20 +148,24 @@ public final class PairBytes {
          * {@link #clientEnd} ends), nothing after. False (the fields undefined) when it is not one.
          */
         public boolean readClient(byte[] b, int off, int len) {
-            int end = off + len;
+            return routerAndClient(b, off, off + len) == off + len;
+        }
+
+        /** Reads the router and the client from {@code off}: the position after them, or -1. */
+        private int routerAndClient(byte[] b, int off, int end) {
             int p = field(b, off, end);
             if (p < 0) {
-                return false;
+                return -1;
             }
             routerOff = p - length;
             routerLen = length;
             p = field(b, p, end);
-            if (p != end) {
-                return false;
+            if (p < 0) {
+                return -1;
             }
             clientOff = p - length;
             clientLen = length;
-            return true;
+            return p;
         }
 
         /** Where the client's bytes end: a pair's key up to here is its client key (router and client). */
