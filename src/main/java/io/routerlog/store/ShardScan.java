@@ -4,35 +4,16 @@ import io.routerlog.bytes.Bytes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the pairs of the {@link PairShard}s an aggregation is handed as {@link PairKey}s with their totals. The
- * labels repeat from pair to pair (a router, a client, a query type), so the strings of the labels seen last are
- * kept and reused.
+ * Reads the pairs of the {@link PairShard}s an aggregation is handed: as stored keys with their fields read, and, for
+ * the pairs a reader wants as text, as {@link PairKey}s. The labels repeat from pair to pair (a router, a client, a
+ * query type), so the strings of the labels decoded last are kept and reused.
  */
 final class ShardScan {
-    /** A pair and its total. */
-    interface PairSink {
-        void pair(PairKey key, long total);
-    }
-
     /** Labels seen last, by hash: a direct-mapped cache, so a label that repeats is one compare, a new one a miss. */
     private static final int CACHE = 1 << 13;
 
     private final @Nullable String[] cached = new String[CACHE];
     private final PairBytes.Fields fields = new PairBytes.Fields();
-
-    /** Calls {@code sink} with every live pair of the shard (skips keys in a form it does not know). */
-    void scan(@Nullable PairShard shard, PairSink sink) {
-        if (shard == null) {
-            return;
-        }
-        int now = (int) (System.currentTimeMillis() / 1000);
-        shard.forEach(now, (keys, off, len, total) -> {
-            PairKey k = decode(keys, off, len);
-            if (k != null) {
-                sink.pair(k, total);
-            }
-        });
-    }
 
     /** A pair's stored key, its fields read, and its total. */
     interface KeySink {
@@ -40,7 +21,7 @@ final class ShardScan {
         void pair(byte[] b, int off, PairBytes.Fields fields, long total);
     }
 
-    /** Calls {@code sink} with the stored key of every live pair of the shard, decoding nothing. */
+    /** Calls {@code sink} with the stored key of every live pair of the shard (skips keys of an unknown form). */
     void scanKeys(@Nullable PairShard shard, KeySink sink) {
         if (shard == null) {
             return;
