@@ -8,8 +8,8 @@
 #   CLUSTER_MEMBERS   node counts to measure [1,2,3]
 #   CLUSTER_PAIRS     traffic shapes to measure, by the distinct pairs they give [1k,10k,100k]
 #   CLUSTER_RATE      lines/s of the whole stream, split evenly over the nodes [150000]
-#   CLUSTER_DURATION  length of each measured run [20s]
-#   CLUSTER_WARMUP    length of the warm-up at the same rate and shape before each run [8s]
+#   CLUSTER_DURATION  length of each measured run [40s]
+#   CLUSTER_WARMUP    length of the warm-up at the same rate and shape before each run [60s]
 #   CLUSTER_REPEAT    runs of the whole table [1]
 #   CLUSTER_NODE_ARGS more routerlog options for every node []
 #   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
@@ -21,6 +21,10 @@
 # counted every line and query (--metrics), and the cluster-wide stored total (/api/v1/summary, queries) must grow
 # by exactly the queries sent; the flush cost is each node's flush time and flush-thread CPU
 # (routerlog_store_flush_time_seconds_total, routerlog_store_flush_cpu_seconds_total) over its flushes.
+# The CPU is also split by thread (names from jcmd Thread.print, numbers folded: "hz.partition-operation.thread-#")
+# into OUT_DIR/threads.csv and the results. The warm-up is long enough for the JIT compilers to settle at a third of
+# the rate (a node that just started compiles for about 40 s at 50,000 lines/s), so compilation, a one-off cost that
+# three nodes pay three times, is not what a run measures; the compiler threads' share is in the breakdown.
 # Nothing is pinned: the nodes and the senders share the CPUs, so compare cells of one run as ratios; the load
 # average is written next to every cell.
 set -euo pipefail
@@ -31,8 +35,8 @@ out=$(cd "$out" && pwd)
 IFS=, read -r -a member_counts <<<"${CLUSTER_MEMBERS:-1,2,3}"
 IFS=, read -r -a pair_shapes <<<"${CLUSTER_PAIRS:-1k,10k,100k}"
 rate=${CLUSTER_RATE:-150000}
-duration=${CLUSTER_DURATION:-20s}
-warmup=${CLUSTER_WARMUP:-8s}
+duration=${CLUSTER_DURATION:-40s}
+warmup=${CLUSTER_WARMUP:-60s}
 repeat=${CLUSTER_REPEAT:-1}
 read -r -a node_args <<<"${CLUSTER_NODE_ARGS:-}"
 java_opts=${BENCH_JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC}
@@ -62,6 +66,28 @@ free_port() { # a port free on 127.0.0.1 and not handed out before in this run
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of the process, in clock ticks
+thread_names() { # thread_names PID: "TID NAME" for each Java thread, TID in decimal
+    local nid name
+    jcmd "$1" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".* nid=0x\([0-9a-f]*\).*/\2 \1/p' |
+        while read -r nid name; do echo "$((16#$nid)) $name"; done
+}
+thread_ticks() { # thread_ticks PID: "TID TICKS" for each thread (utime + stime)
+    local t
+    for t in /proc/"$1"/task/*; do
+        sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" '{ print tid, $12 + $13 }'
+    done
+}
+# by_thread NAMES BEFORE AFTER: "GROUP TICKS" per thread group, numbers folded, the instance name left out
+by_thread() {
+    awk 'FILENAME == ARGV[1] { id = $1; $1 = ""; sub(/^ /, ""); names[id] = $0; next }
+        FILENAME == ARGV[2] { before[$1] = $2; next }
+        {
+            g = ($1 in names) ? names[$1] : "(ended or unnamed)"
+            sub(/^hz\.[^.]*\./, "hz.", g); gsub(/[0-9]+/, "#", g); gsub(/ /, "_", g)
+            ticks[g] += $2 - before[$1]
+        }
+        END { for (g in ticks) if (ticks[g] > 0) print g, ticks[g] }' "$1" "$2" "$3"
+}
 metric() { # metric URL NAME-PREFIX: the sum of the series starting with it
     curl -sf "$1" | awk -v p="$2" 'index($0, p) == 1 { s += $NF } END { printf "%.6f\n", s }'
 }
@@ -166,6 +192,7 @@ wait_stored() {
 
 echo "round,members,shape,pairs,lines,seconds,cpu_s,cpu_s_per_million,loadgen_ok,stored_ok,flushes,flush_ms_mean,flush_cpu_ms_mean,load1" \
     >"$out/cluster.csv"
+echo "round,members,shape,threads,cpu_s" >"$out/threads.csv"
 
 measure_cell() { # measure_cell ROUND MEMBERS SHAPE
     local round=$1 n=$2 shape=$3 i c0=0 c1=0 t0 t1 lines queries ok stored0 stored1 pairs api
@@ -176,7 +203,11 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
     sleep 2
     stored0=$(wait_stored "$api" -1)
     for ((i = 0; i < n; i++)); do
+        thread_names "${node_pids[$i]}" >"$out/names-$i" # before the CPU is read: an attach costs the node CPU
+    done
+    for ((i = 0; i < n; i++)); do
         local m="http://127.0.0.1:${node_http[$i]}/metrics"
+        thread_ticks "${node_pids[$i]}" >"$out/ticks0-$i"
         f0[i]=$(metric "$m" routerlog_store_flushes_total)
         ft0[i]=$(metric "$m" routerlog_store_flush_time_seconds_total)
         fc0[i]=$(metric "$m" routerlog_store_flush_cpu_seconds_total)
@@ -189,6 +220,7 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
     for ((i = 0; i < n; i++)); do
         local m="http://127.0.0.1:${node_http[$i]}/metrics"
         c1=$((c1 + $(cpu_ticks "${node_pids[$i]}")))
+        thread_ticks "${node_pids[$i]}" >"$out/ticks1-$i"
         f1[i]=$(metric "$m" routerlog_store_flushes_total)
         ft1[i]=$(metric "$m" routerlog_store_flush_time_seconds_total)
         fc1[i]=$(metric "$m" routerlog_store_flush_cpu_seconds_total)
@@ -197,6 +229,10 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
         fcpu=$(awk -v a="$fcpu" -v b="${fc0[i]}" -v c="${fc1[i]}" 'BEGIN { print a + c - b }')
     done
     pairs=$(stored_pairs "$api")
+    for ((i = 0; i < n; i++)); do by_thread "$out/names-$i" "$out/ticks0-$i" "$out/ticks1-$i"; done |
+        awk -v r="$round" -v n="$n" -v s="$shape" -v hz="$hz" '{ t[$1] += $2 }
+            END { for (g in t) printf "%s,%s,%s,%s,%.2f\n", r, n, s, g, t[g] / hz }' |
+        sort -t, -k5,5gr >>"$out/threads.csv"
     local load1 stored_ok=0
     load1=$(cut -d' ' -f1 /proc/loadavg)
     [[ $((stored1 - stored0)) == "$queries" ]] && stored_ok=1
@@ -236,6 +272,15 @@ done
     tail -n +2 "$out/cluster.csv" | awk -F, '{
         printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $7, $8,
             ($9 == 1 && $10 == 1) ? "yes" : "NO", $11, $12, $13, $14 }'
+    echo
+    echo "CPU-s by thread group, summed over the nodes (groups of at least 1 % of a cell's CPU):"
+    echo
+    echo "| round | members | shape | thread group | CPU-s |"
+    echo "|---|---|---|---|---|"
+    tail -n +2 "$out/threads.csv" | awk -F, '
+        NR == FNR { total[$1 "," $2 "," $3] += $5; next }
+        $5 >= total[$1 "," $2 "," $3] / 100 { printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' \
+        - <(tail -n +2 "$out/threads.csv")
     echo
     echo "Ratios of CPU-s per million lines to one node's (median over rounds):"
     echo
