@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -30,6 +33,9 @@ public final class QueryLog {
 
     /** Entries per chunk. */
     public static final int CHUNK = 1024;
+
+    /** How long removing the chunks an append pushes out may take before the append goes on without them. */
+    private static final long REMOVE_TIMEOUT_MILLIS = 10_000;
 
     /** Most entries one search returns. */
     public static final int MAX_LIMIT = 10_000;
@@ -117,6 +123,8 @@ public final class QueryLog {
                 pos = 0;
             }
         }
+        // the chunks this append pushes out leave first: their arrays take the new entries (ChunkArrays)
+        removeBeyondSize(pos == 0 ? chunk - 1 : chunk);
         List<CompletableFuture<Integer>> pending = new ArrayList<>(pieces.size());
         RuntimeException notSent = null;
         for (Piece p : pieces) {
@@ -157,7 +165,7 @@ public final class QueryLog {
         if (notSent != null) {
             throw new StoreException("writing " + map.getName() + " failed: " + notSent, notSent);
         }
-        removeBeyondSize();
+        removeBeyondSize(position == 0 ? openChunk - 1 : openChunk);
     }
 
     /** Appends entries given as records (tests, tools); see {@link #append(QueryLogEntries, long)}. */
@@ -197,18 +205,36 @@ public final class QueryLog {
         started = true;
     }
 
-    /** Removes this writer's chunks that hold none of its newest {@code size} entries. */
-    private void removeBeyondSize() {
-        long highest = position == 0 ? openChunk - 1 : openChunk;
+    /**
+     * Removes this writer's chunks that hold none of its newest {@code size} entries once {@code highest} is its
+     * newest chunk, giving their arrays to the chunks to come ({@link RetireChunk}). Called before an append with
+     * where the append ends (should the append fail, the log shows fewer entries until the next one), and after.
+     */
+    private void removeBeyondSize(long highest) {
         long removeUpTo = highest - chunksKept(); // inclusive
+        if (lowestChunk > removeUpTo) {
+            return;
+        }
+        // all at once, then waited for: the append that follows should find their arrays
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
         try {
-            while (lowestChunk <= removeUpTo) {
-                map.delete(new QueryLogChunkKey(writer, lowestChunk));
-                lowestChunk++;
+            for (long c = lowestChunk; c <= removeUpTo; c++) {
+                removals.add(map.submitToKey(new QueryLogChunkKey(writer, c), RetireChunk.INSTANCE)
+                        .toCompletableFuture());
             }
-        } catch (RuntimeException e) {
-            // hidden from searches anyway; tried again after the next append
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                    .get(REMOVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            // hidden from searches anyway; what did not go is tried again after the next append
             LOG.debug("Could not remove old query log chunks: {}", e.toString());
+        }
+        for (CompletableFuture<Void> f : removals) {
+            if (!f.isDone() || f.isCompletedExceptionally()) {
+                break;
+            }
+            lowestChunk++;
         }
     }
 

@@ -4,15 +4,19 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Up to {@link QueryLog#CHUNK} query log entries of one writer, oldest first, packed as in {@link QueryLogEntries}.
  * Stored as an object: {@link AppendToChunk} appends to it in place.
  *
  * <p>A search may read the chunk on another thread while an append runs: the append writes the bytes (into a new,
- * larger array when needed; bytes already published are never written again) before it publishes the new {@link #count} (volatile), and a reader reads the count
- * before the array, so it never sees an entry that is not complete.
+ * larger array when needed; bytes already published are never written again) before it publishes the new {@link
+ * #count} (volatile), and a reader reads the count before the array, so it never sees an entry that is not complete.
+ *
+ * <p>A chunk that leaves the log is {@linkplain #retire() retired}: its array goes to a chunk to come ({@link
+ * ChunkArrays}), which writes it again. A search that read a chunk checks {@link #retired()} afterwards (after an
+ * acquire fence, as a sequence lock's reader does) and drops what it read if the chunk was retired meanwhile:
+ * those entries have left the log anyway.
  */
 public final class QueryLogChunk implements IdentifiedDataSerializable {
     private byte[] data;
@@ -24,6 +28,9 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
     private int entries;
 
     private volatile int count;
+
+    /** Set once, before the array is given away. */
+    private volatile boolean retired;
 
     /** For deserialization, and a new chunk. */
     public QueryLogChunk() {
@@ -69,7 +76,10 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
             // the entries still to come, at the average size so far and an eighth more; none for a full chunk
             long rest = (long) needed * Math.max(0, QueryLog.CHUNK - held) / held;
             long ahead = Math.min(MAX_AHEAD, needed + rest + rest / 8);
-            b = Arrays.copyOf(b, (int) Math.max(needed, Math.max(256, ahead)));
+            // a reused array, or a new one: never the array of a chunk still in the log
+            byte[] grown = ChunkArrays.take(needed, (int) Math.max(256, ahead));
+            System.arraycopy(b, 0, grown, 0, used);
+            b = grown;
             System.arraycopy(from, off, b, used, len);
             data = b; // published by the write of count below
         } else {
@@ -85,6 +95,22 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
         }
         data = from; // published by the write of count below
         publish(from, 0, from.length, n);
+    }
+
+    /**
+     * Marks the chunk as out of the log and gives its array to the chunks to come. Called on the partition thread
+     * once the chunk is no longer in the map; the chunk must not be appended to afterwards.
+     */
+    void retire() {
+        if (!retired) {
+            retired = true; // before the array can be handed out again
+            ChunkArrays.release(data);
+        }
+    }
+
+    /** Whether the chunk was retired: what a reader read from it since may be another chunk's bytes. */
+    boolean retired() {
+        return retired;
     }
 
     private void publish(byte[] from, int off, int len, int n) {

@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,6 +47,8 @@ final class QueryLogSearch
 
     private transient QueryLogFilter.@Nullable Compiled compiled;
     private transient PriorityQueue<Hit> heap = new PriorityQueue<>(OLDEST_FIRST);
+    /** One chunk's matches, before they are known to be from a chunk still in the log. */
+    private transient PriorityQueue<Hit> chunkHits = new PriorityQueue<>(OLDEST_FIRST);
 
     /** For deserialization. */
     QueryLogSearch() {}
@@ -73,7 +76,11 @@ final class QueryLogSearch
         }
     }
 
-    /** Adds the visible matches of one chunk. */
+    /**
+     * Adds the visible matches of one chunk. They are collected apart first and added only if the chunk was not
+     * retired while they were read: a retired chunk's array may already hold another chunk's bytes ({@link
+     * QueryLogChunk}), and its entries have left the log.
+     */
     void scan(QueryLogChunkKey key, QueryLogChunk chunk) {
         int n = chunk.count(); // before data(): see QueryLogChunk
         byte[] b = chunk.data();
@@ -87,18 +94,45 @@ final class QueryLogSearch
         if (a != null && a.compareTo(newest, writer, c, QueryLog.CHUNK) >= 0) {
             return; // nothing newer than the cursor
         }
-        Hit oldestKept = heap.size() >= limit ? heap.peek() : null;
-        if (oldestKept != null && olderThan(newest, writer, c, QueryLog.CHUNK, oldestKept)) {
+        Hit heapOldest = heap.size() >= limit ? heap.peek() : null;
+        if (heapOldest != null && olderThan(newest, writer, c, QueryLog.CHUNK, heapOldest)) {
             return; // nothing here would enter the heap
         }
+        PriorityQueue<Hit> found = chunkHits;
+        found.clear();
+        try {
+            collect(b, n, writer, c, heapOldest, found);
+        } catch (RuntimeException e) {
+            VarHandle.acquireFence();
+            if (!chunk.retired()) {
+                throw e;
+            }
+            return; // read another chunk's bytes
+        }
+        VarHandle.acquireFence(); // the reads above come before the check, as in StampedLock.validate
+        if (chunk.retired()) {
+            return;
+        }
+        for (Hit h : found) {
+            heap.add(h);
+            if (heap.size() > limit) {
+                heap.poll();
+            }
+        }
+    }
+
+    /** Collects into {@code found} the newest {@code limit} matches of a chunk's {@code n} entries in {@code b}. */
+    private void collect(byte[] b, int n, String writer, long c, @Nullable Hit heapOldest, PriorityQueue<Hit> found) {
         QueryLogFilter.Compiled f = compiled;
         if (f == null) {
             f = filter.compile();
             compiled = f;
         }
+        QueryLogCursor a = after;
         QueryLogCursor bf = before;
         long first = c * QueryLog.CHUNK;
         long hiddenBelow = minIndex.getOrDefault(writer, 0L);
+        Hit oldestKept = heapOldest;
         int off = 0;
         for (int p = 0; p < n; p++, off += QueryLogEntries.entryLength(b, off)) {
             if (first + p < hiddenBelow) {
@@ -115,16 +149,19 @@ final class QueryLogSearch
                 continue; // not newer than the cursor
             }
             if (oldestKept != null && olderThan(t, writer, c, p, oldestKept)) {
-                continue;
+                continue; // older than the limit newest already kept here or in the heap
             }
             if (!f.matches(b, off)) {
                 continue;
             }
-            heap.add(new Hit(c, p, writer, QueryLogEntries.decode(b, off)));
-            if (heap.size() > limit) {
-                heap.poll();
+            found.add(new Hit(c, p, writer, QueryLogEntries.decode(b, off)));
+            if (found.size() > limit) {
+                found.poll();
             }
-            oldestKept = heap.size() >= limit ? heap.peek() : null;
+            if (found.size() >= limit) {
+                Hit h = found.peek();
+                oldestKept = heapOldest == null || OLDEST_FIRST.compare(h, heapOldest) > 0 ? h : heapOldest;
+            }
         }
     }
 

@@ -32,6 +32,7 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int QUERY_LOG_HEADS = 34;
     static final int QUERY_LOG_OF_WRITER = 35;
     static final int QUERY_LOG_OLDER_THAN = 36;
+    static final int RETIRE_CHUNK = 37;
     // 40-49: the query API's aggregations and the clients' first and last sightings
     static final int PAIR_GROUPS = 40;
     static final int CLIENT_USAGE = 42;
@@ -82,6 +83,7 @@ public final class StoreSerialization implements DataSerializableFactory {
             case QUERY_LOG_HEADS -> new QueryLogHeads();
             case QUERY_LOG_OF_WRITER -> new QueryLogPredicates.OfWriter();
             case QUERY_LOG_OLDER_THAN -> new QueryLogPredicates.OlderThan();
+            case RETIRE_CHUNK -> new RetireChunk();
             case PAIR_GROUPS -> new PairGroups();
             case CLIENT_USAGE -> new ClientUsage();
             case PAIR_TOTALS -> new PairTotals();

@@ -57,6 +57,97 @@ class QueryLogAllocationTest {
     }
 
     @Test
+    void aSteadyLogReusesTheArraysOfTheChunksItRemoves() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
+        try (Store store = Store.start(settings.withQueryLogSize(4 * PER_FLUSH))) {
+            QueryLog log = store.queryLog();
+            QueryLogEntries entries = new QueryLogEntries();
+            long time = System.currentTimeMillis() - 60_000;
+            long least = Long.MAX_VALUE;
+            int bytes = 0;
+            for (int flush = 0; flush < 16; flush++) {
+                for (int i = 0; i < PER_FLUSH; i++) {
+                    entries.add(query(time++, i));
+                }
+                bytes = entries.byteSize();
+                // the chunks are written on Hazelcast's partition threads: count every thread
+                long before = allocatedByAll(threads);
+                log.append(entries, TIMEOUT);
+                long allocated = allocatedByAll(threads) - before;
+                if (flush >= 8) { // the log is full and removes a chunk for every chunk it starts
+                    least = Math.min(least, allocated);
+                }
+            }
+            System.out.println("steady query log: " + least + " bytes allocated for " + bytes + " bytes of entries");
+            // new chunk arrays alone would be `bytes`: the chunks an append pushes out leave first, and the new
+            // ones take their arrays
+            assertThat(least).isLessThan(bytes / 8);
+            assertThat(log.size()).isEqualTo(4 * PER_FLUSH);
+            List<LoggedQuery> newest =
+                    log.search(QueryLogFilter.ALL, null, null, 3).items();
+            assertThat(newest)
+                    .containsExactly(
+                            query(time - 1, PER_FLUSH - 1),
+                            query(time - 2, PER_FLUSH - 2),
+                            query(time - 3, PER_FLUSH - 3));
+        }
+    }
+
+    private static long allocatedByAll(ThreadMXBean threads) {
+        long sum = 0;
+        for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, a);
+        }
+        return sum;
+    }
+
+    @Test
+    void aRetiredChunkGivesItsArrayToTheNextAndSearchesDropWhatTheyReadFromIt() {
+        ChunkArrays.clear();
+        QueryLogEntries e = new QueryLogEntries();
+        for (int i = 0; i < QueryLog.CHUNK; i++) {
+            e.add(query(1_000 + i, i));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> old =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(old);
+        QueryLogChunk retired = old.getValue();
+        byte[] array = retired.data();
+
+        RetireChunk.INSTANCE.process(old);
+        assertThat(old.getValue()).as("removed from the map").isNull();
+        assertThat(retired.retired()).isTrue();
+        assertThat(ChunkArrays.kept()).isEqualTo(1);
+
+        // the next chunk takes the array and writes other entries into it, shorter ones first
+        QueryLogEntries other = new QueryLogEntries();
+        for (int i = 0; i < 10; i++) {
+            other.add(new LoggedQuery(5_000 + i, "r2", "10.0.0." + i, "x.test", "A"));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> next =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 5), new QueryLogChunk());
+        new AppendToChunk(0, other.buffer(), 0, other.byteSize(), other.count()).process(next);
+        assertThat(next.getValue().data()).isSameAs(array);
+        assertThat(ChunkArrays.kept()).isZero();
+
+        // a search still holding the retired chunk reads the next chunk's bytes as if they were its own: dropped
+        QueryLogSearch stale = new QueryLogSearch(QueryLogFilter.ALL, null, null, 100, 0, Map.of());
+        stale.scan(new QueryLogChunkKey("w", 0), retired);
+        assertThat(stale.aggregate()).isEmpty();
+        QueryLogSearch current = new QueryLogSearch(QueryLogFilter.ALL, null, null, 100, 0, Map.of());
+        current.scan(new QueryLogChunkKey("w", 5), next.getValue());
+        assertThat(current.aggregate())
+                .hasSize(10)
+                .first()
+                .extracting(h -> h.query().timeMillis())
+                .isEqualTo(5_009L);
+        // retiring it again (a retry) gives nothing back twice
+        RetireChunk.INSTANCE.process(old);
+        assertThat(ChunkArrays.kept()).isZero();
+    }
+
+    @Test
     void aChunkFilledOneEntryAtATimeGrowsAboutOnce() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
@@ -88,6 +179,7 @@ class QueryLogAllocationTest {
 
     @Test
     void aChunkFilledByOneAppendTakesExactlyItsEntries() {
+        ChunkArrays.clear(); // a kept array may be larger
         QueryLogEntries e = new QueryLogEntries();
         for (int i = 0; i < QueryLog.CHUNK; i++) {
             e.add(query(i, i));
