@@ -12,12 +12,20 @@ import java.util.ArrayDeque;
  * <p>The entries are held in segments of an eighth of {@code max} (at least {@value #MIN_SEGMENT} entries): when the
  * newest is full and the others already hold {@code max} without the oldest, the oldest is dropped and reused. A
  * flood therefore holds at most {@code max} entries and one segment (it used to be twice {@code max}). Adding
- * allocates nothing once the segments have grown to their working size; after a drain, only as many emptied
- * segments are kept for reuse as that drain had (at least one), so what a flood grew goes at the next quiet flush.
+ * allocates nothing once the segments have grown to their working size. After a drain, as many emptied segments
+ * are kept for reuse as the busiest of the last {@value #QUIET_DRAINS} drains had (at least one): what a flood grew
+ * goes after a quiet minute, while a rate that varies from flush to flush (early flushes under load) reuses its
+ * segments instead of growing new ones, which the collector would have copied and promoted.
  */
 final class QueryLogBuffer {
     /** Entries of the smallest segment: below this, segments would cost more than they save. */
     static final int MIN_SEGMENT = 1024;
+
+    /** Drains in a row that needed fewer segments than are kept before the spare ones are let go. */
+    static final int QUIET_DRAINS = 64;
+
+    /** Bytes a new segment starts with per entry it will hold: about a typical entry, so it grows once at most. */
+    static final int BYTES_PER_ENTRY = 64;
 
     private final int max;
     private final int segmentSize;
@@ -28,6 +36,10 @@ final class QueryLogBuffer {
 
     private int held;
     private long skipped;
+    /** Segments kept after a drain: the most the recent drains used. */
+    private int keep = 1;
+    /** Drains in a row that used fewer than {@link #keep}. */
+    private int quiet;
 
     QueryLogBuffer(int max) {
         this.max = max;
@@ -66,7 +78,7 @@ final class QueryLogBuffer {
             next = oldest;
         } else {
             QueryLogEntries reused = free.pollFirst();
-            next = reused != null ? reused : new QueryLogEntries();
+            next = reused != null ? reused : new QueryLogEntries(segmentSize * BYTES_PER_ENTRY);
         }
         segments.addLast(next);
         return next;
@@ -75,6 +87,11 @@ final class QueryLogBuffer {
     /** Entries held: at most {@code max}. */
     int count() {
         return Math.min(max, held);
+    }
+
+    /** The segments holding entries now (tests). */
+    java.util.List<QueryLogEntries> segmentsInUse() {
+        return java.util.List.copyOf(segments);
     }
 
     /** Segments held, with those kept for reuse (tests). */
@@ -104,7 +121,14 @@ final class QueryLogBuffer {
         while (!segments.isEmpty()) {
             free.addFirst(segments.pollLast());
         }
-        while (free.size() > Math.max(1, used)) {
+        if (used >= keep) {
+            keep = Math.max(1, used);
+            quiet = 0;
+        } else if (++quiet >= QUIET_DRAINS) {
+            keep = Math.max(1, used);
+            quiet = 0;
+        }
+        while (free.size() > keep) {
             free.pollLast();
         }
         held = 0;

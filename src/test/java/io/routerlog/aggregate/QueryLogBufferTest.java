@@ -82,9 +82,32 @@ class QueryLogBufferTest {
         buffer.add(1, query(1));
         assertThat(drain(buffer, skipped)).hasSize(1);
         assertThat(skipped[0]).isZero();
-        assertThat(buffer.segments()).as("one is enough for a quiet flush").isEqualTo(1);
+        for (int i = 1; i < QueryLogBuffer.QUIET_DRAINS; i++) {
+            assertThat(buffer.segments())
+                    .as("kept while flushes may be busy again")
+                    .isEqualTo(3);
+            buffer.add(i, query(i));
+            assertThat(drain(buffer, skipped)).hasSize(1);
+        }
+        assertThat(buffer.segments()).as("one is enough after quiet flushes").isEqualTo(1);
         assertThat(drain(buffer, skipped)).isEmpty();
         assertThat(buffer.segments()).isEqualTo(1);
+    }
+
+    @Test
+    void aRateThatVariesFromFlushToFlushReusesItsSegments() {
+        QueryLogBuffer buffer = new QueryLogBuffer(8192); // segments of 1,024
+        long[] skipped = new long[1];
+        java.util.Set<QueryLogEntries> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int flush = 0; flush < 40; flush++) {
+            int n = flush % 2 == 0 ? 8192 : 1500; // a busy flush, then an early one
+            for (int i = 0; i < n; i++) {
+                buffer.add(i, query(i));
+            }
+            seen.addAll(buffer.segmentsInUse());
+            assertThat(drain(buffer, skipped)).hasSize(n);
+        }
+        assertThat(seen).as("no segment made after the first busy flush").hasSize(8);
     }
 
     @Test
