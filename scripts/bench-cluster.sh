@@ -51,9 +51,12 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >
 
 used_ports=" "
 free_port() { # a port free on 127.0.0.1 and not handed out before in this run
-    local p
+    local p ephemeral_low
+    # below the kernel's ephemeral range: an outgoing connection (a cluster member's) cannot take it meanwhile
+    ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    ((ephemeral_low > 11000)) || ephemeral_low=32768
     for _ in $(seq 1 200); do
-        p=$((30000 + RANDOM % 20000))
+        p=$((10000 + RANDOM % (ephemeral_low - 10000)))
         [[ $used_ports == *" $p "* ]] && continue
         if ! ss -Hlntu "sport = :$p" | grep -q .; then
             used_ports+="$p "

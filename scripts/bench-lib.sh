@@ -3,9 +3,12 @@
 
 # A port free for TCP and UDP on 127.0.0.1.
 free_port() {
-    local p
+    local p ephemeral_low
+    # below the kernel's ephemeral range: an outgoing connection (a cluster member's) cannot take it meanwhile
+    ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    ((ephemeral_low > 11000)) || ephemeral_low=32768
     for _ in $(seq 1 100); do
-        p=$((30000 + RANDOM % 20000))
+        p=$((10000 + RANDOM % (ephemeral_low - 10000)))
         if ! ss -Hlntu "sport = :$p" | grep -q .; then echo "$p"; return; fi
     done
     echo "no free port" >&2
