@@ -1,6 +1,7 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.bytes.BytesTable;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -47,10 +48,35 @@ final class PairMemo {
         SuspectPart.@Nullable Slot suspect;
         /** The pair's client and (unusual) type, for the unprintable names of that client. */
         SuspectPart.@Nullable ClientType clientType;
+
+        /** Forgets everything, for another pair. */
+        void reset() {
+            flush = 0;
+            seen = null;
+            activity = null;
+            described = false;
+            located = false;
+            unprintable = false;
+            unusual = false;
+            nameLength = 0;
+            start = 0;
+            registrable = null;
+            shaped = false;
+            shapeHash = 0;
+            shapePack = 0;
+            suspect = null;
+            clientType = null;
+        }
     }
 
     private final BytesTable keys = new BytesTable(1024);
     private @Nullable Entry[] entries = new Entry[1024];
+    /**
+     * Entries of pairs forgotten, for pairs to come: a working set larger than half the limit is swept at every
+     * flush, and new entries for the pairs that come back lived just long enough to be promoted before they died.
+     */
+    private final ArrayDeque<Entry> free = new ArrayDeque<>();
+
     private final int limit;
     private long flush;
     private long lastSweepMillis = Long.MIN_VALUE;
@@ -72,7 +98,8 @@ final class PairMemo {
             if (i >= entries.length) {
                 entries = Arrays.copyOf(entries, Math.max(entries.length * 2, i + 1));
             }
-            entries[i] = new Entry();
+            Entry reused = free.pollLast();
+            entries[i] = reused != null ? reused : new Entry();
         }
         Entry e = Objects.requireNonNull(entries[i]);
         e.flush = flush;
@@ -102,7 +129,13 @@ final class PairMemo {
         keys.retain((from, to) -> {
             Entry e = Objects.requireNonNull(entries[from]);
             entries[to] = e;
-            return e.flush >= since;
+            boolean keep = e.flush >= since;
+            if (!keep && free.size() + to < limit) {
+                // kept and spare entries together no more than the limit
+                e.reset();
+                free.addLast(e);
+            }
+            return keep;
         });
         Arrays.fill(entries, keys.size(), n, null);
     }

@@ -54,4 +54,25 @@ class PairMemoTest {
         // pair 2 was drained once, 40 s ago: two sweeps later it is gone
         assertThat(memo.size()).isEqualTo(1);
     }
+
+    @Test
+    void aWorkingSetSweptAtEveryFlushReusesTheEntriesOfThePairsItForgets() {
+        PairMemo memo = new PairMemo(1000);
+        java.util.Set<PairMemo.Entry> made = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long now = 0;
+        // 900 pairs, more than half the limit: each flush keeps only the pairs it or the one before drained
+        for (int f = 0; f < 30; f++, now += 100) {
+            for (int i = 0; i < 300; i++) {
+                PairMemo.Entry e = of(memo, pair((f * 300 + i) % 900));
+                if (made.add(e)) {
+                    assertThat(e.described).as("a reused entry starts empty").isFalse();
+                    assertThat(e.registrable).isNull();
+                }
+                e.described = true;
+                e.registrable = "example.com";
+            }
+            memo.flushed(now);
+        }
+        assertThat(made).as("entries made for 9,000 drains of 900 pairs").hasSizeLessThanOrEqualTo(1000);
+    }
 }
