@@ -62,6 +62,8 @@ class QueryLogAllocationTest {
         StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
         try (Store store = Store.start(settings.withQueryLogSize(4 * PER_FLUSH))) {
             QueryLog log = store.queryLog();
+            long[] ids = appendThreads();
+            assertThat(ids).as("this thread and the partition threads").hasSizeGreaterThan(1);
             QueryLogEntries entries = new QueryLogEntries();
             long time = System.currentTimeMillis() - 60_000;
             long least = Long.MAX_VALUE;
@@ -71,10 +73,10 @@ class QueryLogAllocationTest {
                     entries.add(query(time++, i));
                 }
                 bytes = entries.byteSize();
-                // the chunks are written on Hazelcast's partition threads: count every thread
-                long before = allocatedByAll(threads);
+                // the chunks are written on Hazelcast's partition threads: count them too
+                long before = allocatedBy(threads, ids);
                 log.append(entries, TIMEOUT);
-                long allocated = allocatedByAll(threads) - before;
+                long allocated = allocatedBy(threads, ids) - before;
                 if (flush >= 8) { // the log is full and removes a chunk for every chunk it starts
                     least = Math.min(least, allocated);
                 }
@@ -94,9 +96,22 @@ class QueryLogAllocationTest {
         }
     }
 
-    private static long allocatedByAll(ThreadMXBean threads) {
+    /**
+     * This thread and Hazelcast's partition threads, which run the appends: the threads whose allocations count (other
+     * threads of the test JVM, other tests' leftovers, would only add noise).
+     */
+    private static long[] appendThreads() {
+        long self = Thread.currentThread().getId();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getId() == self || t.getName().contains(".partition-operation.thread-"))
+                .mapToLong(Thread::getId)
+                .toArray();
+    }
+
+    /** Bytes allocated so far by the threads {@code ids}. */
+    private static long allocatedBy(ThreadMXBean threads, long[] ids) {
         long sum = 0;
-        for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+        for (long a : threads.getThreadAllocatedBytes(ids)) {
             sum += Math.max(0, a);
         }
         return sum;
