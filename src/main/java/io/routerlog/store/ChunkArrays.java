@@ -30,14 +30,16 @@ final class ChunkArrays {
 
     /**
      * An array of at least {@code needed} bytes: a kept one if one is large enough, else a new one of {@code
-     * wanted} bytes (at least {@code needed}). A kept array too small for {@code needed} is let go.
+     * wanted} bytes (at least {@code needed}) and an eighth more, so that it also fits the next chunks, whose
+     * entries are a little longer now and then. A kept array too small for {@code needed} is let go.
      */
     static byte[] take(int needed, int wanted) {
         byte[] b = poll();
         if (b != null && b.length >= needed) {
             return b;
         }
-        return new byte[Math.max(needed, wanted)];
+        int size = Math.max(needed, wanted);
+        return new byte[(int) Math.min(Integer.MAX_VALUE - 8, size + (long) size / 8)];
     }
 
     private static synchronized byte @Nullable [] poll() {

@@ -62,7 +62,8 @@ class QueryLogAllocationTest {
         StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
         try (Store store = Store.start(settings.withQueryLogSize(4 * PER_FLUSH))) {
             QueryLog log = store.queryLog();
-            long[] ids = appendThreads();
+            ChunkArrays.clear(); // other tests' arrays, of other sizes, would be taken and let go
+            long[] ids = appendThreads(store.hazelcast().getName());
             assertThat(ids).as("this thread and the partition threads").hasSizeGreaterThan(1);
             QueryLogEntries entries = new QueryLogEntries();
             long time = System.currentTimeMillis() - 60_000;
@@ -97,13 +98,14 @@ class QueryLogAllocationTest {
     }
 
     /**
-     * This thread and Hazelcast's partition threads, which run the appends: the threads whose allocations count (other
-     * threads of the test JVM, other tests' leftovers, would only add noise).
+     * This thread and the partition threads of the store's Hazelcast instance, which run the appends: the threads
+     * whose allocations count (other threads of the test JVM, other tests' leftovers, would only add noise).
      */
-    private static long[] appendThreads() {
+    private static long[] appendThreads(String instance) {
         long self = Thread.currentThread().getId();
+        String partitionThread = "hz." + instance + ".partition-operation.thread-";
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getId() == self || t.getName().contains(".partition-operation.thread-"))
+                .filter(t -> t.getId() == self || t.getName().startsWith(partitionThread))
                 .mapToLong(Thread::getId)
                 .toArray();
     }
@@ -193,7 +195,7 @@ class QueryLogAllocationTest {
     }
 
     @Test
-    void aChunkFilledByOneAppendTakesExactlyItsEntries() {
+    void aChunkFilledByOneAppendTakesItsEntriesAndAnEighthMore() {
         ChunkArrays.clear(); // a kept array may be larger
         QueryLogEntries e = new QueryLogEntries();
         for (int i = 0; i < QueryLog.CHUNK; i++) {
@@ -203,6 +205,7 @@ class QueryLogAllocationTest {
                 new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
         new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(entry);
         assertThat(entry.getValue().count()).isEqualTo(QueryLog.CHUNK);
-        assertThat(entry.getValue().data()).hasSize(e.byteSize());
+        // the eighth more lets the array serve the next chunks too (ChunkArrays), whose entries may be longer
+        assertThat(entry.getValue().data()).hasSize(e.byteSize() + e.byteSize() / 8);
     }
 }
