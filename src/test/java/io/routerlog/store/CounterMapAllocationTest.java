@@ -2,8 +2,6 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.ThreadMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,40 +20,24 @@ class CounterMapAllocationTest {
         return new PairKey("r1", "10.3." + (i / 250 % 250) + "." + (i % 250), "a" + i + ".alloc.test", "A");
     }
 
-    private static long[] partitionThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().contains("partition-operation"))
-                .mapToLong(Thread::getId)
-                .toArray();
-    }
-
-    private static long allocated(ThreadMXBean threads, long[] ids) {
-        long sum = 0;
-        for (long b : threads.getThreadAllocatedBytes(ids)) {
-            sum += Math.max(0, b);
-        }
-        return sum;
-    }
-
     @Test
     void updatingKnownCountersPublishesNoEvents() {
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Store store = Store.start(StoreSettings.singleNode(271_000, 1000, Duration.ofHours(1)))) {
-            long[] ids = null;
+            ThreadAllocations partitionThreads = null;
             long best = Long.MAX_VALUE;
             for (int round = 0; round < 12; round++) {
                 Map<PairKey, Long> batch = new HashMap<>();
                 for (int i = 0; i < PAIRS; i++) {
                     batch.put(pair(i), 1L);
                 }
-                if (ids == null && round > 0) {
-                    ids = partitionThreads();
-                    assertThat(ids).isNotEmpty();
+                if (partitionThreads == null && round > 0) {
+                    partitionThreads = ThreadAllocations.partitionThreads(store, false);
+                    assertThat(partitionThreads.threads()).isPositive();
                 }
-                long before = ids == null ? 0 : allocated(threads, ids);
+                long before = partitionThreads == null ? 0 : partitionThreads.allocated();
                 store.pairs().add(batch, TIMEOUT);
-                if (ids != null && round >= 4) {
-                    best = Math.min(best, allocated(threads, ids) - before);
+                if (partitionThreads != null && round >= 4) {
+                    best = Math.min(best, partitionThreads.allocated() - before);
                 }
             }
             assertThat(store.pairs().get(pair(7))).isEqualTo(12);

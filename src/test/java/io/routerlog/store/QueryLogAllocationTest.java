@@ -58,13 +58,15 @@ class QueryLogAllocationTest {
 
     @Test
     void aSteadyLogReusesTheArraysOfTheChunksItRemoves() {
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
         try (Store store = Store.start(settings.withQueryLogSize(4 * PER_FLUSH))) {
             QueryLog log = store.queryLog();
             ChunkArrays.clear(); // other tests' arrays, of other sizes, would be taken and let go
-            long[] ids = appendThreads(store.hazelcast().getName());
-            assertThat(ids).as("this thread and the partition threads").hasSizeGreaterThan(1);
+            // the chunks are written on the partition threads: count them and this thread
+            ThreadAllocations appending = ThreadAllocations.partitionThreads(store, true);
+            assertThat(appending.threads())
+                    .as("this thread and the partition threads")
+                    .isGreaterThan(1);
             QueryLogEntries entries = new QueryLogEntries();
             long time = System.currentTimeMillis() - 60_000;
             long least = Long.MAX_VALUE;
@@ -74,10 +76,9 @@ class QueryLogAllocationTest {
                     entries.add(query(time++, i));
                 }
                 bytes = entries.byteSize();
-                // the chunks are written on Hazelcast's partition threads: count them too
-                long before = allocatedBy(threads, ids);
+                long before = appending.allocated();
                 log.append(entries, TIMEOUT);
-                long allocated = allocatedBy(threads, ids) - before;
+                long allocated = appending.allocated() - before;
                 if (flush >= 8) { // the log is full and removes a chunk for every chunk it starts
                     least = Math.min(least, allocated);
                 }
@@ -95,28 +96,6 @@ class QueryLogAllocationTest {
                             query(time - 2, PER_FLUSH - 2),
                             query(time - 3, PER_FLUSH - 3));
         }
-    }
-
-    /**
-     * This thread and the partition threads of the store's Hazelcast instance, which run the appends: the threads
-     * whose allocations count (other threads of the test JVM, other tests' leftovers, would only add noise).
-     */
-    private static long[] appendThreads(String instance) {
-        long self = Thread.currentThread().getId();
-        String partitionThread = "hz." + instance + ".partition-operation.thread-";
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getId() == self || t.getName().startsWith(partitionThread))
-                .mapToLong(Thread::getId)
-                .toArray();
-    }
-
-    /** Bytes allocated so far by the threads {@code ids}. */
-    private static long allocatedBy(ThreadMXBean threads, long[] ids) {
-        long sum = 0;
-        for (long a : threads.getThreadAllocatedBytes(ids)) {
-            sum += Math.max(0, a);
-        }
-        return sum;
     }
 
     @Test
