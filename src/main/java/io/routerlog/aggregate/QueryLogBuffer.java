@@ -3,6 +3,7 @@ package io.routerlog.aggregate;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.store.QueryLogEntries;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The queries one receive thread took for the query log since the last flush, packed, at most {@code max}: when
@@ -90,8 +91,8 @@ final class QueryLogBuffer {
     }
 
     /** The segments holding entries now (tests). */
-    java.util.List<QueryLogEntries> segmentsInUse() {
-        return java.util.List.copyOf(segments);
+    List<QueryLogEntries> segmentsInUse() {
+        return List.copyOf(segments);
     }
 
     /** Segments held, with those kept for reuse (tests). */
@@ -121,10 +122,7 @@ final class QueryLogBuffer {
         while (!segments.isEmpty()) {
             free.addFirst(segments.pollLast());
         }
-        if (used >= keep) {
-            keep = Math.max(1, used);
-            quiet = 0;
-        } else if (++quiet >= QUIET_DRAINS) {
+        if (used >= keep || ++quiet >= QUIET_DRAINS) {
             keep = Math.max(1, used);
             quiet = 0;
         }

@@ -54,21 +54,12 @@ final class ChunkArrays {
      * Keeps {@code b} for a later chunk, if there is room; its owner must not read or write it any more. A kept
      * array is zeroed first: the queries it held leave memory with the chunk, as they would have with the array.
      */
-    static void release(byte[] b) {
-        if (b.length == 0 || b.length > LARGEST || !hasRoom(b.length)) {
-            return;
+    static synchronized void release(byte[] b) {
+        if (b.length > 0 && b.length <= LARGEST && keptBytes + b.length <= MAX_BYTES) {
+            Arrays.fill(b, (byte) 0);
+            FREE.addLast(b);
+            keptBytes += b.length;
         }
-        Arrays.fill(b, (byte) 0);
-        synchronized (ChunkArrays.class) {
-            if (keptBytes + b.length <= MAX_BYTES) {
-                FREE.addLast(b);
-                keptBytes += b.length;
-            }
-        }
-    }
-
-    private static synchronized boolean hasRoom(int length) {
-        return keptBytes + length <= MAX_BYTES;
     }
 
     /** Arrays kept now (for tests). */

@@ -124,7 +124,7 @@ public final class QueryLog {
             }
         }
         // the chunks this append pushes out leave first: their arrays take the new entries (ChunkArrays)
-        removeBeyondSize(pos == 0 ? chunk - 1 : chunk);
+        removeBeyondSize(newestChunk(chunk, pos));
         List<CompletableFuture<Integer>> pending = new ArrayList<>(pieces.size());
         RuntimeException notSent = null;
         for (Piece p : pieces) {
@@ -165,7 +165,7 @@ public final class QueryLog {
         if (notSent != null) {
             throw new StoreException("writing " + map.getName() + " failed: " + notSent, notSent);
         }
-        removeBeyondSize(position == 0 ? openChunk - 1 : openChunk);
+        removeBeyondSize(newestChunk(openChunk, position));
     }
 
     /** Appends entries given as records (tests, tools); see {@link #append(QueryLogEntries, long)}. */
@@ -203,6 +203,11 @@ public final class QueryLog {
             LOG.info("Continuing the query log of {} after chunk {} ({} chunks kept)", writer, highest, keys.size());
         }
         started = true;
+    }
+
+    /** The newest chunk holding entries when the next entry goes to chunk {@code open} at {@code at}. */
+    private static long newestChunk(long open, int at) {
+        return at == 0 ? open - 1 : open;
     }
 
     /**
