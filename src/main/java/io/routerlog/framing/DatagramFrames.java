@@ -59,7 +59,7 @@ public final class DatagramFrames {
                 p = start + (int) length;
                 continue;
             }
-            int delim = content.forEachByte(p, end - p, Frames.NOT_DELIMITER);
+            int delim = Frames.delimiter(content, p, end);
             int frameEnd = delim < 0 ? end : delim;
             frame(content, p, frameEnd - p);
             p = frameEnd + 1;

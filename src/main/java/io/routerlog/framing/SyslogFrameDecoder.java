@@ -305,7 +305,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int end = in.writerIndex();
             if (discarding) {
-                int delim = in.forEachByte(start, end - start, Frames.NOT_DELIMITER);
+                int delim = Frames.delimiter(in, start, end);
                 if (delim < 0) {
                     in.skipBytes(end - start);
                     return false;
@@ -324,7 +324,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                     continue;
                 }
             }
-            int delim = in.forEachByte(start, end - start, Frames.NOT_DELIMITER);
+            int delim = Frames.delimiter(in, start, end);
             if (delim < 0) {
                 if (end - start > maxFrame) {
                     oversized();

@@ -26,7 +26,7 @@ public final class PairBytes {
 
     /** The partition of a key with {@code hash}, among {@code partitions}. */
     public static int partition(int hash, int partitions) {
-        // the hash is FNV-1a: finish it (murmur3's fmix32) so that every bit counts for the remainder
+        // finish the hash (murmur3's fmix32) so that every bit counts for the remainder
         int h = hash;
         h ^= h >>> 16;
         h *= 0x85ebca6b;
