@@ -68,4 +68,26 @@ class PairCountsTest {
         counts.recycle(62_000);
         assertThat(counts.size()).isZero();
     }
+
+    @Test
+    void countsEveryPairExactlyWhileTheTableGrowsAndAfterItIsCleared() {
+        PairCounts counts = new PairCounts(100_000);
+        Map<PairKey, Long> expected = new HashMap<>();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 60_000; i++) {
+                // names of many lengths, some long enough to take several words of the hash
+                String domain = "n" + i + ".example" + ".x".repeat(i % 40);
+                String client = "10.0." + (i % 7) + "." + (i % 251);
+                int times = 1 + i % 3;
+                for (int t = 0; t < times; t++) {
+                    assertThat(counts.add(query(client, domain))).isTrue();
+                }
+                expected.put(new PairKey("gw", client, domain, "A"), (long) times);
+            }
+            assertThat(drain(counts)).isEqualTo(expected);
+            counts.recycle(round * 1_000L); // more than half full: forgotten, and the arrays reused
+            assertThat(counts.size()).isZero();
+            assertThat(drain(counts)).isEmpty();
+        }
+    }
 }
