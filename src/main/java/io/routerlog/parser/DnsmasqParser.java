@@ -61,9 +61,10 @@ public final class DnsmasqParser {
         if (serialEnd > 0) {
             int next = serialEnd + 1;
             int tokenEnd = tokenEnd(b, next, end);
-            if (isAddressAndPort(b, next, tokenEnd)) {
+            int slash = addressAndPort(b, next, tokenEnd);
+            if (slash > 0) {
                 client = next;
-                clientLen = Bytes.lastIndexOf(b, next, tokenEnd, (byte) '/') - next;
+                clientLen = slash - next;
                 p = tokenEnd < end ? tokenEnd + 1 : tokenEnd;
             } else if (b[p] != '-') {
                 p = next;
@@ -94,30 +95,41 @@ public final class DnsmasqParser {
         return i > digits && i < end && b[i] == ' ' ? i : -1;
     }
 
-    /** {@code ADDRESS/PORT}, as dnsmasq prints the query source in extra mode. */
-    private static boolean isAddressAndPort(byte[] b, int p, int tokenEnd) {
-        int slash = Bytes.lastIndexOf(b, p, tokenEnd, (byte) '/');
-        if (slash <= p || slash == tokenEnd - 1) {
-            return false;
-        }
-        for (int i = slash + 1; i < tokenEnd; i++) {
-            if (!Bytes.isDigit(b[i])) {
-                return false;
-            }
-        }
-        for (int i = p; i < slash; i++) {
-            byte c = b[i];
-            if (!(Bytes.isDigit(c)
+    /** The bytes an address (or a host name with a zone) may hold before the {@code /PORT}. */
+    private static final boolean[] ADDRESS_BYTES = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            ADDRESS_BYTES[c] = (c >= '0' && c <= '9')
+                    || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
                     || c == '.'
                     || c == ':'
                     || c == '%'
-                    || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
                     || c == '-'
-                    || c == '_')) {
-                return false;
+                    || c == '_';
+        }
+    }
+
+    /**
+     * For {@code ADDRESS/PORT} in {@code [p, tokenEnd)}, as dnsmasq prints the query source in extra mode: the index
+     * of the slash, else -1.
+     */
+    private static int addressAndPort(byte[] b, int p, int tokenEnd) {
+        int slash = Bytes.lastIndexOf(b, p, tokenEnd, (byte) '/');
+        if (slash <= p || slash == tokenEnd - 1) {
+            return -1;
+        }
+        for (int i = slash + 1; i < tokenEnd; i++) {
+            if (!Bytes.isDigit(b[i])) {
+                return -1;
             }
         }
-        return true;
+        for (int i = p; i < slash; i++) {
+            if (!ADDRESS_BYTES[b[i] & 0xff]) {
+                return -1;
+            }
+        }
+        return slash;
     }
 
     private static int tokenEnd(byte[] b, int p, int end) {
