@@ -1,6 +1,7 @@
 package io.routerlog.aggregate;
 
 import io.routerlog.bytes.Bytes;
+import io.routerlog.bytes.BytesTable;
 import io.routerlog.event.DnsQuery;
 import io.routerlog.store.PairBytes;
 import java.lang.invoke.MethodHandles;
@@ -107,24 +108,9 @@ final class PairCounts {
         size++;
         t[i] = ((long) h << 32) | (at + 1L);
         if (size * 2 > t.length) {
-            rehash(t.length * 2);
+            buckets = BytesTable.rehash(t, t.length * 2);
         }
         return true;
-    }
-
-    private void rehash(int length) {
-        long[] nb = new long[length];
-        int mask = length - 1;
-        for (long slot : buckets) {
-            if (slot != 0) {
-                int i = Bytes.mix((int) (slot >>> 32)) & mask;
-                while (nb[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                nb[i] = slot;
-            }
-        }
-        buckets = nb;
     }
 
     /** Hands every non-zero count to {@code sink} and zeroes it. */

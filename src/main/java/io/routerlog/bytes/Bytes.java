@@ -54,7 +54,7 @@ public final class Bytes {
     }
 
     /** A word with 0x80 in each byte of {@code x} that is zero and 0 elsewhere (exact: no borrow between bytes). */
-    private static long zeroBytes(long x) {
+    public static long zeroBytes(long x) {
         return ~(((x & LOW7) + LOW7) | x | LOW7);
     }
 

@@ -163,6 +163,14 @@ public final class BytesTable {
     }
 
     private void rehash(int capacity) {
+        buckets = rehash(buckets, capacity);
+    }
+
+    /**
+     * The slots of an open-addressing table with linear probing whose non-empty slots hold their key's hash in the
+     * high 32 bits (as this table's do), placed in a new table of {@code capacity} slots (a power of two).
+     */
+    public static long[] rehash(long[] buckets, int capacity) {
         long[] nb = new long[capacity];
         int mask = capacity - 1;
         for (long slot : buckets) {
@@ -174,6 +182,6 @@ public final class BytesTable {
                 nb[i] = slot;
             }
         }
-        buckets = nb;
+        return nb;
     }
 }

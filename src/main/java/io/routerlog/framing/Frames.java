@@ -1,6 +1,7 @@
 package io.routerlog.framing;
 
 import io.netty.buffer.ByteBuf;
+import io.routerlog.bytes.Bytes;
 
 /**
  * The framing rules that hold for every transport, so that a message reads the same whichever framing carried it:
@@ -13,7 +14,6 @@ final class Frames {
     static final int MAX_LENGTH_DIGITS = 9;
 
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
     /**
      * Index of the first delimiter of non-transparent framing ({@code \n} or {@code \0}) in {@code [from, to)}, or
@@ -23,9 +23,8 @@ final class Frames {
         int i = from;
         for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
             long x = in.getLongLE(i);
-            // a byte of 0x80 where x has a NUL or a newline (exact: no borrow between bytes)
-            long nl = x ^ NEWLINES;
-            long z = ~(((((x & LOW7) + LOW7) | x) & (((nl & LOW7) + LOW7) | nl)) | LOW7);
+            // a byte of 0x80 where x has a NUL or a newline
+            long z = Bytes.zeroBytes(x) | Bytes.zeroBytes(x ^ NEWLINES);
             if (z != 0) {
                 return i + (Long.numberOfTrailingZeros(z) >>> 3);
             }
