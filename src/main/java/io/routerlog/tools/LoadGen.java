@@ -71,7 +71,7 @@ public final class LoadGen implements Callable<Integer> {
             split = ",",
             defaultValue = "1000",
             description = "Lines per second (0: as fast as the receiver takes them); several (comma-separated) make "
-                    + "steps of --duration each. "
+                    + "steps of --duration each. Over TCP the lines due are written together about every millisecond. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<Integer> rates;
 
@@ -205,9 +205,9 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     /**
-     * Sends {@code rate} lines per second (0: as fast as the receiver takes them) for {@code step}: every few
-     * microseconds, all the lines that are due, straight from the rendered pool (TCP: one write per contiguous
-     * range; UDP: one datagram per line). Nothing is allocated or rendered per line.
+     * Sends {@code rate} lines per second (0: as fast as the receiver takes them) for {@code step}, straight from
+     * the rendered pool: over TCP about every millisecond, the lines due (a write per contiguous range); over UDP
+     * every few microseconds, one datagram per line due. Nothing is allocated or rendered per line.
      */
     private LinePool run(Sender out, LinePool p, Lines lines, int rate, Duration step)
             throws IOException, InterruptedException {
@@ -218,6 +218,9 @@ public final class LoadGen implements Callable<Integer> {
         long stepSent = 0;
         // at most this many lines in one go, so that pacing and the clock checks stay fine-grained
         int burst = rate <= 0 ? 65536 : Math.max(1, Math.min(65536, rate / 1000));
+        // TCP: the lines of about a millisecond in one write, as a relay forwards its queue; a write per line would
+        // make the receiver wake for every line, and the sender spin between lines
+        int least = out.stream() ? burst : 1;
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
@@ -229,8 +232,10 @@ public final class LoadGen implements Callable<Integer> {
             } else {
                 long due = (long) ((now - start) / 1e9 * rate);
                 n = Math.min(due - stepSent, burst);
-                if (n <= 0) {
-                    long wait = start + (long) ((stepSent + 1) * 1e9 / rate) - now;
+                // a stream waits until a whole write is due, unless the step ends first
+                long whole = start + (long) ((stepSent + least) * 1e9 / rate);
+                if (n <= 0 || (n < least && whole < end)) {
+                    long wait = (whole < end ? whole : start + (long) ((stepSent + 1) * 1e9 / rate)) - now;
                     if (wait > 200_000) {
                         out.flush();
                         TimeUnit.NANOSECONDS.sleep(Math.min(wait - 100_000, 1_000_000));
@@ -476,6 +481,9 @@ public final class LoadGen implements Callable<Integer> {
 
         void flush() throws IOException;
 
+        /** Whether the lines go over a byte stream, where lines written together arrive together. */
+        boolean stream();
+
         @Override
         void close() throws IOException;
     }
@@ -518,6 +526,11 @@ public final class LoadGen implements Callable<Integer> {
         }
 
         @Override
+        public boolean stream() {
+            return true;
+        }
+
+        @Override
         public void close() throws IOException {
             for (SocketChannel c : channels) {
                 c.close();
@@ -554,6 +567,11 @@ public final class LoadGen implements Callable<Integer> {
         @Override
         public void flush() {
             // datagrams are sent at once
+        }
+
+        @Override
+        public boolean stream() {
+            return false;
         }
 
         @Override

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar, started as a user starts it, fed by real syslog clients. */
@@ -386,6 +388,10 @@ class RouterLogJarIT {
                         "--metrics",
                         "http://127.0.0.1:" + r.httpPort + "/metrics");
                 assertThat(out).contains("(0 lost)").containsPattern("and (\\d+) of \\1 queries");
+                // the rate is kept to the end of each step (TCP writes about a millisecond's lines at once)
+                Matcher sent = Pattern.compile("loadgen: sent (\\d+) lines").matcher(out);
+                assertThat(sent.find()).as(out).isTrue();
+                assertThat(Long.parseLong(sent.group(1))).as(protocol).isBetween(11_900L, 12_000L);
             }
         }
     }
