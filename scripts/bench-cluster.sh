@@ -79,7 +79,8 @@ thread_names() { # thread_names PID: "TID NAME" for each Java thread, TID in dec
 thread_ticks() { # thread_ticks PID: "TID TICKS" for each thread (utime + stime)
     local t
     for t in /proc/"$1"/task/*; do
-        sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" '{ print tid, $12 + $13 }'
+        # a thread may end between the listing and the read (Hazelcast's cached threads come and go)
+        sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" '{ print tid, $12 + $13 }' || true
     done
 }
 # by_thread NAMES BEFORE AFTER: "GROUP TICKS" per thread group, numbers folded, the instance name left out
