@@ -19,7 +19,7 @@
 #   BENCH_API_WARMUP      warm-up requests per endpoint [5]
 #   BENCH_API_NODES       node counts to measure, comma-separated [1,3]
 #   ROUTERLOG_JAR         jar to measure [target/routerlog.jar, built when missing]
-#   BENCH_JAVA_OPTS       routerlog's JVM options [the README's: -Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC]
+#   BENCH_JAVA_OPTS       routerlog's JVM options [the README's, as scripts/routerlog starts it]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$(mktemp -d /tmp/routerlog-bench-api.XXXXXX)}
@@ -33,7 +33,7 @@ rate=${BENCH_API_RATE:-50000}
 runs=${BENCH_API_RUNS:-11}
 warmup=${BENCH_API_WARMUP:-5}
 IFS=, read -r -a node_counts <<<"${BENCH_API_NODES:-1,3}"
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
 max_pairs=$pairs
 # loadgen's mix makes about 0.38 distinct (client, domain, type) pairs per pool line with uniform popularity
 pool=$((pairs * 262144 / 100000))

@@ -13,7 +13,7 @@
 #   CLUSTER_REPEAT    runs of the whole table [1]
 #   CLUSTER_NODE_ARGS more routerlog options for every node []
 #   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
-#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC]
+#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's, as scripts/routerlog starts it]
 #
 # For each (members, pairs) cell: fresh nodes on 127.0.0.1 that form one cluster (--cluster-members, one
 # backup), a warm-up (CLUSTER_WARMUP, then 10 s on new connections), then one loadgen per node sending
@@ -41,7 +41,7 @@ duration=${CLUSTER_DURATION:-40s}
 warmup=${CLUSTER_WARMUP:-60s}
 repeat=${CLUSTER_REPEAT:-1}
 read -r -a node_args <<<"${CLUSTER_NODE_ARGS:-}"
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
 
 jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
 [[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)

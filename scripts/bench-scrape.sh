@@ -7,7 +7,7 @@
 #
 # Environment (defaults in brackets):
 #   ROUTERLOG_JAR       jar to measure [target/routerlog.jar, built when missing]
-#   BENCH_JAVA_OPTS     routerlog's JVM options [the README's: -Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC]
+#   BENCH_JAVA_OPTS     routerlog's JVM options [the README's, as scripts/routerlog starts it]
 #   BENCH_ROUTERLOG_ARGS  more routerlog options, such as --query-log-size 0 []
 #   BENCH_SCRAPES       scrapes per measurement, after as many warm-up scrapes [11]
 #   BENCH_SCRAPE_LOAD   seconds of UDP at 50,000/s during back-to-back scrapes of the 100,000 series [10]; 0 skips
@@ -21,7 +21,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$(mktemp -d /tmp/routerlog-scrape.XXXXXX)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
 scrapes=${BENCH_SCRAPES:-11}
 load_seconds=${BENCH_SCRAPE_LOAD:-10}
 fill_rate=${BENCH_FILL_RATE:-200000}

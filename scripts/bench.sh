@@ -22,7 +22,7 @@
 #   BENCH_API         0 to skip the API measurements of scripts/bench-api.sh (one node and three) [1]
 #   BENCH_CLUSTER     0 to skip the cluster measurements of scripts/bench-cluster.sh [1]
 #   ROUTERLOG_JAR     jar to measure [target/routerlog.jar, built when missing]
-#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's: -Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC]
+#   BENCH_JAVA_OPTS   routerlog's JVM options [the README's, as scripts/routerlog starts it]
 #
 # routerlog's stop-the-world pauses are logged (-Xlog:safepoint) during the UDP steps: the longest is reported as
 # the longest time its receive threads were stopped.
@@ -46,7 +46,7 @@ IFS=, read -r -a search_buffers <<<"${BENCH_SEARCH_BUFFERS:-128k,256k,512k,1m,2m
 udp_buffer=128m   # the main node's (routerlog's default); the UDP steps set their own
 tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
 
 # shellcheck source=scripts/bench-lib.sh disable=SC1091
 source "$root/scripts/bench-lib.sh"
