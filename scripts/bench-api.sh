@@ -70,7 +70,7 @@ start_cluster() {
         local cluster_args=(--cluster-port "${cluster_ports[i]}" --cluster-name "$name")
         [[ $n -gt 1 ]] && cluster_args+=(--cluster-members "$members")
         # shellcheck disable=SC2086
-        java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
+        env -u ROUTERLOG_JAR java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
             --syslog-port "${syslog_ports[i]}" --http-port "${http_ports[i]}" "${cluster_args[@]}" \
             --max-pairs "$max_pairs" --query-log-size "$query_log" --log-level warn \
             >"$out/routerlog-$n-$i.log" 2>&1 &

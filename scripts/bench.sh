@@ -91,7 +91,7 @@ start_routerlog() { # start_routerlog NAME MAX_PAIRS [BUFFER]: sets rl_pid, rl_s
     rl_http=$(free_port)
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    "${recv_on[@]}" java $java_opts -Xlog:safepoint:file="$out/safepoints-$name.log" -jar "$jar" \
+    env -u ROUTERLOG_JAR "${recv_on[@]}" java $java_opts -Xlog:safepoint:file="$out/safepoints-$name.log" -jar "$jar" \
         --listen-address 127.0.0.1 --http-address 127.0.0.1 \
         --syslog-port "$rl_syslog" --http-port "$rl_http" --cluster-port "$(free_port)" --cluster-name "bench-$$" \
         --max-pairs "$max_pairs" --udp-receive-buffer "$(bytes_of "$buffer")" --log-level warn \

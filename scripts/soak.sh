@@ -6,8 +6,8 @@
 # Samples (CSV in OUT_DIR/samples.csv; SOAK_SAMPLE_SECONDS changes the minute): heap used, RSS, threads, open files, pairs stored, pairs evicted, messages
 # received. At the end it prints a summary and fails when something grew past its bound between the first and the
 # second half of the run (heap, RSS, threads, files) or when the receiver did not count every line that was sent.
-# Everything runs on 127.0.0.1. BENCH_JAVA_OPTS sets routerlog's JVM options [the README's: -Xms192m -Xmx192m -Xmn32m
-# -XX:+UseSerialGC], as for the other benchmark scripts.
+# Everything runs on 127.0.0.1. BENCH_JAVA_OPTS sets routerlog's JVM options [the README's, as scripts/routerlog starts
+# it], as for the other benchmark scripts.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 duration=${1:-1h}
@@ -17,7 +17,7 @@ mkdir -p "$out"
 jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}   # a copy keeps a rebuild from changing the jar under the run
 [[ -f "$jar" ]] || (cd "$root" && mvn -q -B -DskipTests package)
 every=${SOAK_SAMPLE_SECONDS:-60}
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC}
+java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
 
 free_port() { # a free TCP and UDP port on 127.0.0.1
     local p
@@ -32,7 +32,7 @@ http=$(free_port)
 max_pairs=10000
 
 # shellcheck disable=SC2086
-java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
+env -u ROUTERLOG_JAR java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
     --syslog-port "$syslog" --http-port "$http" --max-pairs "$max_pairs" --retention 10m --log-level warn \
     >"$out/routerlog.log" 2>&1 &
 rl=$!
