@@ -33,7 +33,9 @@ rate=${BENCH_API_RATE:-50000}
 runs=${BENCH_API_RUNS:-11}
 warmup=${BENCH_API_WARMUP:-5}
 IFS=, read -r -a node_counts <<<"${BENCH_API_NODES:-1,3}"
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
+# shellcheck source=scripts/java-opts.sh disable=SC1091
+source "$root/scripts/java-opts.sh"
+java_opts=${BENCH_JAVA_OPTS:-$(routerlog_java_opts)}
 max_pairs=$pairs
 # loadgen's mix makes about 0.38 distinct (client, domain, type) pairs per pool line with uniform popularity
 pool=$((pairs * 262144 / 100000))

@@ -41,7 +41,9 @@ duration=${CLUSTER_DURATION:-40s}
 warmup=${CLUSTER_WARMUP:-60s}
 repeat=${CLUSTER_REPEAT:-1}
 read -r -a node_args <<<"${CLUSTER_NODE_ARGS:-}"
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
+# shellcheck source=scripts/java-opts.sh disable=SC1091
+source "$root/scripts/java-opts.sh"
+java_opts=${BENCH_JAVA_OPTS:-$(routerlog_java_opts)}
 
 jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}
 [[ -f "$jar" ]] || (cd "$root" && mvn -q -B -o -DskipTests package)

@@ -21,7 +21,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$(mktemp -d /tmp/routerlog-scrape.XXXXXX)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
+# shellcheck source=scripts/java-opts.sh disable=SC1091
+source "$root/scripts/java-opts.sh"
+java_opts=${BENCH_JAVA_OPTS:-$(routerlog_java_opts)}
 scrapes=${BENCH_SCRAPES:-11}
 load_seconds=${BENCH_SCRAPE_LOAD:-10}
 fill_rate=${BENCH_FILL_RATE:-200000}

@@ -46,7 +46,9 @@ IFS=, read -r -a search_buffers <<<"${BENCH_SEARCH_BUFFERS:-128k,256k,512k,1m,2m
 udp_buffer=128m   # the main node's (routerlog's default); the UDP steps set their own
 tcp_step=${BENCH_TCP_STEP:-15s}
 tcp_rate=${BENCH_TCP_RATE:-1000000}
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
+# shellcheck source=scripts/java-opts.sh disable=SC1091
+source "$root/scripts/java-opts.sh"
+java_opts=${BENCH_JAVA_OPTS:-$(routerlog_java_opts)}
 
 # shellcheck source=scripts/bench-lib.sh disable=SC1091
 source "$root/scripts/bench-lib.sh"

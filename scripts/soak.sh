@@ -17,7 +17,9 @@ mkdir -p "$out"
 jar=${ROUTERLOG_JAR:-$root/target/routerlog.jar}   # a copy keeps a rebuild from changing the jar under the run
 [[ -f "$jar" ]] || (cd "$root" && mvn -q -B -DskipTests package)
 every=${SOAK_SAMPLE_SECONDS:-60}
-java_opts=${BENCH_JAVA_OPTS:--Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=60000}
+# shellcheck source=scripts/java-opts.sh disable=SC1091
+source "$root/scripts/java-opts.sh"
+java_opts=${BENCH_JAVA_OPTS:-$(routerlog_java_opts)}
 
 free_port() { # a free TCP and UDP port on 127.0.0.1
     local p
