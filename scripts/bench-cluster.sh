@@ -5,7 +5,8 @@
 #   scripts/bench-cluster.sh [OUT_DIR]                 (results in OUT_DIR/results.md and OUT_DIR/cluster.csv)
 #
 # Environment (defaults in brackets):
-#   CLUSTER_MEMBERS   node counts to measure [1,2,3]
+#   CLUSTER_MEMBERS   node counts to measure; a count with an s (3s) is that many separate single nodes that
+#                     share the stream without forming a cluster [1,2,3s,3]
 #   CLUSTER_PAIRS     traffic shapes to measure, by the distinct pairs they give [1k,10k,100k]
 #   CLUSTER_RATE      lines/s of the whole stream, split evenly over the nodes [150000]
 #   CLUSTER_DURATION  length of each measured run [40s]
@@ -26,7 +27,8 @@
 # into OUT_DIR/threads.csv and the results. The warm-up lets the JIT compilers settle at a third of the rate (a node
 # that just started compiles for about 40 s at 50,000 lines/s) and through one reconnect, so compilation, a one-off
 # cost that three nodes pay three times, is mostly not what a run measures; the compiler threads' share is in the
-# breakdown.
+# breakdown. Separate nodes (3s) measure what the cluster cannot remove on this host: as many JVMs, each taking its
+# share of the stream at its smaller rate, with no member, partition or backup work; their stored totals are summed.
 # Nothing is pinned: the nodes and the senders share the CPUs, so compare cells of one run as ratios; the load
 # average is written next to every cell.
 set -euo pipefail
@@ -34,7 +36,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$(mktemp -d /tmp/routerlog-bench-cluster.XXXXXX)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-IFS=, read -r -a member_counts <<<"${CLUSTER_MEMBERS:-1,2,3}"
+IFS=, read -r -a member_counts <<<"${CLUSTER_MEMBERS:-1,2,3s,3}"
 IFS=, read -r -a pair_shapes <<<"${CLUSTER_PAIRS:-1k,10k,100k}"
 rate=${CLUSTER_RATE:-150000}
 duration=${CLUSTER_DURATION:-40s}
@@ -100,6 +102,15 @@ metric() { # metric URL NAME-PREFIX: the sum of the series starting with it
     curl -sf "$1" | awk -v p="$2" 'index($0, p) == 1 { s += $NF } END { printf "%.6f\n", s }'
 }
 stored_queries() { curl -sf "$1/api/v1/summary" | sed -n 's/.*"queries":\([0-9]*\).*/\1/p'; }
+# the queries stored: the cluster's total, asked of its first node; the sum over separate nodes
+stored_total() {
+    local i sum=0 q
+    for ((i = 0; i < ${#apis[@]}; i++)); do
+        q=$(stored_queries "${apis[$i]}")
+        sum=$((sum + ${q:-0}))
+    done
+    echo "$sum"
+}
 stored_pairs() { curl -sf "$1/api/v1/summary" | sed -n 's/.*"pairs":\([0-9]*\).*/\1/p'; }
 
 # loadgen options for a shape: uniform popularity; the pool bounds the distinct pairs of the large one
@@ -128,33 +139,44 @@ trap cleanup EXIT
 node_pids=()
 node_syslog=()
 node_http=()
-start_nodes() { # start_nodes N: N nodes forming one cluster; fills node_pids, node_syslog, node_http
-    local n=$1 i members="" cluster_ports=() name
+apis=()
+# start_nodes N [separate]: N nodes forming one cluster, or N single nodes; fills node_pids, node_syslog, node_http
+# and apis (the URLs whose stored totals add up to the whole stream's)
+start_nodes() {
+    local n=$1 separate=${2:-} i members="" cluster_ports=() name want=$1 cluster_args
     name="bench-cluster-$$-$RANDOM"
     node_pids=()
     node_syslog=()
     node_http=()
+    apis=()
+    [[ -n $separate ]] && want=1
     for ((i = 0; i < n; i++)); do cluster_ports+=("$(free_port)"); done
     for ((i = 0; i < n; i++)); do members+="${members:+,}127.0.0.1:${cluster_ports[$i]}"; done
     for ((i = 0; i < n; i++)); do
         node_syslog+=("$(free_port)")
         node_http+=("$(free_port)")
+        cluster_args=(--cluster-port "${cluster_ports[$i]}" --cluster-name "$name" --cluster-members "$members")
+        [[ -n $separate ]] && cluster_args=()
         # shellcheck disable=SC2086
         env -u ROUTERLOG_JAR java $java_opts -jar "$jar" --listen-address 127.0.0.1 --http-address 127.0.0.1 \
-            --syslog-port "${node_syslog[$i]}" --http-port "${node_http[$i]}" \
-            --cluster-port "${cluster_ports[$i]}" --cluster-name "$name" --cluster-members "$members" \
-            --max-pairs 400000 --log-level warn "${node_args[@]}" >"$out/node-$n-$i.log" 2>&1 &
+            --syslog-port "${node_syslog[$i]}" --http-port "${node_http[$i]}" "${cluster_args[@]}" \
+            --max-pairs 400000 --log-level warn "${node_args[@]}" >"$out/node-$n$separate-$i.log" 2>&1 &
         node_pids+=("$!")
         pids+=("$!")
     done
     for ((i = 0; i < n; i++)); do
         for _ in $(seq 1 1200); do
-            [[ $(metric "http://127.0.0.1:${node_http[$i]}/metrics" routerlog_cluster_members 2>/dev/null) == "$n.000000" ]] &&
+            [[ $(metric "http://127.0.0.1:${node_http[$i]}/metrics" routerlog_cluster_members 2>/dev/null) == "$want.000000" ]] &&
                 break
-            kill -0 "${node_pids[$i]}" 2>/dev/null || { cat "$out/node-$n-$i.log" >&2; exit 1; }
+            kill -0 "${node_pids[$i]}" 2>/dev/null || { cat "$out/node-$n$separate-$i.log" >&2; exit 1; }
             sleep 0.1
         done
     done
+    if [[ -n $separate ]]; then
+        for ((i = 0; i < n; i++)); do apis+=("http://127.0.0.1:${node_http[$i]}"); done
+    else
+        apis=("http://127.0.0.1:${node_http[0]}")
+    fi
 }
 
 loadgen() { java -XX:+UseSerialGC -jar "$jar" loadgen "$@"; }
@@ -180,11 +202,11 @@ send_all() {
     echo "$lines $queries $ok"
 }
 
-# waits until the cluster's stored total reaches $2 (or stops moving for 5 s); prints it
+# waits until the stored total reaches $1 (or stops moving for 5 s); prints it
 wait_stored() {
-    local url=$1 want=$2 last=-1 now still=0
+    local want=$1 last=-1 now still=0
     for _ in $(seq 1 300); do
-        now=$(stored_queries "$url")
+        now=$(stored_total)
         [[ $now == "$want" ]] && break
         if [[ $now == "$last" ]]; then
             still=$((still + 1))
@@ -202,20 +224,22 @@ echo "round,members,shape,pairs,lines,seconds,cpu_s,cpu_s_per_million,loadgen_ok
     >"$out/cluster.csv"
 echo "round,members,shape,threads,cpu_s" >"$out/threads.csv"
 
-measure_cell() { # measure_cell ROUND MEMBERS SHAPE
-    local round=$1 n=$2 shape=$3 i c0=0 c1=0 t0 t1 lines queries ok stored0 stored1 pairs api
+members_text() { [[ $1 == *s ]] && echo "${1%s} separate nodes" || echo "$1 member(s)"; }
+
+measure_cell() { # measure_cell ROUND MEMBERS SHAPE (MEMBERS: a count, or a count and s for separate nodes)
+    local round=$1 members=$2 shape=$3 n=${2%s} separate="" i c0=0 c1=0 t0 t1 lines queries ok stored0 stored1 pairs
     local f0=() f1=() ft0=() ft1=() fc0=() fc1=() flushes=0 ftime=0 fcpu=0
-    start_nodes "$n"
-    api="http://127.0.0.1:${node_http[0]}"
+    [[ $members == *s ]] && separate=s
+    start_nodes "$n" "$separate"
     # The warm-up goes through what starts the run once already (senders disconnect, the cluster settles, new
     # senders connect and the checks scrape): the first time, each node throws away much of the code it compiled for
     # an unchanging stream and compiles it again. A router keeps its connection; that is not what a run measures.
     send_all "$n" "$warmup" "$shape" check >/dev/null
     sleep 2
-    wait_stored "$api" -1 >/dev/null
+    wait_stored -1 >/dev/null
     send_all "$n" 10s "$shape" check >/dev/null
     sleep 2
-    stored0=$(wait_stored "$api" -1)
+    stored0=$(wait_stored -1)
     for ((i = 0; i < n; i++)); do
         thread_names "${node_pids[$i]}" >"$out/names-$i" # before the CPU is read: an attach costs the node CPU
     done
@@ -229,7 +253,7 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
     done
     t0=$(date +%s%N)
     read -r lines queries ok < <(send_all "$n" "$duration" "$shape" check)
-    stored1=$(wait_stored "$api" $((stored0 + queries)))
+    stored1=$(wait_stored $((stored0 + queries)))
     t1=$(date +%s%N)
     for ((i = 0; i < n; i++)); do
         local m="http://127.0.0.1:${node_http[$i]}/metrics"
@@ -242,15 +266,15 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
         ftime=$(awk -v a="$ftime" -v b="${ft0[i]}" -v c="${ft1[i]}" 'BEGIN { print a + c - b }')
         fcpu=$(awk -v a="$fcpu" -v b="${fc0[i]}" -v c="${fc1[i]}" 'BEGIN { print a + c - b }')
     done
-    pairs=$(stored_pairs "$api")
+    pairs=$(stored_pairs "${apis[0]}")
     for ((i = 0; i < n; i++)); do by_thread "$out/names-$i" "$out/ticks0-$i" "$out/ticks1-$i"; done |
-        awk -v r="$round" -v n="$n" -v s="$shape" -v hz="$hz" '{ t[$1] += $2 }
+        awk -v r="$round" -v n="$members" -v s="$shape" -v hz="$hz" '{ t[$1] += $2 }
             END { for (g in t) printf "%s,%s,%s,%s,%.2f\n", r, n, s, g, t[g] / hz }' |
         sort -t, -k5,5gr >>"$out/threads.csv"
     local load1 stored_ok=0
     load1=$(cut -d' ' -f1 /proc/loadavg)
     [[ $((stored1 - stored0)) == "$queries" ]] && stored_ok=1
-    awk -v r="$round" -v n="$n" -v s="$shape" -v p="$pairs" -v l="$lines" -v t0="$t0" -v t1="$t1" \
+    awk -v r="$round" -v n="$members" -v s="$shape" -v p="$pairs" -v l="$lines" -v t0="$t0" -v t1="$t1" \
         -v c="$((c1 - c0))" -v hz="$hz" -v ok="$ok" -v sok="$stored_ok" -v f="$flushes" -v ft="$ftime" \
         -v fc="$fcpu" -v load="$load1" 'BEGIN {
             cpu = c / hz
@@ -258,7 +282,7 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE
                 cpu / (l / 1e6), ok, sok, f, (f > 0 ? ft * 1000 / f : 0), (f > 0 ? fc * 1000 / f : 0), load
         }' | tee -a "$out/cluster.csv" >&2
     if [[ $ok != 1 || $stored_ok != 1 ]]; then
-        log "counts NOT exact: members $n, $shape: stored grew by $((stored1 - stored0)), sent $queries queries"
+        log "counts NOT exact: members $members, $shape: stored grew by $((stored1 - stored0)), sent $queries queries"
     fi
     cleanup
 }
@@ -269,7 +293,7 @@ log "stream: $rate lines/s over TCP for $duration after $warmup of warm-up; resu
 for ((round = 1; round <= repeat; round++)); do
     for shape in "${pair_shapes[@]}"; do
         for n in "${member_counts[@]}"; do
-            log "round $round: $n member(s), $shape pairs"
+            log "round $round: $(members_text "$n"), $shape pairs"
             measure_cell "$round" "$n" "$shape"
         done
     done
@@ -280,6 +304,8 @@ done
     echo "# routerlog cluster benchmark"
     echo
     echo "$(date -u +%F' '%H:%M) UTC, $(nproc) CPUs, $rate lines/s in total over TCP, $duration per run, JVM: $java_opts"
+    echo
+    echo "Members: a cluster of that many nodes; 3s: three separate single nodes sharing the stream."
     echo
     echo "| round | members | shape | stored pairs | lines | CPU-s | CPU-s per million lines | counts exact | flushes | mean flush (ms) | flush-thread CPU per flush (ms) | load |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -307,8 +333,11 @@ done
             }
             for (i = 1; i <= k; i++) {
                 split(order[i], a, ","); one = med[a[1] ",1"]
-                printf "- %s pairs, %s member(s): %.3f CPU-s per million lines%s\n", a[1], a[2], med[order[i]], \
-                    (one > 0 ? sprintf(", %.2fx one node", med[order[i]] / one) : "")
+                who = (a[2] ~ /s$/) ? substr(a[2], 1, length(a[2]) - 1) " separate nodes" : a[2] " member(s)"
+                sep = (a[2] ~ /s$/) ? 0 : med[a[1] "," a[2] "s"]
+                printf "- %s pairs, %s: %.3f CPU-s per million lines%s%s\n", a[1], who, med[order[i]], \
+                    (one > 0 ? sprintf(", %.2fx one node", med[order[i]] / one) : ""), \
+                    (sep > 0 ? sprintf(", %.2fx %s separate nodes", med[order[i]] / sep, a[2]) : "")
             }
         }'
 } >"$out/results.md"
