@@ -366,6 +366,9 @@ public final class Store implements AutoCloseable {
         defaultProperty(c, "hazelcast.merge.first.run.delay.seconds", "30");
         defaultProperty(c, "hazelcast.merge.next.run.delay.seconds", "15");
         c.getJetConfig().setEnabled(false);
+        // routerlog exports its own metrics; Hazelcast's would walk every map's statistics every 5 s and publish them
+        // as JMX beans, which costs a node CPU (and compilation) that nothing reads
+        c.getMetricsConfig().setEnabled(false);
         c.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
 
         // Only the member protocol: with the advanced network configuration and no client endpoint, the port

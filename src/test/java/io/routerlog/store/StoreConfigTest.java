@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.EndpointQualifier;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /** The Hazelcast configuration the store builds from routerlog's settings. */
@@ -67,6 +71,32 @@ class StoreConfigTest {
         assertThat(memberEndpoint(c).getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
         assertThat(c.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
         assertThat(c.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+    }
+
+    /**
+     * Hazelcast's own metrics are off: routerlog exports its own, and Hazelcast's would walk every map's statistics
+     * every few seconds and publish them as JMX beans. A running member shows it: with them on, its beans appear
+     * under its instance name within a collection period.
+     */
+    @Test
+    void aRunningMemberKeepsNoMetricsOfItsOwn() throws Exception {
+        Config c = config(ClusterSettings.single(), 1);
+        c.getAdvancedNetworkConfig()
+                .getEndpointConfigs()
+                .values()
+                .forEach(e -> ((ServerSocketEndpointConfig) e).setPort(0));
+        assertThat(c.getMetricsConfig().isEnabled()).isFalse();
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(c);
+        try {
+            assertThat(hz.getMap(Store.PAIRS).size()).isZero();
+            ObjectName ours = new ObjectName("com.hazelcast:instance=" + hz.getName() + ",*");
+            // longer than Hazelcast's first collection (5 s after the start, then every 5 s)
+            Thread.sleep(6_000);
+            assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(ours, null))
+                    .isEmpty();
+        } finally {
+            hz.shutdown();
+        }
     }
 
     @Test
