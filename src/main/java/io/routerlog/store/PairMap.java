@@ -26,25 +26,36 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A bounded map of pair counters ({@link PairKey} -> total), kept as one {@link PairShard} per partition: a Hazelcast
- * map with one entry per partition, whose value packs that partition's pairs. A pair lives in the partition its key's
- * hash names ({@link PairBytes#partition}). Each flush sends every partition one
- * {@link AddToShard} with that partition's deltas; the shard keeps its bound ({@code --max-pairs} / 271 per
- * partition) and retention itself. Reads run where the shards live (aggregations over the owned partitions, or
- * the whole cluster).
+ * A bounded map of pair counters ({@link PairKey} -> total), kept as {@value #SHARDS} {@link PairShard}s: a
+ * Hazelcast map with one entry per shard, whose value packs that shard's pairs, each shard in a partition of its own.
+ * A pair lives in the shard its key's hash names ({@link #shardOf}). Each flush sends every shard one
+ * {@link AddToShard} with that shard's deltas; the shard keeps its bound (its share of {@code --max-pairs}) and
+ * retention itself. Reads run where the shards live (aggregations over the owned partitions, or the whole
+ * cluster).
  */
 public final class PairMap implements CounterWriter<PairKey> {
+    /**
+     * Shards per map. Hazelcast's cost is per operation: an entry processor on a partition costs about ten times
+     * the counting it does there, and each flush sends every shard one (and its backup another). Fewer, larger
+     * shards than the 271 partitions cut that, while still spreading over the members as the partitions do.
+     */
+    static final int SHARDS = 64;
+
     private final IMap<Integer, PairShard> map;
     private final PartitionService partitions;
     private final SerializationService serialization;
     private final UUID member;
     private final OwnedPartitions ownedPartitions;
-    /** Each partition's part of the last flush, reused while every partition confirms. */
+    /** Each shard's part of the last flush, reused while every shard confirms. */
     private final ShardDeltas[] batches;
 
+    /** The partition each shard lives in, and the shard of each partition (-1: none). */
+    private final int[] shardPartition;
+
+    private final int[] partitionShard;
     private final Data[] shardKeys;
     private final Set<?>[] shardKeySets;
-    private final int bound;
+    private final int maxPairs;
     private final int retentionSeconds;
     private final AtomicLong flushes = new AtomicLong();
     private final OwnedRemovals removals;
@@ -52,25 +63,33 @@ public final class PairMap implements CounterWriter<PairKey> {
     private final MapServiceContext context;
 
     /**
-     * @param bound            pairs per partition
+     * @param maxPairs         pairs in all the shards together, at least {@value #SHARDS}
      * @param retentionSeconds how long a pair is kept after its last update
      */
-    PairMap(HazelcastInstance hz, String name, int bound, int retentionSeconds) {
+    PairMap(HazelcastInstance hz, String name, int maxPairs, int retentionSeconds) {
         this.map = hz.getMap(name);
         this.partitions = hz.getPartitionService();
         this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
         this.member = hz.getCluster().getLocalMember().getUuid();
         this.ownedPartitions = new OwnedPartitions(partitions);
-        int count = partitions.getPartitions().size();
+        int partitionCount = partitions.getPartitions().size();
+        int count = Math.min(SHARDS, partitionCount);
         this.batches = new ShardDeltas[count];
-        this.bound = bound;
+        this.maxPairs = maxPairs;
         this.retentionSeconds = retentionSeconds;
         Object[] keys = ownedPartitions.partitionKeys();
+        this.shardPartition = new int[count];
+        this.partitionShard = new int[partitionCount];
+        Arrays.fill(partitionShard, -1);
         this.shardKeys = new Data[count];
         this.shardKeySets = new Set<?>[count];
-        for (int p = 0; p < count; p++) {
-            shardKeys[p] = serialization.toData(keys[p]);
-            shardKeySets[p] = Set.of(shardKeys[p]);
+        for (int s = 0; s < count; s++) {
+            // spread over the partitions, so over the members as the partitions are
+            int p = (int) ((long) s * partitionCount / count);
+            shardPartition[s] = p;
+            partitionShard[p] = s;
+            shardKeys[s] = serialization.toData(keys[p]);
+            shardKeySets[s] = Set.of(shardKeys[s]);
         }
         this.context = OwnedRemovals.mapContext(map);
         this.localPartitions =
@@ -87,11 +106,11 @@ public final class PairMap implements CounterWriter<PairKey> {
     }
 
     /**
-     * Adds the deltas, one entry-processor call per partition, and waits until all are applied; the deltas of every
-     * partition that confirmed are removed (for tests and tools; the flush hands {@link #add(PairDeltas, long)} its
+     * Adds the deltas, one entry-processor call per shard, and waits until all are applied; the deltas of every
+     * shard that confirmed are removed (for tests and tools; the flush hands {@link #add(PairDeltas, long)} its
      * pending deltas).
      *
-     * @throws StoreException when some partition did not confirm in time
+     * @throws StoreException when some shard did not confirm in time
      */
     public void add(Map<PairKey, Long> deltas, long timeoutMillis) {
         write(deltas, false, timeoutMillis);
@@ -126,11 +145,11 @@ public final class PairMap implements CounterWriter<PairKey> {
     }
 
     /**
-     * Adds the pending deltas, one entry-processor call per partition, and waits until all are applied: every delta
-     * of a partition that confirmed is set to 0, so after a partial failure the deltas not at 0 are exactly what
+     * Adds the pending deltas, one entry-processor call per shard, and waits until all are applied: every delta
+     * of a shard that confirmed is set to 0, so after a partial failure the deltas not at 0 are exactly what
      * still has to be written. Keys at 0 are dropped.
      *
-     * @throws StoreException when some partition did not confirm in time
+     * @throws StoreException when some shard did not confirm in time
      */
     public synchronized void add(PairDeltas deltas, long timeoutMillis) {
         long flush = flushes.incrementAndGet();
@@ -165,16 +184,16 @@ public final class PairMap implements CounterWriter<PairKey> {
     }
 
     /**
-     * Sends each partition its part of the pending deltas and waits; the deltas of every partition that confirmed
-     * are set to 0. Returns normally only when every partition confirmed.
+     * Sends each shard its part of the pending deltas and waits; the deltas of every shard that confirmed
+     * are set to 0. Returns normally only when every shard confirmed.
      */
     private void send(PairDeltas deltas, long flush, int now, long timeoutMillis) {
         int n = deltas.size();
         if (deltas.pending() == 0) {
             return;
         }
-        int partitionCount = batches.length;
-        int expected = 1 + deltas.pending() / partitionCount;
+        int shardCount = batches.length;
+        int expected = 1 + deltas.pending() / shardCount;
         for (ShardDeltas b : batches) {
             if (b != null) {
                 b.start(deltas.keys(), deltas.deltas());
@@ -184,7 +203,7 @@ public final class PairMap implements CounterWriter<PairKey> {
             if (deltas.delta(e) == 0) {
                 continue; // confirmed by an earlier write
             }
-            int p = PairBytes.partition(deltas.hash(e), partitionCount);
+            int p = PairBytes.partition(deltas.hash(e), shardCount);
             ShardDeltas b = batches[p];
             if (b == null) {
                 b = new ShardDeltas(expected);
@@ -196,14 +215,17 @@ public final class PairMap implements CounterWriter<PairKey> {
         List<CompletableFuture<?>> pending = new ArrayList<>();
         List<ShardDeltas> sent = new ArrayList<>();
         RuntimeException notSent = null;
-        for (int p = 0; p < partitionCount; p++) {
+        for (int p = 0; p < shardCount; p++) {
             ShardDeltas b = batches[p];
             if (b == null || b.size() == 0) {
                 continue;
             }
             try {
                 pending.add(PartitionBatches.submit(
-                        map, shardKeySets[p], new AddToShard(member, flush, now, bound, retentionSeconds, b), p));
+                        map,
+                        shardKeySets[p],
+                        new AddToShard(member, flush, now, bound(p), retentionSeconds, b),
+                        shardPartition[p]));
                 sent.add(b);
             } catch (RuntimeException ex) {
                 // the member is not running or shutting down: the rest stays pending
@@ -230,10 +252,17 @@ public final class PairMap implements CounterWriter<PairKey> {
         }
     }
 
-    /** This member's copy of a partition's shard (primary or backup), null when it has none. */
+    /**
+     * This member's copy of the shard that lives in a partition (primary or backup), null when it has none or the
+     * partition holds no shard.
+     */
     private @Nullable PairShard localShard(int partition) {
+        int s = partitionShard[partition];
+        if (s < 0) {
+            return null;
+        }
         RecordStore<?> store = context.getExistingRecordStore(partition, map.getName());
-        Record<?> r = store == null ? null : store.getRecord(shardKeys[partition]);
+        Record<?> r = store == null ? null : store.getRecord(shardKeys[s]);
         return r != null && r.getValue() instanceof PairShard shard ? shard : null;
     }
 
@@ -244,7 +273,8 @@ public final class PairMap implements CounterWriter<PairKey> {
      */
     private void sweepExpired(int now) {
         Set<Integer> due = null;
-        for (int p = 0; p < shardKeys.length; p++) {
+        for (int s = 0; s < shardKeys.length; s++) {
+            int p = shardPartition[s];
             if (!localPartitions.getPartition(p, false).isLocal()) {
                 continue;
             }
@@ -253,7 +283,7 @@ public final class PairMap implements CounterWriter<PairKey> {
                 if (due == null) {
                     due = new HashSet<>();
                 }
-                due.add(partitionKey(p));
+                due.add(shardKey(s));
             }
         }
         if (due != null) {
@@ -310,13 +340,24 @@ public final class PairMap implements CounterWriter<PairKey> {
     /** The total of one pair, wherever it is stored (for tests and tools, not the hot path). */
     public long get(PairKey key) {
         byte[] b = PairBytes.of(key);
-        int partition = PairBytes.partition(PairBytes.hash(b, 0, b.length), shardKeys.length);
-        Long n = map.executeOnKey(partitionKey(partition), new GetFromShard(b));
+        Long n = map.executeOnKey(shardKey(shardOf(PairBytes.hash(b, 0, b.length))), new GetFromShard(b));
         return n == null ? 0 : n;
     }
 
-    private Integer partitionKey(int partition) {
-        return (Integer) ownedPartitions.partitionKeys()[partition];
+    /** The shard of a pair, by the hash of its bytes ({@link PairBytes#hash}). */
+    int shardOf(int hash) {
+        return PairBytes.partition(hash, shardKeys.length);
+    }
+
+    /** The map's key of a shard. */
+    Integer shardKey(int shard) {
+        return (Integer) ownedPartitions.partitionKeys()[shardPartition[shard]];
+    }
+
+    /** Pairs a shard may hold: {@code maxPairs} shared out, the first shards taking one more where it does not divide. */
+    int bound(int shard) {
+        int n = shardKeys.length;
+        return Math.max(1, maxPairs / n + (shard < maxPairs % n ? 1 : 0));
     }
 
     /** Pairs this member owns. */

@@ -58,7 +58,7 @@ public final class PairShard implements IdentifiedDataSerializable {
     private int retentionSeconds = Integer.MAX_VALUE;
     private long evicted;
     private long expired;
-    /** For sorting at eviction, one per partition thread (not per shard: 271 shards would each keep one). */
+    /** For sorting at eviction, one per partition thread (not per shard: every shard would keep one). */
     private static final ThreadLocal<long[][]> SCRATCH = ThreadLocal.withInitial(() -> new long[][] {new long[0]});
 
     /** The keys ({@link PairBytes}) of an update and their deltas. */

@@ -41,9 +41,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The embedded Hazelcast member and routerlog's maps in it:
  * <ul>
- *   <li>{@value #PAIRS}: (router, client, domain, qtype) query counts, packed into one {@link PairShard} per
- *       partition, bounded by {@code maxPairs} with least recently updated pairs removed first, and removed after
- *       {@code retention} without an update;</li>
+ *   <li>{@value #PAIRS}: (router, client, domain, qtype) query counts, packed into {@value PairMap#SHARDS}
+ *       {@link PairShard}s, bounded by {@code maxPairs} (shared out over the shards) with least recently updated
+ *       pairs removed first, and removed after {@code retention} without an update;</li>
  *   <li>{@value #REPLIES}: reply outcome counts;</li>
  *   <li>{@value #OUTCOMES}: reply outcome counts per (router, client when known, domain, outcome), for the query
  *       API (not exported to Prometheus), bounded and retained like the pairs;</li>
@@ -61,8 +61,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
  * member owns and round up per partition, so the total could exceed it; here each of the {@value
- * StoreSettings#PARTITIONS} partitions may hold {@code floor(max / 271)} entries, which keeps the whole map at or
- * under the bound on any number of members.
+ * StoreSettings#PARTITIONS} partitions may hold {@code floor(max / 271)} entries of a bounded map (the pairs' shards share
+ * {@code max} out exactly), which keeps the whole map at or under the bound on any number of members.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Store.class);
@@ -100,7 +100,7 @@ public final class Store implements AutoCloseable {
     private final LongAdder unexpectedMembers;
 
     private Store(HazelcastInstance hz, StoreSettings settings, LongAdder unexpectedMembers) {
-        this(hz, perPartition(settings.maxPairs()) * StoreSettings.PARTITIONS, unexpectedMembers, settings);
+        this(hz, settings.maxPairs(), unexpectedMembers, settings);
     }
 
     private Store(HazelcastInstance hz, int pairCapacity, LongAdder unexpectedMembers, StoreSettings settings) {
@@ -108,8 +108,8 @@ public final class Store implements AutoCloseable {
         this.unexpectedMembers = unexpectedMembers;
         this.pairCapacity = pairCapacity;
         int retentionSeconds = retentionSeconds(settings);
-        this.pairs = new PairMap(hz, PAIRS, perPartition(settings.maxPairs()), retentionSeconds);
-        this.outcomes = new PairMap(hz, OUTCOMES, perPartition(settings.maxPairs()), retentionSeconds);
+        this.pairs = new PairMap(hz, PAIRS, settings.maxPairs(), retentionSeconds);
+        this.outcomes = new PairMap(hz, OUTCOMES, settings.maxPairs(), retentionSeconds);
         this.replies = new CounterMap<>(hz, REPLIES);
         this.identities = new IdentityMap(hz, IDENTITIES);
         this.tunnels = new TunnelStore(hz, TUNNEL_SESSIONS, TUNNEL_PEAKS, TUNNEL_COUNTERS, TUNNEL_SESSION_COUNTS);
@@ -462,7 +462,7 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * A map of {@link PairShard}s, one per partition, kept as objects ({@link AddToShard} adds to the stored shard);
+     * A map of {@link PairShard}s, one per shard ({@link PairMap#SHARDS}), kept as objects ({@link AddToShard} adds to the stored shard);
      * the shards keep their bound and retention themselves, so the map has neither.
      */
     private static MapConfig shards(String name, int backupCount) {

@@ -228,7 +228,7 @@ class DashboardIT {
         Path tmp = Files.createTempDirectory("routerlog-dashboard-it");
         try {
             Path[] geo = GeoFixtures.write(tmp);
-            // --max-pairs 271 keeps one pair per partition, so the traffic below keeps evicting pairs; no DNSTT
+            // --max-pairs 271 keeps four or five pairs per shard, so the traffic below keeps evicting pairs; no DNSTT
             // session becomes inactive during the test, so the active ones are all those sent
             try (Cluster nodes = new Cluster(
                                     2,

@@ -91,18 +91,17 @@ class CounterMapClusterTest {
         for (int i = 0; i < 500; i++) {
             deltas.put(pair(i), (long) i + 1);
         }
-        Integer[] shardKeys = shardKeys(writer);
+        PairMap pairs = writer.pairs();
         for (int attempt = 0; attempt < 2; attempt++) {
-            // per partition, the way a flush sends it: to the partition's shard
-            Map<Integer, PairDeltas> byPartition = new HashMap<>();
+            // per shard, the way a flush sends it
+            Map<Integer, PairDeltas> byShard = new HashMap<>();
             deltas.forEach((k, d) -> {
                 byte[] key = PairBytes.of(k);
                 int h = PairBytes.hash(key, 0, key.length);
-                int p = PairBytes.partition(h, shardKeys.length);
-                byPartition.computeIfAbsent(p, x -> new PairDeltas()).add(key, 0, key.length, h, d);
+                byShard.computeIfAbsent(pairs.shardOf(h), x -> new PairDeltas()).add(key, 0, key.length, h, d);
             });
-            byPartition.forEach((p, part) ->
-                    map.executeOnKey(shardKeys[p], new AddToShard(member, 7, now, 1000, 7200, shardDeltas(part))));
+            byShard.forEach((s, part) ->
+                    map.executeOnKey(pairs.shardKey(s), new AddToShard(member, 7, now, 1000, 7200, shardDeltas(part))));
         }
         for (Store m : members) {
             assertThat(m.pairs().getAll(deltas.keySet())).isEqualTo(deltas);
@@ -112,8 +111,8 @@ class CounterMapClusterTest {
         int h = PairBytes.hash(key, 0, key.length);
         PairDeltas one = new PairDeltas();
         one.add(key, 0, key.length, h, 5L);
-        int p = PairBytes.partition(h, shardKeys.length);
-        map.executeOnKey(shardKeys[p], new AddToShard(member, 8, now, 1000, 7200, shardDeltas(one)));
+        map.executeOnKey(
+                pairs.shardKey(pairs.shardOf(h)), new AddToShard(member, 8, now, 1000, 7200, shardDeltas(one)));
         assertThat(members.get(1).pairs().get(pair(1))).isEqualTo(2 + 5);
     }
 
@@ -122,16 +121,6 @@ class CounterMapClusterTest {
         out.start(deltas.keys(), deltas.deltas());
         for (int e = 0; e < deltas.size(); e++) {
             out.add(e);
-        }
-        return out;
-    }
-
-    /** For each partition, the key of its shard. */
-    private static Integer[] shardKeys(Store store) {
-        Object[] keys = new OwnedPartitions(store.hazelcast().getPartitionService()).partitionKeys();
-        Integer[] out = new Integer[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            out[i] = (Integer) keys[i];
         }
         return out;
     }
