@@ -228,7 +228,7 @@ class DashboardIT {
         Path tmp = Files.createTempDirectory("routerlog-dashboard-it");
         try {
             Path[] geo = GeoFixtures.write(tmp);
-            // --max-pairs 271 keeps four or five pairs per shard, so the traffic below keeps evicting pairs; no DNSTT
+            // --max-pairs 271, so the new names the feeder sends every round keep evicting pairs; no DNSTT
             // session becomes inactive during the test, so the active ones are all those sent
             try (Cluster nodes = new Cluster(
                                     2,
@@ -736,6 +736,8 @@ class DashboardIT {
             "refused.example.test"
         };
         private static final String[] QTYPES = {"A", "AAAA", "HTTPS"};
+        private static final String CHURN_CLIENT = "192.168.1.40";
+        private static final int CHURN_PER_ROUND = 8;
         private static final String[] RESOLVERS = {"81.2.69.160", "1.128.0.53"};
 
         private final int udpPort;
@@ -788,6 +790,11 @@ class DashboardIT {
                 }
             }
             lines.append(query(CLIENT, "video.example.com", "HTTPS")).append('\n');
+            // new names every round, so that the store (--max-pairs 271) fills and evicts
+            for (int i = 0; i < CHURN_PER_ROUND; i++) {
+                lines.append(query(CHURN_CLIENT, "churn" + round + "-" + i + ".example.test", "A"))
+                        .append('\n');
+            }
             for (String reply : List.of(
                     "forwarded example.com to 1.1.1.1",
                     "reply example.com is 93.184.216.34",
