@@ -203,29 +203,29 @@ public final class PairMap implements CounterWriter<PairKey> {
             if (deltas.delta(e) == 0) {
                 continue; // confirmed by an earlier write
             }
-            int p = PairBytes.partition(deltas.hash(e), shardCount);
-            ShardDeltas b = batches[p];
+            int s = shardOf(deltas.hash(e));
+            ShardDeltas b = batches[s];
             if (b == null) {
                 b = new ShardDeltas(expected);
                 b.start(deltas.keys(), deltas.deltas());
-                batches[p] = b;
+                batches[s] = b;
             }
             b.add(e);
         }
         List<CompletableFuture<?>> pending = new ArrayList<>();
         List<ShardDeltas> sent = new ArrayList<>();
         RuntimeException notSent = null;
-        for (int p = 0; p < shardCount; p++) {
-            ShardDeltas b = batches[p];
+        for (int s = 0; s < shardCount; s++) {
+            ShardDeltas b = batches[s];
             if (b == null || b.size() == 0) {
                 continue;
             }
             try {
                 pending.add(PartitionBatches.submit(
                         map,
-                        shardKeySets[p],
-                        new AddToShard(member, flush, now, bound(p), retentionSeconds, b),
-                        shardPartition[p]));
+                        shardKeySets[s],
+                        new AddToShard(member, flush, now, bound(s), retentionSeconds, b),
+                        shardPartition[s]));
                 sent.add(b);
             } catch (RuntimeException ex) {
                 // the member is not running or shutting down: the rest stays pending

@@ -100,13 +100,9 @@ public final class Store implements AutoCloseable {
     private final LongAdder unexpectedMembers;
 
     private Store(HazelcastInstance hz, StoreSettings settings, LongAdder unexpectedMembers) {
-        this(hz, settings.maxPairs(), unexpectedMembers, settings);
-    }
-
-    private Store(HazelcastInstance hz, int pairCapacity, LongAdder unexpectedMembers, StoreSettings settings) {
         this.hz = hz;
         this.unexpectedMembers = unexpectedMembers;
-        this.pairCapacity = pairCapacity;
+        this.pairCapacity = settings.maxPairs();
         int retentionSeconds = retentionSeconds(settings);
         this.pairs = new PairMap(hz, PAIRS, settings.maxPairs(), retentionSeconds);
         this.outcomes = new PairMap(hz, OUTCOMES, settings.maxPairs(), retentionSeconds);
