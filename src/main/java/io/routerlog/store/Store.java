@@ -61,8 +61,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Hazelcast applies a size bound per partition. {@code PER_NODE} would divide the bound by the partitions a
  * member owns and round up per partition, so the total could exceed it; here each of the {@value
- * StoreSettings#PARTITIONS} partitions may hold {@code floor(max / 271)} entries of a bounded map (the pairs' shards share
- * {@code max} out exactly), which keeps the whole map at or under the bound on any number of members.
+ * StoreSettings#PARTITIONS} partitions may hold {@code floor(max / 271)} entries of a bounded map, which keeps the
+ * whole map at or under the bound on any number of members. The pairs' shards share {@code max} out exactly.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Store.class);
@@ -458,8 +458,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * A map of {@link PairShard}s, one per shard ({@link PairMap#SHARDS}), kept as objects ({@link AddToShard} adds to the stored shard);
-     * the shards keep their bound and retention themselves, so the map has neither.
+     * A map of {@link PairMap#SHARDS} {@link PairShard}s, kept as objects ({@link AddToShard} adds to the stored
+     * shard); the shards keep their bound and retention themselves, so the map has neither.
      */
     private static MapConfig shards(String name, int backupCount) {
         return new MapConfig(name).setBackupCount(backupCount).setInMemoryFormat(InMemoryFormat.OBJECT);

@@ -30,7 +30,7 @@ public record StoreSettings(
     /** The largest {@code --query-log-size}. */
     public static final int MAX_QUERY_LOG_SIZE = 10_000_000;
 
-    /** Hazelcast's partition count; bounds are enforced per partition. */
+    /** Hazelcast's partition count; bounds are enforced per partition (the pairs' per shard, {@link PairMap}). */
     public static final int PARTITIONS = 271;
 
     public StoreSettings {
