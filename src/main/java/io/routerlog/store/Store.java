@@ -166,6 +166,7 @@ public final class Store implements AutoCloseable {
         Membership membership = new Membership(settings.cluster().members().isEmpty() ? null : expected);
         // registered before the member starts, so that no join between its start and a later registration is missed
         config.addListenerConfig(new ListenerConfig(membership));
+        AsyncCompletions.install();
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         int port = hz.getCluster().getLocalMember().getAddress().getPort();
         if (port != settings.cluster().port()) {
