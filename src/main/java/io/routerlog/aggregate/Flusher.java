@@ -92,6 +92,7 @@ public final class Flusher implements AutoCloseable {
      * @param batchCapacity distinct pairs one receive thread may collect between two flushes ({@link
      *                      #batchCapacity})
      */
+    @SuppressWarnings("ThreadPriorityCheck") // a lower priority for background work is the point
     public Flusher(Store store, PipelineCounters counters, Duration interval, int batchCapacity, LongSupplier clock) {
         this.store = store;
         this.counters = counters;
@@ -101,6 +102,8 @@ public final class Flusher implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "routerlog-flush");
             t.setDaemon(true);
+            // yields the CPU to the receive threads where priorities reach the system (see Store#inBackground)
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
         this.counterBound = 4 * Math.max(batchCapacity, store.pairCapacity());

@@ -40,12 +40,14 @@ final class AsyncCompletions {
     }
 
     /** Unbounded like the thread per completion it replaces, so that no completion ever waits for another. */
+    @SuppressWarnings("ThreadPriorityCheck") // a lower priority for background work is the point
     static Executor pool() {
         AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(
                 0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "routerlog-store-completion-" + n.incrementAndGet());
                     t.setDaemon(true);
+                    t.setPriority(Thread.MIN_PRIORITY); // as the store's other threads (Store#inBackground)
                     return t;
                 });
     }

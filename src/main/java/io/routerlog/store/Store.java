@@ -31,9 +31,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -167,7 +170,7 @@ public final class Store implements AutoCloseable {
         // registered before the member starts, so that no join between its start and a later registration is missed
         config.addListenerConfig(new ListenerConfig(membership));
         AsyncCompletions.install();
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+        HazelcastInstance hz = inBackground(() -> Hazelcast.newHazelcastInstance(config));
         int port = hz.getCluster().getLocalMember().getAddress().getPort();
         if (port != settings.cluster().port()) {
             // instead of Hazelcast's "ports seem occupied" warning (log4j2.xml): expected, but worth knowing
@@ -178,6 +181,53 @@ public final class Store implements AutoCloseable {
         }
         Store store = new Store(hz, settings, membership.unexpected);
         return store;
+    }
+
+    /**
+     * Runs {@code start} on a thread of the lowest priority and waits for it, so that every thread Hazelcast starts
+     * from it (and they, later, theirs) inherits that priority: where the JVM maps priorities to the system's
+     * ({@code -XX:ThreadPriorityPolicy=1}, see the README), the store's work then yields the CPU to the receive
+     * threads, which lose datagrams when they wait. A lower priority needs no permission, a higher one does, so the
+     * caller's own priority must stay as it is: hence a thread of its own.
+     */
+    @SuppressWarnings("ThreadPriorityCheck") // a lower priority for background work is the point
+    static <T> T inBackground(Supplier<T> start) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        result.set(start.get());
+                    } catch (Throwable e) { // handed to the caller as it is
+                        failure.set(e);
+                    }
+                },
+                "routerlog-store-start");
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a member half started would be left behind: wait, then pass the interrupt on
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable e = failure.get();
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e != null) {
+            throw new IllegalStateException(e);
+        }
+        return Objects.requireNonNull(result.get(), "started nothing");
     }
 
     /**

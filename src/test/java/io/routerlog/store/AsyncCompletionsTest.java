@@ -1,6 +1,7 @@
 package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node's asynchronous map calls complete without starting a thread each, whatever the number of CPUs: on one or
- * two, Hazelcast's own default would start one per completion.
+ * two, Hazelcast's own default would start one per completion. The member's threads and the completions' run at the
+ * lowest priority, so that where priorities reach the system the receive threads win the CPU.
  */
 class AsyncCompletionsTest {
     private static final int APPENDS = 200;
@@ -44,14 +46,40 @@ class AsyncCompletionsTest {
     }
 
     @Test
+    void theMembersThreadsHaveTheLowestPriorityAndTheCallersKeepsItsOwn() {
+        int own = Thread.currentThread().getPriority();
+        StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
+        try (Store store = Store.start(settings)) {
+            List<Thread> partitionThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().contains("partition-operation"))
+                    .toList();
+            assertThat(store.pairCapacity()).isEqualTo(2710);
+            assertThat(partitionThreads).isNotEmpty();
+            assertThat(partitionThreads).allMatch(t -> t.getPriority() == Thread.MIN_PRIORITY, "lowest priority");
+            assertThat(Thread.currentThread().getPriority()).isEqualTo(own);
+        }
+    }
+
+    @Test
+    void aFailedStartIsTheCallersFailure() {
+        assertThatThrownBy(() -> Store.inBackground(() -> {
+                    throw new IllegalStateException("no member");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("no member");
+    }
+
+    @Test
     void thePoolReusesItsThreadsAndNeverMakesATaskWait() throws InterruptedException {
         Executor pool = AsyncCompletions.pool();
         List<String> names = new ArrayList<>();
+        List<Integer> priorities = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             CountDownLatch done = new CountDownLatch(1);
             pool.execute(() -> {
                 synchronized (names) {
                     names.add(Thread.currentThread().getName());
+                    priorities.add(Thread.currentThread().getPriority());
                 }
                 done.countDown();
             });
@@ -59,6 +87,7 @@ class AsyncCompletionsTest {
             Thread.sleep(20); // the worker is back waiting for the next task, as between a store's completions
         }
         assertThat(names).hasSize(20).allMatch(n -> n.startsWith("routerlog-store-completion-"));
+        assertThat(priorities).containsOnly(Thread.MIN_PRIORITY);
         assertThat(names.stream().distinct().count()).as("one thread, reused").isEqualTo(1);
         // a task that waits for a later one: the later one gets a thread of its own
         CountDownLatch second = new CountDownLatch(1);
