@@ -31,10 +31,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -192,42 +192,23 @@ public final class Store implements AutoCloseable {
      */
     @SuppressWarnings("ThreadPriorityCheck") // a lower priority for background work is the point
     static <T> T inBackground(Supplier<T> start) {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        result.set(start.get());
-                    } catch (Throwable e) { // handed to the caller as it is
-                        failure.set(e);
-                    }
-                },
-                "routerlog-store-start");
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // a member half started would be left behind: wait, then pass the interrupt on
+        try {
+            // join waits through an interrupt (a member half started would be left behind) and passes it on after
+            return CompletableFuture.supplyAsync(start, r -> {
+                        Thread t = new Thread(r, "routerlog-store-start");
+                        t.setPriority(Thread.MIN_PRIORITY);
+                        t.start();
+                    })
+                    .join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable e = failure.get();
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        if (e != null) {
-            throw new IllegalStateException(e);
-        }
-        return Objects.requireNonNull(result.get(), "started nothing");
     }
 
     /**
