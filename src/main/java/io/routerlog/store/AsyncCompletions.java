@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * common fork-join pool when the pool has more than one thread, and otherwise a new thread per completion, which is
  * the case on machines with one or two CPUs (the common pool gets one fewer thread than the CPUs). There, a node
  * started and ended a thread for every query log chunk it wrote, every client's seen-time update and every tunnel
- * session it touched: about 150 threads a second under a flood of queries, a fifth of a node's CPU.
+ * session it touched: about 150 threads a second under a flood of queries, which cost about a seventh of its TCP
+ * rate.
  *
  * <p>On such machines the completions run on a pool of reused daemon threads instead: as many as are busy at
  * once (one, nearly always, since a completion only passes a result on), each ending after a minute without work.
