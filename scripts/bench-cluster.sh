@@ -287,7 +287,7 @@ measure_cell() { # measure_cell ROUND MEMBERS SHAPE (MEMBERS: a count, or a coun
     cleanup
 }
 
-log "routerlog cluster benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+log "routerlog cluster benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r))"
 log "java: $(java -version 2>&1 | head -1); routerlog JVM: $java_opts; extra node options: ${node_args[*]:-none}"
 log "stream: $rate lines/s over TCP for $duration after $warmup of warm-up; results in $out"
 for ((round = 1; round <= repeat; round++)); do

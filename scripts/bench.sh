@@ -122,7 +122,7 @@ longest_pause_ms() {
 }
 log_lines() { wc -l <"$1" 2>/dev/null || echo 0; }
 
-log "routerlog benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $pinning"
+log "routerlog benchmark: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)), $pinning"
 log "java: $(java -version 2>&1 | head -1); routerlog JVM: $java_opts; results in $out"
 
 echo "receiver,buffer,protocol,rate,seconds,sent,received,lost,rcvbuf_errors,cpu_s_per_million" >"$out/steps.csv"
@@ -376,7 +376,7 @@ done
 {
     echo "# routerlog benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1); $pinning."
+    echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r), $(java -version 2>&1 | head -1); $pinning."
     echo "routerlog JVM: \`$java_opts\`; UDP steps of $step after a warm-up of $warmup; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     echo "| Measure | routerlog | rsyslog |"
