@@ -180,7 +180,8 @@ public final class HttpEndpoints implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 2, 60_000);
         threads.setName("routerlog-http");
         threads.setDaemon(true);
-        // answers yield the CPU to the receive threads where priorities reach the system (see Store#inBackground)
+        // answers take a smaller share of the CPU than the receive threads where priorities reach the system (see
+        // Store#inBackground)
         threads.setThreadsPriority(Thread.MIN_PRIORITY);
         app = Javalin.create(config -> {
                     config.startup.showJavalinBanner = false;

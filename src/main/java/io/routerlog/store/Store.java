@@ -186,9 +186,9 @@ public final class Store implements AutoCloseable {
     /**
      * Runs {@code start} on a thread of the lowest priority and waits for it, so that every thread Hazelcast starts
      * from it (and they, later, theirs) inherits that priority: where the JVM maps priorities to the system's
-     * ({@code -XX:ThreadPriorityPolicy=1}, see the README), the store's work then yields the CPU to the receive
-     * threads, which lose datagrams when they wait. A lower priority needs no permission, a higher one does, so the
-     * caller's own priority must stay as it is: hence a thread of its own.
+     * ({@code -XX:ThreadPriorityPolicy=1}, see the README), the store's work then takes a smaller share of the CPU
+     * than the receive threads, which lose datagrams when they wait. A lower priority needs no permission, a higher
+     * one does, so the caller's own priority must stay as it is: hence a thread of its own.
      */
     @SuppressWarnings("ThreadPriorityCheck") // a lower priority for background work is the point
     static <T> T inBackground(Supplier<T> start) {
