@@ -102,7 +102,7 @@ public final class Flusher implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "routerlog-flush");
             t.setDaemon(true);
-            // a smaller share of the CPU than the receive threads where priorities reach the system (see
+            // takes a smaller share of the CPU than the receive threads where priorities reach the system (see
             // Store#inBackground)
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
