@@ -796,6 +796,33 @@ class DeployFilesTest {
 
     // --- README ------------------------------------------------------------------------------------------------------
 
+    /**
+     * The image, Compose, Kubernetes and systemd start the JVM with the launcher's options ({@code scripts/java-opts.sh},
+     * what the benchmarks measure), written out in each file: none may drop one. The native heap trim is the launcher's
+     * only where the JVM knows it, so it is not required of the files that run the host's Java.
+     */
+    @Test
+    void everyDeploymentStartsTheJvmWithTheLaunchersOptions() throws IOException {
+        Result launcher = run(ROOT, "bash", "-c", "source scripts/java-opts.sh && routerlog_java_opts");
+        assertThat(launcher.code()).as(launcher.output()).isZero();
+        List<String> required = Stream.of(launcher.output().trim().split("\\s+"))
+                .filter(o -> !o.startsWith("-XX:TrimNativeHeapInterval="))
+                .toList();
+        assertThat(required).contains("-Xmx192m", "-XX:ThreadPriorityPolicy=1");
+        Pattern options = Pattern.compile("-Xms\\S+[^\"\\n]*");
+        for (Path file : List.of(DOCKERFILE, COMPOSE, K8S, UNIT, ENV_FILE)) {
+            Matcher m = options.matcher(Files.readString(file));
+            int found = 0;
+            while (m.find()) {
+                found++;
+                assertThat(List.of(m.group().trim().split("\\s+")))
+                        .as("JVM options in %s", ROOT.relativize(file))
+                        .containsAll(required);
+            }
+            assertThat(found).as("JVM options in %s", ROOT.relativize(file)).isPositive();
+        }
+    }
+
     @Test
     void readmeExplainsEveryDeploymentFile() throws IOException {
         String readme = Files.readString(README);
