@@ -1,7 +1,6 @@
 package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node's asynchronous map calls complete without starting a thread each, whatever the number of CPUs: on one or
- * two, Hazelcast's own default would start one per completion. The member's threads and the completions' run at the
- * lowest priority, so that where priorities reach the system the receive threads win the CPU.
+ * two, Hazelcast's own default would start one per completion. The completions run at the lowest priority, as the
+ * member's threads do ({@link StoreTest}).
  */
 class AsyncCompletionsTest {
     private static final int APPENDS = 200;
@@ -43,30 +42,6 @@ class AsyncCompletionsTest {
             assertThat(log.size()).isEqualTo(APPENDS + 1);
             assertThat(during).as("threads started during %d appends", APPENDS).isLessThan(APPENDS / 10);
         }
-    }
-
-    @Test
-    void theMembersThreadsHaveTheLowestPriorityAndTheCallersKeepsItsOwn() {
-        int own = Thread.currentThread().getPriority();
-        StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
-        try (Store store = Store.start(settings)) {
-            List<Thread> partitionThreads = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().contains("partition-operation"))
-                    .toList();
-            assertThat(store.pairCapacity()).isEqualTo(2710);
-            assertThat(partitionThreads).isNotEmpty();
-            assertThat(partitionThreads).allMatch(t -> t.getPriority() == Thread.MIN_PRIORITY, "lowest priority");
-            assertThat(Thread.currentThread().getPriority()).isEqualTo(own);
-        }
-    }
-
-    @Test
-    void aFailedStartIsTheCallersFailure() {
-        assertThatThrownBy(() -> Store.inBackground(() -> {
-                    throw new IllegalStateException("no member");
-                }))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("no member");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.routerlog.testing.Waiting;
 import java.time.Duration;
@@ -294,5 +295,29 @@ class StoreTest {
             assertThat(store.identities().get("r1", "10.0.0.5")).isNull();
             assertThat(store.identities().get("r1", "10.0.0.6")).isNotNull();
         }
+    }
+
+    @Test
+    void theMembersThreadsHaveTheLowestPriorityAndTheCallersKeepsItsOwn() {
+        int own = Thread.currentThread().getPriority();
+        StoreSettings settings = StoreSettings.singleNode(2710, 1000, Duration.ofHours(1));
+        try (Store store = Store.start(settings)) {
+            List<Thread> partitionThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().contains("partition-operation"))
+                    .toList();
+            assertThat(store.pairCapacity()).isEqualTo(2710);
+            assertThat(partitionThreads).isNotEmpty();
+            assertThat(partitionThreads).allMatch(t -> t.getPriority() == Thread.MIN_PRIORITY, "lowest priority");
+            assertThat(Thread.currentThread().getPriority()).isEqualTo(own);
+        }
+    }
+
+    @Test
+    void aFailedStartIsTheCallersFailure() {
+        assertThatThrownBy(() -> Store.inBackground(() -> {
+                    throw new IllegalStateException("no member");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("no member");
     }
 }
