@@ -22,9 +22,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SyslogParser {
     private static final byte SP = ' ';
-    private static final String[] MONTHS = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-    };
 
     private SyslogParser() {}
 
@@ -164,13 +161,23 @@ public final class SyslogParser {
                 && allDigits(b, t + 6, 2);
     }
 
+    /** One switch on the three letters: this runs for every RFC 3164 line. */
     private static boolean isMonth(byte[] b, int p) {
-        for (String month : MONTHS) {
-            if (b[p] == month.charAt(0) && b[p + 1] == month.charAt(1) && b[p + 2] == month.charAt(2)) {
-                return true;
-            }
-        }
-        return false;
+        return switch ((b[p] & 0xff) << 16 | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff)) {
+            case 'J' << 16 | 'a' << 8 | 'n',
+                    'F' << 16 | 'e' << 8 | 'b',
+                    'M' << 16 | 'a' << 8 | 'r',
+                    'A' << 16 | 'p' << 8 | 'r',
+                    'M' << 16 | 'a' << 8 | 'y',
+                    'J' << 16 | 'u' << 8 | 'n',
+                    'J' << 16 | 'u' << 8 | 'l',
+                    'A' << 16 | 'u' << 8 | 'g',
+                    'S' << 16 | 'e' << 8 | 'p',
+                    'O' << 16 | 'c' << 8 | 't',
+                    'N' << 16 | 'o' << 8 | 'v',
+                    'D' << 16 | 'e' << 8 | 'c' -> true;
+            default -> false;
+        };
     }
 
     private static boolean allDigits(byte[] b, int p, int n) {
