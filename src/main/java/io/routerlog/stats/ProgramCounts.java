@@ -16,6 +16,7 @@ public final class ProgramCounts {
     public static final int DEFAULT_MAX_PROGRAMS = 100;
     public static final String OVERFLOW = "_other";
     public static final String NONE = "_none";
+    private static final int LAST_NAME_BYTES = 32;
 
     private final int maxPrograms;
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
@@ -55,8 +56,17 @@ public final class ProgramCounts {
     public final class Local {
         private final BytesTable names = new BytesTable(32);
         private LongAdder[] adders = new LongAdder[32];
+        /** The program of the last line and its counter: a router's lines mostly come from one program in a row. */
+        private final byte[] lastName = new byte[LAST_NAME_BYTES];
+
+        private int lastLength = -1;
+        private LongAdder lastAdder = overflow;
 
         public void count(byte[] b, int off, int len) {
+            if (len == lastLength && Arrays.equals(b, off, off + len, lastName, 0, len)) {
+                lastAdder.increment();
+                return;
+            }
             if (len == 0) {
                 adderFor(NONE).increment();
                 return;
@@ -75,7 +85,13 @@ public final class ProgramCounts {
                 }
                 adders[e] = adderFor(Bytes.decode(b, off, len));
             }
-            adders[e].increment();
+            LongAdder adder = adders[e];
+            adder.increment();
+            if (len <= LAST_NAME_BYTES) {
+                System.arraycopy(b, off, lastName, 0, len);
+                lastLength = len;
+                lastAdder = adder;
+            }
         }
     }
 }
