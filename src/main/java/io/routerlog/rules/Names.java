@@ -2,6 +2,9 @@ package io.routerlog.rules;
 
 import com.google.common.net.InternetDomainName;
 import io.routerlog.bytes.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +24,20 @@ import java.nio.charset.StandardCharsets;
 public final class Names {
     /** The longest name DNS allows in presentation form, without the trailing dot. */
     public static final int MAX_NAME_LENGTH = 253;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    // in each byte of a word; added to a byte of at most 0x7f they set its high bit when it is at least some value
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long LOW7 = 0x7f * ONES;
+    /** Sets the high bit of bytes from ' ' up. */
+    private static final long BELOW_SPACE = (0x80 - ' ') * ONES;
+    /** Sets the high bit of bytes from 'A' up. */
+    private static final long BELOW_A = (0x80 - 'A') * ONES;
+    /** Sets the high bit of bytes above 'Z'. */
+    private static final long ABOVE_Z = (0x80 - 'Z' - 1) * ONES;
+
+    private static final long BACKSLASHES = '\\' * ONES;
 
     private Names() {}
 
@@ -42,7 +59,20 @@ public final class Names {
             return 1;
         }
         int p = dstOff;
-        for (int i = off, end = off + len; i < end; i++) {
+        int i = off;
+        int end = off + len;
+        // eight bytes at a time while they are printable ASCII without a backslash (nearly every name)
+        for (int last = end - Long.BYTES; i <= last; i += Long.BYTES, p += Long.BYTES) {
+            long x = (long) LONGS.get(b, i);
+            long x7 = x & LOW7;
+            long special = (x | ~(x7 + BELOW_SPACE) | (x7 + ONES) | Bytes.zeroBytes(x ^ BACKSLASHES)) & HIGH;
+            if (special != 0) {
+                break;
+            }
+            long upper = (x7 + BELOW_A) & ~(x7 + ABOVE_Z) & HIGH;
+            LONGS.set(dst, p, x + (upper >>> 2)); // 0x80 >>> 2 = 'a' - 'A'
+        }
+        for (; i < end; i++) {
             byte c = b[i];
             if (c >= 'A' && c <= 'Z') {
                 dst[p++] = (byte) (c + ('a' - 'A'));

@@ -43,6 +43,33 @@ class NamesTest {
                 .isEqualTo("a\\000b\\010c\\127\\255");
     }
 
+    /**
+     * The stored form is read eight bytes at a time where it can be: every byte value, at every place of a name
+     * that spans whole words and a tail, gives what the rule says byte by byte.
+     */
+    @Test
+    void everyByteAtEveryPlaceIsStoredByTheRule() {
+        byte[] base = "Mail.EXAMPLE-1.co.UK_z".getBytes(StandardCharsets.US_ASCII);
+        for (int at = 0; at < base.length - 1; at++) { // not the last: a trailing dot is dropped
+            for (int v = 0; v < 256; v++) {
+                byte[] name = base.clone();
+                name[at] = (byte) v;
+                StringBuilder expected = new StringBuilder();
+                for (byte c : name) {
+                    int u = c & 0xff;
+                    if (u >= 'A' && u <= 'Z') {
+                        expected.append((char) (u + 32));
+                    } else if (u >= 0x20 && u < 0x7f && u != '\\') {
+                        expected.append((char) u);
+                    } else {
+                        expected.append(String.format("\\%03d", u));
+                    }
+                }
+                assertThat(stored(name)).as("byte %d at %d", v, at).isEqualTo(expected.toString());
+            }
+        }
+    }
+
     @Test
     void distinctInvalidUtf8NamesStayDistinct() {
         assertThat(stored(new byte[] {'x', (byte) 0xc3, '.', 't'}))
