@@ -25,6 +25,11 @@ final class BackPressureSink implements FrameSink {
     }
 
     @Override
+    public void frame(byte[] bytes, int off, int length) {
+        next.frame(bytes, off, length);
+    }
+
+    @Override
     public void sender(SocketAddress sender) {
         next.sender(sender);
     }

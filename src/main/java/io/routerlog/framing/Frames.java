@@ -2,6 +2,9 @@ package io.routerlog.framing;
 
 import io.netty.buffer.ByteBuf;
 import io.routerlog.bytes.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The framing rules that hold for every transport, so that a message reads the same whichever framing carried it:
@@ -32,6 +35,26 @@ final class Frames {
         for (; i < to; i++) {
             byte b = in.getByte(i);
             if (b == '\n' || b == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** {@link #delimiter(ByteBuf, int, int)} in an array. */
+    static int delimiter(byte[] b, int from, int to) {
+        int i = from;
+        for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i);
+            long z = Bytes.zeroBytes(x) | Bytes.zeroBytes(x ^ NEWLINES);
+            if (z != 0) {
+                return i + (Long.numberOfTrailingZeros(z) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n' || b[i] == 0) {
                 return i;
             }
         }
@@ -87,6 +110,18 @@ final class Frames {
 
     static long frameLength(long header) {
         return header & 0xffffffffL;
+    }
+
+    /** {@link #withoutLineEnds(ByteBuf, int, int)} in an array. */
+    static int withoutLineEnds(byte[] b, int off, int length) {
+        while (length > 0) {
+            byte last = b[off + length - 1];
+            if (last != '\n' && last != '\r' && last != 0) {
+                break;
+            }
+            length--;
+        }
+        return length;
     }
 
     /** Length of the frame {@code [index, index+length)} without the line ends at its end. */

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.LogThrottle;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * message and are skipped. At end of stream a last message without delimiter is still delivered; an octet-counted
  * frame cut short is counted as truncated.
  *
- * <p>Frames are handed to the {@link FrameSink} as a range of the cumulation buffer, without copies or slices.
+ * <p>What a read brings is copied once into an array of the receive thread's, and each frame is handed to the
+ * {@link FrameSink} as a range of it, without further copies or slices.
  * When the sink says it is nearly full, decoding and reading pause until it has room (back-pressure); the last
  * frames of a closing connection are decoded regardless.
  *
@@ -52,6 +54,14 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** How often (in frames) to ask the next stages whether they are nearly full. */
     private static final int OVERLOAD_CHECK_EVERY = 32;
+
+    /** Each receive thread's copy of what a read brought (see {@link #decodeFrames}). */
+    private static final FastThreadLocal<byte[]> WINDOW = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[64 * 1024];
+        }
+    };
 
     private static final int NEED_MORE = 0;
     private static final int CONSUMED = 1;
@@ -295,6 +305,15 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** Delivers the complete frames in {@code in}; true when it stopped early because the sink is nearly full. */
     private boolean decodeFrames(ByteBuf in) {
+        if (!in.isReadable()) {
+            return false;
+        }
+        // The readable bytes, copied once: frames are found and parsed in this copy rather than read through the
+        // buffer's checked accessors and copied one by one. The array is the receive thread's, and the sink does
+        // not decode another connection while it takes a frame.
+        int base = in.readerIndex();
+        byte[] w = window(in.readableBytes());
+        in.getBytes(base, w, 0, in.readableBytes());
         while (in.isReadable()) {
             if (++framesSinceCheck >= OVERLOAD_CHECK_EVERY) {
                 framesSinceCheck = 0;
@@ -305,18 +324,18 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int end = in.writerIndex();
             if (discarding) {
-                int delim = Frames.delimiter(in, start, end);
+                int delim = Frames.delimiter(w, start - base, end - base);
                 if (delim < 0) {
                     in.skipBytes(end - start);
                     return false;
                 }
-                in.readerIndex(delim + 1);
+                in.readerIndex(base + delim + 1);
                 discarding = false;
                 framesDone++;
                 continue;
             }
-            if (Frames.isDigit(in.getByte(start))) {
-                int r = octetCounted(in, start, end);
+            if (Frames.isDigit(w[start - base])) {
+                int r = octetCounted(in, w, base);
                 if (r == NEED_MORE) {
                     return false;
                 }
@@ -324,7 +343,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                     continue;
                 }
             }
-            int delim = Frames.delimiter(in, start, end);
+            int delim = Frames.delimiter(w, start - base, end - base);
             if (delim < 0) {
                 if (end - start > maxFrame) {
                     oversized();
@@ -333,19 +352,34 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 }
                 return false;
             }
-            int length = Frames.withoutLineEnds(in, start, delim - start);
-            in.readerIndex(delim + 1);
+            int length = Frames.withoutLineEnds(w, start - base, base + delim - start);
+            in.readerIndex(base + delim + 1);
             if (length > maxFrame) {
                 oversized();
             } else {
-                deliver(in, start, length);
+                deliver(w, start - base, length);
             }
         }
         return false;
     }
 
-    /** Handles a frame that starts with a digit; says whether it was octet counted. */
-    private int octetCounted(ByteBuf in, int start, int end) {
+    /** The receive thread's array for {@link #decodeFrames}, with room for {@code n} bytes. */
+    private static byte[] window(int n) {
+        byte[] w = WINDOW.get();
+        if (w.length < n) {
+            w = new byte[Math.max(n, w.length * 2)];
+            WINDOW.set(w);
+        }
+        return w;
+    }
+
+    /**
+     * Handles a frame that starts with a digit at the reader index of {@code in}, whose readable bytes are in
+     * {@code w} from {@code in}'s index {@code base}; says whether it was octet counted.
+     */
+    private int octetCounted(ByteBuf in, byte[] w, int base) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
         long header = Frames.octetCountHeader(in, start, end);
         if (header == Frames.NEED_MORE) {
             return NEED_MORE;
@@ -365,7 +399,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             return NEED_MORE;
         }
         in.readerIndex(start + headerLength + (int) length);
-        emit(in, start + headerLength, (int) length);
+        int off = start + headerLength - base;
+        deliver(w, off, Frames.withoutLineEnds(w, off, (int) length));
         return CONSUMED;
     }
 
@@ -428,14 +463,29 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** Hands on a frame that has no line ends at its end; one that is empty carries no message. */
     private void deliver(ByteBuf in, int index, int length) {
-        framesDone++;
-        if (length > 0) {
-            counters.message(transport);
-            ChannelHandlerContext ctx = context;
-            if (ctx != null) {
-                sink.sender(ctx.channel().remoteAddress());
-            }
+        if (frameDone(length)) {
             sink.frame(in, index, length);
         }
+    }
+
+    /** {@link #deliver(ByteBuf, int, int)} from the copy {@link #decodeFrames} made. */
+    private void deliver(byte[] w, int off, int length) {
+        if (frameDone(length)) {
+            sink.frame(w, off, length);
+        }
+    }
+
+    /** Counts a frame that is done; true when it carries a message, which the sink then hears of. */
+    private boolean frameDone(int length) {
+        framesDone++;
+        if (length == 0) {
+            return false;
+        }
+        counters.message(transport);
+        ChannelHandlerContext ctx = context;
+        if (ctx != null) {
+            sink.sender(ctx.channel().remoteAddress());
+        }
+        return true;
     }
 }

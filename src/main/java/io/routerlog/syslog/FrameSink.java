@@ -1,6 +1,7 @@
 package io.routerlog.syslog;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.SocketAddress;
 
 /**
@@ -12,6 +13,14 @@ import java.net.SocketAddress;
  */
 public interface FrameSink {
     void frame(ByteBuf buf, int index, int length);
+
+    /**
+     * A frame the framing stage copied into an array of its own: {@code bytes[off, off+length)}, which the sink may
+     * read and change during the call. By default it is handed on as a buffer.
+     */
+    default void frame(byte[] bytes, int off, int length) {
+        frame(Unpooled.wrappedBuffer(bytes, off, length), 0, length);
+    }
 
     /**
      * The address the next frames come from (a datagram's sender, a connection's peer). Called before the frames it

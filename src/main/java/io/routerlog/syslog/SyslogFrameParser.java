@@ -45,6 +45,11 @@ public final class SyslogFrameParser implements FrameSink {
         parse(line, 0, length);
     }
 
+    @Override
+    public void frame(byte[] bytes, int off, int length) {
+        parse(bytes, off, length);
+    }
+
     /** Parses one message from a byte range (file sources and tests use this directly). */
     public void parse(byte[] bytes, int off, int length) {
         try {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class FramesTest {
     @Test
-    void theDelimiterIsTheFirstNewlineOrNulOfTheRange() {
+    void theDelimiterIsTheFirstNewlineOrNulOfTheRangeInBuffersAndArrays() {
         SplittableRandom random = new SplittableRandom(3);
         for (int round = 0; round < 300; round++) {
             byte[] b = new byte[random.nextInt(1, 48)];
@@ -20,6 +20,8 @@ class FramesTest {
             ByteBuf direct =
                     Unpooled.directBuffer(b.length + 8).writeBytes(new byte[5]).writeBytes(b);
             ByteBuf heap = Unpooled.wrappedBuffer(new byte[5], b);
+            byte[] array = new byte[b.length + 5];
+            System.arraycopy(b, 0, array, 5, b.length);
             try {
                 for (int from = 0; from <= b.length; from++) {
                     for (int to = from; to <= b.length; to++) {
@@ -32,6 +34,9 @@ class FramesTest {
                         }
                         assertThat(Frames.delimiter(direct, from + 5, to + 5)).isEqualTo(expected);
                         assertThat(Frames.delimiter(heap, from + 5, to + 5)).isEqualTo(expected);
+                        assertThat(Frames.delimiter(array, from + 5, to + 5)).isEqualTo(expected);
+                        assertThat(Frames.withoutLineEnds(array, from + 5, to - from))
+                                .isEqualTo(Frames.withoutLineEnds(direct, from + 5, to - from));
                     }
                 }
             } finally {

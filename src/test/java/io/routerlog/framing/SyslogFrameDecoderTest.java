@@ -14,6 +14,7 @@ import io.routerlog.syslog.FrameSink;
 import io.routerlog.testing.NettyLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +63,41 @@ class SyslogFrameDecoderTest {
                     .as("buffer passed to the decoder was released")
                     .isZero();
         }
+    }
+
+    /**
+     * The connections of one receive thread share the array each read is copied into: frames cut across reads of
+     * two connections, taken in turns, and a sink that changes each frame where it lies, still give every frame
+     * whole and unchanged by the others.
+     */
+    @Test
+    void connectionsTakenInTurnsKeepTheirFrames() {
+        List<String> seen = new ArrayList<>();
+        FrameSink scribbler = new FrameSink() {
+            @Override
+            public void frame(ByteBuf buf, int index, int length) {
+                throw new AssertionError("the decoder hands on frames from its array");
+            }
+
+            @Override
+            public void frame(byte[] bytes, int off, int length) {
+                seen.add(new String(bytes, off, length, StandardCharsets.ISO_8859_1));
+                Arrays.fill(bytes, off, off + length, (byte) 'X');
+            }
+        };
+        EmbeddedChannel a = new EmbeddedChannel(new SyslogFrameDecoder(MAX, scribbler, counters));
+        EmbeddedChannel b = new EmbeddedChannel(new SyslogFrameDecoder(MAX, scribbler, counters));
+        write(a, "<30>a1 first\n<30>a2 sec");
+        write(b, "<30>b1 fir");
+        write(a, "ond\n" + octet("<30>a3 counted") + "<30>a4");
+        write(b, "st\n<30>b2\n");
+        write(a, " last\n");
+        a.finish();
+        b.finish();
+
+        assertThat(seen)
+                .containsExactly(
+                        "<30>a1 first", "<30>a2 second", "<30>a3 counted", "<30>b1 first", "<30>b2", "<30>a4 last");
     }
 
     @Test
