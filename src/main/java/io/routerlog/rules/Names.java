@@ -62,15 +62,21 @@ public final class Names {
         int i = off;
         int end = off + len;
         // eight bytes at a time while they are printable ASCII without a backslash (nearly every name)
-        for (int last = end - Long.BYTES; i <= last; i += Long.BYTES, p += Long.BYTES) {
+        int last = end - Long.BYTES;
+        for (; i <= last; i += Long.BYTES, p += Long.BYTES) {
             long x = (long) LONGS.get(b, i);
-            long x7 = x & LOW7;
-            long special = (x | ~(x7 + BELOW_SPACE) | (x7 + ONES) | Bytes.zeroBytes(x ^ BACKSLASHES)) & HIGH;
-            if (special != 0) {
+            if (!isPlainWord(x)) {
                 break;
             }
-            long upper = (x7 + BELOW_A) & ~(x7 + ABOVE_Z) & HIGH;
-            LONGS.set(dst, p, x + (upper >>> 2)); // 0x80 >>> 2 = 'a' - 'A'
+            LONGS.set(dst, p, lowerCased(x));
+        }
+        if (i > last && i < end && len >= Long.BYTES) {
+            // the tail as the last word, which overlaps bytes already written the same way
+            long x = (long) LONGS.get(b, last);
+            if (isPlainWord(x)) {
+                LONGS.set(dst, dstOff + last - off, lowerCased(x));
+                return len;
+            }
         }
         for (; i < end; i++) {
             byte c = b[i];
@@ -83,6 +89,18 @@ public final class Names {
             }
         }
         return p - dstOff;
+    }
+
+    /** True when no byte of the word needs an escape. */
+    private static boolean isPlainWord(long x) {
+        long x7 = x & LOW7;
+        return ((x | ~(x7 + BELOW_SPACE) | (x7 + ONES) | Bytes.zeroBytes(x ^ BACKSLASHES)) & HIGH) == 0;
+    }
+
+    /** A word of bytes that need no escape with its ASCII capitals lower-cased. */
+    private static long lowerCased(long x) {
+        long upper = (x + BELOW_A) & ~(x + ABOVE_Z) & HIGH;
+        return x + (upper >>> 2); // 0x80 >>> 2 = 'a' - 'A'
     }
 
     /**

@@ -49,7 +49,13 @@ class NamesTest {
      */
     @Test
     void everyByteAtEveryPlaceIsStoredByTheRule() {
-        byte[] base = "Mail.EXAMPLE-1.co.UK_z".getBytes(StandardCharsets.US_ASCII);
+        for (String name :
+                new String[] {"Mail.EXAMPLE-1.co.UK_z", "A.b", "Exam.plE", "ExampLE.o", "www.EXAMPLE.Com!"}) {
+            everyByteAtEveryPlace(name.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static void everyByteAtEveryPlace(byte[] base) {
         for (int at = 0; at < base.length - 1; at++) { // not the last: a trailing dot is dropped
             for (int v = 0; v < 256; v++) {
                 byte[] name = base.clone();
