@@ -68,6 +68,47 @@ class RulesTest {
                         "OpenWrt 192.168.1.3 blocked.example blocked");
     }
 
+    /**
+     * Lines about the same name in a row, as dnsmasq writes them (a query and its answers, A and AAAA, an ignored
+     * name, a tunnel's name, another client for the same name), each follow the rules on their own.
+     */
+    @Test
+    void linesAboutOneNameInARowEachFollowTheRules() {
+        DnsmasqChain c = new DnsmasqChain(List.of("ignored.test"), List.of("t.example.com"), ClientAnonymizer.none())
+                .dns("1 192.168.1.2/4000 query[A] WWW.Example.com from 192.168.1.2")
+                .dns("1 192.168.1.2/4000 forwarded WWW.Example.com to 192.0.2.53")
+                .dns("2 192.168.1.2/4001 query[AAAA] WWW.Example.com from 192.168.1.2")
+                .dns("1 192.168.1.2/4000 reply WWW.Example.com is 192.0.2.1")
+                .dns("3 192.168.1.3/4000 reply WWW.Example.com is 192.0.2.1")
+                .dns("4 192.168.1.3/4000 query[A] ads.ignored.test from 192.168.1.3")
+                .dns("4 192.168.1.3/4000 config ads.ignored.test is 0.0.0.0")
+                .dns("4 192.168.1.3/4000 config ads.ignored.test is 0.0.0.0")
+                .dns("5 192.168.1.3/4000 query[A] ads.ignored.test from 192.168.1.3")
+                .dns("6 192.168.1.4/4000 query[TXT] abc.t.example.com from 192.168.1.4")
+                .dns("7 192.168.1.4/4000 query[TXT] abc.t.example.com from 192.168.1.4")
+                .dns("7 192.168.1.4/4000 reply abc.t.example.com is <TXT>")
+                .dns("8 192.168.1.4/4000 query[A] www.example.com from 192.168.1.4")
+                .dns("8 192.168.1.4/4000 reply www.example.com is 192.0.2.1");
+
+        assertThat(c.sink.queries)
+                .containsExactly(
+                        new Query("192.168.1.2", "www.example.com", "A"),
+                        new Query("192.168.1.2", "www.example.com", "AAAA"),
+                        new Query("192.168.1.4", "t.example.com", "TXT"),
+                        new Query("192.168.1.4", "t.example.com", "TXT"),
+                        new Query("192.168.1.4", "www.example.com", "A"));
+        assertThat(c.sink.tunnels).hasSize(2);
+        assertThat(c.counters.ignoredQueries()).isEqualTo(2);
+        assertThat(c.sink.replies).hasSize(7);
+        assertThat(c.sink.replyNames)
+                .containsExactly(
+                        "OpenWrt 192.168.1.2 www.example.com forwarded",
+                        "OpenWrt 192.168.1.2 www.example.com answered",
+                        "OpenWrt 192.168.1.3 www.example.com answered",
+                        "OpenWrt 192.168.1.4 t.example.com answered",
+                        "OpenWrt 192.168.1.4 www.example.com answered");
+    }
+
     @Test
     void everySpellingOfAnAddressIsOneClient() {
         DnsmasqChain c = new DnsmasqChain()
