@@ -55,6 +55,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** How often (in frames) to ask the next stages whether they are nearly full. */
     private static final int OVERLOAD_CHECK_EVERY = 32;
 
+    private static final int MAX_KEPT_WINDOW = 1 << 20;
+
     /** Each receive thread's copy of what a read brought (see {@link #decodeFrames}). */
     private static final FastThreadLocal<byte[]> WINDOW = new FastThreadLocal<>() {
         @Override
@@ -305,7 +307,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /** Delivers the complete frames in {@code in}; true when it stopped early because the sink is nearly full. */
     private boolean decodeFrames(ByteBuf in) {
-        if (!in.isReadable()) {
+        if (!in.isReadable() || octetCountedFrameComing(in)) {
             return false;
         }
         // The readable bytes, copied once: frames are found and parsed in this copy rather than read through the
@@ -363,11 +365,33 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         return false;
     }
 
-    /** The receive thread's array for {@link #decodeFrames}, with room for {@code n} bytes. */
+    /**
+     * True when {@code in} starts with an octet-counted frame that has not all come yet: nothing to decode, and
+     * nothing to copy (a sender that trickles a long frame would otherwise have it copied at every read).
+     */
+    private boolean octetCountedFrameComing(ByteBuf in) {
+        int start = in.readerIndex();
+        if (discarding || !Frames.isDigit(in.getByte(start))) {
+            return false;
+        }
+        long header = Frames.octetCountHeader(in, start, in.writerIndex());
+        return header == Frames.NEED_MORE
+                || (header >= 0
+                        && Frames.frameLength(header) <= maxFrame
+                        && in.readableBytes() - Frames.headerLength(header) < Frames.frameLength(header));
+    }
+
+    /**
+     * The receive thread's array for {@link #decodeFrames}, with room for {@code n} bytes; beyond
+     * {@value #MAX_KEPT_WINDOW} bytes (a frame near a large {@code --max-frame}) one for this call only.
+     */
     private static byte[] window(int n) {
         byte[] w = WINDOW.get();
         if (w.length < n) {
             w = new byte[Math.max(n, w.length * 2)];
+            if (w.length > MAX_KEPT_WINDOW) {
+                return w;
+            }
             WINDOW.set(w);
         }
         return w;
