@@ -27,9 +27,9 @@ final class Batch {
     final QueryLogBuffer queryLog;
 
     Batch(int pairCapacity, int queryLogSize) {
-        this.pairs = new PairCounts(pairCapacity);
-        this.replies = new PairCounts(pairCapacity);
+        this.pairs = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH);
+        this.replies = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH);
         this.queryLog = new QueryLogBuffer(queryLogSize);
-        this.tunnels = new TunnelCounts(Math.min(pairCapacity, 65536));
+        this.tunnels = new TunnelCounts(Math.min(pairCapacity, LocalAggregator.MAX_OTHER_KEYS));
     }
 }

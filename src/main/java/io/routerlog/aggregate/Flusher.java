@@ -76,13 +76,14 @@ public final class Flusher implements AutoCloseable {
     static final int MEMO_LIMIT = 1 << 16;
 
     /** Distinct pairs a receive thread's batch holds at most, whatever {@code --max-pairs} says. */
-    static final int MAX_BATCH_PAIRS = 1 << 15;
+    static final int MAX_BATCH_PAIRS = 1 << 17;
 
     /**
-     * Distinct pairs one receive thread may collect between two flushes, for a store of {@code maxPairs}: as many
-     * as the store keeps, from 4,096 up to {@value #MAX_BATCH_PAIRS}. A batch nearly full asks for an early flush,
-     * so this bounds what each receive thread holds (two batches of pairs and two of reply outcomes, about 110 bytes
-     * a pair) rather than how many pairs a flush interval may bring.
+     * Distinct pairs one receive thread may count between two flushes, for a store of {@code maxPairs}: as many as
+     * the store keeps, from 4,096 up to {@value #MAX_BATCH_PAIRS}, so that a working set the store holds is flushed
+     * once per interval however busy it is. A flood of new pairs does not fill it: the batch asks for an early flush
+     * after {@value LocalAggregator#NEW_PAIRS_PER_BATCH} new pairs ({@link LocalAggregator}), which bounds what each
+     * receive thread holds in a flood (two batches of pairs and two of reply outcomes, about 110 bytes a pair).
      */
     public static int batchCapacity(int maxPairs) {
         return Math.min(MAX_BATCH_PAIRS, Math.max(4096, maxPairs));
@@ -238,14 +239,13 @@ public final class Flusher implements AutoCloseable {
     }
 
     private void collect() {
-        long now = clock.getAsLong();
         for (LocalAggregator a : aggregators) {
             Batch b = a.take();
             for (FlushPart part : parts) {
                 part.collect(b);
             }
-            b.pairs.recycle(now);
-            b.replies.recycle(now);
+            b.pairs.recycle();
+            b.replies.recycle();
             a.giveBack(b);
         }
     }

@@ -26,17 +26,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a query log, each query is also kept, packed, with the time it was taken (see {@link QueryLogBuffer}).
  *
- * <p>When a flood of new pairs nearly fills the batch before the next flush (a tenth, or a thousand, of room left), an
- * early flush is requested; a stream source also pauses then ({@link #nearlyFull}). New pairs that find the batch full
- * all the same are counted as dropped ({@code aggregation_full}); pairs already in the batch keep counting.
+ * <p>When new pairs come faster than a flush interval takes them ({@value #NEW_PAIRS_PER_BATCH} new pairs since the
+ * last flush, or the batch nearly full: a tenth, or a thousand, of room left), an early flush is requested; a stream
+ * source also pauses then ({@link #nearlyFull}). A working set that recurs stays in the batch from flush to flush and
+ * asks for nothing, so a busy network with many pairs is still flushed once per interval. New pairs that find the
+ * batch full all the same are counted as dropped ({@code aggregation_full}); pairs already in the batch keep
+ * counting.
  */
 public final class LocalAggregator implements EventSink {
     /** More DHCP changes than any network makes in one flush interval. */
     static final int MAX_DHCP_EVENTS = 65536;
 
+    /**
+     * New pairs (or new reply outcomes) a batch takes before it asks for an early flush, whatever its capacity: a
+     * flood of new pairs is flushed as often, and held in as much memory, as when a batch held at most this many.
+     */
+    static final int NEW_PAIRS_PER_BATCH = 1 << 15;
+
+    /** Firewall, HTTP and long-name keys a batch holds at most, and tunnel queries: kept objects, not packed bytes. */
+    static final int MAX_OTHER_KEYS = 1 << 15;
+
     private final int pairCapacity;
-    /** Pairs in the batch from which a flush is asked for (a tenth, or a thousand, before it is full). */
-    private final int earlyFlushAt;
+    /** Keys of the firewall, HTTP and long-name maps a batch holds at most. */
+    private final int otherCapacity;
     /** Query log entries kept per batch; 0 when the query log is off. */
     private final int queryLogSize;
 
@@ -51,7 +63,7 @@ public final class LocalAggregator implements EventSink {
 
     LocalAggregator(int pairCapacity, int queryLogSize, PipelineCounters counters, Runnable requestFlush) {
         this.pairCapacity = pairCapacity;
-        this.earlyFlushAt = pairCapacity - Math.min(1000, pairCapacity / 10);
+        this.otherCapacity = Math.min(pairCapacity, MAX_OTHER_KEYS);
         this.queryLogSize = queryLogSize;
         this.counters = counters;
         this.requestFlush = requestFlush;
@@ -69,7 +81,7 @@ public final class LocalAggregator implements EventSink {
             full();
             return;
         }
-        if (active.pairs.size() >= earlyFlushAt) {
+        if (active.pairs.wantsDrain()) {
             full(); // a datagram source cannot pause: ask for the flush before the table fills
         }
         if (query.shortened()) {
@@ -106,7 +118,7 @@ public final class LocalAggregator implements EventSink {
     private void count(Map<LabelValuesKey, long[]> map, LabelValuesKey key) {
         long[] n = map.get(key);
         if (n == null) {
-            if (map.size() >= pairCapacity) {
+            if (map.size() >= otherCapacity) {
                 counters.dropped(DropReason.AGGREGATION_FULL);
                 full();
                 return;
@@ -121,7 +133,7 @@ public final class LocalAggregator implements EventSink {
     public synchronized void reply(ReplyOutcome outcome, DnsQuery about) {
         active.outcomes[outcome.ordinal()]++;
         // the outcome is counted above whatever happens here: a full table only loses the detail, until the flush
-        if (about.domainLength() > 0 && (!active.replies.add(about) || active.replies.size() >= earlyFlushAt)) {
+        if (about.domainLength() > 0 && (!active.replies.add(about) || active.replies.wantsDrain())) {
             full();
         }
     }
@@ -153,8 +165,9 @@ public final class LocalAggregator implements EventSink {
     }
 
     /**
-     * True when the batch has little room left for new pairs (less than a tenth, or a thousand): a stream source
-     * should pause until the flusher takes it. Asks for an early flush.
+     * True when the batch wants the flusher before it takes more: a table of pairs or of reply outcomes nearly full, or
+     * with many new keys since the last flush ({@link PairCounts#wantsDrain}). A stream source should pause until the
+     * flusher takes it. Asks for an early flush.
      */
     public synchronized boolean nearlyFull() {
         boolean nearlyFull = nearlyFullWithoutFlush();
@@ -176,7 +189,7 @@ public final class LocalAggregator implements EventSink {
     }
 
     private boolean nearlyFullWithoutFlush() {
-        return active.pairs.size() >= earlyFlushAt || active.dhcp.size() > MAX_DHCP_EVENTS / 2;
+        return active.pairs.wantsDrain() || active.replies.wantsDrain() || active.dhcp.size() > MAX_DHCP_EVENTS / 2;
     }
 
     /** Hands the current batch to the flusher and starts a fresh one. */

@@ -12,8 +12,14 @@ import java.util.Arrays;
 /**
  * Query counts of one receive thread between two flushes, keyed by the pair's stored key ({@link PairBytes}: router,
  * client, domain, qtype), built straight from the parsed bytes. Counting a pair that is already here allocates
- * nothing, and no object is made per pair. Keys are kept across flushes while the table is at most half full (for at
- * most a minute), so a steady working set is not built again at every flush.
+ * nothing, and no object is made per pair.
+ *
+ * <p>A drain keeps the keys it counted more than once since the drain before and forgets the others, so that a
+ * steady working set is not built again at every flush, while a flood's names, each seen once, leave at the next
+ * drain. The table asks for an early drain ({@link #wantsDrain}) when it is nearly full or when {@code newPairs} keys
+ * were added since the last drain: a working set that recurs, as large as half the table, is drained once per
+ * interval however busy it is, while a flood of new pairs is drained, and held, as a table of {@code newPairs} would
+ * be.
  *
  * <p>Laid out for the fewest cache misses per count, since a network's tens of thousands of pairs do not fit in a
  * core's cache and every query and reply line counts one: a bucket is one long holding the key's hash and where its
@@ -39,6 +45,10 @@ final class PairCounts {
     private static final int KEY = 16;
 
     private final int capacity;
+    /** Keys from which an early drain is wanted: a tenth, or a thousand, before the table is full. */
+    private final int nearlyFull;
+    /** New keys since the last drain from which an early drain is wanted. */
+    private final int newPairs;
     /** hash << 32 | (entry's offset + 1), 0 = empty; at most half full. */
     private long[] buckets;
 
@@ -47,10 +57,19 @@ final class PairCounts {
     private int used;
 
     private int size;
+    /** Keys added since the last drain. */
+    private int added;
+
     private final PairBytes.Builder builder = new PairBytes.Builder();
 
-    PairCounts(int capacity) {
+    /**
+     * @param capacity the most keys held
+     * @param newPairs new keys since the last drain from which an early drain is wanted (at most the capacity)
+     */
+    PairCounts(int capacity, int newPairs) {
         this.capacity = capacity;
+        this.nearlyFull = capacity - Math.min(1000, capacity / 10);
+        this.newPairs = Math.min(nearlyFull, newPairs);
         int initial = Math.min(capacity, 1024);
         this.buckets = new long[Integer.highestOneBit(Math.max(8, initial) * 2 - 1) << 1];
         this.entries = new byte[initial * 64];
@@ -106,6 +125,7 @@ final class PairCounts {
         System.arraycopy(s, 0, e, at + KEY, n);
         used = at + KEY + n;
         size++;
+        added++;
         t[i] = ((long) h << 32) | (at + 1L);
         if (size * 2 > t.length) {
             buckets = BytesTable.rehash(t, t.length * 2);
@@ -113,39 +133,75 @@ final class PairCounts {
         return true;
     }
 
-    /** Hands every non-zero count to {@code sink} and zeroes it. */
+    /**
+     * Hands every non-zero count to {@code sink} and zeroes it, and forgets the keys counted at most once since the
+     * drain before.
+     */
     void drainTo(Sink sink) {
         byte[] e = entries;
+        int to = 0;
+        int kept = 0;
         for (int at = 0, end = used; at < end; ) {
             int n = (int) INTS.get(e, at + LENGTH);
             long c = (long) LONGS.get(e, at);
+            int length = KEY + n;
             if (c != 0) {
                 sink.pair(e, at + KEY, n, (int) INTS.get(e, at + HASH), c);
                 LONGS.set(e, at, 0L);
+                if (c > 1) {
+                    if (to != at) {
+                        System.arraycopy(e, at, e, to, length);
+                    }
+                    to += length;
+                    kept++;
+                }
             }
-            at += KEY + n;
+            at += length;
+        }
+        added = 0;
+        if (kept != size) {
+            used = to;
+            size = kept;
+            reindex();
         }
     }
 
-    /**
-     * Forgets the kept keys when they take more than half the table, so that new pairs keep fitting, and at least
-     * every {@value #KEEP_MILLIS} ms, so that no pair is remembered here for long after its last query.
-     */
-    void recycle(long nowMillis) {
-        if (size > capacity / 2 || nowMillis - clearedMillis >= KEEP_MILLIS || nowMillis < clearedMillis) {
+    /** Builds the buckets again for the entries as they now lie. */
+    private void reindex() {
+        long[] t = buckets;
+        Arrays.fill(t, 0);
+        int mask = t.length - 1;
+        byte[] e = entries;
+        for (int at = 0; at < used; at += KEY + (int) INTS.get(e, at + LENGTH)) {
+            int h = (int) INTS.get(e, at + HASH);
+            int i = Bytes.mix(h) & mask;
+            while (t[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            t[i] = ((long) h << 32) | (at + 1L);
+        }
+    }
+
+    /** Forgets every key when the kept ones take more than half the table, so that new pairs keep fitting. */
+    void recycle() {
+        if (size > capacity / 2) {
             Arrays.fill(buckets, 0);
             used = 0;
             size = 0;
-            clearedMillis = nowMillis;
         }
     }
 
-    /** How long keys are kept at most. */
-    static final long KEEP_MILLIS = 60_000;
-
-    private long clearedMillis = Long.MIN_VALUE / 2;
-
     int size() {
         return size;
+    }
+
+    /** Keys added since the last drain. */
+    int added() {
+        return added;
+    }
+
+    /** Whether the table is nearly full, or took {@code newPairs} new keys since the last drain. */
+    boolean wantsDrain() {
+        return size >= nearlyFull || added >= newPairs;
     }
 }

@@ -168,11 +168,14 @@ class FlusherTest {
     }
 
     @Test
-    void aReceiveThreadsBatchFollowsTheStoreButStaysSmall() {
+    void aReceiveThreadsBatchFollowsTheStoreUpToABound() {
         assertThat(Flusher.batchCapacity(10)).as("a floor for tiny stores").isEqualTo(4096);
         assertThat(Flusher.batchCapacity(10_000)).isEqualTo(10_000);
+        assertThat(Flusher.batchCapacity(100_000))
+                .as("the default store's working set")
+                .isEqualTo(100_000);
         assertThat(Flusher.batchCapacity(400_000)).as("not --max-pairs").isEqualTo(Flusher.MAX_BATCH_PAIRS);
-        assertThat(Flusher.MAX_BATCH_PAIRS).isLessThan(100_000);
+        assertThat(Flusher.MAX_BATCH_PAIRS).isLessThan(400_000);
     }
 
     @Test
@@ -200,6 +203,49 @@ class FlusherTest {
         a.query(query("10.8.0.2", "overflow.test", "A"));
         assertThat(a.take().pairs.size()).as("room again after the take").isEqualTo(1);
         assertThat(counters.dropCount(DropReason.AGGREGATION_FULL)).isEqualTo(1);
+    }
+
+    @Test
+    void manyNewPairsAskForAFlushWhileAWorkingSetThatRecursDoesNot() {
+        int n = LocalAggregator.NEW_PAIRS_PER_BATCH;
+        int[] asked = new int[1];
+        LocalAggregator a = new LocalAggregator(100_000, 0, new PipelineCounters(), () -> asked[0]++);
+        for (int i = 0; i < n - 1; i++) {
+            a.query(query("10.8.1.1", "set" + i + ".test", "A"));
+            a.query(query("10.8.1.1", "set" + i + ".test", "A"));
+        }
+        assertThat(asked[0]).as("one new pair short").isZero();
+        assertThat(a.nearlyFull()).isFalse();
+        a.query(query("10.8.1.1", "new.test", "A"));
+        assertThat(asked[0]).as("the new pairs of a flood").isEqualTo(1);
+        assertThat(a.nearlyFull()).as("a stream source waits").isTrue();
+
+        // the flusher's round: drain and hand back, twice, so that the drained batch is the active one again
+        for (int round = 0; round < 2; round++) {
+            Batch b = a.take();
+            b.pairs.drainTo((bytes, off, len, hash, count) -> {});
+            b.pairs.recycle();
+            a.giveBack(b);
+        }
+        assertThat(a.nearlyFull()).isFalse();
+        for (int i = 0; i < n - 1; i++) {
+            a.query(query("10.8.1.1", "set" + i + ".test", "A"));
+        }
+        a.query(query("10.8.1.1", "new2.test", "A"));
+        assertThat(asked[0])
+                .as("the same pairs again and one new: no early flush")
+                .isEqualTo(1);
+        assertThat(a.nearlyFull()).isFalse();
+
+        // reply outcomes have their table, and a stream waits for it too
+        for (int i = 0; i < n; i++) {
+            a.reply(ReplyOutcome.ANSWERED, query("10.8.1.2", "reply" + i + ".test", ""));
+        }
+        assertThat(asked[0]).isEqualTo(2);
+        assertThat(a.nearlyFull()).isTrue();
+        assertThat(a.take().replies.size())
+                .as("every outcome counted in detail")
+                .isEqualTo(n);
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A receive thread's pair counts: drained exactly by stored key, keys kept a while and then forgotten. */
+/** A receive thread's pair counts: drained exactly by stored key, keys kept while they are counted. */
 class PairCountsTest {
     private static final byte[] ROUTER = "gw".getBytes(StandardCharsets.US_ASCII);
 
@@ -29,7 +29,7 @@ class PairCountsTest {
 
     @Test
     void drainsEachPairOnceByItsStoredKeyAndRefusesNewPairsWhenFull() {
-        PairCounts counts = new PairCounts(3);
+        PairCounts counts = new PairCounts(3, 3);
         assertThat(counts.add(query("10.0.0.1", "a.example"))).isTrue();
         assertThat(counts.add(query("10.0.0.1", "a.example"))).isTrue();
         assertThat(counts.add(query("10.0.0.2", "a.example"))).isTrue();
@@ -49,43 +49,158 @@ class PairCountsTest {
     }
 
     @Test
-    void keysAreKeptBetweenFlushesForAtMostAMinute() {
-        PairCounts counts = new PairCounts(100);
-        counts.recycle(1_000); // the first call starts the clock
+    void aDrainKeepsTheKeysCountedMoreThanOnceAndForgetsTheOthers() {
+        PairCounts counts = new PairCounts(100, 100);
         counts.add(query("10.0.0.1", "a.example"));
-        drain(counts);
-        counts.recycle(30_000);
-        assertThat(counts.size()).as("kept half a minute on").isEqualTo(1);
-        counts.recycle(61_000);
+        counts.add(query("10.0.0.1", "b.example"));
+        counts.add(query("10.0.0.1", "b.example"));
+        counts.add(query("10.0.0.2", "b.example"));
+        counts.add(query("10.0.0.2", "b.example"));
+        assertThat(counts.added()).isEqualTo(3);
+        assertThat(drain(counts)).hasSize(3);
         assertThat(counts.size())
-                .as("forgotten a minute after the last clearing")
-                .isZero();
-        // and whenever more than half the table is taken
-        for (int i = 0; i < 51; i++) {
+                .as("the keys counted twice stay for the next interval")
+                .isEqualTo(2);
+        assertThat(counts.added()).isZero();
+
+        counts.add(query("10.0.0.1", "b.example")); // kept: counted without being added again
+        counts.add(query("10.0.0.1", "b.example"));
+        counts.add(query("10.0.0.3", "c.example")); // new
+        counts.add(query("10.0.0.3", "c.example"));
+        counts.add(query("10.0.0.1", "a.example")); // forgotten: new again
+        assertThat(counts.added()).isEqualTo(2);
+        assertThat(drain(counts))
+                .containsOnly(
+                        Map.entry(new PairKey("gw", "10.0.0.1", "b.example", "A"), 2L),
+                        Map.entry(new PairKey("gw", "10.0.0.3", "c.example", "A"), 2L),
+                        Map.entry(new PairKey("gw", "10.0.0.1", "a.example", "A"), 1L));
+        assertThat(counts.size())
+                .as("10.0.0.2 not counted since, a.example once")
+                .isEqualTo(2);
+
+        // the kept keys still count, in their new places
+        counts.add(query("10.0.0.3", "c.example"));
+        counts.add(query("10.0.0.3", "c.example"));
+        counts.add(query("10.0.0.3", "c.example"));
+        counts.add(query("10.0.0.1", "b.example"));
+        assertThat(counts.added()).isZero();
+        assertThat(drain(counts))
+                .containsOnly(
+                        Map.entry(new PairKey("gw", "10.0.0.3", "c.example", "A"), 3L),
+                        Map.entry(new PairKey("gw", "10.0.0.1", "b.example", "A"), 1L));
+        assertThat(counts.size()).isEqualTo(1);
+        assertThat(drain(counts)).as("an interval without queries").isEmpty();
+        assertThat(counts.size()).as("and every key forgotten after it").isZero();
+    }
+
+    @Test
+    void keptKeysTakingMoreThanHalfTheTableAreForgottenSoThatNewPairsFit() {
+        PairCounts counts = new PairCounts(100, 100);
+        for (int i = 0; i < 50; i++) {
+            counts.add(query("10.0.0.1", "n" + i + ".example"));
             counts.add(query("10.0.0.1", "n" + i + ".example"));
         }
         drain(counts);
-        counts.recycle(62_000);
-        assertThat(counts.size()).isZero();
+        counts.recycle();
+        assertThat(counts.size()).as("half the table is kept").isEqualTo(50);
+        for (int i = 0; i < 20; i++) {
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+        }
+        drain(counts);
+        assertThat(counts.size()).as("the first 50 not counted since").isEqualTo(20);
+        for (int i = 20; i < 51; i++) {
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+        }
+        for (int i = 0; i < 20; i++) {
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+            counts.add(query("10.0.0.2", "n" + i + ".example"));
+        }
+        drain(counts);
+        assertThat(counts.size()).isEqualTo(51);
+        counts.recycle();
+        assertThat(counts.size()).as("more than half: all forgotten").isZero();
+        for (int i = 0; i < 100; i++) {
+            assertThat(counts.add(query("10.0.0.3", "n" + i + ".example"))).isTrue();
+        }
+    }
+
+    @Test
+    void manyNewKeysOrANearlyFullTableWantADrainAndAFloodsSingleNamesAreNotKept() {
+        PairCounts counts = new PairCounts(1_000, 10);
+        for (int i = 0; i < 9; i++) {
+            counts.add(query("10.0.0.1", "flood" + i + ".example"));
+        }
+        counts.add(query("10.0.0.1", "flood0.example"));
+        assertThat(counts.wantsDrain()).as("nine new keys").isFalse();
+        counts.add(query("10.0.0.1", "flood9.example"));
+        assertThat(counts.wantsDrain()).as("ten new keys").isTrue();
+        assertThat(drain(counts)).hasSize(10);
+        assertThat(counts.size()).as("only the key counted twice stays").isEqualTo(1);
+        assertThat(counts.wantsDrain()).isFalse();
+
+        // a working set that recurs is kept (up to half the table) and asks for no drain once it is known
+        PairCounts set = new PairCounts(1_000, 10);
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 500; i++) {
+                set.add(query("10.0.0.2", "set" + i + ".example"));
+                set.add(query("10.0.0.2", "set" + i + ".example"));
+            }
+            assertThat(set.wantsDrain()).as("round %d", round).isEqualTo(round == 0);
+            assertThat(drain(set)).hasSize(500);
+            set.recycle();
+            assertThat(set.size()).isEqualTo(500);
+        }
+
+        PairCounts large = new PairCounts(1_000, 5_000);
+        for (int i = 0; i < 899; i++) {
+            large.add(query("10.0.0.3", "n" + i + ".example"));
+        }
+        assertThat(large.wantsDrain()).isFalse();
+        large.add(query("10.0.0.3", "n899.example"));
+        assertThat(large.wantsDrain()).as("900 of 1,000: nearly full").isTrue();
+    }
+
+    @Test
+    void aWorkingSetCountsExactlyAcrossDrainsWhileSomeOfItComesAndGoes() {
+        PairCounts counts = new PairCounts(10_000, 10_000);
+        Map<PairKey, Long> total = new HashMap<>();
+        Map<PairKey, Long> drained = new HashMap<>();
+        for (int round = 0; round < 12; round++) {
+            for (int i = 0; i < 3_000; i++) {
+                // every name on some rounds only, so that keys are forgotten and added again in every drain
+                if ((i + round) % (1 + i % 4) != 0) {
+                    continue;
+                }
+                String domain = "w" + i + ".example" + ".y".repeat(i % 13);
+                counts.add(query("10.1.0." + (i % 9), domain));
+                total.merge(new PairKey("gw", "10.1.0." + (i % 9), domain, "A"), 1L, Long::sum);
+            }
+            drain(counts).forEach((k, n) -> drained.merge(k, n, Long::sum));
+            counts.recycle();
+            assertThat(counts.size()).isLessThanOrEqualTo(3_000);
+        }
+        assertThat(drained).isEqualTo(total);
     }
 
     @Test
     void countsEveryPairExactlyWhileTheTableGrowsAndAfterItIsCleared() {
-        PairCounts counts = new PairCounts(100_000);
+        PairCounts counts = new PairCounts(100_000, 100_000);
         Map<PairKey, Long> expected = new HashMap<>();
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < 60_000; i++) {
                 // names of many lengths, some long enough to take several words of the hash
                 String domain = "n" + i + ".example" + ".x".repeat(i % 40);
                 String client = "10.0." + (i % 7) + "." + (i % 251);
-                int times = 1 + i % 3;
+                int times = 2 + i % 3; // more than once: kept by the drain, forgotten by the recycling
                 for (int t = 0; t < times; t++) {
                     assertThat(counts.add(query(client, domain))).isTrue();
                 }
                 expected.put(new PairKey("gw", client, domain, "A"), (long) times);
             }
             assertThat(drain(counts)).isEqualTo(expected);
-            counts.recycle(round * 1_000L); // more than half full: forgotten, and the arrays reused
+            counts.recycle(); // more than half full: forgotten, and the arrays reused
             assertThat(counts.size()).isZero();
             assertThat(drain(counts)).isEmpty();
         }
