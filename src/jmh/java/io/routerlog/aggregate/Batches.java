@@ -16,7 +16,9 @@ public final class Batches {
     public static void flush(LocalAggregator aggregator) {
         Batch b = aggregator.take();
         b.pairs.drainTo((key, off, len, hash, count) -> {});
-        b.pairs.recycle(0); // the same time every call: the known pairs stay
+        b.pairs.recycle();
+        b.replies.drainTo((key, off, len, hash, count) -> {});
+        b.replies.recycle();
         aggregator.giveBack(b);
     }
 }
