@@ -168,17 +168,10 @@ final class PairCounts {
 
     /** Builds the buckets again for the entries as they now lie. */
     private void reindex() {
-        long[] t = buckets;
-        Arrays.fill(t, 0);
-        int mask = t.length - 1;
+        Arrays.fill(buckets, 0);
         byte[] e = entries;
         for (int at = 0; at < used; at += KEY + (int) INTS.get(e, at + LENGTH)) {
-            int h = (int) INTS.get(e, at + HASH);
-            int i = Bytes.mix(h) & mask;
-            while (t[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            t[i] = ((long) h << 32) | (at + 1L);
+            BytesTable.place(buckets, ((long) (int) INTS.get(e, at + HASH) << 32) | (at + 1L));
         }
     }
 

@@ -139,14 +139,8 @@ public final class BytesTable {
         starts[kept] = at;
         size = kept;
         Arrays.fill(buckets, 0);
-        int mask = buckets.length - 1;
         for (int e = 0; e < kept; e++) {
-            int h = hashes[e];
-            int i = Bytes.mix(h) & mask;
-            while (buckets[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            buckets[i] = (long) h << 32 | (e + 1L);
+            place(buckets, (long) hashes[e] << 32 | (e + 1L));
         }
     }
 
@@ -172,16 +166,24 @@ public final class BytesTable {
      */
     public static long[] rehash(long[] buckets, int capacity) {
         long[] nb = new long[capacity];
-        int mask = capacity - 1;
         for (long slot : buckets) {
             if (slot != 0) {
-                int i = Bytes.mix((int) (slot >>> 32)) & mask;
-                while (nb[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                nb[i] = slot;
+                place(nb, slot);
             }
         }
         return nb;
+    }
+
+    /**
+     * Puts {@code slot} (its key's hash in the high 32 bits, not 0) in the first free place of {@code buckets} from
+     * its hash's place on, as a look-up probes: for a key that is not in the table yet.
+     */
+    public static void place(long[] buckets, long slot) {
+        int mask = buckets.length - 1;
+        int i = Bytes.mix((int) (slot >>> 32)) & mask;
+        while (buckets[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        buckets[i] = slot;
     }
 }
