@@ -388,7 +388,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private static byte[] window(int n) {
         byte[] w = WINDOW.get();
         if (w.length < n) {
-            w = new byte[Math.max(n, w.length * 2)];
+            // doubled up to the kept bound, so that a window grown to some size short of it is kept, not made anew
+            w = new byte[Math.max(n, Math.min(w.length * 2, MAX_KEPT_WINDOW))];
             if (w.length > MAX_KEPT_WINDOW) {
                 return w;
             }
