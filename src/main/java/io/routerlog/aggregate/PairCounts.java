@@ -26,6 +26,11 @@ import java.util.Arrays;
  * entry starts, and an entry holds its count, hash and length next to its key's bytes, so counting a known pair reads
  * one bucket and one entry (a table with separate arrays for entry starts and counts read four places).
  *
+ * <p>The entries lie in pages of {@value #PAGE} bytes that are added as the table grows and kept after a drain, never
+ * copied into a larger array: a table that grows to a receive thread's working set minutes after the start (a rate
+ * that rises, say) leaves no garbage behind in the old generation, where only a full collection, a stop of tens of
+ * milliseconds, would take it back, and the receive thread copies no megabytes while it grows.
+ *
  * <p>Not thread-safe; {@link LocalAggregator} guards it.
  */
 final class PairCounts {
@@ -44,16 +49,32 @@ final class PairCounts {
     private static final int LENGTH = 12;
     private static final int KEY = 16;
 
+    /** Bytes of a page; a longer entry gets a page of its own size. */
+    static final int PAGE = 1 << 16;
+
+    /** An entry's place: its page's number above these bits, its offset in the page below them. */
+    private static final int OFFSET_BITS = 16;
+
+    private static final int OFFSET_MASK = (1 << OFFSET_BITS) - 1;
+
+    /** Pages a place can name (its number + 1 is a positive int). */
+    private static final int MAX_PAGES = 1 << (31 - OFFSET_BITS);
+
     private final int capacity;
     /** Keys from which an early drain is wanted: a tenth, or a thousand, before the table is full. */
     private final int nearlyFull;
     /** New keys since the last drain from which an early drain is wanted. */
     private final int newPairs;
-    /** hash << 32 | (entry's offset + 1), 0 = empty; at most half full. */
+    /** hash << 32 | (entry's place + 1), 0 = empty; at most half full. */
     private long[] buckets;
 
-    private byte[] entries;
-    /** Bytes of {@link #entries} in use. */
+    /** The pages, those past {@link #page} empty and kept for reuse; entries fill them in order. */
+    private byte[][] pages;
+    /** Bytes in use of each page before {@link #page}. */
+    private int[] ends = new int[1];
+    /** The page that takes the next entry, at {@link #used}. */
+    private int page;
+    /** Bytes of the current page in use. */
     private int used;
 
     private int size;
@@ -72,7 +93,7 @@ final class PairCounts {
         this.newPairs = Math.min(nearlyFull, newPairs);
         int initial = Math.min(capacity, 1024);
         this.buckets = new long[Integer.highestOneBit(Math.max(8, initial) * 2 - 1) << 1];
-        this.entries = new byte[initial * 64];
+        this.pages = new byte[][] {new byte[PAGE]};
     }
 
     /** Counts one query; false (and nothing counted) when the pair is new and the table is full. */
@@ -102,31 +123,33 @@ final class PairCounts {
                 break;
             }
             if ((int) (slot >>> 32) == h) {
-                int at = (int) slot - 1;
-                byte[] e = entries;
+                int place = (int) slot - 1;
+                byte[] e = pages[place >>> OFFSET_BITS];
+                int at = place & OFFSET_MASK;
                 if ((int) INTS.get(e, at + LENGTH) == n && Arrays.equals(e, at + KEY, at + KEY + n, s, 0, n)) {
                     LONGS.set(e, at, (long) LONGS.get(e, at) + 1);
                     return true;
                 }
             }
         }
-        if (size >= capacity) {
-            return false;
+        int length = KEY + n;
+        boolean fits = fits(pages[page], used, length);
+        if (size >= capacity || (!fits && page + 1 == MAX_PAGES)) {
+            return false; // (the second only for keys of tens of kilobytes)
         }
+        if (!fits) {
+            nextPage(length);
+        }
+        byte[] e = pages[page];
         int at = used;
-        if (at + KEY + n > entries.length) {
-            // by half again: a table that grows to a receive thread's hundred thousand pairs overshoots less
-            entries = Arrays.copyOf(entries, Math.max(entries.length + (entries.length >> 1), at + KEY + n));
-        }
-        byte[] e = entries;
         LONGS.set(e, at, 1L);
         INTS.set(e, at + HASH, h);
         INTS.set(e, at + LENGTH, n);
         System.arraycopy(s, 0, e, at + KEY, n);
-        used = at + KEY + n;
+        used = at + length;
         size++;
         added++;
-        t[i] = ((long) h << 32) | (at + 1L);
+        t[i] = ((long) h << 32) | (((long) page << OFFSET_BITS | at) + 1L);
         if (size * 2 > t.length) {
             buckets = BytesTable.rehash(t, t.length * 2);
         }
@@ -138,40 +161,73 @@ final class PairCounts {
      * drain before.
      */
     void drainTo(Sink sink) {
-        byte[] e = entries;
+        int toPage = 0;
         int to = 0;
         int kept = 0;
-        for (int at = 0, end = used; at < end; ) {
-            int n = (int) INTS.get(e, at + LENGTH);
-            long c = (long) LONGS.get(e, at);
-            int length = KEY + n;
-            if (c != 0) {
-                sink.pair(e, at + KEY, n, (int) INTS.get(e, at + HASH), c);
-                LONGS.set(e, at, 0L);
-                if (c > 1) {
-                    if (to != at) {
-                        System.arraycopy(e, at, e, to, length);
+        for (int p = 0; p <= page; p++) {
+            byte[] e = pages[p];
+            for (int at = 0, end = p == page ? used : ends[p]; at < end; ) {
+                int n = (int) INTS.get(e, at + LENGTH);
+                long c = (long) LONGS.get(e, at);
+                int length = KEY + n;
+                if (c != 0) {
+                    sink.pair(e, at + KEY, n, (int) INTS.get(e, at + HASH), c);
+                    LONGS.set(e, at, 0L);
+                    if (c > 1) {
+                        // the place it moves to is never after its own: on its own page at the latest
+                        while (!fits(pages[toPage], to, length)) {
+                            ends[toPage++] = to;
+                            to = 0;
+                        }
+                        if (toPage != p || to != at) {
+                            System.arraycopy(e, at, pages[toPage], to, length);
+                        }
+                        to += length;
+                        kept++;
                     }
-                    to += length;
-                    kept++;
                 }
+                at += length;
             }
-            at += length;
         }
         added = 0;
         if (kept != size) {
+            page = toPage;
             used = to;
             size = kept;
             reindex();
         }
     }
 
+    /** Whether an entry of {@code length} bytes can start at {@code at} of {@code e}. */
+    private static boolean fits(byte[] e, int at, int length) {
+        return at + length <= e.length && at <= OFFSET_MASK;
+    }
+
+    /** Moves on to the next page, one kept from before if it is large enough for the entry, else a new one. */
+    private void nextPage(int length) {
+        ends[page] = used;
+        int next = page + 1;
+        if (next == pages.length) {
+            pages = Arrays.copyOf(pages, pages.length * 2);
+            ends = Arrays.copyOf(ends, pages.length);
+        }
+        byte[] e = pages[next];
+        if (e == null || e.length < length) {
+            pages[next] = new byte[Math.max(PAGE, length)];
+        }
+        page = next;
+        used = 0;
+    }
+
     /** Builds the buckets again for the entries as they now lie. */
     private void reindex() {
         Arrays.fill(buckets, 0);
-        byte[] e = entries;
-        for (int at = 0; at < used; at += KEY + (int) INTS.get(e, at + LENGTH)) {
-            BytesTable.place(buckets, ((long) (int) INTS.get(e, at + HASH) << 32) | (at + 1L));
+        for (int p = 0; p <= page; p++) {
+            byte[] e = pages[p];
+            for (int at = 0, end = p == page ? used : ends[p]; at < end; at += KEY + (int) INTS.get(e, at + LENGTH)) {
+                BytesTable.place(
+                        buckets, ((long) (int) INTS.get(e, at + HASH) << 32) | (((long) p << OFFSET_BITS | at) + 1L));
+            }
         }
     }
 
@@ -179,6 +235,7 @@ final class PairCounts {
     void recycle() {
         if (size > capacity / 2) {
             Arrays.fill(buckets, 0);
+            page = 0;
             used = 0;
             size = 0;
         }
@@ -186,6 +243,15 @@ final class PairCounts {
 
     int size() {
         return size;
+    }
+
+    /** Pages made so far, in use or kept for reuse (tests). */
+    int pagesMade() {
+        int n = 0;
+        while (n < pages.length && pages[n] != null) {
+            n++;
+        }
+        return n;
     }
 
     /** Keys added since the last drain. */

@@ -205,4 +205,50 @@ class PairCountsTest {
             assertThat(drain(counts)).isEmpty();
         }
     }
+
+    @Test
+    void aTableFilledAgainReusesItsPagesAndAKeyLongerThanAPageGetsOneOfItsOwn() {
+        PairCounts counts = new PairCounts(100_000, 100_000);
+        String huge = "h" + ".x".repeat(PairCounts.PAGE) + ".example"; // a key longer than a page
+        Map<PairKey, Long> expected = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            String domain = i == 7_000 ? huge : "p" + i + ".example";
+            counts.add(query("10.2.0.1", domain));
+            counts.add(query("10.2.0.1", domain));
+            expected.put(new PairKey("gw", "10.2.0.1", domain, "A"), 2L);
+        }
+        int pages = counts.pagesMade();
+        assertThat(pages).as("about 40 bytes an entry, and the long key's page").isBetween(11, 16);
+        assertThat(drain(counts)).isEqualTo(expected);
+        assertThat(counts.size()).as("all counted twice: kept").isEqualTo(20_000);
+
+        // kept, then counted in their places; a drain that forgets some moves the rest down, over page ends
+        Map<PairKey, Long> second = new HashMap<>();
+        for (int i = 0; i < 20_000; i += 3) {
+            String domain = i == 6_999 ? huge : "p" + i + ".example";
+            counts.add(query("10.2.0.1", domain));
+            counts.add(query("10.2.0.1", domain));
+            second.put(new PairKey("gw", "10.2.0.1", domain, "A"), 2L);
+        }
+        assertThat(drain(counts)).isEqualTo(second);
+        assertThat(counts.size()).isEqualTo(second.size());
+        assertThat(counts.added()).as("the huge key was kept, not added again").isZero();
+
+        // a table recycled after each drain fills the pages it made the first time
+        PairCounts refilled = new PairCounts(30_000, 30_000);
+        int made = 0;
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 20_000; i++) {
+                refilled.add(query("10.2.0." + (2 + round), "p" + i + ".example"));
+                refilled.add(query("10.2.0." + (2 + round), "p" + i + ".example"));
+            }
+            assertThat(drain(refilled)).hasSize(20_000);
+            refilled.recycle(); // 20,000 kept of 30,000: forgotten
+            assertThat(refilled.size()).isZero();
+            if (round == 0) {
+                made = refilled.pagesMade();
+            }
+            assertThat(refilled.pagesMade()).as("round %d", round).isEqualTo(made);
+        }
+    }
 }
