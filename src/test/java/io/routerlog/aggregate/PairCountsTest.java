@@ -6,8 +6,13 @@ import io.routerlog.event.DnsQuery;
 import io.routerlog.store.PairBytes;
 import io.routerlog.store.PairKey;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A receive thread's pair counts: drained exactly by stored key, keys kept while they are counted. */
@@ -250,5 +255,56 @@ class PairCountsTest {
             }
             assertThat(refilled.pagesMade()).as("round %d", round).isEqualTo(made);
         }
+    }
+
+    @Test
+    void countsExactlyWithKeysOfEveryLengthMovedOverPageEndsByManyDrains() {
+        Random random = new Random(16);
+        PairCounts counts = new PairCounts(5_000, 5_000);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            // mostly short names, some of kilobytes, a few longer than a page
+            int extra =
+                    i % 500 == 0 ? PairCounts.PAGE + random.nextInt(4_000) : i % 37 == 0 ? random.nextInt(9_000) : 0;
+            names.add("k" + i + ".example" + "z".repeat(extra));
+        }
+        Map<PairKey, Long> total = new HashMap<>();
+        Map<PairKey, Long> drained = new HashMap<>();
+        Set<String> kept = new HashSet<>(); // the model of what the table holds after a drain
+        for (int round = 0; round < 40; round++) {
+            int lines = 500 + random.nextInt(6_000);
+            Map<String, Integer> seen = new HashMap<>();
+            for (int l = 0; l < lines; l++) {
+                // a skewed choice, so that some keys recur and are kept while others come and go
+                String domain = names.get((int) (names.size() * Math.pow(random.nextDouble(), 3)));
+                if (counts.add(query("10.3.0.1", domain))) {
+                    total.merge(new PairKey("gw", "10.3.0.1", domain, "A"), 1L, Long::sum);
+                    seen.merge(domain, 1, Integer::sum);
+                }
+            }
+            assertThat(counts.added())
+                    .as("round %d: keys not kept by the drain before are new", round)
+                    .isEqualTo(seen.keySet().stream()
+                            .filter(d -> !kept.contains(d))
+                            .count());
+            drain(counts).forEach((k, n) -> drained.merge(k, n, Long::sum));
+            kept.clear();
+            seen.forEach((d, n) -> {
+                if (n > 1) {
+                    kept.add(d);
+                }
+            });
+            assertThat(counts.size()).as("round %d: kept", round).isEqualTo(kept.size());
+            if (round % 7 == 6) {
+                counts.recycle();
+                if (kept.size() > 5_000 / 2) {
+                    kept.clear();
+                }
+            }
+        }
+        assertThat(drained).isEqualTo(total);
+        assertThat(total.keySet().stream().filter(k -> k.domain().length() > PairCounts.PAGE))
+                .as("keys longer than a page were counted")
+                .isNotEmpty();
     }
 }
