@@ -149,7 +149,7 @@ final class PairCounts {
         used = at + length;
         size++;
         added++;
-        t[i] = ((long) h << 32) | (((long) page << OFFSET_BITS | at) + 1L);
+        t[i] = slot(h, page, at);
         if (size * 2 > t.length) {
             buckets = BytesTable.rehash(t, t.length * 2);
         }
@@ -166,7 +166,7 @@ final class PairCounts {
         int kept = 0;
         for (int p = 0; p <= page; p++) {
             byte[] e = pages[p];
-            for (int at = 0, end = p == page ? used : ends[p]; at < end; ) {
+            for (int at = 0, end = end(p); at < end; ) {
                 int n = (int) INTS.get(e, at + LENGTH);
                 long c = (long) LONGS.get(e, at);
                 int length = KEY + n;
@@ -198,6 +198,16 @@ final class PairCounts {
         }
     }
 
+    /** Where the entries of page {@code p} end. */
+    private int end(int p) {
+        return p == page ? used : ends[p];
+    }
+
+    /** A bucket for the entry with {@code hash} at offset {@code at} of page {@code p}. */
+    private static long slot(int hash, int p, int at) {
+        return ((long) hash << 32) | (((long) p << OFFSET_BITS | at) + 1L);
+    }
+
     /** Whether an entry of {@code length} bytes can start at {@code at} of {@code e}. */
     private static boolean fits(byte[] e, int at, int length) {
         return at + length <= e.length && at <= OFFSET_MASK;
@@ -224,9 +234,8 @@ final class PairCounts {
         Arrays.fill(buckets, 0);
         for (int p = 0; p <= page; p++) {
             byte[] e = pages[p];
-            for (int at = 0, end = p == page ? used : ends[p]; at < end; at += KEY + (int) INTS.get(e, at + LENGTH)) {
-                BytesTable.place(
-                        buckets, ((long) (int) INTS.get(e, at + HASH) << 32) | (((long) p << OFFSET_BITS | at) + 1L));
+            for (int at = 0, end = end(p); at < end; at += KEY + (int) INTS.get(e, at + LENGTH)) {
+                BytesTable.place(buckets, slot((int) INTS.get(e, at + HASH), p, at));
             }
         }
     }
