@@ -24,7 +24,8 @@ import java.util.Arrays;
  * <p>Laid out for the fewest cache misses per count, since a network's tens of thousands of pairs do not fit in a
  * core's cache and every query and reply line counts one: a bucket is one long holding the key's hash and where its
  * entry starts, and an entry holds its count, hash and length next to its key's bytes, so counting a known pair reads
- * one bucket and one entry (a table with separate arrays for entry starts and counts read four places).
+ * one bucket and one entry, besides the entry's page in the small array of pages that stays in cache (a table with
+ * separate arrays for entry starts and counts read four places).
  *
  * <p>The entries lie in pages of {@value #PAGE} bytes that are added as the table grows and kept after a drain, never
  * copied into a larger array: a table that grows to a receive thread's working set minutes after the start (a rate
