@@ -330,7 +330,7 @@ fi
 
 # ---- TCP as fast as possible in alternating rounds, both receivers running, the same sender ---------------------------
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)) }'; }
-rl_round_rates=(); rs_round_rates=()
+rl_round_rates=(); rs_round_rates=(); rl_rounds_exact=yes
 if [[ $tcp_rounds -gt 0 ]]; then
     start_routerlog tcp-rounds 100000
     warm_routerlog
@@ -342,7 +342,7 @@ if [[ $tcp_rounds -gt 0 ]]; then
         log "round $round: routerlog tcp as fast as possible for $tcp_step: $achieved lines/s, sent $sent, received $received, queries exact: $exact, $cpu CPU-s per million"
         echo "routerlog,,tcp,max,${tcp_step%s},$sent,$received,$((sent - received)),,$cpu" >>"$out/steps.csv"
         rl_round_rates+=("$achieved")
-        [[ $exact == yes && $sent -eq $received ]] || rl_tcp_exact=no
+        [[ $exact == yes && $sent -eq $received ]] || rl_rounds_exact=no
         if [[ $have_rsyslog == 1 ]]; then
             read -r sent received errs cpu achieved exact < <(rsyslog_step tcp 0 "$tcp_step")
             log "round $round: rsyslog tcp as fast as possible for $tcp_step: $achieved lines/s, sent $sent, received $received, $cpu CPU-s per million"
@@ -429,7 +429,7 @@ done
         if [[ ${#rs_round_rates[@]} -gt 0 ]]; then
             rs_round_median=$(median "${rs_round_rates[@]}")
         fi
-        echo "| TCP as fast as possible, median of $tcp_rounds alternating rounds (lines/s) | $rl_round_median (${rl_round_rates[*]}) | $rs_round_median (${rs_round_rates[*]}) |"
+        echo "| TCP as fast as possible, median of $tcp_rounds alternating rounds (lines/s) | $rl_round_median (${rl_round_rates[*]}; counts exact: $rl_rounds_exact) | $rs_round_median (${rs_round_rates[*]}) |"
         if [[ $rs_round_median != n/a && $rs_round_median -gt 0 ]]; then
             echo "| Ratio routerlog / rsyslog, TCP, of the medians | $(awk -v a="$rl_round_median" -v b="$rs_round_median" 'BEGIN { printf "%.2f", a / b }') | |"
         fi
