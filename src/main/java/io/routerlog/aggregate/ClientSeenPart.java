@@ -14,9 +14,9 @@ import java.util.Map;
  * pairs part drains them ({@link #saw}); the store widens each stored span (min, max), so writing a sighting again
  * after a failure changes nothing.
  *
- * <p>The sightings are written every {@value #WRITE_EVERY_MILLIS} ms (and on the last flush), not every flush: one
- * entry processor per client is work the receive path's flushes need not wait for each time, and a span
- * accumulated in between keeps its flush-exact times.
+ * <p>The sightings are written every {@value #WRITE_EVERY_MILLIS} ms (and on the last flush), not every flush: an
+ * entry-processor call for each partition that holds clients is work the receive path's flushes need not wait for
+ * each time, and a span accumulated in between keeps its flush-exact times.
  *
  * <p>Each client is one {@link Client}, kept from one write to the next while it asks anything, and found through
  * the pair's {@link PairMemo} entry: a flush of clients seen before makes no objects. Only the write makes what the

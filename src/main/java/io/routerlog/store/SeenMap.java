@@ -1,19 +1,22 @@
 package io.routerlog.store;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
-import java.util.ArrayList;
-import java.util.List;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /** When each client (router and address) was first and last seen, shared by the whole cluster. */
 public final class SeenMap {
     private final IMap<ClientKey, ClientSeen> map;
+    private final SerializationService serialization;
+    private final int partitionCount;
 
     SeenMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
+        this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
+        this.partitionCount = hz.getPartitionService().getPartitions().size();
     }
 
     public String name() {
@@ -21,22 +24,14 @@ public final class SeenMap {
     }
 
     /**
-     * Widens each client's span to cover the one given and waits until all are applied. A retried call changes
+     * Widens each client's span to cover the one given, one entry-processor call per partition, and waits until all
+     * are applied. The spans of every partition that confirmed are removed from {@code seen}; a retried span changes
      * nothing.
+     *
+     * @throws StoreException when some partition did not confirm in time
      */
     public void widen(Map<ClientKey, ClientSeen> seen, long timeoutMillis) {
-        if (seen.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Void>> pending = new ArrayList<>(seen.size());
-        try {
-            seen.forEach(
-                    (k, s) -> pending.add(map.submitToKey(k, new WidenSeen(s)).toCompletableFuture()));
-        } catch (RuntimeException e) {
-            throw new StoreException("writing " + map.getName() + " failed: " + e, e);
-        }
-        CounterMap.await(
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), timeoutMillis, map.getName());
+        PartitionBatches.write(map, serialization, partitionCount, seen, WidenSeen::new, timeoutMillis);
     }
 
     public @Nullable ClientSeen get(String router, String client) {

@@ -38,7 +38,8 @@ public final class StoreSerialization implements DataSerializableFactory {
     static final int CLIENT_USAGE = 42;
     static final int PAIR_TOTALS = 43;
     static final int CLIENT_SEEN = 44;
-    static final int WIDEN_SEEN = 45;
+    // 45: a client's span widened one key at a time, replaced by 46
+    static final int WIDEN_SEEN = 46;
     // 50-59: tunnel detection
     static final int SUSPECT_KEY = 50;
     static final int SUSPECT_STATS = 51;

@@ -1,9 +1,11 @@
 package io.routerlog.store;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +15,15 @@ import java.util.Map;
  */
 public final class SuspectMap {
     private final IMap<SuspectKey, SuspectStats> map;
-    private final PartitionService partitions;
+    private final SerializationService serialization;
+    private final int partitionCount;
     private final OwnedPartitions ownedPartitions;
 
     SuspectMap(HazelcastInstance hz, String name) {
         this.map = hz.getMap(name);
-        this.partitions = hz.getPartitionService();
+        PartitionService partitions = hz.getPartitionService();
+        this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
+        this.partitionCount = partitions.getPartitions().size();
         this.ownedPartitions = new OwnedPartitions(partitions);
     }
 
@@ -34,7 +39,13 @@ public final class SuspectMap {
      * @throws StoreException when some partition did not confirm in time
      */
     public void add(Map<SuspectKey, SuspectStats> stats, long ttlMillis, long timeoutMillis) {
-        PartitionBatches.write(map, partitions, stats, part -> new MergeSuspectStats(part, ttlMillis), timeoutMillis);
+        PartitionBatches.write(
+                map,
+                serialization,
+                partitionCount,
+                stats,
+                part -> new MergeSuspectStats(part, ttlMillis),
+                timeoutMillis);
     }
 
     /**

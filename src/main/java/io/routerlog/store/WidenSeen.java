@@ -5,22 +5,31 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Widens a client's stored first and last sighting to cover a new one (min and max: a retry changes nothing). */
+/**
+ * Widens the stored first and last sightings of a batch of clients, all of one partition, to cover new ones (min
+ * and max: a retry changes nothing). Sent once per partition with that partition's spans; runs on the primary and,
+ * unchanged, on the backups.
+ */
 final class WidenSeen implements EntryProcessor<ClientKey, ClientSeen, Void>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
-    private ClientSeen seen = new ClientSeen();
+    private Map<ClientKey, ClientSeen> spans = Map.of();
 
     /** For deserialization. */
     WidenSeen() {}
 
-    WidenSeen(ClientSeen seen) {
-        this.seen = seen;
+    WidenSeen(Map<ClientKey, ClientSeen> spans) {
+        this.spans = spans;
     }
 
     @Override
     public Void process(Map.Entry<ClientKey, ClientSeen> entry) {
+        ClientSeen seen = spans.get(entry.getKey());
+        if (seen == null) {
+            return null;
+        }
         ClientSeen old = entry.getValue();
         ClientSeen widened = old == null ? seen : old.widen(seen);
         if (!widened.equals(old)) {
@@ -41,12 +50,24 @@ final class WidenSeen implements EntryProcessor<ClientKey, ClientSeen, Void>, Id
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        seen.writeData(out);
+        out.writeInt(spans.size());
+        for (Map.Entry<ClientKey, ClientSeen> e : spans.entrySet()) {
+            e.getKey().writeData(out);
+            e.getValue().writeData(out);
+        }
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        seen = new ClientSeen();
-        seen.readData(in);
+        int n = in.readInt();
+        Map<ClientKey, ClientSeen> read = new HashMap<>(Math.max(4, n * 2));
+        for (int i = 0; i < n; i++) {
+            ClientKey k = new ClientKey();
+            k.readData(in);
+            ClientSeen s = new ClientSeen();
+            s.readData(in);
+            read.put(k, s);
+        }
+        spans = read;
     }
 }
