@@ -11,7 +11,10 @@ import java.util.Map;
 /** What one receive thread saw between two flushes. */
 final class Batch {
     final PairCounts pairs;
-    /** Reply outcomes per (router, client, domain), the outcome's label in the place of the type. */
+    /**
+     * Reply outcomes per (router, client, domain), the outcome's label in the place of the type: those that followed
+     * no query of their name while the batch was active, and, once taken, those counted with their query.
+     */
     final PairCounts replies;
 
     final TunnelCounts tunnels;

@@ -133,7 +133,9 @@ public final class LocalAggregator implements EventSink {
     public synchronized void reply(ReplyOutcome outcome, DnsQuery about) {
         active.outcomes[outcome.ordinal()]++;
         // the outcome is counted above whatever happens here: a full table only loses the detail, until the flush
-        if (about.domainLength() > 0 && (!active.replies.add(about) || active.replies.wantsDrain())) {
+        if (about.domainLength() > 0
+                && !active.pairs.addOutcome(about, outcome)
+                && (!active.replies.add(about) || active.replies.wantsDrain())) {
             full();
         }
     }
@@ -205,7 +207,14 @@ public final class LocalAggregator implements EventSink {
             onTaken.clear();
         }
         relieved.forEach(Runnable::run);
+        // the batch is the caller's now: the outcomes counted with their queries join the others
+        taken.pairs.moveOutcomesTo(taken.replies);
         return taken;
+    }
+
+    /** Keys of the current batch's outcome table: outcomes not counted with their query (tests). */
+    synchronized int outcomeKeys() {
+        return active.replies.size();
     }
 
     /** Returns a drained batch for reuse. */

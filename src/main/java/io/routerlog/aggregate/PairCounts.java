@@ -3,6 +3,7 @@ package io.routerlog.aggregate;
 import io.routerlog.bytes.Bytes;
 import io.routerlog.bytes.BytesTable;
 import io.routerlog.event.DnsQuery;
+import io.routerlog.event.ReplyOutcome;
 import io.routerlog.store.PairBytes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -32,6 +33,11 @@ import java.util.Arrays;
  * that rises, say) leaves no garbage behind in the old generation, where only a full collection, a stop of tens of
  * milliseconds, would take it back, and the receive thread copies no megabytes while it grows.
  *
+ * <p>A query's outcome lines (forwarded, answered, cached...) follow it, so the query table counts them in the
+ * entry of the query they follow ({@link #addOutcome}), without a look-up of their own, and hands them to the outcome
+ * table when the batch is taken ({@link #moveOutcomesTo}); an outcome line that follows no query of its name is
+ * counted in the outcome table directly.
+ *
  * <p>Not thread-safe; {@link LocalAggregator} guards it.
  */
 final class PairCounts {
@@ -44,11 +50,21 @@ final class PairCounts {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** An entry: its count (8 bytes), its key's hash (4), its key's length (4), then the key. */
+    /**
+     * An entry: its count (8 bytes), its key's hash (4), its key's length (4), four outcome slots (4 each, see {@link
+     * #addOutcome}), then the key.
+     */
     private static final int HASH = 8;
 
     private static final int LENGTH = 12;
-    private static final int KEY = 16;
+    private static final int SLOTS = 16;
+    private static final int KEY = 32;
+
+    /** An outcome slot: the outcome's ordinal + 1 in its top four bits (0: empty), its count below them. */
+    private static final int SLOT_TAG_SHIFT = 28;
+
+    private static final int SLOT_COUNT_MASK = (1 << SLOT_TAG_SHIFT) - 1;
+    private static final ReplyOutcome[] OUTCOMES = ReplyOutcome.values();
 
     /** Bytes of a page; a longer entry gets a page of its own size. */
     static final int PAGE = 1 << 16;
@@ -81,6 +97,8 @@ final class PairCounts {
     private int size;
     /** Keys added since the last drain. */
     private int added;
+    /** The place of the entry counted last, -1 when none (or the entries moved since). */
+    private int last = -1;
 
     private final PairBytes.Builder builder = new PairBytes.Builder();
 
@@ -113,7 +131,111 @@ final class PairCounts {
                 b,
                 q.qtypeOffset(),
                 q.qtypeLength());
-        byte[] s = builder.bytes();
+        return add(builder.bytes(), n, 1, true);
+    }
+
+    /**
+     * Counts an outcome line in the entry counted last, when that entry is a query of the same router, client and
+     * name ({@code about}'s, its type left out): a query's outcome lines follow it, and so cost no look-up of their
+     * own. An entry has four slots, each for one outcome (a pair asked again and again sees forwarded, answered and
+     * cached, say); {@link #moveOutcomesTo} moves their counts into the outcome table. False (nothing counted) when
+     * the last entry is of another name, or its slots hold four other outcomes: then the caller counts it in the
+     * outcome table.
+     */
+    boolean addOutcome(DnsQuery about, ReplyOutcome outcome) {
+        int place = last;
+        if (place < 0) {
+            return false;
+        }
+        byte[] b = about.buf();
+        int n = builder.build(
+                about.routerBuf(),
+                about.routerOffset(),
+                about.routerLength(),
+                b,
+                about.clientOffset(),
+                about.clientLength(),
+                b,
+                about.domainOffset(),
+                about.domainLength(),
+                b,
+                0,
+                0);
+        byte[] e = pages[place >>> OFFSET_BITS];
+        int at = place & OFFSET_MASK;
+        // the key without its type is a prefix of the entry's: its fields carry their lengths, so a prefix is the
+        // same router, client and name
+        if ((int) INTS.get(e, at + LENGTH) < n || !Arrays.equals(e, at + KEY, at + KEY + n, builder.bytes(), 0, n)) {
+            return false;
+        }
+        int tag = (outcome.ordinal() + 1) << SLOT_TAG_SHIFT;
+        for (int slot = at + SLOTS; slot < at + KEY; slot += Integer.BYTES) {
+            int v = (int) INTS.get(e, slot);
+            if (v == 0) {
+                INTS.set(e, slot, tag | 1);
+                return true;
+            }
+            if ((v & ~SLOT_COUNT_MASK) == tag) {
+                if ((v & SLOT_COUNT_MASK) == SLOT_COUNT_MASK) {
+                    return false; // (hundreds of millions in one batch)
+                }
+                INTS.set(e, slot, v + 1);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds the outcome counts of every entry's slots to {@code outcomes} under the keys the outcome table counts
+     * them by (router, client, name and the outcome's label), and empties the slots. The outcome table takes them
+     * even beyond its capacity: they are at most four per query entry, which the capacity bounds.
+     */
+    void moveOutcomesTo(PairCounts outcomes) {
+        for (int p = 0; p <= page; p++) {
+            byte[] e = pages[p];
+            for (int at = 0, end = end(p); at < end; at += KEY + (int) INTS.get(e, at + LENGTH)) {
+                for (int slot = at + SLOTS; slot < at + KEY; slot += Integer.BYTES) {
+                    int v = (int) INTS.get(e, slot);
+                    if (v != 0) {
+                        INTS.set(e, slot, 0);
+                        ReplyOutcome o = OUTCOMES[(v >>> SLOT_TAG_SHIFT) - 1];
+                        outcomes.addWithLabel(e, at + KEY, typeStart(e, at + KEY), o, v & SLOT_COUNT_MASK);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where the type starts in the key at {@code off} of {@code e}: after its three length-prefixed fields. */
+    private static int typeStart(byte[] e, int off) {
+        int p = off;
+        for (int field = 0; field < 3; field++) {
+            int len = 0;
+            int shift = 0;
+            int v;
+            do {
+                v = e[p++];
+                len |= (v & 0x7f) << shift;
+                shift += 7;
+            } while ((v & 0x80) != 0);
+            p += len;
+        }
+        return p - off;
+    }
+
+    /** Counts {@code count} for the key {@code b[off, off + n)} followed by {@code outcome}'s label, unbounded. */
+    private void addWithLabel(byte[] b, int off, int n, ReplyOutcome outcome, long count) {
+        byte[] s = builder.room(n + outcome.labelLength());
+        System.arraycopy(b, off, s, 0, n);
+        add(s, outcome.copyLabel(s, n), count, false);
+    }
+
+    /**
+     * Adds {@code count} to the key {@code s[0, n)}; false (nothing counted) when it is new and the table is full
+     * ({@code bounded}) or no page can hold it.
+     */
+    private boolean add(byte[] s, int n, long count, boolean bounded) {
         int h = PairBytes.hash(s, 0, n);
         long[] t = buckets;
         int mask = t.length - 1;
@@ -128,14 +250,15 @@ final class PairCounts {
                 byte[] e = pages[place >>> OFFSET_BITS];
                 int at = place & OFFSET_MASK;
                 if ((int) INTS.get(e, at + LENGTH) == n && Arrays.equals(e, at + KEY, at + KEY + n, s, 0, n)) {
-                    LONGS.set(e, at, (long) LONGS.get(e, at) + 1);
+                    LONGS.set(e, at, (long) LONGS.get(e, at) + count);
+                    last = place;
                     return true;
                 }
             }
         }
         int length = KEY + n;
         boolean fits = fits(pages[page], used, length);
-        if (size >= capacity || (!fits && page + 1 == MAX_PAGES)) {
+        if ((bounded && size >= capacity) || (!fits && page + 1 == MAX_PAGES)) {
             return false; // (the second only for keys of tens of kilobytes)
         }
         if (!fits) {
@@ -143,14 +266,17 @@ final class PairCounts {
         }
         byte[] e = pages[page];
         int at = used;
-        LONGS.set(e, at, 1L);
+        LONGS.set(e, at, count);
         INTS.set(e, at + HASH, h);
         INTS.set(e, at + LENGTH, n);
+        LONGS.set(e, at + SLOTS, 0L);
+        LONGS.set(e, at + SLOTS + Long.BYTES, 0L);
         System.arraycopy(s, 0, e, at + KEY, n);
         used = at + length;
         size++;
         added++;
         t[i] = slot(h, page, at);
+        last = (page << OFFSET_BITS) | at;
         if (size * 2 > t.length) {
             buckets = BytesTable.rehash(t, t.length * 2);
         }
@@ -191,6 +317,7 @@ final class PairCounts {
             }
         }
         added = 0;
+        last = -1;
         if (kept != size) {
             page = toPage;
             used = to;
@@ -243,6 +370,7 @@ final class PairCounts {
 
     /** Forgets every key when the kept ones take more than half the table, so that new pairs keep fitting. */
     void recycle() {
+        last = -1;
         if (size > capacity / 2) {
             Arrays.fill(buckets, 0);
             page = 0;

@@ -1,5 +1,7 @@
 package io.routerlog.event;
 
+import java.nio.charset.StandardCharsets;
+
 /** How the resolver handled a query; the {@code outcome} label of {@code routerlog_dns_replies_total}. */
 public enum ReplyOutcome {
     /** Sent to an upstream server ({@code forwarded NAME to SERVER}). */
@@ -30,12 +32,27 @@ public enum ReplyOutcome {
     BOGUS("bogus");
 
     private final String label;
+    /** The label's bytes, as stored keys hold it; never handed out ({@link #copyLabel} copies them). */
+    @SuppressWarnings("ImmutableEnumChecker")
+    private final byte[] labelBytes;
 
     ReplyOutcome(String label) {
         this.label = label;
+        this.labelBytes = label.getBytes(StandardCharsets.US_ASCII);
     }
 
     public String label() {
         return label;
+    }
+
+    /** Length of the label's bytes. */
+    public int labelLength() {
+        return labelBytes.length;
+    }
+
+    /** Copies the label's bytes to {@code dst} at {@code at}; returns where they end. */
+    public int copyLabel(byte[] dst, int at) {
+        System.arraycopy(labelBytes, 0, dst, at, labelBytes.length);
+        return at + labelBytes.length;
     }
 }

@@ -10,8 +10,6 @@ import io.routerlog.event.ReplyOutcome;
 import io.routerlog.event.TunnelQuery;
 import io.routerlog.stats.DropReason;
 import io.routerlog.stats.PipelineCounters;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,9 +39,6 @@ public final class Rules implements EventSink {
     static final int MAX_ROUTER_LENGTH = 63;
 
     private static final byte[] NO_CLIENT = new byte[0];
-    private static final byte[][] OUTCOME_LABELS = Arrays.stream(ReplyOutcome.values())
-            .map(o -> o.label().getBytes(StandardCharsets.US_ASCII))
-            .toArray(byte[][]::new);
 
     private final EventSink next;
     private final PipelineCounters counters;
@@ -168,9 +163,8 @@ public final class Rules implements EventSink {
     public void reply(ReplyOutcome outcome, DnsQuery a) {
         int client = a.clientLength() == 0 ? -1 : clients.lookup(a.buf(), a.clientOffset(), a.clientLength());
         byte[] stored = client < 0 ? NO_CLIENT : clients.stored(client);
-        byte[] label = OUTCOME_LABELS[outcome.ordinal()];
         int c = stored.length;
-        ensureRoom(c + Names.capacity(a.domainLength()) + label.length + routerRoom(a));
+        ensureRoom(c + Names.capacity(a.domainLength()) + outcome.labelLength() + routerRoom(a));
         System.arraycopy(stored, 0, buf, 0, c);
         int nameLen = a.domainLength() == 0 ? 0 : Names.normalize(a.buf(), a.domainOffset(), a.domainLength(), buf, c);
         int end = c + nameLen;
@@ -187,9 +181,9 @@ public final class Rules implements EventSink {
                 shortened = true;
             }
         }
-        System.arraycopy(label, 0, buf, end, label.length);
-        storeRouter(a, end + label.length);
-        next.reply(outcome, out.set(buf, 0, c, name, end - name, end, label.length, 0, shortened));
+        int labelEnd = outcome.copyLabel(buf, end);
+        storeRouter(a, labelEnd);
+        next.reply(outcome, out.set(buf, 0, c, name, end - name, end, labelEnd - end, 0, shortened));
     }
 
     /** With anonymization a MAC and hostname would name the device the address no longer names: not passed on. */

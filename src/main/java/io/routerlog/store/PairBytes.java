@@ -99,6 +99,14 @@ public final class PairBytes {
             return buf;
         }
 
+        /** The buffer, with room for a key of {@code n} bytes that the caller writes itself. */
+        public byte[] room(int n) {
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            return buf;
+        }
+
         private static int field(byte[] dst, int at, byte[] src, int off, int len) {
             int p = at;
             int v = len;
