@@ -128,7 +128,7 @@ public class ReceivePathBenchmark {
     @TearDown(Level.Iteration)
     public void flush() {
         Batch b = aggregator.take();
-        b.pairs.drainTo((key, off, len, hash, count) -> {});
+        b.pairs.drainTo((key, off, len, hash, count) -> {}, (key, off, len, hash, count) -> {});
         b.pairs.recycle();
         b.replies.drainTo((key, off, len, hash, count) -> {});
         b.replies.recycle();

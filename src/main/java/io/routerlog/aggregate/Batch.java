@@ -12,8 +12,8 @@ import java.util.Map;
 final class Batch {
     final PairCounts pairs;
     /**
-     * Reply outcomes per (router, client, domain), the outcome's label in the place of the type: those that followed
-     * no query of their name while the batch was active, and, once taken, those counted with their query.
+     * Reply outcomes per (router, client, domain), the outcome's label in the place of the type: those not counted
+     * with the query they followed ({@link PairCounts#addOutcome}).
      */
     final PairCounts replies;
 

@@ -112,12 +112,16 @@ public final class Flusher implements AutoCloseable {
         this.seen = new ClientSeenPart(store.seen(), counterBound);
         this.activity = new ActivityPart(store.activity().counters(), counterBound);
         this.followers = new PairFollowers(new PairMemo(MEMO_LIMIT), seen, activity);
-        this.pairs = new PairPart(store.pairs(), b -> b.pairs, followers.queries, counterBound, true);
+        PairPart outcomes =
+                new PairPart(store.outcomes(), b -> b.replies, followers.outcomes, null, counterBound, false);
+        // the outcomes counted with their queries come out of the query table's drain
+        this.pairs =
+                new PairPart(store.pairs(), b -> b.pairs, followers.queries, outcomes.collector(), counterBound, true);
         parts.add(pairs);
         parts.add(seen);
         parts.add(activity);
         parts.add(new ReplyOutcomePart(store.replies()));
-        parts.add(new PairPart(store.outcomes(), b -> b.replies, followers.outcomes, counterBound, false));
+        parts.add(outcomes);
         parts.add(new DhcpIdentityPart(store.identities()));
         parts.add(CounterMapPart.ofLabels(store.firewall(), b -> b.firewall, counterBound, true));
         parts.add(CounterMapPart.ofLabels(store.http(), b -> b.http, counterBound, true));

@@ -207,8 +207,6 @@ public final class LocalAggregator implements EventSink {
             onTaken.clear();
         }
         relieved.forEach(Runnable::run);
-        // the batch is the caller's now: the outcomes counted with their queries join the others
-        taken.pairs.moveOutcomesTo(taken.replies);
         return taken;
     }
 

@@ -35,7 +35,7 @@ import java.util.Arrays;
  *
  * <p>A query's outcome lines (forwarded, answered, cached...) follow it, so the query table counts them in the
  * entry of the query they follow ({@link #addOutcome}), without a look-up of their own, and hands them to the outcome
- * table when the batch is taken ({@link #moveOutcomesTo}); an outcome line that follows no query of its name is
+ * table as the batch is drained ({@link #drainTo(Sink, Sink)}); an outcome line that follows no query of its name is
  * counted in the outcome table directly.
  *
  * <p>Not thread-safe; {@link LocalAggregator} guards it.
@@ -65,6 +65,11 @@ final class PairCounts {
 
     private static final int SLOT_COUNT_MASK = (1 << SLOT_TAG_SHIFT) - 1;
     private static final ReplyOutcome[] OUTCOMES = ReplyOutcome.values();
+
+    /** For a table whose entries never hold outcomes (the outcome table itself). */
+    private static final Sink NO_OUTCOMES = (b, off, len, hash, count) -> {
+        throw new IllegalStateException("an outcome in a table that counts none with its queries");
+    };
 
     /** Bytes of a page; a longer entry gets a page of its own size. */
     static final int PAGE = 1 << 16;
@@ -138,7 +143,7 @@ final class PairCounts {
      * Counts an outcome line in the entry counted last, when that entry is a query of the same router, client and
      * name ({@code about}'s, its type left out): a query's outcome lines follow it, and so cost no look-up of their
      * own. An entry has four slots, each for one outcome (a pair asked again and again sees forwarded, answered and
-     * cached, say); {@link #moveOutcomesTo} moves their counts into the outcome table. False (nothing counted) when
+     * cached, say); the drain hands their counts on with the outcome's key. False (nothing counted) when
      * the last entry is of another name, or its slots hold four other outcomes: then the caller counts it in the
      * outcome table.
      */
@@ -186,23 +191,18 @@ final class PairCounts {
         return false;
     }
 
-    /**
-     * Adds the outcome counts of every entry's slots to {@code outcomes} under the keys the outcome table counts
-     * them by (router, client, name and the outcome's label), and empties the slots. The outcome table takes them
-     * even beyond its capacity: they are at most four per query entry, which the capacity bounds.
-     */
-    void moveOutcomesTo(PairCounts outcomes) {
-        for (int p = 0; p <= page; p++) {
-            byte[] e = pages[p];
-            for (int at = 0, end = end(p); at < end; at += KEY + (int) INTS.get(e, at + LENGTH)) {
-                for (int slot = at + SLOTS; slot < at + KEY; slot += Integer.BYTES) {
-                    int v = (int) INTS.get(e, slot);
-                    if (v != 0) {
-                        INTS.set(e, slot, 0);
-                        ReplyOutcome o = OUTCOMES[(v >>> SLOT_TAG_SHIFT) - 1];
-                        outcomes.addWithLabel(e, at + KEY, typeStart(e, at + KEY), o, v & SLOT_COUNT_MASK);
-                    }
-                }
+    /** Hands the outcomes in the slots of the entry at {@code at} of {@code e} to {@code outcomes} and empties them. */
+    private void drainOutcomes(byte[] e, int at, Sink outcomes) {
+        int prefix = typeStart(e, at + KEY);
+        for (int slot = at + SLOTS; slot < at + KEY; slot += Integer.BYTES) {
+            int v = (int) INTS.get(e, slot);
+            if (v != 0) {
+                INTS.set(e, slot, 0);
+                ReplyOutcome o = OUTCOMES[(v >>> SLOT_TAG_SHIFT) - 1];
+                byte[] key = builder.room(prefix + o.labelLength());
+                System.arraycopy(e, at + KEY, key, 0, prefix);
+                int n = o.copyLabel(key, prefix);
+                outcomes.pair(key, 0, n, PairBytes.hash(key, 0, n), v & SLOT_COUNT_MASK);
             }
         }
     }
@@ -222,13 +222,6 @@ final class PairCounts {
             p += len;
         }
         return p - off;
-    }
-
-    /** Counts {@code count} for the key {@code b[off, off + n)} followed by {@code outcome}'s label, unbounded. */
-    private void addWithLabel(byte[] b, int off, int n, ReplyOutcome outcome, long count) {
-        byte[] s = builder.room(n + outcome.labelLength());
-        System.arraycopy(b, off, s, 0, n);
-        add(s, outcome.copyLabel(s, n), count, false);
     }
 
     /**
@@ -288,6 +281,16 @@ final class PairCounts {
      * drain before.
      */
     void drainTo(Sink sink) {
+        drainTo(sink, NO_OUTCOMES);
+    }
+
+    /**
+     * Like {@link #drainTo(Sink)}, and hands each outcome counted with its query ({@link #addOutcome}) to {@code
+     * outcomes}, under the key the outcome table counts it by (router, client, name and the outcome's label, valid
+     * during the call), before the query's own count. An outcome counted in several entries (the same name asked
+     * with several types) is handed on once for each.
+     */
+    void drainTo(Sink sink, Sink outcomes) {
         int toPage = 0;
         int to = 0;
         int kept = 0;
@@ -297,6 +300,9 @@ final class PairCounts {
                 int n = (int) INTS.get(e, at + LENGTH);
                 long c = (long) LONGS.get(e, at);
                 int length = KEY + n;
+                if ((long) LONGS.get(e, at + SLOTS) != 0 || (long) LONGS.get(e, at + SLOTS + Long.BYTES) != 0) {
+                    drainOutcomes(e, at, outcomes);
+                }
                 if (c != 0) {
                     sink.pair(e, at + KEY, n, (int) INTS.get(e, at + HASH), c);
                     LONGS.set(e, at, 0L);

@@ -3,6 +3,7 @@ package io.routerlog.aggregate;
 import io.routerlog.store.PairDeltas;
 import io.routerlog.store.PairMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stream of one pair map (query counts, reply outcomes): the batches' counts go into one table of pending
@@ -17,10 +18,13 @@ final class PairPart implements FlushPart {
     private final boolean countsMessages;
     private final PairDeltas pending = new PairDeltas();
     private final PairCounts.Sink collect;
+    private final PairCounts.@Nullable Sink outcomes;
 
     /**
      * @param counts         the batch's counts of this map
      * @param drained        told every pair with a count, after it went into the pending deltas
+     * @param outcomes       takes the outcomes counted with their queries in {@code counts} (the outcome part's
+     *                       {@link #collector}), or null when it holds none
      * @param bound          the most pending keys kept while the store is away
      * @param countsMessages whether giving up counts the deltas as dropped messages (not when the same messages
      *                       are counted by another part)
@@ -29,9 +33,11 @@ final class PairPart implements FlushPart {
             PairMap map,
             Function<Batch, PairCounts> counts,
             PairCounts.Sink drained,
+            PairCounts.@Nullable Sink outcomes,
             int bound,
             boolean countsMessages) {
         this.map = map;
+        this.outcomes = outcomes;
         this.counts = counts;
         this.bound = bound;
         this.countsMessages = countsMessages;
@@ -41,6 +47,11 @@ final class PairPart implements FlushPart {
         };
     }
 
+    /** Takes counts into this part's pending deltas as a drain of its own batch table does. */
+    PairCounts.Sink collector() {
+        return collect;
+    }
+
     /** Keys waiting for the store. */
     int pending() {
         return pending.pending();
@@ -48,7 +59,12 @@ final class PairPart implements FlushPart {
 
     @Override
     public void collect(Batch batch) {
-        counts.apply(batch).drainTo(collect);
+        PairCounts table = counts.apply(batch);
+        if (outcomes == null) {
+            table.drainTo(collect);
+        } else {
+            table.drainTo(collect, outcomes);
+        }
     }
 
     @Override
