@@ -122,8 +122,14 @@ final class PairCounts {
 
     /** Counts one query; false (and nothing counted) when the pair is new and the table is full. */
     boolean add(DnsQuery q) {
+        int n = build(q, true); // first: a longer key replaces the builder's buffer
+        return add(builder.bytes(), n, 1, true);
+    }
+
+    /** Builds {@code q}'s key in {@link #builder}, with or without its type; returns its length. */
+    private int build(DnsQuery q, boolean withType) {
         byte[] b = q.buf();
-        int n = builder.build(
+        return builder.build(
                 q.routerBuf(),
                 q.routerOffset(),
                 q.routerLength(),
@@ -135,8 +141,7 @@ final class PairCounts {
                 q.domainLength(),
                 b,
                 q.qtypeOffset(),
-                q.qtypeLength());
-        return add(builder.bytes(), n, 1, true);
+                withType ? q.qtypeLength() : 0);
     }
 
     /**
@@ -152,20 +157,7 @@ final class PairCounts {
         if (place < 0) {
             return false;
         }
-        byte[] b = about.buf();
-        int n = builder.build(
-                about.routerBuf(),
-                about.routerOffset(),
-                about.routerLength(),
-                b,
-                about.clientOffset(),
-                about.clientLength(),
-                b,
-                about.domainOffset(),
-                about.domainLength(),
-                b,
-                0,
-                0);
+        int n = build(about, false);
         byte[] e = pages[place >>> OFFSET_BITS];
         int at = place & OFFSET_MASK;
         // the key without its type is a prefix of the entry's: its fields carry their lengths, so a prefix is the

@@ -39,60 +39,52 @@ class OutcomeCountsTest {
     }
 
     private static Map<PairKey, Long> drain(PairCounts counts) {
-        return drain(counts, new HashMap<>());
+        return PairCountsTest.drain(counts);
     }
 
-    /** The query counts; the outcomes counted with them go into {@code outcomes}. */
     private static Map<PairKey, Long> drain(PairCounts counts, Map<PairKey, Long> outcomes) {
-        Map<PairKey, Long> out = new HashMap<>();
-        counts.drainTo(
-                (b, off, len, hash, n) -> {
-                    assertThat(hash).isEqualTo(PairBytes.hash(b, off, len));
-                    out.merge(PairBytes.decode(b, off, len), n, Long::sum);
-                },
-                (b, off, len, hash, n) -> {
-                    assertThat(hash).isEqualTo(PairBytes.hash(b, off, len));
-                    outcomes.merge(PairBytes.decode(b, off, len), n, Long::sum);
-                });
-        return out;
+        return PairCountsTest.drain(counts, outcomes);
+    }
+
+    /** Counts {@code outcome} about the client's name with the query counted last, if it is of that name. */
+    private static boolean outcome(PairCounts pairs, String client, String domain, ReplyOutcome outcome) {
+        return pairs.addOutcome(about(client, domain, outcome), outcome);
     }
 
     @Test
     void anOutcomeGoesWithTheQueryItFollowsIntoFourSlotsAndMovesUnderItsOwnKey() {
         PairCounts pairs = new PairCounts(1000, 1000);
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.CACHED))
                 .as("no query yet")
                 .isFalse();
         assertThat(pairs.add(query("10.0.0.1", "a.example", "AAAA"))).isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.FORWARDED), ReplyOutcome.FORWARDED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.FORWARDED))
                 .isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.ANSWERED), ReplyOutcome.ANSWERED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.ANSWERED))
                 .isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.FORWARDED), ReplyOutcome.FORWARDED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.FORWARDED))
                 .isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
-                .isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.NODATA), ReplyOutcome.NODATA))
-                .isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.BLOCKED), ReplyOutcome.BLOCKED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.CACHED)).isTrue();
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.NODATA)).isTrue();
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.BLOCKED))
                 .as("all four slots taken by other outcomes")
                 .isFalse();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "b.example", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
+        assertThat(outcome(pairs, "10.0.0.1", "b.example", ReplyOutcome.CACHED))
                 .as("another name")
                 .isFalse();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.exampl", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.exampl", ReplyOutcome.CACHED))
                 .as("a name that is a prefix of the query's")
                 .isFalse();
-        assertThat(pairs.addOutcome(about("10.0.0.12", "a.example", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
+        assertThat(outcome(pairs, "10.0.0.12", "a.example", ReplyOutcome.CACHED))
                 .as("another client")
                 .isFalse();
-        assertThat(pairs.addOutcome(about("", "a.example", ReplyOutcome.CACHED), ReplyOutcome.CACHED))
+        assertThat(outcome(pairs, "", "a.example", ReplyOutcome.CACHED))
                 .as("a line without its client")
                 .isFalse();
         // an earlier pair counted again is the last one
         assertThat(pairs.add(query("10.0.0.2", "c.example", "A"))).isTrue();
         assertThat(pairs.add(query("10.0.0.1", "a.example", "AAAA"))).isTrue();
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.ANSWERED), ReplyOutcome.ANSWERED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.ANSWERED))
                 .isTrue();
 
         Map<PairKey, Long> outcomes = new HashMap<>();
@@ -106,7 +98,7 @@ class OutcomeCountsTest {
                         Map.entry(new PairKey("gw", "10.0.0.1", "a.example", "answered"), 2L),
                         Map.entry(new PairKey("gw", "10.0.0.1", "a.example", "cached"), 1L),
                         Map.entry(new PairKey("gw", "10.0.0.1", "a.example", "nodata"), 1L));
-        assertThat(pairs.addOutcome(about("10.0.0.1", "a.example", ReplyOutcome.ANSWERED), ReplyOutcome.ANSWERED))
+        assertThat(outcome(pairs, "10.0.0.1", "a.example", ReplyOutcome.ANSWERED))
                 .as("the entries may have moved in the drain")
                 .isFalse();
         outcomes.clear();

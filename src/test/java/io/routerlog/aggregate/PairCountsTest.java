@@ -23,12 +23,22 @@ class PairCountsTest {
         return FlusherTest.query(client, domain, "A").router(ROUTER, 0, ROUTER.length);
     }
 
-    private static Map<PairKey, Long> drain(PairCounts counts) {
+    static Map<PairKey, Long> drain(PairCounts counts) {
+        return drain(counts, new HashMap<>());
+    }
+
+    /** The query counts by key; the outcomes counted with them go into {@code outcomes}. */
+    static Map<PairKey, Long> drain(PairCounts counts, Map<PairKey, Long> outcomes) {
         Map<PairKey, Long> out = new HashMap<>();
-        counts.drainTo((b, off, len, hash, n) -> {
-            assertThat(hash).isEqualTo(PairBytes.hash(b, off, len));
-            out.merge(PairBytes.decode(b, off, len), n, Long::sum);
-        });
+        counts.drainTo(
+                (b, off, len, hash, n) -> {
+                    assertThat(hash).isEqualTo(PairBytes.hash(b, off, len));
+                    out.merge(PairBytes.decode(b, off, len), n, Long::sum);
+                },
+                (b, off, len, hash, n) -> {
+                    assertThat(hash).isEqualTo(PairBytes.hash(b, off, len));
+                    outcomes.merge(PairBytes.decode(b, off, len), n, Long::sum);
+                });
         return out;
     }
 
