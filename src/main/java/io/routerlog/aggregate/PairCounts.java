@@ -34,9 +34,9 @@ import java.util.Arrays;
  * milliseconds, would take it back, and the receive thread copies no megabytes while it grows.
  *
  * <p>A query's outcome lines (forwarded, answered, cached...) follow it, so the query table counts them in the
- * entry of the query they follow ({@link #addOutcome}), without a look-up of their own, and hands them to the outcome
- * table as the batch is drained ({@link #drainTo(Sink, Sink)}); an outcome line that follows no query of its name is
- * counted in the outcome table directly.
+ * entry of the query they follow ({@link #addOutcome}), without a look-up of their own, and hands them on, keyed as
+ * the outcome table keys them, as the batch is drained ({@link #drainTo(Sink, Sink)}); an outcome line that follows
+ * no query of its name is counted in the outcome table.
  *
  * <p>Not thread-safe; {@link LocalAggregator} guards it.
  */
@@ -123,7 +123,7 @@ final class PairCounts {
     /** Counts one query; false (and nothing counted) when the pair is new and the table is full. */
     boolean add(DnsQuery q) {
         int n = build(q, true); // first: a longer key replaces the builder's buffer
-        return add(builder.bytes(), n, 1, true);
+        return add(builder.bytes(), n);
     }
 
     /** Builds {@code q}'s key in {@link #builder}, with or without its type; returns its length. */
@@ -216,11 +216,8 @@ final class PairCounts {
         return p - off;
     }
 
-    /**
-     * Adds {@code count} to the key {@code s[0, n)}; false (nothing counted) when it is new and the table is full
-     * ({@code bounded}) or no page can hold it.
-     */
-    private boolean add(byte[] s, int n, long count, boolean bounded) {
+    /** Counts the key {@code s[0, n)} once; false (nothing counted) when it is new and the table is full. */
+    private boolean add(byte[] s, int n) {
         int h = PairBytes.hash(s, 0, n);
         long[] t = buckets;
         int mask = t.length - 1;
@@ -235,7 +232,7 @@ final class PairCounts {
                 byte[] e = pages[place >>> OFFSET_BITS];
                 int at = place & OFFSET_MASK;
                 if ((int) INTS.get(e, at + LENGTH) == n && Arrays.equals(e, at + KEY, at + KEY + n, s, 0, n)) {
-                    LONGS.set(e, at, (long) LONGS.get(e, at) + count);
+                    LONGS.set(e, at, (long) LONGS.get(e, at) + 1);
                     last = place;
                     return true;
                 }
@@ -243,7 +240,7 @@ final class PairCounts {
         }
         int length = KEY + n;
         boolean fits = fits(pages[page], used, length);
-        if ((bounded && size >= capacity) || (!fits && page + 1 == MAX_PAGES)) {
+        if (size >= capacity || (!fits && page + 1 == MAX_PAGES)) {
             return false; // (the second only for keys of tens of kilobytes)
         }
         if (!fits) {
@@ -251,7 +248,7 @@ final class PairCounts {
         }
         byte[] e = pages[page];
         int at = used;
-        LONGS.set(e, at, count);
+        LONGS.set(e, at, 1L);
         INTS.set(e, at + HASH, h);
         INTS.set(e, at + LENGTH, n);
         LONGS.set(e, at + SLOTS, 0L);

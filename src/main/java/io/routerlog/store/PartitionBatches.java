@@ -34,8 +34,7 @@ final class PartitionBatches {
      * Every key is serialized once, here, to find its partition by Hazelcast's own rule, and each partition's
      * processor is invoked on that partition directly with those serialized keys. The map's {@code submitToKeys}
      * would serialize every key again and complete each call's future through a task on Hazelcast's asynchronous
-     * executor (a thread per call where the machine has one or two CPUs); a direct invocation is completed by the
-     * thread that reads the answer.
+     * executor ({@link AsyncCompletions}); a direct invocation is completed by the thread that reads the answer.
      *
      * @param processor makes the entry processor that applies one partition's updates (it gets the entries with
      *     their keys deserialized, so it finds each one's update by key)
