@@ -106,6 +106,8 @@ final class PairCounts {
     private int last = -1;
 
     private final PairBytes.Builder builder = new PairBytes.Builder();
+    /** Reads a key's fields as the drain hands its outcomes on. */
+    private final PairBytes.Fields fields = new PairBytes.Fields();
 
     /**
      * @param capacity the most keys held
@@ -185,7 +187,10 @@ final class PairCounts {
 
     /** Hands the outcomes in the slots of the entry at {@code at} of {@code e} to {@code outcomes} and empties them. */
     private void drainOutcomes(byte[] e, int at, Sink outcomes) {
-        int prefix = typeStart(e, at + KEY);
+        if (!fields.read(e, at + KEY, (int) INTS.get(e, at + LENGTH))) {
+            throw new IllegalStateException("not a pair's key"); // (the table builds every key itself)
+        }
+        int prefix = fields.qtypeOffset() - (at + KEY);
         for (int slot = at + SLOTS; slot < at + KEY; slot += Integer.BYTES) {
             int v = (int) INTS.get(e, slot);
             if (v != 0) {
@@ -197,23 +202,6 @@ final class PairCounts {
                 outcomes.pair(key, 0, n, PairBytes.hash(key, 0, n), v & SLOT_COUNT_MASK);
             }
         }
-    }
-
-    /** Where the type starts in the key at {@code off} of {@code e}: after its three length-prefixed fields. */
-    private static int typeStart(byte[] e, int off) {
-        int p = off;
-        for (int field = 0; field < 3; field++) {
-            int len = 0;
-            int shift = 0;
-            int v;
-            do {
-                v = e[p++];
-                len |= (v & 0x7f) << shift;
-                shift += 7;
-            } while ((v & 0x80) != 0);
-            p += len;
-        }
-        return p - off;
     }
 
     /** Counts the key {@code s[0, n)} once; false (nothing counted) when it is new and the table is full. */

@@ -84,9 +84,7 @@ public final class PairBytes {
                 int qtypeOff,
                 int qtypeLen) {
             int n = 15 + routerLen + clientLen + domainLen + qtypeLen;
-            if (n > buf.length) {
-                buf = new byte[Math.max(n, buf.length * 2)];
-            }
+            room(n);
             int p = field(buf, 0, router, routerOff, routerLen);
             p = field(buf, p, client, clientOff, clientLen);
             p = field(buf, p, domain, domainOff, domainLen);
