@@ -64,7 +64,9 @@ final class PairGroups
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
-        table.addAll(((PairGroups) aggregator).table);
+        PairGroups other = (PairGroups) aggregator;
+        table = PairTable.join(table, other.table);
+        other.table = new PairTable(true); // its counts are this one's now
     }
 
     @Override

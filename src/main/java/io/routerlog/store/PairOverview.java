@@ -37,7 +37,9 @@ final class PairOverview
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
-        table.addAll(((PairOverview) aggregator).table);
+        PairOverview other = (PairOverview) aggregator;
+        table = PairTable.join(table, other.table);
+        other.table = new PairTable(true); // its counts are this one's now
     }
 
     @Override

@@ -59,6 +59,20 @@ final class PairTable {
         return ((long) domain << 32) | (client & 0xffffffffL);
     }
 
+    /**
+     * The table that holds {@code into}'s counts and {@code from}'s: {@code from} itself when {@code into} has
+     * counted nothing, else {@code into} after {@link #addAll}. An aggregation's first combine is into an empty
+     * table (Hazelcast combines each member's result into a fresh aggregator), and copying every group and link of a
+     * member's table into it was a fifth of the overview's time on one node. {@code from} must not be used after.
+     */
+    static PairTable join(PairTable into, PairTable from) {
+        if (into.pairs == 0 && into.clients.size() == 0 && into.linked == from.linked) {
+            return from;
+        }
+        into.addAll(from);
+        return into;
+    }
+
     /** Adds another table's counts (of other partitions or members): groups of the same name add up. */
     void addAll(PairTable other) {
         queries += other.queries;

@@ -23,7 +23,9 @@ final class PairTotals
     @Override
     @SuppressWarnings("rawtypes") // Hazelcast declares combine with a raw Aggregator
     public void combine(Aggregator aggregator) {
-        table.addAll(((PairTotals) aggregator).table);
+        PairTotals other = (PairTotals) aggregator;
+        table = PairTable.join(table, other.table);
+        other.table = new PairTable(false); // its counts are this one's now
     }
 
     @Override

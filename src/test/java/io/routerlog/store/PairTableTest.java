@@ -7,6 +7,8 @@ import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The pair aggregations' tables, fed with stored keys as the shards hold them. */
@@ -20,6 +22,22 @@ class PairTableTest {
         PairBytes.Fields f = new PairBytes.Fields();
         assertThat(f.read(b, 0, b.length)).isTrue();
         t.add(b, 0, f, n, !k.client().isEmpty());
+    }
+
+    private static long flushes;
+
+    /** Stores {@code n} queries of {@code k} in {@code shard}, as a flush of one member would. */
+    private static void put(PairShard shard, PairKey k, long n) {
+        byte[] b = PairBytes.of(k);
+        int now = (int) (System.currentTimeMillis() / 1000);
+        assertThat(shard.add(
+                        new UUID(0, 1),
+                        ++flushes,
+                        now,
+                        10_000,
+                        3600,
+                        each -> each.accept(b, 0, b.length, PairBytes.hash(b, 0, b.length), n)))
+                .isTrue();
     }
 
     @Test
@@ -96,6 +114,45 @@ class PairTableTest {
                 .containsExactly(
                         new PairGroups.Grouped("r1", "10.0.0.1", 13, 2),
                         new PairGroups.Grouped("r1", "10.0.0.2", 2, 1));
+    }
+
+    @Test
+    void aCombineIntoAnEmptyAggregatorTakesTheTableAndLeavesTheOtherEmpty() {
+        PairShard one = new PairShard();
+        PairShard two = new PairShard();
+        put(one, new PairKey("r1", "10.0.0.1", "github.com", "A"), 5);
+        put(one, new PairKey("r1", "10.0.0.2", "github.com", "A"), 2);
+        put(two, new PairKey("r1", "10.0.0.1", "other.example", "A"), 7);
+
+        PairOverview first = new PairOverview(10);
+        first.accumulate(Map.entry(1, one));
+        PairOverview second = new PairOverview(10);
+        second.accumulate(Map.entry(2, two));
+        PairOverview result = new PairOverview(10);
+        result.combine(first); // empty: takes first's table
+        result.combine(second); // adds second's
+        result.combine(first); // first gave its counts away: adds nothing
+        PairQueries.Overview o = result.aggregate();
+        assertThat(o.totals()).isEqualTo(new PairQueries.Totals(14, 3, 2));
+        assertThat(o.domains())
+                .containsExactly(
+                        new PairQueries.DomainCount("github.com", 7, 2),
+                        new PairQueries.DomainCount("other.example", 7, 1));
+        assertThat(first.aggregate().totals()).isEqualTo(new PairQueries.Totals(0, 0, 0));
+
+        PairTotals totals = new PairTotals();
+        PairTotals part = new PairTotals();
+        part.accumulate(Map.entry(1, one));
+        totals.combine(part);
+        totals.combine(part);
+        assertThat(totals.aggregate()).isEqualTo(new PairQueries.Totals(7, 2, 2));
+
+        PairGroups groups = PairGroups.byClient(PairFilter.ALL, 10);
+        PairGroups partGroups = PairGroups.byClient(PairFilter.ALL, 10);
+        partGroups.accumulate(Map.entry(2, two));
+        groups.combine(partGroups);
+        groups.combine(partGroups);
+        assertThat(groups.aggregate()).containsExactly(new PairGroups.Grouped("r1", "10.0.0.1", 7, 1));
     }
 
     @Test
