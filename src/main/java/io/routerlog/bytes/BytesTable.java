@@ -31,6 +31,11 @@ public final class BytesTable {
         return size;
     }
 
+    /** Bytes the stored keys take. */
+    public int keyBytesUsed() {
+        return starts[size];
+    }
+
     /** Entry number of the key, or -1 when absent. {@code hash} must come from {@link Bytes#hash}. */
     public int find(byte[] b, int off, int len, int hash) {
         long[] t = buckets;
@@ -84,6 +89,24 @@ public final class BytesTable {
             rehash(t.length * 2);
         }
         return e;
+    }
+
+    /**
+     * Makes room for {@code entries} keys in all, {@code keyBytes} bytes of them, so that adding that many grows
+     * nothing: for a table about to take another's keys, which would otherwise rehash at every doubling.
+     */
+    public void ensureCapacity(int entries, int keyBytes) {
+        entries = Math.min(entries, 1 << 29);
+        if ((long) entries * 2 > buckets.length) {
+            rehash(Integer.highestOneBit(entries * 2 - 1) << 1);
+        }
+        if (entries + 1 > starts.length) {
+            starts = Arrays.copyOf(starts, entries + 1);
+            hashes = Arrays.copyOf(hashes, starts.length);
+        }
+        if (keyBytes > bytes.length) {
+            bytes = Arrays.copyOf(bytes, keyBytes);
+        }
     }
 
     /** The array holding the stored keys (read only; replaced when it grows, so do not keep it across adds). */

@@ -20,6 +20,9 @@ import java.util.Arrays;
  * top N leave the caller, chosen with a bounded heap.
  */
 final class PairTable {
+    /** Most groups or links a table makes room for ahead, from a count another member sent; beyond, it grows. */
+    static final int PRESIZE_LIMIT = 1 << 18;
+
     private final Names domains;
     private final Names clients;
     private final boolean linked;
@@ -80,6 +83,7 @@ final class PairTable {
         int[] c = clients.addAll(other.clients);
         if (linked) {
             int[] d = domains.addAll(other.domains);
+            links.ensureCapacity(links.size + other.links.size);
             long[] l = other.links.table;
             for (long v : l) {
                 if (v != LongSet.EMPTY) {
@@ -161,6 +165,7 @@ final class PairTable {
         if (linked) {
             domains.readData(in);
             int n = PairAggregation.size(in);
+            links.ensureCapacity(Math.min(n, PRESIZE_LIMIT));
             for (int i = 0; i < n; i++) {
                 long v = in.readLong();
                 if (v < 0 || (v >>> 32) >= domains.size() || (int) v >= clients.size()) {
@@ -215,6 +220,7 @@ final class PairTable {
         /** Adds every name of {@code other} with its sum; returns this table's id for each of other's ids. */
         int[] addAll(Names other) {
             int n = other.size();
+            ensureCapacity(size() + n, keys.keyBytesUsed() + other.keys.keyBytesUsed());
             int[] ids = new int[n];
             byte[] b = other.keys.keyBytes();
             for (int i = 0; i < n; i++) {
@@ -352,8 +358,18 @@ final class PairTable {
             }
         }
 
+        /** Room for {@code entries} names in all ({@code keyBytes} bytes of them): nothing grows while they come. */
+        private void ensureCapacity(int entries, int keyBytes) {
+            keys.ensureCapacity(entries, keyBytes);
+            if (entries > sums.length) {
+                sums = Arrays.copyOf(sums, entries);
+            }
+        }
+
         void readData(ObjectDataInput in) throws IOException {
             int n = PairAggregation.size(in);
+            // room ahead only for as many names as a store holds: a count read off the wire is not trusted further
+            ensureCapacity(size() + Math.min(n, PRESIZE_LIMIT), 0);
             byte[] name = new byte[64];
             for (int i = 0; i < n; i++) {
                 int len = in.readInt();
@@ -406,6 +422,21 @@ final class PairTable {
                 }
                 if (table[s] == v) {
                     return;
+                }
+            }
+        }
+
+        /** Room for {@code n} values in all: adding that many rehashes nothing. */
+        void ensureCapacity(int n) {
+            if ((long) (n + 1) * 2 > table.length) {
+                long[] old = table;
+                table = new long[Integer.highestOneBit((n + 1) * 2 - 1) << 1];
+                Arrays.fill(table, EMPTY);
+                size = 0;
+                for (long o : old) {
+                    if (o != EMPTY) {
+                        add(o);
+                    }
                 }
             }
         }

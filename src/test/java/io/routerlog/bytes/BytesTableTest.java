@@ -46,6 +46,29 @@ class BytesTableTest {
     }
 
     @Test
+    void roomMadeAheadKeepsTheKeysAndTakesMoreWithoutGrowing() {
+        BytesTable t = new BytesTable(4);
+        for (int i = 0; i < 100; i++) {
+            byte[] k = key(i);
+            t.findOrAdd(k, 0, k.length, hash(k, 0, k.length));
+        }
+        int used = t.keyBytesUsed();
+        t.ensureCapacity(5_000, used * 60);
+        byte[] before = t.keyBytes();
+        for (int i = 0; i < 5_000; i++) {
+            byte[] k = key(i);
+            assertThat(t.findOrAdd(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+        }
+        assertThat(t.keyBytes()).as("no growth of the key bytes").isSameAs(before);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] k = key(i);
+            assertThat(t.find(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+            assertThat(stored(t, i)).isEqualTo(k);
+        }
+        assertThat(t.keyBytesUsed()).isGreaterThan(used);
+    }
+
+    @Test
     void keysWithTheSameHashStayApart() {
         BytesTable t = new BytesTable(16);
         byte[] a = "alpha".getBytes(StandardCharsets.US_ASCII);

@@ -202,6 +202,22 @@ class PairTableTest {
     }
 
     @Test
+    void aCountOfNamesThatIsNotSentIsRefusedWithoutTakingItsRoom() {
+        var out = SERIALIZATION.createObjectDataOutput();
+        try {
+            out.writeLong(1);
+            out.writeLong(1);
+            out.writeInt(Integer.MAX_VALUE); // names claimed, none follow
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        byte[] wire = out.toByteArray();
+        PairTable back = new PairTable(true);
+        assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
     void aMalformedClientKeyFromAnotherMemberIsRefused() throws IOException {
         PairTable t = new PairTable(false);
         add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
