@@ -403,15 +403,7 @@ final class PairTable {
 
         void add(long v) {
             if ((size + 1) * 2 > table.length) {
-                long[] old = table;
-                table = new long[old.length * 2];
-                Arrays.fill(table, EMPTY);
-                size = 0;
-                for (long o : old) {
-                    if (o != EMPTY) {
-                        add(o);
-                    }
-                }
+                resize(table.length * 2);
             }
             int mask = table.length - 1;
             for (int s = (int) mixLong(v) & mask; ; s = (s + 1) & mask) {
@@ -429,14 +421,19 @@ final class PairTable {
         /** Room for {@code n} values in all: adding that many rehashes nothing. */
         void ensureCapacity(int n) {
             if ((long) (n + 1) * 2 > table.length) {
-                long[] old = table;
-                table = new long[Integer.highestOneBit((n + 1) * 2 - 1) << 1];
-                Arrays.fill(table, EMPTY);
-                size = 0;
-                for (long o : old) {
-                    if (o != EMPTY) {
-                        add(o);
-                    }
+                resize(Integer.highestOneBit((n + 1) * 2 - 1) << 1);
+            }
+        }
+
+        /** Moves the values to a table of {@code capacity} slots (a power of two, more than twice their number). */
+        private void resize(int capacity) {
+            long[] old = table;
+            table = new long[capacity];
+            Arrays.fill(table, EMPTY);
+            size = 0;
+            for (long o : old) {
+                if (o != EMPTY) {
+                    add(o);
                 }
             }
         }
