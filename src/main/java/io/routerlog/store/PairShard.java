@@ -94,23 +94,68 @@ public final class PairShard implements IdentifiedDataSerializable {
         this.bound = Math.max(1, bound);
         this.retentionSeconds = Math.max(1, retentionSeconds);
         expire(now);
-        int before = size;
         int update = ++updates;
+        // the keys already here first, then room for the new ones, then the new ones: a full shard then never holds
+        // more than its bound, where adding first grew its arrays by a whole flush of new keys under a flood
+        long[] fresh = new long[2]; // keys not here, their bytes
         deltas.forEach((key, off, len, h, delta) -> {
             int e = find(key, off, len, h);
             if (e == NONE) {
-                e = append(key, off, len, h, now);
+                fresh[0]++;
+                fresh[1] += len;
+            } else {
+                count(e, column, now, update, delta);
             }
-            counts[e * members.length + column] += delta;
-            updated[e] = now;
-            touched[e] = update;
         });
-        if (size > this.bound) {
-            // the new entries were appended last; the oldest go, whichever they are
-            evictDownTo(this.bound, before);
+        if (fresh[0] > 0) {
+            int newKeys = (int) Math.min(Integer.MAX_VALUE, fresh[0]);
+            int target = Math.max(0, this.bound - newKeys);
+            if (size > target) {
+                // the entries this update touched go last, and only when the new keys alone fill the bound
+                evictDownTo(target, size);
+            }
+            int before = size;
+            reserve(before + newKeys, keysUsed + fresh[1]);
+            deltas.forEach((key, off, len, h, delta) -> {
+                int e = find(key, off, len, h);
+                if (e == NONE) {
+                    e = append(key, off, len, h, now);
+                } else if (e < before) {
+                    return; // counted above
+                }
+                count(e, column, now, update, delta);
+            });
+            if (size > this.bound) {
+                // more new keys than the bound: of them, those with the lowest hashes go
+                evictDownTo(this.bound, before);
+            }
         }
         dropIdleColumns(column);
         return true;
+    }
+
+    private void count(int e, int column, int now, int update, long delta) {
+        counts[e * members.length + column] += delta;
+        updated[e] = now;
+        touched[e] = update;
+    }
+
+    /**
+     * Makes room for {@code entries} entries and {@code keyBytes} bytes of keys: growing towards the bound by half
+     * again at most, never past the bound, and a little beyond the bytes asked for.
+     */
+    private void reserve(int entries, long keyBytes) {
+        if (entries > keyStart.length) {
+            int step = keyStart.length + (keyStart.length >> 1) + 8;
+            resizeEntries(Math.max(entries, Math.min(step, Math.max(entries, bound))));
+        }
+        if (keyBytes > keys.length) {
+            long room = keyBytes + (keyBytes >> 3) + 256;
+            if (room > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a shard's keys would take more than 2 GiB: " + keyBytes);
+            }
+            keys = Arrays.copyOf(keys, (int) room);
+        }
     }
 
     /** Removes what the retention no longer keeps, and counts it. */
@@ -201,6 +246,11 @@ public final class PairShard implements IdentifiedDataSerializable {
         members = keptMembers;
         flushes = keptFlushes;
         counts = keptCounts;
+    }
+
+    /** Entries the per-entry arrays have room for, and bytes of keys (for tests). */
+    synchronized long[] room() {
+        return new long[] {keyStart.length, keys.length};
     }
 
     /** Whether {@code member} has a column here (for tests). */

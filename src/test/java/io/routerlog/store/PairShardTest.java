@@ -117,6 +117,74 @@ class PairShardTest {
     }
 
     @Test
+    void aFloodIntoAFullShardMakesRoomFirstSoItsArraysStayAtTheBound() {
+        PairShard shard = new PairShard();
+        int bound = 1000;
+        int next = 0;
+        long flush = 0;
+        long keyBytes = 0;
+        for (int round = 0; round < 40; round++) {
+            Map<PairKey, Long> flood = new LinkedHashMap<>();
+            // a few pairs of the round before come again, the rest are new: 300 new keys a flush, a third of the bound
+            for (int i = Math.max(0, next - 5); i < next; i++) {
+                flood.put(pair(i), 2L);
+            }
+            for (int i = 0; i < 300; i++) {
+                flood.put(pair(next++), 1L);
+            }
+            shard.add(A, ++flush, NOW, bound, HOUR, deltas(flood));
+            assertThat(shard.size(NOW)).isLessThanOrEqualTo(bound);
+            if (round == 5) {
+                keyBytes = shard.room()[1];
+            }
+        }
+        long[] room = shard.room();
+        assertThat(room[0]).as("entries with room").isEqualTo(bound);
+        assertThat(room[1]).as("key bytes grow no more once full").isEqualTo(keyBytes);
+        Map<PairKey, Long> left = read(shard, NOW);
+        assertThat(left).hasSize(bound);
+        // the newest 300, the five of the round before that came again, and the 695 touched most recently before them
+        for (int i = next - 300; i < next; i++) {
+            assertThat(left).containsEntry(pair(i), 1L);
+        }
+        for (int i = next - 305; i < next - 300; i++) {
+            assertThat(left).containsEntry(pair(i), 3L);
+        }
+        assertThat(shard.evicted()).isEqualTo(next - bound);
+    }
+
+    @Test
+    void moreNewKeysThanTheBoundInOneUpdateKeepThoseWithTheHighestHashes() {
+        PairShard shard = new PairShard();
+        Map<PairKey, Long> old = new LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            old.put(pair(i), 1L);
+        }
+        shard.add(A, 1, NOW, 100, HOUR, deltas(old));
+        Map<PairKey, Long> flood = new LinkedHashMap<>();
+        List<long[]> byHash = new ArrayList<>();
+        for (int i = 1000; i < 1250; i++) {
+            flood.put(pair(i), 1L);
+            byte[] b = key(pair(i));
+            byHash.add(new long[] {PairBytes.hash(b, 0, b.length) & 0xffffffffL, i});
+        }
+        shard.add(A, 2, NOW, 100, HOUR, deltas(flood));
+        byHash.sort((x, y) -> Long.compare(x[0], y[0]));
+        Map<PairKey, Long> left = read(shard, NOW);
+        assertThat(left).hasSize(100);
+        for (int r = 0; r < byHash.size(); r++) {
+            PairKey k = pair((int) byHash.get(r)[1]);
+            if (r >= 150) {
+                assertThat(left).containsKey(k);
+            } else {
+                assertThat(left).doesNotContainKey(k);
+            }
+        }
+        assertThat(shard.evicted()).isEqualTo(200);
+        assertThat(shard.room()[0]).isLessThanOrEqualTo(300);
+    }
+
+    @Test
     void copiesThatGetTheSameUpdatesInAnotherOrderRemoveTheSamePairs() {
         PairShard one = new PairShard();
         PairShard two = new PairShard();
