@@ -29,9 +29,9 @@ final class Batch {
     /** Queries for the query log, with the time they were taken. */
     final QueryLogBuffer queryLog;
 
-    Batch(int pairCapacity, int queryLogSize) {
-        this.pairs = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH);
-        this.replies = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH);
+    Batch(int pairCapacity, int queryLogSize, RecentKeys recent) {
+        this.pairs = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH, recent);
+        this.replies = new PairCounts(pairCapacity, LocalAggregator.NEW_PAIRS_PER_BATCH, recent);
         this.queryLog = new QueryLogBuffer(queryLogSize);
         this.tunnels = new TunnelCounts(Math.min(pairCapacity, LocalAggregator.MAX_OTHER_KEYS));
     }

@@ -42,7 +42,8 @@ public final class LocalAggregator implements EventSink {
      * flood of new pairs is flushed as often, and held in as much memory, as when a batch held at most this many.
      * Every stage after the batch (the flush's deltas, the memo, the query-log staging) grows to what one flush
      * carries and keeps it: at 32,768 a flood of new pairs left about 45 MB of them in the heap, at 8,192 about
-     * 12 MB, for about a tenth fewer lines a second in that flood.
+     * 12 MB, for about a tenth fewer lines a second in that flood. Keys that come back are not new ({@link
+     * RecentKeys}), so a large working set does not ask for early flushes.
      */
     static final int NEW_PAIRS_PER_BATCH = 1 << 13;
 
@@ -54,6 +55,9 @@ public final class LocalAggregator implements EventSink {
     private final int otherCapacity;
     /** Query log entries kept per batch; 0 when the query log is off. */
     private final int queryLogSize;
+
+    /** The keys this thread's batches took lately: both batches', since they take turns. */
+    private final RecentKeys recent = new RecentKeys(RecentKeys.SLOTS);
 
     private final PipelineCounters counters;
     private final Runnable requestFlush;
@@ -70,7 +74,7 @@ public final class LocalAggregator implements EventSink {
         this.queryLogSize = queryLogSize;
         this.counters = counters;
         this.requestFlush = requestFlush;
-        this.active = new Batch(pairCapacity, queryLogSize);
+        this.active = new Batch(pairCapacity, queryLogSize, recent);
     }
 
     @Override
@@ -203,7 +207,7 @@ public final class LocalAggregator implements EventSink {
         Batch taken;
         synchronized (this) {
             taken = active;
-            active = spare != null ? spare : new Batch(pairCapacity, queryLogSize);
+            active = spare != null ? spare : new Batch(pairCapacity, queryLogSize, recent);
             spare = null;
             flushRequested = false;
             relieved = onTaken.isEmpty() ? List.of() : new ArrayList<>(onTaken);

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * <p>A drain keeps the keys it counted more than once since the drain before and forgets the others, so that a
  * steady working set is not built again at every flush, while a flood's names, each seen once, leave at the next
  * drain. The table asks for an early drain ({@link #wantsDrain}) when it is nearly full or when {@code newPairs} keys
- * were added since the last drain: a working set that recurs, as large as half the table, is drained once per
+ * not seen lately ({@link RecentKeys}) were added since the last drain: a working set that recurs, as large as half the table, is drained once per
  * interval however busy it is, while a flood of new pairs is drained, and held, as a table of {@code newPairs} would
  * be.
  *
@@ -102,8 +102,13 @@ final class PairCounts {
     private int size;
     /** Keys added since the last drain. */
     private int added;
+    /** Of those, the keys not taken lately ({@link RecentKeys}): the new pairs that ask for an early drain. */
+    private int fresh;
     /** The place of the entry counted last, -1 when none (or the entries moved since). */
     private int last = -1;
+
+    /** Keys taken lately, by this table or the other tables of the same receive thread. */
+    private final RecentKeys recent;
 
     private final PairBytes.Builder builder = new PairBytes.Builder();
     /** Reads a key's fields as the drain hands its outcomes on. */
@@ -114,6 +119,17 @@ final class PairCounts {
      * @param newPairs new keys since the last drain from which an early drain is wanted (at most the capacity)
      */
     PairCounts(int capacity, int newPairs) {
+        this(capacity, newPairs, new RecentKeys(RecentKeys.SLOTS));
+    }
+
+    /**
+     * @param capacity the most keys held
+     * @param newPairs new keys since the last drain from which an early drain is wanted (at most the capacity)
+     * @param recent the keys taken lately, shared with the other tables of the receive thread: a key that comes back
+     *     after a drain forgot it is not a new one
+     */
+    PairCounts(int capacity, int newPairs, RecentKeys recent) {
+        this.recent = recent;
         this.capacity = capacity;
         this.nearlyFull = capacity - Math.min(1000, capacity / 10);
         this.newPairs = Math.min(nearlyFull, newPairs);
@@ -245,6 +261,9 @@ final class PairCounts {
         used = at + length;
         size++;
         added++;
+        if (recent.firstSeen(h)) {
+            fresh++;
+        }
         t[i] = slot(h, page, at);
         last = (page << OFFSET_BITS) | at;
         if (size * 2 > t.length) {
@@ -300,6 +319,7 @@ final class PairCounts {
             }
         }
         added = 0;
+        fresh = 0;
         last = -1;
         if (kept != size) {
             page = toPage;
@@ -380,8 +400,11 @@ final class PairCounts {
         return added;
     }
 
-    /** Whether the table is nearly full, or took {@code newPairs} new keys since the last drain. */
+    /**
+     * Whether the table is nearly full, or took {@code newPairs} keys since the last drain that it had not taken lately
+     * (a working set's keys that a drain forgot and that come back are not new).
+     */
     boolean wantsDrain() {
-        return size >= nearlyFull || added >= newPairs;
+        return size >= nearlyFull || fresh >= newPairs;
     }
 }

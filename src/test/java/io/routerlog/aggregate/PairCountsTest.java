@@ -178,6 +178,34 @@ class PairCountsTest {
     }
 
     @Test
+    void keysThatComeBackAfterADrainForgotThemAreNotNewWhileAFloodsAre() {
+        RecentKeys recent = new RecentKeys(RecentKeys.SLOTS);
+        // two tables taking turns, as a receive thread's two batches do, sharing what was seen lately
+        PairCounts one = new PairCounts(100_000, 1_000, recent);
+        PairCounts two = new PairCounts(100_000, 1_000, recent);
+        // a working set of 20,000 pairs, each counted once an interval: every drain forgets all of them
+        for (int round = 0; round < 6; round++) {
+            PairCounts table = round % 2 == 0 ? one : two;
+            for (int i = 0; i < 20_000; i++) {
+                assertThat(table.add(query("10.1." + (i % 200) + ".1", "w" + i + ".example")))
+                        .isTrue();
+            }
+            assertThat(table.wantsDrain())
+                    .as("round %d: new only the first time", round)
+                    .isEqualTo(round == 0);
+            assertThat(drain(table)).hasSize(20_000);
+            assertThat(table.size()).as("counted once: forgotten").isZero();
+        }
+        // names never seen before still ask for a drain after 1,000
+        for (int i = 0; i < 999; i++) {
+            one.add(query("10.1.0.1", "flood" + i + ".example"));
+        }
+        assertThat(one.wantsDrain()).isFalse();
+        one.add(query("10.1.0.1", "flood999.example"));
+        assertThat(one.wantsDrain()).isTrue();
+    }
+
+    @Test
     void aWorkingSetCountsExactlyAcrossDrainsWhileSomeOfItComesAndGoes() {
         PairCounts counts = new PairCounts(10_000, 10_000);
         Map<PairKey, Long> total = new HashMap<>();
