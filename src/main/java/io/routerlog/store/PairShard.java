@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * The counters of one partition of a pair map, packed: the keys ({@link PairBytes}) one after another in one byte array, and
  * per entry its key's place, hash, last update (epoch seconds) and one count per member that counted into it, found
- * through an open-addressing index. A pair costs about 150 bytes here, against about 330 as a Hazelcast entry of its
+ * through an open-addressing index. A pair costs about 100 bytes here, against about 330 as a Hazelcast entry of its
  * own (key, record, expiry metadata, hash entry and a {@link MemberCounts}), and a scan reads arrays instead of
  * Hazelcast's per-entry records with their lock and expiry checks.
  *
