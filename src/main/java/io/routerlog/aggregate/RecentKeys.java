@@ -21,20 +21,26 @@ final class RecentKeys {
     /** Slots a hash may take. */
     static final int WAYS = 4;
 
-    private final int[] hashes;
+    private final int slots;
+    /** Made at the first key: a thread that never counts (an idle listener's) takes no room. */
+    private int[] hashes = new int[0];
+
     private final int mask;
 
     RecentKeys(int slots) {
         if (slots < WAYS || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two: " + slots);
         }
-        this.hashes = new int[slots];
+        this.slots = slots;
         this.mask = slots - 1;
     }
 
     /** Notes the key of hash {@code h}; true when no key of that hash was noted lately. */
     boolean firstSeen(int h) {
         int v = h == 0 ? 1 : h; // 0 marks a free slot
+        if (hashes.length == 0) {
+            hashes = new int[slots];
+        }
         int b = Bytes.mix(h) & mask & ~(WAYS - 1);
         for (int k = 0; k < WAYS; k++) {
             int at = hashes[b + k];
