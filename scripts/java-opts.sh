@@ -9,7 +9,7 @@
 # permission; routerlog only lowers them, which needs none). Freed native memory goes back to the system every
 # minute, where the JVM knows how (Java 17.0.11 and later).
 routerlog_java_opts() {
-    local opts="-Xms144m -Xmx144m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:ThreadPriorityPolicy=1"
+    local opts="-Xms192m -Xmx192m -Xmn32m -XX:+UseSerialGC -XX:+AlwaysPreTouch -XX:ThreadPriorityPolicy=1"
     opts+=" -XX:CompilerThreadPriority=4"
     if java -XX:TrimNativeHeapInterval=60000 -version >/dev/null 2>&1; then
         opts+=" -XX:TrimNativeHeapInterval=60000"

@@ -808,7 +808,7 @@ class DeployFilesTest {
         List<String> required = Stream.of(launcher.output().trim().split("\\s+"))
                 .filter(o -> !o.startsWith("-XX:TrimNativeHeapInterval="))
                 .toList();
-        assertThat(required).contains("-Xmx144m", "-XX:ThreadPriorityPolicy=1");
+        assertThat(required).contains("-Xmx192m", "-XX:ThreadPriorityPolicy=1");
         Pattern options = Pattern.compile("-Xms\\S+[^\"\\n]*");
         for (Path file : List.of(DOCKERFILE, COMPOSE, K8S, UNIT, ENV_FILE)) {
             Matcher m = options.matcher(Files.readString(file));
