@@ -18,9 +18,9 @@ import java.util.Arrays;
  * <p>A drain keeps the keys it counted more than once since the drain before and forgets the others, so that a
  * steady working set is not built again at every flush, while a flood's names, each seen once, leave at the next
  * drain. The table asks for an early drain ({@link #wantsDrain}) when it is nearly full or when {@code newPairs} keys
- * not seen lately ({@link RecentKeys}) were added since the last drain: a working set that recurs, as large as half the table, is drained once per
- * interval however busy it is, while a flood of new pairs is drained, and held, as a table of {@code newPairs} would
- * be.
+ * not seen lately ({@link RecentKeys}) were added since the last drain: a working set that recurs, as large as half
+ * the table, is drained once per interval however busy it is, while a flood of new pairs is drained, and held, as a
+ * table of {@code newPairs} would be.
  *
  * <p>Laid out for the fewest cache misses per count, since a network's tens of thousands of pairs do not fit in a
  * core's cache and every query and reply line counts one: a bucket is one long holding the key's hash and where its
