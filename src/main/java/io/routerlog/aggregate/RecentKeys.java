@@ -21,7 +21,6 @@ final class RecentKeys {
     /** Slots a hash may take. */
     static final int WAYS = 4;
 
-    private final int slots;
     /** Made at the first key: a thread that never counts (an idle listener's) takes no room. */
     private int[] hashes = new int[0];
 
@@ -31,7 +30,6 @@ final class RecentKeys {
         if (slots < WAYS || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two: " + slots);
         }
-        this.slots = slots;
         this.mask = slots - 1;
     }
 
@@ -39,7 +37,7 @@ final class RecentKeys {
     boolean firstSeen(int h) {
         int v = h == 0 ? 1 : h; // 0 marks a free slot
         if (hashes.length == 0) {
-            hashes = new int[slots];
+            hashes = new int[mask + 1];
         }
         int b = Bytes.mix(h) & mask & ~(WAYS - 1);
         for (int k = 0; k < WAYS; k++) {

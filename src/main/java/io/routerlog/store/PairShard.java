@@ -6,6 +6,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.routerlog.bytes.Bytes;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.UUID;
 
 /**
@@ -97,31 +98,36 @@ public final class PairShard implements IdentifiedDataSerializable {
         int update = ++updates;
         // the keys already here first, then room for the new ones, then the new ones: a full shard then never holds
         // more than its bound, where adding first grew its arrays by a whole flush of new keys under a flood
-        long[] fresh = new long[2]; // keys not here, their bytes
+        BitSet absent = new BitSet(); // by each key's place in the deltas
+        long[] absentBytes = new long[1];
+        int[] at = new int[1];
         deltas.forEach((key, off, len, h, delta) -> {
+            int i = at[0]++;
             int e = find(key, off, len, h);
             if (e == NONE) {
-                fresh[0]++;
-                fresh[1] += len;
+                absent.set(i);
+                absentBytes[0] += len;
             } else {
                 count(e, column, now, update, delta);
             }
         });
-        if (fresh[0] > 0) {
-            int newKeys = (int) Math.min(Integer.MAX_VALUE, fresh[0]);
+        int newKeys = absent.cardinality();
+        if (newKeys > 0) {
             int target = Math.max(0, this.bound - newKeys);
             if (size > target) {
                 // the entries this update touched go last, and only when the new keys alone fill the bound
                 evictDownTo(target, size);
             }
             int before = size;
-            reserve(before + newKeys, keysUsed + fresh[1]);
+            reserve(before + newKeys, keysUsed + absentBytes[0]);
+            at[0] = 0;
             deltas.forEach((key, off, len, h, delta) -> {
-                int e = find(key, off, len, h);
+                if (!absent.get(at[0]++)) {
+                    return; // counted above
+                }
+                int e = find(key, off, len, h); // found only when the deltas hold the key twice
                 if (e == NONE) {
                     e = append(key, off, len, h, now);
-                } else if (e < before) {
-                    return; // counted above
                 }
                 count(e, column, now, update, delta);
             });
@@ -147,7 +153,7 @@ public final class PairShard implements IdentifiedDataSerializable {
     private void reserve(int entries, long keyBytes) {
         if (entries > keyStart.length) {
             int step = keyStart.length + (keyStart.length >> 1) + 8;
-            resizeEntries(Math.max(entries, Math.min(step, Math.max(entries, bound))));
+            resizeEntries(Math.max(entries, Math.min(step, bound)));
         }
         if (keyBytes > keys.length) {
             long room = keyBytes + (keyBytes >> 3) + 256;
