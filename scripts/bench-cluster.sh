@@ -93,7 +93,7 @@ by_thread() {
         FILENAME == ARGV[2] { before[$1] = $2; next }
         {
             g = ($1 in names) ? names[$1] : "(ended or unnamed)"
-            sub(/^hz\.[^.]*\./, "hz.", g); gsub(/[0-9]+/, "#", g); gsub(/ /, "_", g)
+            sub(/^hz\.[^.]*\./, "hz.", g); sub(/@.*/, "", g); gsub(/[0-9]+/, "#", g); gsub(/[ ,|]/, "_", g)
             ticks[g] += $2 - before[$1]
         }
         END { for (g in ticks) if (ticks[g] > 0) print g, ticks[g] }' "$1" "$2" "$3"
