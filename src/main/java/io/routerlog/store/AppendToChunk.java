@@ -17,7 +17,11 @@ import java.util.Map;
  * <p>The writer's instance is a view of a range of the writer's buffer, not a copy: run on this member, it copies
  * the entries once, into the chunk; sent to another, it writes only that range. The writer must leave the range
  * alone until the append is done (see {@link QueryLog#append(QueryLogEntries, long)}). An instance read from the
- * network owns its array, and a chunk that is empty may take that array as it is.
+ * network owns its array, and a chunk that is empty may take that array as it is. One that starts a chunk (a
+ * backup's, or a primary's on another member) reads its bytes into an array a retired chunk left ({@link
+ * ChunkArrays}): the chunk it starts keeps that array until it is retired in turn, so the arrays of a member's
+ * backups go round as those of its own chunks do, instead of piling up as kept arrays while every backup chunk
+ * takes a new one.
  */
 public final class AppendToChunk
         implements EntryProcessor<QueryLogChunkKey, QueryLogChunk, Integer>, IdentifiedDataSerializable {
@@ -59,8 +63,8 @@ public final class AppendToChunk
             off += QueryLogEntries.entryLength(bytes, off);
         }
         int len = offset + length - off;
-        if (own && off == 0 && len == bytes.length && chunk.count() == 0) {
-            chunk.adopt(bytes, entries);
+        if (own && off == 0 && len == length && chunk.count() == 0) {
+            chunk.adopt(bytes, len, entries);
         } else {
             chunk.append(bytes, off, len, entries - skip);
         }
@@ -92,10 +96,19 @@ public final class AppendToChunk
     public void readData(ObjectDataInput in) throws IOException {
         firstPosition = in.readInt();
         entries = in.readInt();
-        byte[] b = in.readByteArray();
-        bytes = b == null ? new byte[0] : b;
+        int len = in.readInt(); // the form of readByteArray: -1 for none
+        if (len <= 0) {
+            bytes = new byte[0];
+            len = 0;
+        } else if (firstPosition == 0) {
+            // a chunk is about to start with these entries and take the array: a kept one, or one with room to grow
+            bytes = ChunkArrays.take(len, len);
+        } else {
+            bytes = new byte[len];
+        }
+        in.readFully(bytes, 0, len);
         offset = 0;
-        length = bytes.length;
+        length = len;
         own = true;
     }
 }

@@ -88,13 +88,16 @@ public final class QueryLogChunk implements IdentifiedDataSerializable {
         publish(from, off, len, n);
     }
 
-    /** Takes {@code from}, which holds exactly {@code n} packed entries, as the array of this empty chunk. */
-    void adopt(byte[] from, int n) {
+    /**
+     * Takes {@code from}, whose first {@code len} bytes are exactly {@code n} packed entries, as the array of this
+     * empty chunk; later appends fill the rest of it.
+     */
+    void adopt(byte[] from, int len, int n) {
         if (entries != 0) {
             throw new IllegalStateException("not empty");
         }
         data = from; // published by the write of count below
-        publish(from, 0, from.length, n);
+        publish(from, 0, len, n);
     }
 
     /**

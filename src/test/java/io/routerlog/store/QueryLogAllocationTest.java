@@ -2,6 +2,9 @@ package io.routerlog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -141,6 +144,58 @@ class QueryLogAllocationTest {
         // retiring it again (a retry) gives nothing back twice
         RetireChunk.INSTANCE.process(old);
         assertThat(ChunkArrays.kept()).isZero();
+    }
+
+    @Test
+    void anAppendFromAnotherMemberStartsItsChunkInAnArrayARetiredChunkLeft() {
+        ChunkArrays.clear();
+        InternalSerializationService ss = new DefaultSerializationServiceBuilder()
+                .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
+                .build();
+        QueryLogEntries full = new QueryLogEntries();
+        for (int i = 0; i < QueryLog.CHUNK; i++) {
+            full.add(query(1_000 + i, i));
+        }
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> old =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
+        new AppendToChunk(0, full.buffer(), 0, full.byteSize(), full.count()).process(old);
+        byte[] array = old.getValue().data();
+        RetireChunk.INSTANCE.process(old);
+        assertThat(ChunkArrays.kept()).isEqualTo(1);
+
+        // an append that continues a chunk does not take it: the chunk it lands in has its own array
+        QueryLogEntries some = new QueryLogEntries();
+        for (int i = 0; i < 10; i++) {
+            some.add(new LoggedQuery(5_000 + i, "r2", "10.0.0." + i, "x.test", "A"));
+        }
+        Data later = ss.toData(new AppendToChunk(3, some.buffer(), 0, some.byteSize(), some.count()));
+        ss.<AppendToChunk>toObject(later);
+        assertThat(ChunkArrays.kept()).isEqualTo(1);
+
+        // the first append of a backup chunk, as it arrives from the primary: read into the kept array
+        Data first = ss.toData(new AppendToChunk(0, some.buffer(), 0, some.byteSize(), some.count()));
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> backup =
+                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 10), new QueryLogChunk());
+        assertThat(ss.<AppendToChunk>toObject(first).process(backup)).isEqualTo(10);
+        assertThat(ChunkArrays.kept()).isZero();
+        assertThat(backup.getValue().data()).isSameAs(array);
+
+        // the next append fills the rest of that array in place
+        QueryLogEntries more = new QueryLogEntries();
+        for (int i = 10; i < 20; i++) {
+            more.add(new LoggedQuery(5_000 + i, "r2", "10.0.0." + i, "y.test", "AAAA"));
+        }
+        Data next = ss.toData(new AppendToChunk(10, more.buffer(), 0, more.byteSize(), more.count()));
+        assertThat(ss.<AppendToChunk>toObject(next).process(backup)).isEqualTo(20);
+        assertThat(backup.getValue().data()).isSameAs(array);
+        QueryLogSearch search = new QueryLogSearch(QueryLogFilter.ALL, null, null, 100, 0, Map.of());
+        search.scan(new QueryLogChunkKey("w", 10), backup.getValue());
+        assertThat(search.aggregate())
+                .extracting(h -> h.query().timeMillis())
+                .containsExactlyElementsOf(java.util.stream.LongStream.iterate(5_019, t -> t - 1)
+                        .limit(20)
+                        .boxed()
+                        .toList());
     }
 
     @Test
