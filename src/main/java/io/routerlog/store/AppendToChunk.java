@@ -63,7 +63,7 @@ public final class AppendToChunk
             off += QueryLogEntries.entryLength(bytes, off);
         }
         int len = offset + length - off;
-        if (own && off == 0 && len == length && chunk.count() == 0) {
+        if (own && off == 0 && chunk.count() == 0) { // own: the range is all of this instance's entries
             chunk.adopt(bytes, len, entries);
         } else {
             chunk.append(bytes, off, len, entries - skip);
