@@ -20,8 +20,8 @@ final class ChunkArrays {
     /**
      * Bytes kept at most: the chunks a busy log turns over in one flush. At 300,000 datagrams/s a flush about once a
      * second retires some 115 chunks of about 58 KiB; with 4 MiB the rest were new arrays, copied into the old
-     * generation and collected there in full (a 69 ms stop, 21,814 datagrams lost in 20 s). A member that holds
-     * backups builds their chunks from the wire, not from here, so what it keeps is always this much.
+     * generation and collected there in full (a 69 ms stop, 21,814 datagrams lost in 20 s). A member's backup
+     * chunks start in arrays from here too ({@link AppendToChunk}), so its backups take back the arrays they give.
      */
     static final long MAX_BYTES = 16L << 20;
 
