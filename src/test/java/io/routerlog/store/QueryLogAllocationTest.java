@@ -101,16 +101,22 @@ class QueryLogAllocationTest {
         }
     }
 
-    @Test
-    void aRetiredChunkGivesItsArrayToTheNextAndSearchesDropWhatTheyReadFromIt() {
-        ChunkArrays.clear();
+    /** Chunk 0 of writer "w", filled by one append of {@link QueryLog#CHUNK} entries from time 1,000 on. */
+    private static Map.Entry<QueryLogChunkKey, QueryLogChunk> fullChunk() {
         QueryLogEntries e = new QueryLogEntries();
         for (int i = 0; i < QueryLog.CHUNK; i++) {
             e.add(query(1_000 + i, i));
         }
-        Map.Entry<QueryLogChunkKey, QueryLogChunk> old =
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> entry =
                 new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
-        new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(old);
+        new AppendToChunk(0, e.buffer(), 0, e.byteSize(), e.count()).process(entry);
+        return entry;
+    }
+
+    @Test
+    void aRetiredChunkGivesItsArrayToTheNextAndSearchesDropWhatTheyReadFromIt() {
+        ChunkArrays.clear();
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> old = fullChunk();
         QueryLogChunk retired = old.getValue();
         byte[] array = retired.data();
 
@@ -152,13 +158,7 @@ class QueryLogAllocationTest {
         InternalSerializationService ss = new DefaultSerializationServiceBuilder()
                 .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
                 .build();
-        QueryLogEntries full = new QueryLogEntries();
-        for (int i = 0; i < QueryLog.CHUNK; i++) {
-            full.add(query(1_000 + i, i));
-        }
-        Map.Entry<QueryLogChunkKey, QueryLogChunk> old =
-                new AbstractMap.SimpleEntry<>(new QueryLogChunkKey("w", 0), new QueryLogChunk());
-        new AppendToChunk(0, full.buffer(), 0, full.byteSize(), full.count()).process(old);
+        Map.Entry<QueryLogChunkKey, QueryLogChunk> old = fullChunk();
         byte[] array = old.getValue().data();
         RetireChunk.INSTANCE.process(old);
         assertThat(ChunkArrays.kept()).isEqualTo(1);
