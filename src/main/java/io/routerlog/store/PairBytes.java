@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Layout: the router, the client and the domain, each as its length (unsigned LEB128) and its bytes, then the
  * query type's bytes to the end. Text is UTF-8 (as received; {@link Bytes#decode} reads it back).
  *
- * <p>A pair's partition is worked out from the key's hash ({@link #hash}, {@link #partition}), the same on every
- * member and in every version that reads this layout.
+ * <p>A pair's shard is worked out from the hash of its router, client and domain ({@link #shardHash},
+ * {@link #partition}), the same on every member.
  */
 public final class PairBytes {
     private PairBytes() {}
@@ -22,6 +22,17 @@ public final class PairBytes {
     /** The hash of a key, as tables and shards use it. */
     public static int hash(byte[] b, int off, int len) {
         return Bytes.hash(Bytes.HASH_SEED, b, off, len);
+    }
+
+    /**
+     * The hash that places a pair in its shard: of its router, client and domain, not of its query type. So every pair
+     * of one client and one domain is in the same shard, and the distinct counts of {@link PairTable}, made shard by
+     * shard, add up over shards and members. Bytes that are not a key are hashed whole.
+     *
+     * @param scratch fields to read the key with (reused from key to key)
+     */
+    public static int shardHash(byte[] b, int off, int len, Fields scratch) {
+        return scratch.read(b, off, len) ? hash(b, off, scratch.qtypeOffset() - off) : hash(b, off, len);
     }
 
     /** The partition of a key with {@code hash}, among {@code partitions}. */

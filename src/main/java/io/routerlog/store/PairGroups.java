@@ -59,6 +59,7 @@ final class PairGroups
                 table.add(b, off, f, total, !byDomain || f.clientLength() > 0);
             }
         });
+        table.endShard();
     }
 
     @Override

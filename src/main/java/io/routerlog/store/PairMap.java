@@ -12,6 +12,7 @@ import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.routerlog.bytes.BytesTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A bounded map of pair counters ({@link PairKey} -> total), kept as {@value #SHARDS} {@link PairShard}s: a
  * Hazelcast map with one entry per shard, whose value packs that shard's pairs, each shard in a partition of its own.
- * A pair lives in the shard its key's hash names ({@link #shardOf}). Each flush sends every shard one
+ * A pair lives in the shard the hash of its router, client and domain names ({@link #shardOf}). Each flush sends every shard one
  * {@link AddToShard} with that shard's deltas; the shard keeps its bound (its share of {@code --max-pairs}) and
  * retention itself. Reads run where the shards live (aggregations over the owned partitions, or the whole
  * cluster).
@@ -61,6 +62,8 @@ public final class PairMap implements CounterWriter<PairKey> {
     private final OwnedRemovals removals;
     private final IPartitionService localPartitions;
     private final MapServiceContext context;
+    /** The flush's fields to place keys with ({@link #shardOf}); used under this map's lock. */
+    private final PairBytes.Fields shardFields = new PairBytes.Fields();
 
     /**
      * @param maxPairs         pairs in all the shards together, at least {@value #SHARDS}
@@ -199,11 +202,13 @@ public final class PairMap implements CounterWriter<PairKey> {
                 b.start(deltas.keys(), deltas.deltas());
             }
         }
+        BytesTable keys = deltas.keys();
+        byte[] keyBytes = keys.keyBytes();
         for (int e = 0; e < n; e++) {
             if (deltas.delta(e) == 0) {
                 continue; // confirmed by an earlier write
             }
-            int s = shardOf(deltas.hash(e));
+            int s = shardOf(keyBytes, keys.keyOffset(e), keys.keyLength(e), shardFields);
             ShardDeltas b = batches[s];
             if (b == null) {
                 b = new ShardDeltas(expected);
@@ -340,13 +345,18 @@ public final class PairMap implements CounterWriter<PairKey> {
     /** The total of one pair, wherever it is stored (for tests and tools, not the hot path). */
     public long get(PairKey key) {
         byte[] b = PairBytes.of(key);
-        Long n = map.executeOnKey(shardKey(shardOf(PairBytes.hash(b, 0, b.length))), new GetFromShard(b));
+        Long n = map.executeOnKey(shardKey(shardOf(b, 0, b.length, new PairBytes.Fields())), new GetFromShard(b));
         return n == null ? 0 : n;
     }
 
-    /** The shard of a pair, by the hash of its bytes ({@link PairBytes#hash}). */
-    int shardOf(int hash) {
-        return PairBytes.partition(hash, shardKeys.length);
+    /**
+     * The shard of the pair whose stored key is {@code b[off, off+len)}, by the hash of its router, client and domain
+     * ({@link PairBytes#shardHash}).
+     *
+     * @param scratch fields to read the key with
+     */
+    int shardOf(byte[] b, int off, int len, PairBytes.Fields scratch) {
+        return PairBytes.partition(PairBytes.shardHash(b, off, len, scratch), shardKeys.length);
     }
 
     /** The map's key of a shard. */

@@ -30,6 +30,7 @@ final class PairOverview
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
         scan.scanKeys(entry.getValue(), (b, off, f, total) -> table.add(b, off, f, total, true));
+        table.endShard();
     }
 
     private final transient ShardScan scan = new ShardScan();

@@ -9,28 +9,34 @@ import java.util.Arrays;
 
 /**
  * The state of the pair aggregations ({@link PairGroups}, {@link PairOverview}, {@link PairTotals}) in primitive
- * tables: the queries per domain and per client (router and address), and which client asked for which domain, as
- * one {@code long} per (domain, client) link. The number of distinct clients of a domain, or of domains of a client,
- * is the number of its links. Nothing is allocated per pair but the growth of the tables, and no set per group: one
- * pass over 100,000 pairs used to build 100,000 hash sets of strings and sort them all. Groups are kept by the bytes
- * of the stored keys, so a pass decodes no label: only the top N become strings.
+ * tables: the queries per domain and per client (router and address), and how many distinct clients asked for each
+ * domain and how many distinct domains each client asked for. Nothing is allocated per pair but the growth of the
+ * tables, and no set per group: one pass over 100,000 pairs used to build 100,000 hash sets of strings and sort them
+ * all. Groups are kept by the bytes of the stored keys, so a pass decodes no label: only the top N become strings.
+ *
+ * <p>A (domain, client) link is counted once however many query types it has. All of a link's pairs are in one
+ * shard ({@link PairBytes#shardHash}), so the links are only told apart within a shard: a set of the shard's links
+ * becomes distinct counts at the end of each shard ({@link #endShard}), and from then on the counts of shards,
+ * partitions and members add up. A member sends the caller a name with its sum and its distinct count, never a link.
  *
  * <p>The answers stay exact: every member keeps every group of the pairs it owns (a top N per member would not be
  * exact, since a domain's pairs are spread over all partitions), and {@link #addAll} joins tables by name. Only the
  * top N leave the caller, chosen with a bounded heap.
  */
 final class PairTable {
-    /** Most groups or links a table makes room for ahead, from a count another member sent; beyond, it grows. */
+    /** Most groups a table makes room for ahead, from a count another member sent; beyond, it grows. */
     static final int PRESIZE_LIMIT = 1 << 18;
 
     private final Names domains;
     private final Names clients;
     private final boolean linked;
+    /** The links of the shard being read, each a domain's id and a client's id ({@link #link}). */
     private final LongSet links;
+
     long queries;
     long pairs;
 
-    /** @param linked whether to keep the domains and links (the totals need only the clients) */
+    /** @param linked whether to keep the domains and the distinct counts (the totals need only the clients) */
     PairTable(boolean linked) {
         this.linked = linked;
         this.domains = new Names(linked ? 64 : 1, false);
@@ -39,7 +45,8 @@ final class PairTable {
     }
 
     /**
-     * Counts one pair's queries for its domain and its client.
+     * Counts one pair's queries for its domain and its client. The pairs of one shard are added one after the other,
+     * then {@link #endShard}.
      *
      * @param b          holds the pair's stored key ({@link PairBytes}) from {@code off}
      * @param f          the key's fields, read
@@ -63,9 +70,27 @@ final class PairTable {
     }
 
     /**
+     * Ends a shard: each of its links counts one distinct client for its domain and one distinct domain for its
+     * client. Reading a later shard's links into the same set would count right too (no link is in two shards), but
+     * would keep every link of the member in the set.
+     */
+    void endShard() {
+        if (links.size == 0) {
+            return;
+        }
+        for (long v : links.table) {
+            if (v != LongSet.EMPTY) {
+                domains.distinct[(int) (v >>> 32)]++;
+                clients.distinct[(int) v]++;
+            }
+        }
+        links.clear();
+    }
+
+    /**
      * The table that holds {@code into}'s counts and {@code from}'s: {@code from} itself when {@code into} has
      * counted nothing, else {@code into} after {@link #addAll}. An aggregation's first combine is into an empty
-     * table (Hazelcast combines each member's result into a fresh aggregator), and copying every group and link of a
+     * table (Hazelcast combines each member's result into a fresh aggregator), and copying every group of a
      * member's table into it was a fifth of the overview's time on one node. {@code from} must not be used after.
      */
     static PairTable join(PairTable into, PairTable from) {
@@ -76,20 +101,18 @@ final class PairTable {
         return into;
     }
 
-    /** Adds another table's counts (of other partitions or members): groups of the same name add up. */
+    /**
+     * Adds another table's counts (of other shards: other partitions or members): groups of the same name add up,
+     * their queries and their distinct counts.
+     */
     void addAll(PairTable other) {
+        endShard();
+        other.endShard();
         queries += other.queries;
         pairs += other.pairs;
-        int[] c = clients.addAll(other.clients);
+        clients.addAll(other.clients);
         if (linked) {
-            int[] d = domains.addAll(other.domains);
-            links.ensureCapacity(links.size + other.links.size);
-            long[] l = other.links.table;
-            for (long v : l) {
-                if (v != LongSet.EMPTY) {
-                    links.add(link(d[(int) (v >>> 32)], c[(int) v]));
-                }
-            }
+            domains.addAll(other.domains);
         }
     }
 
@@ -100,61 +123,34 @@ final class PairTable {
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
     java.util.List<PairGroups.Grouped> topDomains(int limit) {
+        endShard();
         int[] top = domains.top(limit);
-        int[] distinct = distinct(true, top);
         java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
-        for (int i = 0; i < top.length; i++) {
-            out.add(new PairGroups.Grouped(domains.first(top[i]), "", domains.sums[top[i]], distinct[i]));
+        for (int id : top) {
+            out.add(new PairGroups.Grouped(domains.first(id), "", domains.sums[id], domains.distinct[id]));
         }
         return out;
     }
 
     /** The {@code limit} clients with the most queries (ties by router, then address) and their distinct domains. */
     java.util.List<PairGroups.Grouped> topClients(int limit) {
+        endShard();
         int[] top = clients.top(limit);
-        int[] distinct = distinct(false, top);
         java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
-        for (int i = 0; i < top.length; i++) {
+        for (int id : top) {
             out.add(new PairGroups.Grouped(
-                    clients.first(top[i]), clients.second(top[i]), clients.sums[top[i]], distinct[i]));
-        }
-        return out;
-    }
-
-    /** For each of {@code ids} (domains, or clients), how many links it has. */
-    private int[] distinct(boolean byDomain, int[] ids) {
-        int[] out = new int[ids.length];
-        if (ids.length == 0) {
-            return out;
-        }
-        int[] slotOf = new int[(byDomain ? domains : clients).size()];
-        Arrays.fill(slotOf, -1);
-        for (int i = 0; i < ids.length; i++) {
-            slotOf[ids[i]] = i;
-        }
-        for (long v : links.table) {
-            if (v != LongSet.EMPTY) {
-                int s = slotOf[byDomain ? (int) (v >>> 32) : (int) v];
-                if (s >= 0) {
-                    out[s]++;
-                }
-            }
+                    clients.first(id), clients.second(id), clients.sums[id], clients.distinct[id]));
         }
         return out;
     }
 
     void writeData(ObjectDataOutput out) throws IOException {
+        endShard();
         out.writeLong(queries);
         out.writeLong(pairs);
         clients.writeData(out);
         if (linked) {
             domains.writeData(out);
-            out.writeInt(links.size);
-            for (long v : links.table) {
-                if (v != LongSet.EMPTY) {
-                    out.writeLong(v);
-                }
-            }
         }
     }
 
@@ -164,15 +160,6 @@ final class PairTable {
         clients.readData(in);
         if (linked) {
             domains.readData(in);
-            int n = PairAggregation.size(in);
-            links.ensureCapacity(Math.min(n, PRESIZE_LIMIT));
-            for (int i = 0; i < n; i++) {
-                long v = in.readLong();
-                if (v < 0 || (v >>> 32) >= domains.size() || (int) v >= clients.size()) {
-                    throw new IOException("link out of range: " + v);
-                }
-                links.add(v);
-            }
         }
     }
 
@@ -187,6 +174,8 @@ final class PairTable {
 
         private final BytesTable keys;
         long[] sums;
+        /** Per name, the distinct names of the other kind it was asked with (its links, {@link #endShard}). */
+        int[] distinct;
         /** Whether a name is a client key (two labels) rather than a domain. */
         private final boolean clientKeys;
 
@@ -196,6 +185,7 @@ final class PairTable {
         Names(int capacity, boolean clientKeys) {
             this.keys = new BytesTable(capacity);
             this.sums = new long[Math.max(2, capacity)];
+            this.distinct = new int[sums.length];
             this.clientKeys = clientKeys;
         }
 
@@ -211,22 +201,26 @@ final class PairTable {
         private int add(byte[] b, int off, int len, int hash, long n) {
             int id = keys.findOrAdd(b, off, len, hash);
             if (id >= sums.length) {
-                sums = Arrays.copyOf(sums, Math.max(sums.length * 2, id + 1));
+                grow(Math.max(sums.length * 2, id + 1));
             }
             sums[id] += n;
             return id;
         }
 
-        /** Adds every name of {@code other} with its sum; returns this table's id for each of other's ids. */
-        int[] addAll(Names other) {
+        private void grow(int capacity) {
+            sums = Arrays.copyOf(sums, capacity);
+            distinct = Arrays.copyOf(distinct, capacity);
+        }
+
+        /** Adds every name of {@code other} with its sum and its distinct count. */
+        void addAll(Names other) {
             int n = other.size();
             ensureCapacity(size() + n, keys.keyBytesUsed() + other.keys.keyBytesUsed());
-            int[] ids = new int[n];
             byte[] b = other.keys.keyBytes();
             for (int i = 0; i < n; i++) {
-                ids[i] = add(b, other.keys.keyOffset(i), other.keys.keyLength(i), other.keys.hash(i), other.sums[i]);
+                int id = add(b, other.keys.keyOffset(i), other.keys.keyLength(i), other.keys.hash(i), other.sums[i]);
+                distinct[id] += other.distinct[i];
             }
-            return ids;
         }
 
         /** The domain, or the client's router, of id {@code i}. */
@@ -355,6 +349,7 @@ final class PairTable {
                 out.writeInt(keys.keyLength(i));
                 out.write(b, keys.keyOffset(i), keys.keyLength(i));
                 out.writeLong(sums[i]);
+                out.writeInt(distinct[i]);
             }
         }
 
@@ -362,7 +357,7 @@ final class PairTable {
         private void ensureCapacity(int entries, int keyBytes) {
             keys.ensureCapacity(entries, keyBytes);
             if (entries > sums.length) {
-                sums = Arrays.copyOf(sums, entries);
+                grow(entries);
             }
         }
 
@@ -386,6 +381,11 @@ final class PairTable {
                 if (add(name, 0, len, in.readLong()) != i) {
                     throw new IOException("duplicate name");
                 }
+                int d = in.readInt();
+                if (d < 0) {
+                    throw new IOException("distinct count out of range: " + d);
+                }
+                distinct[i] = d;
             }
         }
     }
@@ -418,11 +418,10 @@ final class PairTable {
             }
         }
 
-        /** Room for {@code n} values in all: adding that many rehashes nothing. */
-        void ensureCapacity(int n) {
-            if ((long) (n + 1) * 2 > table.length) {
-                resize(Integer.highestOneBit((n + 1) * 2 - 1) << 1);
-            }
+        /** Removes every value, keeping the table's size. */
+        void clear() {
+            Arrays.fill(table, EMPTY);
+            size = 0;
         }
 
         /** Moves the values to a table of {@code capacity} slots (a power of two, more than twice their number). */

@@ -98,7 +98,9 @@ class CounterMapClusterTest {
             deltas.forEach((k, d) -> {
                 byte[] key = PairBytes.of(k);
                 int h = PairBytes.hash(key, 0, key.length);
-                byShard.computeIfAbsent(pairs.shardOf(h), x -> new PairDeltas()).add(key, 0, key.length, h, d);
+                byShard.computeIfAbsent(
+                                pairs.shardOf(key, 0, key.length, new PairBytes.Fields()), x -> new PairDeltas())
+                        .add(key, 0, key.length, h, d);
             });
             byShard.forEach((s, part) ->
                     map.executeOnKey(pairs.shardKey(s), new AddToShard(member, 7, now, 1000, 7200, shardDeltas(part))));
@@ -112,7 +114,8 @@ class CounterMapClusterTest {
         PairDeltas one = new PairDeltas();
         one.add(key, 0, key.length, h, 5L);
         map.executeOnKey(
-                pairs.shardKey(pairs.shardOf(h)), new AddToShard(member, 8, now, 1000, 7200, shardDeltas(one)));
+                pairs.shardKey(pairs.shardOf(key, 0, key.length, new PairBytes.Fields())),
+                new AddToShard(member, 8, now, 1000, 7200, shardDeltas(one)));
         assertThat(members.get(1).pairs().get(pair(1))).isEqualTo(2 + 5);
     }
 

@@ -59,4 +59,37 @@ class PairBytesTest {
         assertThat(Arrays.stream(perPartition).min().orElseThrow()).isGreaterThan(800);
         assertThat(Arrays.stream(perPartition).max().orElseThrow()).isLessThan(1200);
     }
+
+    @Test
+    void aPairIsPlacedByItsRouterClientAndDomainNotItsType() {
+        PairBytes.Fields f = new PairBytes.Fields();
+        byte[] a = PairBytes.of(new PairKey("gw", "10.0.0.1", "example.com", "A"));
+        byte[] aaaa = PairBytes.of(new PairKey("gw", "10.0.0.1", "example.com", "AAAA"));
+        byte[] other = PairBytes.of(new PairKey("gw", "10.0.0.1", "example.org", "A"));
+        assertThat(PairBytes.shardHash(aaaa, 0, aaaa.length, f)).isEqualTo(PairBytes.shardHash(a, 0, a.length, f));
+        assertThat(PairBytes.shardHash(other, 0, other.length, f)).isNotEqualTo(PairBytes.shardHash(a, 0, a.length, f));
+        // the hash of the key without its type, wherever the key starts in the array
+        byte[] framed = new byte[a.length + 3];
+        System.arraycopy(a, 0, framed, 3, a.length);
+        int withoutType = a.length - 1;
+        assertThat(PairBytes.shardHash(framed, 3, a.length, f)).isEqualTo(PairBytes.hash(a, 0, withoutType));
+        // bytes that are not a key are hashed whole, not refused
+        byte[] cut = Arrays.copyOf(a, 5);
+        assertThat(PairBytes.shardHash(cut, 0, cut.length, f)).isEqualTo(PairBytes.hash(cut, 0, cut.length));
+    }
+
+    @Test
+    void shardsAreInRangeAndSpreadByClientAndDomain() {
+        int[] perShard = new int[64];
+        PairBytes.Fields f = new PairBytes.Fields();
+        for (int i = 0; i < 64_000; i++) {
+            byte[] b = PairBytes.of(new PairKey("gw", "10.0.0." + i % 250, "n" + i / 4 + ".example.com", "A"));
+            int s = PairBytes.partition(PairBytes.shardHash(b, 0, b.length, f), 64);
+            assertThat(s).isBetween(0, 63);
+            perShard[s]++;
+        }
+        // 1,000 expected per shard; a fair spread stays well within 20 %
+        assertThat(Arrays.stream(perShard).min().orElseThrow()).isGreaterThan(800);
+        assertThat(Arrays.stream(perShard).max().orElseThrow()).isLessThan(1200);
+    }
 }

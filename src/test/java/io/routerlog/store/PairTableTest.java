@@ -98,14 +98,17 @@ class PairTableTest {
     }
 
     @Test
-    void joinsTablesOfOtherMembersByName() {
+    void joinsTablesOfOtherMembersByNameAddingTheirDistinctCounts() {
+        // as shards hold them: every type of one client's domain in the same table
         PairTable a = new PairTable(true);
         PairTable b = new PairTable(true);
         add(a, new PairKey("r1", "10.0.0.1", "github.com", "A"), 5);
+        add(a, new PairKey("r1", "10.0.0.1", "github.com", "AAAA"), 1);
         add(b, new PairKey("r1", "10.0.0.2", "github.com", "A"), 2);
-        add(b, new PairKey("r1", "10.0.0.1", "github.com", "AAAA"), 1);
         add(b, new PairKey("r1", "10.0.0.1", "other.example", "A"), 7);
-        a.addAll(b);
+        a.endShard();
+        b.endShard();
+        a.addAll(roundTrip(b));
         assertThat(a.topDomains(10))
                 .containsExactly(
                         new PairGroups.Grouped("github.com", "", 8, 2),
@@ -114,6 +117,51 @@ class PairTableTest {
                 .containsExactly(
                         new PairGroups.Grouped("r1", "10.0.0.1", 13, 2),
                         new PairGroups.Grouped("r1", "10.0.0.2", 2, 1));
+    }
+
+    @Test
+    void aLinkCountsOnceWithinAShardHoweverManyTypesItHas() {
+        PairTable t = new PairTable(true);
+        for (String type : List.of("A", "AAAA", "HTTPS", "A")) {
+            add(t, new PairKey("r1", "10.0.0.1", "github.com", type), 1);
+        }
+        t.endShard();
+        add(t, new PairKey("r1", "10.0.0.2", "github.com", "A"), 1);
+        // the next shard's links, not yet ended: counted when asked
+        assertThat(t.topDomains(1)).containsExactly(new PairGroups.Grouped("github.com", "", 5, 2));
+        assertThat(t.topClients(1)).containsExactly(new PairGroups.Grouped("r1", "10.0.0.1", 4, 1));
+        assertThat(roundTrip(t).topDomains(1)).containsExactly(new PairGroups.Grouped("github.com", "", 5, 2));
+    }
+
+    @Test
+    void everyTypeOfAClientsDomainIsStoredInOneShard() {
+        PairBytes.Fields f = new PairBytes.Fields();
+        for (int i = 0; i < 1000; i++) {
+            String client = "10.0." + i / 250 + "." + i % 250;
+            String domain = "n" + i + ".example";
+            byte[] a = PairBytes.of(new PairKey("r1", client, domain, "A"));
+            int shard = PairBytes.partition(PairBytes.shardHash(a, 0, a.length, f), PairMap.SHARDS);
+            for (String type : List.of("AAAA", "HTTPS", "NXDOMAIN", "")) {
+                byte[] other = PairBytes.of(new PairKey("r1", client, domain, type));
+                assertThat(PairBytes.partition(PairBytes.shardHash(other, 0, other.length, f), PairMap.SHARDS))
+                        .isEqualTo(shard);
+            }
+        }
+    }
+
+    @Test
+    void aNegativeDistinctCountFromAnotherMemberIsRefused() throws IOException {
+        PairTable t = new PairTable(false);
+        add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
+        var out = SERIALIZATION.createObjectDataOutput();
+        t.writeData(out);
+        byte[] wire = out.toByteArray();
+        // the last four bytes: the only name's distinct count
+        wire[wire.length - 4] = (byte) 0xff;
+        PairTable back = new PairTable(false);
+        assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("distinct");
     }
 
     @Test
