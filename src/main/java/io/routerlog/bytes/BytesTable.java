@@ -18,6 +18,8 @@ public final class BytesTable {
     private int[] hashes; // entry -> its key's hash
     private byte[] bytes;
     private int size;
+    /** False after {@link #append}: some entries are not in {@link #buckets} until the next look-up indexes them. */
+    private boolean indexed = true;
 
     public BytesTable(int expectedEntries) {
         int cap = Integer.highestOneBit(Math.max(16, expectedEntries * 2 - 1)) << 1;
@@ -38,6 +40,9 @@ public final class BytesTable {
 
     /** Entry number of the key, or -1 when absent. {@code hash} must come from {@link Bytes#hash}. */
     public int find(byte[] b, int off, int len, int hash) {
+        if (!indexed) {
+            reindex();
+        }
         long[] t = buckets;
         int mask = t.length - 1;
         for (int i = Bytes.mix(hash) & mask; ; i = (i + 1) & mask) {
@@ -56,6 +61,9 @@ public final class BytesTable {
 
     /** Entry number of the key, adding a copy of it when absent. */
     public int findOrAdd(byte[] b, int off, int len, int hash) {
+        if (!indexed) {
+            reindex();
+        }
         long[] t = buckets;
         int mask = t.length - 1;
         int i = Bytes.mix(hash) & mask;
@@ -71,6 +79,28 @@ public final class BytesTable {
                 }
             }
         }
+        int e = store(b, off, len, hash);
+        t[i] = (long) hash << 32 | (e + 1L);
+        if (size * 2 > t.length) {
+            rehash(t.length * 2);
+        }
+        return e;
+    }
+
+    /**
+     * Adds a key without looking for it, as the next entry: for loading keys known to differ (another table's, read
+     * in order), which cost no probe of the index until a look-up needs it ({@link #find} and {@link #findOrAdd}
+     * index every key then). A key added twice this way is two entries.
+     *
+     * @return the key's entry number
+     */
+    public int append(byte[] b, int off, int len, int hash) {
+        indexed = false;
+        return store(b, off, len, hash);
+    }
+
+    /** Copies a key in as the next entry, not indexed. */
+    private int store(byte[] b, int off, int len, int hash) {
         int e = size++;
         if (e + 1 == starts.length) {
             starts = Arrays.copyOf(starts, starts.length * 2);
@@ -84,11 +114,17 @@ public final class BytesTable {
         hashes[e] = hash;
         System.arraycopy(b, off, bytes, start, len);
         starts[e + 1] = start + len;
-        t[i] = (long) hash << 32 | (e + 1L);
-        if (size * 2 > t.length) {
-            rehash(t.length * 2);
-        }
         return e;
+    }
+
+    /** Puts every entry in a new index, large enough for twice as many. */
+    private void reindex() {
+        long[] nb = new long[Math.max(buckets.length, Integer.highestOneBit(Math.max(16, size * 2) * 2 - 1))];
+        for (int e = 0; e < size; e++) {
+            place(nb, (long) hashes[e] << 32 | (e + 1L));
+        }
+        buckets = nb;
+        indexed = true;
     }
 
     /**
@@ -161,9 +197,11 @@ public final class BytesTable {
         }
         starts[kept] = at;
         size = kept;
-        Arrays.fill(buckets, 0);
-        for (int e = 0; e < kept; e++) {
-            place(buckets, (long) hashes[e] << 32 | (e + 1L));
+        if (indexed) {
+            Arrays.fill(buckets, 0);
+            for (int e = 0; e < kept; e++) {
+                place(buckets, (long) hashes[e] << 32 | (e + 1L));
+            }
         }
     }
 
@@ -172,6 +210,7 @@ public final class BytesTable {
         Arrays.fill(buckets, 0);
         size = 0;
         starts[0] = 0;
+        indexed = true;
     }
 
     private boolean sameKey(int e, byte[] b, int off, int len) {
@@ -180,7 +219,11 @@ public final class BytesTable {
     }
 
     private void rehash(int capacity) {
-        buckets = rehash(buckets, capacity);
+        if (indexed) {
+            buckets = rehash(buckets, capacity);
+        } else if (capacity > buckets.length) {
+            buckets = new long[capacity]; // filled when a look-up indexes the keys
+        }
     }
 
     /**

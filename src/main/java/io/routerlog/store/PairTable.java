@@ -5,7 +5,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import io.routerlog.bytes.Bytes;
 import io.routerlog.bytes.BytesTable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The state of the pair aggregations ({@link PairGroups}, {@link PairOverview}, {@link PairTotals}) in primitive
@@ -20,8 +22,10 @@ import java.util.Arrays;
  * partitions and members add up. A member sends the caller a name with its sum and its distinct count, never a link.
  *
  * <p>The answers stay exact: every member keeps every group of the pairs it owns (a top N per member would not be
- * exact, since a domain's pairs are spread over all partitions), and {@link #addAll} joins tables by name. Only the
- * top N leave the caller, chosen with a bounded heap.
+ * exact, since a domain's pairs are spread over all partitions). The tables a member makes of its partitions join by
+ * name ({@link #addAll}); the caller merges the members' tables ({@link Names#merge}), which each member sends in
+ * the order of its names' hashes, so that equal names meet in one pass without a table of all of them. Only the top
+ * N leave the caller.
  */
 final class PairTable {
     /** Most groups a table makes room for ahead, from a count another member sent; beyond, it grows. */
@@ -35,6 +39,10 @@ final class PairTable {
 
     long queries;
     long pairs;
+    /** Tables read off the wire, whose names are kept apart until an answer merges them ({@link Names#merge}). */
+    private final List<PairTable> parts = new ArrayList<>();
+    /** Whether this table was read off the wire (its names in the order of their hashes, not indexed). */
+    private boolean received;
 
     /** @param linked whether to keep the domains and the distinct counts (the totals need only the clients) */
     PairTable(boolean linked) {
@@ -88,17 +96,38 @@ final class PairTable {
     }
 
     /**
-     * The table that holds {@code into}'s counts and {@code from}'s: {@code from} itself when {@code into} has
-     * counted nothing, else {@code into} after {@link #addAll}. An aggregation's first combine is into an empty
-     * table (Hazelcast combines each member's result into a fresh aggregator), and copying every group of a
-     * member's table into it was a fifth of the overview's time on one node. {@code from} must not be used after.
+     * The table that holds {@code into}'s counts and {@code from}'s. A table another member sent is kept apart, its
+     * names in the order it sent them, for the answer to merge with the others ({@link Names#merge}): adding tens of
+     * thousands of names a member sent into one table, name by name, was most of a three-node answer's time. Of two
+     * tables made here, {@code from} itself when {@code into} has counted nothing, else {@code into} after
+     * {@link #addAll}: an aggregation's first combine is into an empty table, and copying every group of a member's
+     * table into it was a fifth of the overview's time on one node. {@code from} must not be used after.
      */
     static PairTable join(PairTable into, PairTable from) {
-        if (into.pairs == 0 && into.clients.size() == 0 && into.linked == from.linked) {
+        if (from.received) {
+            into.keepApart(from);
+            return into;
+        }
+        if (into.received) {
+            from.keepApart(into);
+            return from;
+        }
+        if (into.pairs == 0 && into.clients.size() == 0 && into.parts.isEmpty() && into.linked == from.linked) {
             return from;
         }
         into.addAll(from);
         return into;
+    }
+
+    /** Takes the counts of a table read off the wire (and of the tables it keeps apart), keeping their names apart. */
+    private void keepApart(PairTable other) {
+        queries += other.queries;
+        pairs += other.pairs;
+        other.queries = 0;
+        other.pairs = 0;
+        parts.addAll(other.parts);
+        other.parts.clear();
+        parts.add(other);
     }
 
     /**
@@ -114,38 +143,66 @@ final class PairTable {
         if (linked) {
             domains.addAll(other.domains);
         }
+        parts.addAll(other.parts);
+        other.parts.clear();
     }
 
     /** Distinct clients (router and address). */
     int clientCount() {
-        return clients.size();
+        return parts.isEmpty() ? clients.size() : Names.merge(names(false), 0).names();
     }
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
-    java.util.List<PairGroups.Grouped> topDomains(int limit) {
-        endShard();
-        int[] top = domains.top(limit);
-        java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
+    List<PairGroups.Grouped> topDomains(int limit) {
+        Names from = parts.isEmpty()
+                ? endShardAnd(domains)
+                : Names.merge(names(true), limit).candidates();
+        int[] top = from.top(limit);
+        List<PairGroups.Grouped> out = new ArrayList<>(top.length);
         for (int id : top) {
-            out.add(new PairGroups.Grouped(domains.first(id), "", domains.sums[id], domains.distinct[id]));
+            out.add(new PairGroups.Grouped(from.first(id), "", from.sums[id], from.distinct[id]));
         }
         return out;
     }
 
     /** The {@code limit} clients with the most queries (ties by router, then address) and their distinct domains. */
-    java.util.List<PairGroups.Grouped> topClients(int limit) {
-        endShard();
-        int[] top = clients.top(limit);
-        java.util.List<PairGroups.Grouped> out = new java.util.ArrayList<>(top.length);
+    List<PairGroups.Grouped> topClients(int limit) {
+        Names from = parts.isEmpty()
+                ? endShardAnd(clients)
+                : Names.merge(names(false), limit).candidates();
+        int[] top = from.top(limit);
+        List<PairGroups.Grouped> out = new ArrayList<>(top.length);
         for (int id : top) {
-            out.add(new PairGroups.Grouped(
-                    clients.first(id), clients.second(id), clients.sums[id], clients.distinct[id]));
+            out.add(new PairGroups.Grouped(from.first(id), from.second(id), from.sums[id], from.distinct[id]));
         }
         return out;
     }
 
+    private Names endShardAnd(Names n) {
+        endShard();
+        return n;
+    }
+
+    /** This table's domains (or clients) and those of the tables it keeps apart, the shard being read ended. */
+    private List<Names> names(boolean ofDomains) {
+        endShard();
+        List<Names> all = new ArrayList<>(1 + parts.size());
+        all.add(ofDomains ? domains : clients);
+        for (PairTable p : parts) {
+            all.add(ofDomains ? p.domains : p.clients);
+        }
+        return all;
+    }
+
     void writeData(ObjectDataOutput out) throws IOException {
         endShard();
+        for (PairTable p : parts) { // not expected: a member sends what it read itself
+            clients.addAll(p.clients);
+            if (linked) {
+                domains.addAll(p.domains);
+            }
+        }
+        parts.clear();
         out.writeLong(queries);
         out.writeLong(pairs);
         clients.writeData(out);
@@ -155,6 +212,7 @@ final class PairTable {
     }
 
     void readData(ObjectDataInput in) throws IOException {
+        received = true;
         queries = in.readLong();
         pairs = in.readLong();
         clients.readData(in);
@@ -171,6 +229,8 @@ final class PairTable {
     static final class Names {
         /** Longest name read from another member: a stored label is far shorter. */
         private static final int MAX_NAME = 1 << 16;
+        /** Names from which {@link #hashOrder} sorts by radix (below, a comparison sort is as fast). */
+        static final int RADIX_FROM = 8192;
 
         private final BytesTable keys;
         long[] sums;
@@ -178,6 +238,8 @@ final class PairTable {
         int[] distinct;
         /** Whether a name is a client key (two labels) rather than a domain. */
         private final boolean clientKeys;
+        /** Whether the ids are in the order of the names' hashes (as read off the wire): nothing was added since. */
+        private boolean inHashOrder;
 
         private final PairBytes.Fields left = new PairBytes.Fields();
         private final PairBytes.Fields right = new PairBytes.Fields();
@@ -199,6 +261,7 @@ final class PairTable {
         }
 
         private int add(byte[] b, int off, int len, int hash, long n) {
+            inHashOrder = false;
             int id = keys.findOrAdd(b, off, len, hash);
             if (id >= sums.length) {
                 grow(Math.max(sums.length * 2, id + 1));
@@ -341,11 +404,63 @@ final class PairTable {
             a[j] = t;
         }
 
+        /** The ids in the order of their names' hashes (as signed ints), ids of equal hashes in their own order. */
+        int[] hashOrder() {
+            int n = size();
+            int[] ids = new int[n];
+            if (inHashOrder) {
+                for (int i = 0; i < n; i++) {
+                    ids[i] = i;
+                }
+            } else if (n < RADIX_FROM) {
+                long[] byHash = new long[n];
+                for (int i = 0; i < n; i++) {
+                    byHash[i] = (long) keys.hash(i) << 32 | i;
+                }
+                Arrays.sort(byHash);
+                for (int i = 0; i < n; i++) {
+                    ids[i] = (int) byHash[i];
+                }
+            } else {
+                // a radix sort, 16 bits at a time from the lowest (each pass keeps the order of the one before):
+                // several times faster than a comparison sort of tens of thousands of names
+                int[] lower = new int[n];
+                int[] start = new int[1 << 16];
+                for (int i = 0; i < n; i++) {
+                    start[keys.hash(i) & 0xffff]++;
+                }
+                toStarts(start);
+                for (int i = 0; i < n; i++) {
+                    lower[start[keys.hash(i) & 0xffff]++] = i;
+                }
+                Arrays.fill(start, 0);
+                for (int i = 0; i < n; i++) {
+                    start[(keys.hash(i) >>> 16) ^ 0x8000]++; // the sign bit flipped: negative hashes first
+                }
+                toStarts(start);
+                for (int id : lower) {
+                    ids[start[(keys.hash(id) >>> 16) ^ 0x8000]++] = id;
+                }
+            }
+            return ids;
+        }
+
+        /** Turns counts into the positions each value's run starts at. */
+        private static void toStarts(int[] counts) {
+            int at = 0;
+            for (int v = 0; v < counts.length; v++) {
+                int c = counts[v];
+                counts[v] = at;
+                at += c;
+            }
+        }
+
+        /** Writes the names in the order of their hashes ({@link #hashOrder}), for the caller to merge. */
         void writeData(ObjectDataOutput out) throws IOException {
             int n = size();
             out.writeInt(n);
             byte[] b = keys.keyBytes();
-            for (int i = 0; i < n; i++) {
+            for (int i : hashOrder()) {
                 out.writeInt(keys.keyLength(i));
                 out.write(b, keys.keyOffset(i), keys.keyLength(i));
                 out.writeLong(sums[i]);
@@ -361,11 +476,19 @@ final class PairTable {
             }
         }
 
+        /**
+         * Reads the names another member wrote ({@link #writeData}) into an empty table, in their order, without
+         * indexing them: the caller only merges them with others ({@link #merge}).
+         */
         void readData(ObjectDataInput in) throws IOException {
+            if (size() != 0) {
+                throw new IllegalStateException("names are read into an empty table");
+            }
             int n = PairAggregation.size(in);
             // room ahead only for as many names as a store holds: a count read off the wire is not trusted further
-            ensureCapacity(size() + Math.min(n, PRESIZE_LIMIT), 0);
+            grow(Math.max(sums.length, Math.min(n, PRESIZE_LIMIT)));
             byte[] name = new byte[64];
+            int last = Integer.MIN_VALUE;
             for (int i = 0; i < n; i++) {
                 int len = in.readInt();
                 if (len < 0 || len > MAX_NAME) {
@@ -378,15 +501,183 @@ final class PairTable {
                 if (clientKeys && !left.readClient(name, 0, len)) {
                     throw new IOException("not a client key");
                 }
-                if (add(name, 0, len, in.readLong()) != i) {
-                    throw new IOException("duplicate name");
+                int hash = Bytes.hash(Bytes.HASH_SEED, name, 0, len);
+                if (hash < last) {
+                    throw new IOException("names out of hash order");
                 }
+                last = hash;
+                int id = keys.append(name, 0, len, hash);
+                if (id >= sums.length) {
+                    grow(Math.max(sums.length * 2, id + 1));
+                }
+                sums[id] = in.readLong();
                 int d = in.readInt();
                 if (d < 0) {
                     throw new IOException("distinct count out of range: " + d);
                 }
-                distinct[i] = d;
+                distinct[id] = d;
             }
+            inHashOrder = true;
+        }
+
+        /** What {@link #merge} found: the names that may be among the first, and how many distinct names there were. */
+        record Merged(Names candidates, int names) {}
+
+        /**
+         * Merges the names of several tables by name: a name's sums and its distinct counts add up (the tables hold
+         * the counts of different shards). Each table is read in the order of its names' hashes ({@link #hashOrder},
+         * the order a member sends them in), so that equal names meet without a table of all of them: a merge of
+         * sorted runs, which reads each name once and keeps only those that may be among the {@code limit} first.
+         */
+        static Merged merge(List<Names> tables, int limit) {
+            int m = tables.size();
+            Names[] t = tables.toArray(new Names[0]);
+            // each table's ids, and their hashes, in the order of the hashes: read front to back
+            int[][] ids = new int[m][];
+            int[][] hashes = new int[m][];
+            int[] pos = new int[m];
+            for (int i = 0; i < m; i++) {
+                t[i].inOrder(ids, hashes, i);
+            }
+            long all = 0;
+            for (Names n : t) {
+                all += n.size();
+            }
+            int bound = (int) Math.min(limit, all); // no more can be first than there are
+            Names candidates = new Names(Math.max(16, Math.min(bound, 1 << 12)), t[0].clientKeys);
+            SumFloor floor = new SumFloor(bound);
+            int names = 0;
+            int[] runTable = new int[8];
+            int[] runId = new int[8];
+            while (true) {
+                int least = -1;
+                int hash = 0;
+                for (int i = 0; i < m; i++) {
+                    if (pos[i] < ids[i].length && (least < 0 || hashes[i][pos[i]] < hash)) {
+                        hash = hashes[i][pos[i]];
+                        least = i;
+                    }
+                }
+                if (least < 0) {
+                    break;
+                }
+                // every name of this hash, from every table
+                int run = 0;
+                for (int i = least; i < m; i++) {
+                    int[] h = hashes[i];
+                    for (int p = pos[i]; p < h.length && h[p] == hash; p = ++pos[i]) {
+                        if (run == runId.length) {
+                            runTable = Arrays.copyOf(runTable, run * 2);
+                            runId = Arrays.copyOf(runId, run * 2);
+                        }
+                        runTable[run] = i;
+                        runId[run++] = ids[i][p];
+                    }
+                }
+                for (int i = 0; i < run; i++) {
+                    if (runId[i] < 0) {
+                        continue; // added to an equal name before it
+                    }
+                    Names a = t[runTable[i]];
+                    int ai = runId[i];
+                    long sum = a.sums[ai];
+                    int d = a.distinct[ai];
+                    for (int j = i + 1; j < run; j++) {
+                        Names b = t[runTable[j]];
+                        if (runId[j] >= 0 && a.sameName(ai, b, runId[j])) {
+                            sum += b.sums[runId[j]];
+                            d += b.distinct[runId[j]];
+                            runId[j] = -1;
+                        }
+                    }
+                    names++;
+                    if (floor.admits(sum)) {
+                        candidates.take(a, ai, hash, sum, d);
+                    }
+                }
+            }
+            return new Merged(candidates, names);
+        }
+
+        /** Sets {@code ids[i]} to this table's ids in the order of their hashes ({@link #hashOrder}), {@code hashes[i]} to those. */
+        private void inOrder(int[][] ids, int[][] hashes, int i) {
+            int n = size();
+            int[] order = hashOrder();
+            int[] h = new int[n];
+            for (int k = 0; k < n; k++) {
+                h[k] = keys.hash(order[k]);
+            }
+            ids[i] = order;
+            hashes[i] = h;
+        }
+
+        /** Adds the name {@code id} of {@code from}, known to be new here, with a sum and a distinct count. */
+        private void take(Names from, int id, int hash, long sum, int d) {
+            BytesTable k = from.keys;
+            int to = keys.append(k.keyBytes(), k.keyOffset(id), k.keyLength(id), hash);
+            if (to >= sums.length) {
+                grow(sums.length * 2);
+            }
+            sums[to] = sum;
+            distinct[to] = d;
+        }
+
+        private boolean sameName(int i, Names other, int j) {
+            int oi = keys.keyOffset(i);
+            int oj = other.keys.keyOffset(j);
+            int li = keys.keyLength(i);
+            return li == other.keys.keyLength(j)
+                    && Arrays.equals(keys.keyBytes(), oi, oi + li, other.keys.keyBytes(), oj, oj + li);
+        }
+    }
+
+    /**
+     * The {@code limit} largest sums seen so far, as a heap whose root is the least of them: a sum below the root
+     * cannot be among the first {@code limit} (one equal to it can, by name).
+     */
+    static final class SumFloor {
+        private final long[] heap;
+        private int size;
+
+        SumFloor(int limit) {
+            heap = new long[limit];
+        }
+
+        /** Whether {@code sum} may be among the first; it is counted among the largest if so. */
+        boolean admits(long sum) {
+            if (heap.length == 0) {
+                return false;
+            }
+            if (size < heap.length) {
+                int i = size++;
+                heap[i] = sum;
+                while (i > 0 && heap[(i - 1) / 2] > heap[i]) {
+                    long t = heap[(i - 1) / 2];
+                    heap[(i - 1) / 2] = heap[i];
+                    heap[i] = t;
+                    i = (i - 1) / 2;
+                }
+                return true;
+            }
+            if (sum < heap[0]) {
+                return false;
+            }
+            heap[0] = sum;
+            for (int i = 0; ; ) {
+                int l = 2 * i + 1;
+                if (l >= size) {
+                    break;
+                }
+                int least = l + 1 < size && heap[l + 1] < heap[l] ? l + 1 : l;
+                if (heap[i] <= heap[least]) {
+                    break;
+                }
+                long t = heap[i];
+                heap[i] = heap[least];
+                heap[least] = t;
+                i = least;
+            }
+            return true;
         }
     }
 

@@ -136,4 +136,33 @@ class BytesTableTest {
     private static byte[] stored(BytesTable t, int entry) {
         return Arrays.copyOfRange(t.keyBytes(), t.keyOffset(entry), t.keyOffset(entry) + t.keyLength(entry));
     }
+
+    @Test
+    void appendedKeysAreFoundOnceALookUpIndexesThem() {
+        BytesTable t = new BytesTable(4);
+        t.findOrAdd(key(0), 0, key(0).length, hash(key(0), 0, key(0).length));
+        int n = 20_000;
+        for (int i = 1; i < n; i++) {
+            byte[] k = key(i);
+            assertThat(t.append(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+        }
+        // room made while the keys are not indexed, then taken by look-ups
+        t.ensureCapacity(n * 2, 0);
+        for (int i = 0; i < n; i++) {
+            byte[] k = key(i);
+            assertThat(stored(t, i)).isEqualTo(k);
+            assertThat(t.find(k, 0, k.length, hash(k, 0, k.length))).isEqualTo(i);
+        }
+        byte[] more = key(n);
+        assertThat(t.findOrAdd(more, 0, more.length, hash(more, 0, more.length)))
+                .isEqualTo(n);
+        // an appended key is not looked for: the same key twice is two entries, the first one found
+        assertThat(t.append(key(5), 0, key(5).length, hash(key(5), 0, key(5).length)))
+                .isEqualTo(n + 1);
+        assertThat(t.find(key(5), 0, key(5).length, hash(key(5), 0, key(5).length)))
+                .isEqualTo(5);
+        t.clear();
+        assertThat(t.find(key(5), 0, key(5).length, hash(key(5), 0, key(5).length)))
+                .isEqualTo(-1);
+    }
 }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import io.routerlog.bytes.Bytes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -278,6 +282,169 @@ class PairTableTest {
         PairTable back = new PairTable(false);
         assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
                 .isInstanceOf(IOException.class);
+    }
+
+    /** Three members' tables of the same random pairs, each pair in the table of the member its shard is on. */
+    private static PairTable[] memberTables(PairTable whole) {
+        return memberTables(whole, 20_000, 3000);
+    }
+
+    private static PairTable[] memberTables(PairTable whole, int draws, int domains) {
+        Random random = new Random(7);
+        Map<PairKey, Long> pairs = new HashMap<>();
+        String[] types = {"A", "AAAA", "HTTPS"};
+        for (int i = 0; i < draws; i++) {
+            PairKey k = new PairKey(
+                    random.nextBoolean() ? "r1" : "r2",
+                    "10.0." + random.nextInt(4) + "." + random.nextInt(100),
+                    "d" + random.nextInt(domains) + ".example",
+                    types[random.nextInt(types.length)]);
+            pairs.merge(k, 1L + random.nextInt(5), Long::sum);
+        }
+        PairTable[] members = {new PairTable(true), new PairTable(true), new PairTable(true)};
+        PairBytes.Fields f = new PairBytes.Fields();
+        pairs.forEach((k, n) -> {
+            byte[] b = PairBytes.of(k);
+            int shard = PairBytes.partition(PairBytes.shardHash(b, 0, b.length, f), PairMap.SHARDS);
+            add(members[shard % 3], k, n);
+            add(whole, k, n);
+        });
+        return members;
+    }
+
+    @Test
+    void tablesOfOtherMembersMergeByNameToTheAnswerOfOneTable() {
+        PairTable whole = new PairTable(true);
+        memberTables(whole);
+        List<java.util.function.Function<PairTable[], PairTable>> combines = List.of(
+                // the caller's own table first, as Hazelcast mostly combines
+                m -> PairTable.join(
+                        PairTable.join(PairTable.join(new PairTable(true), m[0]), roundTrip(m[1])), roundTrip(m[2])),
+                // a table another member sent first
+                m -> PairTable.join(
+                        PairTable.join(PairTable.join(new PairTable(true), roundTrip(m[1])), m[0]), roundTrip(m[2])),
+                // two sent tables combined, then the caller's own
+                m -> PairTable.join(PairTable.join(roundTrip(m[1]), roundTrip(m[2])), m[0]),
+                // every table sent
+                m -> PairTable.join(PairTable.join(roundTrip(m[0]), roundTrip(m[1])), roundTrip(m[2])));
+        for (var combine : combines) {
+            for (int limit : new int[] {1, 10, 100, 100_000}) {
+                PairTable merged = combine.apply(memberTables(new PairTable(true)));
+                assertThat(merged.topDomains(limit)).isEqualTo(whole.topDomains(limit));
+                assertThat(merged.topClients(limit)).isEqualTo(whole.topClients(limit));
+                assertThat(merged.clientCount()).isEqualTo(whole.clientCount());
+                assertThat(merged.queries).isEqualTo(whole.queries);
+                assertThat(merged.pairs).isEqualTo(whole.pairs);
+            }
+        }
+        assertThat(whole.topDomains(100_000)).hasSize(3000);
+    }
+
+    @Test
+    void largeTablesAreSortedByRadixAndMergeAlike() {
+        PairTable whole = new PairTable(true);
+        PairTable[] m = memberTables(whole, 90_000, 60_000);
+        assertThat(whole.topDomains(Integer.MAX_VALUE).size() / 3).isGreaterThan(PairTable.Names.RADIX_FROM);
+        PairTable merged = PairTable.join(
+                PairTable.join(PairTable.join(new PairTable(true), m[0]), roundTrip(m[1])), roundTrip(m[2]));
+        for (int limit : new int[] {10, 1000, Integer.MAX_VALUE}) {
+            assertThat(merged.topDomains(limit)).isEqualTo(whole.topDomains(limit));
+        }
+        assertThat(merged.topClients(50)).isEqualTo(whole.topClients(50));
+        assertThat(merged.clientCount()).isEqualTo(whole.clientCount());
+    }
+
+    @Test
+    void namesAreOrderedByHashWhateverTheirNumber() {
+        for (int n : new int[] {0, 1, 100, PairTable.Names.RADIX_FROM - 1, PairTable.Names.RADIX_FROM, 50_000}) {
+            PairTable.Names names = new PairTable.Names(16, false);
+            for (int i = 0; i < n; i++) {
+                byte[] b = ("n" + i + ".example").getBytes(StandardCharsets.UTF_8);
+                names.add(b, 0, b.length, 1);
+            }
+            int[] order = names.hashOrder();
+            assertThat(order).hasSize(n);
+            assertThat(java.util.Arrays.stream(order.clone()).sorted().toArray())
+                    .isEqualTo(java.util.stream.IntStream.range(0, n).toArray());
+            for (int i = 1; i < n; i++) {
+                int before = hashOf(names.first(order[i - 1]));
+                int after = hashOf(names.first(order[i]));
+                assertThat(before).as("%d names, at %d", n, i).isLessThanOrEqualTo(after);
+                if (before == after) {
+                    assertThat(order[i - 1]).isLessThan(order[i]);
+                }
+            }
+        }
+    }
+
+    private static int hashOf(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return Bytes.hash(Bytes.HASH_SEED, b, 0, b.length);
+    }
+
+    /** Two domains whose names' hashes are equal, found by trying names. */
+    private static String[] domainsOfOneHash() {
+        Map<Integer, String> seen = new HashMap<>();
+        for (int i = 0; ; i++) {
+            String d = "c" + i + ".example";
+            byte[] b = d.getBytes(StandardCharsets.UTF_8);
+            String before = seen.putIfAbsent(Bytes.hash(Bytes.HASH_SEED, b, 0, b.length), d);
+            if (before != null) {
+                return new String[] {before, d};
+            }
+        }
+    }
+
+    @Test
+    void namesOfTheSameHashStayApartWhenMerged() {
+        String[] same = domainsOfOneHash();
+        PairTable own = new PairTable(true);
+        add(own, new PairKey("r1", "10.0.0.1", same[0], "A"), 3);
+        add(own, new PairKey("r1", "10.0.0.2", same[1], "A"), 4);
+        PairTable other = new PairTable(true);
+        add(other, new PairKey("r1", "10.0.0.3", same[1], "A"), 5);
+        PairTable third = new PairTable(true);
+        add(third, new PairKey("r1", "10.0.0.4", same[0], "A"), 1);
+        add(third, new PairKey("r1", "10.0.0.5", same[1], "AAAA"), 2);
+        add(third, new PairKey("r1", "10.0.0.5", "x.example", "A"), 8);
+        PairTable merged = PairTable.join(PairTable.join(own, roundTrip(other)), roundTrip(third));
+        assertThat(merged.topDomains(10))
+                .containsExactly(
+                        new PairGroups.Grouped(same[1], "", 11, 3),
+                        new PairGroups.Grouped("x.example", "", 8, 1),
+                        new PairGroups.Grouped(same[0], "", 4, 2));
+        assertThat(merged.topClients(1)).containsExactly(new PairGroups.Grouped("r1", "10.0.0.5", 10, 2));
+        assertThat(merged.clientCount()).isEqualTo(5);
+    }
+
+    @Test
+    void namesSentOutOfHashOrderAreRefused() throws IOException {
+        byte[][] keys = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            byte[] b = PairBytes.of(new PairKey("r1", "10.0.0." + i, "x.example", "A"));
+            PairBytes.Fields f = new PairBytes.Fields();
+            assertThat(f.read(b, 0, b.length)).isTrue();
+            keys[i] = java.util.Arrays.copyOf(b, f.clientEnd());
+        }
+        int h0 = Bytes.hash(Bytes.HASH_SEED, keys[0], 0, keys[0].length);
+        int h1 = Bytes.hash(Bytes.HASH_SEED, keys[1], 0, keys[1].length);
+        assertThat(h0).isNotEqualTo(h1);
+        var out = SERIALIZATION.createObjectDataOutput();
+        out.writeLong(2);
+        out.writeLong(2);
+        out.writeInt(2);
+        // the larger hash first
+        for (byte[] k : h0 > h1 ? keys : new byte[][] {keys[1], keys[0]}) {
+            out.writeInt(k.length);
+            out.write(k);
+            out.writeLong(1);
+            out.writeInt(1);
+        }
+        byte[] wire = out.toByteArray();
+        PairTable back = new PairTable(false);
+        assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("order");
     }
 
     private static PairTable roundTrip(PairTable t) {
