@@ -154,22 +154,18 @@ final class PairTable {
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
     List<PairGroups.Grouped> topDomains(int limit) {
-        Names from = parts.isEmpty()
-                ? endShardAnd(domains)
-                : Names.merge(names(true), limit).candidates();
-        int[] top = from.top(limit);
-        List<PairGroups.Grouped> out = new ArrayList<>(top.length);
-        for (int id : top) {
-            out.add(new PairGroups.Grouped(from.first(id), "", from.sums[id], from.distinct[id]));
-        }
-        return out;
+        return top(true, limit);
     }
 
     /** The {@code limit} clients with the most queries (ties by router, then address) and their distinct domains. */
     List<PairGroups.Grouped> topClients(int limit) {
+        return top(false, limit);
+    }
+
+    private List<PairGroups.Grouped> top(boolean ofDomains, int limit) {
         Names from = parts.isEmpty()
-                ? endShardAnd(clients)
-                : Names.merge(names(false), limit).candidates();
+                ? endShardAnd(ofDomains ? domains : clients)
+                : Names.merge(names(ofDomains), limit).candidates();
         int[] top = from.top(limit);
         List<PairGroups.Grouped> out = new ArrayList<>(top.length);
         for (int id : top) {

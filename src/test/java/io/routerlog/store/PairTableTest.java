@@ -155,11 +155,7 @@ class PairTableTest {
 
     @Test
     void aNegativeDistinctCountFromAnotherMemberIsRefused() throws IOException {
-        PairTable t = new PairTable(false);
-        add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
-        var out = SERIALIZATION.createObjectDataOutput();
-        t.writeData(out);
-        byte[] wire = out.toByteArray();
+        byte[] wire = oneClientOnTheWire();
         // the last four bytes: the only name's distinct count
         wire[wire.length - 4] = (byte) 0xff;
         PairTable back = new PairTable(false);
@@ -271,11 +267,7 @@ class PairTableTest {
 
     @Test
     void aMalformedClientKeyFromAnotherMemberIsRefused() throws IOException {
-        PairTable t = new PairTable(false);
-        add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
-        var out = SERIALIZATION.createObjectDataOutput();
-        t.writeData(out);
-        byte[] wire = out.toByteArray();
+        byte[] wire = oneClientOnTheWire();
         // queries, pairs, the count of names, the first name's length, then its first byte: the router's length
         int routerLength = 8 + 8 + 4 + 4;
         wire[routerLength] = 9;
@@ -445,6 +437,15 @@ class PairTableTest {
         assertThatThrownBy(() -> back.readData(SERIALIZATION.createObjectDataInput(wire)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("order");
+    }
+
+    /** A totals table of one pair, as a member writes it. */
+    private static byte[] oneClientOnTheWire() throws IOException {
+        PairTable t = new PairTable(false);
+        add(t, new PairKey("r1", "10.0.0.1", "x.example", "A"), 1);
+        var out = SERIALIZATION.createObjectDataOutput();
+        t.writeData(out);
+        return out.toByteArray();
     }
 
     private static PairTable roundTrip(PairTable t) {
