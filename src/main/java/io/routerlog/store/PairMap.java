@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A bounded map of pair counters ({@link PairKey} -> total), kept as {@value #SHARDS} {@link PairShard}s: a
  * Hazelcast map with one entry per shard, whose value packs that shard's pairs, each shard in a partition of its own.
- * A pair lives in the shard the hash of its router, client and domain names ({@link #shardOf}). Each flush sends every shard one
- * {@link AddToShard} with that shard's deltas; the shard keeps its bound (its share of {@code --max-pairs}) and
- * retention itself. Reads run where the shards live (aggregations over the owned partitions, or the whole
- * cluster).
+ * A pair lives in the shard the hash of its router, client and domain names ({@link #shardOf}). Each flush sends
+ * every shard one {@link AddToShard} with that shard's deltas; the shard keeps its bound (its share of
+ * {@code --max-pairs}) and retention itself. Reads run where the shards live (aggregations over the owned
+ * partitions, or the whole cluster).
  */
 public final class PairMap implements CounterWriter<PairKey> {
     /**

@@ -595,7 +595,10 @@ final class PairTable {
             return new Merged(candidates, names);
         }
 
-        /** Sets {@code ids[i]} to this table's ids in the order of their hashes ({@link #hashOrder}), {@code hashes[i]} to those. */
+        /**
+         * Sets {@code ids[i]} to this table's ids in the order of their hashes ({@link #hashOrder}), and
+         * {@code hashes[i]} to their hashes in that order.
+         */
         private void inOrder(int[][] ids, int[][] hashes, int i) {
             int n = size();
             int[] order = hashOrder();
