@@ -502,16 +502,12 @@ final class PairTable {
                     throw new IOException("names out of hash order");
                 }
                 last = hash;
-                int id = keys.append(name, 0, len, hash);
-                if (id >= sums.length) {
-                    grow(Math.max(sums.length * 2, id + 1));
-                }
-                sums[id] = in.readLong();
+                long sum = in.readLong();
                 int d = in.readInt();
                 if (d < 0) {
                     throw new IOException("distinct count out of range: " + d);
                 }
-                distinct[id] = d;
+                append(name, 0, len, hash, sum, d);
             }
             inHashOrder = true;
         }
@@ -588,7 +584,8 @@ final class PairTable {
                     }
                     names++;
                     if (floor.admits(sum)) {
-                        candidates.take(a, ai, hash, sum, d);
+                        BytesTable k = a.keys;
+                        candidates.append(k.keyBytes(), k.keyOffset(ai), k.keyLength(ai), hash, sum, d);
                     }
                 }
             }
@@ -610,15 +607,17 @@ final class PairTable {
             hashes[i] = h;
         }
 
-        /** Adds the name {@code id} of {@code from}, known to be new here, with a sum and a distinct count. */
-        private void take(Names from, int id, int hash, long sum, int d) {
-            BytesTable k = from.keys;
-            int to = keys.append(k.keyBytes(), k.keyOffset(id), k.keyLength(id), hash);
-            if (to >= sums.length) {
-                grow(sums.length * 2);
+        /**
+         * Adds a name without looking for it ({@link BytesTable#append}), with its sum and distinct count: for names
+         * known to be new here (read off the wire, or merged).
+         */
+        private void append(byte[] b, int off, int len, int hash, long sum, int d) {
+            int id = keys.append(b, off, len, hash);
+            if (id >= sums.length) {
+                grow(Math.max(sums.length * 2, id + 1));
             }
-            sums[to] = sum;
-            distinct[to] = d;
+            sums[id] = sum;
+            distinct[id] = d;
         }
 
         private boolean sameName(int i, Names other, int j) {
