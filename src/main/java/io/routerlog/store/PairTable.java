@@ -163,8 +163,9 @@ final class PairTable {
     }
 
     private List<PairGroups.Grouped> top(boolean ofDomains, int limit) {
+        endShard();
         Names from = parts.isEmpty()
-                ? endShardAnd(ofDomains ? domains : clients)
+                ? (ofDomains ? domains : clients)
                 : Names.merge(names(ofDomains), limit).candidates();
         int[] top = from.top(limit);
         List<PairGroups.Grouped> out = new ArrayList<>(top.length);
@@ -174,14 +175,8 @@ final class PairTable {
         return out;
     }
 
-    private Names endShardAnd(Names n) {
-        endShard();
-        return n;
-    }
-
-    /** This table's domains (or clients) and those of the tables it keeps apart, the shard being read ended. */
+    /** This table's domains (or clients) and those of the tables it keeps apart. */
     private List<Names> names(boolean ofDomains) {
-        endShard();
         List<Names> all = new ArrayList<>(1 + parts.size());
         all.add(ofDomains ? domains : clients);
         for (PairTable p : parts) {
