@@ -37,10 +37,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +66,8 @@ public final class ApiEndpoints implements AutoCloseable {
     static final int DEFAULT_ACTIVITY_MINUTES = 180;
     /** How often this node samples the cluster's query total for the query rate. */
     static final long RATE_SAMPLE_MILLIS = 15_000;
+    /** Threads for the rate sample and for the reads that run beside an answer's aggregation. */
+    private static final int SIDE_THREADS = 2;
 
     private final Store store;
     private final List<String> dnsttDomains;
@@ -72,7 +77,9 @@ public final class ApiEndpoints implements AutoCloseable {
     private final LongSupplier clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueryRate rate = new QueryRate();
+    /** Samples the query rate and runs the reads an answer makes beside its main aggregation. */
     private final ScheduledExecutorService sampler;
+
     private volatile @Nullable PipelineCounters counters;
     private volatile @Nullable FlushStats flushes;
 
@@ -95,8 +102,8 @@ public final class ApiEndpoints implements AutoCloseable {
         this.version = version;
         this.detect = detect;
         this.clock = clock;
-        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "routerlog-api-rate");
+        this.sampler = Executors.newScheduledThreadPool(SIDE_THREADS, r -> {
+            Thread t = new Thread(r, "routerlog-api-reads");
             t.setDaemon(true);
             return t;
         });
@@ -210,8 +217,10 @@ public final class ApiEndpoints implements AutoCloseable {
     private List<ApiJson.Client> clients(List<PairQueries.ClientCount> top) {
         Set<ClientKey> keys = new HashSet<>();
         top.forEach(c -> keys.add(new ClientKey(c.router(), c.client())));
+        CompletableFuture<Map<ClientKey, ClientSeen>> seenRead =
+                beside(() -> store.seen().getAll(keys));
         Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
-        Map<ClientKey, ClientSeen> seen = store.seen().getAll(keys);
+        Map<ClientKey, ClientSeen> seen = await(seenRead);
         List<ApiJson.Client> items = new ArrayList<>();
         for (PairQueries.ClientCount c : top) {
             ClientKey key = new ClientKey(c.router(), c.client());
@@ -389,27 +398,39 @@ public final class ApiEndpoints implements AutoCloseable {
 
     private void summary(Context ctx) {
         ApiParameters.parse(ctx.queryString(), Set.of());
-        answer(ctx, summary(store.queries().totals()));
+        CompletableFuture<SummaryReads> reads = beside(this::summaryReads);
+        PairQueries.Totals totals = store.queries().totals();
+        answer(ctx, summary(totals, await(reads)));
     }
 
     /** The summary, the top domains and the top clients from one pass over the pairs. */
     private void overview(Context ctx) {
         ApiParameters p = ApiParameters.parse(ctx.queryString(), Set.of("limit"));
+        CompletableFuture<SummaryReads> reads = beside(this::summaryReads);
         PairQueries.Overview o = store.queries().overview(p.limit(DEFAULT_TOP));
         List<ApiJson.Domain> domains = new ArrayList<>();
         for (PairQueries.DomainCount d : o.domains()) {
             domains.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
         }
-        answer(ctx, new ApiJson.Overview(summary(o.totals()), domains, clients(o.clients())));
+        List<ApiJson.Client> clients = clients(o.clients());
+        answer(ctx, new ApiJson.Overview(summary(o.totals(), await(reads)), domains, clients));
     }
 
-    private ApiJson.Summary summary(PairQueries.Totals totals) {
-        rate.record(clock.getAsLong(), totals.queries());
+    /** What the summary reports besides the pairs' totals: small maps, read while the pairs are aggregated. */
+    private record SummaryReads(Map<String, Long> outcomes, int identities, int sessions) {}
+
+    private SummaryReads summaryReads() {
         Map<String, Long> outcomes = new TreeMap<>();
         for (ReplyOutcome o : ReplyOutcome.values()) {
             outcomes.put(o.label(), 0L);
         }
         store.replies().forEachAll(outcomes::put);
+        return new SummaryReads(
+                outcomes, store.identities().size(), store.tunnels().sessionCount());
+    }
+
+    private ApiJson.Summary summary(PairQueries.Totals totals, SummaryReads reads) {
+        rate.record(clock.getAsLong(), totals.queries());
         QueryRate.Rate r = rate.rate();
         return new ApiJson.Summary(
                 version,
@@ -418,10 +439,33 @@ public final class ApiEndpoints implements AutoCloseable {
                 totals.pairs(),
                 store.pairCapacity(),
                 totals.clients(),
-                outcomes,
-                store.identities().size(),
-                store.tunnels().sessionCount(),
+                reads.outcomes(),
+                reads.identities(),
+                reads.sessions(),
                 new ApiJson.QueryRate(r == null ? null : r.perSecond(), r == null ? null : r.seconds()));
+    }
+
+    /**
+     * Starts {@code read} on a side thread, so that a request's small cluster reads wait on the network beside its
+     * main aggregation rather than after it.
+     */
+    private <T> CompletableFuture<T> beside(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, sampler);
+    }
+
+    /** The result of a side read; what the read threw is thrown here, as if the read had run on this thread. */
+    private static <T> T await(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** The sessions seen last, one item per session. */
