@@ -49,12 +49,13 @@ final class PairOverview
         for (PairGroups.Grouped g : table.topDomains(limit)) {
             topDomains.add(new PairQueries.DomainCount(g.first(), g.queries(), g.distinct()));
         }
+        PairTable.Top clients = table.topClientsCounted(limit);
         List<PairQueries.ClientCount> topClients = new ArrayList<>();
-        for (PairGroups.Grouped g : table.topClients(limit)) {
+        for (PairGroups.Grouped g : clients.items()) {
             topClients.add(new PairQueries.ClientCount(g.first(), g.second(), g.queries(), g.distinct()));
         }
         return new PairQueries.Overview(
-                new PairQueries.Totals(table.queries, table.pairs, table.clientCount()), topDomains, topClients);
+                new PairQueries.Totals(table.queries, table.pairs, clients.names()), topDomains, topClients);
     }
 
     @Override

@@ -154,25 +154,40 @@ final class PairTable {
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
     List<PairGroups.Grouped> topDomains(int limit) {
-        return top(true, limit);
+        return top(true, limit).items();
     }
 
     /** The {@code limit} clients with the most queries (ties by router, then address) and their distinct domains. */
     List<PairGroups.Grouped> topClients(int limit) {
+        return top(false, limit).items();
+    }
+
+    /** {@link #topClients} with {@link #clientCount}, from one merge of the members' clients. */
+    Top topClientsCounted(int limit) {
         return top(false, limit);
     }
 
-    private List<PairGroups.Grouped> top(boolean ofDomains, int limit) {
+    /** A top list and the number of distinct names it was chosen from. */
+    record Top(List<PairGroups.Grouped> items, int names) {}
+
+    private Top top(boolean ofDomains, int limit) {
         endShard();
-        Names from = parts.isEmpty()
-                ? (ofDomains ? domains : clients)
-                : Names.merge(names(ofDomains), limit).candidates();
+        Names from;
+        int names;
+        if (parts.isEmpty()) {
+            from = ofDomains ? domains : clients;
+            names = from.size();
+        } else {
+            Names.Merged merged = Names.merge(names(ofDomains), limit);
+            from = merged.candidates();
+            names = merged.names();
+        }
         int[] top = from.top(limit);
         List<PairGroups.Grouped> out = new ArrayList<>(top.length);
         for (int id : top) {
             out.add(new PairGroups.Grouped(from.first(id), from.second(id), from.sums[id], from.distinct[id]));
         }
-        return out;
+        return new Top(out, names);
     }
 
     /** This table's domains (or clients) and those of the tables it keeps apart. */

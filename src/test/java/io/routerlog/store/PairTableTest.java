@@ -325,6 +325,10 @@ class PairTableTest {
                 assertThat(merged.topDomains(limit)).isEqualTo(whole.topDomains(limit));
                 assertThat(merged.topClients(limit)).isEqualTo(whole.topClients(limit));
                 assertThat(merged.clientCount()).isEqualTo(whole.clientCount());
+                PairTable.Top counted =
+                        combine.apply(memberTables(new PairTable(true))).topClientsCounted(limit);
+                assertThat(counted.items()).isEqualTo(whole.topClients(limit));
+                assertThat(counted.names()).isEqualTo(whole.clientCount());
                 assertThat(merged.queries).isEqualTo(whole.queries);
                 assertThat(merged.pairs).isEqualTo(whole.pairs);
             }
