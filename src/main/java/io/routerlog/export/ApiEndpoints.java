@@ -78,7 +78,7 @@ public final class ApiEndpoints implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueryRate rate = new QueryRate();
     /** Samples the query rate and runs the reads an answer makes beside its main aggregation. */
-    private final ScheduledExecutorService sampler;
+    private final ScheduledExecutorService sideThreads;
 
     private volatile @Nullable PipelineCounters counters;
     private volatile @Nullable FlushStats flushes;
@@ -102,7 +102,7 @@ public final class ApiEndpoints implements AutoCloseable {
         this.version = version;
         this.detect = detect;
         this.clock = clock;
-        this.sampler = Executors.newScheduledThreadPool(SIDE_THREADS, r -> {
+        this.sideThreads = Executors.newScheduledThreadPool(SIDE_THREADS, r -> {
             Thread t = new Thread(r, "routerlog-api-reads");
             t.setDaemon(true);
             return t;
@@ -119,7 +119,7 @@ public final class ApiEndpoints implements AutoCloseable {
     /** Starts sampling the query total for the summary's query rate. */
     public ApiEndpoints start() {
         // runs until close(); sampleRate catches what a sample throws, so the future never fails
-        var unused = sampler.scheduleWithFixedDelay(this::sampleRate, 0, RATE_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        var unused = sideThreads.scheduleWithFixedDelay(this::sampleRate, 0, RATE_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -450,7 +450,7 @@ public final class ApiEndpoints implements AutoCloseable {
      * main aggregation rather than after it.
      */
     private <T> CompletableFuture<T> beside(Supplier<T> read) {
-        return CompletableFuture.supplyAsync(read, sampler);
+        return CompletableFuture.supplyAsync(read, sideThreads);
     }
 
     /** The result of a side read; what the read threw is thrown here, as if the read had run on this thread. */
@@ -564,6 +564,6 @@ public final class ApiEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        sampler.shutdownNow();
+        sideThreads.shutdownNow();
     }
 }
