@@ -38,7 +38,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -220,7 +219,7 @@ public final class ApiEndpoints implements AutoCloseable {
         CompletableFuture<Map<ClientKey, ClientSeen>> seenRead =
                 beside(() -> store.seen().getAll(keys));
         Map<ClientKey, DhcpIdentity> ids = store.identities().getAll(keys);
-        Map<ClientKey, ClientSeen> seen = await(seenRead);
+        Map<ClientKey, ClientSeen> seen = seenRead.join();
         List<ApiJson.Client> items = new ArrayList<>();
         for (PairQueries.ClientCount c : top) {
             ClientKey key = new ClientKey(c.router(), c.client());
@@ -400,7 +399,7 @@ public final class ApiEndpoints implements AutoCloseable {
         ApiParameters.parse(ctx.queryString(), Set.of());
         CompletableFuture<SummaryReads> reads = beside(this::summaryReads);
         PairQueries.Totals totals = store.queries().totals();
-        answer(ctx, summary(totals, await(reads)));
+        answer(ctx, summary(totals, reads.join()));
     }
 
     /** The summary, the top domains and the top clients from one pass over the pairs. */
@@ -413,7 +412,7 @@ public final class ApiEndpoints implements AutoCloseable {
             domains.add(new ApiJson.Domain(d.domain(), d.queries(), d.clients()));
         }
         List<ApiJson.Client> clients = clients(o.clients());
-        answer(ctx, new ApiJson.Overview(summary(o.totals(), await(reads)), domains, clients));
+        answer(ctx, new ApiJson.Overview(summary(o.totals(), reads.join()), domains, clients));
     }
 
     /** What the summary reports besides the pairs' totals: small maps, read while the pairs are aggregated. */
@@ -447,25 +446,12 @@ public final class ApiEndpoints implements AutoCloseable {
 
     /**
      * Starts {@code read} on a side thread, so that a request's small cluster reads wait on the network beside its
-     * main aggregation rather than after it.
+     * main aggregation rather than after it. What the read throws reaches the request as the cause of the
+     * {@code CompletionException} that {@code join} throws: an error answer, as if the read had failed on the
+     * request's own thread.
      */
     private <T> CompletableFuture<T> beside(Supplier<T> read) {
         return CompletableFuture.supplyAsync(read, sideThreads);
-    }
-
-    /** The result of a side read; what the read threw is thrown here, as if the read had run on this thread. */
-    private static <T> T await(CompletableFuture<T> read) {
-        try {
-            return read.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     /** The sessions seen last, one item per session. */
