@@ -149,7 +149,7 @@ final class PairTable {
 
     /** Distinct clients (router and address). */
     int clientCount() {
-        return parts.isEmpty() ? clients.size() : Names.merge(names(false), 0).names();
+        return top(false, 0).names();
     }
 
     /** The {@code limit} domains with the most queries (ties by name) and their distinct clients. */
