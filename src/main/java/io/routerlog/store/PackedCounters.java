@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Counters read out of a {@link CounterMap} in one compact byte array: per entry the key's label values as UTF-8
- * and the total count. An exporter walks it with a {@link Cursor} and writes the bytes out as they are, so reading
- * a hundred thousand counters creates no object per counter.
+ * Counters read out of a {@link CounterMap} in compact byte arrays: per entry the key's label values as UTF-8 and
+ * the total count. An exporter walks it with a {@link Cursor} and writes the bytes out as they are, so reading a
+ * hundred thousand counters creates no object per counter.
  *
  * <p>Layout of an entry: label count (1 byte), then per label its length (2 bytes, big-endian) and bytes, then the
- * count (8 bytes, big-endian).
+ * count (8 bytes, big-endian). The entries are kept in chunks, each entry whole in one: growing starts a new chunk
+ * instead of copying the old ones, and joining packs ({@link #addAll}) takes the other's chunks as they are. So
+ * packing copies each byte once, and no array grows to the size of the whole pack (which, at 100,000 pairs, would
+ * be large enough to outlive a young collection).
  */
 public final class PackedCounters implements IdentifiedDataSerializable {
     /** Longest label value kept, in bytes; longer ones are cut at a character boundary. */
@@ -26,8 +29,21 @@ public final class PackedCounters implements IdentifiedDataSerializable {
     /** Where a key's fields start: data header 8, serializer header 1, factory id 4, class id 4. */
     static final int KEY_LABELS = 17;
 
+    /** The largest chunk made when a chunk fills (an entry or a {@link #reserve} larger than this gets its own). */
+    static final int MAX_CHUNK = 256 * 1024;
+
+    /** The chunk being filled: {@code data[0, length)}. */
     private byte[] data;
+
     private int length;
+    /** The chunks filled before it, and how much of each is used. */
+    private byte[][] full = new byte[0][];
+
+    private int[] fullLength = new int[0];
+    private int fullCount;
+    /** Bytes in the full chunks. */
+    private long fullBytes;
+
     private int entries;
 
     public PackedCounters() {
@@ -44,25 +60,29 @@ public final class PackedCounters implements IdentifiedDataSerializable {
     }
 
     /** Size of the packed data in bytes. */
-    public int bytes() {
-        return length;
+    public long bytes() {
+        return fullBytes + length;
     }
 
     /** Appends one counter whose labels are the given key's (a {@link LabelledKey}, or any object as one label). */
     void add(Object key, long count) {
         if (key instanceof LabelledKey k) {
             int n = Math.min(k.labelCount(), 255);
-            ensure(1);
+            int need = 1 + 8;
+            for (int i = 0; i < n; i++) {
+                need += labelRoom(k.label(i));
+            }
+            ensure(need); // the whole entry in one chunk
             data[length++] = (byte) n;
             for (int i = 0; i < n; i++) {
                 label(k.label(i));
             }
         } else {
-            ensure(1);
+            String label = String.valueOf(key);
+            ensure(1 + labelRoom(label) + 8);
             data[length++] = 1;
-            label(String.valueOf(key));
+            label(label);
         }
-        ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             data[length++] = (byte) (count >>> shift);
         }
@@ -107,8 +127,8 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         } else {
             return false;
         }
-        int start = length;
         ensure(1 + len + 8); // each label's 4-byte length becomes 2 bytes
+        int start = length;
         byte[] d = data;
         int q = start;
         d[q++] = (byte) labels;
@@ -178,17 +198,56 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
     }
 
-    /** Appends every counter of {@code other}. */
+    /**
+     * Appends every counter of {@code other} by taking its chunks as they are: nothing is copied, and since a pack
+     * only ever appends, what {@code other} adds later is not seen here.
+     */
     void addAll(PackedCounters other) {
-        ensure(other.length);
-        System.arraycopy(other.data, 0, data, length, other.length);
-        length += other.length;
+        if (other.entries == 0) {
+            return;
+        }
+        seal();
+        for (int i = 0; i < other.fullCount; i++) {
+            append(other.full[i], other.fullLength[i]);
+        }
+        append(other.data, other.length);
+        data = NONE;
         entries += other.entries;
     }
 
+    private static final byte[] NONE = new byte[0];
+
+    /** Moves the chunk being filled, if it holds anything, to the full ones. */
+    private void seal() {
+        if (length > 0) {
+            append(data, length);
+            data = NONE;
+            length = 0;
+        }
+    }
+
+    private void append(byte[] chunk, int used) {
+        if (used == 0) {
+            return;
+        }
+        if (fullCount == full.length) {
+            int n = Math.max(4, fullCount * 2);
+            full = Arrays.copyOf(full, n);
+            fullLength = Arrays.copyOf(fullLength, n);
+        }
+        full[fullCount] = chunk;
+        fullLength[fullCount++] = used;
+        fullBytes += used;
+    }
+
+    /** Room a label takes at most: its length and up to three bytes per UTF-16 unit, cut at the longest kept. */
+    private static int labelRoom(String s) {
+        return 2 + Math.min(MAX_LABEL_BYTES, s.length() * 3);
+    }
+
+    /** Writes a label where {@link #labelRoom} bytes are free: a surrogate pair's four bytes take its two units' six. */
     private void label(String s) {
         int lengthAt = length;
-        ensure(2 + Math.min(MAX_LABEL_BYTES, s.length() * 3));
         int p = length + 2;
         int limit = p + MAX_LABEL_BYTES;
         for (int i = 0; i < s.length(); i++) {
@@ -209,12 +268,10 @@ public final class PackedCounters implements IdentifiedDataSerializable {
                 data[p++] = (byte) (0xC0 | cp >> 6);
                 data[p++] = (byte) (0x80 | (cp & 0x3F));
             } else if (need == 3) {
-                ensureAt(p, 3);
                 data[p++] = (byte) (0xE0 | cp >> 12);
                 data[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                 data[p++] = (byte) (0x80 | (cp & 0x3F));
             } else {
-                ensureAt(p, 4);
                 data[p++] = (byte) (0xF0 | cp >> 18);
                 data[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                 data[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
@@ -227,14 +284,23 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         length = p;
     }
 
-    private void ensureAt(int p, int n) {
-        if (p + n > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, p + n));
+    /**
+     * Makes room for {@code n} more bytes in the chunk being filled (an estimate of what is about to be added), so
+     * that they go to one chunk of that size rather than to several.
+     */
+    void reserve(long n) {
+        if (n > 0) {
+            ensure((int) Math.min(n, Integer.MAX_VALUE - 16));
         }
     }
 
+    /** Makes room for {@code n} bytes in the chunk being filled: a new chunk when they do not fit, never a copy. */
     private void ensure(int n) {
-        ensureAt(length, n);
+        if (length + n > data.length) {
+            int size = Math.max(n, Math.min(MAX_CHUNK, Math.max(256, 2 * data.length)));
+            seal();
+            data = new byte[size];
+        }
     }
 
     /** A reader over the counters, in the order they were added. */
@@ -244,6 +310,11 @@ public final class PackedCounters implements IdentifiedDataSerializable {
 
     /** Walks the counters: {@link #next()}, then the labels and the count of the current one. */
     public final class Cursor {
+        /** The chunk read: an index into the full chunks, then {@code fullCount} for the one being filled. */
+        private int chunk = -1;
+
+        private byte[] data = NONE;
+        private int end;
         private int pos;
         private int labels;
         private final int[] offsets = new int[256];
@@ -252,8 +323,14 @@ public final class PackedCounters implements IdentifiedDataSerializable {
 
         /** Moves to the next counter; false at the end. */
         public boolean next() {
-            if (pos >= length) {
-                return false;
+            while (pos >= end) {
+                if (chunk >= fullCount) {
+                    return false;
+                }
+                chunk++;
+                data = chunk < fullCount ? full[chunk] : PackedCounters.this.data;
+                end = chunk < fullCount ? fullLength[chunk] : length;
+                pos = 0;
             }
             labels = data[pos++] & 0xff;
             for (int i = 0; i < labels; i++) {
@@ -270,7 +347,7 @@ public final class PackedCounters implements IdentifiedDataSerializable {
             return true;
         }
 
-        /** The packed data the label offsets point into (do not modify). */
+        /** The chunk of packed data the current counter's label offsets point into (do not modify). */
         public byte[] bytes() {
             return data;
         }
@@ -309,8 +386,15 @@ public final class PackedCounters implements IdentifiedDataSerializable {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        long total = bytes();
+        if (total > Integer.MAX_VALUE) {
+            throw new IOException("packed counters too large to send: " + total + " bytes");
+        }
         out.writeInt(entries);
-        out.writeInt(length);
+        out.writeInt((int) total);
+        for (int i = 0; i < fullCount; i++) {
+            out.write(full[i], 0, fullLength[i]);
+        }
         out.write(data, 0, length);
     }
 
@@ -321,6 +405,10 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         if (n < 0 || len < 0) {
             throw new IOException("bad packed counters: " + n + " entries, " + len + " bytes");
         }
+        full = new byte[0][];
+        fullLength = new int[0];
+        fullCount = 0;
+        fullBytes = 0;
         data = new byte[Math.max(16, len)];
         in.readFully(data, 0, len);
         length = len;

@@ -16,7 +16,8 @@ import java.util.Map;
 final class PackingAggregator<K>
         implements Aggregator<Map.Entry<K, MemberCounts>, PackedCounters>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
-    private transient PackedCounters packed = new PackedCounters(64 * 1024);
+    // grows by chunks as entries come; Hazelcast makes a copy per aggregation and member
+    private transient PackedCounters packed = new PackedCounters();
 
     @Override
     public void accumulate(Map.Entry<K, MemberCounts> entry) {

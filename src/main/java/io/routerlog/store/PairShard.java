@@ -486,6 +486,12 @@ public final class PairShard implements IdentifiedDataSerializable {
         }
     }
 
+    /** At least the bytes {@link PackedCounters} takes for this shard's entries: per entry a label count, the
+     * key's bytes (its label lengths and values), and a count. */
+    synchronized long packedBound() {
+        return keysUsed + 17L * size;
+    }
+
     /** The total of one key (0 when absent or expired as of {@code now}). */
     synchronized long get(byte[] key, int now) {
         int e = find(key, 0, key.length, PairBytes.hash(key, 0, key.length));

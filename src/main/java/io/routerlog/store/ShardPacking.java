@@ -6,6 +6,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Packs the pairs of the {@link PairShard}s where they live into {@link PackedCounters}, copying each key's labels
@@ -14,18 +15,25 @@ import java.util.Map;
 final class ShardPacking
         implements Aggregator<Map.Entry<Integer, PairShard>, PackedCounters>, IdentifiedDataSerializable {
     private static final long serialVersionUID = 1L;
-    private transient PackedCounters packed = new PackedCounters(64 * 1024);
-    private final transient ShardScan scan = new ShardScan();
+    // sized by each shard as it comes (PackedCounters#reserve); Hazelcast makes a copy per aggregation and member
+    private transient PackedCounters packed = new PackedCounters();
+    /** For the rare label too long to pack from bytes; made when one comes (its cache is 64 KiB). */
+    private transient @Nullable ShardScan scan;
+
     private final transient PairBytes.Fields fields = new PairBytes.Fields();
 
     @Override
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
         PairShard shard = entry.getValue();
         if (shard != null) {
+            packed.reserve(shard.packedBound()); // one copy of what is packed so far, not one per doubling
             int now = (int) (System.currentTimeMillis() / 1000);
             shard.forEach(now, (keys, off, len, total) -> {
                 if (!packed.addPair(keys, off, len, total, fields)) {
                     // a label longer than the packed form takes: pack the key itself
+                    if (scan == null) {
+                        scan = new ShardScan();
+                    }
                     PairKey k = scan.decode(keys, off, len);
                     if (k != null) {
                         packed.add(k, total);

@@ -96,6 +96,65 @@ public class PackedCountersTest {
     }
 
     @Test
+    void packsLargerThanAChunkSpanChunksWithEveryEntryWhole() {
+        // entries of every size up to the longest label, so that chunks end at every kind of boundary
+        Map<PairKey, Long> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            String domain = "d" + i + "-" + "x".repeat(i * 7 % 5000) + ".example";
+            pairs.put(new PairKey("r" + i % 3, "10.1." + i / 250 + "." + i % 250, domain, "A"), (long) i * 31);
+        }
+        PackedCounters p = pack(pairs);
+        assertThat(p.bytes()).isGreaterThan(4L * PackedCounters.MAX_CHUNK);
+        assertThat(p.entries()).isEqualTo(pairs.size());
+        List<String> expected = new ArrayList<>();
+        pairs.forEach((k, v) -> expected.add(k.router() + "|" + k.client() + "|"
+                + k.domain().substring(0, Math.min(k.domain().length(), PackedCounters.MAX_LABEL_BYTES)) + "|"
+                + k.qtype() + "|" + v));
+        assertThat(read(p)).isEqualTo(expected);
+        // a reservation makes a chunk of its size; what follows still reads in order
+        PackedCounters r = new PackedCounters();
+        r.add(new PairKey("r", "c", "first", "A"), 1);
+        r.reserve(3L * PackedCounters.MAX_CHUNK);
+        pairs.forEach(r::add);
+        assertThat(read(r))
+                .hasSize(pairs.size() + 1)
+                .startsWith("r|c|first|A|1")
+                .endsWith(expected.get(2999));
+    }
+
+    @Test
+    void joiningTakesTheOtherPacksChunksAndLaterAddsToItAreNotSeen() {
+        PackedCounters a = new PackedCounters();
+        a.add(new PairKey("r1", "c1", "a.example", "A"), 1);
+        PackedCounters b = new PackedCounters();
+        for (int i = 0; i < 20_000; i++) { // several chunks
+            b.add(new PairKey("r1", "c2", "b" + i + ".example", "A"), i);
+        }
+        PackedCounters empty = new PackedCounters();
+        a.addAll(empty);
+        a.addAll(b);
+        List<String> joined = read(a);
+        b.add(new PairKey("r1", "c2", "later.example", "A"), 5);
+        a.add(new PairKey("r1", "c1", "z.example", "A"), 2);
+        assertThat(a.entries()).isEqualTo(20_002);
+        assertThat(read(a))
+                .hasSize(20_002)
+                .startsWith(joined.toArray(String[]::new))
+                .endsWith("r1|c1|z.example|A|2");
+        assertThat(read(a)).doesNotContain("r1|c2|later.example|A|5");
+        assertThat(read(b)).hasSize(20_001).endsWith("r1|c2|later.example|A|5");
+        // the same bytes as one pack of the same entries
+        PackedCounters one = new PackedCounters();
+        one.add(new PairKey("r1", "c1", "a.example", "A"), 1);
+        for (int i = 0; i < 20_000; i++) {
+            one.add(new PairKey("r1", "c2", "b" + i + ".example", "A"), i);
+        }
+        one.add(new PairKey("r1", "c1", "z.example", "A"), 2);
+        assertThat(a.bytes()).isEqualTo(one.bytes());
+        assertThat(read(a)).isEqualTo(read(one));
+    }
+
+    @Test
     void keysReadFromTheirSerializedFormPackAsTheKeyObjectsDo() {
         InternalSerializationService ss = new DefaultSerializationServiceBuilder()
                 .addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization())
