@@ -23,7 +23,9 @@ public final class DnsPairsCollector implements StreamedCollector {
 
     @Override
     public void write(PrometheusScrapeRequest request, ExpositionWriter out) {
-        PackedCounters packed = Scope.of(request) == Scope.CLUSTER ? pairs.packAll() : pairs.packOwned();
+        // in parts, each written out before the next is packed: a scrape holds a megabyte, not the whole map
+        Iterable<PackedCounters> packed =
+                Scope.of(request) == Scope.CLUSTER ? pairs.packAllParts() : pairs.packOwnedParts();
         int shown = out.counter(
                 QUERIES,
                 "DNS queries seen in the resolver log, per router, client address, queried "

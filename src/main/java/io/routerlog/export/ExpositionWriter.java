@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,19 +56,40 @@ public final class ExpositionWriter {
      * @return the number of series written
      */
     public int counter(String name, String help, String[] labelNames, PackedCounters counters) {
+        return counter(name, help, labelNames, List.of(counters));
+    }
+
+    /**
+     * A counter family whose series come in parts, each taken from {@code parts} only once the one before it is
+     * written (so a sink passes each on before the next is made); counters with another number of labels than
+     * {@code labelNames} are left out.
+     *
+     * @param name the family name without {@code _total}
+     * @return the number of series written
+     */
+    public int counter(String name, String help, String[] labelNames, Iterable<PackedCounters> parts) {
         header(name, help, "counter");
         byte[][] labelPrefixes = new byte[labelNames.length][];
         for (int i = 0; i < labelNames.length; i++) {
             labelPrefixes[i] = ((i == 0 ? "{" : ",") + labelNames[i] + "=\"").getBytes(StandardCharsets.US_ASCII);
         }
         byte[] sample = (name + "_total").getBytes(StandardCharsets.US_ASCII);
-        int labels = labelNames.length;
         // a series' bytes apart from its label values: name, label prefixes and closing quotes, braces, space,
         // the number (at most 20 characters) and the line feed
         int fixed = sample.length + 2 + 20 + 1;
         for (byte[] prefix : labelPrefixes) {
             fixed += prefix.length + 1;
         }
+        int written = 0;
+        for (PackedCounters counters : parts) {
+            written += series(sample, labelPrefixes, fixed, counters);
+        }
+        return written;
+    }
+
+    /** The series of one part; {@code fixed} is the size of a series without its label values. */
+    private int series(byte[] sample, byte[][] labelPrefixes, int fixed, PackedCounters counters) {
+        int labels = labelPrefixes.length;
         int written = 0;
         PackedCounters.Cursor c = counters.cursor();
         while (c.next()) {

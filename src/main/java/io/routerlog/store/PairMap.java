@@ -10,6 +10,7 @@ import com.hazelcast.map.impl.record.Record;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import io.routerlog.bytes.BytesTable;
@@ -41,6 +42,9 @@ public final class PairMap implements CounterWriter<PairKey> {
      * shards than the 271 partitions cut that, while still spreading over the members as the partitions do.
      */
     static final int SHARDS = 64;
+
+    /** Shards packed by one aggregation of {@link #packOwnedParts()} and {@link #packAllParts()}. */
+    static final int SHARDS_PER_PART = 8;
 
     private final IMap<Integer, PairShard> map;
     private final PartitionService partitions;
@@ -302,32 +306,80 @@ public final class PairMap implements CounterWriter<PairKey> {
 
     /** Calls {@code action} with each pair whose primary copy this member holds, and its total count. */
     public void forEachOwned(BiConsumer<PairKey, Long> action) {
-        unpack(packOwned(), action);
+        unpack(packOwnedParts(), action);
     }
 
     /** Calls {@code action} with every pair of the whole cluster and its total count. */
     public void forEachAll(BiConsumer<PairKey, Long> action) {
-        unpack(packAll(), action);
+        unpack(packAllParts(), action);
     }
 
-    private static void unpack(PackedCounters packed, BiConsumer<PairKey, Long> action) {
-        PackedCounters.Cursor c = packed.cursor();
-        while (c.next()) {
-            if (c.labels() == 4) {
-                action.accept(new PairKey(c.label(0), c.label(1), c.label(2), c.label(3)), c.value());
+    private static void unpack(Iterable<PackedCounters> parts, BiConsumer<PairKey, Long> action) {
+        for (PackedCounters packed : parts) {
+            PackedCounters.Cursor c = packed.cursor();
+            while (c.next()) {
+                if (c.labels() == 4) {
+                    action.accept(new PairKey(c.label(0), c.label(1), c.label(2), c.label(3)), c.value());
+                }
             }
         }
     }
 
-    /** The pairs whose primary copy this member holds, with their totals, packed (one aggregation). */
-    public PackedCounters packOwned() {
-        Predicate<Integer, PairShard> owned = ownedPartitions.predicate();
-        return owned == null ? new PackedCounters() : map.aggregate(new ShardPacking(), owned);
+    /**
+     * The pairs whose primary copy this member holds, with their totals, packed in parts of at most
+     * {@value #SHARDS_PER_PART} shards: one aggregation per part, run as the iteration reaches it. A reader that
+     * writes each part out before taking the next holds one part at a time (about a megabyte at 100,000 pairs)
+     * instead of the whole map, so a scrape's working data stays small enough to die young.
+     */
+    public Iterable<PackedCounters> packOwnedParts() {
+        return parts(true);
     }
 
-    /** Every pair of the whole cluster with its total, packed. */
+    /** Every pair of the whole cluster with its total, packed in parts as {@link #packOwnedParts()}. */
+    public Iterable<PackedCounters> packAllParts() {
+        return parts(false);
+    }
+
+    private Iterable<PackedCounters> parts(boolean ownedOnly) {
+        List<Set<Object>> parts = new ArrayList<>();
+        Set<Object> part = new HashSet<>();
+        for (int s = 0; s < shardKeys.length; s++) {
+            if (ownedOnly
+                    && !localPartitions.getPartition(shardPartition[s], false).isLocal()) {
+                continue;
+            }
+            part.add(shardKey(s));
+            if (part.size() == SHARDS_PER_PART) {
+                parts.add(part);
+                part = new HashSet<>();
+            }
+        }
+        if (!part.isEmpty()) {
+            parts.add(part);
+        }
+        // the shards are chosen by owner now; each part's are read where they are when its aggregation runs (a
+        // shard that moved in between is read on its new owner: once in the cluster, though not by this member)
+        return () -> parts.stream()
+                .map(keys -> map.aggregate(
+                        new ShardPacking(),
+                        Predicates.<Integer, PairShard>multiPartitionPredicate(keys, Predicates.alwaysTrue())))
+                .iterator();
+    }
+
+    /** The pairs whose primary copy this member holds, with their totals, in one pack (its parts joined). */
+    public PackedCounters packOwned() {
+        return joined(packOwnedParts());
+    }
+
+    /** Every pair of the whole cluster with its total, in one pack (its parts joined). */
     public PackedCounters packAll() {
-        return map.aggregate(new ShardPacking());
+        return joined(packAllParts());
+    }
+
+    private static PackedCounters joined(Iterable<PackedCounters> parts) {
+        PackedCounters all = new PackedCounters();
+        parts.forEach(all::addAll); // takes each part's chunks: no copy
+        return all;
     }
 
     /** The totals of {@code keys} that are stored, wherever they are. */

@@ -158,6 +158,38 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void partsWriteOneFamilyEachTakenOnlyOnceTheOneBeforeIsPassedOn() {
+        // the pairs in three parts (one empty); the sink sees every piece before the next part is asked for
+        List<Map<PairKey, Long>> split = List.of(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        int i = 0;
+        for (Map.Entry<PairKey, Long> e : PAIRS.entrySet()) {
+            split.get(i++ % 2 == 0 ? 0 : 2).put(e.getKey(), e.getValue());
+        }
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        ExpositionWriter w = new ExpositionWriter(false, sink);
+        List<Integer> sentBeforePart = new java.util.ArrayList<>();
+        Iterable<PackedCounters> parts = () -> split.stream()
+                .map(m -> {
+                    w.flush();
+                    sentBeforePart.add(sink.size());
+                    return PackedCountersTest.pack(m);
+                })
+                .iterator();
+        int written = w.counter("routerlog_dns_queries", "Queries \"per\" pair \\ with\nhelp", LABELS, parts);
+        w.gauge("routerlog_dns_pairs", "Pairs", written);
+        w.flush();
+        assertThat(written).isEqualTo(PAIRS.size());
+        assertThat(sentBeforePart).hasSize(3).isSorted();
+        assertThat(sentBeforePart.get(2)).isGreaterThan(sentBeforePart.get(0));
+        // the same family as from one pack, in another order
+        String text = sink.toString(StandardCharsets.UTF_8);
+        assertThat(text.lines().sorted().toList())
+                .isEqualTo(ours(false).lines().sorted().toList());
+        assertThat(text.lines().filter(l -> l.startsWith("# TYPE routerlog_dns_queries_total")))
+                .hasSize(1);
+    }
+
+    @Test
     void anEmptyFamilyIsJustItsHeader() {
         ExpositionWriter w = new ExpositionWriter(true);
         assertThat(w.counter("routerlog_dns_queries", "Queries", LABELS, new PackedCounters()))

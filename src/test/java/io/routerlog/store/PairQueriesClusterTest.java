@@ -67,6 +67,20 @@ class PairQueriesClusterTest {
     }
 
     @Test
+    void packedPartsOfEveryMemberAddUpToEveryPairOnce() {
+        // what /metrics serves: each member its own pairs (summed over members, each pair once), or all of them
+        Map<PairKey, Long> owned = new HashMap<>();
+        for (Store member : members) {
+            StoreTest.unpack(member.pairs().packOwnedParts())
+                    .forEach((k, v) -> assertThat(owned.put(k, v))
+                            .as("owned by one member")
+                            .isNull());
+            assertThat(StoreTest.unpack(member.pairs().packAllParts())).isEqualTo(pairs);
+        }
+        assertThat(owned).isEqualTo(pairs);
+    }
+
+    @Test
     void topDomainsAreExactOnEveryMember() {
         List<PairFilter> filters = List.of(
                 PairFilter.ALL,

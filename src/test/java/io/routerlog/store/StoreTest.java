@@ -121,7 +121,17 @@ class StoreTest {
         }
     }
 
-    private static Map<PairKey, Long> unpack(PackedCounters p) {
+    /** The pairs of every part, each listed once over all of them. */
+    static Map<PairKey, Long> unpack(Iterable<PackedCounters> parts) {
+        Map<PairKey, Long> m = new HashMap<>();
+        for (PackedCounters part : parts) {
+            unpack(part)
+                    .forEach((k, v) -> assertThat(m.put(k, v)).as("listed once").isNull());
+        }
+        return m;
+    }
+
+    static Map<PairKey, Long> unpack(PackedCounters p) {
         Map<PairKey, Long> m = new HashMap<>();
         PackedCounters.Cursor c = p.cursor();
         while (c.next()) {
@@ -148,10 +158,18 @@ class StoreTest {
             }
             assertThat(unpack(store.pairs().packOwned())).isEqualTo(expected).isEqualTo(owned(store.pairs()));
             assertThat(unpack(store.pairs().packAll())).isEqualTo(expected);
+            // in parts of a few shards each: the same pairs, each once
+            assertThat(unpack(store.pairs().packOwnedParts())).isEqualTo(expected);
+            assertThat(unpack(store.pairs().packAllParts())).isEqualTo(expected);
+            List<PackedCounters> parts = new ArrayList<>();
+            store.pairs().packOwnedParts().forEach(parts::add);
+            assertThat(parts).hasSize(PairMap.SHARDS / PairMap.SHARDS_PER_PART);
+            assertThat(parts).allSatisfy(part -> assertThat(part.entries()).isLessThan(expected.size() / 4));
         }
         try (Store empty = start(2710, Duration.ofHours(1))) {
             assertThat(empty.pairs().packOwned().entries()).isZero();
             assertThat(empty.pairs().packAll().entries()).isZero();
+            assertThat(unpack(empty.pairs().packOwnedParts())).isEmpty();
         }
     }
 
