@@ -101,7 +101,10 @@ class WebPageTest {
         }
         screenshots = Path.of(System.getProperty("routerlog.screenshots", "target/web-screenshots"));
         Files.createDirectories(screenshots);
-        node = RouterLog.start(RouterLogTest.settings("--dnstt-domain", "t.example.com"));
+        // the sessions sent below are checked as active by a test that may run a minute later on a slow machine:
+        // a window longer than the whole class, not the default 30 s
+        node = RouterLog.start(
+                RouterLogTest.settings("--dnstt-domain", "t.example.com", "--dnstt-active-window", "15m"));
         authNode = RouterLog.start(RouterLogTest.settings(
                 "--http-user", USER, "--http-password-hash", BasicAuth.hash(PASSWORD.toCharArray())));
         sendNetwork(node, 600);
