@@ -97,6 +97,9 @@ class ApiClusterTest {
                     members,
                     "--dnstt-domain",
                     TUNNEL,
+                    // a session sent at the start is checked as active: a window longer than the class's run
+                    "--dnstt-active-window",
+                    "15m",
                     "--tls-cert",
                     dir.resolve("server.pem").toString(),
                     "--tls-key",
