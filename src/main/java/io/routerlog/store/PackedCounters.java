@@ -32,6 +32,11 @@ public final class PackedCounters implements IdentifiedDataSerializable {
     /** The largest chunk made when a chunk fills (an entry or a {@link #reserve} larger than this gets its own). */
     static final int MAX_CHUNK = 256 * 1024;
 
+    /** The most one {@link #reserve} sets aside, so that a chunk's length plus it stays an int. */
+    private static final int MAX_RESERVE = 1 << 30;
+
+    private static final byte[] NONE = new byte[0];
+
     /** The chunk being filled: {@code data[0, length)}. */
     private byte[] data;
 
@@ -215,8 +220,6 @@ public final class PackedCounters implements IdentifiedDataSerializable {
         entries += other.entries;
     }
 
-    private static final byte[] NONE = new byte[0];
-
     /** Moves the chunk being filled, if it holds anything, to the full ones. */
     private void seal() {
         if (length > 0) {
@@ -290,7 +293,7 @@ public final class PackedCounters implements IdentifiedDataSerializable {
      */
     void reserve(long n) {
         if (n > 0) {
-            ensure((int) Math.min(n, Integer.MAX_VALUE - 16));
+            ensure((int) Math.min(n, MAX_RESERVE));
         }
     }
 

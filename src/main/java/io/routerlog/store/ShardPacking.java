@@ -26,7 +26,7 @@ final class ShardPacking
     public void accumulate(Map.Entry<Integer, PairShard> entry) {
         PairShard shard = entry.getValue();
         if (shard != null) {
-            packed.reserve(shard.packedBound()); // one copy of what is packed so far, not one per doubling
+            packed.reserve(shard.packedBound()); // the shard's entries in one chunk
             int now = (int) (System.currentTimeMillis() / 1000);
             shard.forEach(now, (keys, off, len, total) -> {
                 if (!packed.addPair(keys, off, len, total, fields)) {
