@@ -366,22 +366,6 @@ public final class PairMap implements CounterWriter<PairKey> {
                 .iterator();
     }
 
-    /** The pairs whose primary copy this member holds, with their totals, in one pack (its parts joined). */
-    public PackedCounters packOwned() {
-        return joined(packOwnedParts());
-    }
-
-    /** Every pair of the whole cluster with its total, in one pack (its parts joined). */
-    public PackedCounters packAll() {
-        return joined(packAllParts());
-    }
-
-    private static PackedCounters joined(Iterable<PackedCounters> parts) {
-        PackedCounters all = new PackedCounters();
-        parts.forEach(all::addAll); // takes each part's chunks: no copy
-        return all;
-    }
-
     /** The totals of {@code keys} that are stored, wherever they are. */
     public Map<PairKey, Long> getAll(Set<PairKey> keys) {
         Map<PairKey, Long> out = new HashMap<>();
